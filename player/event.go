@@ -1,0 +1,91 @@
+package player
+
+import (
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// StateChanged: Status.State changed.
+	StateChanged EventKind = iota + 1
+	// MediaChanged: a presentation was opened or its header changed;
+	// Status.Media is the new description.
+	MediaChanged
+	// PositionChanged: Status.Position advanced (at most ~10 per second).
+	PositionChanged
+	// BufferingChanged: Status.Buffering changed.
+	BufferingChanged
+	// StatsChanged: Status.Stats was refreshed (about once per second).
+	StatsChanged
+	// ErrorOccurred: Err is a fatal error; State is Failed.
+	ErrorOccurred
+	// Warning: Err is a non-fatal problem (e.g. an unsupported video codec
+	// while audio plays).
+	Warning
+)
+
+// TrackInfo is a track as the UI shows it.
+type TrackInfo struct {
+	transport.Track
+	// Decoder is the name of the decoder that will handle the track, empty
+	// when none is available.
+	Decoder string
+	// Selected reports that the track is being played.
+	Selected bool
+}
+
+// Media describes the opened presentation.
+type Media struct {
+	URL       string
+	Protocol  string
+	Duration  time.Duration
+	Seekable  bool
+	Broadcast bool
+	Metadata  transport.Metadata
+	Tracks    []TrackInfo
+}
+
+// Stats are the player's counters, merged with the transport's.
+type Stats struct {
+	transport.Stats
+	// Rebuffers counts underruns after playback started.
+	Rebuffers int
+	// TimeToFirstAudio is from Play to the first PCM written to the sink.
+	TimeToFirstAudio time.Duration
+	// DecodeErrors counts samples skipped because they would not decode.
+	DecodeErrors int
+	// FramesDecoded and FramesDropped count video frames.
+	FramesDecoded, FramesDropped int
+	// AVSyncMax is the largest distance seen between a shown frame's
+	// timestamp and the audio clock.
+	AVSyncMax time.Duration
+	// BitrateBps is the current received bit rate.
+	BitrateBps int64
+	// BufferLevel is the media time buffered ahead of the play position.
+	BufferLevel time.Duration
+}
+
+// Status is the player's whole observable state. Every Event carries a
+// complete, consistent copy.
+type Status struct {
+	State    State
+	Media    *Media
+	Position time.Duration
+	Duration time.Duration
+	// Buffering is the fill level toward the buffer target, 0..1.
+	Buffering float64
+	Volume    float64
+	Stats     Stats
+}
+
+// Event is published to subscribers when something changes.
+type Event struct {
+	Kind   EventKind
+	Status Status
+	// Err is set for ErrorOccurred and Warning.
+	Err error
+}

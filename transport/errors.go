@@ -1,0 +1,37 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrUnsupportedURL is returned by Registry.Dial when no transport
+	// handles the URL.
+	ErrUnsupportedURL = errors.New("unsupported URL")
+	// ErrNotSeekable is returned by Play when asked to start at a position
+	// on a source that cannot seek (live broadcast, non-ranged HTTP).
+	ErrNotSeekable = errors.New("source is not seekable")
+	// ErrInfoChanged is returned by ReadSample when the presentation changed
+	// mid-stream (a new ASF header: server-side playlist). The caller reads
+	// Info again, re-selects tracks and re-creates decoders, then goes on
+	// reading.
+	ErrInfoChanged = errors.New("presentation changed")
+	// ErrEncrypted reports DRM-protected content.
+	ErrEncrypted = errors.New("DRM-protected content is not supported")
+	// ErrClosed is returned after Close.
+	ErrClosed = errors.New("session closed")
+)
+
+// StatusError is an HTTP-level failure from a server.
+type StatusError struct {
+	// URL and Method name the request that failed.
+	URL, Method string
+	// Code and Status are the HTTP status code and text.
+	Code   int
+	Status string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: server answered %s", e.Method, e.URL, e.Status)
+}

@@ -1,0 +1,104 @@
+package transport
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Registry maps URLs to the Dialer that opens them. It is built in main and
+// is read-only once the player runs.
+type Registry struct {
+	entries []entry
+}
+
+type entry struct {
+	name  string
+	match func(*url.URL) bool
+	d     Dialer
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{} }
+
+// Register adds a dialer. Matchers are tried in registration order; the
+// first that accepts the URL wins.
+func (r *Registry) Register(name string, match func(*url.URL) bool, d Dialer) {
+	r.entries = append(r.entries, entry{name: name, match: match, d: d})
+}
+
+// Names lists the registered transports in order.
+func (r *Registry) Names() []string {
+	out := make([]string, len(r.entries))
+	for i, e := range r.entries {
+		out[i] = e.name
+	}
+	return out
+}
+
+// ParseURL parses a user-supplied location: a URL with a scheme, or a local
+// path (absolute or relative), which becomes a file:// URL.
+func ParseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, fmt.Errorf("%w: empty location", ErrUnsupportedURL)
+	}
+	if i := strings.Index(raw, "://"); i > 0 && isScheme(raw[:i]) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnsupportedURL, err)
+		}
+		u.Scheme = strings.ToLower(u.Scheme)
+		return u, nil
+	}
+	// A bare path. Windows drive letters are not a concern on Linux.
+	return &url.URL{Scheme: "file", Path: raw}, nil
+}
+
+func isScheme(s string) bool {
+	for i, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup returns the name and dialer for a location.
+func (r *Registry) Lookup(raw string) (string, Dialer, *url.URL, error) {
+	u, err := ParseURL(raw)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	for _, e := range r.entries {
+		if e.match(u) {
+			return e.name, e.d, u, nil
+		}
+	}
+	return "", nil, u, fmt.Errorf("%w: %q (scheme %q)", ErrUnsupportedURL, raw, u.Scheme)
+}
+
+// Dial opens raw with the first matching transport.
+func (r *Registry) Dial(ctx context.Context, raw string, cfg Config) (Session, error) {
+	_, d, _, err := r.Lookup(raw)
+	if err != nil {
+		return nil, err
+	}
+	return d.Dial(ctx, raw, cfg)
+}
+
+// MatchSchemes returns a matcher accepting any of the given (lower-case)
+// schemes.
+func MatchSchemes(schemes ...string) func(*url.URL) bool {
+	return func(u *url.URL) bool {
+		for _, s := range schemes {
+			if u.Scheme == s {
+				return true
+			}
+		}
+		return false
+	}
+}

@@ -1,0 +1,103 @@
+package transport
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Session is an opened presentation. Methods other than Stats and Close are
+// called from one goroutine (the player's reader); Stats and Close may be
+// called from any goroutine.
+type Session interface {
+	// Info describes the presentation. It may change after ReadSample
+	// returns ErrInfoChanged.
+	Info() Info
+	// Select chooses the tracks to receive. It may be called before Play
+	// and during playback (a stream switch); samples of unselected tracks
+	// are not delivered after it returns.
+	Select(tracks []int) error
+	// Play starts or restarts delivery at position from. A non-zero from on
+	// a source that cannot seek returns ErrNotSeekable.
+	Play(ctx context.Context, from time.Duration) error
+	// Pause suspends delivery; Play resumes (from the given position).
+	Pause(ctx context.Context) error
+	// ReadSample returns the next sample in decode order across the
+	// selected tracks, io.EOF at the end, ErrInfoChanged on a new header.
+	ReadSample(ctx context.Context) (Sample, error)
+	// Stats returns a snapshot of the session's counters.
+	Stats() Stats
+	// Close ends the session and releases its connections. It is safe to
+	// call more than once and from any goroutine; a blocked ReadSample
+	// returns.
+	Close() error
+}
+
+// Credentials are a user name and password for server authentication.
+type Credentials struct {
+	User, Password string
+}
+
+// Config carries the settings every transport honours. The zero value is
+// usable: each field documents its default.
+type Config struct {
+	// HTTPClient is used for HTTP-based transports. Default: a client with
+	// no overall timeout (streams are long), honouring the proxy settings
+	// of the environment.
+	HTTPClient *http.Client
+	// UserAgent overrides the transport's default User-Agent.
+	UserAgent string
+	// Bandwidth is the user's bandwidth limit in bits per second for stream
+	// selection and fast start; 0 means unknown (measure or assume).
+	Bandwidth int64
+	// BufferTarget is how much media to buffer before playback starts;
+	// 0 means the presentation's preroll.
+	BufferTarget time.Duration
+	// Timeout bounds each network request and stall. Default 15 s.
+	Timeout time.Duration
+	// ClientID is the persistent per-installation client GUID (MS-WMSP
+	// xClientGUID) in "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" form; empty
+	// means a transport-generated one.
+	ClientID string
+	// Credentials, when set, are offered when a server asks for them.
+	Credentials *Credentials
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+}
+
+// TimeoutOrDefault returns c.Timeout, or 15 s when unset.
+func (c Config) TimeoutOrDefault() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return 15 * time.Second
+}
+
+// NowFunc returns c.Now, or time.Now when unset.
+func (c Config) NowFunc() func() time.Time {
+	if c.Now != nil {
+		return c.Now
+	}
+	return time.Now
+}
+
+// Client returns c.HTTPClient, or http.DefaultClient when unset.
+func (c Config) Client() *http.Client {
+	if c.HTTPClient != nil {
+		return c.HTTPClient
+	}
+	return http.DefaultClient
+}
+
+// Dialer opens sessions for the URLs it was registered for.
+type Dialer interface {
+	Dial(ctx context.Context, rawURL string, cfg Config) (Session, error)
+}
+
+// DialerFunc adapts a function to a Dialer.
+type DialerFunc func(ctx context.Context, rawURL string, cfg Config) (Session, error)
+
+// Dial calls f.
+func (f DialerFunc) Dial(ctx context.Context, rawURL string, cfg Config) (Session, error) {
+	return f(ctx, rawURL, cfg)
+}

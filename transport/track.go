@@ -1,0 +1,151 @@
+package transport
+
+import "time"
+
+// MediaType is the kind of a track.
+type MediaType uint8
+
+const (
+	// Unknown is a track Eddy does not know how to use.
+	Unknown MediaType = iota
+	// Audio is an audio track.
+	Audio
+	// Video is a video track.
+	Video
+	// Command is an ASF script-command stream (URL flips, captions, events).
+	Command
+)
+
+// String returns "audio", "video", "command" or "unknown", the names
+// eddyplay --probe prints.
+func (m MediaType) String() string {
+	switch m {
+	case Audio:
+		return "audio"
+	case Video:
+		return "video"
+	case Command:
+		return "command"
+	}
+	return "unknown"
+}
+
+// AudioParams are the audio properties of a track, from WAVEFORMATEX.
+type AudioParams struct {
+	SampleRate     int
+	Channels       int
+	BitsPerSample  int
+	BlockAlign     int
+	AvgBytesPerSec int
+}
+
+// VideoParams are the video properties of a track, from BITMAPINFOHEADER.
+type VideoParams struct {
+	Width, Height int
+	// BitCount is biBitCount.
+	BitCount int
+	// FrameDuration is the average time per frame, 0 when unknown.
+	FrameDuration time.Duration
+	// AspectX and AspectY give the pixel aspect ratio; 0 means square.
+	AspectX, AspectY int
+}
+
+// Track describes one elementary stream of a presentation.
+type Track struct {
+	// ID is the protocol's stream identifier: the ASF stream number (1-127)
+	// for ASF-based protocols.
+	ID int
+	// Type is audio, video or command.
+	Type MediaType
+	// Codec identifies the decoder to use.
+	Codec Codec
+	// Config is the codec private data: WAVEFORMATEX extra bytes (cbSize)
+	// for audio, BITMAPINFOHEADER extra bytes for video. Opaque here.
+	Config []byte
+	// Audio is set for audio tracks.
+	Audio AudioParams
+	// Video is set for video tracks.
+	Video VideoParams
+	// Bitrate is the average bit rate in bits per second (0 when unknown).
+	Bitrate int
+	// Language is the RFC 1766 language tag ("en-us"), empty when unknown.
+	Language string
+	// Name is a stream name from the header, empty when none.
+	Name string
+	// Encrypted reports DRM-protected content in this track.
+	Encrypted bool
+}
+
+// ExclusionType says why tracks in an exclusion group are alternatives.
+type ExclusionType uint8
+
+const (
+	// ExcludeUnknown is an exclusion of unknown reason (ASF "Unknown" mutex).
+	ExcludeUnknown ExclusionType = iota
+	// ExcludeBitrate groups the same content at different bit rates (MBR).
+	ExcludeBitrate
+	// ExcludeLanguage groups the same content in different languages.
+	ExcludeLanguage
+)
+
+// String names the exclusion type.
+func (e ExclusionType) String() string {
+	switch e {
+	case ExcludeBitrate:
+		return "bitrate"
+	case ExcludeLanguage:
+		return "language"
+	}
+	return "unknown"
+}
+
+// Exclusion is a group of mutually exclusive tracks: at most one of them
+// plays (ASF Bitrate Mutual Exclusion / Advanced Mutual Exclusion objects).
+type Exclusion struct {
+	Type   ExclusionType
+	Tracks []int
+}
+
+// Metadata is descriptive text about the presentation.
+type Metadata struct {
+	Title       string
+	Author      string
+	Copyright   string
+	Description string
+	Rating      string
+	// Extra holds other named attributes as text (ASF Extended Content
+	// Description), e.g. "WM/AlbumTitle".
+	Extra map[string]string
+}
+
+// Info describes an opened presentation.
+type Info struct {
+	// URL is the address that was opened, after redirects.
+	URL string
+	// Protocol names the transport, e.g. "file", "http", "mmsh".
+	Protocol string
+	// Duration is the play duration; 0 when unknown or live.
+	Duration time.Duration
+	// Preroll is how much media the source asks to buffer before playback
+	// (ASF File Properties Preroll).
+	Preroll time.Duration
+	// Seekable reports whether Play may start at a non-zero position.
+	Seekable bool
+	// Broadcast reports a live source.
+	Broadcast bool
+	// MaxBitrate is the presentation's maximum bit rate (0 when unknown).
+	MaxBitrate int
+	Metadata   Metadata
+	Tracks     []Track
+	Exclusions []Exclusion
+}
+
+// Track returns the track with the given ID.
+func (in *Info) Track(id int) (Track, bool) {
+	for _, t := range in.Tracks {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Track{}, false
+}
