@@ -35,3 +35,17 @@ type StatusError struct {
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s %s: server answered %s", e.Method, e.URL, e.Status)
 }
+
+// RedirectError asks the caller to open another location instead, e.g. a
+// plain HTTP request that reached a Windows Media server (open it as
+// mmsh://), or a [Reference] redirector body. Registry.Dial follows it.
+type RedirectError struct {
+	// Location is the URL to open instead.
+	Location string
+	// Reason says why, for logs and errors ("server speaks MS-WMSP").
+	Reason string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("redirected to %s: %s", e.Location, e.Reason)
+}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -81,13 +82,29 @@ func (r *Registry) Lookup(raw string) (string, Dialer, *url.URL, error) {
 	return "", nil, u, fmt.Errorf("%w: %q (scheme %q)", ErrUnsupportedURL, raw, u.Scheme)
 }
 
-// Dial opens raw with the first matching transport.
+// MaxRedirects bounds how many RedirectErrors Dial follows.
+const MaxRedirects = 8
+
+// Dial opens raw with the first matching transport, following
+// RedirectErrors (at most MaxRedirects, loops rejected).
 func (r *Registry) Dial(ctx context.Context, raw string, cfg Config) (Session, error) {
-	_, d, _, err := r.Lookup(raw)
-	if err != nil {
-		return nil, err
+	seen := map[string]bool{}
+	for i := 0; ; i++ {
+		_, d, _, err := r.Lookup(raw)
+		if err != nil {
+			return nil, err
+		}
+		s, err := d.Dial(ctx, raw, cfg)
+		var re *RedirectError
+		if !errors.As(err, &re) {
+			return s, err
+		}
+		seen[raw] = true
+		if i >= MaxRedirects || seen[re.Location] {
+			return nil, fmt.Errorf("%s: too many redirects or a redirect loop: %w", raw, err)
+		}
+		raw = re.Location
 	}
-	return d.Dial(ctx, raw, cfg)
 }
 
 // MatchSchemes returns a matcher accepting any of the given (lower-case)
