@@ -7,8 +7,13 @@ import (
 )
 
 // Session is an opened presentation. Methods other than Stats and Close are
-// called from one goroutine (the player's reader); Stats and Close may be
-// called from any goroutine.
+// never called concurrently with each other (the player serialises them,
+// possibly from different goroutines); Stats and Close may be called from
+// any goroutine at any time.
+//
+// Cancelling the context of a blocked ReadSample makes it return ctx.Err()
+// promptly and leaves the session usable: the player cancels a read to seek,
+// then calls Play with the new position.
 type Session interface {
 	// Info describes the presentation. It may change after ReadSample
 	// returns ErrInfoChanged.
