@@ -109,7 +109,8 @@ func (a *Audio) run(dst, data []byte, s transport.Sample, drain bool) ([]byte, e
 		}
 		return nil
 	}
-	err := a.feed(data, s.PTS, s.Key, drain, func() error {
+	ts := toTicks(s.PTS)
+	err := a.feed(data, ts, ts, s.Key, drain, func() error {
 		if err := appendOut(C.eddy_audio_convert(a.c, 0)); err != nil {
 			return err
 		}

@@ -11,8 +11,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,7 +89,8 @@ func probePackets(t *testing.T, path string, idx int) []transport.Sample {
 	var v struct {
 		Packets []struct {
 			StreamIndex int    `json:"stream_index"`
-			PTS         int64  `json:"pts"`
+			PTS         string `json:"pts_time"`
+			DTS         string `json:"dts_time"`
 			Flags       string `json:"flags"`
 			Data        string `json:"data"`
 		}
@@ -100,19 +103,80 @@ func probePackets(t *testing.T, path string, idx int) []transport.Sample {
 		if p.StreamIndex != idx {
 			continue
 		}
-		var raw []byte
-		for _, line := range strings.Split(p.Data, "\n") {
-			if len(line) < 10 {
-				continue
-			}
-			h := strings.ReplaceAll(line[10:min(len(line), 10+40)], " ", "")
-			d, err := hex.DecodeString(h)
-			if err != nil {
-				t.Fatalf("hex %q: %v", h, err)
-			}
-			raw = append(raw, d...)
+		raw := unhexdump(t, p.Data)
+		ts := p.DTS
+		if p.PTS != "" {
+			ts = p.PTS
 		}
-		s = append(s, transport.Sample{PTS: time.Duration(p.PTS) * time.Millisecond, Key: strings.HasPrefix(p.Flags, "K"), Data: raw})
+		s = append(s, transport.Sample{PTS: seconds(t, ts), Key: strings.HasPrefix(p.Flags, "K"), Data: raw})
 	}
 	return s
+}
+
+func seconds(t *testing.T, s string) time.Duration {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("time %q: %v", s, err)
+	}
+	return time.Duration(math.Round(f*1e6)) * time.Microsecond
+}
+
+// unhexdump reads ffprobe's -show_data hex dump.
+func unhexdump(t *testing.T, dump string) []byte {
+	t.Helper()
+	var raw []byte
+	for _, line := range strings.Split(dump, "\n") {
+		if len(line) < 10 {
+			continue
+		}
+		h := strings.ReplaceAll(line[10:min(len(line), 10+40)], " ", "")
+		d, err := hex.DecodeString(h)
+		if err != nil {
+			t.Fatalf("hex %q: %v", h, err)
+		}
+		raw = append(raw, d...)
+	}
+	return raw
+}
+
+// probeExtradata returns the codec private data of stream idx.
+func probeExtradata(t *testing.T, path string, idx int) []byte {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_streams", "-show_data", "-of", "json", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Streams []struct {
+			Extradata string `json:"extradata"`
+		}
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	return unhexdump(t, v.Streams[idx].Extradata)
+}
+
+// probeFrameTimes returns FFmpeg's best_effort_timestamp of each decoded
+// frame of the first video stream, with ok false where it has none.
+func probeFrameTimes(t *testing.T, path string) (ts []time.Duration, ok []bool) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_frames", "-show_entries",
+		"frame=best_effort_timestamp_time", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		line, _, _ = strings.Cut(strings.TrimSpace(line), ",") // side data follows
+		if line == "" {
+			continue // side data line
+		}
+		if line == "N/A" {
+			ts, ok = append(ts, 0), append(ok, false)
+			continue
+		}
+		ts, ok = append(ts, seconds(t, line)), append(ok, true)
+	}
+	return ts, ok
 }

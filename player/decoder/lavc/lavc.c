@@ -203,9 +203,10 @@ int eddy_open(EddyDec **out, const EddyParams *p, const uint8_t *extra, int extr
 }
 
 // eddy_input takes one compressed sample (copied; data is not kept).
-int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int key) {
+int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int64_t dts, int key) {
 	clear_log();
 	int64_t ts = pts == EDDY_NOPTS ? AV_NOPTS_VALUE : pts;
+	int64_t dts_ = dts == EDDY_NOPTS ? AV_NOPTS_VALUE : dts;
 	if (size < 0) {
 		return set_err(d, AVERROR(EINVAL), "input");
 	}
@@ -221,7 +222,7 @@ int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int key) 
 		d->in_len = size;
 		d->in_pos = 0;
 		d->in_flush = 0;
-		d->in_pts = ts;
+		d->in_pts = ts != AV_NOPTS_VALUE ? ts : dts_;
 		return 0;
 	}
 	av_packet_unref(d->pkt);
@@ -233,11 +234,8 @@ int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int key) 
 	if (size > 0) {
 		memcpy(d->pkt->data, data, (size_t)size);
 	}
-	// pts and dts both carry the sample time: when the source's times are
-	// presentation times the reordered frame pts are monotonic and win in
-	// best_effort_timestamp; when they are decode times pkt_dts wins.
 	d->pkt->pts = ts;
-	d->pkt->dts = ts;
+	d->pkt->dts = dts_; // frame->pts follows pts through reordering, frame->pkt_dts follows dts in decode order
 	if (key) {
 		d->pkt->flags |= AV_PKT_FLAG_KEY;
 	}
@@ -364,14 +362,8 @@ int eddy_receive(EddyDec *d, EddyFrameInfo *info) {
 		return set_err(d, ret, "avcodec_receive_frame");
 	}
 	AVFrame *f = d->frame;
-	int64_t ts = f->best_effort_timestamp;
-	if (ts == AV_NOPTS_VALUE) {
-		ts = f->pts;
-	}
-	if (ts == AV_NOPTS_VALUE) {
-		ts = f->pkt_dts;
-	}
-	info->pts = ts == AV_NOPTS_VALUE ? EDDY_NOPTS : ts;
+	info->pts = f->pts == AV_NOPTS_VALUE ? EDDY_NOPTS : f->pts;
+	info->pkt_dts = f->pkt_dts == AV_NOPTS_VALUE ? EDDY_NOPTS : f->pkt_dts;
 #ifdef AV_FRAME_FLAG_KEY
 	info->key = (f->flags & AV_FRAME_FLAG_KEY) != 0;
 #else

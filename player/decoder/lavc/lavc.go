@@ -168,10 +168,11 @@ func toTicks(t time.Duration) C.int64_t { return C.int64_t(t / 100) }
 
 func fromTicks(t C.int64_t) time.Duration { return time.Duration(t) * 100 }
 
-// feed decodes one sample (data nil with drain set: end of stream) and
+// feed decodes one sample with its times in the packet time base
+// (C.EDDY_NOPTS for none), or with drain set marks the end of stream, and
 // calls onFrame for each frame, with d.info describing it. It returns the
 // first error; decoding goes on past errors so good frames are kept.
-func (d *dec) feed(data []byte, pts time.Duration, key, drain bool, onFrame func() error) error {
+func (d *dec) feed(data []byte, pts, dts C.int64_t, key, drain bool, onFrame func() error) error {
 	var first error
 	keep := func(err error) {
 		if first == nil {
@@ -184,7 +185,7 @@ func (d *dec) feed(data []byte, pts time.Duration, key, drain bool, onFrame func
 		if len(data) > MaxSampleSize {
 			return fmt.Errorf("%s: %w: sample of %d bytes (max %d)", d.name, decoder.ErrCorrupt, len(data), MaxSampleSize)
 		}
-		if C.eddy_input(d.c, cbytes(data), C.int(len(data)), toTicks(pts), cbool(key)) < 0 {
+		if C.eddy_input(d.c, cbytes(data), C.int(len(data)), pts, dts, cbool(key)) < 0 {
 			return d.corrupt()
 		}
 	}

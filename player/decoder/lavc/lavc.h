@@ -28,7 +28,8 @@ typedef struct EddyParams {
 
 // EddyFrameInfo describes the frame last received.
 typedef struct EddyFrameInfo {
-	int64_t pts;           // best_effort_timestamp, else pts, else pkt_dts; EDDY_NOPTS when none
+	int64_t pts;           // the time of the packet the frame was coded in; EDDY_NOPTS when none
+	int64_t pkt_dts;       // the time of the packet whose decoding released the frame
 	int key;
 	int width, height;
 	int sample_rate, channels, nb_samples;
@@ -59,7 +60,7 @@ int eddy_open(EddyDec **out, const EddyParams *p, const uint8_t *extra, int extr
 void eddy_close(EddyDec *d);
 const char *eddy_err(EddyDec *d);
 
-int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int key);
+int eddy_input(EddyDec *d, const uint8_t *data, int size, int64_t pts, int64_t dts, int key);
 int eddy_input_drain(EddyDec *d);
 int eddy_next(EddyDec *d);
 int eddy_send(EddyDec *d);

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -15,8 +14,6 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
-
-const peers = "/tmp/peers/asf/"
 
 // ffmpegPCM is FFmpeg's own decode of audio stream n of path as S16.
 func ffmpegPCM(t *testing.T, path string, n int) []byte {
@@ -29,10 +26,12 @@ func ffmpegPCM(t *testing.T, path string, n int) []byte {
 }
 
 // ffmpegFrameMD5 is the per-frame MD5 list of FFmpeg's decode of the video
-// stream of path converted to RGBA.
+// stream of path converted to RGBA. -fps_mode passthrough keeps every
+// decoded frame: with the default (vfr for framemd5) ffmpeg drops all
+// frames of GStreamer's asfmux file, whose times start at 3600 s.
 func ffmpegFrameMD5(t *testing.T, path string) []string {
 	t.Helper()
-	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:v", "-fps_mode", "passthrough", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v", err)
 	}
@@ -113,34 +112,100 @@ func comparePCM(t *testing.T, got, want []byte) {
 	}
 }
 
-func TestProbeDemuxWMA2(t *testing.T) {
-	path := peers + "c_wmav2.wma"
-	tr := scanTracks(t, path)[0]
-	pcm, a := decodeAudio(t, tr, probePackets(t, path, 0))
-	t.Logf("%v: %d bytes, format %v", tr.Codec, len(pcm), a.Format())
-	comparePCM(t, pcm, ffmpegPCM(t, path, 0))
-}
-
-func TestProbeDemuxWMV2(t *testing.T) {
-	path := peers + "d_wmv2_wmav2.wmv"
-	trs := scanTracks(t, path)
-	var vi int
-	for i, tr := range trs {
-		if tr.Type == transport.Video {
-			vi = i
+// compareFile decodes every audio and video stream of path and compares
+// with FFmpeg's decode of the same file.
+func compareFile(t *testing.T, path string) {
+	t.Helper()
+	tracks := scanTracks(t, path)
+	na := 0
+	for i, tr := range tracks {
+		samples := probePackets(t, path, i)
+		switch tr.Type {
+		case transport.Audio:
+			pcm, a := decodeAudio(t, tr, samples)
+			comparePCM(t, pcm, ffmpegPCM(t, path, na))
+			t.Logf("audio %d %v: %d samples, %d bytes of %v equal to ffmpeg", na, tr.Codec, len(samples), len(pcm), a.Format())
+			na++
+		case transport.Video:
+			frames := decodeVideo(t, tr, samples)
+			got, want := frameSums(frames), ffmpegFrameMD5(t, path)
+			if len(got) != len(want) {
+				t.Fatalf("%v: %d frames, ffmpeg %d", tr.Codec, len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%v: frame %d: md5 %s, ffmpeg %s", tr.Codec, i, got[i], want[i])
+				}
+			}
+			checkFrameTimes(t, path, frames)
+			t.Logf("video %v: %d frames equal to ffmpeg framemd5, PTS %v..%v", tr.Codec, len(got), frames[0].PTS, frames[len(frames)-1].PTS)
 		}
 	}
-	frames := decodeVideo(t, trs[vi], probePackets(t, path, vi))
-	got, want := frameSums(frames), ffmpegFrameMD5(t, path)
-	if len(got) != len(want) {
-		t.Fatalf("%d frames, ffmpeg %d", len(got), len(want))
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Fatalf("frame %d: md5 %s, ffmpeg %s", i, got[i], want[i])
-		}
-	}
-	t.Logf("%d frames equal; first PTS %v, last %v", len(got), frames[0].PTS, frames[len(frames)-1].PTS)
 }
 
-var _ = errors.Is
+// checkFrameTimes checks that frame times strictly increase and equal
+// FFmpeg's best_effort_timestamp wherever FFmpeg has one.
+func checkFrameTimes(t *testing.T, path string, frames []decoder.Frame) {
+	t.Helper()
+	want, ok := probeFrameTimes(t, path)
+	if len(want) != len(frames) {
+		t.Fatalf("%d frames, ffprobe %d", len(frames), len(want))
+	}
+	for i, f := range frames {
+		if i > 0 && f.PTS <= frames[i-1].PTS {
+			t.Errorf("frame %d PTS %v after %v", i, f.PTS, frames[i-1].PTS)
+		}
+		if ok[i] && f.PTS != want[i] {
+			t.Errorf("frame %d PTS %v, ffmpeg %v", i, f.PTS, want[i])
+		}
+	}
+}
+
+// TestH264Shapes decodes an MP4-made H.264 stream with B-frames (avcC
+// config, length-prefixed samples, reordered presentation times) as given,
+// and with the config rewritten to Annex-B SPS/PPS as Smooth Streaming's
+// CodecPrivateData has it.
+func TestH264Shapes(t *testing.T) {
+	path := fixture(t, "h264.mp4")
+	avcc := probeExtradata(t, path, 0)
+	annexb, _, err := h264Config(avcc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := probePackets(t, path, 0)
+	want := ffmpegFrameMD5(t, path)
+	for _, tc := range []struct {
+		name   string
+		fourcc string
+		config []byte
+	}{
+		{"avcC", "AVC1", avcc},
+		{"AnnexB-config", "H264", annexb},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := transport.Track{Type: transport.Video, Codec: transport.FourCC(tc.fourcc), Config: tc.config,
+				Video: transport.VideoParams{Width: 176, Height: 144}}
+			frames := decodeVideo(t, tr, samples)
+			got := frameSums(frames)
+			if len(got) != len(want) {
+				t.Fatalf("%d frames, ffmpeg %d", len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("frame %d: md5 %s, ffmpeg %s", i, got[i], want[i])
+				}
+			}
+			checkFrameTimes(t, path, frames)
+		})
+	}
+}
+
+func TestCompareWithFFmpeg(t *testing.T) {
+	for _, name := range []string{
+		"c_wmav2.wma", "d_wmv2_wmav2.wmv", "e_mbr_2audio.wma", "gst_asfmux_wmv2_wmav2.wmv", "b_mp3.asf",
+		"wmav1.wma", "wmav2_mono.wma", "aac.asf", "mp2.asf", "ac3.asf", "adpcm_ms.asf", "adpcm_ima.asf",
+		"wmv1.wmv", "msmpeg4v3.asf", "msmpeg4v2.asf", "mpeg4.asf", "h264.asf",
+	} {
+		t.Run(name, func(t *testing.T) { compareFile(t, fixture(t, name)) })
+	}
+}

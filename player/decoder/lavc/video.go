@@ -21,9 +21,25 @@ import (
 // size. It implements decoder.Video and is not safe for concurrent use.
 type Video struct {
 	dec
-	avc  *avcFramer // H.264 only
-	last time.Duration
+	avc *avcFramer // H.264 only
+	// Output times: the last PTS handed out, the typical step between
+	// frames, and the sample time to fall back on.
+	lastOut  time.Duration
+	haveLast bool
+	step     time.Duration
+	sampleTS time.Duration
+	// Input times: given to libavcodec as decode times while they do not
+	// decrease, as presentation times once they do (see Decode).
+	lastIn  time.Duration
+	haveIn  bool
+	ptsMode bool
 }
+
+// Fallback frame step when neither the stream nor the decoder tells.
+const defaultFrameStep = 40 * time.Millisecond
+
+// maxStep is the largest PTS difference taken as the frame step.
+const maxStep = time.Second
 
 var _ decoder.Video = (*Video)(nil)
 
@@ -56,7 +72,7 @@ func NewVideo(t transport.Track, opts Options) (*Video, error) {
 		threads:               C.int(opts.Threads),
 		max_pixels:            MaxPixels,
 	}
-	v := &Video{}
+	v := &Video{step: p.FrameDuration}
 	extra := t.Config
 	if ci.name == "h264" {
 		var nalLen int
@@ -92,7 +108,11 @@ func (v *Video) Decode(dst []decoder.Frame, s transport.Sample) ([]decoder.Frame
 	if v.avc != nil {
 		data = v.avc.packet(data)
 	}
-	v.last = s.PTS
+	v.sampleTS = s.PTS
+	if v.haveIn && s.PTS < v.lastIn {
+		v.ptsMode = true
+	}
+	v.lastIn, v.haveIn = s.PTS, true
 	return v.run(dst, data, s, false)
 }
 
@@ -104,25 +124,53 @@ func (v *Video) Flush(dst []decoder.Frame) ([]decoder.Frame, error) {
 	}
 	dst, err := v.run(dst, nil, transport.Sample{}, true)
 	C.eddy_reset(v.c)
+	v.haveLast = false
 	return dst, err
 }
 
 func (v *Video) run(dst []decoder.Frame, data []byte, s transport.Sample, drain bool) ([]decoder.Frame, error) {
-	err := v.feed(data, s.PTS, s.Key, drain, func() error {
+	ts := toTicks(s.PTS)
+	err := v.feed(data, ts, ts, s.Key, drain, func() error {
 		if C.eddy_video_convert(v.c) < 0 {
 			return v.corrupt()
 		}
 		w, h := int(v.info.width), int(v.info.height)
 		img := image.NewRGBA(image.Rect(0, 0, w, h))
 		C.eddy_video_copy(v.c, cbytes(img.Pix), C.int(img.Stride))
-		pts := v.last
-		if v.info.pts != C.EDDY_NOPTS {
-			pts = fromTicks(v.info.pts)
+		// The frame's own sample time when sample times are presentation
+		// times; else the time of the sample that released it.
+		t := v.info.pkt_dts
+		if v.ptsMode {
+			t = v.info.pts
 		}
+		pts := v.framePTS(fromTicks(t), t != C.EDDY_NOPTS)
 		dst = append(dst, decoder.Frame{PTS: pts, Image: img, Key: v.info.key != 0})
 		return nil
 	})
 	return dst, err
+}
+
+// framePTS makes output times strictly increasing: a frame without a
+// time (drained at the end) or with a stale one (around the switch to
+// presentation times) gets the previous time plus one frame step.
+func (v *Video) framePTS(cand time.Duration, ok bool) time.Duration {
+	switch {
+	case ok && (!v.haveLast || cand > v.lastOut):
+		if v.haveLast && cand-v.lastOut <= maxStep {
+			v.step = cand - v.lastOut
+		}
+		v.lastOut = cand
+	case !v.haveLast:
+		v.lastOut = v.sampleTS
+	default:
+		step := v.step
+		if step <= 0 {
+			step = defaultFrameStep
+		}
+		v.lastOut += step
+	}
+	v.haveLast = true
+	return v.lastOut
 }
 
 // Reset drops the decoder's state and the frames it holds (after a seek).
@@ -130,6 +178,8 @@ func (v *Video) Reset() {
 	if v.c != nil {
 		C.eddy_reset(v.c)
 	}
+	v.haveLast = false
+	v.haveIn = false
 }
 
 // Close frees the decoder. It is safe to call more than once.
