@@ -1,0 +1,26 @@
+package player
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrNothingToPlay is reported when a presentation has no track Eddy
+	// can decode.
+	ErrNothingToPlay = errors.New("nothing playable")
+	// ErrClosed is returned by commands after Close.
+	ErrClosed = errors.New("player closed")
+	// errDecoderFailed ends playback when a decoder fails on many samples
+	// in a row.
+	errDecoderFailed = errors.New("decoder keeps failing")
+)
+
+// SelectionError reports a stream number that is not in the presentation.
+type SelectionError struct {
+	ID int
+}
+
+func (e *SelectionError) Error() string {
+	return fmt.Sprintf("stream %d is not in this presentation", e.ID)
+}

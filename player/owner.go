@@ -1,0 +1,462 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// owner is the state only the owner goroutine touches.
+type owner struct {
+	state      State
+	url        string
+	opts       OpenOptions
+	gen        int // bumped on every Open/Stop: stale messages are ignored
+	dialCancel context.CancelFunc
+	pb         *playback
+	paused     bool
+	userSel    []int
+
+	playAt      time.Time // when the current start was requested (TTFA)
+	ttfa        time.Duration
+	rebuffers   int
+	lastBytes   int64
+	lastBytesAt time.Time
+	bitrate     int64
+	ticks       int
+}
+
+// dialResult is sent to the owner when a Dial finishes.
+type dialResult struct {
+	gen  int
+	sess transport.Session
+	err  error
+}
+
+// pbMsgKind is what a playback goroutine reports.
+type pbMsgKind uint8
+
+const (
+	msgBuffering    pbMsgKind = iota + 1 // fill level in value
+	msgStarted                           // preroll done, first output
+	msgFirstAudio                        // first PCM reached the sink
+	msgUnderrun                          // queue ran dry while playing
+	msgResumed                           // refilled after an underrun
+	msgEnded                             // everything played
+	msgFatal                             // err ends playback
+	msgWarning                           // err is worth telling
+	msgMediaChanged                      // a new header / track set is playing
+)
+
+type pbMsg struct {
+	gen, seg int
+	kind     pbMsgKind
+	err      error
+	value    float64
+	at       time.Time
+	ts       *trackSet
+}
+
+// run is the owner goroutine.
+func (p *Player) run() {
+	defer close(p.done)
+	tk := p.cfg.NewTicker(p.cfg.Tick)
+	defer tk.Stop()
+	for {
+		select {
+		case <-p.quit:
+			p.teardown(true)
+			return
+		case <-p.wake:
+			p.cmdMu.Lock()
+			cmds := p.cmds
+			p.cmds = nil
+			p.cmdMu.Unlock()
+			for _, c := range cmds {
+				p.handle(c)
+			}
+		case m := <-p.inbox:
+			switch m := m.(type) {
+			case dialResult:
+				p.onDial(m)
+			case pbMsg:
+				p.onPlayback(m)
+			}
+		case <-tk.C():
+			p.tick()
+		}
+	}
+}
+
+func (p *Player) setState(s State) {
+	if p.o.state == s {
+		return
+	}
+	p.log.Debug("state", "from", p.o.state, "to", s)
+	p.o.state = s
+	p.updateStatus(func(st *Status) { st.State = s })
+	p.publish(StateChanged, nil)
+}
+
+func (p *Player) fail(err error) {
+	p.log.Error("playback failed", "url", p.o.url, "err", err)
+	p.teardown(false)
+	p.o.state = Failed
+	p.updateStatus(func(st *Status) { st.State = Failed; st.Buffering = 0 })
+	p.publish(ErrorOccurred, err)
+}
+
+func (p *Player) warn(err error) {
+	p.log.Warn("playback warning", "url", p.o.url, "err", err)
+	p.publish(Warning, err)
+}
+
+// handle runs one command on the owner goroutine.
+func (p *Player) handle(c command) {
+	switch c.kind {
+	case cmdOpen:
+		p.o.userSel = c.opts.Streams
+		p.open(c.url, c.opts)
+	case cmdPlay:
+		switch {
+		case p.o.pb != nil && p.o.paused:
+			p.o.paused = false
+			p.cfg.Sink.Resume()
+			if p.o.state == Paused {
+				if p.o.pb.seg != nil && p.o.pb.seg.started.Load() {
+					p.setState(Playing)
+				} else {
+					p.setState(Buffering)
+				}
+			}
+		case p.o.pb != nil && p.o.state == Ended && p.o.pb.info.Seekable:
+			p.startSegment(0)
+		case p.o.pb == nil && p.o.url != "" && p.o.state != Opening:
+			opts := p.o.opts
+			opts.Start, opts.Paused = 0, false
+			p.open(p.o.url, opts)
+		}
+	case cmdPause:
+		if p.o.pb != nil && !p.o.paused && (p.o.state == Playing || p.o.state == Buffering) {
+			p.o.paused = true
+			p.cfg.Sink.Pause()
+			p.setState(Paused)
+		}
+	case cmdStop:
+		if p.o.state == Idle {
+			return
+		}
+		p.teardown(false)
+		p.updateStatus(func(st *Status) { st.Position = 0; st.Buffering = 0 })
+		p.setState(Stopped)
+		p.publish(PositionChanged, nil)
+	case cmdSeek:
+		pb := p.o.pb
+		if pb == nil {
+			return
+		}
+		if !pb.info.Seekable || pb.info.Broadcast {
+			p.warn(fmt.Errorf("cannot seek: %w", transport.ErrNotSeekable))
+			return
+		}
+		d := max(c.d, 0)
+		if pb.info.Duration > 0 && d > pb.info.Duration {
+			d = pb.info.Duration
+		}
+		p.startSegment(d)
+	case cmdVolume:
+		p.cfg.Sink.SetVolume(c.v)
+		p.updateStatus(func(st *Status) { st.Volume = c.v })
+		p.publish(StateChanged, nil)
+	case cmdSelect:
+		p.o.userSel = c.ids
+		if p.o.pb != nil {
+			p.reselect()
+		}
+	}
+}
+
+// open starts dialing url, replacing the current presentation.
+func (p *Player) open(url string, opts OpenOptions) {
+	p.teardown(false)
+	p.o.url, p.o.opts = url, opts
+	p.o.paused = opts.Paused
+	if opts.Paused {
+		p.cfg.Sink.Pause()
+	} else {
+		p.cfg.Sink.Resume()
+	}
+	p.o.playAt = p.now()
+	p.o.ttfa = 0
+	p.o.rebuffers = 0
+	p.o.lastBytes, p.o.bitrate = 0, 0
+	p.updateStatus(func(st *Status) {
+		st.Media = nil
+		st.Position, st.Duration, st.Buffering = 0, 0, 0
+		st.Stats = Stats{}
+	})
+	p.setState(Opening)
+	ctx, cancel := context.WithCancel(context.Background())
+	p.o.dialCancel = cancel
+	gen := p.o.gen
+	reg, cfg := p.cfg.Transports, p.cfg.Transport
+	go func() {
+		s, err := reg.Dial(ctx, url, cfg)
+		select {
+		case p.inbox <- dialResult{gen: gen, sess: s, err: err}:
+		case <-p.done:
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+}
+
+// teardown ends the current playback and dial. The session is closed in
+// the background (closing may send a play log over the network).
+func (p *Player) teardown(final bool) {
+	p.o.gen++
+	if p.o.dialCancel != nil {
+		p.o.dialCancel()
+		p.o.dialCancel = nil
+	}
+	if pb := p.o.pb; pb != nil {
+		p.o.pb = nil
+		pb.stopSegment()
+		pb.closeDecoders()
+		p.cfg.Sink.Flush()
+		p.closers.Add(1)
+		go func() {
+			defer p.closers.Done()
+			if err := pb.sess.Close(); err != nil {
+				p.log.Warn("closing session", "err", err)
+			}
+		}()
+	}
+	if !final {
+		return
+	}
+	// Drain dial results that raced with the quit so their sessions close.
+	for {
+		select {
+		case m := <-p.inbox:
+			if d, ok := m.(dialResult); ok && d.sess != nil {
+				d.sess.Close()
+			}
+		default:
+			return
+		}
+	}
+}
+
+// onDial builds the playback for a freshly opened session.
+func (p *Player) onDial(m dialResult) {
+	if m.gen != p.o.gen {
+		if m.sess != nil {
+			p.closers.Add(1)
+			go func() { defer p.closers.Done(); m.sess.Close() }()
+		}
+		return
+	}
+	p.o.dialCancel = nil
+	if m.err != nil {
+		p.fail(fmt.Errorf("opening %s: %w", p.o.url, m.err))
+		return
+	}
+	pb := newPlayback(p, m.sess, p.o.gen)
+	p.o.pb = pb
+	ts, err := pb.plan(m.sess.Info(), p.o.userSel)
+	if err != nil {
+		p.fail(err)
+		return
+	}
+	if err := pb.sess.Select(ts.selected); err != nil {
+		ts.close()
+		p.fail(fmt.Errorf("selecting streams %v: %w", ts.selected, err))
+		return
+	}
+	pb.adopt(ts)
+	for _, w := range ts.warnings {
+		p.warn(w)
+	}
+	p.publishMedia()
+	if p.o.opts.Start > 0 && !pb.info.Seekable {
+		p.warn(fmt.Errorf("cannot start at %v: %w", p.o.opts.Start, transport.ErrNotSeekable))
+		p.o.opts.Start = 0
+	}
+	p.startSegment(p.o.opts.Start)
+}
+
+// startSegment (re)starts delivery at from: a start, a seek or a restart
+// after a stream switch.
+func (p *Player) startSegment(from time.Duration) {
+	pb := p.o.pb
+	pb.stopSegment()
+	p.cfg.Sink.Flush()
+	pb.resetDecoders()
+	end := time.Duration(0)
+	if p.o.opts.Duration > 0 {
+		end = p.o.opts.Start + p.o.opts.Duration
+	}
+	p.o.playAt = p.now()
+	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
+	if p.o.paused {
+		p.setState(Paused)
+	} else {
+		p.setState(Buffering)
+	}
+	pb.startSegment(from, end)
+	p.publish(PositionChanged, nil)
+}
+
+// reselect applies a new stream choice during playback.
+func (p *Player) reselect() {
+	pb := p.o.pb
+	ts, err := pb.plan(pb.info, p.o.userSel)
+	if err != nil {
+		var se *SelectionError
+		if errors.As(err, &se) || errors.Is(err, ErrNothingToPlay) {
+			// Keep playing what plays; tell the user why not.
+			p.warn(err)
+			return
+		}
+		p.fail(err)
+		return
+	}
+	for _, w := range ts.warnings {
+		p.warn(w)
+	}
+	if pb.info.Seekable && !pb.info.Broadcast {
+		// Restart where the listener is: nothing replays from zero.
+		pos := pb.position()
+		pb.stopSegment()
+		if err := pb.sess.Select(ts.selected); err != nil {
+			ts.close()
+			p.warn(fmt.Errorf("switching streams: %w", err))
+			p.startSegment(pos)
+			return
+		}
+		pb.cur.close()
+		pb.adopt(ts)
+		p.publishMedia()
+		p.startSegment(pos)
+		return
+	}
+	// Live: the reader switches inside the running session.
+	pb.requestSelect(ts)
+	pb.cur = ts
+	p.publishMedia()
+}
+
+func (p *Player) publishMedia() {
+	pb := p.o.pb
+	m := pb.media()
+	p.updateStatus(func(st *Status) {
+		st.Media = m
+		st.Duration = m.Duration
+	})
+	p.publish(MediaChanged, nil)
+}
+
+// onPlayback handles reports from the playback goroutines.
+func (p *Player) onPlayback(m pbMsg) {
+	pb := p.o.pb
+	if pb == nil || m.gen != p.o.gen || m.seg != pb.segID {
+		return
+	}
+	switch m.kind {
+	case msgBuffering:
+		p.updateStatus(func(st *Status) { st.Buffering = m.value })
+		p.publish(BufferingChanged, nil)
+	case msgStarted, msgResumed:
+		p.updateStatus(func(st *Status) { st.Buffering = 1 })
+		if !p.o.paused {
+			p.setState(Playing)
+		} else {
+			p.setState(Paused)
+		}
+	case msgFirstAudio:
+		if p.o.ttfa == 0 {
+			p.o.ttfa = m.at.Sub(p.o.playAt)
+			p.log.Info("first audio", "after", p.o.ttfa)
+		}
+	case msgUnderrun:
+		p.o.rebuffers++
+		p.log.Info("rebuffering", "count", p.o.rebuffers)
+		if !p.o.paused {
+			p.setState(Buffering)
+		}
+	case msgEnded:
+		p.refreshStats()
+		p.updateStatus(func(st *Status) { st.Position = pb.position() })
+		p.publish(PositionChanged, nil)
+		p.publish(StatsChanged, nil)
+		p.setState(Ended)
+	case msgFatal:
+		p.fail(m.err)
+	case msgWarning:
+		p.warn(m.err)
+	case msgMediaChanged:
+		if m.ts != nil {
+			pb.adopt(m.ts)
+		}
+		p.publishMedia()
+	}
+}
+
+// tick publishes position and, once a second, statistics.
+func (p *Player) tick() {
+	pb := p.o.pb
+	if pb == nil {
+		return
+	}
+	p.o.ticks++
+	if p.o.state == Playing || p.o.state == Buffering || p.o.state == Paused {
+		pos := pb.position()
+		changed := false
+		p.updateStatus(func(st *Status) {
+			if st.Position != pos {
+				st.Position = pos
+				changed = true
+			}
+		})
+		if changed {
+			p.publish(PositionChanged, nil)
+		}
+	}
+	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {
+		p.refreshStats()
+		p.publish(StatsChanged, nil)
+	}
+}
+
+// refreshStats merges transport, sink and playback counters into Status.
+func (p *Player) refreshStats() {
+	pb := p.o.pb
+	if pb == nil {
+		return
+	}
+	ts := pb.sess.Stats()
+	now := p.now()
+	if !p.o.lastBytesAt.IsZero() {
+		if dt := now.Sub(p.o.lastBytesAt); dt > 0 {
+			p.o.bitrate = (ts.BytesReceived - p.o.lastBytes) * 8 * int64(time.Second) / int64(dt)
+		}
+	}
+	p.o.lastBytes, p.o.lastBytesAt = ts.BytesReceived, now
+	st := Stats{
+		Stats:            ts,
+		Rebuffers:        p.o.rebuffers,
+		TimeToFirstAudio: p.o.ttfa,
+		DecodeErrors:     int(pb.decodeErrors.Load()),
+		FramesDecoded:    int(pb.framesDecoded.Load()),
+		FramesDropped:    int(pb.framesDropped.Load()),
+		AVSyncMax:        time.Duration(pb.avSyncMax.Load()),
+		BitrateBps:       p.o.bitrate,
+		BufferLevel:      pb.bufferLevel(),
+	}
+	p.updateStatus(func(s *Status) { s.Stats = st })
+}

@@ -1,0 +1,389 @@
+// Package player is Eddy's playback engine. A Player owns one goroutine that
+// takes commands (Open, Play, Pause, Stop, Seek, SetVolume, SelectStreams),
+// drives a transport.Session through a bounded sample queue into decoders
+// and an audio sink, and publishes Events with a complete Status.
+//
+//	p, _ := player.New(player.Config{Transports: tr, Decoders: dec, Sink: sink})
+//	cancel := p.Subscribe(func(ev player.Event) { fmt.Println(ev.Status.State) })
+//	p.Open("http://example.com/song.wma")
+//	...
+//	cancel()
+//	p.Close()
+//
+// Nothing here imports a GUI toolkit or a sound library.
+package player
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/player/audio"
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// Config configures a Player. Transports, Decoders and Sink are required.
+type Config struct {
+	// Transports opens URLs.
+	Transports *transport.Registry
+	// Decoders creates decoders by codec.
+	Decoders *decoder.Registry
+	// Sink plays (or stores) decoded audio. The Player owns it from New on
+	// and closes it in Close.
+	Sink audio.Sink
+	// Video receives decoded video frames at their presentation time. Nil
+	// means video tracks are not selected.
+	Video VideoOutput
+	// Transport is passed to every Dial.
+	Transport transport.Config
+	// BufferTarget is the media time buffered before playback starts and
+	// after an underrun. Default: the presentation's preroll, at least
+	// 500 ms and at most half of MaxBuffer.
+	BufferTarget time.Duration
+	// MaxBuffer bounds the media time read ahead. Default DefaultMaxBuffer.
+	MaxBuffer time.Duration
+	// MaxBufferBytes bounds the memory read ahead. Default
+	// DefaultMaxBufferBytes.
+	MaxBufferBytes int
+	// Bandwidth caps the automatic stream choice, in bits per second;
+	// 0 means no cap. Transport.Bandwidth is used when this is 0.
+	Bandwidth int64
+	// Language is the preferred audio language ("en", "de-de").
+	Language string
+	// Logger receives the player's log. Default slog.Default().
+	Logger *slog.Logger
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// Tick is the position-event interval. Default 100 ms.
+	Tick time.Duration
+	// NewTicker creates the position ticker. Default time.NewTicker.
+	NewTicker func(d time.Duration) Ticker
+}
+
+// Ticker is the subset of *time.Ticker the player uses, so tests can drive
+// time themselves.
+type Ticker interface {
+	C() <-chan time.Time
+	Stop()
+}
+
+type realTicker struct{ t *time.Ticker }
+
+func (r realTicker) C() <-chan time.Time { return r.t.C }
+func (r realTicker) Stop()               { r.t.Stop() }
+
+// VideoOutput receives decoded frames. Present is called on the player's
+// video goroutine at (about) the frame's presentation time; it must not
+// block for long.
+type VideoOutput interface {
+	Present(f decoder.Frame)
+}
+
+// OpenOptions refine Open.
+type OpenOptions struct {
+	// Start is the position to start at (seekable sources only).
+	Start time.Duration
+	// Duration stops playback after this much media time; 0 = to the end.
+	Duration time.Duration
+	// Streams are the stream numbers to play; nil = automatic choice.
+	Streams []int
+	// Paused opens and buffers but does not start the clock.
+	Paused bool
+}
+
+// Player is the playback engine. Its methods are safe for concurrent use.
+type Player struct {
+	cfg Config
+	log *slog.Logger
+	now func() time.Time
+
+	cmdMu  sync.Mutex
+	cmds   []command
+	wake   chan struct{}
+	inbox  chan any
+	closed bool
+
+	statusMu sync.Mutex
+	status   Status
+
+	evMu    sync.Mutex
+	subs    map[int]func(Event)
+	nextSub int
+	events  []Event
+	evWake  chan struct{}
+	dropped int
+
+	quit    chan struct{}
+	done    chan struct{}
+	evDone  chan struct{}
+	closers sync.WaitGroup // sessions being closed in the background
+
+	// Owner-goroutine state.
+	o owner
+}
+
+// New starts a Player.
+func New(cfg Config) (*Player, error) {
+	if cfg.Transports == nil || cfg.Decoders == nil || cfg.Sink == nil {
+		return nil, errors.New("player: Config needs Transports, Decoders and Sink")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Tick <= 0 {
+		cfg.Tick = 100 * time.Millisecond
+	}
+	if cfg.NewTicker == nil {
+		cfg.NewTicker = func(d time.Duration) Ticker { return realTicker{time.NewTicker(d)} }
+	}
+	if cfg.MaxBuffer <= 0 {
+		cfg.MaxBuffer = DefaultMaxBuffer
+	}
+	if cfg.MaxBufferBytes <= 0 {
+		cfg.MaxBufferBytes = DefaultMaxBufferBytes
+	}
+	if cfg.Bandwidth == 0 {
+		cfg.Bandwidth = cfg.Transport.Bandwidth
+	}
+	p := &Player{
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "player"),
+		now:    cfg.Now,
+		wake:   make(chan struct{}, 1),
+		inbox:  make(chan any, 64),
+		subs:   map[int]func(Event){},
+		evWake: make(chan struct{}, 1),
+		quit:   make(chan struct{}),
+		done:   make(chan struct{}),
+		evDone: make(chan struct{}),
+	}
+	p.status = Status{State: Idle, Volume: 1}
+	go p.dispatch()
+	go p.run()
+	return p, nil
+}
+
+// command kinds.
+type cmdKind uint8
+
+const (
+	cmdOpen cmdKind = iota + 1
+	cmdPlay
+	cmdPause
+	cmdStop
+	cmdSeek
+	cmdVolume
+	cmdSelect
+)
+
+type command struct {
+	kind cmdKind
+	url  string
+	opts OpenOptions
+	d    time.Duration
+	v    float64
+	ids  []int
+}
+
+// maxPendingCommands bounds the command queue; seeks and volume changes
+// coalesce, so only a burst of distinct commands can reach it.
+const maxPendingCommands = 64
+
+func (p *Player) enqueue(c command) {
+	p.cmdMu.Lock()
+	if p.closed {
+		p.cmdMu.Unlock()
+		return
+	}
+	// Coalesce: a newer seek or volume replaces a pending one of its kind.
+	if c.kind == cmdSeek || c.kind == cmdVolume || c.kind == cmdSelect {
+		for i := len(p.cmds) - 1; i >= 0; i-- {
+			if p.cmds[i].kind == c.kind {
+				p.cmds = append(p.cmds[:i], p.cmds[i+1:]...)
+				break
+			}
+		}
+	}
+	if len(p.cmds) >= maxPendingCommands {
+		p.cmds = p.cmds[1:]
+	}
+	p.cmds = append(p.cmds, c)
+	p.cmdMu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Open opens url and starts playing it, replacing what was playing.
+// Errors are reported as ErrorOccurred events.
+func (p *Player) Open(url string) { p.OpenWith(url, OpenOptions{}) }
+
+// OpenWith opens url with options.
+func (p *Player) OpenWith(url string, opts OpenOptions) {
+	p.enqueue(command{kind: cmdOpen, url: url, opts: opts})
+}
+
+// Play starts or resumes playback. After Stop or the end, it plays the
+// last opened URL from the beginning.
+func (p *Player) Play() { p.enqueue(command{kind: cmdPlay}) }
+
+// Pause suspends playback, keeping the position.
+func (p *Player) Pause() { p.enqueue(command{kind: cmdPause}) }
+
+// Stop ends playback; Play starts again from the beginning.
+func (p *Player) Stop() { p.enqueue(command{kind: cmdStop}) }
+
+// Seek moves to position d (seekable sources only; otherwise a Warning).
+func (p *Player) Seek(d time.Duration) { p.enqueue(command{kind: cmdSeek, d: d}) }
+
+// SetVolume sets the output gain, 0 (mute) to 1.
+func (p *Player) SetVolume(v float64) {
+	if v < 0 {
+		v = 0
+	}
+	if v > 1 {
+		v = 1
+	}
+	p.enqueue(command{kind: cmdVolume, v: v})
+}
+
+// SelectStreams plays the given stream numbers (at most one audio and one
+// video); nil returns to the automatic choice. It applies during playback
+// without starting over.
+func (p *Player) SelectStreams(ids []int) {
+	p.enqueue(command{kind: cmdSelect, ids: append([]int(nil), ids...)})
+}
+
+// Status returns the current status.
+func (p *Player) Status() Status {
+	p.statusMu.Lock()
+	defer p.statusMu.Unlock()
+	return cloneStatus(p.status)
+}
+
+func cloneStatus(s Status) Status {
+	if s.Media != nil {
+		m := *s.Media
+		m.Tracks = append([]TrackInfo(nil), m.Tracks...)
+		s.Media = &m
+	}
+	return s
+}
+
+// Subscribe registers fn for every later Event. fn runs on the player's
+// event goroutine, one event at a time and never with player locks held; it
+// should return quickly (the UI hands work to its own thread). The returned
+// function unsubscribes.
+func (p *Player) Subscribe(fn func(Event)) (cancel func()) {
+	p.evMu.Lock()
+	id := p.nextSub
+	p.nextSub++
+	p.subs[id] = fn
+	p.evMu.Unlock()
+	return func() {
+		p.evMu.Lock()
+		delete(p.subs, id)
+		p.evMu.Unlock()
+	}
+}
+
+// maxQueuedEvents bounds undelivered events; position, buffering and stats
+// updates are dropped first when a subscriber is slow.
+const maxQueuedEvents = 256
+
+// publish snapshots the status and queues an event for subscribers.
+func (p *Player) publish(kind EventKind, err error) {
+	ev := Event{Kind: kind, Status: p.Status(), Err: err}
+	p.evMu.Lock()
+	if len(p.events) >= maxQueuedEvents {
+		kept := p.events[:0]
+		for _, e := range p.events {
+			switch e.Kind {
+			case PositionChanged, BufferingChanged, StatsChanged:
+				p.dropped++
+				continue
+			}
+			kept = append(kept, e)
+		}
+		p.events = kept
+		if len(p.events) >= maxQueuedEvents {
+			p.events = p.events[1:]
+			p.dropped++
+		}
+	}
+	p.events = append(p.events, ev)
+	p.evMu.Unlock()
+	select {
+	case p.evWake <- struct{}{}:
+	default:
+	}
+}
+
+// dispatch delivers events to subscribers in order.
+func (p *Player) dispatch() {
+	defer close(p.evDone)
+	for {
+		p.evMu.Lock()
+		evs := p.events
+		p.events = nil
+		subs := make([]func(Event), 0, len(p.subs))
+		for _, f := range p.subs {
+			subs = append(subs, f)
+		}
+		p.evMu.Unlock()
+		for _, ev := range evs {
+			for _, f := range subs {
+				f(ev)
+			}
+		}
+		if len(evs) > 0 {
+			continue
+		}
+		select {
+		case <-p.evWake:
+		case <-p.done:
+			// Deliver what the owner published while stopping.
+			p.evMu.Lock()
+			n := len(p.events)
+			p.evMu.Unlock()
+			if n == 0 {
+				return
+			}
+		}
+	}
+}
+
+// Close stops playback, closes the session and the sink, and waits for the
+// player's goroutines. Events published while closing are delivered first.
+func (p *Player) Close() error {
+	p.cmdMu.Lock()
+	if p.closed {
+		p.cmdMu.Unlock()
+		<-p.evDone
+		return nil
+	}
+	p.closed = true
+	p.cmdMu.Unlock()
+	close(p.quit)
+	<-p.done
+	p.closers.Wait()
+	<-p.evDone
+	if err := p.cfg.Sink.Close(); err != nil {
+		return fmt.Errorf("player: closing audio sink: %w", err)
+	}
+	return nil
+}
+
+// updateStatus changes the status under its lock.
+func (p *Player) updateStatus(f func(s *Status)) {
+	p.statusMu.Lock()
+	f(&p.status)
+	p.statusMu.Unlock()
+}

@@ -1,0 +1,228 @@
+package player
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// Queue limits. The queue is the jitter/buffer stage between the transport
+// and the decoders; it is bounded by media time, bytes and item count,
+// whichever is reached first.
+const (
+	// DefaultMaxBuffer is the most media time read ahead of the decoders.
+	DefaultMaxBuffer = 30 * time.Second
+	// DefaultMaxBufferBytes bounds the memory held by queued samples.
+	DefaultMaxBufferBytes = 64 << 20
+	// maxQueueItems bounds the number of queued samples.
+	maxQueueItems = 1 << 14
+)
+
+// item is a queued sample or an in-band marker that tells the output stage
+// the track set changed (a new header or a stream switch).
+type item struct {
+	s      transport.Sample
+	change *trackSet
+}
+
+// sampleQueue is a bounded FIFO of samples with context-aware blocking.
+// One goroutine pushes (the reader), one pops (the output stage).
+type sampleQueue struct {
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced on every change
+	items    []item
+	head     int
+	bytes    int
+	clock    int // track whose PTS measures buffered time; 0 = any
+	lastIn   time.Duration
+	lastOut  time.Duration
+	haveIn   bool
+	haveOut  bool
+	done     error // io.EOF or a fatal read error, once the reader finished
+	maxSpan  time.Duration
+	maxBytes int
+}
+
+func newSampleQueue(maxSpan time.Duration, maxBytes int) *sampleQueue {
+	return &sampleQueue{changed: make(chan struct{}), maxSpan: maxSpan, maxBytes: maxBytes}
+}
+
+// signal wakes every waiter. Called with mu held.
+func (q *sampleQueue) signal() {
+	close(q.changed)
+	q.changed = make(chan struct{})
+}
+
+func (q *sampleQueue) len() int { return len(q.items) - q.head }
+
+// full reports whether the queue is at a limit. Called with mu held.
+func (q *sampleQueue) full() bool {
+	return q.len() >= maxQueueItems || q.bytes >= q.maxBytes || q.span() >= q.maxSpan
+}
+
+// span is the media time between the last popped and the last pushed clock
+// sample. Called with mu held.
+func (q *sampleQueue) span() time.Duration {
+	if !q.haveIn {
+		return 0
+	}
+	if !q.haveOut {
+		// Nothing consumed yet: measure from the first queued clock sample.
+		for i := q.head; i < len(q.items); i++ {
+			it := q.items[i]
+			if it.change == nil && (q.clock == 0 || it.s.Track == q.clock) {
+				return q.lastIn - it.s.PTS
+			}
+		}
+		return 0
+	}
+	if q.lastIn < q.lastOut {
+		return 0
+	}
+	return q.lastIn - q.lastOut
+}
+
+// setClock chooses the track whose timestamps measure the buffer level.
+func (q *sampleQueue) setClock(track int) {
+	q.mu.Lock()
+	q.clock = track
+	q.haveIn, q.haveOut = false, false
+	for i := q.head; i < len(q.items); i++ {
+		it := q.items[i]
+		if it.change == nil && (track == 0 || it.s.Track == track) {
+			q.lastIn, q.haveIn = it.s.PTS, true
+		}
+	}
+	q.signal()
+	q.mu.Unlock()
+}
+
+// push appends it, blocking while the queue is full.
+func (q *sampleQueue) push(ctx context.Context, it item) error {
+	q.mu.Lock()
+	for q.full() && q.done == nil {
+		ch := q.changed
+		q.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		q.mu.Lock()
+	}
+	defer q.mu.Unlock()
+	if q.done != nil {
+		return q.done
+	}
+	if q.head > 0 && q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	} else if q.head > 1024 && q.head*2 > len(q.items) {
+		n := copy(q.items, q.items[q.head:])
+		clear(q.items[n:])
+		q.items, q.head = q.items[:n], 0
+	}
+	q.items = append(q.items, it)
+	q.bytes += len(it.s.Data)
+	if it.change == nil && (q.clock == 0 || it.s.Track == q.clock) {
+		q.lastIn, q.haveIn = it.s.PTS, true
+	}
+	q.signal()
+	return nil
+}
+
+// pop removes the next item, blocking while the queue is empty. It returns
+// the reader's final error (io.EOF at the end) once drained.
+func (q *sampleQueue) pop(ctx context.Context) (item, error) {
+	q.mu.Lock()
+	for q.len() == 0 && q.done == nil {
+		ch := q.changed
+		q.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return item{}, ctx.Err()
+		}
+		q.mu.Lock()
+	}
+	defer q.mu.Unlock()
+	if q.len() == 0 {
+		return item{}, q.done
+	}
+	it := q.items[q.head]
+	q.items[q.head] = item{}
+	q.head++
+	q.bytes -= len(it.s.Data)
+	if it.change == nil && (q.clock == 0 || it.s.Track == q.clock) {
+		q.lastOut, q.haveOut = it.s.PTS, true
+	}
+	q.signal()
+	return it, nil
+}
+
+// empty reports whether nothing is queued and the reader has not finished.
+func (q *sampleQueue) starving() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.len() == 0 && q.done == nil
+}
+
+// level returns the buffered media time and whether the reader finished or
+// the queue is full (both mean waiting longer would not help).
+func (q *sampleQueue) level() (time.Duration, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.span(), q.done != nil || q.full()
+}
+
+// waitLevel blocks until at least target media time is queued, the queue
+// is full, or the reader finished. progress is called with the fill level
+// (0..1) on every change; it runs on the caller's goroutine.
+func (q *sampleQueue) waitLevel(ctx context.Context, target time.Duration, progress func(float64)) error {
+	for {
+		q.mu.Lock()
+		span, ready := q.span(), q.done != nil || q.full()
+		ch := q.changed
+		q.mu.Unlock()
+		if span >= target || ready {
+			progress(1)
+			return nil
+		}
+		if target > 0 {
+			progress(float64(span) / float64(target))
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// finish records the reader's end: io.EOF or a fatal error.
+func (q *sampleQueue) finish(err error) {
+	if err == nil {
+		err = io.EOF
+	}
+	q.mu.Lock()
+	if q.done == nil {
+		q.done = err
+	}
+	q.signal()
+	q.mu.Unlock()
+}
+
+// pendingChanges returns the track sets of change markers still queued.
+func (q *sampleQueue) pendingChanges() []*trackSet {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []*trackSet
+	for i := q.head; i < len(q.items); i++ {
+		if ts := q.items[i].change; ts != nil {
+			out = append(out, ts)
+		}
+	}
+	return out
+}
