@@ -15,10 +15,12 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 )
 
-// ffmpegPCM is FFmpeg's own decode of audio stream n of path as S16.
-func ffmpegPCM(t *testing.T, path string, n int) []byte {
+// ffmpegPCM is FFmpeg's own decode of an audio stream of path as S16.
+// stream is an ffmpeg stream specifier: "a:0", or "i:2" for the ASF stream
+// number 2.
+func ffmpegPCM(t *testing.T, path, stream string) []byte {
 	t.Helper()
-	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:a:"+strconv.Itoa(n), "-c:a", "pcm_s16le", "-f", "s16le", "-").Output()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:"+stream, "-c:a", "pcm_s16le", "-f", "s16le", "-").Output()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v", err)
 	}
@@ -29,9 +31,9 @@ func ffmpegPCM(t *testing.T, path string, n int) []byte {
 // stream of path converted to RGBA. -fps_mode passthrough keeps every
 // decoded frame: with the default (vfr for framemd5) ffmpeg drops all
 // frames of GStreamer's asfmux file, whose times start at 3600 s.
-func ffmpegFrameMD5(t *testing.T, path string) []string {
+func ffmpegFrameMD5(t *testing.T, path, stream string) []string {
 	t.Helper()
-	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:v", "-fps_mode", "passthrough", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:"+stream, "-fps_mode", "passthrough", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v", err)
 	}
@@ -112,23 +114,21 @@ func comparePCM(t *testing.T, got, want []byte) {
 	}
 }
 
-// compareFile decodes every audio and video stream of path and compares
-// with FFmpeg's decode of the same file.
+// compareFile demuxes path with package asf, decodes every audio and
+// video stream and compares with FFmpeg's decode of the same stream.
 func compareFile(t *testing.T, path string) {
 	t.Helper()
-	tracks := scanTracks(t, path)
-	na := 0
-	for i, tr := range tracks {
-		samples := probePackets(t, path, i)
+	for _, st := range demuxASF(t, path) {
+		tr := st.track
+		id := "i:" + strconv.Itoa(tr.ID)
 		switch tr.Type {
 		case transport.Audio:
-			pcm, a := decodeAudio(t, tr, samples)
-			comparePCM(t, pcm, ffmpegPCM(t, path, na))
-			t.Logf("audio %d %v: %d samples, %d bytes of %v equal to ffmpeg", na, tr.Codec, len(samples), len(pcm), a.Format())
-			na++
+			pcm, a := decodeAudio(t, tr, st.samples)
+			comparePCM(t, pcm, ffmpegPCM(t, path, id))
+			t.Logf("stream %d %v: %d objects, %d bytes of %v equal to ffmpeg", tr.ID, tr.Codec, len(st.samples), len(pcm), a.Format())
 		case transport.Video:
-			frames := decodeVideo(t, tr, samples)
-			got, want := frameSums(frames), ffmpegFrameMD5(t, path)
+			frames := decodeVideo(t, tr, st.samples)
+			got, want := frameSums(frames), ffmpegFrameMD5(t, path, id)
 			if len(got) != len(want) {
 				t.Fatalf("%v: %d frames, ffmpeg %d", tr.Codec, len(got), len(want))
 			}
@@ -137,17 +137,17 @@ func compareFile(t *testing.T, path string) {
 					t.Fatalf("%v: frame %d: md5 %s, ffmpeg %s", tr.Codec, i, got[i], want[i])
 				}
 			}
-			checkFrameTimes(t, path, frames)
-			t.Logf("video %v: %d frames equal to ffmpeg framemd5, PTS %v..%v", tr.Codec, len(got), frames[0].PTS, frames[len(frames)-1].PTS)
+			checkFrameTimes(t, path, id, frames)
+			t.Logf("stream %d %v: %d frames equal to ffmpeg framemd5, PTS %v..%v", tr.ID, tr.Codec, len(got), frames[0].PTS, frames[len(frames)-1].PTS)
 		}
 	}
 }
 
 // checkFrameTimes checks that frame times strictly increase and equal
 // FFmpeg's best_effort_timestamp wherever FFmpeg has one.
-func checkFrameTimes(t *testing.T, path string, frames []decoder.Frame) {
+func checkFrameTimes(t *testing.T, path, stream string, frames []decoder.Frame) {
 	t.Helper()
-	want, ok := probeFrameTimes(t, path)
+	want, ok := probeFrameTimes(t, path, stream)
 	if len(want) != len(frames) {
 		t.Fatalf("%d frames, ffprobe %d", len(frames), len(want))
 	}
@@ -173,7 +173,7 @@ func TestH264Shapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	samples := probePackets(t, path, 0)
-	want := ffmpegFrameMD5(t, path)
+	want := ffmpegFrameMD5(t, path, "v:0")
 	for _, tc := range []struct {
 		name   string
 		fourcc string
@@ -195,7 +195,7 @@ func TestH264Shapes(t *testing.T) {
 					t.Fatalf("frame %d: md5 %s, ffmpeg %s", i, got[i], want[i])
 				}
 			}
-			checkFrameTimes(t, path, frames)
+			checkFrameTimes(t, path, "v:0", frames)
 		})
 	}
 }
