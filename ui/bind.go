@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"reflect"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// This file is the only place where player events cross onto the Fyne
+// goroutine (fyne.Do).
+//
+// Every event carries the player's complete Status, so the view always
+// applies the newest status it has seen. Frequent events (position,
+// buffering, stats) are coalesced: while one status update is queued,
+// later ones only replace the status it will apply, so at most one such
+// update waits in Fyne's queue however fast the player publishes. Events
+// with their own meaning (state, media, errors, warnings) are each queued.
+
+func (v *View) bind() {
+	if v.do == nil {
+		v.do = fyne.Do
+	}
+	st := v.ctl.Status()
+	v.pump.Lock()
+	v.latest = st
+	v.pump.Unlock()
+	v.applyStatus(st)
+	v.cancel = v.ctl.Subscribe(v.onEvent)
+}
+
+func (v *View) unbind() {
+	v.pump.Lock()
+	v.closed = true
+	cancel := v.cancel
+	v.cancel = nil
+	v.pump.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// onEvent runs on a player goroutine.
+func (v *View) onEvent(e player.Event) {
+	v.pump.Lock()
+	if v.closed {
+		v.pump.Unlock()
+		return
+	}
+	v.latest = e.Status
+	switch e.Kind {
+	case player.PositionChanged, player.BufferingChanged, player.StatsChanged:
+		if v.flushing {
+			v.pump.Unlock()
+			return
+		}
+		v.flushing = true
+		v.pump.Unlock()
+		v.do(v.flush)
+	default:
+		v.pump.Unlock()
+		v.do(func() { v.handle(e) })
+	}
+}
+
+// flush applies the newest status (Fyne goroutine).
+func (v *View) flush() {
+	v.pump.Lock()
+	v.flushing = false
+	st, closed := v.latest, v.closed
+	v.pump.Unlock()
+	if !closed {
+		v.applyStatus(st)
+	}
+}
+
+// handle applies an event with its own meaning (Fyne goroutine).
+func (v *View) handle(e player.Event) {
+	v.pump.Lock()
+	st, closed := v.latest, v.closed
+	v.pump.Unlock()
+	if closed {
+		return
+	}
+	switch e.Kind {
+	case player.ErrorOccurred:
+		v.lastErr = e.Err
+		loc := v.loc
+		if e.Status.Media != nil && e.Status.Media.URL != "" {
+			loc = e.Status.Media.URL
+		}
+		if e.Err != nil {
+			v.status.SetError(e.Err.Error())
+		}
+		v.showError("Playback failed", loc, e.Err)
+	case player.Warning:
+		if e.Err != nil {
+			v.status.SetWarning(e.Err.Error())
+		}
+	}
+	v.applyStatus(st)
+}
+
+// applyStatus makes the widgets show s (Fyne goroutine).
+func (v *View) applyStatus(s player.Status) {
+	prevState := v.st.State
+	v.st = s
+
+	// What is open.
+	if !sameMedia(v.media, s.Media) {
+		v.setMedia(s.Media)
+	} else if s.Media != nil {
+		v.streams.SetTracks(s.Media.URL, s.Media.Tracks)
+	}
+	if s.State != prevState || s.State == player.Failed {
+		v.showState(s)
+	}
+
+	// Transport controls.
+	if active(s.State) {
+		v.playBtn.SetIcon(pauseIcon())
+	} else {
+		v.playBtn.SetIcon(playIcon())
+	}
+	if s.State == player.Idle || s.State == player.Stopped {
+		v.stopBtn.Disable()
+	} else {
+		v.stopBtn.Enable()
+	}
+
+	// Seek bar and times.
+	dur := v.duration()
+	seekable := s.Media != nil && s.Media.Seekable && !s.Media.Broadcast && dur > 0
+	v.seek.SetDuration(dur, seekable)
+	if seekable {
+		v.backBtn.Enable()
+		v.fwdBtn.Enable()
+	} else {
+		v.backBtn.Disable()
+		v.fwdBtn.Disable()
+	}
+	pos := s.Position
+	if !v.seekTill.IsZero() {
+		done := absDuration(pos-v.seekTo) <= seekTolerance ||
+			v.clock.Now().After(v.seekTill) || !active(s.State) && s.State != player.Paused
+		if done {
+			v.seekTill = time.Time{}
+		} else {
+			pos = v.seekTo
+		}
+	}
+	if !v.seek.Dragging() {
+		v.seek.SetTime(pos)
+		v.elapsed.SetText(formatClock(pos))
+	}
+	switch {
+	case s.Media != nil && s.Media.Broadcast:
+		v.total.SetText("LIVE")
+	case dur > 0:
+		v.total.SetText(formatClock(dur))
+	default:
+		v.total.SetText("--:--")
+	}
+
+	v.status.SetStatus(s)
+	v.stats.Set(s.Stats)
+}
+
+// showState updates what depends on the state alone: the video area's
+// placeholder for opening and failure.
+func (v *View) showState(s player.Status) {
+	switch s.State {
+	case player.Idle:
+		if s.Media == nil {
+			v.video.showIdle()
+		}
+	case player.Opening:
+		if s.Media == nil {
+			v.video.showOpening(displayName(v.loc))
+		}
+	case player.Failed:
+		loc := v.loc
+		if s.Media != nil {
+			loc = s.Media.URL
+		}
+		v.video.showFailed(displayName(loc), v.lastErr)
+	default:
+		if s.Media != nil {
+			v.video.showMedia(s.Media)
+		}
+	}
+}
+
+// setMedia shows a new (or changed) media description.
+func (v *View) setMedia(m *player.Media) {
+	if m == nil {
+		v.media = nil
+		v.info.Set(nil)
+		v.streams.SetTracks("", nil)
+		v.nowPlaying.SetText("")
+		v.win.SetTitle(appName)
+		return
+	}
+	c := *m
+	c.Tracks = append([]player.TrackInfo(nil), m.Tracks...)
+	v.media = &c
+	v.info.Set(m)
+	v.streams.SetTracks(m.URL, m.Tracks)
+	if v.st.State != player.Failed {
+		v.video.showMedia(m)
+	}
+	title := m.Metadata.Title
+	if title == "" {
+		title = displayName(m.URL)
+	}
+	now := title
+	if m.Metadata.Author != "" {
+		now += " — " + m.Metadata.Author
+	}
+	v.nowPlaying.SetText(now)
+	v.win.SetTitle(title + " — " + appName)
+}
+
+// sameMedia reports whether the applied copy a still describes b.
+func sameMedia(a, b *player.Media) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return reflect.DeepEqual(*a, *b)
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

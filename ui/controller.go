@@ -1,0 +1,34 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// Controller is what the window needs from the player engine.
+// *player.Player satisfies it; tests use a fake.
+//
+// All methods may be called from any goroutine and must not block on
+// playback: Open, Play, Pause, Stop, Seek, SetVolume and SelectStreams
+// queue a command, and their outcome arrives as events.
+type Controller interface {
+	// Open opens url and starts playing it. Failures arrive as an
+	// ErrorOccurred event.
+	Open(url string)
+	Play()
+	Pause()
+	Stop()
+	// Seek moves the play position to d.
+	Seek(d time.Duration)
+	// SetVolume sets the gain, 0 (mute) to 1 (unity).
+	SetVolume(v float64)
+	// SelectStreams chooses the stream IDs to play; nil restores the
+	// player's automatic choice.
+	SelectStreams(ids []int)
+	// Subscribe registers fn for every event until cancel is called. fn
+	// runs on a player goroutine.
+	Subscribe(fn func(player.Event)) (cancel func())
+	// Status returns the current state.
+	Status() player.Status
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// call is one Controller method call recorded by fakeController.
+type call struct {
+	Method string
+	Arg    any
+}
+
+func (c call) String() string {
+	if c.Arg == nil {
+		return c.Method + "()"
+	}
+	return fmt.Sprintf("%s(%v)", c.Method, c.Arg)
+}
+
+// fakeController records commands and lets the test publish events, as
+// the player would, to the subscribers.
+type fakeController struct {
+	mu     sync.Mutex
+	calls  []call
+	subs   map[int]func(player.Event)
+	nextID int
+	status player.Status
+}
+
+var _ Controller = (*fakeController)(nil)
+
+func newFakeController() *fakeController {
+	return &fakeController{subs: map[int]func(player.Event){}}
+}
+
+func (f *fakeController) record(m string, arg any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call{m, arg})
+}
+
+func (f *fakeController) Open(url string)      { f.record("Open", url) }
+func (f *fakeController) Play()                { f.record("Play", nil) }
+func (f *fakeController) Pause()               { f.record("Pause", nil) }
+func (f *fakeController) Stop()                { f.record("Stop", nil) }
+func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
+func (f *fakeController) SetVolume(v float64)  { f.record("SetVolume", v) }
+func (f *fakeController) SelectStreams(ids []int) {
+	if ids == nil {
+		f.record("SelectStreams", "auto")
+		return
+	}
+	f.record("SelectStreams", fmt.Sprint(append([]int(nil), ids...)))
+}
+
+func (f *fakeController) Subscribe(fn func(player.Event)) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.nextID
+	f.nextID++
+	f.subs[id] = fn
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, id)
+	}
+}
+
+func (f *fakeController) Status() player.Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status
+}
+
+// emit publishes e to every subscriber (on the caller's goroutine) and
+// makes its status the current one.
+func (f *fakeController) emit(e player.Event) {
+	f.mu.Lock()
+	f.status = e.Status
+	var fns []func(player.Event)
+	ids := make([]int, 0, len(f.subs))
+	for id := range f.subs {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		fns = append(fns, f.subs[id])
+	}
+	f.mu.Unlock()
+	for _, fn := range fns {
+		fn(e)
+	}
+}
+
+// take returns the calls recorded so far and forgets them.
+func (f *fakeController) take() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}
+
+// takeMethod returns the recorded calls of one method, forgetting all.
+func (f *fakeController) takeMethod(m string) []any {
+	var out []any
+	for _, c := range f.take() {
+		if c.Method == m {
+			out = append(out, c.Arg)
+		}
+	}
+	return out
+}
+
+func (f *fakeController) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
+// fakeClock is a manual Clock: time moves only with Advance, which runs
+// the due timers on the caller's goroutine.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	at      time.Time
+	f       func()
+	stopped bool
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{at: c.now.Add(d), f: f}
+	c.timers = append(c.timers, t)
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		was := !t.stopped
+		t.stopped = true
+		return was
+	}
+}
+
+// Advance moves time forward by d, firing due timers in time order.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	end := c.now.Add(d)
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		var next *fakeTimer
+		for _, t := range c.timers {
+			if !t.stopped && !t.at.After(end) && (next == nil || t.at.Before(next.at)) {
+				next = t
+			}
+		}
+		if next == nil {
+			c.now = end
+			c.mu.Unlock()
+			return
+		}
+		next.stopped = true
+		c.now = next.at
+		c.mu.Unlock()
+		next.f()
+	}
+}
+
+// pending counts timers not yet fired or stopped.
+func (c *fakeClock) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, t := range c.timers {
+		if !t.stopped {
+			n++
+		}
+	}
+	return n
+}

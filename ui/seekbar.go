@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keySeekStep is how far one arrow key press moves the play position.
+const keySeekStep = 10 * time.Second
+
+// SeekBar is a slider over the presentation's duration. The player moves
+// it with SetTime; the user moves it by dragging, tapping or with the
+// arrow keys. While the user drags, OnPreview reports the time under the
+// thumb and player updates are ignored; the seek itself (OnSeek) happens
+// once, on release. A tap or an arrow key seeks at once.
+type SeekBar struct {
+	widget.Slider
+
+	// OnPreview is called while dragging with the time under the thumb.
+	OnPreview func(time.Duration)
+	// OnSeek is called with the time the user chose.
+	OnSeek func(time.Duration)
+
+	// onKey receives the keys the bar does not handle itself, so the
+	// window's keys (Space) keep working when the bar has the focus.
+	onKey func(*fyne.KeyEvent)
+
+	dragging bool
+}
+
+// NewSeekBar returns a disabled seek bar; SetDuration enables it.
+func NewSeekBar() *SeekBar {
+	s := &SeekBar{}
+	s.Min, s.Max, s.Step = 0, 1, 0
+	s.Slider.OnChanged = s.changed
+	s.Slider.OnChangeEnded = s.ended
+	s.ExtendBaseWidget(s)
+	s.Disable()
+	return s
+}
+
+// SetDuration sets the range to [0, d] and enables seeking when seekable
+// and d > 0.
+func (s *SeekBar) SetDuration(d time.Duration, seekable bool) {
+	max := d.Seconds()
+	if max <= 0 {
+		max = 1
+	}
+	if s.Max != max {
+		s.Max = max
+		if s.Value > max {
+			s.Value = max
+		}
+		s.Refresh()
+	}
+	if seekable && d > 0 {
+		s.Enable()
+	} else {
+		s.Disable()
+	}
+}
+
+// SetTime moves the thumb without calling OnSeek. It is ignored while
+// the user drags.
+func (s *SeekBar) SetTime(d time.Duration) {
+	if s.dragging {
+		return
+	}
+	v := d.Seconds()
+	if v < s.Min {
+		v = s.Min
+	}
+	if v > s.Max {
+		v = s.Max
+	}
+	if v != s.Value {
+		s.Value = v
+		s.Refresh()
+	}
+}
+
+// Time is the media time the thumb shows.
+func (s *SeekBar) Time() time.Duration { return seconds(s.Value) }
+
+// Dragging reports whether the user is dragging the thumb.
+func (s *SeekBar) Dragging() bool { return s.dragging }
+
+// Dragged is called by Fyne for each pointer move of a drag.
+func (s *SeekBar) Dragged(e *fyne.DragEvent) {
+	if s.Disabled() {
+		return
+	}
+	s.dragging = true
+	s.Slider.Dragged(e)
+}
+
+// DragEnd is called by Fyne when the drag ends: the one seek of a drag.
+func (s *SeekBar) DragEnd() {
+	wasDragging := s.dragging
+	s.dragging = false
+	if wasDragging {
+		s.Slider.DragEnd()
+	}
+}
+
+// TypedKey handles the arrow keys when the bar has the keyboard focus:
+// they seek by keySeekStep.
+func (s *SeekBar) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyLeft:
+		s.step(-keySeekStep)
+	case fyne.KeyRight:
+		s.step(keySeekStep)
+	default:
+		if s.onKey != nil {
+			s.onKey(k)
+		}
+	}
+}
+
+func (s *SeekBar) step(d time.Duration) {
+	if s.Disabled() {
+		return
+	}
+	s.SetTime(s.Time() + d)
+	if s.OnSeek != nil {
+		s.OnSeek(s.Time())
+	}
+}
+
+func (s *SeekBar) changed(v float64) {
+	if s.dragging && s.OnPreview != nil {
+		s.OnPreview(seconds(v))
+	}
+}
+
+func (s *SeekBar) ended(v float64) {
+	if s.OnSeek != nil {
+		s.OnSeek(seconds(v))
+	}
+}
+
+func seconds(v float64) time.Duration {
+	return time.Duration(v * float64(time.Second))
+}

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// statusBar is the strip at the bottom of the window: the player's state
+// with a buffering gauge, a message area, and the current bit rate and
+// buffer level.
+//
+// The message area shows, in order of precedence, the last error, the
+// last warning (non-fatal problems, which do not deserve a dialog), and a
+// standing notice set by the app (e.g. that there is no sound device).
+type statusBar struct {
+	root *fyne.Container
+
+	stateIcon *widget.Icon
+	state     *widget.Label
+	buffer    *widget.ProgressBar
+	msgIcon   *widget.Icon
+	msg       *widget.Label
+	bitrate   *widget.Label
+
+	errText, warning, notice string
+}
+
+func newStatusBar() *statusBar {
+	b := &statusBar{
+		stateIcon: widget.NewIcon(theme.MediaStopIcon()),
+		state:     &widget.Label{Text: "Ready", TextStyle: fyne.TextStyle{Bold: true}},
+		buffer:    widget.NewProgressBar(),
+		msgIcon:   widget.NewIcon(theme.InfoIcon()),
+		msg:       &widget.Label{Truncation: fyne.TextTruncateEllipsis},
+		bitrate:   &widget.Label{},
+	}
+	b.buffer.Hide()
+	b.msgIcon.Hide()
+	gauge := container.New(layout.NewGridWrapLayout(fyne.NewSize(110, b.state.MinSize().Height)), b.buffer)
+	left := container.NewHBox(b.stateIcon, b.state, gauge)
+	b.root = container.NewBorder(nil, nil, left, b.bitrate, container.NewBorder(nil, nil, b.msgIcon, nil, b.msg))
+	return b
+}
+
+// SetStatus shows the player's state, buffering and bit rate.
+func (b *statusBar) SetStatus(s player.Status) {
+	b.state.SetText(stateText(s))
+	switch s.State {
+	case player.Playing:
+		b.stateIcon.SetResource(theme.MediaPlayIcon())
+	case player.Paused:
+		b.stateIcon.SetResource(theme.MediaPauseIcon())
+	case player.Opening, player.Buffering:
+		b.stateIcon.SetResource(theme.DownloadIcon())
+	case player.Failed:
+		b.stateIcon.SetResource(theme.ErrorIcon())
+	default:
+		b.stateIcon.SetResource(theme.MediaStopIcon())
+	}
+	if s.State == player.Buffering {
+		b.buffer.SetValue(clamp01(s.Buffering))
+		b.buffer.Show()
+	} else {
+		b.buffer.Hide()
+	}
+	text := formatBitrate(s.Stats.BitrateBps)
+	if s.Stats.BufferLevel > 0 {
+		text += " · buffer " + formatSeconds(s.Stats.BufferLevel)
+	}
+	if s.State == player.Idle {
+		text = ""
+	}
+	if text != b.bitrate.Text {
+		before := b.bitrate.MinSize().Width
+		b.bitrate.SetText(text)
+		if b.bitrate.MinSize().Width != before {
+			b.root.Refresh() // lay out again: the right column changed width
+		}
+	}
+}
+
+// SetError shows a fatal error's text ("" clears it).
+func (b *statusBar) SetError(text string) { b.errText = text; b.showMessage() }
+
+// SetWarning shows a non-fatal problem ("" clears it).
+func (b *statusBar) SetWarning(text string) { b.warning = text; b.showMessage() }
+
+// SetNotice sets the standing notice ("" clears it).
+func (b *statusBar) SetNotice(text string) { b.notice = text; b.showMessage() }
+
+// Message returns the text the message area shows.
+func (b *statusBar) Message() string { return b.msg.Text }
+
+func (b *statusBar) showMessage() {
+	switch {
+	case b.errText != "":
+		b.msgIcon.SetResource(theme.ErrorIcon())
+		b.msg.Importance = widget.DangerImportance
+		b.msg.SetText(b.errText)
+	case b.warning != "":
+		b.msgIcon.SetResource(theme.WarningIcon())
+		b.msg.Importance = widget.WarningImportance
+		b.msg.SetText(b.warning)
+	case b.notice != "":
+		b.msgIcon.SetResource(theme.InfoIcon())
+		b.msg.Importance = widget.MediumImportance
+		b.msg.SetText(b.notice)
+	default:
+		b.msg.SetText("")
+		b.msgIcon.Hide()
+		return
+	}
+	b.msgIcon.Show()
+	b.msg.Refresh()
+}
+
+func clamp01(f float64) float64 {
+	if !(f > 0) {
+		return 0
+	}
+	if f > 1 {
+		return 1
+	}
+	return f
+}

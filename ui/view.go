@@ -1,0 +1,572 @@
+package ui
+
+import (
+	"errors"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+const (
+	// seekInterval is the shortest time between two Seek commands.
+	seekInterval = 250 * time.Millisecond
+	// volumeInterval is the shortest time between two SetVolume commands.
+	volumeInterval = 50 * time.Millisecond
+	// seekHold is how long the seek bar keeps showing a requested seek
+	// target while the player still reports the old position.
+	seekHold = 2 * time.Second
+	// seekTolerance is how close a reported position must be to the
+	// requested target for the seek to count as done.
+	seekTolerance = 1500 * time.Millisecond
+	// volumeStep is the change of one Up/Down key press.
+	volumeStep = 0.05
+	// PrefVolume is the preferences key of the volume (0..1).
+	PrefVolume = "volume"
+	// appName is the window title when nothing is open.
+	appName = "Eddy"
+)
+
+// fileExtensions are the files the Open File dialog offers.
+var fileExtensions = []string{".asf", ".wma", ".wmv"}
+
+// Config is what New needs.
+type Config struct {
+	// App provides the preferences (recent locations, volume).
+	App fyne.App
+	// Window is the window the view fills; its content, main menu and
+	// keyboard handlers are set by New.
+	Window fyne.Window
+	// Controller is the player.
+	Controller Controller
+	// Clock drives rate limits and timeouts. Default: the system clock.
+	Clock Clock
+	// Logo is shown in the video area when nothing is open. Default: none.
+	Logo fyne.Resource
+	// DemoURL, when set, is offered as File ▸ Play Demo and is what Play
+	// opens when nothing else is.
+	DemoURL string
+}
+
+// View is Eddy's main window content: location bar, video area, side
+// panel (information, streams, statistics), transport controls and status
+// bar. Methods must be called on the Fyne goroutine.
+type View struct {
+	app   fyne.App
+	win   fyne.Window
+	ctl   Controller
+	clock Clock
+	demo  string
+
+	recent *recentList
+	seeks  *coalescer[time.Duration]
+	vols   *coalescer[float64]
+
+	location  *widget.Entry
+	openBtn   *widget.Button
+	fileBtn   *widget.Button
+	recentBtn *widget.Button
+
+	playBtn    *widget.Button
+	stopBtn    *widget.Button
+	backBtn    *widget.Button
+	fwdBtn     *widget.Button
+	seek       *SeekBar
+	elapsed    *widget.Label
+	total      *widget.Label
+	nowPlaying *widget.Label
+	muteBtn    *widget.Button
+	volume     *widget.Slider
+
+	video   *videoArea
+	info    *infoPanel
+	streams *streamList
+	stats   *statsPanel
+	status  *statusBar
+	tabs    *container.AppTabs
+
+	mainMenu   *fyne.MainMenu
+	recentMenu *fyne.Menu
+	errDialog  dialog.Dialog
+
+	// Applied player state.
+	st       player.Status
+	media    *player.Media // a copy of the last applied media description
+	loc      string        // the location last opened
+	lastErr  error
+	unmuted  float64 // volume to restore on unmute
+	seekTo   time.Duration
+	seekTill time.Time // zero when no seek is being waited for
+
+	// The event pump (bind.go). do runs a function on the Fyne goroutine:
+	// fyne.Do, or a queue in tests.
+	do       func(func())
+	pump     sync.Mutex
+	latest   player.Status
+	flushing bool
+	closed   bool
+	cancel   func()
+}
+
+// New builds the view into cfg.Window and subscribes to the controller.
+// Call Close when the window goes away.
+func New(cfg Config) *View {
+	v := &View{
+		app:   cfg.App,
+		win:   cfg.Window,
+		ctl:   cfg.Controller,
+		clock: cfg.Clock,
+		demo:  cfg.DemoURL,
+	}
+	if v.clock == nil {
+		v.clock = systemClock{}
+	}
+	var prefs fyne.Preferences
+	if v.app != nil {
+		prefs = v.app.Preferences()
+	}
+	v.recent = newRecentList(prefs)
+	v.seeks = newCoalescer(v.clock, seekInterval, v.ctl.Seek)
+	v.vols = newCoalescer(v.clock, volumeInterval, v.ctl.SetVolume)
+
+	v.video = newVideoArea(cfg.Logo)
+	v.info = newInfoPanel()
+	v.streams = newStreamList()
+	v.streams.OnSelect = v.ctl.SelectStreams
+	v.stats = newStatsPanel()
+	v.status = newStatusBar()
+
+	v.win.SetContent(v.layout())
+	v.mainMenu = v.buildMenu()
+	v.win.SetMainMenu(v.mainMenu)
+	v.installKeys()
+	v.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if len(uris) > 0 {
+			v.Open(uriLocation(uris[0]))
+		}
+	})
+
+	vol := 1.0
+	if prefs != nil {
+		vol = clamp01(prefs.FloatWithFallback(PrefVolume, 1))
+	}
+	v.unmuted = vol
+	if vol == 0 {
+		v.unmuted = 1
+	}
+	v.volume.Value = vol
+	v.volume.Refresh()
+	v.updateMuteIcon()
+	v.ctl.SetVolume(vol)
+
+	v.bind()
+	return v
+}
+
+func (v *View) layout() fyne.CanvasObject {
+	// Location bar.
+	v.location = widget.NewEntry()
+	v.location.SetPlaceHolder("File path or stream URL (mms://, http://, rtsp://…)")
+	v.location.OnSubmitted = func(s string) { v.Open(s) }
+	v.openBtn = widget.NewButtonWithIcon("Open", theme.MediaPlayIcon(), func() { v.Open(v.location.Text) })
+	v.fileBtn = widget.NewButtonWithIcon("Open File…", theme.FolderOpenIcon(), v.ShowOpenFile)
+	v.recentBtn = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.showRecentPopup)
+	top := container.NewBorder(nil, nil, v.fileBtn, container.NewHBox(v.openBtn, v.recentBtn), v.location)
+
+	// Side panel.
+	v.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Info", theme.InfoIcon(), container.NewVScroll(v.info.root)),
+		container.NewTabItemWithIcon("Streams", theme.ListIcon(), v.streams.root),
+		container.NewTabItemWithIcon("Statistics", theme.ComputerIcon(), container.NewVScroll(v.stats.root)),
+	)
+	split := container.NewHSplit(v.video.root, v.tabs)
+	split.Offset = 0.62
+
+	// Seek row.
+	v.seek = NewSeekBar()
+	v.seek.OnSeek = v.requestSeek
+	v.seek.OnPreview = func(d time.Duration) { v.elapsed.SetText(formatClock(d)) }
+	v.elapsed = &widget.Label{Text: "0:00", TextStyle: fyne.TextStyle{Monospace: true}}
+	v.total = &widget.Label{Text: "--:--", TextStyle: fyne.TextStyle{Monospace: true}}
+	seekRow := container.NewBorder(nil, nil, v.elapsed, v.total, v.seek)
+
+	// Controls row.
+	v.playBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), v.TogglePlay)
+	v.playBtn.Importance = widget.HighImportance
+	v.stopBtn = widget.NewButtonWithIcon("", theme.MediaStopIcon(), v.ctl.Stop)
+	v.backBtn = widget.NewButtonWithIcon("", theme.MediaFastRewindIcon(), func() { v.SeekBy(-keySeekStep) })
+	v.fwdBtn = widget.NewButtonWithIcon("", theme.MediaFastForwardIcon(), func() { v.SeekBy(keySeekStep) })
+	v.stopBtn.Disable()
+	v.backBtn.Disable()
+	v.fwdBtn.Disable()
+	v.nowPlaying = &widget.Label{Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
+	v.muteBtn = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), v.ToggleMute)
+	v.muteBtn.Importance = widget.LowImportance
+	v.volume = widget.NewSlider(0, 1)
+	v.volume.Step = 0.01
+	v.volume.OnChanged = v.volumeChanged
+	volBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(130, v.volume.MinSize().Height)), v.volume)
+	controls := container.NewBorder(nil, nil,
+		container.NewHBox(v.playBtn, v.stopBtn, v.backBtn, v.fwdBtn),
+		container.NewHBox(v.muteBtn, volBox),
+		container.New(layout.NewCustomPaddedLayout(0, 0, 8, 8), v.nowPlaying))
+
+	bottom := container.NewVBox(seekRow, controls, widget.NewSeparator(), v.status.root)
+	return container.NewBorder(
+		container.NewVBox(top, widget.NewSeparator()), bottom, nil, nil, split)
+}
+
+func (v *View) buildMenu() *fyne.MainMenu {
+	v.recentMenu = fyne.NewMenu("Recent")
+	v.refreshRecent()
+	openFile := fyne.NewMenuItem("Open File…", v.ShowOpenFile)
+	openFile.Icon = theme.FolderOpenIcon()
+	openFile.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	openLoc := fyne.NewMenuItem("Open Location…", v.focusLocation)
+	openLoc.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	recent := fyne.NewMenuItem("Recent", nil)
+	recent.Icon = theme.HistoryIcon()
+	recent.ChildMenu = v.recentMenu
+	file := fyne.NewMenu("File", openFile, openLoc, recent)
+	if v.demo != "" {
+		file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Play Demo", func() { v.OpenTransient(v.demo) }))
+	}
+
+	playPause := fyne.NewMenuItem("Play / Pause", v.TogglePlay)
+	playPause.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	stop := fyne.NewMenuItem("Stop", v.ctl.Stop)
+	stop.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
+	back := fyne.NewMenuItem("Back 10 s  (←)", func() { v.SeekBy(-keySeekStep) })
+	fwd := fyne.NewMenuItem("Forward 10 s  (→)", func() { v.SeekBy(keySeekStep) })
+	up := fyne.NewMenuItem("Volume Up  (↑)", func() { v.SetVolume(v.volume.Value + volumeStep) })
+	down := fyne.NewMenuItem("Volume Down  (↓)", func() { v.SetVolume(v.volume.Value - volumeStep) })
+	mute := fyne.NewMenuItem("Mute", v.ToggleMute)
+	mute.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}
+	playback := fyne.NewMenu("Playback", playPause, stop, fyne.NewMenuItemSeparator(), back, fwd,
+		fyne.NewMenuItemSeparator(), up, down, mute)
+
+	auto := fyne.NewMenuItem("Automatic Selection", v.streams.automatic)
+	streams := fyne.NewMenu("Streams", auto,
+		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }),
+		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }))
+	return fyne.NewMainMenu(file, playback, streams)
+}
+
+// installKeys binds the window-wide keys: Space plays or pauses, ←/→ seek
+// by 10 s, ↑/↓ change the volume; plus the menu shortcuts.
+func (v *View) installKeys() {
+	c := v.win.Canvas()
+	c.SetOnTypedKey(v.TypedKey)
+	v.seek.onKey = v.TypedKey
+	for _, it := range v.mainMenu.Items {
+		for _, mi := range it.Items {
+			if mi.Shortcut != nil {
+				action := mi.Action
+				c.AddShortcut(mi.Shortcut, func(fyne.Shortcut) { action() })
+			}
+		}
+	}
+}
+
+// TypedKey handles a key typed while no text field has the focus.
+func (v *View) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeySpace:
+		v.TogglePlay()
+	case fyne.KeyLeft:
+		v.SeekBy(-keySeekStep)
+	case fyne.KeyRight:
+		v.SeekBy(keySeekStep)
+	case fyne.KeyUp:
+		v.SetVolume(v.volume.Value + volumeStep)
+	case fyne.KeyDown:
+		v.SetVolume(v.volume.Value - volumeStep)
+	}
+}
+
+// Open opens a location (URL or path), plays it, and remembers it in the
+// recent list.
+func (v *View) Open(location string) { v.open(location, true) }
+
+// OpenTransient opens a location without adding it to the recent list
+// (the built-in demo).
+func (v *View) OpenTransient(location string) { v.open(location, false) }
+
+func (v *View) open(location string, remember bool) {
+	location = strings.TrimSpace(location)
+	if location == "" {
+		return
+	}
+	if remember {
+		v.recent.Add(location)
+		v.refreshRecent()
+	}
+	if location != v.demo {
+		v.location.SetText(location)
+	} else {
+		v.location.SetText("")
+	}
+	v.loc = location
+	v.lastErr = nil
+	v.status.SetError("")
+	v.status.SetWarning("")
+	v.seekTill = time.Time{}
+	v.video.showOpening(displayName(location))
+	v.win.Canvas().Unfocus()
+	v.ctl.Open(location)
+}
+
+// SetNotice shows a standing message in the status bar, e.g. that there
+// is no sound device; "" removes it.
+func (v *View) SetNotice(text string) { v.status.SetNotice(text) }
+
+// TogglePlay pauses when playing; otherwise it resumes, restarts after a
+// stop or the end, retries after a failure, or opens the location typed
+// in the bar (or the demo) when nothing is open.
+func (v *View) TogglePlay() {
+	switch s := v.st.State; {
+	case active(s):
+		v.ctl.Pause()
+	case s == player.Paused || s == player.Stopped || s == player.Ended:
+		v.ctl.Play()
+	case s == player.Failed && v.loc != "":
+		v.open(v.loc, false)
+	default:
+		if t := strings.TrimSpace(v.location.Text); t != "" {
+			v.Open(t)
+		} else if v.demo != "" {
+			v.OpenTransient(v.demo)
+		} else {
+			v.focusLocation()
+		}
+	}
+}
+
+// SeekBy moves the play position by d (rate-limited; repeated presses
+// accumulate from the last requested target).
+func (v *View) SeekBy(d time.Duration) {
+	if v.seek.Disabled() {
+		return
+	}
+	base := v.st.Position
+	if !v.seekTill.IsZero() {
+		base = v.seekTo
+	}
+	v.requestSeek(base + d)
+}
+
+// requestSeek sends a seek (through the coalescer) and holds the seek bar
+// at the target until the player reports a position near it.
+func (v *View) requestSeek(d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
+	if max := v.duration(); max > 0 && d > max {
+		d = max
+	}
+	v.seekTo = d
+	v.seekTill = v.clock.Now().Add(seekHold)
+	v.seek.SetTime(d)
+	v.elapsed.SetText(formatClock(d))
+	v.seeks.Set(d)
+}
+
+// SetVolume sets the volume slider (0..1) and the player's volume.
+func (v *View) SetVolume(f float64) {
+	v.volume.SetValue(clamp01(f)) // calls volumeChanged
+}
+
+func (v *View) volumeChanged(f float64) {
+	f = clamp01(f)
+	if f > 0 {
+		v.unmuted = f
+	}
+	v.updateMuteIcon()
+	if v.app != nil {
+		v.app.Preferences().SetFloat(PrefVolume, f)
+	}
+	v.vols.Set(f)
+}
+
+// ToggleMute sets the volume to 0, or back to what it was.
+func (v *View) ToggleMute() {
+	if v.volume.Value > 0 {
+		v.SetVolume(0)
+	} else {
+		v.SetVolume(v.unmuted)
+	}
+}
+
+func (v *View) updateMuteIcon() {
+	switch f := v.volume.Value; {
+	case f == 0:
+		v.muteBtn.SetIcon(theme.VolumeMuteIcon())
+	case f < 0.5:
+		v.muteBtn.SetIcon(theme.VolumeDownIcon())
+	default:
+		v.muteBtn.SetIcon(theme.VolumeUpIcon())
+	}
+}
+
+func (v *View) focusLocation() {
+	v.win.Canvas().Focus(v.location)
+}
+
+// ShowOpenFile shows the Open File dialog; the chosen file is opened.
+func (v *View) ShowOpenFile() {
+	d := dialog.NewFileOpen(v.fileChosen, v.win)
+	d.SetFilter(storage.NewExtensionFileFilter(fileExtensions))
+	if size := v.win.Canvas().Size(); size.Width > 200 {
+		d.Resize(fyne.NewSize(size.Width*0.85, size.Height*0.85))
+	}
+	d.Show()
+}
+
+func (v *View) fileChosen(rc fyne.URIReadCloser, err error) {
+	if err != nil {
+		v.showError("Cannot open the file", "", err)
+		return
+	}
+	if rc == nil { // cancelled
+		return
+	}
+	loc := uriLocation(rc.URI())
+	rc.Close()
+	v.Open(loc)
+}
+
+// uriLocation turns a Fyne URI into a location: a plain path for local
+// files, the URI text otherwise.
+func uriLocation(u fyne.URI) string {
+	if u.Scheme() == "file" {
+		return u.Path()
+	}
+	return u.String()
+}
+
+func (v *View) refreshRecent() {
+	if v.recentMenu == nil {
+		return
+	}
+	var items []*fyne.MenuItem
+	for _, loc := range v.recent.Items() {
+		loc := loc
+		items = append(items, fyne.NewMenuItem(loc, func() { v.Open(loc) }))
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("No recent locations", nil)
+		none.Disabled = true
+		items = append(items, none)
+	} else {
+		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Clear Recent", func() {
+			v.recent.Clear()
+			v.refreshRecent()
+		}))
+	}
+	v.recentMenu.Items = items
+	v.recentMenu.Refresh()
+	if v.recentBtn != nil {
+		if len(v.recent.Items()) == 0 {
+			v.recentBtn.Disable()
+		} else {
+			v.recentBtn.Enable()
+		}
+	}
+}
+
+// RecentMenu is the menu of recent locations (also File ▸ Recent).
+func (v *View) RecentMenu() *fyne.Menu { return v.recentMenu }
+
+// Recent returns the remembered locations, newest first.
+func (v *View) Recent() []string { return append([]string(nil), v.recent.Items()...) }
+
+func (v *View) showRecentPopup() {
+	c := v.win.Canvas()
+	drv := fyne.CurrentApp().Driver()
+	if v.app != nil {
+		drv = v.app.Driver()
+	}
+	pos := drv.AbsolutePositionForObject(v.recentBtn)
+	pos = pos.Add(fyne.NewPos(0, v.recentBtn.Size().Height))
+	widget.ShowPopUpMenuAtPosition(v.recentMenu, c, pos)
+}
+
+// showError shows a modal error dialog with the full error text, replacing
+// any error dialog already shown.
+func (v *View) showError(title, location string, err error) {
+	if err == nil {
+		err = errors.New("unknown error")
+	}
+	if v.errDialog != nil {
+		v.errDialog.Hide()
+	}
+	head := &widget.Label{Text: "Eddy could not continue.", TextStyle: fyne.TextStyle{Bold: true}}
+	if location != "" {
+		head.Text = "Eddy could not play " + location
+		head.Wrapping = fyne.TextWrapBreak
+	}
+	cause := &widget.Label{Text: err.Error(), Wrapping: fyne.TextWrapWord, Selectable: true}
+	content := container.NewBorder(head, nil, widget.NewIcon(theme.ErrorIcon()), nil, cause)
+	d := dialog.NewCustom(title, "Close", content, v.win)
+	width := float32(520)
+	if cs := v.win.Canvas().Size(); cs.Width > 0 && cs.Width*0.9 < width {
+		width = cs.Width * 0.9
+	}
+	d.Resize(fyne.NewSize(width, 0))
+	d.SetOnClosed(func() {
+		if v.errDialog == d {
+			v.errDialog = nil
+		}
+	})
+	v.errDialog = d
+	d.Show()
+}
+
+// Close unsubscribes from the player and stops pending commands. The
+// window itself is the caller's.
+func (v *View) Close() {
+	v.unbind()
+	v.seeks.Close()
+	v.vols.Close()
+}
+
+func (v *View) duration() time.Duration {
+	if v.st.Duration > 0 {
+		return v.st.Duration
+	}
+	if v.st.Media != nil {
+		return v.st.Media.Duration
+	}
+	return 0
+}
+
+// displayName is a short name for a location: the file name of a path or
+// URL, or the location itself.
+func displayName(location string) string {
+	if location == "" {
+		return ""
+	}
+	p := location // a bare path: shown as written
+	if strings.Contains(location, "://") {
+		if u, err := url.Parse(location); err == nil && u.Scheme != "" {
+			p = u.Path // decoded
+		}
+	}
+	if b := path.Base(p); b != "." && b != "/" && b != "" {
+		return b
+	}
+	return location
+}
