@@ -32,3 +32,6 @@ type Controller interface {
 	// Status returns the current state.
 	Status() player.Status
 }
+
+// The engine must stay usable as the window's controller.
+var _ Controller = (*player.Player)(nil)
