@@ -103,7 +103,9 @@ func varWidth(t byte) int {
 // packet size).
 //
 // Packet length: an explicit Packet Length field wins; one smaller than
-// packetSize means the rest is extra padding. b may be shorter than the
+// packetSize means the rest is extra padding, except when Packet Length +
+// Padding Length equals packetSize exactly: that is GStreamer asfmux's
+// convention of a length that excludes the padding. b may be shorter than the
 // packet length: senders (MSB, RTSP X-ASF-PF) strip the padding, so the
 // missing bytes are treated as padding. The payload area therefore ends at
 // min(packet length − Padding, len(b)).
@@ -153,7 +155,8 @@ func (p *Packet) Unmarshal(b []byte, packetSize uint32) error {
 	off += 6
 
 	length := packetSize
-	if (ltf>>5)&3 != LengthTypeNone {
+	explicit := (ltf>>5)&3 != LengthTypeNone
+	if explicit {
 		length = p.Length
 		if packetSize != 0 && length > packetSize {
 			return corrupt("packet length %d > packet size %d", length, packetSize)
@@ -168,10 +171,20 @@ func (p *Packet) Unmarshal(b []byte, packetSize uint32) error {
 	if uint32(off) > length {
 		return corrupt("packet length %d shorter than its %d-byte header", length, off)
 	}
-	if p.Padding > length-uint32(off) {
-		return corrupt("padding %d does not fit packet length %d", p.Padding, length)
+	var end int
+	if explicit && packetSize != 0 && length < packetSize && uint64(length)+uint64(p.Padding) == uint64(packetSize) {
+		// GStreamer's asfmux writes Packet Length = the bytes used and
+		// Padding Length = packetSize − Packet Length: its padding follows
+		// the Packet Length instead of being part of it (ASF spec §5.2.2
+		// counts the padding in). Both fields adding up to exactly the
+		// packet size is that convention.
+		end = min(int(length), len(b))
+	} else {
+		if p.Padding > length-uint32(off) {
+			return corrupt("padding %d does not fit packet length %d", p.Padding, length)
+		}
+		end = min(int(length-p.Padding), len(b))
 	}
-	end := min(int(length-p.Padding), len(b))
 
 	if !p.Multiple {
 		pl, _, err := p.parsePayload(b, off, end, LengthTypeNone)
