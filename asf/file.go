@@ -334,23 +334,28 @@ func (f *File) Index() *Index { return f.index }
 
 // SeekPacket returns the packet to start reading from so that playback from
 // t (a presentation time with the preroll removed, like Object.PTS) is
-// complete. Objects before t may come first: the caller drops them.
+// complete: the video key frame at or before t when an index says where it
+// is, and every audio object presented from t on. Objects before t come
+// first; the caller drops them.
 //
 // Algorithm:
 //  1. t ≤ 0 gives packet 0.
-//  2. With an index, the entry at or before t + preroll (index entries are
-//     in presentation time, preroll included) gives the packet: a key frame
-//     at or before t for the Simple Index and for a clean-point Index
-//     specifier. The entry is then checked against the packet's send time
-//     (one read): if that packet is sent after t + preroll, the index is
-//     wrong and step 3 is used instead.
-//  3. Without one, a bisection over the fixed-size packets (O(log n)
-//     reads of a packet header) finds the last packet whose Send Time is ≤
-//     t − SeekMargin. A payload is never sent earlier than its presentation
-//     time minus the preroll (that is what the preroll buffers; FFmpeg and
-//     GStreamer send exactly then), so every object presented at or after t
-//     is in a packet sent at or after t; the margin covers the audio object
-//     that starts before t and is still playing at t.
+//  2. Bisection over the fixed-size packets (O(log n) reads of a packet
+//     header) finds the last packet whose Send Time is ≤ t − SeekMargin. A
+//     payload is never sent earlier than its presentation time minus the
+//     preroll (that is what the preroll buffers; FFmpeg and GStreamer send
+//     exactly then), so every object presented at or after t is in a packet
+//     sent at or after t; the margin covers the audio object that starts
+//     before t and is still playing at t.
+//  3. With an index, the entry at or before t + preroll (index entries are
+//     in presentation time, preroll included) names the packet holding the
+//     key frame at or before t (Simple Index; Index object with a
+//     clean-point specifier preferred). The entry is checked with one read:
+//     a packet sent after t cannot start a frame presented at or before t
+//     (muxers send at presentation time − preroll), so such an index is
+//     ignored (GStreamer asfmux writes one).
+//  4. The result is the earlier of the two packets: the key frame and the
+//     audio are both there.
 func (f *File) SeekPacket(t time.Duration) (uint64, error) {
 	if t <= 0 {
 		return 0, nil
@@ -361,14 +366,16 @@ func (f *File) SeekPacket(t time.Duration) (uint64, error) {
 	if f.packets == 0 {
 		return 0, nil
 	}
-	pt := t + f.h.Preroll
-	if n, ok := f.indexLookup(pt); ok {
-		st, err := f.sendTime(n)
-		if err == nil && time.Duration(st)*time.Millisecond <= pt {
-			return n, nil
+	n, err := f.bisect(t - SeekMargin)
+	if err != nil {
+		return 0, err
+	}
+	if k, ok := f.indexLookup(t + f.h.Preroll); ok && k < n {
+		if st, err := f.sendTime(k); err == nil && time.Duration(st)*time.Millisecond <= t {
+			n = k
 		}
 	}
-	return f.bisect(t - SeekMargin)
+	return n, nil
 }
 
 // indexLookup maps a presentation time (preroll included) to a packet

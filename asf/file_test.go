@@ -164,8 +164,8 @@ func TestFileIndexes(t *testing.T) {
 	if f.HasIndex() || len(f.Warnings) != 1 {
 		t.Fatalf("broken index used; warnings %v", f.Warnings)
 	}
-	// An index pointing at a packet sent after t + preroll is not trusted:
-	// bisection is used instead.
+	// An index pointing at a packet sent after t is not trusted: the
+	// bisection result is used.
 	late := base
 	late.trailer = [][]byte{simpleIndexObj(time.Second, 45, 45, 45, 45, 45, 45, 45, 45)}
 	b = late.build(t)
@@ -173,8 +173,8 @@ func TestFileIndexes(t *testing.T) {
 	if p, _ := f.SeekPacket(1200 * time.Millisecond); p != 2 {
 		t.Fatalf("SeekPacket with a late index = %d, want 2", p)
 	}
-	if p, _ := f.SeekPacket(1500 * time.Millisecond); p != 45 {
-		t.Fatalf("SeekPacket with a plausible index = %d, want 45", p)
+	if p, _ := f.SeekPacket(4700 * time.Millisecond); p != 37 {
+		t.Fatalf("SeekPacket with a later index = %d, want 37 (bisection, earlier)", p)
 	}
 	// An index object that overruns the file ends the scan with a warning.
 	bad := base
