@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,18 +105,12 @@ func dumpObjects(t *testing.T, w io.Writer, f *File) {
 	d := NewDemuxer(f.Header())
 	type acc struct {
 		n, bytes, keys, disc int
-		first, last         time.Duration
-		h                   [32]byte
-		sum                 []byte
+		first, last          time.Duration
+		h                    hash.Hash
 	}
 	accs := map[uint8]*acc{}
-	hashes := map[uint8]interface{ Write([]byte) (int, error) }{}
-	sums := map[uint8]func() []byte{}
 	for _, s := range f.Header().Streams {
-		accs[s.Number] = &acc{}
-		hh := sha256.New()
-		hashes[s.Number] = hh
-		sums[s.Number] = func() []byte { return hh.Sum(nil) }
+		accs[s.Number] = &acc{h: sha256.New()}
 	}
 	for i := uint64(0); i < f.PacketCount(); i++ {
 		p, err := f.ReadPacket(i, nil)
@@ -136,8 +131,8 @@ func dumpObjects(t *testing.T, w io.Writer, f *File) {
 			if o.Discontinuity {
 				a.disc++
 			}
-			fmt.Fprintf(hashes[o.Stream], "%d %v %v|", o.PTS, o.Key, o.Discontinuity)
-			hashes[o.Stream].Write(o.Data)
+			fmt.Fprintf(a.h, "%d %v %v|", o.PTS, o.Key, o.Discontinuity)
+			a.h.Write(o.Data)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +140,7 @@ func dumpObjects(t *testing.T, w io.Writer, f *File) {
 	for _, s := range f.Header().Streams {
 		a := accs[s.Number]
 		fmt.Fprintf(w, "demux stream %d: objects=%d bytes=%d keys=%d discontinuities=%d pts=%v..%v sha256=%x\n",
-			s.Number, a.n, a.bytes, a.keys, a.disc, a.first, a.last, sums[s.Number]())
+			s.Number, a.n, a.bytes, a.keys, a.disc, a.first, a.last, a.h.Sum(nil))
 	}
 	st := d.Stats()
 	fmt.Fprintf(w, "stats %+v\n", st)
