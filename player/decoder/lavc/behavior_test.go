@@ -1,0 +1,288 @@
+//go:build cgo
+
+package lavc
+
+import (
+	"bytes"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/eddyplayer/eddy/player/audio"
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+func streamOf(t *testing.T, name string, typ transport.MediaType) *asfStream {
+	t.Helper()
+	for _, st := range demuxASF(t, fixture(t, name)) {
+		if st.track.Type == typ {
+			return st
+		}
+	}
+	t.Fatalf("%s has no %v stream", name, typ)
+	return nil
+}
+
+type fakeAudio struct{ decoder.Audio }
+
+func TestRegister(t *testing.T) {
+	mp3 := transport.Track{Type: transport.Audio, Codec: transport.WaveFormat(transport.TagMP3)}
+	wma := transport.Track{Type: transport.Audio, Codec: transport.WaveFormat(transport.TagWMA2)}
+	wmv := transport.Track{Type: transport.Video, Codec: transport.FourCC("WMV2")}
+	pureGo := func(transport.Track) (decoder.Audio, error) { return fakeAudio{}, nil }
+
+	r := decoder.NewRegistry()
+	r.RegisterAudio(mp3.Codec, "mp3 (go-mp3)", pureGo)
+	RegisterMissing(r)
+	for _, c := range []struct {
+		tr   transport.Track
+		want string
+	}{{mp3, "mp3 (go-mp3)"}, {wma, "wmav2 (libavcodec)"}, {wmv, "wmv2 (libavcodec)"}} {
+		if got := r.Name(c.tr); got != c.want {
+			t.Errorf("RegisterMissing: %v decoder %q, want %q", c.tr.Codec, got, c.want)
+		}
+	}
+	Register(r)
+	if got := r.Name(mp3); got != "mp3 (libavcodec)" {
+		t.Errorf("Register: MP3 decoder %q, want the libavcodec one", got)
+	}
+	// Every codec of the table has a decoder in the system's libavcodec.
+	for _, c := range Codecs() {
+		ci, _ := lookup(c)
+		typ := transport.Audio
+		if ci.video {
+			typ = transport.Video
+		}
+		if !r.Supports(transport.Track{Type: typ, Codec: c}) {
+			t.Errorf("%v not registered (%s has no %s decoder?)", c, Version(), ci.name)
+		}
+	}
+	// The registry's factories make working decoders.
+	st := streamOf(t, "c_wmav2.wma", transport.Audio)
+	a, err := r.NewAudio(st.track)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var pcm []byte
+	for _, s := range st.samples[:3] { // a WMA decoder's first block gives no PCM
+		if pcm, err = a.Decode(pcm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(pcm) == 0 {
+		t.Fatal("no PCM from 3 objects")
+	}
+	if !strings.HasPrefix(Version(), "libavcodec ") {
+		t.Errorf("Version() = %q", Version())
+	}
+}
+
+func TestUnsupported(t *testing.T) {
+	_, err := NewAudio(transport.Track{Type: transport.Audio, Codec: transport.WaveFormat(0x4242)}, Options{})
+	var ue *decoder.UnsupportedError
+	if !errors.As(err, &ue) || ue.Codec != transport.WaveFormat(0x4242) || !errors.Is(err, decoder.ErrUnsupportedCodec) {
+		t.Errorf("unknown audio codec: %v", err)
+	}
+	_, err = NewVideo(transport.Track{Type: transport.Video, Codec: transport.WaveFormat(transport.TagWMA2)}, Options{})
+	if !errors.As(err, &ue) {
+		t.Errorf("audio codec as video: %v", err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	wma := streamOf(t, "c_wmav2.wma", transport.Audio).track
+	wmv := streamOf(t, "d_wmv2_wmav2.wmv", transport.Video).track
+	cases := []struct {
+		name string
+		open func() error
+	}{
+		{"wma without channels", func() error {
+			tr := wma
+			tr.Audio.Channels = 0
+			_, err := NewAudio(tr, Options{})
+			return err
+		}},
+		{"wma rate out of range", func() error {
+			tr := wma
+			tr.Audio.SampleRate = MaxSampleRate + 1
+			_, err := NewAudio(tr, Options{})
+			return err
+		}},
+		{"wma config too large", func() error {
+			tr := wma
+			tr.Config = make([]byte, MaxConfigSize+1)
+			_, err := NewAudio(tr, Options{})
+			return err
+		}},
+		{"wmv too large", func() error {
+			tr := wmv
+			tr.Video.Width, tr.Video.Height = 8192, 8192
+			_, err := NewVideo(tr, Options{})
+			return err
+		}},
+		{"h264 bad avcC", func() error {
+			_, err := NewVideo(transport.Track{Type: transport.Video, Codec: transport.FourCC("AVC1"), Config: []byte{1, 2, 3}}, Options{})
+			return err
+		}},
+	}
+	for _, c := range cases {
+		if err := c.open(); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: %v, want ErrOpen", c.name, err)
+		}
+	}
+}
+
+func TestCorruptSamples(t *testing.T) {
+	st := streamOf(t, "c_wmav2.wma", transport.Audio)
+	a, err := NewAudio(st.track, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if f := a.Format(); f != (audio.Format{}) {
+		t.Errorf("Format before decoding = %v, want zero", f)
+	}
+	bad := st.samples[3]
+	bad.Data = bad.Data[:5]
+	_, err = a.Decode(nil, bad)
+	if !errors.Is(err, decoder.ErrCorrupt) {
+		t.Fatalf("truncated WMA object: %v, want ErrCorrupt", err)
+	}
+	t.Logf("truncated object: %v", err)
+	// The decoder goes on after a corrupt sample.
+	var pcm []byte
+	for _, s := range st.samples[4:7] {
+		if pcm, err = a.Decode(pcm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(pcm) == 0 {
+		t.Fatal("no PCM after a corrupt sample")
+	}
+	want := audio.Format{SampleRate: 44100, Channels: 2, Sample: audio.S16}
+	if f := a.Format(); f != want {
+		t.Errorf("Format = %v, want %v", f, want)
+	}
+	if _, err := a.Decode(nil, transport.Sample{Data: make([]byte, MaxSampleSize+1)}); !errors.Is(err, decoder.ErrCorrupt) {
+		t.Errorf("oversize sample: %v", err)
+	}
+	a.Close()
+	if _, err := a.Decode(nil, st.samples[0]); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+	if err := a.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestResetAndDiscontinuity decodes a stream twice through one decoder:
+// after Reset (or a Discontinuity sample) the second pass must equal the
+// first, as a fresh decoder would give.
+func TestResetAndDiscontinuity(t *testing.T) {
+	for _, how := range []string{"Reset", "Discontinuity", "Flush"} {
+		t.Run(how, func(t *testing.T) {
+			st := streamOf(t, "c_wmav2.wma", transport.Audio)
+			a, err := NewAudio(st.track, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			vs := streamOf(t, "d_wmv2_wmav2.wmv", transport.Video)
+			v, err := NewVideo(vs.track, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			var pass [2][]byte
+			var frames [2][]decoder.Frame
+			for p := 0; p < 2; p++ {
+				for i, s := range st.samples[:20] {
+					if p == 1 && i == 0 && how == "Discontinuity" {
+						s.Discontinuity = true
+					}
+					if pass[p], err = a.Decode(pass[p], s); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i, s := range vs.samples[:30] {
+					if p == 1 && i == 0 && how == "Discontinuity" {
+						s.Discontinuity = true
+					}
+					if frames[p], err = v.Decode(frames[p], s); err != nil {
+						t.Fatal(err)
+					}
+				}
+				switch how {
+				case "Reset":
+					a.Reset()
+					v.Reset()
+				case "Flush":
+					if pass[p], err = a.Flush(pass[p]); err != nil {
+						t.Fatal(err)
+					}
+					if frames[p], err = v.Flush(frames[p]); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if len(pass[0]) == 0 || !bytes.Equal(pass[0], pass[1]) {
+				t.Errorf("audio: second pass %d bytes differs from first (%d bytes)", len(pass[1]), len(pass[0]))
+			}
+			s0, s1 := frameSums(frames[0]), frameSums(frames[1])
+			if len(s0) == 0 || strings.Join(s0, ",") != strings.Join(s1, ",") {
+				t.Errorf("video: second pass %d frames differs from first (%d frames)", len(s1), len(s0))
+			}
+			for i := range frames[0] {
+				if i < len(frames[1]) && frames[0][i].PTS != frames[1][i].PTS {
+					t.Errorf("frame %d: PTS %v on the second pass, %v on the first", i, frames[1][i].PTS, frames[0][i].PTS)
+					break
+				}
+			}
+		})
+	}
+}
+
+// TestFloatOutput checks Options.Float against ffmpeg's F32 decode.
+func TestFloatOutput(t *testing.T) {
+	path := fixture(t, "c_wmav2.wma")
+	st := streamOf(t, "c_wmav2.wma", transport.Audio)
+	a, err := NewAudio(st.track, Options{Float: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var pcm []byte
+	for _, s := range st.samples {
+		if pcm, err = a.Decode(pcm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if pcm, err = a.Flush(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Format(); f.Sample != audio.F32 {
+		t.Errorf("Format %v, want f32", f)
+	}
+	want, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-c:a", "pcm_f32le", "-f", "f32le", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	comparePCM(t, pcm, want)
+}
+
+// TestKeyFrames checks Frame.Key against the GOP of the fixture (-g 25).
+func TestKeyFrames(t *testing.T) {
+	st := streamOf(t, "d_wmv2_wmav2.wmv", transport.Video)
+	frames := decodeVideo(t, st.track, st.samples)
+	for i, f := range frames {
+		if want := i%25 == 0; f.Key != want {
+			t.Errorf("frame %d: Key %v, want %v", i, f.Key, want)
+		}
+		if b := f.Image.Bounds(); b.Dx() != 320 || b.Dy() != 240 {
+			t.Fatalf("frame %d: %v, want 320x240", i, b)
+		}
+	}
+}
