@@ -1,0 +1,191 @@
+package mmsh
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+var cdlCases = []struct {
+	name string
+	in   string
+	want []ContentDescription
+	ok   bool
+}{
+	{"spec pair (2.2.4, with the language pair)",
+		"8,language,31,5,en-us,9,copyright,31,30,(c) 1999 Microsoft Corporation\r\n",
+		[]ContentDescription{{Language: "en-us", Pairs: []CDPair{{"copyright", VTLPWStr, "(c) 1999 Microsoft Corporation"}}}}, true},
+	{"spec's 7,language defect",
+		"7,language,31,0,,5,title,31,4,Song\r\n",
+		[]ContentDescription{{Pairs: []CDPair{{"title", VTLPWStr, "Song"}}}}, true},
+	{"two languages, commas and CRLF inside values",
+		"8,language,31,2,en,5,title,31,12,a, b\r\nc, d,e\r\n8,language,31,2,de,5,title,31,4,Lied\r\n",
+		[]ContentDescription{{Language: "en", Pairs: []CDPair{{"title", VTLPWStr, "a, b\r\nc, d,e"}}},
+			{Language: "de", Pairs: []CDPair{{"title", VTLPWStr, "Lied"}}}}, true},
+	{"unknown type skipped, numeric kept",
+		"8,language,31,0,,3,odd,99,1,x,8,duration,19,5,12345\r\n",
+		[]ContentDescription{{Pairs: []CDPair{{"duration", VTUI4, "12345"}}}}, true},
+	{"no final CRLF, trailing NUL", "8,language,31,0,\x00\x00", []ContentDescription{{}}, true},
+	{"empty", "", nil, true},
+	{"first pair not language", "5,title,31,1,x\r\n", nil, false},
+	{"value length past end", "8,language,31,9,en\r\n", nil, false},
+	{"name length past end", "99,language", nil, false},
+	{"missing comma after type", "8,language,31;0,\r\n", nil, false},
+	{"junk between pairs", "8,language,31,0,;5,title,31,1,x\r\n", nil, false},
+	{"huge length", "8,language,31,99999999999,x", nil, false},
+	{"type too long", "8,language,3111,0,\r\n", nil, false},
+}
+
+func TestParseCDL(t *testing.T) {
+	for _, tt := range cdlCases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseCDL([]byte(tt.in))
+			if (err == nil) != tt.ok {
+				t.Fatalf("err %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil {
+				if !errors.Is(err, ErrProtocol) && !errors.Is(err, ErrTooLarge) {
+					t.Errorf("error %v is neither ErrProtocol nor ErrTooLarge", err)
+				}
+				return
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %#v\nwant %#v", got, tt.want)
+			}
+			// Marshal and parse again.
+			again, err := ParseCDL(AppendCDL(nil, got))
+			if err != nil || !reflect.DeepEqual(again, got) {
+				t.Errorf("round trip: %#v %v", again, err)
+			}
+		})
+	}
+}
+
+func TestMetadata(t *testing.T) {
+	m := &Metadata{PlaylistGenID: 2587, BroadcastID: 0, Features: Features{FeatureSeekable: true, FeatureStridable: true},
+		CDL: []ContentDescription{{Language: "en-us", Pairs: []CDPair{{"title", VTLPWStr, "Welcome"}, {"WMS_CONTENT_DESCRIPTION_ROLE", VTLPWStr, "ADVERTISEMENT"}}}}}
+	b := m.Marshal()
+	want := "playlist-gen-id=2587, broadcast-id=0, features=\"seekable,stridable\"\x00" +
+		"8,language,31,5,en-us,5,title,31,7,Welcome,28,WMS_CONTENT_DESCRIPTION_ROLE,31,13,ADVERTISEMENT\r\n"
+	if string(b) != want {
+		t.Errorf("Marshal\n got %q\nwant %q", b, want)
+	}
+	got, err := ParseMetadata(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PlaylistGenID != 2587 || !got.Features[FeatureStridable] || got.Title() != "Welcome" || len(got.CDL) != 1 {
+		t.Errorf("%+v", got)
+	}
+	for _, bad := range []string{
+		"broadcast-id=0, features=\"\"\x00",
+		"playlist-gen-id=x, broadcast-id=0, features=\"\"\x00",
+		"playlist-gen-id=1, features=\"\"\x00",
+		"playlist-gen-id=1, broadcast-id=0\x00",
+		"playlist-gen-id=1, broadcast-id=0, features=\"\"\x005,title,31,1,x\r\n",
+	} {
+		if _, err := ParseMetadata([]byte(bad)); !errors.Is(err, ErrProtocol) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	// No NUL and no CDL is tolerated.
+	if m, err := ParseMetadata([]byte(`playlist-gen-id=7, broadcast-id=3, features="broadcast"`)); err != nil || m.BroadcastID != 3 || !m.Features[FeatureBroadcast] {
+		t.Errorf("%+v %v", m, err)
+	}
+}
+
+// FuzzParseCDL: no panic; what parses marshals and parses back equal.
+func FuzzParseCDL(f *testing.F) {
+	for _, tt := range cdlCases {
+		f.Add([]byte(tt.in))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ds, err := ParseCDL(b)
+		if err != nil {
+			return
+		}
+		again, err := ParseCDL(AppendCDL(nil, ds))
+		if err != nil {
+			t.Fatalf("re-parse: %v", err)
+		}
+		if len(again) != len(ds) {
+			t.Fatalf("round trip: %d descriptions, want %d", len(again), len(ds))
+		}
+		for i := range ds {
+			if again[i].Language != ds[i].Language || len(again[i].Pairs) != len(ds[i].Pairs) {
+				t.Fatalf("round trip description %d: %#v != %#v", i, again[i], ds[i])
+			}
+		}
+		_, _ = ParseMetadata(append([]byte("playlist-gen-id=1, broadcast-id=0, features=\"\"\x00"), b...))
+	})
+}
+
+var startupCases = []string{
+	"Rate=10,12,15,20,30;MaxBytes=12874,9407,9086,8551,7482;Time=12512,34,34,34,34;StartTime=1694318962;LastTime=19521;MaxDiffTime=0;MaxDiffSndTime=0;ByteRate=30794,31469,31469,31469,31469;",
+	"Rate=10,12,15,20,30;MaxBytes=459,459,459,459,459;Time=0,0,0,0,0;StartTime=3290;LastTime=15120;MaxDiffTime=0;MaxDiffSndTime=0;ByteRate=2538,2538,2538,2538,2538;",
+	"Rate=10,12,15,20,30;MaxBytes=50134,1828,1828,1828,1828;Time=10666,0,0,0,0;StartTime=3000;LastTime=17041;MaxDiffTime=7244;MaxDiffSndTime=1341;ByteRate=35665,39318,39318,39318,39318;",
+	"Rate=10;MaxBytes=1;Time=0;StartTime=0;LastTime=0;MaxDiffTime=0;MaxDiffSndTime=-40;ByteRate=1;",
+}
+
+func TestStartupProfile(t *testing.T) {
+	for _, s := range startupCases {
+		p, err := ParseStartupProfile(s)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if p.String() != s {
+			t.Errorf("String\n got %s\nwant %s", p.String(), s)
+		}
+	}
+	p, _ := ParseStartupProfile(startupCases[2]) // D4.8 PlayNextEntry response
+	if p.StartTime != 3000 || p.MaxDiffSndTime != 1341 || p.Rate[4] != 30 || p.ByteRate[1] != 39318 {
+		t.Errorf("%+v", p)
+	}
+	tests := []struct {
+		factor float64
+		want   time.Duration
+		ok     bool
+	}{
+		{0.9, 0, false},
+		{1.0, 1406 * time.Millisecond, true}, // 50134 B at 35665 B/s
+		{1.3, 47 * time.Millisecond, true},   // rate 12: 1828 B at 39318 B/s
+		{3.5, 47 * time.Millisecond, true},
+	}
+	for _, tt := range tests {
+		d, ok := p.StartupBuffer(tt.factor)
+		if ok != tt.ok || d != tt.want {
+			t.Errorf("StartupBuffer(%v) = %v %v, want %v %v", tt.factor, d, ok, tt.want, tt.ok)
+		}
+	}
+	for _, bad := range []string{
+		"", "Rate=10", "Rate=10;MaxBytes=1,2;ByteRate=1", "Rate=x;MaxBytes=1;ByteRate=1",
+		"Rate=5;MaxBytes=1;ByteRate=1", "Rate=10;Rate=10;MaxBytes=1;ByteRate=1", "junk",
+		"Rate=10;MaxBytes=-1;ByteRate=1",
+	} {
+		if _, err := ParseStartupProfile(bad); !errors.Is(err, ErrProtocol) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func FuzzParseStartupProfile(f *testing.F) {
+	for _, s := range startupCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseStartupProfile(s)
+		if err != nil {
+			return
+		}
+		q, err := ParseStartupProfile(p.String())
+		if err != nil || !reflect.DeepEqual(p.Rate, q.Rate) || !reflect.DeepEqual(p.MaxBytes, q.MaxBytes) {
+			t.Fatalf("round trip %q: %v", p.String(), err)
+		}
+		for _, f := range []float64{0, 1, 1.5, 10} {
+			if d, ok := p.StartupBuffer(f); ok && d < 0 {
+				t.Fatalf("negative buffer")
+			}
+		}
+	})
+}

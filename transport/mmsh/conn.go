@@ -1,0 +1,117 @@
+package mmsh
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// conn is one TCP connection to a server or proxy.
+type conn struct {
+	nc   net.Conn
+	tr   *timedReader
+	br   *bufio.Reader
+	addr string
+	// proxied is set when requests on it go through an HTTP proxy.
+	proxied bool
+	closeMu sync.Once
+}
+
+func newConn(nc net.Conn, addr string, clock Clock) *conn {
+	tr := &timedReader{r: nc, clock: clock}
+	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, readerBufferSize), addr: addr}
+}
+
+// close closes the connection once.
+func (c *conn) close() {
+	c.closeMu.Do(func() { _ = c.nc.Close() })
+}
+
+// write writes all of b, bounded by ctx and timeout.
+func (c *conn) write(ctx context.Context, b []byte, timeout time.Duration) error {
+	stop := c.deadline(ctx, timeout)
+	defer stop()
+	_, err := c.nc.Write(b)
+	return ctxErr(ctx, err)
+}
+
+// deadline arms a real-time deadline for a request/response exchange and
+// cancels it when ctx is done; the returned func clears both.
+func (c *conn) deadline(ctx context.Context, timeout time.Duration) func() {
+	if timeout > 0 {
+		_ = c.nc.SetDeadline(time.Now().Add(timeout))
+	}
+	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetDeadline(time.Now()) })
+	return func() {
+		stop()
+		_ = c.nc.SetDeadline(time.Time{})
+	}
+}
+
+// ctxErr prefers the context's error to the I/O error it caused, and maps
+// deadline expiry to ErrTimeout.
+func ctxErr(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: %v", ErrTimeout, err)
+	}
+	return err
+}
+
+// timedReader records when bytes arrived, for the packet-pair measurement
+// ([MS-WMSP] 3.1.5.6): "measure at the socket read level".
+type timedReader struct {
+	r     io.Reader
+	clock Clock
+	mu    sync.Mutex
+	total int64
+	marks [64]arrival
+	next  int
+}
+
+type arrival struct {
+	end int64 // offset just past the bytes of this read
+	at  time.Time
+}
+
+func (t *timedReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		now := t.clock.Now()
+		t.mu.Lock()
+		t.total += int64(n)
+		t.marks[t.next%len(t.marks)] = arrival{end: t.total, at: now}
+		t.next++
+		t.mu.Unlock()
+	}
+	return n, err
+}
+
+// arrivedAt returns when the byte at offset off (from the start of the
+// connection) arrived, if it is still in the record.
+func (t *timedReader) arrivedAt(off int64) (time.Time, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := 1; i <= len(t.marks) && i <= t.next; i++ {
+		m := t.marks[(t.next-i)%len(t.marks)]
+		prevEnd := int64(0)
+		if i < len(t.marks) && i < t.next {
+			prevEnd = t.marks[(t.next-i-1)%len(t.marks)].end
+		}
+		if off < m.end && off >= prevEnd {
+			return m.at, true
+		}
+	}
+	return time.Time{}, false
+}
