@@ -111,7 +111,11 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 			return nil, err
 		}
 	} else {
-		sel = chooseTracks(info, trackPrefs{bandwidth: cfg.Bandwidth, language: cfg.Language, supported: playable})
+		var langs []string
+		if cfg.Language != "" {
+			langs = []string{cfg.Language}
+		}
+		sel = transport.ChooseTracks(info, cfg.Bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: true})
 	}
 	ts := &trackSet{info: info}
 	var problems []error
