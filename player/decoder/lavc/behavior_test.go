@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -284,5 +285,41 @@ func TestKeyFrames(t *testing.T) {
 		if b := f.Image.Bounds(); b.Dx() != 320 || b.Dy() != 240 {
 			t.Fatalf("frame %d: %v, want 320x240", i, b)
 		}
+	}
+}
+
+// TestRelease checks that released pictures are reused and that reuse
+// does not change the output (still equal to ffmpeg's framemd5).
+func TestRelease(t *testing.T) {
+	path := fixture(t, "d_wmv2_wmav2.wmv")
+	st := streamOf(t, "d_wmv2_wmav2.wmv", transport.Video)
+	v, err := NewVideo(st.track, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var sums []string
+	seen := map[*byte]bool{}
+	reused := 0
+	for _, s := range st.samples {
+		frames, err := v.Decode(nil, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, frameSums(frames)...)
+		for _, f := range frames {
+			if seen[&f.Image.Pix[0]] {
+				reused++
+			}
+			seen[&f.Image.Pix[0]] = true
+			v.Release(f.Image)
+		}
+	}
+	want := ffmpegFrameMD5(t, path, "i:"+strconv.Itoa(st.track.ID))
+	if strings.Join(sums, ",") != strings.Join(want, ",") {
+		t.Errorf("frames decoded into released pictures differ from ffmpeg's")
+	}
+	if reused < len(sums)-2 {
+		t.Errorf("%d of %d pictures reused", reused, len(sums))
 	}
 }
