@@ -11,16 +11,17 @@ const (
 	// DefaultMaxObjectSize is the default Demuxer.MaxObjectSize: a larger
 	// media object is dropped (and counted in OversizeObjects).
 	DefaultMaxObjectSize = 16 << 20
-	// preallocLimit: an object up to this size is allocated at its full
-	// size when its first fragment arrives (the one allocation it costs);
-	// larger ones are gathered in a per-stream scratch buffer that grows
-	// with the bytes actually received, then copied out once complete. So
-	// a header claiming huge objects costs memory only as data arrives.
-	preallocLimit = 256 << 10
-	// maxRetainedScratch: a scratch buffer above this capacity is released
-	// after use instead of being kept for the next object.
+	// maxRetainedScratch: a stream's reassembly buffer above this capacity
+	// is released after use instead of being kept for the next object.
 	maxRetainedScratch = 4 << 20
 )
+
+// Memory: an object that arrives in one payload is copied out of the
+// packet once (its one allocation). An object in several fragments is
+// gathered in a per-stream scratch buffer that grows with the bytes actually
+// received — never with the declared Media Object Size alone — and is
+// reused; once complete it is copied into one exact-size allocation. So
+// memory is bounded by the data pushed, whatever the sizes claim.
 
 // Object is one complete media object (an audio block or a video frame).
 type Object struct {
@@ -43,7 +44,8 @@ type Object struct {
 	Discontinuity bool
 	// ObjectNumber is the Media Object Number of the object.
 	ObjectNumber uint32
-	// Data is freshly allocated and owned by the receiver.
+	// Data is owned by the receiver: freshly allocated, or obtained from
+	// Demuxer.Alloc.
 	Data []byte
 }
 
@@ -86,6 +88,13 @@ type Demuxer struct {
 	// MaxObjectSize bounds a media object; larger ones are dropped and
 	// counted. NewDemuxer sets DefaultMaxObjectSize.
 	MaxObjectSize uint32
+	// Alloc, when set, provides the buffer for each emitted object's Data:
+	// it must return a slice with capacity ≥ n, whose first n bytes the
+	// Demuxer overwrites. A player uses it to recycle buffers (a pool its
+	// decoders return Data to once decoded), which spares the garbage
+	// collector one allocation per object. nil allocates a fresh slice.
+	// It is called from Push.
+	Alloc func(n int) []byte
 
 	h          *Header
 	preroll    int64 // ms
@@ -191,7 +200,10 @@ func (d *Demuxer) Stats() DemuxStats { return d.stats }
 
 func (st *streamState) abandon() {
 	st.active = false
-	st.buf = nil
+	if st.buf != nil {
+		st.scratch = st.buf[:0]
+		st.buf = nil
+	}
 	if cap(st.scratch) > maxRetainedScratch {
 		st.scratch = nil
 	}
@@ -348,12 +360,7 @@ func (d *Demuxer) fragment(st *streamState, pl *Payload, send time.Duration, emi
 		st.pts = int64(pl.PresentationTime)
 		st.key = st.payloadKey(pl)
 		st.dur = st.payloadDuration(pl)
-		st.useScratch = size > preallocLimit || (st.spreadSize != 0 && int(size) == st.spreadSize)
-		if st.useScratch {
-			st.buf = append(st.scratch[:0], pl.Data...)
-		} else {
-			st.buf = append(make([]byte, 0, size), pl.Data...)
-		}
+		st.buf = append(st.scratch[:0], pl.Data...)
 		return
 	}
 	if st.skipping && pl.ObjectNumber == st.skipNum {
@@ -378,28 +385,36 @@ func (d *Demuxer) fragment(st *streamState, pl *Payload, send time.Duration, emi
 		return
 	}
 	st.active = false
-	if st.useScratch {
-		st.scratch = st.buf[:0]
-		d.complete(st, st.buf, st.pts, st.key, st.dur, st.num, send, emit)
-		if cap(st.scratch) > maxRetainedScratch {
-			st.scratch = nil
-		}
-	} else {
-		data := st.buf
-		d.emit(st, data, st.pts, st.key, st.dur, st.num, send, emit)
-	}
+	st.scratch = st.buf[:0]
 	st.buf = nil
+	d.complete(st, st.scratch[:st.size], st.pts, st.key, st.dur, st.num, send, emit)
+	if cap(st.scratch) > maxRetainedScratch {
+		st.scratch = nil
+	}
 }
 
 // complete emits an object whose bytes are in src (not owned): it makes the
 // object's one allocation, descrambling Audio Spread objects on the way.
 func (d *Demuxer) complete(st *streamState, src []byte, pts int64, key bool, dur time.Duration, num uint32, send time.Duration, emit func(Object)) {
-	data := make([]byte, len(src))
-	if st.spreadSize != 0 && len(src) == st.spreadSize {
+	var data []byte
+	if d.Alloc != nil {
+		if data = d.Alloc(len(src)); cap(data) < len(src) {
+			data = make([]byte, len(src))
+		}
+		data = data[:len(src)]
+	}
+	switch {
+	case st.spreadSize != 0 && len(src) == st.spreadSize:
+		if data == nil {
+			data = make([]byte, len(src))
+		}
 		descramble(data, src, st.span, st.packetLen, st.chunk)
 		d.stats.Descrambled++
-	} else {
+	case data != nil:
 		copy(data, src)
+	default:
+		// append to nil allocates without zeroing the bytes it copies.
+		data = append([]byte(nil), src...)[:len(src):len(src)]
 	}
 	d.emit(st, data, pts, key, dur, num, send, emit)
 }

@@ -256,10 +256,10 @@ func TestDemuxOversize(t *testing.T) {
 }
 
 func TestDemuxLargeObjectScratch(t *testing.T) {
-	// Objects above preallocLimit are gathered in the scratch buffer; the
+	// Multi-fragment objects are gathered in the scratch buffer; the
 	// emitted Data must not alias it (the next object reuses it).
 	d := NewDemuxer(testHeader(t))
-	const size = preallocLimit + 1000
+	const size = 300 << 10
 	c := &collector{}
 	for n := 0; n < 2; n++ {
 		obj := bytes.Repeat([]byte{byte(n + 1)}, size)
@@ -402,5 +402,27 @@ func TestDemuxAllocations(t *testing.T) {
 	})
 	if allocs > 5 {
 		t.Fatalf("%v allocations per packet of 5 objects, want ≤ 5", allocs)
+	}
+}
+
+func TestDemuxAlloc(t *testing.T) {
+	d := NewDemuxer(testHeader(t))
+	var calls int
+	pool := make([]byte, 0, 64)
+	d.Alloc = func(n int) []byte {
+		calls++
+		if n <= cap(pool) {
+			return pool[:0]
+		}
+		return nil // too small: the Demuxer allocates
+	}
+	obj := seq(300, 1)
+	c := pushAll(t, d,
+		mkPacket(t, 0, Payload{Stream: 1, ObjectSize: 40, PresentationTime: 3100, Data: seq(40, 2)}),
+		mkPacket(t, 0, frag(2, 0, 0, obj, 150, 3100, true)),
+		mkPacket(t, 0, frag(2, 0, 150, obj, 150, 3100, true)))
+	if calls != 2 || len(c.objs) != 2 || !bytes.Equal(c.objs[0].Data, seq(40, 2)) || &c.objs[0].Data[0] != &pool[:1][0] ||
+		!bytes.Equal(c.objs[1].Data, obj) {
+		t.Fatalf("calls %d objects %d", calls, len(c.objs))
 	}
 }

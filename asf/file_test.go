@@ -295,3 +295,52 @@ func TestParseIndexErrors(t *testing.T) {
 		t.Fatalf("clamped simple index: %v", err)
 	}
 }
+
+func TestPacketReader(t *testing.T) {
+	const n = 50
+	b := memFile{n: n, headerPk: n, dataPk: n, dataSize: uint64(DataObjectFixedSize + n*testPacketSize)}.build(t)
+	for _, size := range []int64{int64(len(b)), -1} {
+		f := open(t, b, size)
+		ref := open(t, b, size)
+		for _, ra := range []int{0, 1, 3 * testPacketSize, 7*testPacketSize + 5} {
+			cr := &countingReader{r: bytes.NewReader(b)}
+			f.r = cr
+			r := f.NewPacketReader(0, ra)
+			var got uint64
+			for {
+				p, num, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := ref.ReadPacket(num, nil)
+				if num != got || !bytes.Equal(p, want) {
+					t.Fatalf("readAhead %d: packet %d (want %d) differs", ra, num, got)
+				}
+				got++
+			}
+			if got != n {
+				t.Fatalf("readAhead %d: %d packets", ra, got)
+			}
+			perRead := max(1, ra/testPacketSize)
+			if ra == 0 {
+				perRead = DefaultReadAhead / testPacketSize
+			}
+			if want := (n + perRead - 1) / perRead; cr.reads != want {
+				t.Fatalf("readAhead %d: %d reads, want %d", ra, cr.reads, want)
+			}
+			r.Seek(10)
+			if _, num, err := r.Next(); err != nil || num != 10 {
+				t.Fatalf("after Seek: %d %v", num, err)
+			}
+		}
+	}
+	// Truncated last packet.
+	f := open(t, b[:len(b)-5], -1)
+	r := f.NewPacketReader(n-1, 0)
+	if _, _, err := r.Next(); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("truncated: %v", err)
+	}
+}

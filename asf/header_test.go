@@ -108,7 +108,15 @@ func extensible(sub uint16) []byte {
 	return waveEx(WaveFormatExtensible, 2, 48000, 6, 24, w.b)
 }
 
-func TestHeaderObjects(t *testing.T) {
+// headerCase is a header with extra objects and the check of what
+// ParseHeader makes of it; the cases also seed FuzzParseHeader.
+type headerCase struct {
+	name  string
+	extra [][]byte
+	check func(t *testing.T, h *Header)
+}
+
+func headerObjectCases() []headerCase {
 	ecd := &wbuf{}
 	ecd.u16(6)
 	ecd.str16("WM/AlbumTitle").u16(uint16(AttrString)).str16("Album")
@@ -181,11 +189,7 @@ func TestHeaderObjects(t *testing.T) {
 
 	unknown := obj(GUID{0xde, 0xad}, []byte("whatever is inside"))
 
-	tests := []struct {
-		name  string
-		extra [][]byte
-		check func(t *testing.T, h *Header)
-	}{
+	return []headerCase{
 		{"content description", [][]byte{obj(GUIDContentDescription, cd.b)}, func(t *testing.T, h *Header) {
 			want := ContentDescription{Title: "Title", Author: "Author", Copyright: "(c) Eddy", Description: "Déscription ♪"}
 			if h.Content != want {
@@ -364,7 +368,10 @@ func TestHeaderObjects(t *testing.T) {
 			}
 		}},
 	}
-	for _, tc := range tests {
+}
+
+func TestHeaderObjects(t *testing.T) {
+	for _, tc := range headerObjectCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			h := mustParse(t, simpleHeader(3200, tc.extra...))
 			tc.check(t, h)

@@ -456,7 +456,7 @@ func (p *Packet) MarshalTo(b []byte) (int, error) {
 			}
 		}
 		rl, _ := pl.replicatedLen()
-		if pl.Stream == 0 || pl.Stream > 127 || !fits(pl.ObjectNumber, pf>>4) || !fits(offField, pf>>2) ||
+		if pl.Stream > 127 || !fits(pl.ObjectNumber, pf>>4) || !fits(offField, pf>>2) ||
 			!fits(uint32(rl), pf) || (p.Multiple && !fits(uint32(len(pl.Data)), lt)) {
 			return 0, fmt.Errorf("%w: payload %d: a field does not fit its length type", errMarshal, i)
 		}

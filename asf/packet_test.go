@@ -347,7 +347,7 @@ func TestPacketMarshalErrors(t *testing.T) {
 		{"object number too wide", Packet{PropertyFlags: 0x5D, Payloads: []Payload{{Stream: 1, ObjectNumber: 300, ObjectSize: 1, Data: []byte{1}}}}},
 		{"padding without a field", Packet{Padding: 3, Payloads: pl}},
 		{"EC length mismatch", Packet{ECFlags: 0x82, ECData: []byte{0}, Payloads: pl}},
-		{"stream 0", Packet{Payloads: []Payload{{ObjectSize: 1, Data: []byte{1}}}}},
+		{"stream 128", Packet{Payloads: []Payload{{Stream: 128, ObjectSize: 1, Data: []byte{1}}}}},
 		{"malformed compressed", Packet{Payloads: []Payload{{Stream: 1, Compressed: true, Data: []byte{4}}}}},
 		{"too many payloads", Packet{Multiple: true, Payloads: payloadSet(64, false)}},
 	}

@@ -1,0 +1,81 @@
+package asf
+
+import (
+	"fmt"
+	"io"
+)
+
+// DefaultReadAhead is the read size of a PacketReader when none is given.
+const DefaultReadAhead = 256 << 10
+
+// PacketReader reads consecutive packets of a File with large reads (a few
+// hundred KiB), so that a local file costs few system calls and an HTTP
+// source few Range requests. It is not safe for concurrent use.
+type PacketReader struct {
+	f     *File
+	next  uint64 // number of the packet Next returns
+	buf   []byte
+	first uint64 // packet number of buf[0]
+	count int    // whole packets in buf
+}
+
+// NewPacketReader returns a reader positioned at packet start. readAhead is
+// the size of each read, rounded down to whole packets (at least one); 0
+// means DefaultReadAhead.
+func (f *File) NewPacketReader(start uint64, readAhead int) *PacketReader {
+	if readAhead <= 0 {
+		readAhead = DefaultReadAhead
+	}
+	n := max(1, readAhead/int(f.packetSize))
+	return &PacketReader{f: f, next: start, buf: make([]byte, n*int(f.packetSize))}
+}
+
+// Seek positions the reader at packet n (buffered data is kept when it
+// holds n).
+func (r *PacketReader) Seek(n uint64) { r.next = n }
+
+// Next returns the next packet and its number. The slice aliases the
+// reader's buffer and is valid until the next call. At the end it returns
+// io.EOF; a packet cut short by the end of the file is an error wrapping
+// ErrTruncated.
+func (r *PacketReader) Next() ([]byte, uint64, error) {
+	ps := uint64(r.f.packetSize)
+	n := r.next
+	if n < r.first || n >= r.first+uint64(r.count) {
+		if err := r.fill(n); err != nil {
+			return nil, n, err
+		}
+	}
+	i := n - r.first
+	r.next++
+	return r.buf[i*ps : (i+1)*ps], n, nil
+}
+
+func (r *PacketReader) fill(n uint64) error {
+	f := r.f
+	ps := int(f.packetSize)
+	if f.packetsKnown && n >= f.packets {
+		return io.EOF
+	}
+	off := f.PacketOffset(n)
+	if off < 0 {
+		return io.EOF
+	}
+	want := len(r.buf) / ps
+	if f.packetsKnown {
+		want = int(min(uint64(want), f.packets-n))
+	}
+	k, err := f.r.ReadAt(r.buf[:want*ps], off)
+	r.first, r.count = n, k/ps
+	if r.count > 0 {
+		return nil
+	}
+	r.count = 0
+	switch {
+	case k == 0 && err == io.EOF && !f.packetsKnown:
+		return io.EOF
+	case err == nil || err == io.EOF:
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("%w: packet %d: %d of %d bytes: %w", ErrTruncated, n, k, ps, err)
+}
