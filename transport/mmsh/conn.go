@@ -75,7 +75,7 @@ type timedReader struct {
 	r     io.Reader
 	clock Clock
 	mu    sync.Mutex
-	total int64
+	count int64
 	marks [64]arrival
 	next  int
 }
@@ -90,12 +90,19 @@ func (t *timedReader) Read(p []byte) (int, error) {
 	if n > 0 {
 		now := t.clock.Now()
 		t.mu.Lock()
-		t.total += int64(n)
-		t.marks[t.next%len(t.marks)] = arrival{end: t.total, at: now}
+		t.count += int64(n)
+		t.marks[t.next%len(t.marks)] = arrival{end: t.count, at: now}
 		t.next++
 		t.mu.Unlock()
 	}
 	return n, err
+}
+
+// total returns the bytes read so far.
+func (t *timedReader) total() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.count
 }
 
 // arrivedAt returns when the byte at offset off (from the start of the

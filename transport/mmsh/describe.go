@@ -1,0 +1,219 @@
+package mmsh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// describe sends the Describe ([MS-WMSP] 2.2.2.1, 3.1.4.2), follows
+// 300–305 redirects (3.1.5.5), processes the response (3.1.5.3, 3.1.5.5)
+// and reads the body: three $P when the packet-pair experiment runs, then
+// $M (Cougar >= 9) and the $H fragments.
+func (s *session) describe(ctx context.Context) error {
+	o := &s.o
+	seen := map[string]bool{}
+	for hop := 0; ; hop++ {
+		if hop > maxRedirects || seen[s.url.String()+"|"+s.proxyKey()] {
+			return fmt.Errorf("%w: Describe %s after %d redirects", ErrRedirectLoop, s.url.Redacted(), hop)
+		}
+		seen[s.url.String()+"|"+s.proxyKey()] = true
+		req := o.identity().describeRequest(describeOpts{
+			packetPair: !s.d.DisablePacketPair && (o.server.Product == "" || o.server.AtLeast(5, 0)),
+			pipeline:   !s.d.DisablePipelining,
+			supported:  o.supportedHeader(!s.d.DisablePacketPair),
+			reqContext: s.cl.nextContext(),
+		})
+		cn, resp, err := s.cl.exchange(ctx, s.url, req)
+		if err != nil {
+			return s.errorf(reqDescribe, err)
+		}
+		if resp.StatusCode >= 300 && resp.StatusCode <= 305 {
+			cn.close()
+			if err := s.redirect(resp); err != nil {
+				return err
+			}
+			continue
+		}
+		err = s.describeResponse(cn, resp)
+		cn.close()
+		return err
+	}
+}
+
+func (s *session) proxyKey() string {
+	p, _ := s.cl.proxyURL(s.url)
+	if p == nil {
+		return ""
+	}
+	return p.String()
+}
+
+// redirect applies a 300–305 answer (3.1.5.5): 305 names a proxy for the
+// unchanged URL, the others a new URL.
+func (s *session) redirect(resp *response) error {
+	loc := strings.TrimSpace(resp.get("Location"))
+	if loc == "" {
+		return fmt.Errorf("mmsh: Describe %s: %s without a Location", s.url.Redacted(), resp.status())
+	}
+	ref, err := url.Parse(loc)
+	if err != nil {
+		return fmt.Errorf("mmsh: Describe %s: %s with a bad Location %q: %v", s.url.Redacted(), resp.status(), loc, err)
+	}
+	next := s.url.ResolveReference(ref)
+	if resp.StatusCode == 305 {
+		if next.Host == "" {
+			return fmt.Errorf("mmsh: Describe %s: 305 Use Proxy without a proxy host", s.url.Redacted())
+		}
+		s.cl.setProxy(&url.URL{Scheme: "http", Host: next.Host})
+		return nil
+	}
+	u, err := httpURL(next.String())
+	if err != nil {
+		return fmt.Errorf("mmsh: Describe %s: %s to %q: %w", s.url.Redacted(), resp.status(), loc, err)
+	}
+	s.url = u
+	return nil
+}
+
+// describeResponse checks a Describe answer and reads its body.
+func (s *session) describeResponse(cn *conn, resp *response) error {
+	o := &s.o
+	if resp.StatusCode != 200 {
+		return s.statusError(reqDescribe, resp)
+	}
+	if err := o.common(resp); err != nil {
+		return s.errorf(reqDescribe, err)
+	}
+	pr := resp.pragma()
+	// 3.1.5.5: Pipeline-Test-Allowed from the response; an HTTP/1.0 proxy
+	// on the path (Via) breaks pipelining.
+	o.pipelineTest = !s.d.DisablePipelining && pr.Flag("pipeline-experiment") && !viaHTTP10(resp.values("Via"))
+	var body io.Reader
+	if resp.ContentLength >= 0 && !resp.Chunked {
+		body = io.LimitReader(cn.br, resp.ContentLength)
+	} else {
+		body = resp.body(cn.br)
+	}
+	stop := cn.deadline(s.ctx, s.timeout)
+	defer stop()
+	if pr.Flag("packet-pair-experiment") {
+		// 3.1.5.5: three $P come first; they are read straight from the
+		// connection's buffer so that arrival times map to socket reads.
+		bw, err := s.packetPair(cn, resp)
+		if err != nil {
+			return s.errorf(reqDescribe, err)
+		}
+		o.measuredBW = bw
+		s.stats.bandwidth.Store(bw)
+		if resp.ContentLength >= 0 {
+			body = io.LimitReader(cn.br, max(0, resp.ContentLength-s.o.pairBytes))
+		}
+	}
+	r := NewReader(body)
+	o.expect = o.headerSet()
+	for {
+		p, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return s.errorf(reqDescribe, fmt.Errorf("%w: the Describe body ended before a complete ASF header", ErrProtocol))
+		}
+		if err != nil {
+			return s.errorf(reqDescribe, ctxErr(s.ctx, err))
+		}
+		done, err := o.describePacket(p)
+		if err != nil {
+			return s.errorf(reqDescribe, err)
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// describePacket handles one packet of the Describe body; done when the
+// ASF header is complete.
+func (o *owner) describePacket(p Packet) (bool, error) {
+	if !o.acceptable(p.Type) {
+		return false, fmt.Errorf("%w: %s in the Describe response (expected %s)", ErrUnexpectedPacket, p.Type, o.expect)
+	}
+	switch p.Type {
+	case TypeMetadata:
+		return false, o.metadataPacket(p)
+	case TypeHeader:
+		obj, done, err := o.hAsm.add(p)
+		if err != nil || !done {
+			o.expect = packetSetOf(TypeHeader)
+			return false, err
+		}
+		if err := o.firstHeader(obj); err != nil {
+			return false, err
+		}
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: %s in the Describe response", ErrUnexpectedPacket, p.Type)
+}
+
+// packetPair reads the three $P of a Describe body and returns the
+// bottleneck bandwidth in bits per second from the arrival times of the
+// first two (3.1.5.6): size of the second packet over the time between
+// them. 0 means the two arrived in one socket read (too fast to tell).
+func (s *session) packetPair(cn *conn, resp *response) (int64, error) {
+	r := NewReader(cn.br)
+	var t1, t2 time.Time
+	var size2 int
+	for i := 1; i <= 3; i++ {
+		p, err := r.Next()
+		if err != nil {
+			return 0, fmt.Errorf("packet pair: %w", ctxErr(s.ctx, err))
+		}
+		if p.Type != TypePacketPair || p.PairIndex != i {
+			return 0, fmt.Errorf("%w: %s where $P %d was expected (3.1.5.5)", ErrUnexpectedPacket, p.Type, i)
+		}
+		end := cn.tr.total() - int64(cn.br.Buffered())
+		at, _ := cn.tr.arrivedAt(end - 1)
+		switch i {
+		case 1:
+			t1 = at
+		case 2:
+			t2 = at
+			size2 = 8 + len(p.Payload)
+		}
+	}
+	s.o.pairBytes = r.BytesRead()
+	return pairBandwidth(size2, t1, t2), nil
+}
+
+// pairBandwidth is bits over the gap between the two arrivals.
+func pairBandwidth(size int, t1, t2 time.Time) int64 {
+	d := t2.Sub(t1)
+	if d <= 0 || t1.IsZero() || t2.IsZero() {
+		return 0
+	}
+	return int64(float64(size*8) / d.Seconds())
+}
+
+func viaHTTP10(vias []string) bool {
+	for _, v := range vias {
+		for _, hop := range strings.Split(v, ",") {
+			hop = strings.TrimSpace(hop)
+			if strings.HasPrefix(hop, "1.0 ") || strings.HasPrefix(strings.ToUpper(hop), "HTTP/1.0") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// statusError turns an unexpected status into an error naming server,
+// request and status.
+func (s *session) statusError(kind reqKind, resp *response) error {
+	return fmt.Errorf("mmsh: %s %s: %w", kind, s.url.Redacted(), &transport.StatusError{
+		URL: s.url.Redacted(), Method: kind.String(), Code: resp.StatusCode, Status: resp.status(),
+	})
+}

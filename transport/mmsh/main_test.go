@@ -1,0 +1,215 @@
+package mmsh_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
+)
+
+var fixtureDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mmsh-fixtures-")
+	if err != nil {
+		panic(err)
+	}
+	fixtureDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			os.Stderr.WriteString("goroutine leak: " + err.Error() + "\n")
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+const sine = "sine=frequency=440:sample_rate=44100"
+
+// fixtureArgs are FFmpeg recipes (byte-stable output, as in the peers'
+// make_fixtures.sh).
+var fixtureArgs = map[string][]string{
+	"c_wmav2.wma": {"-f", "lavfi", "-i", sine + ":duration=6", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
+	"e_mbr_2audio.wma": {"-f", "lavfi", "-i", sine + ":duration=6", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=6",
+		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"},
+	"d_wmv2_wmav2.wmv": {"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=6", "-f", "lavfi", "-i", sine + ":duration=6",
+		"-c:v", "wmv2", "-b:v", "400k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2"},
+	"wmav2_20s.wma": {"-f", "lavfi", "-i", "sine=frequency=660:sample_rate=44100:duration=20", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
+	"pcm_4s.asf":    {"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"},
+}
+
+var fixtureMu sync.Mutex
+
+// fixture generates (once) and returns a test file.
+func fixture(t testing.TB, name string) (string, []byte) {
+	t.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	path := filepath.Join(fixtureDir, name)
+	if _, err := os.Stat(path); err != nil {
+		args := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, fixtureArgs[name]...)
+		args = append(args, path)
+		if out, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg %s: %v\n%s", name, err, out)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, b
+}
+
+// probePacket is one packet as ffprobe reports it.
+type probePacket struct {
+	stream int // ASF stream number
+	pts    time.Duration
+	size   int
+}
+
+// ffprobe lists the media objects of a file (pts with the preroll
+// removed, like transport.Sample.PTS). FFmpeg 5.1 reports no ASF stream
+// ids; its stream indexes follow the header order, which for these
+// FFmpeg-made files is stream number order: index i is tracks[i].
+func ffprobe(t testing.TB, path string, tracks []transport.Track) []probePacket {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,size:stream=index,id",
+		"-of", "json", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	var v struct {
+		Packets []struct {
+			StreamIndex int    `json:"stream_index"`
+			PTS         string `json:"pts_time"`
+			Size        string `json:"size"`
+		}
+		Streams []struct {
+			Index int    `json:"index"`
+			ID    string `json:"id"`
+		}
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[int]int{}
+	for _, s := range v.Streams {
+		if s.Index < len(tracks) {
+			ids[s.Index] = tracks[s.Index].ID
+		}
+	}
+	var pk []probePacket
+	for _, p := range v.Packets {
+		f, _ := strconv.ParseFloat(p.PTS, 64)
+		sz, _ := strconv.Atoi(p.Size)
+		pk = append(pk, probePacket{stream: ids[p.StreamIndex], pts: time.Duration(math.Round(f*1000)) * time.Millisecond, size: sz})
+	}
+	return pk
+}
+
+// server starts a fake server serving fixture name at /name.
+func server(t testing.TB, opts mmshtest.Options, paths map[string]*mmshtest.Content) *mmshtest.Server {
+	t.Helper()
+	srv, err := mmshtest.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	for p, c := range paths {
+		srv.Handle(p, c)
+	}
+	return srv
+}
+
+func fileContent(t testing.TB, name string) *mmshtest.Content {
+	t.Helper()
+	_, b := fixture(t, name)
+	c, err := mmshtest.File(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// testDialer is a Dialer for tests: no pipelining or packet-pair unless
+// asked, a fake clock when given.
+func dial(t testing.TB, d *mmsh.Dialer, url string, cfg transport.Config) transport.Session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := d.Dial(ctx, url, cfg)
+	if err != nil {
+		t.Fatalf("Dial %s: %v", url, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// readAll reads samples until io.EOF (or another error, returned).
+func readAll(t testing.TB, s transport.Session) ([]transport.Sample, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []transport.Sample
+	for {
+		smp, err := s.ReadSample(ctx)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, smp)
+	}
+}
+
+// play selects tracks (all when nil) and plays from 0.
+func play(t testing.TB, s transport.Session, tracks []int) {
+	t.Helper()
+	if tracks == nil {
+		for _, tr := range s.Info().Tracks {
+			tracks = append(tracks, tr.ID)
+		}
+	}
+	if err := s.Select(tracks); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Play(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond (the fake server's records fill asynchronously).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// baseDialer has pipelining and packet-pair off: the simplest flow.
+func baseDialer() *mmsh.Dialer {
+	return &mmsh.Dialer{DisablePipelining: true, DisablePacketPair: true}
+}

@@ -1,0 +1,706 @@
+package mmshtest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport/mmsh"
+)
+
+// Options configure a Server. The zero value serves like Windows Media
+// Services 9.5 would, without fast start pacing (as fast as TCP goes).
+type Options struct {
+	// ServerHeader is the Server header; default "Cougar/9.5.6001.18281".
+	// Use "Cougar/4.1.0.3921" for an old server (no $M, log-line logs),
+	// "" to answer without one (not a WMSP server).
+	ServerHeader string
+	// NoPipelining answers the pipeline experiment with
+	// pipeline-result=0 (or ignores pipeline-experiment).
+	NoPipelining bool
+	// NoPacketPair ignores packet-pair-experiment.
+	NoPacketPair bool
+	// PairGap delays the second $P, simulating a link on which 512 bytes
+	// take that long (the client should measure 4096 bits / PairGap).
+	PairGap time.Duration
+	// Supported is the Supported header; default all five features.
+	Supported []string
+	// Predictive streams the next playlist entry without waiting for the
+	// client's SelectStream/PlayNextEntry when the client listed predstrm.
+	Predictive bool
+	// TimeoutMS is the timeout token (ms); default 60000. A session idle
+	// longer than that is forgotten (the next Play gets xResetStrm).
+	TimeoutMS int
+	// Pace sends packets at their send times (real time) instead of as
+	// fast as possible, honouring AccelBW/AccelDuration.
+	Pace bool
+	// LinkRate throttles every connection to this many bytes per second
+	// (0 = unlimited).
+	LinkRate int64
+	// KeepPadding sends $D with the ASF padding (like VLC) instead of
+	// stripping it (2.2.3.3).
+	KeepPadding bool
+	// SkipEmpty leaves out packets with nothing of the selection, which
+	// makes LocationIds skip (2.2.3.1.2 allows it).
+	SkipEmpty bool
+	// Auth demands credentials.
+	Auth *Auth
+	// Redirects answer paths with a redirect: path → (status, Location).
+	Redirects map[string]Redirect
+	// Faults inject failures.
+	Faults Faults
+	// LogStatus is the status Log requests get; default 204.
+	LogStatus int
+	// AdvertiseRemoteLog subscribes the client to remote-log events
+	// (Cache-Control x-wms-event-subscription="remote-log").
+	AdvertiseRemoteLog bool
+	// StartupProfile sends X-StartupProfile to clients that list
+	// com.microsoft.wm.startupprofile; default on (set NoStartupProfile).
+	NoStartupProfile bool
+	// MaxAccelBW caps the AccelBW granted (bits per second, 0 = no cap).
+	MaxAccelBW int64
+}
+
+// Redirect is an answer to a path.
+type Redirect struct {
+	Status   int
+	Location string
+}
+
+// Faults are failures the server injects.
+type Faults struct {
+	// CloseAfter closes the Play connection after that many $D, the
+	// first CloseTimes Plays (0 = once).
+	CloseAfter int
+	CloseTimes int
+	// StallAfter stops sending (connection kept open) after that many
+	// $D.
+	StallAfter int
+	// GarbageAfter sends bytes that are not a framed packet after that
+	// many $D.
+	GarbageAfter int
+	// LieAfter sends a $D whose PacketLength promises more than follows,
+	// then closes, after that many $D.
+	LieAfter int
+	// PlayStatus answers Play requests with this status (e.g. 503).
+	PlayStatus int
+	// DescribeStatus answers Describe requests with this status.
+	DescribeStatus int
+	// SelectStatus answers SelectStream requests with this status.
+	SelectStatus int
+	// ExpireSessions forgets every session after each Play (the next Play
+	// gets xResetStrm=1 and a new client-id).
+	ExpireSessions bool
+	// NoEnd ends on-demand streams by closing the connection without $E.
+	NoEnd bool
+}
+
+// Server is a loopback MS-WMSP server for tests, like httptest.Server.
+type Server struct {
+	// URL is the mmsh:// base URL ("mmsh://127.0.0.1:port").
+	URL  string
+	Addr string
+
+	opts    Options
+	ln      net.Listener
+	started time.Time
+
+	mu       sync.Mutex
+	content  map[string]*Content
+	sessions map[uint32]*srvSession
+	requests []*Request
+	conns    map[net.Conn]bool
+	connN    int
+	plays    int
+	closed   bool
+
+	wg sync.WaitGroup
+}
+
+// NewServer starts a server on 127.0.0.1 (a free port).
+func NewServer(opts Options) (*Server, error) {
+	if opts.ServerHeader == "" {
+		opts.ServerHeader = "Cougar/9.5.6001.18281"
+	}
+	if opts.ServerHeader == "-" {
+		opts.ServerHeader = ""
+	}
+	if opts.Supported == nil {
+		opts.Supported = []string{mmsh.SupportSrvPPair, mmsh.SupportSSwitch, mmsh.SupportPredStrm, mmsh.SupportFastCache, mmsh.SupportStartupProfile}
+	}
+	if opts.TimeoutMS == 0 {
+		opts.TimeoutMS = 60000
+	}
+	if opts.LogStatus == 0 {
+		opts.LogStatus = 204
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts: opts, ln: ln, started: time.Now(),
+		Addr: ln.Addr().String(), URL: "mmsh://" + ln.Addr().String(),
+		content: map[string]*Content{}, sessions: map[uint32]*srvSession{}, conns: map[net.Conn]bool{},
+	}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Handle serves c at path ("/a.wma").
+func (s *Server) Handle(path string, c *Content) {
+	s.mu.Lock()
+	s.content[path] = c
+	s.mu.Unlock()
+}
+
+// Requests returns every request received so far.
+func (s *Server) Requests() []*Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Request(nil), s.requests...)
+}
+
+// RequestsOf returns the requests of one kind ("Play", "Log", ...).
+func (s *Server) RequestsOf(kind string) []*Request {
+	var out []*Request
+	for _, r := range s.Requests() {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Close stops the server and closes every connection.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	for c := range s.conns {
+		c.Close()
+	}
+	sessions := s.sessions
+	s.mu.Unlock()
+	for _, ss := range sessions {
+		ss.stopStreaming()
+	}
+	s.ln.Close()
+	s.wg.Wait()
+}
+
+// CloseConnections drops every open connection (a server-side network
+// failure) but keeps serving.
+func (s *Server) CloseConnections() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.Close()
+	}
+}
+
+func (s *Server) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			c.Close()
+			return
+		}
+		s.connN++
+		n := s.connN
+		s.conns[c] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go s.serveConn(c, n)
+	}
+}
+
+// conn is one client connection.
+type srvConn struct {
+	s    *Server
+	nc   net.Conn
+	w    io.Writer
+	br   *bufio.Reader
+	n    int
+	mu   sync.Mutex // serialises writes
+	auth authConnState
+	// streamer is the active pipelined stream on this connection.
+	streamer *streamer
+}
+
+func (c *srvConn) write(b []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, err := c.w.Write(b)
+	return err
+}
+
+func (s *Server) serveConn(nc net.Conn, n int) {
+	defer s.wg.Done()
+	defer func() {
+		nc.Close()
+		s.mu.Lock()
+		delete(s.conns, nc)
+		s.mu.Unlock()
+	}()
+	c := &srvConn{s: s, nc: nc, br: bufio.NewReader(nc), n: n, w: nc}
+	if s.opts.LinkRate > 0 {
+		c.w = &throttle{w: nc, rate: s.opts.LinkRate}
+	}
+	for {
+		req, err := readRequest(c.br)
+		if err != nil {
+			if st := c.activeStreamer(); st != nil {
+				st.stop()
+			}
+			return
+		}
+		req.Conn = n
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		s.mu.Unlock()
+		if !s.handle(c, req) {
+			if st := c.activeStreamer(); st != nil {
+				st.wait()
+			}
+			return
+		}
+	}
+}
+
+// handle answers one request; false closes the connection.
+func (s *Server) handle(c *srvConn, r *Request) bool {
+	if ok, keep := s.checkAuth(c, r); !ok {
+		return keep
+	}
+	path := r.Target
+	if u, err := url.Parse(r.Target); err == nil && r.Target != "*" {
+		path = u.Path
+	}
+	if rd, ok := s.opts.Redirects[path]; ok && r.Kind == "Describe" {
+		s.respond(c, rd.Status, "Redirect", []Header{{"Location", rd.Location}, {"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	switch r.Kind {
+	case "Describe":
+		return s.describe(c, r, path)
+	case "Pipeline":
+		return s.pipeline(c, r)
+	case "Play":
+		return s.play(c, r, path)
+	case "PlayNextEntry", "Stop":
+		if st := c.activeStreamer(); st != nil && st.pipelined {
+			st.control(r)
+			return true
+		}
+		if r.Kind == "Stop" {
+			s.respond(c, 200, "OK", s.sessionHeaders(s.session(r), path, nil), nil)
+			return true
+		}
+		s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}}, nil)
+		return true
+	case "SelectStream":
+		return s.selectStream(c, r)
+	case "KeepAlive", "Log", "SendEvent":
+		if st := c.activeStreamer(); st != nil && st.pipelined {
+			st.control(r)
+			return true
+		}
+		return s.simple(c, r, path)
+	}
+	s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+	return false
+}
+
+// respond writes a complete response.
+func (s *Server) respond(c *srvConn, code int, reason string, hs []Header, body []byte) {
+	_ = c.write(s.responseBytes("HTTP/1.1", code, reason, hs, body))
+}
+
+func (s *Server) responseBytes(proto string, code int, reason string, hs []Header, body []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %d %s\r\n", proto, code, reason)
+	if s.opts.ServerHeader != "" {
+		fmt.Fprintf(&b, "Server: %s\r\n", s.opts.ServerHeader)
+	}
+	for _, h := range hs {
+		fmt.Fprintf(&b, "%s: %s\r\n", h.Name, h.Value)
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
+}
+
+// srvSession is the server side of a client session (client-id).
+type srvSession struct {
+	id       uint32
+	guid     string
+	path     string
+	last     time.Time
+	entry    int
+	genID    uint32
+	selected map[int]bool
+
+	mu       sync.Mutex
+	streamer *streamer
+}
+
+func (ss *srvSession) getEntry() int {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.entry
+}
+
+func (ss *srvSession) getGenID() uint32 {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.genID
+}
+
+// setEntry moves to a playlist entry; a new entry gets a new
+// playlist-gen-id.
+func (ss *srvSession) setEntry(e int, newGen bool) {
+	ss.mu.Lock()
+	ss.entry = e
+	if newGen {
+		ss.genID++
+	}
+	ss.mu.Unlock()
+}
+
+func (ss *srvSession) stopStreaming() {
+	ss.mu.Lock()
+	st := ss.streamer
+	ss.mu.Unlock()
+	if st != nil {
+		st.stop()
+	}
+}
+
+func randomID() uint32 {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint32(b[:])&0x7fffffff | 1
+}
+
+// session finds the request's session, or nil.
+func (s *Server) session(r *Request) *srvSession {
+	id, ok, err := r.Pragma.Uint32("client-id")
+	if !ok || err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.sessions[id]
+	if ss == nil {
+		return nil
+	}
+	if time.Since(ss.last) > time.Duration(s.opts.TimeoutMS)*time.Millisecond && ss.streamer == nil {
+		delete(s.sessions, id)
+		return nil
+	}
+	ss.last = time.Now()
+	return ss
+}
+
+// newSession creates a session.
+func (s *Server) newSession(r *Request, path string) *srvSession {
+	ss := &srvSession{id: randomID(), path: path, last: time.Now(), genID: uint32(randomID()%100000 + 1)}
+	ss.guid, _ = r.Pragma.Get("xClientGUID")
+	s.mu.Lock()
+	s.sessions[ss.id] = ss
+	s.mu.Unlock()
+	return ss
+}
+
+// sessionHeaders are the Pragma lines of a response.
+func (s *Server) sessionHeaders(ss *srvSession, path string, extra []string) []Header {
+	tok := []string{"no-cache"}
+	if ss != nil {
+		tok = append(tok, "client-id="+strconv.FormatUint(uint64(ss.id), 10))
+	}
+	if c := s.lookup(path); c != nil && ss != nil {
+		tok = append(tok, `features="`+c.features(min(ss.getEntry(), len(c.Entries)-1))+`"`)
+	}
+	tok = append(tok, "timeout="+strconv.Itoa(s.opts.TimeoutMS))
+	tok = append(tok, extra...)
+	hs := []Header{{"Pragma", strings.Join(tok, ", ")}}
+	cc := "no-cache"
+	if s.opts.AdvertiseRemoteLog {
+		cc += `, x-wms-event-subscription="remote-log"`
+	}
+	hs = append(hs, Header{"Cache-Control", cc})
+	if len(s.opts.Supported) > 0 {
+		hs = append(hs, Header{"Supported", strings.Join(s.opts.Supported, ", ")})
+	}
+	return hs
+}
+
+func (s *Server) lookup(path string) *Content {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.content[path]
+}
+
+func (s *Server) supports(f string) bool {
+	for _, x := range s.opts.Supported {
+		if strings.EqualFold(x, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// cougar9 reports a Cougar >= 9 server, which sends $M to clients >= 9.
+func (s *Server) cougar9(r *Request) bool {
+	v, err := mmsh.ParseServer(s.opts.ServerHeader)
+	if err != nil || !v.IsCougar() || !v.AtLeast(9, 0) {
+		return false
+	}
+	ua := r.Get("User-Agent")
+	if !strings.HasPrefix(ua, "NSPlayer/") {
+		return false
+	}
+	maj, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(ua, "NSPlayer/"), ".", 2)[0])
+	return maj >= 9
+}
+
+// describe answers a Describe (2.2.2.1, 3.2.5.4).
+func (s *Server) describe(c *srvConn, r *Request, path string) bool {
+	if st := s.opts.Faults.DescribeStatus; st != 0 {
+		s.respond(c, st, "Failure", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	content := s.lookup(path)
+	if content == nil {
+		s.respond(c, 404, "Not Found", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	ss := s.session(r)
+	reset := ss == nil
+	if ss == nil {
+		ss = s.newSession(r, path)
+	}
+	var extra []string
+	pair := r.Pragma.Flag("packet-pair-experiment") && !s.opts.NoPacketPair && s.supports(mmsh.SupportSrvPPair)
+	if pair {
+		extra = append(extra, "packet-pair-experiment=1")
+	}
+	if r.Pragma.Flag("pipeline-experiment") && r.Proto == "HTTP/1.1" {
+		if s.opts.NoPipelining {
+			extra = append(extra, "pipeline-experiment=0")
+		} else {
+			extra = append(extra, "pipeline-experiment=1")
+		}
+	}
+	if reset {
+		extra = append(extra, "xResetStrm=1")
+	}
+	var body bytes.Buffer
+	entry := min(ss.getEntry(), len(content.Entries)-1)
+	if s.cougar9(r) {
+		for _, p := range mmsh.Fragment(mmsh.TypeMetadata, content.metadata(entry, ss.getGenID(), content.features(entry)), 0, 0) {
+			b, _ := p.Marshal()
+			body.Write(b)
+		}
+	}
+	for _, p := range mmsh.Fragment(mmsh.TypeHeader, content.Entries[entry].Header, 0, 0) {
+		b, _ := p.Marshal()
+		body.Write(b)
+	}
+	hs := s.sessionHeaders(ss, path, extra)
+	hs = append(hs, Header{"Content-Type", "application/vnd.ms.wms-hdr.asfv1"})
+	keep := strings.EqualFold(r.Get("Connection"), "keep-alive")
+	conn := "close"
+	if keep {
+		conn = "Keep-Alive"
+	}
+	if !pair {
+		hs = append(hs, Header{"Content-Length", strconv.Itoa(body.Len())}, Header{"Connection", conn})
+		s.respond(c, 200, "OK", hs, body.Bytes())
+		return keep
+	}
+	// Packet pair (2.2.3.7, 3.2.5.4): the header block and the first $P in
+	// one write, the second $P alone, then the third.
+	pairTotal := 0
+	hdrProbe := s.responseBytes(r.Proto, 200, "OK", append(hs, Header{"Content-Length", "0000000000"}, Header{"Connection", conn}), nil)
+	reason := uint32(min(len(hdrProbe), 504))
+	var pkts [3][]byte
+	for i := 1; i <= 3; i++ {
+		size := 504 - int(reason)
+		switch i {
+		case 2:
+			size = 504
+		case 3:
+			size = 1048 + int(reason)
+		}
+		pl := make([]byte, size)
+		_, _ = rand.Read(pl)
+		p := mmsh.Packet{Type: mmsh.TypePacketPair, PairIndex: i, Reason: reason, Payload: pl}
+		pkts[i-1], _ = p.Marshal()
+		pairTotal += len(pkts[i-1])
+	}
+	cl := fmt.Sprintf("%010d", pairTotal+body.Len())
+	head := s.responseBytes(r.Proto, 200, "OK", append(hs, Header{"Content-Length", cl}, Header{"Connection", conn}), nil)
+	if err := c.write(append(head, pkts[0]...)); err != nil {
+		return false
+	}
+	if s.opts.PairGap > 0 {
+		time.Sleep(s.opts.PairGap)
+	}
+	if err := c.write(pkts[1]); err != nil {
+		return false
+	}
+	_ = c.write(append(pkts[2], body.Bytes()...))
+	return keep
+}
+
+// pipeline answers the pipeline experiment (2.2.2.5, 3.2.5.5): the first
+// request gets a chunked response with $T and no final chunk; if the
+// second arrives within the test time, the chunk ends and a 204 with
+// pipeline-result=1 follows.
+func (s *Server) pipeline(c *srvConn, r *Request) bool {
+	ss := s.session(r)
+	hs := s.sessionHeaders(ss, "", nil)
+	head := s.responseBytes("HTTP/1.1", 200, "OK", append(hs, Header{"Transfer-Encoding", "chunked"}), nil)
+	_ = c.write(append(head, []byte("4\r\n$T\x00\x00\r\n")...))
+	_ = c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	r2, err := readRequest(c.br)
+	_ = c.nc.SetReadDeadline(time.Time{})
+	result := "1"
+	proto := "HTTP/1.1"
+	if err != nil || r2.Kind != "Pipeline" || s.opts.NoPipelining {
+		result, proto = "0", "HTTP/1.0"
+	}
+	if r2 != nil {
+		r2.Conn = c.n
+		s.mu.Lock()
+		s.requests = append(s.requests, r2)
+		s.mu.Unlock()
+	}
+	resp := s.responseBytes(proto, 204, "No Content", append(s.sessionHeaders(ss, "", []string{"pipeline-result=" + result}), Header{"Content-Length", "0"}), nil)
+	_ = c.write(append([]byte("0\r\n\r\n"), resp...))
+	return result == "1"
+}
+
+// selectStream applies a SelectStream (2.2.2.8, 3.2.5.7).
+func (s *Server) selectStream(c *srvConn, r *Request) bool {
+	if st := c.activeStreamer(); st != nil && st.pipelined {
+		st.control(r)
+		return true
+	}
+	ss := s.session(r)
+	if ss == nil {
+		s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	if st := s.opts.Faults.SelectStatus; st != 0 {
+		s.respond(c, st, "Failure", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	on, off, err := selection(r)
+	if err != nil {
+		s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
+	ss.mu.Lock()
+	if ss.selected == nil {
+		ss.selected = map[int]bool{}
+	}
+	for n := range off {
+		delete(ss.selected, n)
+	}
+	for n := range on {
+		ss.selected[n] = true
+	}
+	st := ss.streamer
+	sel := copySel(ss.selected)
+	ss.mu.Unlock()
+	if st != nil {
+		st.setSelection(sel, true)
+	}
+	s.respond(c, 200, "OK", append(s.sessionHeaders(ss, ss.path, nil), Header{"Content-Length", "0"}, Header{"Connection", "close"}), nil)
+	return false
+}
+
+// simple answers KeepAlive, Log and SendEvent outside a stream.
+func (s *Server) simple(c *srvConn, r *Request, path string) bool {
+	ss := s.session(r)
+	code, reason := 200, "OK"
+	if r.Kind == "Log" {
+		code, reason = s.opts.LogStatus, "No Content"
+		if code != 204 {
+			reason = "Status"
+		}
+	}
+	if ss == nil && r.Kind != "SendEvent" {
+		code, reason = 400, "Bad Request"
+	}
+	p := path
+	if ss != nil {
+		p = ss.path
+	}
+	s.respond(c, code, reason, append(s.sessionHeaders(ss, p, nil), Header{"Content-Length", "0"}), nil)
+	return r.Method == "OPTIONS" || strings.EqualFold(r.Get("Connection"), "keep-alive")
+}
+
+func copySel(m map[int]bool) map[int]bool {
+	out := make(map[int]bool, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// throttle limits a writer to rate bytes per second.
+type throttle struct {
+	w     io.Writer
+	rate  int64
+	start time.Time
+	sent  int64
+}
+
+func (t *throttle) Write(b []byte) (int, error) {
+	if t.start.IsZero() {
+		t.start = time.Now()
+	}
+	n := 0
+	for n < len(b) {
+		chunk := min(len(b)-n, 1460)
+		t.sent += int64(chunk)
+		due := t.start.Add(time.Duration(float64(t.sent) / float64(t.rate) * float64(time.Second)))
+		if late := time.Since(due); late > 50*time.Millisecond {
+			// An idle link does not bank credit for a later burst.
+			t.start = t.start.Add(late)
+			due = due.Add(late)
+		}
+		if d := time.Until(due); d > 0 {
+			time.Sleep(d)
+		}
+		k, err := t.w.Write(b[n : n+chunk])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}

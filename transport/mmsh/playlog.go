@@ -1,0 +1,339 @@
+package mmsh
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/wmlog"
+)
+
+// period is one logged stretch of streaming: from a Play (or the start of
+// a playlist entry) to its end ($E, Stop, seek). MS-WMLOG counts "from
+// when the client most recently started streaming" (2.1.3, 2.1.12...).
+type period struct {
+	active      bool
+	started     time.Time
+	lastData    time.Time
+	from        time.Duration
+	firstPTS    time.Duration
+	lastPTS     time.Duration
+	haveFirst   bool
+	bytes       int64
+	packets     int64
+	lostNet     int64
+	maxRun      int64
+	reconnected bool
+	rate        float64
+	facts       transport.PlaybackFacts
+}
+
+func (p *period) received(n int64, at time.Time) {
+	p.bytes += n
+	p.packets++
+	p.lastData = at
+}
+
+func (p *period) lost(n int64) {
+	p.lostNet += n
+	p.maxRun = max(p.maxRun, n)
+}
+
+func (p *period) sample(pts time.Duration) {
+	if !p.haveFirst {
+		p.firstPTS, p.haveFirst = pts, true
+	}
+	if pts > p.lastPTS {
+		p.lastPTS = pts
+	}
+}
+
+// startPeriod begins a logged period at content position from.
+func (o *owner) startPeriod(from time.Duration) {
+	o.period = period{active: true, started: o.s.clock.Now(), from: from, rate: o.rate, facts: o.s.playbackFacts()}
+}
+
+// endPeriod closes the period and, when asked, sends its logs: the Log
+// request (3.1.4.6, 3.1.5.13), the remote-log SendEvent when Speed was
+// used and the server subscribed (3.1.4.8), and the web-server logs.
+func (o *owner) endPeriod(send bool) {
+	if !o.period.active {
+		return
+	}
+	o.period.active = false
+	if !send {
+		return
+	}
+	now := o.s.clock.Now()
+	sendEvent := o.speed > 1 && o.remoteLog
+	kind := wmlog.Legacy
+	if sendEvent {
+		// 3.1.4.6: the Log MUST be a streaming log when remote-log
+		// SendEvents are sent too.
+		kind = wmlog.Streaming
+	}
+	rec := o.record(now)
+	id := o.identity()
+	if o.server.IsCougar() && o.server.AtLeast(9, 0) {
+		o.sendLog(id.logRequest(rec.XML(kind), "", o.pipelined))
+	} else {
+		// Older servers take the W3C line in a log-line Pragma (2.2.1.4.10).
+		o.sendLog(id.logRequest(nil, rec.W3C(wmlog.Legacy, wmlog.ToMediaServer), o.pipelined))
+	}
+	if sendEvent {
+		rendering := rec
+		rendering.Rate = o.period.facts.Rate
+		body := remoteEvent(0, o.s.cl.ua, o.s.cl.guid, o.s.url.String(), rendering.XML(wmlog.Rendering))
+		o.sideSend(&sideRequest{req: id.sendEventRequest(body)})
+	}
+	urls := append(append([]string(nil), o.s.d.LogURLs...), o.period.facts.LogURLs...)
+	if f := o.s.playbackFacts(); len(f.LogURLs) > 0 {
+		urls = append(urls, f.LogURLs...)
+	}
+	seen := map[string]bool{}
+	for _, u := range urls {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		web := rec
+		web.ServerIP = o.serverIP()
+		o.sideSend(&sideRequest{webURL: u, body: web.WebServer(kind)})
+	}
+}
+
+// sendLog sends a Log: on the Play connection in pipelined mode, else on
+// a new connection (3.1.5.13). A failed log only costs the log.
+func (o *owner) sendLog(req *request) {
+	if o.pipelined && o.st != nil {
+		if err := o.writePipelined(req, nil); err == nil {
+			return
+		}
+	}
+	o.sideSend(&sideRequest{req: req})
+}
+
+// record fills a play log with the period's measured values.
+func (o *owner) record(now time.Time) wmlog.Record {
+	p := &o.period
+	facts := o.s.playbackFacts()
+	streamTime := p.lastData.Sub(p.started)
+	if p.lastData.IsZero() || streamTime < 0 {
+		streamTime = 0
+	}
+	avg := int64(-1)
+	if p.bytes > 0 && streamTime > 0 {
+		avg = int64(float64(p.bytes*8) / streamTime.Seconds())
+	}
+	rendered := facts.Rendered - p.facts.Rendered
+	if facts.Rendered == 0 && p.haveFirst {
+		// Without player facts, what was handed to the player.
+		rendered = p.lastPTS - p.firstPTS
+	}
+	if rendered < 0 {
+		rendered = 0
+	}
+	start := p.from
+	if p.haveFirst && p.from == 0 {
+		start = p.firstPTS
+	}
+	info := o.info
+	if info.Broadcast {
+		start = 0
+	}
+	ver := o.s.d.playerVersion()
+	if facts.PlayerVersion != "" {
+		ver = facts.PlayerVersion
+	}
+	lang := o.s.d.language()
+	if facts.Language != "" {
+		lang = facts.Language
+	}
+	host := wmlog.DefaultHost(ver)
+	playerID := o.s.cl.guid
+	if o.s.d.Anonymous {
+		playerID = anonymousID(playerID)
+	}
+	rec := wmlog.Record{
+		Time:            now,
+		URIStem:         o.s.url.String(),
+		URL:             o.s.origURL,
+		StartTime:       start,
+		Duration:        rendered,
+		Rate:            p.rate,
+		Reconnected:     p.reconnected,
+		PlayerID:        playerID,
+		PlayerVersion:   wmlog.Version(ver),
+		PlayerLanguage:  lang,
+		UserAgent:       o.s.cl.ua,
+		Referer:         facts.Referer,
+		Host:            host,
+		FileLength:      info.Duration,
+		Protocol:        "http",
+		Transport:       "TCP",
+		AvgBandwidth:    avg,
+		Bytes:           p.bytes,
+		PacketsReceived: p.packets,
+		PacketsLostNet:  p.lostNet,
+		// Over TCP nothing is resent or rebuilt by FEC.
+		PacketsLostContNet: p.maxRun,
+		ResendRequests:     -1,
+		BufferCount:        int64(max(0, facts.Rebuffers-p.facts.Rebuffers)),
+		BufferTime:         max(0, facts.RebufferTime-p.facts.RebufferTime),
+		MediaName:          facts.MediaName,
+		MediaRole:          facts.MediaRole,
+	}
+	if !info.Broadcast {
+		rec.FileSize = o.contentSize
+		if rec.FileSize == 0 && o.hdr != nil {
+			rec.FileSize = int64(o.hdr.FileSize)
+		}
+	}
+	for _, t := range info.Tracks {
+		if !o.sel[t.ID] {
+			continue
+		}
+		switch t.Type {
+		case transport.Audio:
+			rec.AudioCodecs = append(rec.AudioCodecs, t.Codec.Name())
+		case transport.Video:
+			rec.VideoCodecs = append(rec.VideoCodecs, t.Codec.Name())
+		}
+	}
+	if o.meta != nil {
+		for i := range o.meta.CDL {
+			d := &o.meta.CDL[i]
+			if v, ok := d.Get("WMS_CONTENT_DESCRIPTION_PLAYLIST_ENTRY_URL"); ok && v != "" {
+				rec.MediaName = v
+			}
+			if v, ok := d.Get("WMS_CONTENT_DESCRIPTION_ROLE"); ok && v != "" {
+				rec.MediaRole = v
+			}
+			if i == 0 {
+				for _, pr := range d.Pairs {
+					rec.ContentDescription = append(rec.ContentDescription, wmlog.Pair{Name: pr.Name, Value: pr.Value})
+				}
+			}
+		}
+	}
+	return rec
+}
+
+// serverIP is the server's address for web-server logs (MS-WMLOG 2.1.43).
+func (o *owner) serverIP() string {
+	h := o.s.url.Hostname()
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.String()
+	}
+	return ""
+}
+
+// accelTokens renders the fast-start Pragma line (2.2.1.4.1, 2.2.1.4.2,
+// 2.2.1.4.9, 2.2.1.4.24) from the buffer target and the link bandwidth,
+// or "" when the server is older than 5.0 or fast start is off.
+//
+// With the link rate L known and above the content rate r, sending at L
+// fills a buffer B while playing once B·L/(L−r) of media has been sent at
+// that rate; AccelDuration asks for that much (at least B, at most 120 s).
+// With L unknown the client asks like Windows Media Player does: as fast
+// as possible (2147483647) for twice the buffer target (the WMF default).
+func (o *owner) accelTokens() string {
+	if !o.server.AtLeast(5, 0) {
+		return ""
+	}
+	var toks []string
+	link := o.bandwidth()
+	if link > 0 {
+		toks = append(toks, "LinkBW="+strconv.FormatInt(min(link, 4294967295), 10))
+	}
+	if !o.s.d.DisableFastStart && clientVersion >= 8 {
+		buf := o.bufferTarget()
+		rate := o.contentRate()
+		var accelBW int64
+		var dur time.Duration
+		switch {
+		case link <= 0:
+			accelBW, dur = 2147483647, 2*buf
+		case rate > 0 && float64(link) > 1.05*float64(rate):
+			k := float64(link) / float64(rate)
+			accelBW = link
+			dur = time.Duration(float64(buf) * k / (k - 1))
+		}
+		if accelBW > 0 {
+			dur = min(max(dur, buf), 120*time.Second)
+			toks = append(toks, "AccelBW="+strconv.FormatInt(accelBW, 10),
+				"AccelDuration="+strconv.FormatInt(dur.Milliseconds(), 10))
+		}
+	}
+	if sp := o.s.d.FastCacheSpeed; sp > 1 && o.serverFeat[SupportFastCache] {
+		// 3.1.4.3.1 item 52: only when the server advertised fastcache.
+		toks = append(toks, "Speed="+strconv.FormatFloat(min(sp, 4294967295), 'f', 3, 64))
+		o.speed = sp
+	} else {
+		o.speed = 0
+	}
+	return strings.Join(toks, ", ")
+}
+
+// bufferTarget is the buffer fast start fills.
+func (o *owner) bufferTarget() time.Duration {
+	if o.s.cfg.BufferTarget > 0 {
+		return o.s.cfg.BufferTarget
+	}
+	if o.info.Preroll > 0 {
+		return o.info.Preroll
+	}
+	return DefaultBufferTarget
+}
+
+// contentRate is the bit rate of the selected streams.
+func (o *owner) contentRate() int64 {
+	var r int64
+	for _, t := range o.info.Tracks {
+		if o.sel[t.ID] {
+			r += int64(t.Bitrate)
+		}
+	}
+	if r == 0 {
+		r = int64(o.info.MaxBitrate)
+	}
+	return r
+}
+
+// acceptAccel records what the server granted (3.2.5.6): AccelBW never
+// above the request, AccelDuration, Speed.
+func (o *owner) acceptAccel(pr Pragma) {
+	o.accelBW, o.accelDur = 0, 0
+	if v, ok, err := pr.Uint32("AccelBW"); ok && err == nil {
+		o.accelBW = int64(v)
+	}
+	if v, ok, err := pr.Uint32("AccelDuration"); ok && err == nil {
+		o.accelDur = time.Duration(v) * time.Millisecond
+	}
+	if o.accelBW > 0 && o.accelDur > 0 {
+		o.s.stats.fastStart.Store(true)
+	}
+	if v, ok := pr.Get("Speed"); ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 1 {
+			o.speed = f
+		}
+	}
+}
+
+// adviseStartup turns an X-StartupProfile into the buffer the player needs
+// before rendering (Advanced Fast Start): the acceleration factor is the
+// granted AccelBW over the content rate.
+func (o *owner) adviseStartup(p *StartupProfile, pr Pragma) {
+	factor := 1.0
+	if v, ok, err := pr.Uint32("AccelBW"); ok && err == nil {
+		if r := o.contentRate(); r > 0 {
+			factor = float64(v) / float64(r)
+		}
+	}
+	d, ok := p.StartupBuffer(factor)
+	o.s.mu.Lock()
+	o.s.startup, o.s.hasStart = d, ok
+	o.s.mu.Unlock()
+}

@@ -1,0 +1,86 @@
+package mmsh
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/eddyplayer/eddy/transport/wmlog"
+)
+
+// sideRequest is a request on a connection of its own: in non-pipelined
+// mode Log, KeepAlive and SelectStream (D1.1), always SendEvent (3.1.4.8)
+// and web-server logs (MS-WMLOG 2.3).
+type sideRequest struct {
+	req *request
+	// entry marks the SelectStream that starts a new playlist entry.
+	entry bool
+	// webURL and body make a web-server log instead.
+	webURL string
+	body   []byte
+}
+
+// sideResult reports a side request's response to the owner.
+type sideResult struct {
+	kind  reqKind
+	resp  *response
+	err   error
+	entry bool
+}
+
+// sideSend queues a side request. The queue is bounded; when it is full
+// the request is dropped (a KeepAlive or log is not worth blocking the
+// stream for).
+func (o *owner) sideSend(r *sideRequest) {
+	if o.state == stateClosed && r.req != nil && r.req.kind == reqKeepAlive {
+		return
+	}
+	o.keepalive.stop()
+	select {
+	case o.s.side <- r:
+	default:
+	}
+	if o.state == stateIdle {
+		o.startKeepAlive()
+	}
+}
+
+// sideWorker sends side requests one at a time, each bounded by the
+// timeout, and closes each connection after its response (3.1.5.15–17,
+// 3.1.5.20).
+func (s *session) sideWorker() {
+	defer s.wg.Done()
+	for r := range s.side {
+		res := s.sideOne(r)
+		select {
+		case s.sideRe <- res:
+		default:
+		}
+	}
+}
+
+func (s *session) sideOne(r *sideRequest) sideResult {
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	if r.webURL != "" {
+		ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+		err := ws.Submit(ctx, r.webURL, r.body)
+		if err == nil {
+			s.stats.logPosts.Add(1)
+		}
+		return sideResult{kind: reqWebLog, err: err}
+	}
+	kind := r.req.kind
+	cn, resp, err := s.cl.exchange(ctx, s.url, r.req)
+	if err != nil {
+		return sideResult{kind: kind, err: s.errorf(kind, err), entry: r.entry}
+	}
+	drain(resp.body(cn.br))
+	cn.close()
+	if resp.StatusCode/100 != 2 {
+		return sideResult{kind: kind, resp: resp, err: fmt.Errorf("mmsh: %s %s: server answered %s", kind, s.url.Redacted(), resp.status()), entry: r.entry}
+	}
+	if kind == reqLog {
+		s.stats.logPosts.Add(1)
+	}
+	return sideResult{kind: kind, resp: resp, entry: r.entry}
+}
