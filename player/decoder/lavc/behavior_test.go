@@ -5,6 +5,8 @@ package lavc
 import (
 	"bytes"
 	"errors"
+	"math"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -322,4 +324,85 @@ func TestRelease(t *testing.T) {
 	if reused < len(sums)-2 {
 		t.Errorf("%d of %d pictures reused", reused, len(sums))
 	}
+}
+
+// TestFormatChangeResampled feeds one MP3 decoder a 44.1 kHz stream and
+// then, without a break, a 22.05 kHz one. Format stays at the first
+// frame's 44.1 kHz: the first part is sample-exact with ffmpeg, the second
+// is resampled and must match ffmpeg's own resampling of that stream (-ar
+// 44100, swresample defaults) with an SNR of at least 90 dB past the
+// splice.
+func TestFormatChangeResampled(t *testing.T) {
+	a44, b22 := fixture(t, "a44100.mp3"), fixture(t, "b22050.mp3")
+	tr := transport.Track{Type: transport.Audio, Codec: transport.WaveFormat(transport.TagMP3),
+		Audio: transport.AudioParams{SampleRate: 44100, Channels: 2}}
+	a, err := NewAudio(tr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var pcm []byte
+	for _, path := range []string{a44, b22} { // no Flush between them: the rate changes mid-stream
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range splitSamples(raw, 1000) {
+			if pcm, err = a.Decode(pcm, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if pcm, err = a.Flush(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Format(); f != (audio.Format{SampleRate: 44100, Channels: 2, Sample: audio.S16}) {
+		t.Fatalf("Format %v after the change, want the first stream's", f)
+	}
+	first := ffmpegPCM(t, a44, "a:0")
+	split := len(first)
+	comparePCM(t, pcm[:split], first)
+	want, err := exec.Command("ffmpeg", "-v", "error", "-i", b22, "-ar", "44100", "-c:a", "pcm_s16le", "-f", "s16le", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pcm[split:]
+	if d := len(got) - len(want); d < -4*2304 || d > 4*2304 {
+		t.Fatalf("resampled part %d bytes, ffmpeg %d", len(got), len(want))
+	}
+	// At the splice the decoder loses up to a frame (the new stream's first
+	// frame follows the old one's bit reservoir) and the resampler starts
+	// from the old stream's state, so align the two and skip the first
+	// spliceFrames output frames (52 ms) before measuring.
+	const spliceFrames = 2304
+	off, best := 0, math.Inf(-1)
+	for o := -spliceFrames; o <= spliceFrames; o++ {
+		g, w := got[4*spliceFrames:], want[4*(spliceFrames+o):]
+		if snr := snrDB(g[:min(len(g), 4*4096)], w[:min(len(w), 4*4096)]); snr > best {
+			off, best = o, snr
+		}
+	}
+	snr := snrDB(got[4*spliceFrames:], want[4*(spliceFrames+off):])
+	t.Logf("resampled part: %d bytes (ffmpeg %d), aligned %d frames later, SNR %.1f dB after the first %d frames",
+		len(got), len(want), off, snr, spliceFrames)
+	if snr < 90 {
+		t.Errorf("SNR %.1f dB, want >= 90", snr)
+	}
+}
+
+// snrDB is the signal-to-noise ratio of got against want (S16 LE) over
+// their common length.
+func snrDB(got, want []byte) float64 {
+	n := min(len(got), len(want)) / 2
+	var sig, noise float64
+	for i := 0; i < n; i++ {
+		w := float64(int16(uint16(want[2*i]) | uint16(want[2*i+1])<<8))
+		g := float64(int16(uint16(got[2*i]) | uint16(got[2*i+1])<<8))
+		sig += w * w
+		noise += (g - w) * (g - w)
+	}
+	if noise == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(sig/noise)
 }

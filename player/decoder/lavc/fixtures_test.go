@@ -45,6 +45,10 @@ var fixtureCmds = map[string][]string{
 		"-g", "25", "-bf", "2"},
 	"h264.asf": {"ffmpeg", "-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "libx264", "-preset", "veryfast",
 		"-pix_fmt", "yuv420p", "-bf", "2", "-x264-params", "b-adapt=0", "-g", "25", "-vtag", "H264"},
+	// Raw MP3 streams at two rates, for a mid-stream format change.
+	"a44100.mp3": {"ffmpeg", "-f", "lavfi", "-i", sine + ":duration=2", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0"},
+	"b22050.mp3": {"ffmpeg", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=22050:duration=2", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "64k",
+		"-write_xing", "0", "-id3v2_version", "0"},
 	"h264.mp4": {"ffmpeg", "-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "libx264", "-preset", "veryfast",
 		"-pix_fmt", "yuv420p", "-bf", "2", "-x264-params", "b-adapt=0", "-g", "25"},
 }
