@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -49,7 +51,11 @@ func newStatusBar() *statusBar {
 
 // SetStatus shows the player's state, buffering and bit rate.
 func (b *statusBar) SetStatus(s player.Status) {
-	b.state.SetText(stateText(s))
+	relayout := false
+	if t := stateText(s); t != b.state.Text {
+		b.state.SetText(t)
+		relayout = true
+	}
 	switch s.State {
 	case player.Playing:
 		b.stateIcon.SetResource(theme.MediaPlayIcon())
@@ -64,23 +70,30 @@ func (b *statusBar) SetStatus(s player.Status) {
 	}
 	if s.State == player.Buffering {
 		b.buffer.SetValue(clamp01(s.Buffering))
+		relayout = relayout || !b.buffer.Visible()
 		b.buffer.Show()
-	} else {
+	} else if b.buffer.Visible() {
 		b.buffer.Hide()
+		relayout = true
 	}
-	text := formatBitrate(s.Stats.BitrateBps)
-	if s.Stats.BufferLevel > 0 {
-		text += " · buffer " + formatSeconds(s.Stats.BufferLevel)
-	}
-	if s.State == player.Idle {
-		text = ""
-	}
-	if text != b.bitrate.Text {
-		before := b.bitrate.MinSize().Width
-		b.bitrate.SetText(text)
-		if b.bitrate.MinSize().Width != before {
-			b.root.Refresh() // lay out again: the right column changed width
+	var parts []string
+	if s.State != player.Idle {
+		if s.Stats.BitrateBps > 0 {
+			parts = append(parts, formatBitrate(s.Stats.BitrateBps))
 		}
+		if s.Stats.BufferLevel > 0 {
+			parts = append(parts, "buffer "+formatSeconds(s.Stats.BufferLevel))
+		}
+	}
+	if t := strings.Join(parts, " · "); t != b.bitrate.Text {
+		before := b.bitrate.MinSize().Width
+		b.bitrate.SetText(t)
+		relayout = relayout || b.bitrate.MinSize().Width != before
+	}
+	if relayout {
+		// Widths or visibility changed: lay the bar out again now rather
+		// than relying on the driver noticing the new minimum sizes.
+		b.root.Refresh()
 	}
 }
 
@@ -113,10 +126,12 @@ func (b *statusBar) showMessage() {
 	default:
 		b.msg.SetText("")
 		b.msgIcon.Hide()
+		b.root.Refresh()
 		return
 	}
 	b.msgIcon.Show()
 	b.msg.Refresh()
+	b.root.Refresh()
 }
 
 func clamp01(f float64) float64 {
