@@ -26,6 +26,11 @@
 // the reason, so eddyplay --probe and playback errors name what the build
 // lacks.
 //
+// Audio decoders also have Flush (drain at end of stream); video decoders
+// have Release (give a shown picture back for reuse, which keeps the Go
+// heap flat at 25 frames/s). Both are found by type assertion on the
+// decoder.Audio / decoder.Video a Registry returns.
+//
 // Each decoder is used from one goroutine at a time; different decoders may
 // run concurrently. Close frees the C side at once and must be called; a
 // runtime cleanup frees a decoder that was dropped unclosed, as a safety
