@@ -750,3 +750,22 @@ func TestFrequentEventsAreCoalesced(t *testing.T) {
 		t.Errorf("%d updates queued after the flush, want 1", len(queue))
 	}
 }
+
+func TestRecentButtonShowsMenu(t *testing.T) {
+	f := newFixture(t)
+	if !f.v.recentBtn.Disabled() {
+		t.Error("recent button enabled with an empty list")
+	}
+	f.v.Open("http://example.com/a.asf")
+	if f.v.recentBtn.Disabled() {
+		t.Fatal("recent button disabled after an open")
+	}
+	test.Tap(f.v.recentBtn)
+	top := f.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no pop-up menu")
+	}
+	if r := test.RenderObjectToMarkup(top); !strings.Contains(r, "http://example.com/a.asf") {
+		t.Errorf("pop-up menu does not list the recent location:\n%s", r)
+	}
+}
