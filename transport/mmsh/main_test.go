@@ -51,6 +51,8 @@ var fixtureArgs = map[string][]string{
 	"d_wmv2_wmav2.wmv": {"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=6", "-f", "lavfi", "-i", sine + ":duration=6",
 		"-c:v", "wmv2", "-b:v", "400k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2"},
 	"wmav2_20s.wma": {"-f", "lavfi", "-i", "sine=frequency=660:sample_rate=44100:duration=20", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
+	"mbr_20s.wma": {"-f", "lavfi", "-i", sine + ":duration=20", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=20",
+		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"},
 	"pcm_4s.asf":    {"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"},
 }
 
@@ -212,4 +214,11 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // baseDialer has pipelining and packet-pair off: the simplest flow.
 func baseDialer() *mmsh.Dialer {
 	return &mmsh.Dialer{DisablePipelining: true, DisablePacketPair: true}
+}
+
+// ctxT is a context bounded for one test step.
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }

@@ -93,6 +93,9 @@ type Faults struct {
 	LieAfter int
 	// PlayStatus answers Play requests with this status (e.g. 503).
 	PlayStatus int
+	// ResumeStatus answers every Play after the first with this status:
+	// a server that is gone when the client reconnects.
+	ResumeStatus int
 	// DescribeStatus answers Describe requests with this status.
 	DescribeStatus int
 	// SelectStatus answers SelectStream requests with this status.

@@ -118,6 +118,11 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	s.mu.Lock()
 	s.plays++
 	playN := s.plays
+	if st := s.opts.Faults.ResumeStatus; st != 0 && playN > 1 {
+		s.mu.Unlock()
+		s.respond(c, st, "Failure", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
 	if s.opts.Faults.ExpireSessions {
 		delete(s.sessions, ss.id)
 	}
@@ -196,7 +201,7 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 		hs = append(hs, Header{"Connection", "close"})
 	}
 	st := &streamer{
-		s: s, c: c, ss: ss, content: content, pipelined: pipelined, proto: proto, sel: sel,
+		s: s, c: c, ss: ss, content: content, pipelined: pipelined, proto: proto, sel: copySel(sel),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
 		incarnation: uint8(playN), chunkOpen: pipelined,
 	}

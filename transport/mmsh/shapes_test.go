@@ -1,0 +1,185 @@
+package mmsh_test
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
+)
+
+// shape renders a recorded request as its lines, with the values that vary
+// between runs (host, GUID, client-id, lengths) replaced by placeholders.
+func shape(r *mmshtest.Request) []string {
+	out := []string{r.Method + " " + r.Target + " " + r.Proto}
+	for _, h := range r.Headers {
+		out = append(out, h.Name+": "+h.Value)
+	}
+	re := []struct {
+		re   *regexp.Regexp
+		repl string
+	}{
+		{regexp.MustCompile(`127\.0\.0\.1:\d+`), "HOST"},
+		{regexp.MustCompile(`\{[0-9A-Fa-f-]{36}\}`), "GUID"},
+		{regexp.MustCompile(`client-id=\d+`), "client-id=ID"},
+		{regexp.MustCompile(`playlist-gen-id=\d+`), "playlist-gen-id=GEN"},
+		{regexp.MustCompile(`Content-Length: [1-9]\d*`), "Content-Length: N"},
+	}
+	for i := range out {
+		for _, x := range re {
+			out[i] = x.re.ReplaceAllString(out[i], x.repl)
+		}
+	}
+	return out
+}
+
+func checkShape(t *testing.T, what string, r *mmshtest.Request, want []string) {
+	t.Helper()
+	got := shape(r)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s request:\n got:\n  %s\nwant:\n  %s", what, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestRequestShapes pins the exact requests of a non-pipelined session
+// against the digest's D4 vectors (Describe 2.2.2.1, Play 2.2.2.6, Log
+// 2.2.2.4, SelectStream 2.2.2.8, KeepAlive 2.2.2.3.1).
+func TestRequestShapes(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "e_mbr_2audio.wma")})
+	d := baseDialer()
+	d.Clock = clock
+	s := dial(t, d, srv.URL+"/mbr.wma", transport.Config{})
+	play(t, s, []int{1})
+	smp, err := s.ReadSample(ctxT(t))
+	if err != nil || smp.Track != 1 {
+		t.Fatalf("first sample %v %v", smp.Track, err)
+	}
+	if err := s.Select([]int{2}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "SelectStream", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Log", func() bool { return len(srv.RequestsOf("Log")) == 1 })
+	// The KeepAlive timer runs while paused (3.1.6.1): timeout 60 s, sent
+	// 5 s early.
+	waitFor(t, "keepalive timer", func() bool { return clock.Pending() > 0 })
+	clock.Advance(56 * 1e9)
+	waitFor(t, "KeepAlive", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
+
+	checkShape(t, "Describe", srv.RequestsOf("Describe")[0], []string{
+		"GET /mbr.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: no-cache,rate=1.000,stream-time=0,stream-offset=0:0,packet-num=4294967295,max-duration=0,request-context=1",
+		"Supported: com.microsoft.wm.sswitch, com.microsoft.wm.predstrm, com.microsoft.wm.startupprofile",
+		"Pragma: xClientGUID=GUID",
+		"Accept-Language: en-US, *;q=0.1",
+		"Cache-Control: no-cache",
+		"Connection: Close",
+	})
+	checkShape(t, "Play", srv.RequestsOf("Play")[0], []string{
+		"GET /mbr.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: no-cache,rate=1.000,stream-time=0,stream-offset=4294967295:4294967295,packet-num=4294967295,max-duration=0,request-context=2",
+		"Pragma: xPlayStrm=1",
+		"Pragma: client-id=ID",
+		"Pragma: AccelBW=2147483647, AccelDuration=6200",
+		"Supported: com.microsoft.wm.sswitch, com.microsoft.wm.predstrm, com.microsoft.wm.startupprofile",
+		"Pragma: playlist-gen-id=GEN",
+		"Pragma: xClientGUID=GUID",
+		"Pragma: stream-switch-count=2",
+		"Pragma: stream-switch-entry=ffff:1:0 ffff:2:2",
+		"Accept-Language: en-US, *;q=0.1",
+		"Cache-Control: no-cache",
+	})
+	checkShape(t, "SelectStream", srv.RequestsOf("SelectStream")[0], []string{
+		"POST /mbr.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: no-cache",
+		"Pragma: client-id=ID",
+		"Pragma: xClientGUID=GUID",
+		"Supported: com.microsoft.wm.sswitch, com.microsoft.wm.predstrm, com.microsoft.wm.startupprofile",
+		"Pragma: stream-switch-count=2",
+		"Pragma: stream-switch-entry=ffff:1:2 ffff:2:0",
+		"Accept-Language: en-US, *;q=0.1",
+		"Cache-Control: no-cache",
+		"Content-Length: 0",
+		"Connection: Close",
+	})
+	checkShape(t, "Log", srv.RequestsOf("Log")[0], []string{
+		"POST /mbr.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: xClientGUID=GUID",
+		"Pragma: no-cache",
+		"Pragma: client-id=ID",
+		"Content-Length: N",
+		"Content-Type: application/x-wms-LogStats;charset=UTF-8",
+		"Connection: Close",
+	})
+	checkShape(t, "KeepAlive", srv.RequestsOf("KeepAlive")[0], []string{
+		"POST /mbr.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: xClientGUID=GUID",
+		"Pragma: no-cache",
+		"Pragma: xKeepAliveInPause=1",
+		"Pragma: client-id=ID",
+		"Content-Length: 0",
+		"Connection: Close",
+	})
+	checkSessionInvariants(t, srv.Requests())
+}
+
+// checkSessionInvariants checks rules that hold for every request of a
+// session: one xClientGUID (3.1.5.1 item 78), the server's client-id on
+// every request after the Describe (item 79), an NSPlayer User-Agent
+// (item 74), increasing request-context on GETs, each on a connection of
+// its own in non-pipelined mode.
+func checkSessionInvariants(t *testing.T, reqs []*mmshtest.Request) {
+	t.Helper()
+	var guid string
+	ctx := 0
+	for i, r := range reqs {
+		if g, ok := r.Token("xClientGUID"); ok {
+			if guid == "" {
+				guid = g
+			} else if g != guid {
+				t.Errorf("request %d (%s): xClientGUID %s, earlier %s", i, r.Kind, g, guid)
+			}
+		} else if r.Kind != "KeepAlive" || r.Method != "OPTIONS" {
+			t.Errorf("request %d (%s) without xClientGUID", i, r.Kind)
+		}
+		if i > 0 && !r.Pragma.Has("client-id") {
+			t.Errorf("request %d (%s) without client-id", i, r.Kind)
+		}
+		if !strings.HasPrefix(r.Get("User-Agent"), "NSPlayer/") {
+			t.Errorf("request %d (%s): User-Agent %q", i, r.Kind, r.Get("User-Agent"))
+		}
+		if v, ok := r.Token("request-context"); ok {
+			n, _ := strconv.Atoi(v)
+			if n <= ctx {
+				t.Errorf("request %d (%s): request-context %d after %d", i, r.Kind, n, ctx)
+			}
+			ctx = n
+		}
+	}
+}
