@@ -678,8 +678,13 @@ func (o *owner) pipelinedResponse(resp *response) {
 	o.s.cl.store(resp, o.s.url)
 	var err error
 	switch p.kind {
-	case reqPlay, reqPlayNextEntry:
+	case reqPlay:
 		err = o.playResponse(resp)
+	case reqPlayNextEntry:
+		// 2.2.2.7: the body goes on with (optional $M/$H, then) $D.
+		if err = o.playResponse(resp); err == nil {
+			o.expect |= packetSetOf(TypeData, TypeEnd, TypeStreamChange)
+		}
 	case reqSelectStream:
 		if resp.StatusCode/100 != 2 {
 			err = o.s.statusError(p.kind, resp)

@@ -663,7 +663,17 @@ func (s *Server) simple(c *srvConn, r *Request, path string) bool {
 		p = ss.path
 	}
 	s.respond(c, code, reason, append(s.sessionHeaders(ss, p, nil), Header{"Content-Length", "0"}), nil)
-	return r.Method == "OPTIONS" || strings.EqualFold(r.Get("Connection"), "keep-alive")
+	return keepAlive(r)
+}
+
+// keepAlive reports whether the client wants the connection kept: HTTP/1.1
+// unless "Connection: close", HTTP/1.0 only with "Connection: Keep-Alive".
+func keepAlive(r *Request) bool {
+	c := strings.ToLower(r.Get("Connection"))
+	if r.Proto == "HTTP/1.1" {
+		return !strings.Contains(c, "close")
+	}
+	return strings.Contains(c, "keep-alive")
 }
 
 func copySel(m map[int]bool) map[int]bool {

@@ -1,0 +1,168 @@
+package mmsh_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
+)
+
+// TestPipelinedSession runs a session in pipelined mode: the pipeline
+// experiment (two Pipeline requests back-to-back, $T, pipeline-result=1),
+// then Play, Stop, Log, OPTIONS KeepAlive and a second Play, all on the
+// one connection (D1.1, 3.1.4.3, 3.1.5.9).
+func TestPipelinedSession(t *testing.T) {
+	clock := mmshtest.NewClock()
+	path, _ := fixture(t, "c_wmav2.wma")
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	d := &mmsh.Dialer{DisablePacketPair: true, Clock: clock}
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+	desc := srv.RequestsOf("Describe")[0]
+	if !desc.Pragma.Flag("pipeline-experiment") || !desc.Pragma.Flag("version11-enabled") {
+		t.Fatalf("Describe without pipeline-experiment: %v", desc.PragmaLines())
+	}
+	play(t, s, nil)
+	pipes := srv.RequestsOf("Pipeline")
+	if len(pipes) != 2 || pipes[0].Conn != pipes[1].Conn {
+		t.Fatalf("pipeline requests %d", len(pipes))
+	}
+	checkShape(t, "Pipeline", pipes[0], []string{
+		"GET /a.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: no-cache",
+		"Pragma: pipeline-request=1",
+		"Pragma: client-id=ID",
+		"Pragma: xClientGUID=GUID",
+		"Pragma: request-context=2",
+		"Connection: keep-alive",
+	})
+	got, err := readAll(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ffprobe(t, path, s.Info().Tracks); len(got) != len(want) {
+		t.Fatalf("%d samples, want %d", len(got), len(want))
+	}
+	playReq := srv.RequestsOf("Play")[0]
+	_ = clock
+	if playReq.Conn != pipes[0].Conn || !playReq.Pragma.Flag("version11-enabled") || playReq.Get("Connection") != "Keep-Alive" {
+		t.Errorf("pipelined Play: conn %d (pipeline %d), %v", playReq.Conn, pipes[0].Conn, playReq.PragmaLines())
+	}
+	waitFor(t, "log", func() bool { return s.Stats().LogPosts == 1 })
+	if lg := srv.RequestsOf("Log")[0]; lg.Conn != playReq.Conn {
+		t.Errorf("pipelined Log on connection %d, Play on %d (3.1.5.13: same connection)", lg.Conn, playReq.Conn)
+	}
+	checkSessionInvariants(t, srv.Requests())
+}
+
+// TestPipelinedStopKeepAlive seeks (Stop, Play), pauses (Stop, Log) and
+// keeps the session alive with OPTIONS, all on the Play connection
+// (3.1.4.6, 3.1.6.1).
+func TestPipelinedStopKeepAlive(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true, Clock: clock}
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Play(ctxT(t), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if smp, err := s.ReadSample(ctxT(t)); err != nil || smp.PTS < 8*time.Second {
+		t.Fatalf("after the pipelined seek: %v %v", smp.PTS, err)
+	}
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "two Stops", func() bool { return len(srv.RequestsOf("Stop")) == 2 })
+	checkShape(t, "Stop", srv.RequestsOf("Stop")[0], []string{
+		"POST /a.wma HTTP/1.1",
+		"Accept: */*",
+		"User-Agent: NSPlayer/12.0.7724.0",
+		"Host: HOST",
+		"X-Accept-Authentication: Negotiate, NTLM, Digest, Basic",
+		"Pragma: xClientGUID=GUID",
+		"Pragma: client-id=ID",
+		"Pragma: xStopStrm=1",
+		"Content-Length: 0",
+	})
+	// The Stop and Log answers come first (with a response due, the stall
+	// timer runs too); then only the KeepAlive timer is left.
+	waitFor(t, "logs answered", func() bool { return s.Stats().LogPosts == 2 })
+	waitFor(t, "timer", func() bool { return clock.Pending() == 1 })
+	clock.Advance(56 * time.Second)
+	waitFor(t, "OPTIONS", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
+	playReq := srv.RequestsOf("Play")[0]
+	ka := srv.RequestsOf("KeepAlive")[0]
+	if ka.Method != "OPTIONS" || ka.Target != "*" || ka.Conn != playReq.Conn {
+		t.Errorf("pipelined KeepAlive %s %s on %d", ka.Method, ka.Target, ka.Conn)
+	}
+	if err := s.Play(ctxT(t), 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests()[1:] {
+		if r.Conn != playReq.Conn {
+			t.Errorf("%s on connection %d, the pipelined connection is %d", r.Kind, r.Conn, playReq.Conn)
+		}
+	}
+	checkSessionInvariants(t, srv.Requests())
+}
+
+// TestPipelineRefused: a server answering pipeline-result=0 keeps the
+// client non-pipelined (3.1.5.9: MUST).
+func TestPipelineRefused(t *testing.T) {
+	srv := server(t, mmshtest.Options{NoPipelining: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	if p := srv.RequestsOf("Play")[0]; p.Pragma.Flag("version11-enabled") || len(srv.RequestsOf("Pipeline")) != 0 {
+		t.Errorf("pipelined after pipeline-experiment=0: %v", p.PragmaLines())
+	}
+}
+
+// TestPipelinedPlaylist: in pipelined mode a new entry is requested with
+// PlayNextEntry on the Play connection (3.1.4.5).
+func TestPipelinedPlaylist(t *testing.T) {
+	_, a := fixture(t, "c_wmav2.wma")
+	_, b := fixture(t, "pcm_4s.asf")
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/list": pl})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/list", transport.Config{})
+	play(t, s, nil)
+	if _, err := readUntil(t, s); !errors.Is(err, transport.ErrInfoChanged) {
+		t.Fatalf("entry 1 ended with %v", err)
+	}
+	second, err := readAll(t, s)
+	if err != nil || len(second) == 0 {
+		t.Fatalf("entry 2: %d samples, %v", len(second), err)
+	}
+	ne := srv.RequestsOf("PlayNextEntry")
+	if len(ne) != 1 {
+		t.Fatalf("%d PlayNextEntry", len(ne))
+	}
+	if v, _ := ne[0].Token("stream-switch-entry"); v != "ffff:1:0" || ne[0].Conn != srv.RequestsOf("Play")[0].Conn {
+		t.Errorf("PlayNextEntry %v on %d", ne[0].PragmaLines(), ne[0].Conn)
+	}
+	for _, l := range ne[0].PragmaLines() {
+		if strings.HasPrefix(l, "stream-switch-entry") && strings.Contains(l, ",") {
+			t.Errorf("stream-switch-entry shares a line: %q", l)
+		}
+	}
+}
