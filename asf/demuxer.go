@@ -38,9 +38,11 @@ type Object struct {
 	// OutputCleanPoint payload extension.
 	Key bool
 	// Discontinuity is set on the first object of a stream after the
-	// Demuxer was created or Reset, and after data of that stream was lost
-	// (a dropped fragment, an incomplete or oversize object, a corrupt
-	// packet).
+	// Demuxer was created or Reset, and after data of that stream was lost:
+	// a dropped fragment, an incomplete or oversize object, a corrupt
+	// packet, or a gap in the stream's media object numbers (which count
+	// up by one per object, modulo the field width; not checked across
+	// compressed payloads).
 	Discontinuity bool
 	// ObjectNumber is the Media Object Number of the object.
 	ObjectNumber uint32
@@ -74,6 +76,9 @@ type DemuxStats struct {
 	IncompleteObjects uint64
 	// OversizeObjects counts objects larger than the size limit.
 	OversizeObjects uint64
+	// ObjectGaps counts jumps in a stream's media object numbers that
+	// nothing else revealed (whole objects lost with their packets).
+	ObjectGaps uint64
 	// Descrambled counts objects passed through Audio Spread descrambling.
 	Descrambled uint64
 }
@@ -115,8 +120,10 @@ type streamState struct {
 	extSizes         []uint16
 	cleanIdx, durIdx int
 	disc             bool
+	numKnown         bool // lastNum/numWidth hold the last object number
+	numWidth         byte
+	lastNum          uint32
 	active           bool
-	useScratch       bool
 	skipping         bool
 	skipNum          uint32
 	num, size        uint32
@@ -191,6 +198,7 @@ func (d *Demuxer) Reset() {
 			st.abandon()
 			st.skipping = false
 			st.disc = true
+			st.numKnown = false
 		}
 	}
 }
@@ -258,7 +266,7 @@ func (d *Demuxer) Push(pkt []byte, emit func(Object)) error {
 			num := pl.ObjectNumber
 			for pt, data := range pl.SubPayloads() {
 				if len(data) > 0 {
-					d.complete(st, data, int64(pt), pl.Key, 0, num, send, emit)
+					d.complete(st, data, int64(pt), pl.Key, 0, num, false, send, emit)
 				}
 				num++
 			}
@@ -267,7 +275,7 @@ func (d *Demuxer) Push(pkt []byte, emit func(Object)) error {
 			// payload is taken as a whole object presented at the send time
 			// (send times exclude the preroll, so add it back).
 			if len(pl.Data) > 0 {
-				d.complete(st, pl.Data, int64(d.pkt.SendTime)+d.preroll, pl.Key, 0, pl.ObjectNumber, send, emit)
+				d.complete(st, pl.Data, int64(d.pkt.SendTime)+d.preroll, pl.Key, 0, pl.ObjectNumber, false, send, emit)
 			}
 		case len(pl.Replicated) < 8:
 			d.stats.InvalidPayloads++
@@ -352,7 +360,7 @@ func (d *Demuxer) fragment(st *streamState, pl *Payload, send time.Duration, emi
 			st.disc = true
 			return
 		case uint64(len(pl.Data)) == uint64(size):
-			d.complete(st, pl.Data, int64(pl.PresentationTime), st.payloadKey(pl), st.payloadDuration(pl), pl.ObjectNumber, send, emit)
+			d.complete(st, pl.Data, int64(pl.PresentationTime), st.payloadKey(pl), st.payloadDuration(pl), pl.ObjectNumber, true, send, emit)
 			return
 		}
 		st.active = true
@@ -387,7 +395,7 @@ func (d *Demuxer) fragment(st *streamState, pl *Payload, send time.Duration, emi
 	st.active = false
 	st.scratch = st.buf[:0]
 	st.buf = nil
-	d.complete(st, st.scratch[:st.size], st.pts, st.key, st.dur, st.num, send, emit)
+	d.complete(st, st.scratch[:st.size], st.pts, st.key, st.dur, st.num, true, send, emit)
 	if cap(st.scratch) > maxRetainedScratch {
 		st.scratch = nil
 	}
@@ -395,7 +403,7 @@ func (d *Demuxer) fragment(st *streamState, pl *Payload, send time.Duration, emi
 
 // complete emits an object whose bytes are in src (not owned): it makes the
 // object's one allocation, descrambling Audio Spread objects on the way.
-func (d *Demuxer) complete(st *streamState, src []byte, pts int64, key bool, dur time.Duration, num uint32, send time.Duration, emit func(Object)) {
+func (d *Demuxer) complete(st *streamState, src []byte, pts int64, key bool, dur time.Duration, num uint32, checkGap bool, send time.Duration, emit func(Object)) {
 	var data []byte
 	if d.Alloc != nil {
 		if data = d.Alloc(len(src)); cap(data) < len(src) {
@@ -416,10 +424,21 @@ func (d *Demuxer) complete(st *streamState, src []byte, pts int64, key bool, dur
 		// append to nil allocates without zeroing the bytes it copies.
 		data = append([]byte(nil), src...)[:len(src):len(src)]
 	}
-	d.emit(st, data, pts, key, dur, num, send, emit)
+	d.emit(st, data, pts, key, dur, num, checkGap, send, emit)
 }
 
-func (d *Demuxer) emit(st *streamState, data []byte, pts int64, key bool, dur time.Duration, num uint32, send time.Duration, emit func(Object)) {
+func (d *Demuxer) emit(st *streamState, data []byte, pts int64, key bool, dur time.Duration, num uint32, checkGap bool, send time.Duration, emit func(Object)) {
+	w := (d.pkt.PropertyFlags >> 4) & 3
+	if !checkGap || w == LengthTypeNone {
+		st.numKnown = false
+	} else {
+		mask := uint32(1<<(8*varWidth(w)) - 1)
+		if st.numKnown && st.numWidth == w && num != (st.lastNum+1)&mask && !st.disc {
+			d.stats.ObjectGaps++
+			st.disc = true
+		}
+		st.numKnown, st.numWidth, st.lastNum = true, w, num
+	}
 	d.stats.Objects++
 	d.stats.ObjectBytes += uint64(len(data))
 	o := Object{

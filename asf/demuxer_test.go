@@ -426,3 +426,35 @@ func TestDemuxAlloc(t *testing.T) {
 		t.Fatalf("calls %d objects %d", calls, len(c.objs))
 	}
 }
+
+func TestDemuxObjectNumberGaps(t *testing.T) {
+	d := NewDemuxer(testHeader(t))
+	obj := func(num uint32) Payload {
+		return Payload{Stream: 1, ObjectNumber: num, ObjectSize: 2, PresentationTime: 3100 + num, Data: []byte{byte(num), 1}}
+	}
+	c := pushAll(t, d,
+		mkPacket(t, 0, obj(254), obj(255), obj(0)), // wraps at the BYTE width: no gap
+		mkPacket(t, 0, obj(1), obj(3)),             // object 2 lost with its packet
+		mkPacket(t, 0, obj(4)),
+		mkPacket(t, 0, Payload{Stream: 1, ObjectNumber: 9, Compressed: true, PresentationTime: 3300, TimeDelta: 1, Data: []byte{1, 'a', 1, 'b'}}),
+		mkPacket(t, 0, obj(20)), // after a compressed payload: not checked
+	)
+	var disc []bool
+	for _, o := range c.objs {
+		disc = append(disc, o.Discontinuity)
+	}
+	want := []bool{true, false, false, false, true, false, false, false, false}
+	if len(disc) != len(want) || d.Stats().ObjectGaps != 1 {
+		t.Fatalf("discontinuities %v, gaps %d", disc, d.Stats().ObjectGaps)
+	}
+	for i := range want {
+		if disc[i] != want[i] {
+			t.Fatalf("discontinuities %v, want %v", disc, want)
+		}
+	}
+	d.Reset() // a seek: the next number is not compared
+	c = pushAll(t, d, mkPacket(t, 0, obj(100)), mkPacket(t, 0, obj(101)))
+	if !c.objs[0].Discontinuity || c.objs[1].Discontinuity || d.Stats().ObjectGaps != 1 {
+		t.Fatalf("after Reset: %+v %+v", c.objs, d.Stats())
+	}
+}

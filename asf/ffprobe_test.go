@@ -313,7 +313,7 @@ func compareWithProbe(t *testing.T, h *Header, got map[uint8][]demuxed, stats De
 			t.Errorf("stream %d: %d mismatches in all", num, bad)
 		}
 	}
-	if stats.Corrupt != 0 || stats.DroppedFragments != 0 || stats.IncompleteObjects != 0 || stats.InvalidPayloads != 0 {
+	if stats.Corrupt != 0 || stats.DroppedFragments != 0 || stats.IncompleteObjects != 0 || stats.InvalidPayloads != 0 || stats.ObjectGaps != 0 {
 		t.Errorf("demux stats %+v", stats)
 	}
 }

@@ -276,6 +276,16 @@ func FuzzOpenFile(f *testing.F) {
 				}
 				_ = d.Push(p, func(Object) {})
 			}
+			pr := file.NewPacketReader(0, 3*int(file.PacketSize()))
+			for i := uint64(0); ; i++ {
+				p, n, err := pr.Next()
+				if err != nil {
+					break
+				}
+				if q, err := file.ReadPacket(n, nil); n != i || err != nil || !bytes.Equal(p, q) {
+					t.Fatalf("PacketReader packet %d (want %d) differs from ReadPacket: %v", n, i, err)
+				}
+			}
 			for _, at := range []time.Duration{time.Second, time.Minute, time.Hour} {
 				n, err := file.SeekPacket(at)
 				if err == nil && file.PacketCount() > 0 && n >= file.PacketCount() {
