@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"image"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -31,6 +32,9 @@ type fakeSession struct {
 	newInfo   transport.Info
 	readErrAt int
 	readErr   error
+	video     bool // add track 2 (video): one frame per step after each audio sample
+	noAudio   bool // video only
+	half      bool // next ReadSample returns the video sample of pos-1
 }
 
 const fakeRate = 8000
@@ -49,6 +53,19 @@ func newFakeSession(seconds int) *fakeSession {
 		},
 		n: seconds * 10, step: step, closeCh: make(chan struct{}),
 	}
+}
+
+// withVideo adds a video track (ID 2) to the presentation.
+func (f *fakeSession) withVideo(noAudio bool) *fakeSession {
+	f.video, f.noAudio = true, noAudio
+	v := transport.Track{ID: 2, Type: transport.Video, Codec: transport.FourCC("FAKE"), Bitrate: 300000,
+		Video: transport.VideoParams{Width: 4, Height: 2}}
+	if noAudio {
+		f.info.Tracks = []transport.Track{v}
+	} else {
+		f.info.Tracks = append(f.info.Tracks, v)
+	}
+	return f
 }
 
 func (f *fakeSession) Info() transport.Info {
@@ -70,6 +87,7 @@ func (f *fakeSession) Play(ctx context.Context, from time.Duration) error {
 	f.plays = append(f.plays, from)
 	// Start at the sample containing from, like an index would.
 	f.pos = int(from / f.step)
+	f.half = false
 	return nil
 }
 
@@ -98,11 +116,20 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 		f.info = f.newInfo
 		return transport.Sample{}, transport.ErrInfoChanged
 	}
+	if f.half {
+		f.half = false
+		i := f.pos - 1
+		return transport.Sample{Track: 2, PTS: time.Duration(i) * f.step, Key: i%10 == 0, Data: []byte{byte(i)}}, nil
+	}
 	if f.pos >= f.n {
 		return transport.Sample{}, io.EOF
 	}
 	i := f.pos
 	f.pos++
+	if f.noAudio {
+		return transport.Sample{Track: 2, PTS: time.Duration(i) * f.step, Key: i%10 == 0, Data: []byte{byte(i)}}, nil
+	}
+	f.half = f.video
 	id := 1
 	for _, s := range f.selected {
 		if t, ok := f.info.Track(s); ok && t.Type == transport.Audio {
@@ -233,4 +260,46 @@ func (f *fakeSession) isClosed() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.closed
+}
+
+// fakeVideo "decodes" a sample into one frame at the sample's time, whose
+// single pixel's red channel is the sample byte.
+type fakeVideo struct {
+	mu       sync.Mutex
+	resets   int
+	released int
+}
+
+func (d *fakeVideo) Decode(dst []decoder.Frame, s transport.Sample) ([]decoder.Frame, error) {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 2))
+	if len(s.Data) > 0 {
+		img.Pix[0] = s.Data[0]
+	}
+	return append(dst, decoder.Frame{PTS: s.PTS, Image: img, Key: s.Key}), nil
+}
+func (d *fakeVideo) Flush(dst []decoder.Frame) ([]decoder.Frame, error) { return dst, nil }
+func (d *fakeVideo) Reset()                                             { d.mu.Lock(); d.resets++; d.mu.Unlock() }
+func (d *fakeVideo) Close() error                                       { return nil }
+func (d *fakeVideo) Release(*image.RGBA)                                { d.mu.Lock(); d.released++; d.mu.Unlock() }
+
+// frameLog records presented frames and when.
+type frameLog struct {
+	mu     sync.Mutex
+	pts    []time.Duration
+	at     []time.Time
+	pixels []byte
+}
+
+func (l *frameLog) Present(f decoder.Frame) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pts = append(l.pts, f.PTS)
+	l.at = append(l.at, time.Now())
+	l.pixels = append(l.pixels, f.Image.Pix[0])
+}
+
+func (l *frameLog) frames() ([]time.Duration, []time.Time, []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]time.Duration(nil), l.pts...), append([]time.Time(nil), l.at...), append([]byte(nil), l.pixels...)
 }

@@ -125,6 +125,7 @@ func (p *Player) handle(c command) {
 		case p.o.pb != nil && p.o.paused:
 			p.o.paused = false
 			p.cfg.Sink.Resume()
+			p.o.pb.setPaused(false)
 			if p.o.state == Paused {
 				if p.o.pb.seg != nil && p.o.pb.seg.started.Load() {
 					p.setState(Playing)
@@ -143,6 +144,7 @@ func (p *Player) handle(c command) {
 		if p.o.pb != nil && !p.o.paused && (p.o.state == Playing || p.o.state == Buffering) {
 			p.o.paused = true
 			p.cfg.Sink.Pause()
+			p.o.pb.setPaused(true)
 			p.setState(Paused)
 		}
 	case cmdStop:
@@ -267,6 +269,7 @@ func (p *Player) onDial(m dialResult) {
 		return
 	}
 	pb := newPlayback(p, m.sess, p.o.gen)
+	pb.paused.Store(p.o.paused)
 	p.o.pb = pb
 	ts, err := pb.plan(m.sess.Info(), p.o.userSel)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
@@ -23,19 +22,47 @@ const maxConsecutiveDecodeErrors = 64
 const segmentStopTimeout = 5 * time.Second
 
 // trackSet is what the output stage plays: the presentation, the chosen
-// stream numbers and their decoders.
+// stream numbers and their decoders. The audio decoder belongs to the output
+// goroutine and the video decoder to the video goroutine while a segment
+// runs; closes are idempotent.
 type trackSet struct {
 	info     transport.Info
 	selected []int
 	audio    *transport.Track
 	adec     decoder.Audio
+	video    *transport.Track
+	vdec     decoder.Video
 	warnings []error
+
+	mu sync.Mutex
 }
 
 func (ts *trackSet) close() {
-	if ts != nil && ts.adec != nil {
+	ts.closeAudio()
+	ts.closeVideo()
+}
+
+func (ts *trackSet) closeAudio() {
+	if ts == nil {
+		return
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.adec != nil {
 		ts.adec.Close()
 		ts.adec = nil
+	}
+}
+
+func (ts *trackSet) closeVideo() {
+	if ts == nil {
+		return
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.vdec != nil {
+		ts.vdec.Close()
+		ts.vdec = nil
 	}
 }
 
@@ -58,6 +85,7 @@ type playback struct {
 	segID int
 
 	pendingSwitch atomic.Pointer[switchReq]
+	paused        atomic.Bool
 
 	decodeErrors  atomic.Int64
 	framesDecoded atomic.Int64
@@ -81,6 +109,16 @@ type segment struct {
 	// in nanoseconds; valid once haveCursor.
 	cursor     atomic.Int64
 	haveCursor atomic.Bool
+
+	// Video: samples for the video goroutine (closed by the output stage
+	// at the end), and its exit.
+	vin       chan videoItem
+	videoDone chan struct{}
+	audioDone atomic.Bool // all audio has been played out
+	wall      wallClock   // clock when no audio drives it
+
+	retiredMu sync.Mutex
+	retired   []*trackSet // sets replaced during the segment
 }
 
 func newPlayback(p *Player, s transport.Session, gen int) *playback {
@@ -98,8 +136,7 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 		}
 	}
 	playable := func(t transport.Track) bool {
-		if t.Type == transport.Video {
-			// Video presentation arrives with issue 4.
+		if t.Type == transport.Video && cfg.Video == nil {
 			return false
 		}
 		return cfg.Decoders.Supports(t)
@@ -115,7 +152,7 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 		if cfg.Language != "" {
 			langs = []string{cfg.Language}
 		}
-		sel = transport.ChooseTracks(info, cfg.Bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: true})
+		sel = transport.ChooseTracks(info, cfg.Bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: cfg.Video == nil})
 	}
 	ts := &trackSet{info: info}
 	var problems []error
@@ -132,38 +169,61 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 			ts.audio, ts.adec = &tt, dec
 			ts.selected = append(ts.selected, id)
 		case transport.Video:
-			// Not decoded yet: leave it unselected so it costs nothing.
+			if cfg.Video == nil {
+				continue
+			}
+			dec, err := cfg.Decoders.NewVideo(t)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("video stream %d: %w", t.ID, err))
+				continue
+			}
+			tt := t
+			ts.video, ts.vdec = &tt, dec
+			ts.selected = append(ts.selected, id)
 		default:
 			ts.selected = append(ts.selected, id)
 		}
 	}
-	for _, t := range info.Tracks {
-		if t.Type != transport.Video {
-			continue
-		}
-		if cfg.Decoders.Supports(t) {
-			ts.warnings = append(ts.warnings, fmt.Errorf("video stream %d (%s): showing video is not supported yet; playing audio only", t.ID, t.Codec))
-		} else {
-			ts.warnings = append(ts.warnings, fmt.Errorf("video stream %d: codec %s is not supported yet; playing audio only", t.ID, t.Codec))
-		}
-		break
-	}
-	if ts.audio == nil {
+	if ts.audio == nil && ts.video == nil {
 		if len(problems) == 0 {
 			for _, t := range info.Tracks {
-				if t.Type == transport.Audio && !cfg.Decoders.Supports(t) {
+				switch {
+				case t.Type == transport.Audio && !cfg.Decoders.Supports(t):
 					_, err := cfg.Decoders.NewAudio(t)
 					problems = append(problems, fmt.Errorf("audio stream %d: %w", t.ID, err))
+				case t.Type == transport.Video && !cfg.Decoders.Supports(t):
+					_, err := cfg.Decoders.NewVideo(t)
+					problems = append(problems, fmt.Errorf("video stream %d: %w", t.ID, err))
 				}
 			}
 		}
 		if len(problems) == 0 {
-			problems = append(problems, errors.New("the presentation has no playable audio stream"))
+			problems = append(problems, errors.New("the presentation has no playable audio or video stream"))
 		}
 		ts.close()
 		return nil, fmt.Errorf("%w: %w", ErrNothingToPlay, errors.Join(problems...))
 	}
-	ts.warnings = append(problems, ts.warnings...)
+	// Say what will not be seen or heard.
+	if ts.audio == nil && len(problems) == 0 {
+		for _, t := range info.Tracks {
+			if t.Type == transport.Audio {
+				_, err := cfg.Decoders.NewAudio(t)
+				if err != nil {
+					problems = append(problems, fmt.Errorf("audio stream %d: %w; playing video only", t.ID, err))
+				}
+				break
+			}
+		}
+	}
+	if ts.video == nil && cfg.Video != nil {
+		for _, t := range info.Tracks {
+			if t.Type == transport.Video && !cfg.Decoders.Supports(t) {
+				problems = append(problems, fmt.Errorf("video stream %d: codec %s is not supported yet; playing audio only", t.ID, t.Codec))
+				break
+			}
+		}
+	}
+	ts.warnings = problems
 	return ts, nil
 }
 
@@ -231,23 +291,30 @@ func (pb *playback) bufferLevel() time.Duration {
 	return lvl + pb.p.cfg.Sink.Buffered()
 }
 
-// startSegment starts the reader and output goroutines at from. end > 0
-// stops output at that media time.
+// startSegment starts the reader, output and video goroutines at from.
+// end > 0 stops output at that media time.
 func (pb *playback) startSegment(from, end time.Duration) {
 	pb.segID++
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
 		id: pb.segID, ctx: ctx, cancel: cancel, from: from, end: end,
-		q: newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
+		q:         newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
+		vin:       make(chan videoItem, videoQueueLen),
+		videoDone: make(chan struct{}),
 	}
+	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
 	seg.active.Store(pb.cur)
-	if pb.cur.audio != nil {
+	switch {
+	case pb.cur.audio != nil:
 		seg.q.setClock(pb.cur.audio.ID)
+	case pb.cur.video != nil:
+		seg.q.setClock(pb.cur.video.ID)
 	}
 	pb.seg = seg
-	seg.wg.Add(2)
+	seg.wg.Add(3)
 	go pb.reader(seg)
 	go pb.output(seg)
+	go pb.video(seg)
 }
 
 // stopSegment cancels the running segment and waits for its goroutines.
@@ -279,25 +346,41 @@ func (pb *playback) stopSegment() {
 			waiting = false
 		}
 	}
-	active := seg.active.Load()
-	if active != nil && active != pb.cur {
-		active.close()
+	// Close every decoder set the segment used or was handed, except the
+	// current one.
+	sets := append(seg.q.pendingChanges(), seg.active.Load())
+	seg.retiredMu.Lock()
+	sets = append(sets, seg.retired...)
+	seg.retired = nil
+	seg.retiredMu.Unlock()
+	if sw := pb.pendingSwitch.Swap(nil); sw != nil {
+		sets = append(sets, sw.ts)
 	}
-	// Track sets still queued behind a change marker were never adopted.
-	for _, ts := range seg.q.pendingChanges() {
-		if ts != pb.cur && ts != active {
+	for _, ts := range sets {
+		if ts != nil && ts != pb.cur {
 			ts.close()
 		}
 	}
-	if sw := pb.pendingSwitch.Swap(nil); sw != nil && sw.ts != pb.cur {
-		sw.ts.close()
+}
+
+// setPaused tells the playback (its wall clock) about pause and resume.
+func (pb *playback) setPaused(p bool) {
+	pb.paused.Store(p)
+	if seg := pb.seg; seg != nil {
+		seg.wall.setPaused(p, pb.p.now())
 	}
 }
 
 // resetDecoders drops decoder state before a new segment.
 func (pb *playback) resetDecoders() {
-	if pb.cur != nil && pb.cur.adec != nil {
+	if pb.cur == nil {
+		return
+	}
+	if pb.cur.adec != nil {
 		pb.cur.adec.Reset()
+	}
+	if pb.cur.vdec != nil {
+		pb.cur.vdec.Reset()
 	}
 }
 
@@ -373,190 +456,4 @@ func (pb *playback) reader(seg *segment) {
 			return
 		}
 	}
-}
-
-// realtimeSink is implemented by sinks that play at the speed of a clock;
-// only for those does an empty queue mean an audible underrun.
-type realtimeSink interface {
-	Realtime() bool
-}
-
-// output decodes queued samples and writes them to the sink.
-func (pb *playback) output(seg *segment) {
-	defer seg.wg.Done()
-	ctx := seg.ctx
-	sink := pb.p.cfg.Sink
-	realtime := false
-	if rs, ok := sink.(realtimeSink); ok {
-		realtime = rs.Realtime()
-	}
-	progress := func(f float64) { pb.send(seg, pbMsg{kind: msgBuffering, value: f}) }
-	if err := seg.q.waitLevel(ctx, pb.target, progress); err != nil {
-		return
-	}
-	seg.started.Store(true)
-	pb.send(seg, pbMsg{kind: msgStarted})
-
-	o := outState{pb: pb, seg: seg, sink: sink, ts: seg.active.Load()}
-	defer func() { seg.active.Store(o.ts) }()
-	for {
-		if realtime && seg.q.starving() {
-			pb.send(seg, pbMsg{kind: msgUnderrun})
-			if err := seg.q.waitLevel(ctx, pb.target, progress); err != nil {
-				return
-			}
-			pb.send(seg, pbMsg{kind: msgResumed})
-		}
-		it, err := seg.q.pop(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			if !errors.Is(err, io.EOF) {
-				pb.send(seg, pbMsg{kind: msgFatal, err: err})
-				return
-			}
-			o.finish()
-			return
-		}
-		if it.change != nil {
-			o.switchTo(it.change)
-			continue
-		}
-		if done, err := o.handle(it.s); err != nil {
-			pb.send(seg, pbMsg{kind: msgFatal, err: err})
-			return
-		} else if done {
-			o.finish()
-			return
-		}
-	}
-}
-
-// outState is the output goroutine's working state.
-type outState struct {
-	pb         *playback
-	seg        *segment
-	sink       audio.Sink
-	ts         *trackSet
-	pcm        []byte
-	sinkFmt    audio.Format
-	wrote      bool
-	failStreak int
-}
-
-// switchTo adopts a new track set (new header or live stream switch).
-func (o *outState) switchTo(ts *trackSet) {
-	old := o.ts
-	o.ts = ts
-	o.seg.active.Store(ts)
-	if old != nil && old != ts {
-		old.close()
-	}
-	o.pb.send(o.seg, pbMsg{kind: msgMediaChanged, ts: ts})
-}
-
-// handle decodes and plays one sample; done reports the end position was
-// reached.
-func (o *outState) handle(s transport.Sample) (done bool, err error) {
-	ts := o.ts
-	if ts == nil || ts.audio == nil || s.Track != ts.audio.ID {
-		return false, nil
-	}
-	if s.Discontinuity {
-		ts.adec.Reset()
-	}
-	o.pcm, err = ts.adec.Decode(o.pcm[:0], s)
-	if err != nil {
-		o.pb.decodeErrors.Add(1)
-		o.failStreak++
-		if o.failStreak >= maxConsecutiveDecodeErrors {
-			return false, fmt.Errorf("%w: %s: %w", errDecoderFailed, ts.audio.Codec, err)
-		}
-		return false, nil
-	}
-	o.failStreak = 0
-	if len(o.pcm) == 0 {
-		return false, nil
-	}
-	f := ts.adec.Format()
-	if !f.Valid() {
-		return false, fmt.Errorf("decoder for %s reported an invalid format %v", ts.audio.Codec, f)
-	}
-	fs := f.FrameSize()
-	pcm := o.pcm[:len(o.pcm)/fs*fs]
-	seg := o.seg
-	// The cursor follows the PCM actually produced; it re-anchors on the
-	// sample timestamp at the start and after a jump of more than 250 ms.
-	cur := time.Duration(seg.cursor.Load())
-	if !seg.haveCursor.Load() || absDur(s.PTS-cur) > 250*time.Millisecond {
-		cur = s.PTS
-	}
-	// Trim what lies before the segment start (after a seek the source
-	// delivers from the preceding key point).
-	if cur < seg.from {
-		skip := frameBytes(f, seg.from-cur)
-		if skip >= len(pcm) {
-			seg.cursor.Store(int64(cur + f.Duration(len(pcm))))
-			seg.haveCursor.Store(true)
-			return false, nil
-		}
-		pcm = pcm[skip:]
-		cur = seg.from
-	}
-	if seg.end > 0 {
-		if cur >= seg.end {
-			return true, nil
-		}
-		if keep := frameBytes(f, seg.end-cur); keep < len(pcm) {
-			pcm = pcm[:keep]
-			done = true
-		}
-	}
-	if o.sinkFmt != f {
-		if o.wrote {
-			o.sink.Drain()
-		}
-		if err := o.sink.Open(f); err != nil {
-			return false, fmt.Errorf("opening audio output for %v: %w", f, err)
-		}
-		o.sinkFmt = f
-	}
-	if _, err := o.sink.Write(pcm); err != nil {
-		if o.seg.ctx.Err() != nil {
-			return true, nil
-		}
-		return false, fmt.Errorf("audio output: %w", err)
-	}
-	seg.cursor.Store(int64(cur + f.Duration(len(pcm))))
-	seg.haveCursor.Store(true)
-	if !o.wrote {
-		o.wrote = true
-		o.pb.send(seg, pbMsg{kind: msgFirstAudio, at: o.pb.p.now()})
-	}
-	return done, nil
-}
-
-// finish plays out what the sink holds and reports the end.
-func (o *outState) finish() {
-	if o.wrote {
-		o.sink.Drain()
-	}
-	if o.seg.ctx.Err() != nil {
-		return
-	}
-	o.pb.send(o.seg, pbMsg{kind: msgEnded})
-}
-
-// frameBytes is the byte count of whole frames of f lasting d.
-func frameBytes(f audio.Format, d time.Duration) int {
-	frames := (int64(d)*int64(f.SampleRate) + int64(time.Second) - 1) / int64(time.Second)
-	return int(frames) * f.FrameSize()
-}
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
 }

@@ -1,0 +1,187 @@
+package player
+
+import (
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+const (
+	// videoQueueLen bounds the video samples waiting for the video
+	// goroutine. When it is full the goroutine stops waiting for the clock
+	// (so the audio can never be starved behind video).
+	videoQueueLen = 256
+	// lateFrame is how far behind the clock a frame may be and still be
+	// shown; later frames are dropped and counted.
+	lateFrame = 60 * time.Millisecond
+	// earlyFrame: a frame this close to its time is shown now.
+	earlyFrame = 4 * time.Millisecond
+	// maxFrameWait bounds one wait so pauses and seeks are noticed.
+	maxFrameWait = 20 * time.Millisecond
+)
+
+// videoItem is a video sample, or (ts != nil) a switch to a new track set.
+type videoItem struct {
+	s  transport.Sample
+	ts *trackSet
+}
+
+// wallClock is the media clock when no audio drives it (video-only
+// presentations, and video that outlasts its audio): media time advances
+// with real time from an anchor and stops while paused.
+type wallClock struct {
+	mu      sync.Mutex
+	base    time.Duration // media time at the anchor
+	at      time.Time     // real time of the anchor; zero until started
+	paused  bool
+	running bool
+}
+
+func (w *wallClock) reset(base time.Duration, paused bool, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.base, w.at, w.paused, w.running = base, now, paused, false
+}
+
+// start begins advancing (playback started).
+func (w *wallClock) start(now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.running {
+		w.running, w.at = true, now
+	}
+}
+
+func (w *wallClock) setPaused(p bool, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if p == w.paused {
+		return
+	}
+	if p && w.running {
+		w.base += now.Sub(w.at)
+	}
+	w.paused, w.at = p, now
+}
+
+func (w *wallClock) now(now time.Time) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.running || w.paused {
+		return w.base
+	}
+	return w.base + now.Sub(w.at)
+}
+
+// clock is the media time being presented: the audio position while audio
+// plays, else the wall clock.
+func (pb *playback) clock(seg *segment) time.Duration {
+	if ts := seg.active.Load(); ts != nil && ts.audio != nil && !seg.audioDone.Load() {
+		return pb.position()
+	}
+	return seg.wall.now(pb.p.now())
+}
+
+// video decodes video samples and presents the frames at their time.
+func (pb *playback) video(seg *segment) {
+	defer seg.wg.Done()
+	defer close(seg.videoDone)
+	out := pb.p.cfg.Video
+	realtime := isRealtime(pb.p.cfg.Sink)
+	ts := seg.active.Load()
+	var frames []decoder.Frame
+	shown := 0
+	release := func(f decoder.Frame) {
+		if ts != nil && ts.vdec != nil && f.Image != nil {
+			if r, ok := ts.vdec.(decoder.FrameReleaser); ok {
+				r.Release(f.Image)
+			}
+		}
+	}
+	// present shows f when the clock reaches it; false when cancelled.
+	present := func(f decoder.Frame) bool {
+		if f.PTS < seg.from-lateFrame || (seg.end > 0 && f.PTS >= seg.end) {
+			// Decoded only to reach the start point after a seek.
+			release(f)
+			return true
+		}
+		if realtime {
+			for {
+				c := pb.clock(seg)
+				if f.PTS-c <= earlyFrame || len(seg.vin) == cap(seg.vin) {
+					break
+				}
+				t := time.NewTimer(min(f.PTS-c, maxFrameWait))
+				select {
+				case <-t.C:
+				case <-seg.ctx.Done():
+					t.Stop()
+					return false
+				}
+			}
+			late := pb.clock(seg) - f.PTS
+			if late > lateFrame && shown > 0 {
+				pb.framesDropped.Add(1)
+				release(f)
+				return true
+			}
+			if a := seg.active.Load(); a != nil && a.audio != nil && !seg.audioDone.Load() && seg.haveCursor.Load() {
+				if d := int64(absDur(late)); d > pb.avSyncMax.Load() {
+					pb.avSyncMax.Store(d)
+				}
+			}
+		}
+		shown++
+		out.Present(f)
+		return true
+	}
+	for {
+		var it videoItem
+		var ok bool
+		select {
+		case it, ok = <-seg.vin:
+		case <-seg.ctx.Done():
+			return
+		}
+		if !ok {
+			// End of stream: show what the decoder still holds.
+			if ts != nil && ts.vdec != nil && out != nil {
+				frames, _ = ts.vdec.Flush(frames[:0])
+				pb.framesDecoded.Add(int64(len(frames)))
+				for _, f := range frames {
+					if !present(f) {
+						return
+					}
+				}
+			}
+			return
+		}
+		if it.ts != nil {
+			if ts != nil && ts != it.ts {
+				ts.closeVideo()
+			}
+			ts = it.ts
+			continue
+		}
+		if ts == nil || ts.vdec == nil || out == nil {
+			continue
+		}
+		if it.s.Discontinuity {
+			ts.vdec.Reset()
+		}
+		var err error
+		frames, err = ts.vdec.Decode(frames[:0], it.s)
+		if err != nil {
+			pb.decodeErrors.Add(1)
+			continue
+		}
+		pb.framesDecoded.Add(int64(len(frames)))
+		for _, f := range frames {
+			if !present(f) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package player
+
+import (
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// videoHarness registers the fake video decoder and a frame log.
+func videoHarness(t *testing.T, sess *fakeSession) (*harness, *frameLog, *fakeVideo) {
+	log := &frameLog{}
+	vd := &fakeVideo{}
+	h := newHarness(t, sess, func(c *Config) {
+		c.Video = log
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
+	})
+	return h, log, vd
+}
+
+func TestVideoFramesInOrderAlongsideAudio(t *testing.T) {
+	h, log, _ := videoHarness(t, newFakeSession(3).withVideo(false))
+	h.p.Open("fake://av")
+	ev := h.waitFor("media", func(ev Event) bool { return ev.Kind == MediaChanged })
+	sel := 0
+	for _, tr := range ev.Status.Media.Tracks {
+		if tr.Selected {
+			sel++
+		}
+	}
+	if sel != 2 {
+		t.Fatalf("selected %d tracks: %+v", sel, ev.Status.Media.Tracks)
+	}
+	end := h.waitState(Ended)
+	pts, _, px := log.frames()
+	if len(pts) != 30 {
+		t.Fatalf("%d frames presented", len(pts))
+	}
+	for i := range pts {
+		if pts[i] != time.Duration(i)*100*time.Millisecond || px[i] != byte(i) {
+			t.Fatalf("frame %d: pts %v pixel %d", i, pts[i], px[i])
+		}
+	}
+	if end.Status.Stats.FramesDecoded != 30 || end.Status.Stats.FramesDropped != 0 {
+		t.Fatalf("stats %+v", end.Status.Stats)
+	}
+	if got := len(samplesIn(h.sink.bytes())); got != 3*fakeRate {
+		t.Fatalf("audio frames %d", got)
+	}
+}
+
+func TestVideoSeekSkipsFramesBeforeStart(t *testing.T) {
+	sess := newFakeSession(3).withVideo(false)
+	h, log, vd := videoHarness(t, sess)
+	h.p.OpenWith("fake://av", OpenOptions{Start: 1500 * time.Millisecond})
+	h.waitState(Ended)
+	pts, _, _ := log.frames()
+	if len(pts) != 15 || pts[0] != 1500*time.Millisecond {
+		t.Fatalf("frames %v", pts)
+	}
+	_ = vd
+}
+
+func TestVideoOnlyRunsOnWallClock(t *testing.T) {
+	sess := newFakeSession(1).withVideo(true)
+	h, log, _ := videoHarness(t, sess)
+	h.sink.realtime = true
+	start := time.Now()
+	h.p.Open("fake://v")
+	h.waitState(Ended)
+	pts, at, _ := log.frames()
+	if len(pts) != 10 {
+		t.Fatalf("%d frames", len(pts))
+	}
+	// Paced on real time: the last frame (0.9 s) is shown about 0.9 s
+	// after the first.
+	span := at[len(at)-1].Sub(at[0])
+	if span < 800*time.Millisecond || span > 3*time.Second {
+		t.Fatalf("frames spread over %v", span)
+	}
+	if time.Since(start) < 800*time.Millisecond {
+		t.Fatal("video-only playback did not keep real time")
+	}
+}
+
+func TestAudioUnsupportedVideoPlays(t *testing.T) {
+	sess := newFakeSession(1).withVideo(false)
+	sess.info.Tracks[0].Codec = transport.WaveFormat(transport.TagWMAPro)
+	h, log, _ := videoHarness(t, sess)
+	h.p.Open("fake://v")
+	w := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
+	if w.Err == nil {
+		t.Fatal("no warning")
+	}
+	h.waitState(Ended)
+	if pts, _, _ := log.frames(); len(pts) != 10 {
+		t.Fatalf("%d frames", len(pts))
+	}
+}
