@@ -75,6 +75,12 @@ func (d *ContentDescription) Get(name string) (string, bool) {
 // skipped (2.2.4.1). A name length one short of the name (the spec's
 // "7,language") is tolerated. Trailing NUL bytes are ignored.
 func ParseCDL(b []byte) ([]ContentDescription, error) {
+	return parseDescriptions(b, true)
+}
+
+// parseDescriptions reads content descriptions; with language the first
+// pair of each must be "language" and goes into Language.
+func parseDescriptions(b []byte, language bool) ([]ContentDescription, error) {
 	var out []ContentDescription
 	pairs := 0
 	pos := 0
@@ -96,7 +102,7 @@ func ParseCDL(b []byte) ([]ContentDescription, error) {
 				return nil, fmt.Errorf("%w: CDL has more than %d pairs", ErrTooLarge, MaxCDLPairs)
 			}
 			switch {
-			case first:
+			case first && language:
 				if !strings.EqualFold(p.Name, "language") {
 					return nil, fmt.Errorf("%w: CDL description starts with %q, not language", ErrProtocol, p.Name)
 				}
@@ -294,4 +300,57 @@ func (m *Metadata) Title() string {
 		}
 	}
 	return ""
+}
+
+// Remote event types ([MS-WMSP] 2.2.5).
+const (
+	EventRemoteOpen  = 28
+	EventRemoteClose = 29
+	EventRemoteLog   = 30
+)
+
+// RemoteEvent is the body of a SendEvent request ([MS-WMSP] 2.2.5).
+type RemoteEvent struct {
+	Type   int
+	Reason uint32
+	// Descriptions are the two content descriptions of a remote-log
+	// event (none for the other types).
+	Descriptions []ContentDescription
+}
+
+// ParseRemoteEvent parses a remote-event-message: "1" CRLF "1," EventType
+// "," EventReason CRLF, then exactly two content descriptions for
+// EventType 30 and none otherwise.
+func ParseRemoteEvent(b []byte) (*RemoteEvent, error) {
+	rest, ok := bytes.CutPrefix(b, []byte("1\r\n1,"))
+	if !ok {
+		return nil, fmt.Errorf("%w: remote event does not start with encoding format and version 1", ErrProtocol)
+	}
+	line, rest, ok := bytes.Cut(rest, []byte("\r\n"))
+	if !ok {
+		return nil, fmt.Errorf("%w: remote event header line not ended", ErrProtocol)
+	}
+	typ, reason, ok := strings.Cut(string(line), ",")
+	if !ok {
+		return nil, fmt.Errorf("%w: remote event header %q", ErrProtocol, line)
+	}
+	ev := &RemoteEvent{}
+	t, err := strconv.Atoi(typ)
+	if err != nil || (t != EventRemoteOpen && t != EventRemoteClose && t != EventRemoteLog) {
+		return nil, fmt.Errorf("%w: remote event type %q", ErrProtocol, typ)
+	}
+	r, err := parseDecimal32(reason)
+	if err != nil {
+		return nil, fmt.Errorf("%w: remote event reason %q", ErrProtocol, reason)
+	}
+	ev.Type, ev.Reason = t, r
+	ds, err := parseDescriptions(rest, false)
+	if err != nil {
+		return nil, err
+	}
+	if (t == EventRemoteLog) != (len(ds) == 2) || (t != EventRemoteLog && len(ds) != 0) {
+		return nil, fmt.Errorf("%w: remote event type %d with %d content descriptions", ErrProtocol, t, len(ds))
+	}
+	ev.Descriptions = ds
+	return ev, nil
 }

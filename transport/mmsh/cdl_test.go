@@ -189,3 +189,48 @@ func FuzzParseStartupProfile(f *testing.F) {
 		}
 	})
 }
+
+var remoteEventCases = []struct {
+	in string
+	ok bool
+}{
+	{"1\r\n1,28,0\r\n", true},
+	{"1\r\n1,30,2147500037\r\n12,context-type,3,1,2,14,WMS_USER_AGENT,31,20,NSPlayer/12.0.7724.0\r\n12,context-type,3,1,5,12,@.REMOTE_LOG,31,7,<XML>\r\n\r\n", true},
+	{"1\r\n1,30,0\r\n", false},
+	{"1\r\n1,29,0\r\n12,context-type,3,1,2\r\n", false},
+	{"2\r\n1,28,0\r\n", false},
+	{"1\r\n1,31,0\r\n", false},
+	{"1\r\n1,28,x\r\n", false},
+}
+
+func TestParseRemoteEvent(t *testing.T) {
+	for _, c := range remoteEventCases {
+		ev, err := ParseRemoteEvent([]byte(c.in))
+		if (err == nil) != c.ok {
+			t.Errorf("%q: %v", c.in, err)
+		}
+		if err == nil && ev.Type == EventRemoteLog {
+			if v, _ := ev.Descriptions[1].Get("@.REMOTE_LOG"); v != "<XML>\r\n" {
+				t.Errorf("value with CRLF: %q", v)
+			}
+		}
+	}
+	b := remoteEvent(5, "NSPlayer/12.0.7724.0", "{3300AD50-2C39-46C0-AE0A-4F6B136D663C}", "http://h/a.wma", []byte("<XML>\r\n</XML>\r\n"))
+	ev, err := ParseRemoteEvent(b)
+	if err != nil || ev.Reason != 5 || len(ev.Descriptions) != 2 {
+		t.Fatalf("own event: %+v %v", ev, err)
+	}
+}
+
+// FuzzParseRemoteEvent: no panic on any body.
+func FuzzParseRemoteEvent(f *testing.F) {
+	for _, c := range remoteEventCases {
+		f.Add([]byte(c.in))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ev, err := ParseRemoteEvent(b)
+		if err == nil && ev.Type == EventRemoteLog && len(ev.Descriptions) != 2 {
+			t.Fatal("remote-log event without two descriptions")
+		}
+	})
+}

@@ -207,6 +207,13 @@ func (c *client) connect(ctx context.Context, target *url.URL) (*conn, error) {
 // the request target (absolute URI through a proxy), Host, cookies
 // (3.1.5.1, 2.2.1.3) and preemptive credentials.
 func (c *client) prepare(req *request, target *url.URL, cn *conn) {
+	c.prepareRound(req, target, cn, 0)
+}
+
+// prepareRound is prepare for one round of an authentication exchange:
+// credentials go in up front only on the first round; later rounds carry
+// the answer to the challenge.
+func (c *client) prepareRound(req *request, target *url.URL, cn *conn, round int) {
 	if req.Target != "*" {
 		if cn.proxied {
 			req.Target = (&url.URL{Scheme: "http", Host: target.Host, Path: target.Path, RawPath: target.RawPath, RawQuery: target.RawQuery}).String()
@@ -225,7 +232,9 @@ func (c *client) prepare(req *request, target *url.URL, cn *conn) {
 			req.add("Cookie", strings.Join(parts, "; "))
 		}
 	}
-	c.auth.preempt(req, target, cn)
+	if round == 0 {
+		c.auth.preempt(req, target, cn)
+	}
 }
 
 // cookieURL is the URL cookies are stored and looked up under: always the
@@ -259,7 +268,7 @@ func (c *client) exchange(ctx context.Context, target *url.URL, req *request) (*
 		return nil, nil, err
 	}
 	for round := 0; ; round++ {
-		c.prepare(req, target, cn)
+		c.prepareRound(req, target, cn, round)
 		resp, err := c.roundTrip(ctx, cn, req)
 		if err != nil {
 			cn.close()

@@ -68,6 +68,8 @@ type Options struct {
 	NoStartupProfile bool
 	// MaxAccelBW caps the AccelBW granted (bits per second, 0 = no cap).
 	MaxAccelBW int64
+	// SetCookie is sent as a Set-Cookie header on Describe responses.
+	SetCookie string
 }
 
 // Redirect is an answer to a path.
@@ -532,6 +534,9 @@ func (s *Server) describe(c *srvConn, r *Request, path string) bool {
 	}
 	hs := s.sessionHeaders(ss, path, extra)
 	hs = append(hs, Header{"Content-Type", "application/vnd.ms.wms-hdr.asfv1"})
+	if s.opts.SetCookie != "" {
+		hs = append(hs, Header{"Set-Cookie", s.opts.SetCookie})
+	}
 	keep := strings.EqualFold(r.Get("Connection"), "keep-alive")
 	conn := "close"
 	if keep {
