@@ -138,7 +138,7 @@ func (a *videoArea) showMedia(m *player.Media) {
 	switch {
 	case video != nil:
 		a.setArt(theme.MediaVideoIcon(), color.NRGBA{0x7c, 0x3a, 0xed, 0xff})
-		msg := "Video " + trackDetails(*video) + ": pictures are not decoded in this version"
+		msg := "Video " + trackDetails(*video) + ": pictures are not shown in this version"
 		if audio != nil {
 			msg += "; playing the sound."
 		}
