@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,8 @@ var fixtureArgs = map[string][]string{
 	"wmav2_20s.wma": {"-f", "lavfi", "-i", "sine=frequency=660:sample_rate=44100:duration=20", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
 	"mbr_20s.wma": {"-f", "lavfi", "-i", sine + ":duration=20", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=20",
 		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"},
+	"bigheader.wma": {"-f", "lavfi", "-i", sine + ":duration=3", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k",
+		"-metadata", "title=" + strings.Repeat("T", 30000), "-metadata", "comment=" + strings.Repeat("C", 30000)},
 	"pcm_4s.asf": {"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"},
 }
 

@@ -99,6 +99,7 @@ type owner struct {
 	expectNewHeader bool
 	newEntry        bool
 	resetEntry      bool
+	midHeader       bool
 	discard         bool // pipelined: drop data until the next Play/PlayNextEntry response
 	fifo            []pendingReq
 

@@ -130,7 +130,7 @@ func (o *owner) packet(p Packet) error {
 		// A fresh $H in mid-stream without $C (VLC's --sout-keep) is taken
 		// as a header change.
 		if p.Type == TypeHeader && p.LocationID == 0 && o.expect.has(TypeData) {
-			o.newEntry = true
+			o.midHeader = true
 		} else {
 			return fmt.Errorf("%w: %s while expecting %s", ErrUnexpectedPacket, p.Type, o.expect)
 		}
@@ -174,21 +174,23 @@ func (o *owner) header(raw []byte, inc uint8) error {
 		o.expectNewHeader = false
 		return nil
 	}
-	entry := o.newEntry || o.resetEntry
+	// A new playlist entry (after $C) is announced even when its file is
+	// the same; a repeated header (Play response, session reset, a $H
+	// without $C) only when it differs.
 	changed := !o.sameHeader(h)
 	if changed {
 		o.install(h)
-	} else if entry {
+	} else if o.newEntry {
 		o.info = o.infoFor(h)
 	}
-	if changed || (entry && o.meta != nil) {
+	if changed || o.newEntry {
 		o.announce()
 	}
 	if o.newEntry {
 		o.newEntry = false
 		o.enterEntry()
 	}
-	o.resetEntry = false
+	o.resetEntry, o.midHeader = false, false
 	return nil
 }
 

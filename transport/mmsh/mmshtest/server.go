@@ -107,6 +107,13 @@ type Faults struct {
 	ExpireSessions bool
 	// NoEnd ends on-demand streams by closing the connection without $E.
 	NoEnd bool
+	// RepeatHeaderAfter sends the ASF header again ($H, no $C) after that
+	// many $D, as VLC does with --sout-keep.
+	RepeatHeaderAfter int
+	// StaleAfter sends, after that many $D, a copy of the next packet
+	// with another Incarnation before the real one (a packet of an
+	// earlier Play, 2.2.3.1.2).
+	StaleAfter int
 }
 
 // Server is a loopback MS-WMSP server for tests, like httptest.Server.

@@ -481,6 +481,19 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 			return false, false
 		}
 		loc := uint32(n + virtual)
+		if f.RepeatHeaderAfter > 0 && st.sent == f.RepeatHeaderAfter && faultRound {
+			for _, h := range mmsh.Fragment(mmsh.TypeHeader, e.Header, 0, st.incarnation) {
+				if !st.packet(h) {
+					return false, false
+				}
+			}
+		}
+		if f.StaleAfter > 0 && st.sent == f.StaleAfter && faultRound {
+			stale := mmsh.Packet{Type: mmsh.TypeData, LocationID: loc, Incarnation: st.incarnation + 1, Payload: pr.data}
+			if !st.packet(stale) {
+				return false, false
+			}
+		}
 		p := mmsh.Packet{Type: mmsh.TypeData, B: accel, LocationID: loc, Incarnation: st.incarnation, AFFlags: st.seq, Payload: pr.data}
 		st.seq++
 		if st.seq == 255 {
