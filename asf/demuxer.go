@@ -168,9 +168,9 @@ func NewDemuxer(h *Header) *Demuxer {
 	return d
 }
 
-// SetStreams selects the streams to reassemble (nil selects all). Payloads
-// of other streams are skipped without copying; their partial objects are
-// dropped.
+// SetStreams selects the streams to reassemble: nil selects all, an empty
+// slice none. Payloads of other streams are skipped without copying (counted
+// in Skipped); their partial objects are dropped.
 func (d *Demuxer) SetStreams(numbers []uint8) {
 	for _, st := range d.streams {
 		if st == nil {
