@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 )
 
@@ -52,7 +53,11 @@ func ParseURL(raw string) (*url.URL, error) {
 		u.Scheme = strings.ToLower(u.Scheme)
 		return u, nil
 	}
-	// A bare path. Windows drive letters are not a concern on Linux.
+	// A bare path, made absolute so the URL names the file wherever it is
+	// shown.
+	if abs, err := filepath.Abs(raw); err == nil {
+		raw = abs
+	}
 	return &url.URL{Scheme: "file", Path: raw}, nil
 }
 
