@@ -7,12 +7,14 @@
 #   recycled - Data buffers recycled through Demuxer.Alloc, as a player's decode
 #              loop that hands them back to a pool does (FFmpeg's packet buffers
 #              are likewise recycled by its allocator).
-# Each command runs RUNS times (default 5) and its fastest wall-clock run (process
-# start to exit, like FFmpeg's) counts; the file is read once beforehand so all
-# start from the page cache. Prints the Eddy / FFmpeg throughput ratios.
+# Each command runs RUNS times (default 7) as a separate process; the file is read
+# once beforehand so all start from the page cache. Throughput is the file size
+# over the best CPU time (user + system of the whole process, from its resource
+# usage), which a busy shared machine disturbs less than wall-clock time; the best
+# wall-clock times are printed too. Prints the Eddy / FFmpeg throughput ratios.
 set -eu
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 OUT=bench/out
 F=$OUT/demux_wmv2_wmav2_200mb.wmv
 mkdir -p "$OUT"
@@ -27,34 +29,23 @@ if [ ! -s "$F" ]; then
 		-vf "noise=alls=12:allf=t" -c:v wmv2 -q:v 3 -g 50 -c:a wmav2 -b:a 128k -ac 2 "$F.tmp.wmv"
 	mv "$F.tmp.wmv" "$F"
 fi
-go build -o "$OUT/demuxbench" ./bench/demuxbench
+B=$OUT/demuxbench
+go build -o "$B" ./bench/demuxbench
 SIZE=$(wc -c < "$F")
 cat "$F" > /dev/null
 
-now() { date +%s%N; }
-best() { # best wall time in ns of RUNS runs of "$@"
-	b=0
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		s=$(now)
-		"$@" > /dev/null
-		e=$(now)
-		t=$((e - s))
-		if [ $b -eq 0 ] || [ $t -lt $b ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	echo $b
-}
-
-FRESH_NS=$(best "$OUT/demuxbench" -runs 1 "$F")
-RECYCLED_NS=$(best "$OUT/demuxbench" -runs 1 -recycle "$F")
-FFMPEG_NS=$(best ffmpeg -hide_banner -loglevel error -nostdin -i "$F" -c copy -f null -)
-"$OUT/demuxbench" -runs 1 "$F" | head -1
-awk -v size="$SIZE" -v a="$FRESH_NS" -v b="$RECYCLED_NS" -v f="$FFMPEG_NS" -v runs="$RUNS" 'BEGIN {
-	am = size / (a / 1e9) / 1e6; bm = size / (b / 1e9) / 1e6; fm = size / (f / 1e9) / 1e6
-	printf "file: %.1f MB; wall clock, best of %d runs each\n", size / 1e6, runs
-	printf "eddy demux, fresh buffers:     %7.3f s  %8.1f MB/s\n", a / 1e9, am
-	printf "eddy demux, recycled buffers:  %7.3f s  %8.1f MB/s\n", b / 1e9, bm
-	printf "ffmpeg -c copy -f null:        %7.3f s  %8.1f MB/s\n", f / 1e9, fm
-	printf "ratio eddy/ffmpeg throughput: %.2fx (recycled buffers), %.2fx (fresh buffers)\n", bm / fm, am / fm
+FRESH=$("$B" -time "$RUNS" -- "$B" -runs 1 "$F")
+RECYCLED=$("$B" -time "$RUNS" -- "$B" -runs 1 -recycle "$F")
+FFMPEG=$("$B" -time "$RUNS" -- ffmpeg -hide_banner -loglevel error -nostdin -i "$F" -c copy -f null -)
+"$B" -runs 1 "$F" | head -1
+echo "$FRESH $RECYCLED $FFMPEG" | tr '=' ' ' | awk -v size="$SIZE" -v runs="$RUNS" '{
+	mb = size / 1e6
+	fc = $2; fw = $4; rc = $6; rw = $8; xc = $10; xw = $12
+	printf "file: %.1f MB; best of %d runs each; MB/s = size / CPU time (user+sys)\n", mb, runs
+	printf "%-30s %8s %9s %9s\n", "", "cpu s", "MB/s", "wall s"
+	printf "%-30s %8.3f %9.1f %9.3f\n", "eddy demux, fresh buffers", fc, mb / fc, fw
+	printf "%-30s %8.3f %9.1f %9.3f\n", "eddy demux, recycled buffers", rc, mb / rc, rw
+	printf "%-30s %8.3f %9.1f %9.3f\n", "ffmpeg -c copy -f null", xc, mb / xc, xw
+	printf "ratio eddy/ffmpeg throughput (CPU time):  %.2fx recycled buffers, %.2fx fresh buffers\n", xc / rc, xc / fc
+	printf "ratio eddy/ffmpeg throughput (wall time): %.2fx recycled buffers, %.2fx fresh buffers\n", xw / rw, xw / fw
 }'
