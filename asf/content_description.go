@@ -44,6 +44,7 @@ const (
 	AttrGUID   AttrType = 6 // Metadata Library only
 )
 
+// String names the AttrType: "string", "bytes", "bool", "dword", "qword", "word", "guid" (or "typeN").
 func (t AttrType) String() string {
 	switch t {
 	case AttrString:

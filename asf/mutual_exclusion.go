@@ -12,6 +12,7 @@ const (
 	ExclusionLanguage
 )
 
+// String names the ExclusionType: "bitrate", "language" or "unknown".
 func (t ExclusionType) String() string {
 	switch t {
 	case ExclusionBitrate:

@@ -18,6 +18,7 @@ const (
 	StreamBinary
 )
 
+// String names the StreamType: "audio", "video", "command", "jfif", "binary" or "unknown".
 func (t StreamType) String() string {
 	switch t {
 	case StreamAudio:
