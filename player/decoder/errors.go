@@ -33,3 +33,8 @@ func (e *UnsupportedError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrUnsupportedCodec) true.
 func (e *UnsupportedError) Unwrap() error { return ErrUnsupportedCodec }
+
+// ErrInvalidTrack is wrapped by a decoder factory when the track's
+// parameters (sample rate, channels, bits, block align) cannot describe
+// the codec's data.
+var ErrInvalidTrack = errors.New("invalid audio track parameters")
