@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,5 +187,48 @@ func TestWAVSinkVolume(t *testing.T) {
 	_, data, _ := ParseWAV(w.Bytes())
 	if v := int16(binary.LittleEndian.Uint16(data[len(data)-2:])); v != 0x2000 {
 		t.Fatalf("last sample %#x at volume 0.5, want 0x2000", v)
+	}
+}
+
+// TestWAVSinkPipeAndDevNull writes to a real pipe (Seek fails: sizes stay
+// at 0xFFFFFFFF) and to /dev/null (seekable, nothing to patch): neither
+// fails.
+func TestWAVSinkPipeAndDevNull(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- b
+	}()
+	s := NewWAVSink(w)
+	s.Open(Format{8000, 1, S16})
+	s.Write(testPCM(S16, 100))
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close on a pipe: %v", err)
+	}
+	w.Close()
+	b := <-got
+	r.Close()
+	if f, data, err := ParseWAV(b); err != nil || f != (Format{8000, 1, S16}) || len(data) != 200 {
+		t.Fatalf("pipe WAV: %v %d %v", f, len(data), err)
+	}
+	if binary.LittleEndian.Uint32(b[40:]) != 0xFFFFFFFF {
+		t.Fatal("pipe WAV data size is not 0xFFFFFFFF")
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	s = NewWAVSink(null)
+	s.Open(Format{44100, 2, F32})
+	if _, err := s.Write(testPCM(F32, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close on /dev/null: %v", err)
 	}
 }
