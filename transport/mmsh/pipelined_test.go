@@ -166,3 +166,22 @@ func TestPipelinedPlaylist(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelinedCloseDeliversLog: Close in pipelined mode sends Stop and
+// the Log on the Play connection and waits for their answers before it
+// closes the connection (3.1.4.6).
+func TestPipelinedCloseDeliversLog(t *testing.T) {
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}, srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if n := s.Stats().LogPosts; n != 1 {
+		t.Fatalf("%d logs answered by Close", n)
+	}
+	if lg := srv.RequestsOf("Log"); len(lg) != 1 || lg[0].Conn != srv.RequestsOf("Play")[0].Conn {
+		t.Errorf("log not on the Play connection")
+	}
+}

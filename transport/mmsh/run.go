@@ -713,6 +713,35 @@ func (o *owner) pipelinedResponse(resp *response) {
 	}
 }
 
+// drainPipelined waits (at most the timeout) for the answers to what was
+// pipelined on the Play connection — at Close the Stop and the Log
+// (3.1.4.6) — so that the log is delivered before the connection goes.
+func (o *owner) drainPipelined() {
+	if !o.pipelined || o.st == nil || len(o.fifo) == 0 {
+		return
+	}
+	limit := time.NewTimer(o.s.timeout)
+	defer limit.Stop()
+	for len(o.fifo) > 0 && o.st != nil {
+		select {
+		case ev := <-o.s.events:
+			if ev.gen != o.st.gen {
+				continue
+			}
+			switch {
+			case ev.resp != nil:
+				o.pipelinedResponse(ev.resp)
+			case ev.pkt != nil, ev.bodyEnd:
+			default:
+				o.failPending(ev.err)
+				return
+			}
+		case <-limit.C:
+			return
+		}
+	}
+}
+
 // sideResult applies what a side request's response said (3.1.5.3).
 func (o *owner) sideResult(r sideResult) {
 	if r.resp != nil {
@@ -730,6 +759,7 @@ func (o *owner) close() {
 	if o.state == stateStreaming {
 		o.stopStreaming()
 	}
+	o.drainPipelined()
 	o.dropStream()
 	o.keepalive.stop()
 	o.stall.stop()
