@@ -2,6 +2,7 @@ package mmsh
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net"
 	"net/url"
@@ -163,12 +164,10 @@ func (d *Dialer) maxReconnects() int {
 	return d.MaxReconnects
 }
 
-// anonymousID returns the MS-WMLOG 2.1.18 privacy form of a player id.
-func anonymousID(guid string) string {
-	tail := strings.Trim(guid, "{}")
-	tail = strings.ReplaceAll(tail, "-", "")
-	if len(tail) >= 12 {
-		tail = tail[len(tail)-12:]
-	}
-	return "{3300AD50-2C39-46c0-AE0A-" + strings.ToLower(tail) + "}"
+// anonymousID returns a privacy-form player id (MS-WMLOG 2.1.18:
+// playid_priv, chosen at random, the same for the whole session).
+func anonymousID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("{3300AD50-2C39-46c0-AE0A-%012x}", b[:])
 }

@@ -491,7 +491,7 @@ func (o *owner) queueEOF(err error) {
 func (o *owner) announce() {
 	in := o.info
 	in.Tracks = slices.Clone(in.Tracks)
-	o.push(item{err: transport.ErrInfoChanged, info: &in, selected: o.selectedList()})
+	o.push(item{err: transport.ErrInfoChanged, info: &in, selected: o.selectedList(), entry: o.genID})
 }
 
 // positionFor turns a seek target into Play tokens: stream-time where the

@@ -154,7 +154,7 @@ func (o *owner) record(now time.Time) wmlog.Record {
 	host := wmlog.DefaultHost(ver)
 	playerID := o.s.cl.guid
 	if o.s.d.Anonymous {
-		playerID = anonymousID(playerID)
+		playerID = o.s.anonID
 	}
 	rec := wmlog.Record{
 		Time:            now,

@@ -366,6 +366,10 @@ func (o *owner) sendPlay(ctx context.Context, pos position, from time.Duration, 
 	if plOffset != 0 {
 		// 3.1.4.3.1 item 47: the entry the skip refers to.
 		opts.seekID = o.genID
+	} else if g := o.s.consumerEntry(); g != 0 && g != o.genID {
+		// The position is in the entry the player is rendering, which is
+		// not the one the server last announced.
+		opts.seekID = g
 	}
 	o.keepalive.stop()
 	req := o.identity().playRequest(opts)
@@ -622,7 +626,8 @@ func (o *owner) failPending(err error) {
 // startKeepAlive (re)starts the KeepAlive timer (3.1.6.1): a little before
 // the server's timeout.
 func (o *owner) startKeepAlive() {
-	if o.fatal != nil {
+	// xKeepAliveInPause is defined only for servers >= 5.0 (2.2.1.4.34).
+	if o.fatal != nil || !o.server.AtLeast(5, 0) {
 		return
 	}
 	d := o.keepaliveTO

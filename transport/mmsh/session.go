@@ -45,8 +45,10 @@ type item struct {
 	sample transport.Sample
 	err    error
 	info   *transport.Info
-	// selected is the stream choice that comes with a new Info.
+	// selected is the stream choice that comes with a new Info, entry
+	// its playlist-gen-id.
 	selected []int
+	entry    uint32
 	// sticky errors stay at the head of the queue.
 	sticky bool
 }
@@ -86,6 +88,8 @@ type session struct {
 	origURL string
 	url     *url.URL
 	timeout time.Duration
+	// anonID is the log's c-playerid when Dialer.Anonymous is set.
+	anonID string
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -102,6 +106,8 @@ type session struct {
 	info     transport.Info
 	selected map[int]bool
 	facts    transport.PlaybackFacts
+	// entry is the playlist-gen-id of the entry ReadSample is in.
+	entry    uint32
 	startup  time.Duration
 	hasStart bool
 	closeErr error
@@ -156,7 +162,7 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{
 		d: d, cfg: cfg, clock: clock, cl: cl, origURL: raw, url: u, timeout: timeout,
-		ctx: ctx, cancel: cancel,
+		ctx: ctx, cancel: cancel, anonID: anonymousID(),
 		cmds:   make(chan command),
 		out:    make(chan item),
 		events: make(chan event, eventQueue),
@@ -179,6 +185,7 @@ func (s *session) shutdownUnstarted() {
 func (s *session) start() {
 	s.mu.Lock()
 	s.info = s.o.info
+	s.entry = s.o.genID
 	s.selected = map[int]bool{}
 	for n := range s.o.sel {
 		s.selected[n] = true
@@ -284,6 +291,13 @@ func (s *session) ReportPlayback(f transport.PlaybackFacts) {
 	s.mu.Unlock()
 }
 
+// consumerEntry is the playlist-gen-id of the entry being read.
+func (s *session) consumerEntry() uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.entry
+}
+
 func (s *session) playbackFacts() transport.PlaybackFacts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -315,6 +329,7 @@ func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
 			if it.info != nil {
 				s.mu.Lock()
 				s.info = *it.info
+				s.entry = it.entry
 				s.selected = map[int]bool{}
 				for _, id := range it.selected {
 					s.selected[id] = true

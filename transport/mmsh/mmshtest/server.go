@@ -114,6 +114,12 @@ type Faults struct {
 	// with another Incarnation before the real one (a packet of an
 	// earlier Play, 2.2.3.1.2).
 	StaleAfter int
+	// UnexpectedAfter sends a $T (valid framing, wrong place) after that
+	// many $D.
+	UnexpectedAfter int
+	// EndRepeat sends that many extra $E after the final one (a server
+	// flushing proxies, 3.2.4.1) before closing.
+	EndRepeat int
 }
 
 // Server is a loopback MS-WMSP server for tests, like httptest.Server.

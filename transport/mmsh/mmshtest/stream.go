@@ -308,6 +308,9 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 				return
 			}
 			st.packet(mmsh.Packet{Type: mmsh.TypeEnd, Reason: mmsh.ReasonOK})
+			for i := 0; i < s.opts.Faults.EndRepeat; i++ {
+				st.packet(mmsh.Packet{Type: mmsh.TypeEnd, Reason: mmsh.ReasonOK})
+			}
 			return
 		}
 		// Next playlist entry (3.2.4.1, 3.2.4.2): $E S_FALSE, $C, headers,
@@ -486,6 +489,11 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 				if !st.packet(h) {
 					return false, false
 				}
+			}
+		}
+		if f.UnexpectedAfter > 0 && st.sent == f.UnexpectedAfter && faultRound {
+			if !st.packet(mmsh.Packet{Type: mmsh.TypeTest}) {
+				return false, false
 			}
 		}
 		if f.StaleAfter > 0 && st.sent == f.StaleAfter && faultRound {

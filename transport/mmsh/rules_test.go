@@ -1,0 +1,158 @@
+package mmsh_test
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
+)
+
+// TestEndBurst: a server that follows $E with hundreds more (3.2.4.1,
+// D5 8) gets one Log and the reader one io.EOF, in both modes.
+func TestEndBurst(t *testing.T) {
+	for _, pipelined := range []bool{false, true} {
+		srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{EndRepeat: 600}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+		d := baseDialer()
+		d.DisablePipelining = !pipelined
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+		play(t, s, nil)
+		if _, err := readAll(t, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReadSample(ctxT(t)); !errors.Is(err, io.EOF) {
+			t.Errorf("after the end: %v", err)
+		}
+		s.Close()
+		if n := len(srv.RequestsOf("Log")); n != 1 {
+			t.Errorf("pipelined %v: %d logs for one $E burst", pipelined, n)
+		}
+	}
+}
+
+// TestUnexpectedPacket: a well-formed packet in the wrong place ($T in a
+// Play response) is an error (3.1.5.2).
+func TestUnexpectedPacket(t *testing.T) {
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{UnexpectedAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	_, err := readAll(t, s)
+	if !errors.Is(err, mmsh.ErrUnexpectedPacket) || !strings.Contains(err.Error(), "$T") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// TestNoSSwitchFallsBackToPlay: without com.microsoft.wm.sswitch the
+// client sends no SelectStream (3.1.4.4) and switches with a Play at the
+// position reached instead.
+func TestNoSSwitchFallsBackToPlay(t *testing.T) {
+	srv := server(t, mmshtest.Options{Pace: true, Supported: []string{mmsh.SupportPredStrm}}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "mbr_20s.wma")})
+	d := baseDialer()
+	d.DisableFastStart = true
+	s := dial(t, d, srv.URL+"/mbr.wma", transport.Config{})
+	play(t, s, []int{1})
+	var last time.Duration
+	for last < 300*time.Millisecond {
+		smp, err := s.ReadSample(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = smp.PTS
+	}
+	if err := s.Select([]int{2}); err != nil {
+		t.Fatal(err)
+	}
+	smp, err := s.ReadSample(ctxT(t))
+	if err != nil || smp.Track != 2 || smp.PTS < last-time.Second {
+		t.Fatalf("after the switch: track %d pts %v (before %v) %v", smp.Track, smp.PTS, last, err)
+	}
+	if len(srv.RequestsOf("SelectStream")) != 0 || len(srv.RequestsOf("Play")) != 2 {
+		t.Errorf("%d SelectStream, %d Play", len(srv.RequestsOf("SelectStream")), len(srv.RequestsOf("Play")))
+	}
+	if v, _ := srv.RequestsOf("Play")[1].Token("stream-switch-entry"); v != "ffff:1:2 ffff:2:0" {
+		t.Errorf("second Play selection %q", v)
+	}
+}
+
+// TestPipelinedSelectStream: in pipelined mode the switch is a GET
+// SelectStream on the Play connection with version11-enabled=1 (3.1.4.4,
+// 3.1.4.4 item 57); the data continues in its response (3.2.5.7).
+func TestPipelinedSelectStream(t *testing.T) {
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "mbr_20s.wma")})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}, srv.URL+"/mbr.wma", transport.Config{})
+	play(t, s, []int{1})
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Select([]int{2}); err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < 3; {
+		smp, err := s.ReadSample(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if smp.Track != 2 {
+			t.Fatalf("track %d after the switch", smp.Track)
+		}
+		n++
+	}
+	sel := srv.RequestsOf("SelectStream")
+	if len(sel) != 1 || sel[0].Method != "GET" || !sel[0].Pragma.Flag("version11-enabled") || sel[0].Conn != srv.RequestsOf("Play")[0].Conn {
+		t.Fatalf("SelectStream %+v", sel)
+	}
+}
+
+// TestConfiguredClientID: Config.ClientID (the installation's persisted
+// GUID) is the xClientGUID and the log's c-playerid; Anonymous logs the
+// privacy form (MS-WMLOG 2.1.18).
+func TestConfiguredClientID(t *testing.T) {
+	const id = "{52CB2BDB-6925-4E19-8D1D-62D10E9E2705}"
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	d := baseDialer()
+	d.Anonymous = true
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{ClientID: id})
+	play(t, s, nil)
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "log", func() bool { return len(srv.RequestsOf("Log")) == 1 })
+	for _, r := range srv.Requests() {
+		if g, _ := r.Token("xClientGUID"); g != id {
+			t.Errorf("%s: xClientGUID %q", r.Kind, g)
+		}
+	}
+	body := string(srv.RequestsOf("Log")[0].Body)
+	if !strings.Contains(body, "<c-playerid>{3300AD50-2C39-46c0-AE0A-") || strings.Contains(body, "62D10E9E2705") {
+		t.Errorf("the log does not carry the anonymous player id")
+	}
+}
+
+// TestOldServerGating: a 4.1 server gets no fast-start tokens, no
+// KeepAlive, no Supported (version gating, D3 item 21).
+func TestOldServerGating(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := baseDialer()
+	d.Clock = clock
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Bandwidth: 500000})
+	play(t, s, nil)
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+	time.Sleep(50 * time.Millisecond)
+	p := srv.RequestsOf("Play")[0]
+	for _, tok := range []string{"AccelBW", "AccelDuration", "LinkBW", "Speed"} {
+		if p.Pragma.Has(tok) {
+			t.Errorf("%s sent to a 4.1 server", tok)
+		}
+	}
+	if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
+		t.Errorf("%d KeepAlives to a 4.1 server", n)
+	}
+}
