@@ -41,7 +41,7 @@ func (s *session) describe(ctx context.Context) error {
 			}
 			continue
 		}
-		err = s.describeResponse(cn, resp)
+		err = s.describeResponse(ctx, cn, resp)
 		cn.close()
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *session) redirect(resp *response) error {
 }
 
 // describeResponse checks a Describe answer and reads its body.
-func (s *session) describeResponse(cn *conn, resp *response) error {
+func (s *session) describeResponse(ctx context.Context, cn *conn, resp *response) error {
 	o := &s.o
 	if resp.StatusCode != 200 {
 		return s.statusError(reqDescribe, resp)
@@ -101,12 +101,12 @@ func (s *session) describeResponse(cn *conn, resp *response) error {
 	} else {
 		body = resp.body(cn.br)
 	}
-	stop := cn.deadline(s.ctx, s.timeout)
+	stop := cn.deadline(ctx, s.timeout)
 	defer stop()
 	if pr.Flag("packet-pair-experiment") {
 		// 3.1.5.5: three $P come first; they are read straight from the
 		// connection's buffer so that arrival times map to socket reads.
-		bw, err := s.packetPair(cn, resp)
+		bw, err := s.packetPair(ctx, cn)
 		if err != nil {
 			return s.errorf(reqDescribe, err)
 		}
@@ -124,7 +124,7 @@ func (s *session) describeResponse(cn *conn, resp *response) error {
 			return s.errorf(reqDescribe, fmt.Errorf("%w: the Describe body ended before a complete ASF header", ErrProtocol))
 		}
 		if err != nil {
-			return s.errorf(reqDescribe, ctxErr(s.ctx, err))
+			return s.errorf(reqDescribe, ctxErr(ctx, err))
 		}
 		done, err := o.describePacket(p)
 		if err != nil {
@@ -163,14 +163,14 @@ func (o *owner) describePacket(p Packet) (bool, error) {
 // bottleneck bandwidth in bits per second from the arrival times of the
 // first two (3.1.5.6): size of the second packet over the time between
 // them. 0 means the two arrived in one socket read (too fast to tell).
-func (s *session) packetPair(cn *conn, resp *response) (int64, error) {
+func (s *session) packetPair(ctx context.Context, cn *conn) (int64, error) {
 	r := NewReader(cn.br)
 	var t1, t2 time.Time
 	var size2 int
 	for i := 1; i <= 3; i++ {
 		p, err := r.Next()
 		if err != nil {
-			return 0, fmt.Errorf("packet pair: %w", ctxErr(s.ctx, err))
+			return 0, fmt.Errorf("packet pair: %w", ctxErr(ctx, err))
 		}
 		if p.Type != TypePacketPair || p.PairIndex != i {
 			return 0, fmt.Errorf("%w: %s where $P %d was expected (3.1.5.5)", ErrUnexpectedPacket, p.Type, i)

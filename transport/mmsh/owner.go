@@ -349,9 +349,13 @@ func (o *owner) infoFor(h *asf.Header) transport.Info {
 // the languages of what was playing (transport.ChooseTracks).
 func (o *owner) chooseFor(prev transport.Info) []int {
 	if o.userChose {
+		// The player's choice stands while the new entry has tracks of the
+		// same numbers and types.
 		var keep []int
 		for id := range o.sel {
-			if _, ok := o.info.Track(id); ok {
+			old, ok1 := prev.Track(id)
+			now, ok2 := o.info.Track(id)
+			if ok1 && ok2 && old.Type == now.Type {
 				keep = append(keep, id)
 			}
 		}
