@@ -3,6 +3,8 @@ package mmsh_test
 import (
 	"errors"
 	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +156,56 @@ func TestOldServerGating(t *testing.T) {
 	}
 	if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
 		t.Errorf("%d KeepAlives to a 4.1 server", n)
+	}
+}
+
+// TestPlaybackFactsInLog: what the player reports (rendered time,
+// rebuffers, its version and language, an ASX referer) fills the log
+// fields the transport cannot measure (MS-WMLOG x-duration,
+// c-buffercount, c-totalbuffertime, c-playerversion, c-playerlanguage,
+// cs-Referer).
+func TestPlaybackFactsInLog(t *testing.T) {
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := baseDialer()
+	d.DisableFastStart = true
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+	rep, ok := s.(transport.PlaybackReporter)
+	if !ok {
+		t.Fatal("not a PlaybackReporter")
+	}
+	rep.ReportPlayback(transport.PlaybackFacts{PlayerVersion: "0.3.1", Language: "de-DE", Referer: "http://example.com/list.asx"})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	rep.ReportPlayback(transport.PlaybackFacts{Rendered: 7500 * time.Millisecond, Rebuffers: 2, RebufferTime: 3 * time.Second,
+		PlayerVersion: "0.3.1", Language: "de-DE", Referer: "http://example.com/list.asx"})
+	s.Close()
+	body := string(srv.RequestsOf("Log")[0].Body)
+	for _, want := range []string{"<x-duration>8</x-duration>", "<c-buffercount>2</c-buffercount>", "<c-totalbuffertime>3</c-totalbuffertime>",
+		"<c-playerversion>0.3.1.0</c-playerversion>", "<c-playerlanguage>de-DE</c-playerlanguage>", "<cs-Referer>http://example.com/list.asx</cs-Referer>",
+		"<c-hostexever>0.3.1.0</c-hostexever>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+}
+
+// TestProxyFromHTTPClient: the proxy of Config.HTTPClient's transport is
+// used (absolute URIs to it).
+func TestProxyFromHTTPClient(t *testing.T) {
+	c := fileContent(t, "c_wmav2.wma")
+	proxy := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": c})
+	pu, _ := url.Parse("http://" + proxy.Addr)
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	s := dial(t, baseDialer(), "mmsh://media.example.test/a.wma", transport.Config{HTTPClient: hc})
+	play(t, s, nil)
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range proxy.Requests() {
+		if r.Target != "http://media.example.test/a.wma" || r.Get("Host") != "media.example.test" {
+			t.Errorf("%s via the proxy: %s, Host %s", r.Kind, r.Target, r.Get("Host"))
+		}
 	}
 }
