@@ -28,9 +28,6 @@ func newAssembler(typ PacketType, limit int) *assembler {
 	return &assembler{typ: typ, limit: limit}
 }
 
-// pending reports a started, incomplete object.
-func (a *assembler) pending() bool { return a.active }
-
 // reset drops a partial object.
 func (a *assembler) reset() {
 	a.buf, a.next, a.active = nil, 0, false

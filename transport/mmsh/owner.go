@@ -3,7 +3,6 @@ package mmsh
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -103,18 +102,16 @@ type owner struct {
 	discard         bool // pipelined: drop data until the next Play/PlayNextEntry response
 	fifo            []pendingReq
 
-	lastLoc      int64
-	lastPos      time.Duration
-	disc         bool
-	rate         float64
-	speed        float64
-	accelBW      int64
-	accelDur     time.Duration
-	reconnects   int
-	period       period
-	eofQueued    bool
-	sentLogNow   bool
-	broadcastEOF bool
+	lastLoc    int64
+	lastPos    time.Duration
+	disc       bool
+	rate       float64
+	speed      float64
+	accelBW    int64
+	accelDur   time.Duration
+	reconnects int
+	period     period
+	eofQueued  bool
 
 	queue  []item
 	qBytes int
@@ -576,8 +573,6 @@ func RestorePadding(pkt []byte, packetSize uint32) ([]byte, error) {
 func (o *owner) sameHeader(h *asf.Header) bool {
 	return o.hdr != nil && bytes.Equal(o.hdr.Raw, h.Raw)
 }
-
-var errStopped = errors.New("mmsh: stream stopped")
 
 // mergeCtx returns a context done when either parent is.
 func mergeCtx(a, b context.Context) (context.Context, context.CancelFunc) {

@@ -458,14 +458,9 @@ func (o *owner) stopStreaming() {
 	o.startKeepAlive()
 }
 
-// pause handles Pause.
+// pause handles Pause: Stop and Log (4.7, 4.8); the player resumes with
+// Play at a position (a broadcast at the live point, 4.11).
 func (o *owner) pause() error {
-	if o.info.Broadcast {
-		// A broadcast has no position to resume at; stopping is all there
-		// is (4.11).
-		o.stopStreaming()
-		return nil
-	}
 	o.stopStreaming()
 	return nil
 }

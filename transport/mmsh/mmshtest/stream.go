@@ -20,7 +20,6 @@ type streamer struct {
 	ss        *srvSession
 	content   *Content
 	pipelined bool
-	proto     string
 
 	mu       sync.Mutex
 	pending  []*Request
@@ -201,7 +200,7 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 		hs = append(hs, Header{"Connection", "close"})
 	}
 	st := &streamer{
-		s: s, c: c, ss: ss, content: content, pipelined: pipelined, proto: proto, sel: copySel(sel),
+		s: s, c: c, ss: ss, content: content, pipelined: pipelined, sel: copySel(sel),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
 		incarnation: uint8(playN), chunkOpen: pipelined,
 	}
