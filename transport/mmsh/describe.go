@@ -213,7 +213,5 @@ func viaHTTP10(vias []string) bool {
 // statusError turns an unexpected status into an error naming server,
 // request and status.
 func (s *session) statusError(kind reqKind, resp *response) error {
-	return fmt.Errorf("mmsh: %s %s: %w", kind, s.url.Redacted(), &transport.StatusError{
-		URL: s.url.Redacted(), Method: kind.String(), Code: resp.StatusCode, Status: resp.status(),
-	})
+	return &transport.StatusError{URL: s.url.Redacted(), Method: kind.String(), Code: resp.StatusCode, Status: resp.status()}
 }
