@@ -94,7 +94,7 @@ func (a *videoArea) showIdle() {
 	a.setArt(nil, nil)
 	a.title.SetText("Eddy")
 	a.subtitle.SetText("Windows Media streams and files")
-	setDimText(a.detail, "Open a file or type a stream URL above (mms://, http://, rtsp://, a path).")
+	setDimText(a.detail, "Open a file, or type a stream URL above and press Enter.")
 }
 
 func (a *videoArea) showOpening(location string) {

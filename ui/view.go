@@ -178,7 +178,7 @@ func New(cfg Config) *View {
 func (v *View) layout() fyne.CanvasObject {
 	// Location bar.
 	v.location = widget.NewEntry()
-	v.location.SetPlaceHolder("File path or stream URL (mms://, http://, rtsp://…)")
+	v.location.SetPlaceHolder("File path or stream URL (http://…, mms://…)")
 	v.location.OnSubmitted = func(s string) { v.Open(s) }
 	v.openBtn = widget.NewButtonWithIcon("Open", theme.MediaPlayIcon(), func() { v.Open(v.location.Text) })
 	v.fileBtn = widget.NewButtonWithIcon("Open File…", theme.FolderOpenIcon(), v.ShowOpenFile)
