@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestGoldenMarkup(t *testing.T) {
 		f := newFixture(t)
 		f.v.Open("http://example.com/missing.asf")
 		f.ctl.emit(player.Event{Kind: player.ErrorOccurred, Status: status(player.Failed, nil, 0),
-			Err: errors.New("http: GET http://example.com/missing.asf: 404 Not Found")})
+			Err: fmt.Errorf("http: GET http://example.com/missing.asf: %w", errors.New("404 Not Found"))})
 		assertGolden(t, "error", f.win.Canvas())
 	})
 }

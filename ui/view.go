@@ -518,8 +518,12 @@ func (v *View) showError(title, location string, err error) {
 		head.Text = "Eddy could not play " + location
 		head.Wrapping = fyne.TextWrapBreak
 	}
-	cause := &widget.Label{Text: err.Error(), Wrapping: fyne.TextWrapWord, Selectable: true}
-	content := container.NewBorder(head, nil, widget.NewIcon(theme.ErrorIcon()), nil, cause)
+	text := &widget.Label{Text: err.Error(), Wrapping: fyne.TextWrapWord, Selectable: true}
+	body := container.NewVBox(text)
+	if root := rootCause(err); root != err && root.Error() != "" && root.Error() != err.Error() {
+		body.Add(&widget.Label{Text: "Cause: " + root.Error(), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	content := container.NewBorder(head, nil, widget.NewIcon(theme.ErrorIcon()), nil, body)
 	d := dialog.NewCustom(title, "Close", content, v.win)
 	width := float32(520)
 	if cs := v.win.Canvas().Size(); cs.Width > 0 && cs.Width*0.9 < width {
@@ -533,6 +537,28 @@ func (v *View) showError(title, location string, err error) {
 	})
 	v.errDialog = d
 	d.Show()
+}
+
+// rootCause follows an error's wrapping to the innermost error (the first
+// branch of a joined error), at most maxUnwrap levels deep.
+func rootCause(err error) error {
+	const maxUnwrap = 32
+	for i := 0; i < maxUnwrap; i++ {
+		var next error
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			next = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			if errs := u.Unwrap(); len(errs) > 0 {
+				next = errs[0]
+			}
+		}
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+	return err
 }
 
 // Close unsubscribes from the player and stops pending commands. The

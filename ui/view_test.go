@@ -517,6 +517,9 @@ func TestErrorEventShowsDialogWithCause(t *testing.T) {
 	if !strings.Contains(texts, "codec WMA Pro (0x0162) is not supported yet") {
 		t.Errorf("dialog does not show the cause; it says:\n%s", texts)
 	}
+	if !strings.Contains(texts, "Cause: codec WMA Pro (0x0162) is not supported yet") {
+		t.Errorf("dialog does not single out the innermost cause; it says:\n%s", texts)
+	}
 	if !strings.Contains(texts, "http://example.com/x.wma") {
 		t.Errorf("dialog does not name the location; it says:\n%s", texts)
 	}
@@ -767,5 +770,20 @@ func TestRecentButtonShowsMenu(t *testing.T) {
 	}
 	if r := test.RenderObjectToMarkup(top); !strings.Contains(r, "http://example.com/a.asf") {
 		t.Errorf("pop-up menu does not list the recent location:\n%s", r)
+	}
+}
+
+func TestRootCause(t *testing.T) {
+	base := errors.New("no such file or directory")
+	wrapped := fmt.Errorf("opening x: %w", fmt.Errorf("open x: %w", base))
+	if got := rootCause(wrapped); got != base {
+		t.Errorf("rootCause = %v", got)
+	}
+	joined := fmt.Errorf("play: %w", errors.Join(base, errors.New("other")))
+	if got := rootCause(joined); got != base {
+		t.Errorf("rootCause(joined) = %v", got)
+	}
+	if got := rootCause(base); got != base {
+		t.Errorf("rootCause(plain) = %v", got)
 	}
 }
