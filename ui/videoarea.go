@@ -93,21 +93,21 @@ func (a *videoArea) setArt(icon fyne.Resource, fill color.Color) {
 func (a *videoArea) showIdle() {
 	a.setArt(nil, nil)
 	a.title.SetText("Eddy")
-	a.subtitle.SetText("Windows Media streams and files")
+	a.setSubtitle("Windows Media streams and files")
 	setDimText(a.detail, "Open a file, or type a stream URL above and press Enter.")
 }
 
 func (a *videoArea) showOpening(location string) {
 	a.setArt(theme.DownloadIcon(), color.NRGBA{0x33, 0x41, 0x55, 0xff})
 	a.title.SetText("Opening…")
-	a.subtitle.SetText(location)
+	a.setSubtitle(location)
 	setDimText(a.detail, "")
 }
 
 func (a *videoArea) showFailed(location string, err error) {
 	a.setArt(theme.ErrorIcon(), color.NRGBA{0x99, 0x1b, 0x1b, 0xff})
 	a.title.SetText("Could not play")
-	a.subtitle.SetText(location)
+	a.setSubtitle(location)
 	if err != nil {
 		setDimText(a.detail, err.Error())
 	} else {
@@ -123,7 +123,7 @@ func (a *videoArea) showMedia(m *player.Media) {
 		title = displayName(m.URL)
 	}
 	a.title.SetText(title)
-	a.subtitle.SetText(m.Metadata.Author)
+	a.setSubtitle(m.Metadata.Author)
 
 	var audio, video *player.TrackInfo
 	for i := range m.Tracks {
@@ -149,6 +149,16 @@ func (a *videoArea) showMedia(m *player.Media) {
 	default:
 		a.setArt(theme.QuestionIcon(), color.NRGBA{0x33, 0x41, 0x55, 0xff})
 		setDimText(a.detail, "No audio or video stream.")
+	}
+}
+
+// setSubtitle shows s under the title; an empty subtitle takes no room.
+func (a *videoArea) setSubtitle(s string) {
+	a.subtitle.SetText(s)
+	if s == "" {
+		a.subtitle.Hide()
+	} else {
+		a.subtitle.Show()
 	}
 }
 
