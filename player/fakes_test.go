@@ -2,9 +2,9 @@ package player
 
 import (
 	"context"
-	"image"
 	"encoding/binary"
 	"errors"
+	"image"
 	"io"
 	"sync"
 	"time"

@@ -32,6 +32,7 @@ func (pb *playback) output(seg *segment) {
 	realtime := isRealtime(sink)
 	progress := func(f float64) { pb.send(seg, pbMsg{kind: msgBuffering, value: f}) }
 	o := outState{pb: pb, seg: seg, sink: sink, ts: seg.active.Load()}
+	o.holding = realtime && o.ts != nil && o.ts.video != nil && o.ts.audio != nil
 	defer func() {
 		if !o.closedVideo {
 			close(seg.vin)
@@ -93,6 +94,11 @@ type outState struct {
 	wrote       bool
 	failStreak  int
 	closedVideo bool
+	anchored    bool          // anchor is set
+	anchor      time.Duration // time of the first audio sample decoded
+	holding     bool          // audio waits for the first video frame
+	held        []byte        // audio held back
+	heldEnd     time.Duration
 }
 
 // switchTo adopts a new track set (new header or live stream switch). The
@@ -136,17 +142,33 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	if s.Discontinuity {
 		ts.adec.Reset()
 	}
+	if !o.anchored {
+		// Decoders with a delay return the first PCM a sample or two
+		// later; that PCM still starts at the first sample's time.
+		o.anchored, o.anchor = true, s.PTS
+	}
 	o.pcm, err = ts.adec.Decode(o.pcm[:0], s)
 	if err != nil {
+		var ue *decoder.UnsupportedError
+		if errors.As(err, &ue) {
+			// The stream uses a variant this decoder cannot handle at all.
+			return false, fmt.Errorf("audio stream %d: %w", ts.audio.ID, err)
+		}
+		// A corrupt sample: conceal it (keep whatever PCM came out) and
+		// count it; many in a row end playback.
 		o.pb.decodeErrors.Add(1)
 		o.failStreak++
 		if o.failStreak >= maxConsecutiveDecodeErrors {
 			return false, fmt.Errorf("%w: %s: %w", errDecoderFailed, ts.audio.Codec, err)
 		}
-		return false, nil
+	} else {
+		o.failStreak = 0
 	}
-	o.failStreak = 0
-	return o.write(o.pcm, s.PTS, true)
+	pts := s.PTS
+	if !o.seg.haveCursor.Load() && !o.holding {
+		pts = o.anchor
+	}
+	return o.write(o.pcm, pts, true)
 }
 
 // write plays decoded PCM whose first frame is at pts. The cursor follows
@@ -167,7 +189,12 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 	pcm = pcm[:len(pcm)/fs*fs]
 	seg := o.seg
 	cur := time.Duration(seg.cursor.Load())
-	if !seg.haveCursor.Load() || (anchor && absDur(pts-cur) > 250*time.Millisecond) {
+	switch {
+	case o.holding && len(o.held) > 0:
+		cur = o.heldEnd
+	case o.holding || !seg.haveCursor.Load():
+		cur = o.anchor
+	case anchor && absDur(pts-cur) > 250*time.Millisecond:
 		cur = pts
 	}
 	if cur < seg.from {
@@ -190,6 +217,9 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		}
 	}
 	if o.sinkFmt != f {
+		if err := o.release(); err != nil {
+			return false, err
+		}
 		if o.wrote {
 			o.sink.Drain()
 		}
@@ -198,19 +228,75 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		}
 		o.sinkFmt = f
 	}
-	if _, err := o.sink.Write(pcm); err != nil {
-		if seg.ctx.Err() != nil {
-			return true, nil
+	end := cur + f.Duration(len(pcm))
+	if o.holding {
+		// Keep the audio clock still until the first picture is decoded,
+		// so the first frames are not late (bounded by maxAudioHold).
+		ready := false
+		select {
+		case <-seg.firstFrame:
+			ready = true
+		default:
 		}
-		return false, fmt.Errorf("audio output: %w", err)
+		o.held = append(o.held, pcm...)
+		o.heldEnd = end
+		if !ready && f.Duration(len(o.held)) < maxAudioHold {
+			return done, nil
+		}
+		return done, o.release()
 	}
-	seg.cursor.Store(int64(cur + f.Duration(len(pcm))))
-	seg.haveCursor.Store(true)
+	if err := o.play(pcm, end); err != nil {
+		return false, err
+	}
+	return done, nil
+}
+
+// maxAudioHold bounds how much audio waits for the first video frame.
+const maxAudioHold = time.Second
+
+// release writes the audio held back for the first video frame.
+func (o *outState) release() error {
+	if !o.holding {
+		return nil
+	}
+	o.holding = false
+	if len(o.held) == 0 {
+		return nil
+	}
+	err := o.play(o.held, o.heldEnd)
+	o.held = nil
+	return err
+}
+
+// writeChunk bounds one sink write, so the cursor (and the position and
+// the video clock derived from it) moves in small steps while a write
+// waits for room.
+const writeChunk = 10 * time.Millisecond
+
+// play writes PCM to the sink; end is the media time after it.
+func (o *outState) play(pcm []byte, end time.Duration) error {
+	seg := o.seg
+	chunk := max(o.sinkFmt.Bytes(writeChunk), o.sinkFmt.FrameSize())
+	for len(pcm) > 0 {
+		if seg.ctx.Err() != nil {
+			return nil
+		}
+		n := min(chunk, len(pcm))
+		if _, err := o.sink.Write(pcm[:n]); err != nil {
+			if seg.ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("audio output: %w", err)
+		}
+		pcm = pcm[n:]
+		seg.cursor.Store(int64(end - o.sinkFmt.Duration(len(pcm))))
+		seg.haveCursor.Store(true)
+	}
 	if !o.wrote {
 		o.wrote = true
 		o.pb.send(seg, pbMsg{kind: msgFirstAudio, at: o.pb.p.now()})
 	}
-	return done, nil
+	return nil
 }
 
 // finish plays out what the decoders and the sink hold, waits for the last
@@ -226,6 +312,7 @@ func (o *outState) finish() {
 	}
 	close(seg.vin)
 	o.closedVideo = true
+	o.release()
 	if o.wrote {
 		o.sink.Drain()
 	}

@@ -112,10 +112,11 @@ type segment struct {
 
 	// Video: samples for the video goroutine (closed by the output stage
 	// at the end), and its exit.
-	vin       chan videoItem
-	videoDone chan struct{}
-	audioDone atomic.Bool // all audio has been played out
-	wall      wallClock   // clock when no audio drives it
+	vin        chan videoItem
+	videoDone  chan struct{}
+	firstFrame chan struct{} // closed when the first picture is decoded
+	audioDone  atomic.Bool   // all audio has been played out
+	wall       wallClock     // clock when no audio drives it
 
 	retiredMu sync.Mutex
 	retired   []*trackSet // sets replaced during the segment
@@ -298,9 +299,10 @@ func (pb *playback) startSegment(from, end time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
 		id: pb.segID, ctx: ctx, cancel: cancel, from: from, end: end,
-		q:         newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
-		vin:       make(chan videoItem, videoQueueLen),
-		videoDone: make(chan struct{}),
+		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
+		vin:        make(chan videoItem, videoQueueLen),
+		videoDone:  make(chan struct{}),
+		firstFrame: make(chan struct{}),
 	}
 	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
 	seg.active.Store(pb.cur)

@@ -88,6 +88,8 @@ func (pb *playback) clock(seg *segment) time.Duration {
 func (pb *playback) video(seg *segment) {
 	defer seg.wg.Done()
 	defer close(seg.videoDone)
+	firstOnce := sync.OnceFunc(func() { close(seg.firstFrame) })
+	defer firstOnce()
 	out := pb.p.cfg.Video
 	realtime := isRealtime(pb.p.cfg.Sink)
 	ts := seg.active.Load()
@@ -178,6 +180,9 @@ func (pb *playback) video(seg *segment) {
 			continue
 		}
 		pb.framesDecoded.Add(int64(len(frames)))
+		if len(frames) > 0 {
+			firstOnce()
+		}
 		for _, f := range frames {
 			if !present(f) {
 				return
