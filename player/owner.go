@@ -102,7 +102,8 @@ func (p *Player) setState(s State) {
 }
 
 func (p *Player) fail(err error) {
-	p.log.Error("playback failed", "url", p.o.url, "err", err)
+	// Reported as an ErrorOccurred event; logged for the record only.
+	p.log.Info("playback failed", "url", p.o.url, "err", err)
 	p.teardown(false)
 	p.o.state = Failed
 	p.updateStatus(func(st *Status) { st.State = Failed; st.Buffering = 0 })
@@ -110,7 +111,7 @@ func (p *Player) fail(err error) {
 }
 
 func (p *Player) warn(err error) {
-	p.log.Warn("playback warning", "url", p.o.url, "err", err)
+	p.log.Info("playback warning", "url", p.o.url, "err", err)
 	p.publish(Warning, err)
 }
 

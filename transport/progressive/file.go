@@ -31,14 +31,15 @@ func (FileDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 	if u.Host != "" && u.Host != "localhost" {
 		return nil, fmt.Errorf("%w: file URL with remote host %q", transport.ErrUnsupportedURL, u.Host)
 	}
+	// os errors name the path already.
 	f, err := os.Open(filepath.Clean(path))
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", path, err)
+		return nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("opening %s: %w", path, err)
+		return nil, err
 	}
 	if st.IsDir() {
 		f.Close()

@@ -221,8 +221,9 @@ func (r *httpReader) get(off int64) (*http.Response, error) {
 	resp, err := r.client.Do(req)
 	timer.Stop()
 	if err != nil {
+		// A *url.Error names the method and URL already.
 		cancel()
-		return nil, fmt.Errorf("GET %s: %w", redact(r.url), err)
+		return nil, err
 	}
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:

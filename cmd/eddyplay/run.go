@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eddyplayer/eddy/cmd/internal/wiring"
+	"github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/player/audio"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// streamList collects repeated --stream flags.
+type streamList []int
+
+func (s *streamList) String() string { return fmt.Sprint([]int(*s)) }
+func (s *streamList) Set(v string) error {
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 127 {
+			return fmt.Errorf("stream number %q: want 1..127", f)
+		}
+		*s = append(*s, n)
+	}
+	return nil
+}
+
+type options struct {
+	out       string
+	probe     bool
+	streams   streamList
+	bandwidth int64
+	start     time.Duration
+	duration  time.Duration
+	stats     bool
+	timeout   time.Duration
+	logLevel  string
+	frames    string
+	every     int
+	url       string
+	soundNote string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("eddyplay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.out, "out", "", "decode the selected audio into this 16-bit PCM WAV file and exit")
+	fs.BoolVar(&o.probe, "probe", false, "print a JSON description of the presentation and exit")
+	fs.Var(&o.streams, "stream", "ASF stream number to play (repeatable)")
+	fs.Int64Var(&o.bandwidth, "bandwidth", 0, "bandwidth cap in bits/s for the automatic stream choice")
+	fs.DurationVar(&o.start, "start", 0, "start position")
+	fs.DurationVar(&o.duration, "duration", 0, "play this much media, then stop")
+	fs.BoolVar(&o.stats, "stats", false, "print JSON statistics at the end")
+	fs.DurationVar(&o.timeout, "timeout", 15*time.Second, "network timeout")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
+	fs.StringVar(&o.frames, "frames", "", "write every Nth decoded video frame as PNG into this directory")
+	fs.IntVar(&o.every, "frames-every", 25, "with --frames, keep one frame in N")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, errors.New("expected exactly one URL or file")
+	}
+	o.url = fs.Arg(0)
+	if o.start < 0 || o.duration < 0 || o.bandwidth < 0 {
+		return nil, errors.New("--start, --duration and --bandwidth cannot be negative")
+	}
+	if o.every < 1 {
+		return nil, errors.New("--frames-every must be at least 1")
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: %w", o.logLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	frames := &frameWriter{dir: o.frames, every: o.every}
+	if o.frames != "" {
+		if err := os.MkdirAll(o.frames, 0o755); err != nil {
+			return fmt.Errorf("--frames: %w", err)
+		}
+	}
+	cfg := player.Config{
+		Video:      frames,
+		Transports: wiring.Transports(nil),
+		Decoders:   wiring.Decoders(),
+		Transport: transport.Config{
+			Timeout:   o.timeout,
+			Bandwidth: o.bandwidth,
+			ClientID:  wiring.ClientID(),
+		},
+		Bandwidth: o.bandwidth,
+		Logger:    logger,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	if o.probe {
+		return probe(ctx, cfg, o, stdout)
+	}
+
+	var out *os.File
+	switch {
+	case o.out != "":
+		f, err := os.Create(o.out)
+		if err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		out = f
+		cfg.Sink = audio.NewWAVSink(f)
+	default:
+		sink, err := wiring.SoundOutput()
+		if err != nil {
+			// Said once playback starts, so a failure stays one line.
+			o.soundNote = err.Error()
+		}
+		cfg.Sink = sink
+	}
+	p, err := player.New(cfg)
+	if err != nil {
+		return err
+	}
+	res := play(ctx, p, o, stderr)
+	closeErr := p.Close()
+	if out != nil {
+		if err := out.Close(); err != nil && closeErr == nil {
+			closeErr = fmt.Errorf("--out: %w", err)
+		}
+	}
+	if o.stats {
+		if err := printStats(stdout, res.status); err != nil {
+			return err
+		}
+	}
+	if res.err != nil {
+		return res.err
+	}
+	if _, _, err := frames.result(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+type result struct {
+	status player.Status
+	err    error
+}
+
+// play runs one presentation to its end (or error, or Ctrl-C).
+func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) result {
+	done := make(chan result, 1)
+	bar := newProgressBar(stderr)
+	cancel := p.Subscribe(func(ev player.Event) {
+		switch ev.Kind {
+		case player.ErrorOccurred:
+			select {
+			case done <- result{status: ev.Status, err: ev.Err}:
+			default:
+			}
+		case player.Warning:
+			bar.clear()
+			fmt.Fprintln(stderr, "eddyplay: warning:", ev.Err)
+		case player.StateChanged:
+			if ev.Status.State == player.Playing && o.soundNote != "" {
+				bar.clear()
+				fmt.Fprintln(stderr, "eddyplay: warning:", o.soundNote)
+				o.soundNote = ""
+			}
+			if s := ev.Status.State; s == player.Ended || s == player.Stopped {
+				select {
+				case done <- result{status: ev.Status}:
+				default:
+				}
+			}
+		}
+		if o.out == "" {
+			bar.update(ev.Status)
+		}
+	})
+	defer cancel()
+	p.OpenWith(o.url, player.OpenOptions{Start: o.start, Duration: o.duration, Streams: o.streams})
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		p.Stop()
+		r = <-done
+	}
+	bar.finish()
+	r.status = p.Status()
+	return r
+}
+
+// probeJSON is eddyplay --probe's output.
+type probeJSON struct {
+	URL        string       `json:"url"`
+	Protocol   string       `json:"protocol"`
+	DurationMS int64        `json:"duration_ms"`
+	Seekable   bool         `json:"seekable"`
+	Broadcast  bool         `json:"broadcast"`
+	Title      string       `json:"title"`
+	Author     string       `json:"author"`
+	Copyright  string       `json:"copyright"`
+	Streams    []streamJSON `json:"streams"`
+	Error      string       `json:"error,omitempty"`
+}
+
+type streamJSON struct {
+	Number     int    `json:"number"`
+	Type       string `json:"type"`
+	Codec      string `json:"codec"`
+	CodecID    string `json:"codec_id"`
+	Decoder    string `json:"decoder"`
+	Bitrate    int    `json:"bitrate"`
+	SampleRate int    `json:"sample_rate"`
+	Channels   int    `json:"channels"`
+	Width      int    `json:"width"`
+	Height     int    `json:"height"`
+	Language   string `json:"language"`
+	Selected   bool   `json:"selected"`
+}
+
+func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer) error {
+	var streams []int
+	if len(o.streams) > 0 {
+		streams = o.streams
+	}
+	m, err := player.Probe(ctx, cfg, o.url, streams)
+	if m == nil {
+		return err
+	}
+	pj := probeJSON{
+		URL: m.URL, Protocol: m.Protocol, DurationMS: m.Duration.Milliseconds(),
+		Seekable: m.Seekable, Broadcast: m.Broadcast,
+		Title: m.Metadata.Title, Author: m.Metadata.Author, Copyright: m.Metadata.Copyright,
+		Streams: []streamJSON{},
+	}
+	if err != nil {
+		// The presentation opened but cannot play: describe it, and fail.
+		pj.Error = err.Error()
+	}
+	for _, t := range m.Tracks {
+		pj.Streams = append(pj.Streams, streamJSON{
+			Number: t.ID, Type: t.Type.String(), Codec: t.Codec.Name(), CodecID: t.Codec.ID(),
+			Decoder: t.Decoder, Bitrate: t.Bitrate,
+			SampleRate: t.Audio.SampleRate, Channels: t.Audio.Channels,
+			Width: t.Video.Width, Height: t.Video.Height,
+			Language: t.Language, Selected: t.Selected,
+		})
+	}
+	enc := json.NewEncoder(stdout)
+	if werr := enc.Encode(pj); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// statsJSON is eddyplay --stats' output.
+type statsJSON struct {
+	Protocol         string `json:"protocol"`
+	State            string `json:"state"`
+	PositionMS       int64  `json:"position_ms"`
+	BytesReceived    int64  `json:"bytes_received"`
+	PacketsReceived  int64  `json:"packets_received"`
+	PacketsLost      int64  `json:"packets_lost"`
+	PacketsRecovered int64  `json:"packets_recovered"`
+	CorruptPackets   int64  `json:"corrupt_packets"`
+	TimeToFirstAudio int64  `json:"time_to_first_audio_ms"`
+	Rebuffers        int    `json:"rebuffers"`
+	DecodeErrors     int    `json:"decode_errors"`
+	BandwidthBps     int64  `json:"bandwidth_bps"`
+	LogPosts         int    `json:"log_posts"`
+	FastStart        bool   `json:"fast_start"`
+	Reconnects       int    `json:"reconnects"`
+	FramesDecoded    int    `json:"frames_decoded"`
+	FramesDropped    int    `json:"frames_dropped"`
+	AVSyncMaxMS      int64  `json:"av_sync_max_ms"`
+}
+
+func printStats(w io.Writer, st player.Status) error {
+	s := st.Stats
+	proto := ""
+	if st.Media != nil {
+		proto = st.Media.Protocol
+	}
+	return json.NewEncoder(w).Encode(statsJSON{
+		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
+		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
+		PacketsRecovered: s.PacketsRecovered, CorruptPackets: s.CorruptPackets,
+		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
+		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
+		FastStart: s.FastStart, Reconnects: s.Reconnects,
+		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),
+	})
+}

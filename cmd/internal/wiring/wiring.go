@@ -1,0 +1,96 @@
+// Package wiring builds what both of Eddy's programs share: the transport
+// and decoder registries, the persistent client identity, and the sound
+// output with its silent fallback.
+package wiring
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/player/decoder/lavc"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/progressive"
+)
+
+// DemoScheme is the URL scheme of the built-in demo ("demo:").
+const DemoScheme = "demo"
+
+// Transports returns the registry of every protocol Eddy speaks. demo, when
+// not nil, is served under the demo: scheme.
+func Transports(demo []byte) *transport.Registry {
+	r := transport.NewRegistry()
+	if demo != nil {
+		r.Register("demo", transport.MatchSchemes(DemoScheme), progressive.MemoryDialer{Data: demo, Protocol: "demo"})
+	}
+	r.Register("file", progressive.MatchFile, progressive.FileDialer{})
+	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
+	mmsh.Register(r, &mmsh.Dialer{PlayerVersion: Version, Language: Language()})
+	return r
+}
+
+// Version is Eddy's version, reported in play logs and the User-Agent.
+const Version = "0.1.0"
+
+// Language is the user's language tag from the environment ("en-US"),
+// for servers' logs and language-dependent stream choice.
+func Language() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		l := os.Getenv(v)
+		if l == "" || l == "C" || l == "POSIX" {
+			continue
+		}
+		l, _, _ = strings.Cut(l, ".")
+		l, _, _ = strings.Cut(l, "@")
+		return strings.ReplaceAll(l, "_", "-")
+	}
+	return "en-US"
+}
+
+// Decoders returns the decoder registry: the pure-Go decoders (PCM, MP3)
+// first, then libavcodec for everything they do not cover (WMA, WMV, AAC,
+// ...). A build without cgo names what it lacks in its errors.
+func Decoders() *decoder.Registry {
+	r := decoder.NewRegistry()
+	decoder.RegisterBuiltin(r)
+	lavc.RegisterMissing(r)
+	return r
+}
+
+var guidRE = regexp.MustCompile(`^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$`)
+
+// ClientID returns this installation's client GUID (MS-WMSP xClientGUID,
+// 2.2.1.4.33), creating and storing it on first use under the user's
+// configuration directory. When it cannot be stored, a fresh one is
+// returned (and used for this run only).
+func ClientID() string {
+	dir, err := os.UserConfigDir()
+	if err == nil {
+		path := filepath.Join(dir, "eddy", "client-guid")
+		if b, err := os.ReadFile(path); err == nil {
+			if id := strings.TrimSpace(string(b)); guidRE.MatchString(id) {
+				return id
+			}
+		}
+		id := NewGUID()
+		if os.MkdirAll(filepath.Dir(path), 0o700) == nil && os.WriteFile(path, []byte(id+"\n"), 0o600) == nil {
+			return id
+		}
+		return id
+	}
+	return NewGUID()
+}
+
+// NewGUID returns a random (version 4) GUID in registry format with braces.
+func NewGUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("{%08X-%04X-%04X-%04X-%012X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
