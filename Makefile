@@ -1,0 +1,45 @@
+# Eddy: the two commands a newcomer needs are `make run` and `make test`.
+# Both install what is missing first (scripts/setup.sh; sudo when not root).
+SHELL := /bin/sh
+export LANG := en_US.UTF-8
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+URL ?=
+
+.PHONY: run test setup setup-test build play package bench clean
+
+## run: set up, build and start the window (URL=... opens it; no URL plays the demo)
+run: setup build
+	./bin/eddy $(URL)
+
+## test: set up, then go vet, every test with -race, and the window tests under Xvfb
+test: setup-test
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+## build: the window (bin/eddy) and the headless player (bin/eddyplay)
+build:
+	@echo "building (the first build compiles Fyne's OpenGL/GLFW C code: 6-8 minutes on 2 cores)"
+	$(GO) build -o bin/eddy ./cmd/eddy
+	$(GO) build -o bin/eddyplay ./cmd/eddyplay
+
+## play: headless playback of URL to the sound device (eddyplay)
+play: setup
+	$(GO) build -o bin/eddyplay ./cmd/eddyplay
+	./bin/eddyplay $(URL)
+
+## package: a Linux desktop package (tar.xz) with `fyne package`
+package: setup
+	scripts/package.sh
+
+## bench: the benchmark scripts (demux throughput against FFmpeg)
+bench: setup-test
+	bench/demux.sh
+
+clean:
+	rm -rf bin out
