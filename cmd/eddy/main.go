@@ -1,0 +1,25 @@
+// Command eddy is Eddy's desktop window: a media player for Windows Media
+// streams and files.
+//
+//	eddy [flags] [URL-or-FILE]
+//
+// With no argument it plays the built-in demo. Flags:
+//
+//	-audio auto|device|none  sound output (default auto: the sound device,
+//	                         or silent real-time playback when there is none)
+//	-bandwidth BPS           cap for the automatic stream choice
+//	-events FILE             append the player's events to FILE as JSON lines
+//	-v                       debug logging on stderr
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "eddy:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/eddyplayer/eddy/assets"
+	"github.com/eddyplayer/eddy/cmd/internal/wiring"
+	"github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/ui"
+)
+
+const (
+	// appID is the application ID, as in FyneApp.toml; Fyne keys the
+	// preferences (recent locations, volume) by it.
+	appID = "io.github.eddyplayer.eddy"
+	// demoURL opens the built-in demo, served from memory.
+	demoURL = wiring.DemoScheme + "://" + assets.DemoName
+	// The initial window size.
+	windowWidth, windowHeight = 1000, 640
+)
+
+// options are the command line.
+type options struct {
+	audio     string
+	bandwidth int64
+	events    string
+	verbose   bool
+	location  string // empty: the demo
+}
+
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("eddy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.audio, "audio", "auto", "sound output: auto (the sound device, else silent real-time playback), device, none")
+	fs.Int64Var(&o.bandwidth, "bandwidth", 0, "bandwidth cap in bits per second for the automatic stream choice (0: none)")
+	fs.StringVar(&o.events, "events", "", "append the player's events to `FILE` as JSON lines")
+	fs.BoolVar(&o.verbose, "v", false, "log debug messages on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: eddy [flags] [URL-or-FILE]")
+		fmt.Fprintln(stderr, "With no URL or file, Eddy plays its built-in demo.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch o.audio {
+	case "auto", "device", "none":
+	default:
+		return o, fmt.Errorf("-audio %q: want auto, device or none", o.audio)
+	}
+	if o.bandwidth < 0 {
+		return o, fmt.Errorf("-bandwidth %d: must not be negative", o.bandwidth)
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		o.location = fs.Arg(0)
+	default:
+		return o, fmt.Errorf("one URL or file at a time (got %d)", fs.NArg())
+	}
+	return o, nil
+}
+
+func run(args []string) error {
+	opts, err := parseArgs(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if opts.verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	sink, notice, err := openSink(opts.audio, logger)
+	if err != nil {
+		return err
+	}
+	p, err := player.New(player.Config{
+		Transports: wiring.Transports(assets.DemoASF),
+		Decoders:   wiring.Decoders(),
+		Sink:       sink,
+		Transport: transport.Config{
+			Bandwidth: opts.bandwidth,
+			ClientID:  wiring.ClientID(),
+		},
+		Bandwidth: opts.bandwidth,
+		Logger:    logger,
+	})
+	if err != nil {
+		sink.Close()
+		return err
+	}
+	defer p.Close()
+
+	if opts.events != "" {
+		f, err := os.OpenFile(opts.events, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("-events: %w", err)
+		}
+		defer f.Close()
+		cancel := p.Subscribe(newEventLog(f).Handle)
+		defer cancel()
+	}
+
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	w := a.NewWindow("Eddy")
+	w.SetMaster()
+	w.Resize(fyne.NewSize(windowWidth, windowHeight))
+	w.CenterOnScreen()
+	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL})
+	a.Lifecycle().SetOnStopped(v.Close)
+	if notice != "" {
+		v.SetNotice(notice)
+	}
+	if opts.location != "" {
+		v.Open(opts.location)
+	} else {
+		v.OpenTransient(demoURL)
+	}
+
+	// SIGINT/SIGTERM close the window like the window manager would.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case s := <-sig:
+			logger.Info("quitting", "signal", s.String())
+			fyne.Do(a.Quit)
+		case <-stopped:
+		}
+	}()
+
+	w.ShowAndRun()
+	v.Close()
+	return p.Close()
+}

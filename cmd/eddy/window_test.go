@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The window test re-executes this test binary as the app (so the cgo/GL
+// build is not repeated for a separate binary): with envApp=1, TestMain
+// calls run with the JSON-encoded argument list in envArgs instead of
+// running tests.
+const (
+	envApp  = "EDDY_TEST_RUN_APP"
+	envArgs = "EDDY_TEST_APP_ARGS"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envApp) == "1" {
+		var args []string
+		if err := json.Unmarshal([]byte(os.Getenv(envArgs)), &args); err != nil {
+			fmt.Fprintln(os.Stderr, "eddy (test app):", err)
+			os.Exit(2)
+		}
+		if err := run(args); err != nil {
+			fmt.Fprintln(os.Stderr, "eddy:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// Screen size of the virtual display: the window's size, so the
+// screenshot is the window.
+const screenW, screenH = windowWidth, windowHeight
+
+// TestWindowUnderXvfb runs the real app (GLFW, OpenGL through Mesa) on a
+// virtual X display, lets it play the built-in demo, and takes screenshots
+// with ImageMagick's import (Fyne's own Capture reads a black front buffer
+// under Xvfb). It checks that
+//   - the app reports Playing and its position advances (events log),
+//   - the screenshot is a rendered window, not a blank or black screen,
+//   - two screenshots a second apart differ in the lower part of the window
+//     (elapsed time and seek bar moving), i.e. the playing state is on
+//     screen,
+//   - SIGTERM closes the app cleanly (exit status 0).
+//
+// The screenshot is kept in the test's artifact directory (go test
+// -artifacts) and copied to out/screenshots/eddy-playing.png.
+func TestWindowUnderXvfb(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed (apt-get install xvfb imagemagick): %v", tool, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	display := startXvfb(t, ctx)
+	t.Logf("Xvfb on %s", display)
+
+	// The app's events come through a pipe (fd 3 in the child).
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, _ := json.Marshal([]string{"-events", "/dev/fd/3"})
+	home := t.TempDir() // Fyne preferences go here, not into the user's home
+	app := exec.Command(os.Args[0], "-test.run=^$")
+	app.Env = append(filteredEnv("ALSA_CONFIG_PATH", "HOME", "XDG_CONFIG_HOME", "DISPLAY", "LANG", "WAYLAND_DISPLAY"),
+		envApp+"=1", envArgs+"="+string(args),
+		"DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"LANG=en_US.UTF-8")
+	app.ExtraFiles = []*os.File{evW}
+	var appLog strings.Builder
+	app.Stdout, app.Stderr = &appLog, &appLog
+	start := time.Now()
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	evW.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		if app.ProcessState == nil {
+			app.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", appLog.String())
+		}
+	}()
+
+	events := make(chan eventRecord, 64)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(evR)
+		for sc.Scan() {
+			var r eventRecord
+			if json.Unmarshal(sc.Bytes(), &r) == nil {
+				events <- r
+			}
+		}
+	}()
+	// waitFor reads events until one satisfies ok.
+	waitFor := func(what string, ok func(eventRecord) bool) eventRecord {
+		t.Helper()
+		for {
+			select {
+			case r, more := <-events:
+				if !more {
+					t.Fatalf("app closed its event log before %s", what)
+				}
+				if r.Event == "error" {
+					t.Fatalf("app reported an error before %s: %s", what, r.Error)
+				}
+				if ok(r) {
+					return r
+				}
+			case err := <-exited:
+				t.Fatalf("app exited (%v) before %s", err, what)
+			case <-ctx.Done():
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
+	}
+	playing := waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
+	t.Logf("Playing after %v (title %q)", time.Since(start).Round(time.Millisecond), playing.Title)
+	waitFor("position 3 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 3000 })
+
+	dir := t.ArtifactDir()
+	shot1 := filepath.Join(dir, "eddy-playing.png")
+	screenshot(t, ctx, display, shot1)
+	waitFor("position 5 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 5000 })
+	shot2 := filepath.Join(dir, "eddy-playing-later.png")
+	screenshot(t, ctx, display, shot2)
+	t.Logf("screenshot: %s", shot1)
+
+	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("app exit after SIGTERM: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("app did not quit after SIGTERM")
+	}
+
+	img1, img2 := readPNG(t, shot1), readPNG(t, shot2)
+	if b := img1.Bounds(); b.Dx() != screenW || b.Dy() != screenH {
+		t.Errorf("screenshot is %v, want %dx%d", b, screenW, screenH)
+	}
+	colors, stddev := imageStats(img1)
+	t.Logf("screenshot: %d distinct colours, luminance stddev %.1f", colors, stddev)
+	if colors < 200 || stddev < 10 {
+		t.Errorf("screenshot looks blank (%d colours, stddev %.1f)", colors, stddev)
+	}
+	changed, box := diffBox(img1, img2)
+	t.Logf("%d pixels changed between the screenshots, within %v", changed, box)
+	if changed == 0 {
+		t.Error("nothing on screen changed while playing: the position display is not advancing")
+	} else if box.Max.Y < screenH*6/10 {
+		t.Errorf("changes only in %v, not in the controls at the bottom of the window", box)
+	}
+
+	// A stable copy for people (git-ignored).
+	stable := filepath.Join("..", "..", "out", "screenshots", "eddy-playing.png")
+	if err := copyFile(shot1, stable); err != nil {
+		t.Logf("could not copy the screenshot to %s: %v", stable, err)
+	} else {
+		t.Logf("copied to %s", stable)
+	}
+}
+
+// startXvfb starts a virtual X server on a free display (Xvfb chooses and
+// reports it through -displayfd) and stops it at the end of the test.
+func startXvfb(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0",
+		fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp", "-noreset")
+	x.ExtraFiles = []*os.File{w}
+	var xlog strings.Builder
+	x.Stdout, x.Stderr = &xlog, &xlog
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		x.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { x.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			x.Process.Kill()
+			<-done
+		}
+	})
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case s := <-line:
+		if _, err := strconv.Atoi(s); err != nil {
+			t.Fatalf("Xvfb did not report a display (%q); its output:\n%s", s, xlog.String())
+		}
+		return ":" + s
+	case <-ctx.Done():
+		t.Fatalf("Xvfb did not start; its output:\n%s", xlog.String())
+	}
+	return ""
+}
+
+func screenshot(t *testing.T, ctx context.Context, display, file string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "import", "-display", display, "-window", "root", file)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+}
+
+// filteredEnv is the environment without the named variables.
+func filteredEnv(drop ...string) []string {
+	var env []string
+outer:
+	for _, kv := range os.Environ() {
+		for _, d := range drop {
+			if strings.HasPrefix(kv, d+"=") {
+				continue outer
+			}
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func readPNG(t *testing.T, file string) image.Image {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return img
+}
+
+// imageStats counts distinct colours and the standard deviation of the
+// luminance.
+func imageStats(img image.Image) (colors int, stddev float64) {
+	seen := map[uint32]bool{}
+	var sum, sum2, n float64
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
+			l := 0.299*float64(r>>8) + 0.587*float64(g>>8) + 0.114*float64(bl>>8)
+			sum += l
+			sum2 += l * l
+			n++
+		}
+	}
+	mean := sum / n
+	return len(seen), math.Sqrt(math.Max(0, sum2/n-mean*mean))
+}
+
+// diffBox counts the pixels that differ and their bounding box.
+func diffBox(a, b image.Image) (int, image.Rectangle) {
+	n := 0
+	var box image.Rectangle
+	r := a.Bounds().Intersect(b.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				p := image.Rect(x, y, x+1, y+1)
+				if n == 0 {
+					box = p
+				} else {
+					box = box.Union(p)
+				}
+				n++
+			}
+		}
+	}
+	return n, box
+}
+
+func copyFile(from, to string) error {
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
