@@ -88,7 +88,7 @@ func TestDisplayName(t *testing.T) {
 		"mms://example.com/live":             "live",
 		"demo:demo.asf":                      "demo:demo.asf",
 		"http://example.com/":                "http://example.com/",
-		"file:///tmp/x.asf":                  "x.asf",
+		"file:///music/x.asf":                "x.asf",
 	} {
 		if got := displayName(in); got != want {
 			t.Errorf("displayName(%q) = %q, want %q", in, got, want)
