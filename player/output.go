@@ -38,7 +38,7 @@ func (pb *playback) output(seg *segment) {
 			close(seg.vin)
 		}
 	}()
-	if err := seg.q.waitLevel(ctx, pb.target, progress); err != nil {
+	if err := seg.q.waitLevel(ctx, pb.startTarget, pb.fastStartReady(seg), progress); err != nil {
 		return
 	}
 	seg.started.Store(true)
@@ -48,7 +48,8 @@ func (pb *playback) output(seg *segment) {
 	for {
 		if realtime && seg.q.starving() {
 			pb.send(seg, pbMsg{kind: msgUnderrun})
-			if err := seg.q.waitLevel(ctx, pb.target, progress); err != nil {
+			full := func() time.Duration { return pb.target }
+			if err := seg.q.waitLevel(ctx, full, nil, progress); err != nil {
 				return
 			}
 			pb.send(seg, pbMsg{kind: msgResumed})

@@ -27,6 +27,12 @@ type owner struct {
 	lastBytesAt time.Time
 	bitrate     int64
 	ticks       int
+
+	// Play-log facts (transport.PlaybackReporter).
+	rendered       time.Duration
+	lastPos        time.Duration
+	bufferingSince time.Time
+	rebufferTime   time.Duration
 }
 
 // dialResult is sent to the owner when a Dial finishes.
@@ -126,14 +132,12 @@ func (p *Player) handle(c command) {
 		case p.o.pb != nil && p.o.paused:
 			p.o.paused = false
 			p.cfg.Sink.Resume()
-			p.o.pb.setPaused(false)
-			if p.o.state == Paused {
-				if p.o.pb.seg != nil && p.o.pb.seg.started.Load() {
-					p.setState(Playing)
-				} else {
-					p.setState(Buffering)
-				}
+			pb := p.o.pb
+			from := pb.pausedAt
+			if !pb.info.Seekable || pb.info.Broadcast {
+				from = 0 // a live source resumes at the live point
 			}
+			p.startSegment(from)
 		case p.o.pb != nil && p.o.state == Ended && p.o.pb.info.Seekable:
 			p.startSegment(0)
 		case p.o.pb == nil && p.o.url != "" && p.o.state != Opening:
@@ -145,7 +149,7 @@ func (p *Player) handle(c command) {
 		if p.o.pb != nil && !p.o.paused && (p.o.state == Playing || p.o.state == Buffering) {
 			p.o.paused = true
 			p.cfg.Sink.Pause()
-			p.o.pb.setPaused(true)
+			p.pauseSession()
 			p.setState(Paused)
 		}
 	case cmdStop:
@@ -168,6 +172,13 @@ func (p *Player) handle(c command) {
 		d := max(c.d, 0)
 		if pb.info.Duration > 0 && d > pb.info.Duration {
 			d = pb.info.Duration
+		}
+		if p.o.paused {
+			// Resume will start there.
+			pb.pausedAt = d
+			p.updateStatus(func(st *Status) { st.Position = d })
+			p.publish(PositionChanged, nil)
+			return
 		}
 		p.startSegment(d)
 	case cmdVolume:
@@ -195,6 +206,7 @@ func (p *Player) open(url string, opts OpenOptions) {
 	p.o.playAt = p.now()
 	p.o.ttfa = 0
 	p.o.rebuffers = 0
+	p.o.rendered, p.o.lastPos, p.o.rebufferTime, p.o.bufferingSince = 0, 0, 0, time.Time{}
 	p.o.lastBytes, p.o.bitrate = 0, 0
 	p.updateStatus(func(st *Status) {
 		st.Media = nil
@@ -227,6 +239,7 @@ func (p *Player) teardown(final bool) {
 		p.o.dialCancel = nil
 	}
 	if pb := p.o.pb; pb != nil {
+		p.report()
 		p.o.pb = nil
 		pb.stopSegment()
 		pb.closeDecoders()
@@ -234,6 +247,7 @@ func (p *Player) teardown(final bool) {
 		p.closers.Add(1)
 		go func() {
 			defer p.closers.Done()
+			pb.waitControl()
 			if err := pb.sess.Close(); err != nil {
 				p.log.Warn("closing session", "err", err)
 			}
@@ -291,6 +305,12 @@ func (p *Player) onDial(m dialResult) {
 		p.warn(fmt.Errorf("cannot start at %v: %w", p.o.opts.Start, transport.ErrNotSeekable))
 		p.o.opts.Start = 0
 	}
+	if p.o.paused {
+		pb.pausedAt = p.o.opts.Start
+		p.updateStatus(func(st *Status) { st.Position = pb.pausedAt })
+		p.setState(Paused)
+		return
+	}
 	p.startSegment(p.o.opts.Start)
 }
 
@@ -306,14 +326,48 @@ func (p *Player) startSegment(from time.Duration) {
 		end = p.o.opts.Start + p.o.opts.Duration
 	}
 	p.o.playAt = p.now()
+	p.o.lastPos = from
 	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
-	if p.o.paused {
-		p.setState(Paused)
-	} else {
-		p.setState(Buffering)
-	}
+	p.setState(Buffering)
 	pb.startSegment(from, end)
 	p.publish(PositionChanged, nil)
+}
+
+// pauseSession stops delivery where the listener is and tells the session,
+// so a network stream releases the server (MS-WMSP keeps the session alive
+// with KeepAlive requests meanwhile); Play restarts at that position.
+func (p *Player) pauseSession() {
+	pb := p.o.pb
+	pos := pb.position()
+	p.report()
+	pb.stopSegment()
+	pb.seg = nil
+	pb.pausedAt = pos
+	p.updateStatus(func(st *Status) { st.Position = pos; st.Buffering = 0 })
+	pb.control(func(ctx context.Context, s transport.Session) error { return s.Pause(ctx) })
+}
+
+// report gives the session the player-side facts of its play logs.
+func (p *Player) report() {
+	pb := p.o.pb
+	if pb == nil {
+		return
+	}
+	r, ok := pb.sess.(transport.PlaybackReporter)
+	if !ok {
+		return
+	}
+	rt := p.o.rebufferTime
+	if !p.o.bufferingSince.IsZero() {
+		rt += p.now().Sub(p.o.bufferingSince)
+	}
+	r.ReportPlayback(transport.PlaybackFacts{
+		Rendered:      p.o.rendered,
+		Rebuffers:     p.o.rebuffers,
+		RebufferTime:  rt,
+		PlayerVersion: p.cfg.PlayerVersion,
+		Language:      p.cfg.Language,
+	})
 }
 
 // reselect applies a new stream choice during playback.
@@ -376,6 +430,10 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.updateStatus(func(st *Status) { st.Buffering = m.value })
 		p.publish(BufferingChanged, nil)
 	case msgStarted, msgResumed:
+		if !p.o.bufferingSince.IsZero() {
+			p.o.rebufferTime += p.now().Sub(p.o.bufferingSince)
+			p.o.bufferingSince = time.Time{}
+		}
 		p.updateStatus(func(st *Status) { st.Buffering = 1 })
 		if !p.o.paused {
 			p.setState(Playing)
@@ -389,12 +447,14 @@ func (p *Player) onPlayback(m pbMsg) {
 		}
 	case msgUnderrun:
 		p.o.rebuffers++
+		p.o.bufferingSince = p.now()
 		p.log.Info("rebuffering", "count", p.o.rebuffers)
 		if !p.o.paused {
 			p.setState(Buffering)
 		}
 	case msgEnded:
 		p.refreshStats()
+		p.report()
 		p.updateStatus(func(st *Status) { st.Position = pb.position() })
 		p.publish(PositionChanged, nil)
 		p.publish(StatsChanged, nil)
@@ -420,6 +480,10 @@ func (p *Player) tick() {
 	p.o.ticks++
 	if p.o.state == Playing || p.o.state == Buffering || p.o.state == Paused {
 		pos := pb.position()
+		if d := pos - p.o.lastPos; p.o.state == Playing && d > 0 && d < 2*time.Second {
+			p.o.rendered += d
+		}
+		p.o.lastPos = pos
 		changed := false
 		p.updateStatus(func(st *Status) {
 			if st.Position != pos {
@@ -433,6 +497,7 @@ func (p *Player) tick() {
 	}
 	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {
 		p.refreshStats()
+		p.report()
 		p.publish(StatsChanged, nil)
 	}
 }

@@ -86,6 +86,11 @@ type playback struct {
 
 	pendingSwitch atomic.Pointer[switchReq]
 	paused        atomic.Bool
+	// pausedAt is where a paused presentation resumes.
+	pausedAt time.Duration
+	// controlDone is closed when the last control call (Pause) returns;
+	// the next reader waits for it before calling Play.
+	controlDone chan struct{}
 
 	decodeErrors  atomic.Int64
 	framesDecoded atomic.Int64
@@ -118,6 +123,10 @@ type segment struct {
 	audioDone  atomic.Bool   // all audio has been played out
 	wall       wallClock     // clock when no audio drives it
 
+	// control is closed when the session call before this segment
+	// (a Pause) returned.
+	control chan struct{}
+
 	retiredMu sync.Mutex
 	retired   []*trackSet // sets replaced during the segment
 }
@@ -131,6 +140,12 @@ func newPlayback(p *Player, s transport.Session, gen int) *playback {
 // goroutine may call it too.
 func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 	cfg := &pb.p.cfg
+	bandwidth := cfg.Bandwidth
+	if bandwidth == 0 {
+		// A measured link speed (MS-WMSP packet pair) when the user set
+		// no cap.
+		bandwidth = pb.sess.Stats().BandwidthBps
+	}
 	for _, t := range info.Tracks {
 		if t.Encrypted {
 			return nil, fmt.Errorf("stream %d: %w", t.ID, transport.ErrEncrypted)
@@ -153,7 +168,7 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 		if cfg.Language != "" {
 			langs = []string{cfg.Language}
 		}
-		sel = transport.ChooseTracks(info, cfg.Bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: cfg.Video == nil})
+		sel = transport.ChooseTracks(info, bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: cfg.Video == nil})
 	}
 	ts := &trackSet{info: info}
 	var problems []error
@@ -246,6 +261,44 @@ func (pb *playback) bufferTarget() time.Duration {
 	return min(t, cfg.MaxBuffer/2)
 }
 
+// Start policy. Playback starts when the buffer target is reached, or
+// earlier when media arrives clearly faster than real time (a server's fast
+// start or a local file): then the buffer grows while playing.
+const (
+	// minStartBuffer is the least media buffered before an early start.
+	minStartBuffer = 500 * time.Millisecond
+	// fastArrival is the arrival rate (media time per real time) that
+	// allows an early start.
+	fastArrival = 1.5
+	// minArrivalWindow is how long arrival is watched before trusting the
+	// rate.
+	minArrivalWindow = 250 * time.Millisecond
+)
+
+// startTarget is the media time to buffer before the first output: the
+// buffer target, or less when the session advises it (MS-WMSP Advanced
+// Fast Start, transport.StartupAdvisor).
+func (pb *playback) startTarget() time.Duration {
+	if a, ok := pb.sess.(transport.StartupAdvisor); ok {
+		if d, ok := a.StartupBuffer(); ok {
+			return min(max(d, 100*time.Millisecond), pb.target)
+		}
+	}
+	return pb.target
+}
+
+// fastStartReady returns the early-start test for a segment.
+func (pb *playback) fastStartReady(seg *segment) func(time.Duration) bool {
+	begin := pb.p.now()
+	return func(span time.Duration) bool {
+		if span < minStartBuffer {
+			return false
+		}
+		el := pb.p.now().Sub(begin)
+		return el >= minArrivalWindow && float64(span) >= fastArrival*float64(el)
+	}
+}
+
 // media describes the presentation for the UI.
 func (pb *playback) media() *Media {
 	in := pb.info
@@ -269,11 +322,36 @@ func (pb *playback) media() *Media {
 	return m
 }
 
+// control runs a session call that must not block the owner (a network
+// request) in the background; the next segment waits for it.
+func (pb *playback) control(f func(ctx context.Context, s transport.Session) error) {
+	pb.waitControl()
+	done := make(chan struct{})
+	pb.controlDone = done
+	sess, log := pb.sess, pb.p.log
+	timeout := pb.p.cfg.Transport.TimeoutOrDefault()
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := f(ctx, sess); err != nil {
+			log.Info("session control call failed", "err", err)
+		}
+	}()
+}
+
+// waitControl waits for a running control call.
+func (pb *playback) waitControl() {
+	if pb.controlDone != nil {
+		<-pb.controlDone
+	}
+}
+
 // position is the media time being heard now.
 func (pb *playback) position() time.Duration {
 	seg := pb.seg
 	if seg == nil {
-		return 0
+		return pb.pausedAt
 	}
 	if !seg.haveCursor.Load() {
 		return seg.from
@@ -306,6 +384,7 @@ func (pb *playback) startSegment(from, end time.Duration) {
 	}
 	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
 	seg.active.Store(pb.cur)
+	seg.control = pb.controlDone
 	switch {
 	case pb.cur.audio != nil:
 		seg.q.setClock(pb.cur.audio.ID)
@@ -411,6 +490,13 @@ func (pb *playback) send(seg *segment, m pbMsg) {
 func (pb *playback) reader(seg *segment) {
 	defer seg.wg.Done()
 	ctx := seg.ctx
+	if seg.control != nil {
+		select {
+		case <-seg.control:
+		case <-ctx.Done():
+			return
+		}
+	}
 	if err := pb.sess.Play(ctx, seg.from); err != nil {
 		if ctx.Err() == nil {
 			seg.q.finish(fmt.Errorf("starting playback at %v: %w", seg.from, err))

@@ -51,8 +51,11 @@ type Config struct {
 	// Bandwidth caps the automatic stream choice, in bits per second;
 	// 0 means no cap. Transport.Bandwidth is used when this is 0.
 	Bandwidth int64
-	// Language is the preferred audio language ("en", "de-de").
+	// Language is the preferred audio language ("en", "de-de"), also
+	// reported in play logs.
 	Language string
+	// PlayerVersion is the application version reported in play logs.
+	PlayerVersion string
 	// Logger receives the player's log. Default slog.Default().
 	Logger *slog.Logger
 	// Now returns the current time. Default time.Now.

@@ -177,21 +177,23 @@ func (q *sampleQueue) level() (time.Duration, bool) {
 	return q.span(), q.done != nil || q.full()
 }
 
-// waitLevel blocks until at least target media time is queued, the queue
-// is full, or the reader finished. progress is called with the fill level
-// (0..1) on every change; it runs on the caller's goroutine.
-func (q *sampleQueue) waitLevel(ctx context.Context, target time.Duration, progress func(float64)) error {
+// waitLevel blocks until at least target() media time is queued, early()
+// says the level suffices, the queue is full, or the reader finished.
+// progress is called with the fill level (0..1) on every change; it runs on
+// the caller's goroutine. target and early are evaluated on every change.
+func (q *sampleQueue) waitLevel(ctx context.Context, target func() time.Duration, early func(span time.Duration) bool, progress func(float64)) error {
 	for {
 		q.mu.Lock()
 		span, ready := q.span(), q.done != nil || q.full()
 		ch := q.changed
 		q.mu.Unlock()
-		if span >= target || ready {
+		t := target()
+		if span >= t || ready || (early != nil && early(span)) {
 			progress(1)
 			return nil
 		}
-		if target > 0 {
-			progress(float64(span) / float64(target))
+		if t > 0 {
+			progress(float64(span) / float64(t))
 		}
 		select {
 		case <-ch:

@@ -1,0 +1,102 @@
+package player
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// capSession adds the optional capabilities of network sessions.
+type capSession struct {
+	*fakeSession
+	mu      sync.Mutex
+	facts   []transport.PlaybackFacts
+	pauses  int
+	advice  time.Duration
+	measure int64
+}
+
+func (c *capSession) ReportPlayback(f transport.PlaybackFacts) {
+	c.mu.Lock()
+	c.facts = append(c.facts, f)
+	c.mu.Unlock()
+}
+
+func (c *capSession) Pause(ctx context.Context) error {
+	c.mu.Lock()
+	c.pauses++
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *capSession) StartupBuffer() (time.Duration, bool) { return c.advice, c.advice > 0 }
+
+func (c *capSession) Stats() transport.Stats {
+	st := c.fakeSession.Stats()
+	st.BandwidthBps = c.measure
+	return st
+}
+
+func TestPauseReleasesSessionAndResumesExactly(t *testing.T) {
+	sess := &capSession{fakeSession: newFakeSession(4)}
+	h := newHarness(t, sess.fakeSession, nil)
+	h.sess = nil
+	reg := h.p.cfg.Transports
+	reg.Register("cap", transport.MatchSchemes("cap"), transport.DialerFunc(
+		func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+	h.sink.block = make(chan struct{})
+	h.p.Open("cap://x")
+	h.waitState(Playing)
+	for i := 0; i < 30; i++ {
+		h.sink.block <- struct{}{}
+	}
+	h.p.Pause()
+	h.waitState(Paused)
+	h.p.closers.Wait()
+	close(h.sink.block)
+	h.p.Play()
+	end := h.waitState(Ended)
+	sess.mu.Lock()
+	pauses, facts := sess.pauses, len(sess.facts)
+	sess.mu.Unlock()
+	if pauses != 1 || facts == 0 {
+		t.Fatalf("pauses %d, reports %d", pauses, facts)
+	}
+	// The output is the whole presentation, in order, without a gap or a
+	// repeat at the pause.
+	got := samplesIn(h.sink.bytes())
+	if len(got) != 4*fakeRate {
+		t.Fatalf("%d frames, want %d", len(got), 4*fakeRate)
+	}
+	for i, v := range got {
+		if want := uint16(i / 800); v != want {
+			t.Fatalf("frame %d = %d, want %d", i, v, want)
+		}
+	}
+	if len(sess.plays) != 2 || sess.plays[1] <= 0 {
+		t.Fatalf("plays %v", sess.plays)
+	}
+	_ = end
+}
+
+func TestMeasuredBandwidthChoosesStream(t *testing.T) {
+	base := newFakeSession(1)
+	base.info.Tracks = append(base.info.Tracks, transport.Track{ID: 3, Type: transport.Audio,
+		Codec: transport.WaveFormat(transport.TagPCM), Bitrate: 32000,
+		Audio: transport.AudioParams{SampleRate: fakeRate, Channels: 1, BitsPerSample: 16}})
+	sess := &capSession{fakeSession: base, measure: 64000}
+	h := newHarness(t, base, nil)
+	h.p.cfg.Transports.Register("cap", transport.MatchSchemes("cap"), transport.DialerFunc(
+		func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+	h.p.Open("cap://x")
+	ev := h.waitFor("media", func(ev Event) bool { return ev.Kind == MediaChanged })
+	for _, tr := range ev.Status.Media.Tracks {
+		if tr.Selected != (tr.ID == 3) {
+			t.Fatalf("with 64 kb/s measured, selection %+v", ev.Status.Media.Tracks)
+		}
+	}
+	h.waitState(Ended)
+}
