@@ -185,6 +185,8 @@ func (p *Player) handle(c command) {
 		p.cfg.Sink.SetVolume(c.v)
 		p.updateStatus(func(st *Status) { st.Volume = c.v })
 		p.publish(StateChanged, nil)
+	case cmdCredentials:
+		p.cfg.Transport.Credentials = c.cred
 	case cmdSelect:
 		p.o.userSel = c.ids
 		if p.o.pb != nil {
@@ -217,7 +219,7 @@ func (p *Player) open(url string, opts OpenOptions) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.o.dialCancel = cancel
 	gen := p.o.gen
-	reg, cfg := p.cfg.Transports, p.cfg.Transport
+	reg, cfg := p.cfg.Transports, p.cfg.Transport // a copy: the dial goroutine owns it
 	go func() {
 		s, err := reg.Dial(ctx, url, cfg)
 		select {

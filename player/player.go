@@ -183,6 +183,7 @@ const (
 	cmdSeek
 	cmdVolume
 	cmdSelect
+	cmdCredentials
 )
 
 type command struct {
@@ -192,6 +193,7 @@ type command struct {
 	d    time.Duration
 	v    float64
 	ids  []int
+	cred *transport.Credentials
 }
 
 // maxPendingCommands bounds the command queue; seeks and volume changes
@@ -262,6 +264,18 @@ func (p *Player) SetVolume(v float64) {
 // without starting over.
 func (p *Player) SelectStreams(ids []int) {
 	p.enqueue(command{kind: cmdSelect, ids: append([]int(nil), ids...)})
+}
+
+// SetCredentials gives the user name and password to offer servers that
+// ask for them (an ErrorOccurred event wrapping transport.ErrAuthRequired
+// says when); they apply to the following Open. An empty user clears them.
+// The player never logs them.
+func (p *Player) SetCredentials(user, password string) {
+	var c *transport.Credentials
+	if user != "" {
+		c = &transport.Credentials{User: user, Password: password}
+	}
+	p.enqueue(command{kind: cmdCredentials, cred: c})
 }
 
 // Status returns the current status.

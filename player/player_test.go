@@ -371,3 +371,32 @@ func TestCloseWhileOpening(t *testing.T) {
 		t.Fatal("session left open")
 	}
 }
+
+func TestCredentialsReachTheDialer(t *testing.T) {
+	h := newHarness(t, newFakeSession(1), nil)
+	var got []*transport.Credentials
+	var mu sync.Mutex
+	h.p.cfg.Transports.Register("auth", transport.MatchSchemes("auth"), transport.DialerFunc(
+		func(ctx context.Context, raw string, cfg transport.Config) (transport.Session, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, cfg.Credentials)
+			if cfg.Credentials == nil || cfg.Credentials.Password != "secret" {
+				return nil, fmt.Errorf("server: %w", transport.ErrAuthRequired)
+			}
+			return newFakeSession(1), nil
+		}))
+	h.p.Open("auth://x")
+	ev := h.waitFor("error", func(ev Event) bool { return ev.Kind == ErrorOccurred })
+	if !errors.Is(ev.Err, transport.ErrAuthRequired) {
+		t.Fatalf("err %v", ev.Err)
+	}
+	h.p.SetCredentials("alice", "secret")
+	h.p.Open("auth://x")
+	h.waitState(Ended)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != nil || got[1].User != "alice" {
+		t.Fatalf("credentials seen %+v", got)
+	}
+}

@@ -21,6 +21,11 @@ var (
 	ErrEncrypted = errors.New("DRM-protected content is not supported")
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("session closed")
+	// ErrAuthRequired is wrapped by a Dial error when the server or a proxy
+	// wants credentials that were not given or were refused: ask the user
+	// and Dial again with Config.Credentials. The protocol's own error type
+	// (e.g. *mmsh.AuthRequiredError) says more.
+	ErrAuthRequired = errors.New("authentication required")
 )
 
 // StatusError is an HTTP-level failure from a server.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport"
 )
 
 var (
@@ -49,6 +51,9 @@ type AuthRequiredError struct {
 	// Rejected is set when credentials were sent and refused.
 	Rejected bool
 }
+
+// Unwrap makes errors.Is(err, transport.ErrAuthRequired) true.
+func (e *AuthRequiredError) Unwrap() error { return transport.ErrAuthRequired }
 
 func (e *AuthRequiredError) Error() string {
 	who := "server"
