@@ -63,8 +63,11 @@ type Stats struct {
 	// AVSyncMax is the largest distance seen between a shown frame's
 	// timestamp and the audio clock.
 	AVSyncMax time.Duration
-	// BitrateBps is the current received bit rate.
+	// BitrateBps is the bit rate of the streams being played (from the
+	// header; the presentation's maximum when a stream does not say).
 	BitrateBps int64
+	// ReceiveBps is the rate data arrived at over the last second.
+	ReceiveBps int64
 	// BufferLevel is the media time buffered ahead of the play position.
 	BufferLevel time.Duration
 }

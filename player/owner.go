@@ -526,7 +526,8 @@ func (p *Player) refreshStats() {
 		FramesDecoded:    int(pb.framesDecoded.Load()),
 		FramesDropped:    int(pb.framesDropped.Load()),
 		AVSyncMax:        time.Duration(pb.avSyncMax.Load()),
-		BitrateBps:       p.o.bitrate,
+		BitrateBps:       pb.contentBitrate(),
+		ReceiveBps:       p.o.bitrate,
 		BufferLevel:      pb.bufferLevel(),
 	}
 	p.updateStatus(func(s *Status) { s.Stats = st })

@@ -299,6 +299,29 @@ func (pb *playback) fastStartReady(seg *segment) func(time.Duration) bool {
 	}
 }
 
+// contentBitrate is the bit rate of the selected streams.
+func (pb *playback) contentBitrate() int64 {
+	if pb.cur == nil {
+		return 0
+	}
+	var sum int64
+	unknown := false
+	for _, id := range pb.cur.selected {
+		t, _ := pb.info.Track(id)
+		if t.Type != transport.Audio && t.Type != transport.Video {
+			continue
+		}
+		if t.Bitrate <= 0 {
+			unknown = true
+		}
+		sum += int64(t.Bitrate)
+	}
+	if unknown && int64(pb.info.MaxBitrate) > sum {
+		return int64(pb.info.MaxBitrate)
+	}
+	return sum
+}
+
 // media describes the presentation for the UI.
 func (pb *playback) media() *Media {
 	in := pb.info

@@ -147,6 +147,9 @@ func TestPlayToEnd(t *testing.T) {
 	if end.Status.Position != 3*time.Second {
 		t.Fatalf("end position %v", end.Status.Position)
 	}
+	if end.Status.Stats.BitrateBps != 128000 {
+		t.Fatalf("content bit rate %d", end.Status.Stats.BitrateBps)
+	}
 	if end.Status.Stats.TimeToFirstAudio <= 0 {
 		t.Fatalf("time to first audio not measured: %+v", end.Status.Stats)
 	}
