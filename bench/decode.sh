@@ -1,6 +1,6 @@
 #!/bin/sh
-# bench/decode.sh [FILE]: CPU time for Eddy's decoders (asf demuxer + lavc:
-# WMA to S16 PCM, WMV to RGBA, nothing displayed) to decode a whole file,
+# bench/decode.sh [FILE]: CPU time of `eddyplay --out /dev/null FILE` (the
+# player decodes the audio to PCM and the video to RGBA, nothing displayed)
 # against `ffmpeg -i FILE -f null -` in the same run, printed as a ratio
 # (goal <= 1.2: the same codec library, so the difference is our overhead).
 # Without FILE it makes the 60 s WMV2+WMA2 fixture of
@@ -18,4 +18,5 @@ if [ -z "$F" ]; then
     -c:v wmv2 -b:v 300k -g 25 -c:a wmav2 -b:a 64k -ac 2 "$F"
 fi
 go build -o "$tmp/decodebench" ./bench/decodebench
-"$tmp/decodebench" -runs "${RUNS:-3}" "$F"
+go build -o "$tmp/eddyplay" ./cmd/eddyplay
+"$tmp/decodebench" -runs "${RUNS:-3}" -eddyplay "$tmp/eddyplay" "$F"

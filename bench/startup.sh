@@ -4,10 +4,10 @@
 # Part 1: Eddy and VLC (cvlc, default caching) against the same VLC MMSH
 # server on loopback, in one run; prints medians and the ratio Eddy/VLC
 # (goal <= 0.5) and Eddy's rebuffers over DUR seconds (goal 0).
-#   Eddy: bench/startupbench (the transport, libavcodec decoding and a
-#   simulated real-time sink with the player's start policy: the buffer
-#   target, by default the preroll but at least 500 ms; and, as a second
-#   line, the 500 ms minimum). TTFA = launch to the first audio output.
+#   Eddy: eddyplay --stats (the whole player: MMSH client, libavcodec, the
+#   player's start policy, and the real-time silent output a machine without
+#   a sound card gets); TTFA = Open to the first audio written to the
+#   output. A second line forces a 500 ms buffer target (--buffer 500ms).
 #   VLC: launch of `cvlc --aout afile` to the creation of its audio output
 #   file (VLC opens it with the first decoded audio; generous to VLC, its
 #   first samples come later).
@@ -57,7 +57,7 @@ SRC=$tmp/wmav2_long.wma
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=$LEN" \
   -ac 2 -c:a wmav2 -b:a 64k "$SRC"
 chmod 644 "$SRC"
-go build -o "$tmp/startupbench" ./bench/startupbench
+go build -o "$tmp/eddyplay" ./cmd/eddyplay
 go build -o "$tmp/mmshserve" ./bench/mmshserve
 
 # ---- Part 1: against VLC ----
@@ -89,11 +89,11 @@ vlc_ttfa() {
 
 : >"$tmp/eddy"; : >"$tmp/eddy500"; : >"$tmp/vlc"; : >"$tmp/rebuf"; : >"$tmp/rebuf500"
 for r in $(seq 1 "$RUNS"); do
-  j=$("$tmp/startupbench" -duration "${DUR}s" "$URL")
+  j=$("$tmp/eddyplay" --stats --duration "${DUR}s" "$URL" 2>>"$tmp/eddy.log")
   echo "eddy run $r: $j"
   echo "$j" | field time_to_first_audio_ms >>"$tmp/eddy"
   echo "$j" | field rebuffers >>"$tmp/rebuf"
-  j=$("$tmp/startupbench" -duration "${DUR}s" -prebuffer 500ms "$URL")
+  j=$("$tmp/eddyplay" --stats --duration "${DUR}s" --buffer 500ms "$URL" 2>>"$tmp/eddy.log")
   echo "eddy (500 ms start) run $r: $j"
   echo "$j" | field time_to_first_audio_ms >>"$tmp/eddy500"
   echo "$j" | field rebuffers >>"$tmp/rebuf500"
@@ -105,7 +105,7 @@ E=$(median <"$tmp/eddy"); E5=$(median <"$tmp/eddy500"); V=$(median <"$tmp/vlc")
 RB=$(sort -n "$tmp/rebuf" | tail -1); RB5=$(sort -n "$tmp/rebuf500" | tail -1)
 echo
 echo "VLC MMSH server, loopback, $RUNS runs (medians):"
-echo "  Eddy (player default start: preroll) TTFA ${E} ms, max rebuffers over ${DUR} s: $RB"
+echo "  Eddy (player default start)          TTFA ${E} ms, max rebuffers over ${DUR} s: $RB"
 echo "  Eddy (500 ms start)                  TTFA ${E5} ms, max rebuffers over ${DUR} s: $RB5"
 echo "  VLC (cvlc, default caching)          TTFA ${V} ms"
 awk -v e="$E" -v e5="$E5" -v v="$V" 'BEGIN { printf "  ratio Eddy/VLC %.2f (500 ms start: %.2f), goal <= 0.5\n", e / v, e5 / v }'
@@ -119,10 +119,10 @@ until [ -s "$tmp/fake.url" ]; do i=$((i + 1)); [ $i -gt 100 ] && { cat "$tmp/fak
 FURL=$(cat "$tmp/fake.url")
 : >"$tmp/fast"; : >"$tmp/slow"
 for r in $(seq 1 "$RUNS"); do
-  j=$("$tmp/startupbench" -buffer 5s -duration 15s "$FURL")
+  j=$("$tmp/eddyplay" --stats --buffer 5s --duration 15s "$FURL" 2>>"$tmp/eddy.log")
   echo "fast start run $r: $j"
   echo "$j" | field time_to_first_audio_ms >>"$tmp/fast"
-  j=$("$tmp/startupbench" -buffer 5s -duration 15s -nofaststart "$FURL")
+  j=$("$tmp/eddyplay" --stats --buffer 5s --duration 15s --no-fast-start "$FURL" 2>>"$tmp/eddy.log")
   echo "no fast start run $r: $j"
   echo "$j" | field time_to_first_audio_ms >>"$tmp/slow"
 done

@@ -193,6 +193,11 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 				problems = append(problems, fmt.Errorf("video stream %d: %w", t.ID, err))
 				continue
 			}
+			if w, ok := cfg.Video.(PictureWanter); ok && !w.WantsPictures() {
+				if sk, ok := dec.(decoder.PictureSkipper); ok {
+					sk.SkipPictures(true)
+				}
+			}
 			tt := t
 			ts.video, ts.vdec = &tt, dec
 			ts.selected = append(ts.selected, id)

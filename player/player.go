@@ -85,6 +85,21 @@ type VideoOutput interface {
 	Present(f decoder.Frame)
 }
 
+// FrameRecycler is implemented by a VideoOutput that is done with a frame's
+// picture when Present returns (it copies or encodes it): Recycles reports
+// true, and the player hands the picture back to the decoder for reuse,
+// which saves allocating a picture per frame.
+type FrameRecycler interface {
+	Recycles() bool
+}
+
+// PictureWanter is implemented by a VideoOutput that may not need the
+// pictures at all (it only counts frames): when WantsPictures is false the
+// decoders skip converting them and Frame.Image is nil.
+type PictureWanter interface {
+	WantsPictures() bool
+}
+
 // OpenOptions refine Open.
 type OpenOptions struct {
 	// Start is the position to start at (seekable sources only).

@@ -92,6 +92,10 @@ func (pb *playback) video(seg *segment) {
 	defer firstOnce()
 	out := pb.p.cfg.Video
 	realtime := isRealtime(pb.p.cfg.Sink)
+	recycle := false
+	if r, ok := out.(FrameRecycler); ok {
+		recycle = r.Recycles()
+	}
 	ts := seg.active.Load()
 	var frames []decoder.Frame
 	shown := 0
@@ -137,6 +141,9 @@ func (pb *playback) video(seg *segment) {
 		}
 		shown++
 		out.Present(f)
+		if recycle {
+			release(f)
+		}
 		return true
 	}
 	for {

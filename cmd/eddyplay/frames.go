@@ -54,3 +54,10 @@ func (w *frameWriter) result() (shown, saved int, err error) {
 	defer w.mu.Unlock()
 	return w.n, w.saved, w.err
 }
+
+// Recycles implements player.FrameRecycler: a frame is encoded (or only
+// counted) inside Present, so its picture can be reused.
+func (w *frameWriter) Recycles() bool { return true }
+
+// WantsPictures implements player.PictureWanter: only --frames needs them.
+func (w *frameWriter) WantsPictures() bool { return w.dir != "" }

@@ -17,6 +17,8 @@
 //	--stats             print one JSON object of statistics at the end
 //	--frames DIR        write every Nth decoded video frame as PNG into DIR
 //	--frames-every N    with --frames, one frame in N (default 25)
+//	--buffer DURATION   media to buffer before playing (default: the preroll)
+//	--no-fast-start     do not ask MMS servers for fast start
 //	--timeout DURATION  network timeout (default 15s)
 //	--log-level LEVEL   debug, info, warn (default) or error, on stderr
 //

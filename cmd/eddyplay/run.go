@@ -49,6 +49,8 @@ type options struct {
 	every     int
 	url       string
 	soundNote string
+	buffer    time.Duration
+	noFast    bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -66,6 +68,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
 	fs.StringVar(&o.frames, "frames", "", "write every Nth decoded video frame as PNG into this directory")
 	fs.IntVar(&o.every, "frames-every", 25, "with --frames, keep one frame in N")
+	fs.DurationVar(&o.buffer, "buffer", 0, "media to buffer before playing (default: the stream's preroll)")
+	fs.BoolVar(&o.noFast, "no-fast-start", false, "do not ask MMS servers for fast start")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
 		fs.PrintDefaults()
@@ -109,15 +113,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := player.Config{
 		Video:      frames,
-		Transports: wiring.Transports(nil),
+		Transports: wiring.TransportsWith(nil, wiring.Options{NoFastStart: o.noFast}),
 		Decoders:   wiring.Decoders(),
 		Transport: transport.Config{
-			Timeout:   o.timeout,
-			Bandwidth: o.bandwidth,
-			ClientID:  wiring.ClientID(),
+			Timeout:      o.timeout,
+			Bandwidth:    o.bandwidth,
+			BufferTarget: o.buffer,
+			ClientID:     wiring.ClientID(),
 		},
-		Bandwidth: o.bandwidth,
-		Logger:    logger,
+		Bandwidth:     o.bandwidth,
+		BufferTarget:  o.buffer,
+		Logger:        logger,
+		PlayerVersion: wiring.Version,
+		Language:      wiring.Language(),
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -15,3 +15,11 @@ type AudioFlusher interface {
 type FrameReleaser interface {
 	Release(img *image.RGBA)
 }
+
+// PictureSkipper is implemented by video decoders that can decode without
+// producing pictures (the frames' Image is nil): what a headless run that
+// only counts frames needs. The player asks for it when its VideoOutput
+// says it does not want pictures (player.PictureWanter).
+type PictureSkipper interface {
+	SkipPictures(skip bool)
+}

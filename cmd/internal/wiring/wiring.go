@@ -21,16 +21,25 @@ import (
 // DemoScheme is the URL scheme of the built-in demo ("demo:").
 const DemoScheme = "demo"
 
-// Transports returns the registry of every protocol Eddy speaks. demo, when
-// not nil, is served under the demo: scheme.
-func Transports(demo []byte) *transport.Registry {
+// Options tune the protocol clients.
+type Options struct {
+	// NoFastStart turns MS-WMSP fast start (AccelBW, startup profile) off.
+	NoFastStart bool
+}
+
+// Transports returns the registry of every protocol Eddy speaks, with the
+// default options. demo, when not nil, is served under the demo: scheme.
+func Transports(demo []byte) *transport.Registry { return TransportsWith(demo, Options{}) }
+
+// TransportsWith is Transports with options.
+func TransportsWith(demo []byte, o Options) *transport.Registry {
 	r := transport.NewRegistry()
 	if demo != nil {
 		r.Register("demo", transport.MatchSchemes(DemoScheme), progressive.MemoryDialer{Data: demo, Protocol: "demo"})
 	}
 	r.Register("file", progressive.MatchFile, progressive.FileDialer{})
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
-	mmsh.Register(r, &mmsh.Dialer{PlayerVersion: Version, Language: Language()})
+	mmsh.Register(r, &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart})
 	return r
 }
 

@@ -406,3 +406,35 @@ func snrDB(got, want []byte) float64 {
 	}
 	return 10 * math.Log10(sig/noise)
 }
+
+// TestSkipPictures decodes without pictures: the same frames (times, key
+// flags) come out, with no Image.
+func TestSkipPictures(t *testing.T) {
+	st := streamOf(t, "d_wmv2_wmav2.wmv", transport.Video)
+	decode := func(skip bool) []decoder.Frame {
+		v, err := NewVideo(st.track, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		v.SkipPictures(skip)
+		var out []decoder.Frame
+		for _, s := range st.samples {
+			if out, err = v.Decode(out, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, _ = v.Flush(out)
+		return out
+	}
+	with, without := decode(false), decode(true)
+	if len(with) != len(without) || len(with) == 0 {
+		t.Fatalf("%d frames with pictures, %d without", len(with), len(without))
+	}
+	for i := range with {
+		if without[i].Image != nil || without[i].PTS != with[i].PTS || without[i].Key != with[i].Key {
+			t.Fatalf("frame %d: %+v vs %v %v", i, without[i], with[i].PTS, with[i].Key)
+		}
+	}
+	var _ decoder.PictureSkipper = (*Video)(nil)
+}

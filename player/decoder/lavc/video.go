@@ -22,6 +22,8 @@ import (
 type Video struct {
 	dec
 	avc *avcFramer // H.264 only
+	// skipPictures leaves frames without an Image (SkipPictures).
+	skipPictures bool
 	// Output times: the last PTS handed out, the typical step between
 	// frames, and the sample time to fall back on.
 	lastOut  time.Duration
@@ -136,11 +138,14 @@ func (v *Video) Flush(dst []decoder.Frame) ([]decoder.Frame, error) {
 func (v *Video) run(dst []decoder.Frame, data []byte, s transport.Sample, drain bool) ([]decoder.Frame, error) {
 	ts := toTicks(s.PTS)
 	err := v.feed(data, ts, ts, s.Key, drain, func() error {
-		if C.eddy_video_convert(v.c) < 0 {
-			return v.corrupt()
+		var img *image.RGBA
+		if !v.skipPictures {
+			if C.eddy_video_convert(v.c) < 0 {
+				return v.corrupt()
+			}
+			img = v.newImage(int(v.info.width), int(v.info.height))
+			C.eddy_video_copy(v.c, cbytes(img.Pix), C.int(img.Stride))
 		}
-		img := v.newImage(int(v.info.width), int(v.info.height))
-		C.eddy_video_copy(v.c, cbytes(img.Pix), C.int(img.Stride))
 		// The frame's own sample time when sample times are presentation
 		// times; else the time of the sample that released it.
 		t := v.info.pkt_dts
@@ -153,6 +158,11 @@ func (v *Video) run(dst []decoder.Frame, data []byte, s transport.Sample, drain 
 	})
 	return dst, err
 }
+
+// SkipPictures implements decoder.PictureSkipper: with skip set, frames are
+// decoded (times, key flags, counts) but not converted to RGBA, and their
+// Image is nil.
+func (v *Video) SkipPictures(skip bool) { v.skipPictures = skip }
 
 // newImage returns a released picture of size w×h, or a new one.
 func (v *Video) newImage(w, h int) *image.RGBA {
