@@ -27,8 +27,9 @@ go test -race -count=1 -timeout 15m $pkgs
 step "go test ./cmd/eddy (the real window under Xvfb, screenshot in out/screenshots)"
 go test -count=1 -timeout 15m ./cmd/eddy
 
-step "CGO_ENABLED=0 build (pure-Go decoders only; names what it lacks)"
+step "CGO_ENABLED=0: the build without libavcodec and oto (pure-Go decoders; names what it lacks)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/eddyplay
+CGO_ENABLED=0 go test -count=1 ./player/decoder/lavc ./player/decoder
 
 echo
 echo "all tests passed"
