@@ -131,6 +131,18 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		return false, nil
 	}
 	if ts.video != nil && s.Track == ts.video.ID {
+		if ts.audio == nil && s.PTS >= o.seg.from {
+			// Video only: the video fixes the end of a --duration run.
+			end := o.seg.end.Load()
+			if end == 0 && o.seg.limit > 0 {
+				end = int64(s.PTS + o.seg.limit)
+				o.seg.end.Store(end)
+				o.pb.endAt.CompareAndSwap(0, end)
+			}
+			if end > 0 && int64(s.PTS) >= end {
+				return true, nil
+			}
+		}
 		select {
 		case o.seg.vin <- videoItem{s: s}:
 		case <-o.seg.ctx.Done():
@@ -208,11 +220,18 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		pcm = pcm[skip:]
 		cur = seg.from
 	}
-	if seg.end > 0 {
-		if cur >= seg.end {
+	end := time.Duration(seg.end.Load())
+	if end == 0 && seg.limit > 0 {
+		// The first audio fixes where a --duration run ends.
+		end = cur + seg.limit
+		seg.end.Store(int64(end))
+		o.pb.endAt.CompareAndSwap(0, int64(end))
+	}
+	if end > 0 {
+		if cur >= end {
 			return true, nil
 		}
-		if keep := frameBytes(f, seg.end-cur); keep < len(pcm) {
+		if keep := frameBytes(f, end-cur); keep < len(pcm) {
 			pcm = pcm[:keep]
 			done = true
 		}
@@ -229,7 +248,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		}
 		o.sinkFmt = f
 	}
-	end := cur + f.Duration(len(pcm))
+	end = cur + f.Duration(len(pcm))
 	if o.holding {
 		// Keep the audio clock still until the first picture is decoded,
 		// so the first frames are not late (bounded by maxAudioHold).

@@ -253,6 +253,14 @@ func (p *Player) teardown(final bool) {
 			if err := pb.sess.Close(); err != nil {
 				p.log.Warn("closing session", "err", err)
 			}
+			// Closing may send a play log: keep the session's last
+			// counters for Status after Close.
+			ts := pb.sess.Stats()
+			p.updateStatus(func(st *Status) {
+				if st.Media != nil && st.Media.URL == pb.info.URL {
+					st.Stats.Stats = ts
+				}
+			})
 		}()
 	}
 	if !final {
@@ -323,15 +331,11 @@ func (p *Player) startSegment(from time.Duration) {
 	pb.stopSegment()
 	p.cfg.Sink.Flush()
 	pb.resetDecoders()
-	end := time.Duration(0)
-	if p.o.opts.Duration > 0 {
-		end = p.o.opts.Start + p.o.opts.Duration
-	}
 	p.o.playAt = p.now()
 	p.o.lastPos = from
 	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
 	p.setState(Buffering)
-	pb.startSegment(from, end)
+	pb.startSegment(from, p.o.opts.Duration)
 	p.publish(PositionChanged, nil)
 }
 

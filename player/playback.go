@@ -85,7 +85,9 @@ type playback struct {
 	segID int
 
 	pendingSwitch atomic.Pointer[switchReq]
-	paused        atomic.Bool
+	// endAt is the end fixed by the first segment's limit (ns; 0 = none).
+	endAt  atomic.Int64
+	paused atomic.Bool
 	// pausedAt is where a paused presentation resumes.
 	pausedAt time.Duration
 	// controlDone is closed when the last control call (Pause) returns;
@@ -106,7 +108,8 @@ type segment struct {
 	wg      sync.WaitGroup
 	q       *sampleQueue
 	from    time.Duration
-	end     time.Duration
+	limit   time.Duration // OpenOptions.Duration
+	end     atomic.Int64  // media time (ns) where output stops; 0 = none
 	started atomic.Bool
 	active  atomic.Pointer[trackSet] // the set the output stage uses
 
@@ -399,16 +402,21 @@ func (pb *playback) bufferLevel() time.Duration {
 }
 
 // startSegment starts the reader, output and video goroutines at from.
-// end > 0 stops output at that media time.
-func (pb *playback) startSegment(from, end time.Duration) {
+// limit > 0 stops output after that much media of the presentation: the end
+// is fixed by the first audio played (a live stream's timeline does not
+// start at 0) and kept for later segments (seeks).
+func (pb *playback) startSegment(from, limit time.Duration) {
 	pb.segID++
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
-		id: pb.segID, ctx: ctx, cancel: cancel, from: from, end: end,
+		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit,
 		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
 		vin:        make(chan videoItem, videoQueueLen),
 		videoDone:  make(chan struct{}),
 		firstFrame: make(chan struct{}),
+	}
+	if e := pb.endAt.Load(); e != 0 {
+		seg.end.Store(e)
 	}
 	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
 	seg.active.Store(pb.cur)

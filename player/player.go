@@ -394,6 +394,8 @@ func (p *Player) dispatch() {
 
 // Close stops playback, closes the session and the sink, and waits for the
 // player's goroutines. Events published while closing are delivered first.
+// Status keeps the closed session's final counters (e.g. the play log
+// sent on closing).
 func (p *Player) Close() error {
 	p.cmdMu.Lock()
 	if p.closed {

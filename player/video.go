@@ -108,7 +108,7 @@ func (pb *playback) video(seg *segment) {
 	}
 	// present shows f when the clock reaches it; false when cancelled.
 	present := func(f decoder.Frame) bool {
-		if f.PTS < seg.from-lateFrame || (seg.end > 0 && f.PTS >= seg.end) {
+		if end := time.Duration(seg.end.Load()); f.PTS < seg.from-lateFrame || (end > 0 && f.PTS >= end) {
 			// Decoded only to reach the start point after a seek.
 			release(f)
 			return true

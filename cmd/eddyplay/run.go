@@ -157,6 +157,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	res := play(ctx, p, o, stderr)
 	closeErr := p.Close()
+	res.status = p.Status() // with the counters of the closed session
 	if out != nil {
 		if err := out.Close(); err != nil && closeErr == nil {
 			closeErr = fmt.Errorf("--out: %w", err)
