@@ -11,9 +11,12 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// DemoASF is the built-in demo: 20 s of synthesised music, MP3 at 96 kb/s
-// in ASF, with title, author and copyright in its Content Description
-// object. Made by make_demo.sh.
+// DemoASF is the built-in demo: a 20 s clip of synthesised pictures and
+// music, WMV8 video (FourCC WMV2, 480×270, 25 frames/s) and WMA v2 sound
+// (64 kb/s, 44.1 kHz stereo) in ASF, with title, author, copyright and
+// description in its Content Description object. Made by make_demo.sh.
+// Playing it needs the libavcodec decoders (a cgo build): a build without
+// cgo reports both codecs as not supported.
 //
 //go:embed demo.asf
 var DemoASF []byte
