@@ -1,16 +1,19 @@
 package ui
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/transport"
 )
 
 // This file is the only place where player events cross onto the Fyne
-// goroutine (fyne.Do).
+// goroutine (fyne.Do); video frames cross in video.go.
 //
 // Every event carries the player's complete Status, so the view always
 // applies the newest status it has seen. Frequent events (position,
@@ -85,6 +88,10 @@ func (v *View) handle(e player.Event) {
 		return
 	}
 	switch e.Kind {
+	case player.MediaChanged:
+		// The player has moved on to the presentation the user opened:
+		// its frames are welcome.
+		v.videoHold = false
 	case player.ErrorOccurred:
 		v.lastErr = e.Err
 		loc := v.loc
@@ -92,12 +99,17 @@ func (v *View) handle(e player.Event) {
 			loc = e.Status.Media.URL
 		}
 		if e.Err != nil {
-			v.status.SetError(e.Err.Error())
+			v.status.SetError(oneLine(e.Err.Error()))
+		}
+		if errors.Is(e.Err, transport.ErrAuthRequired) && v.loc != "" {
+			// Ask for a user name and password and try again.
+			v.showLogin(v.loc, e.Err)
+			break
 		}
 		v.showError("Playback failed", loc, e.Err)
 	case player.Warning:
 		if e.Err != nil {
-			v.status.SetWarning(e.Err.Error())
+			v.status.SetWarning(oneLine(e.Err.Error()))
 		}
 	}
 	v.applyStatus(st)
@@ -110,9 +122,21 @@ func (v *View) applyStatus(s player.Status) {
 
 	// What is open.
 	if !sameMedia(v.media, s.Media) {
+		if v.media == nil || s.Media == nil || v.media.URL != s.Media.URL || selectedVideo(s.Media) == nil {
+			// Another presentation, or its video is no longer played.
+			v.clearVideo()
+		}
 		v.setMedia(s.Media)
 	} else if s.Media != nil {
 		v.streams.SetTracks(s.Media.URL, s.Media.Tracks)
+	}
+	if s.State == player.Opening {
+		// The player has taken up the user's Open: frames from now on
+		// belong to it.
+		v.videoHold = false
+	}
+	if !showsVideo(s.State) {
+		v.clearVideo()
 	}
 	if s.State != prevState || s.State == player.Failed {
 		v.showState(s)
@@ -236,4 +260,10 @@ func absDuration(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// oneLine joins the lines of a message (an errors.Join error has one line
+// per error) for the one-line status bar.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " · ")), " ")
 }

@@ -10,8 +10,8 @@ import (
 // *player.Player satisfies it; tests use a fake.
 //
 // All methods may be called from any goroutine and must not block on
-// playback: Open, Play, Pause, Stop, Seek, SetVolume and SelectStreams
-// queue a command, and their outcome arrives as events.
+// playback: Open, Play, Pause, Stop, Seek, SetVolume, SelectStreams and
+// SetCredentials queue a command, and their outcome arrives as events.
 type Controller interface {
 	// Open opens url and starts playing it. Failures arrive as an
 	// ErrorOccurred event.
@@ -26,6 +26,11 @@ type Controller interface {
 	// SelectStreams chooses the stream IDs to play; nil restores the
 	// player's automatic choice.
 	SelectStreams(ids []int)
+	// SetCredentials sets the user name and password offered to servers
+	// and proxies that ask for them, from the next Open on. The window
+	// calls it after asking the user (an ErrorOccurred event wrapping
+	// transport.ErrAuthRequired).
+	SetCredentials(user, password string)
 	// Subscribe registers fn for every event until cancel is called. fn
 	// runs on a player goroutine.
 	Subscribe(fn func(player.Event)) (cancel func())

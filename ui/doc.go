@@ -8,8 +8,10 @@
 //
 // Usage:
 //
-//	v := ui.New(ui.Config{App: a, Window: w, Controller: p})
-//	v.Open("http://example.com/talk.wma")
+//	video := ui.NewVideoView()
+//	p, _ := player.New(player.Config{..., Video: video})
+//	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Video: video})
+//	v.Open("http://example.com/talk.wmv")
 //	w.ShowAndRun()
 //	v.Close()
 //
@@ -19,8 +21,18 @@
 // goroutine with fyne.Do, coalescing the frequent ones (position,
 // buffering, stats) so a busy player cannot flood the window.
 //
+// Video frames arrive on the player's video goroutine (VideoView.Present)
+// and cross with fyne.Do in video.go, the same way, through a one-frame slot: while an
+// update is queued, a newer frame replaces the waiting one, so the window
+// always draws the newest picture and never falls behind.
+//
 // Commands that a drag or a held key can repeat (Seek, SetVolume) go
 // through a rate-limited coalescer: the first is sent at once, later ones
 // within the interval collapse into one trailing command with the newest
 // value.
+//
+// When a server asks for credentials (an ErrorOccurred event wrapping
+// transport.ErrAuthRequired), the view shows a login prompt instead of the
+// error dialog and, on confirmation, calls Controller.SetCredentials and
+// opens the same location again. Passwords are never logged or stored.
 package ui

@@ -50,6 +50,9 @@ func (f *fakeController) Pause()               { f.record("Pause", nil) }
 func (f *fakeController) Stop()                { f.record("Stop", nil) }
 func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
 func (f *fakeController) SetVolume(v float64)  { f.record("SetVolume", v) }
+func (f *fakeController) SetCredentials(user, password string) {
+	f.record("SetCredentials", [2]string{user, password})
+}
 func (f *fakeController) SelectStreams(ids []int) {
 	if ids == nil {
 		f.record("SelectStreams", "auto")

@@ -12,30 +12,39 @@ import (
 	"github.com/eddyplayer/eddy/player"
 )
 
-// statsPanel shows the player's and the transport's counters.
+// statsPanel shows the player's and the transport's counters: what
+// arrived and was lost, the link and the buffer, the play logs sent, and
+// the decoders' work.
 type statsPanel struct {
 	root *fyne.Container
 
-	received, lost, corrupt, bitrate, bandwidth, buffer  *widget.Label
-	rebuffers, firstAudio, decodeErrors, frames, elapsed *widget.Label
+	received, lost, corrupt, bitrate, arrival, bandwidth, buffer *widget.Label
+	fastStart, rebuffers, reconnects, logs, firstAudio           *widget.Label
+	decodeErrors, frames, avSync, elapsed                        *widget.Label
 }
 
 func newStatsPanel() *statsPanel {
 	p := &statsPanel{}
 	value := func() *widget.Label { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} }
-	p.received, p.lost, p.corrupt, p.bitrate, p.bandwidth, p.buffer = value(), value(), value(), value(), value(), value()
-	p.rebuffers, p.firstAudio, p.decodeErrors, p.frames, p.elapsed = value(), value(), value(), value(), value()
+	p.received, p.lost, p.corrupt, p.bitrate, p.arrival, p.bandwidth, p.buffer = value(), value(), value(), value(), value(), value(), value()
+	p.fastStart, p.rebuffers, p.reconnects, p.logs, p.firstAudio = value(), value(), value(), value(), value()
+	p.decodeErrors, p.frames, p.avSync, p.elapsed = value(), value(), value(), value()
 	p.root = container.New(layout.NewFormLayout(),
 		fieldName("Received"), p.received,
 		fieldName("Lost"), p.lost,
 		fieldName("Corrupt"), p.corrupt,
 		fieldName("Bit rate"), p.bitrate,
+		fieldName("Arriving at"), p.arrival,
 		fieldName("Bandwidth"), p.bandwidth,
 		fieldName("Buffer"), p.buffer,
+		fieldName("Fast start"), p.fastStart,
 		fieldName("Rebuffers"), p.rebuffers,
+		fieldName("Reconnects"), p.reconnects,
+		fieldName("Logs sent"), p.logs,
 		fieldName("First audio"), p.firstAudio,
 		fieldName("Decode errors"), p.decodeErrors,
 		fieldName("Video frames"), p.frames,
+		fieldName("A/V sync"), p.avSync,
 		fieldName("Session time"), p.elapsed,
 	)
 	p.Set(player.Stats{})
@@ -48,16 +57,29 @@ func (p *statsPanel) Set(s player.Stats) {
 	p.lost.SetText(fmt.Sprintf("%d (%d recovered)", s.PacketsLost, s.PacketsRecovered))
 	p.corrupt.SetText(fmt.Sprint(s.CorruptPackets))
 	p.bitrate.SetText(formatBitrate(s.BitrateBps))
+	p.arrival.SetText(formatBitrate(s.ReceiveBps))
 	p.bandwidth.SetText(formatBitrate(s.BandwidthBps))
 	p.buffer.SetText(formatSeconds(s.BufferLevel))
+	if s.FastStart {
+		p.fastStart.SetText("On")
+	} else {
+		p.fastStart.SetText("Off")
+	}
 	p.rebuffers.SetText(fmt.Sprint(s.Rebuffers))
+	p.reconnects.SetText(fmt.Sprint(s.Reconnects))
+	p.logs.SetText(fmt.Sprint(s.LogPosts))
 	if s.TimeToFirstAudio > 0 {
 		p.firstAudio.SetText(fmt.Sprintf("%d ms", s.TimeToFirstAudio.Milliseconds()))
 	} else {
 		p.firstAudio.SetText("—")
 	}
 	p.decodeErrors.SetText(fmt.Sprint(s.DecodeErrors))
-	p.frames.SetText(fmt.Sprintf("%d shown, %d dropped", s.FramesDecoded, s.FramesDropped))
+	p.frames.SetText(fmt.Sprintf("%d decoded, %d dropped", s.FramesDecoded, s.FramesDropped))
+	if s.FramesDecoded > 0 {
+		p.avSync.SetText(fmt.Sprintf("within %d ms", s.AVSyncMax.Milliseconds()))
+	} else {
+		p.avSync.SetText("—")
+	}
 	p.elapsed.SetText(formatClock(s.Elapsed))
 }
 

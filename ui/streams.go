@@ -26,6 +26,9 @@ type streamList struct {
 	// OnSelect receives the user's choice: stream IDs, or nil for the
 	// player's automatic choice.
 	OnSelect func(ids []int)
+	// OnChange is called after the rows, their check marks or the mode
+	// changed (the Streams menu follows the list).
+	OnChange func()
 
 	mode  *widget.Label
 	auto  *widget.Button
@@ -72,14 +75,47 @@ func (l *streamList) SetTracks(url string, tracks []player.TrackInfo) {
 	if key != l.key {
 		l.key = key
 		l.rebuild(tracks)
+		l.changed()
 		return
 	}
+	moved := false
 	l.tracks = append(l.tracks[:0], tracks...)
 	l.updating = true
 	for i, t := range tracks {
-		l.checks[i].SetChecked(t.Selected)
+		if l.checks[i].Checked != t.Selected {
+			l.checks[i].SetChecked(t.Selected)
+			moved = true
+		}
 	}
 	l.updating = false
+	if moved {
+		l.changed()
+	}
+}
+
+func (l *streamList) changed() {
+	if l.OnChange != nil {
+		l.OnChange()
+	}
+}
+
+// menuItems returns a menu item per stream: its title and details (codec,
+// bit rate, language), checked when it plays. Choosing one toggles its
+// check box: an unchecked stream replaces the playing one of its type.
+func (l *streamList) menuItems() []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	for i, t := range l.tracks {
+		label := trackTitle(t)
+		if d := trackDetails(t); d != "" {
+			label += " — " + d
+		}
+		c := l.checks[i]
+		it := fyne.NewMenuItem(label, func() { c.SetChecked(!c.Checked) })
+		it.Checked = c.Checked
+		it.Icon = trackIcon(t.Type)
+		items = append(items, it)
+	}
+	return items
 }
 
 func (l *streamList) rebuild(tracks []player.TrackInfo) {
@@ -149,6 +185,7 @@ func (l *streamList) toggled(i int, on bool) {
 	if l.OnSelect != nil {
 		l.OnSelect(ids)
 	}
+	l.changed()
 }
 
 // Checked returns the IDs of the checked streams in list order.
@@ -169,4 +206,5 @@ func (l *streamList) automatic() {
 	if l.OnSelect != nil {
 		l.OnSelect(nil)
 	}
+	l.changed()
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -17,20 +18,30 @@ import (
 // artSize is the edge of the artwork tile in the video area.
 const artSize = 148
 
-// videoArea is the large dark pane where video will be shown. Until a
-// decoded picture is available it shows what is playing: an artwork tile
-// with the title and author for audio, a note for video that cannot be
-// shown, the app icon and a hint when idle, and an error sign after a
-// failure. It always uses the dark theme variant, like the screen of a
-// media player.
+// videoArea is the large dark pane that shows the video. Until a decoded
+// picture is available (and for audio-only presentations) it shows what is
+// playing: an artwork tile with the title and author for audio, the video
+// stream's description while its first picture is on its way (or why it
+// cannot be shown), the app icon and a hint when idle, and an error sign
+// after a failure. It always uses the dark theme variant, like the screen
+// of a media player.
 //
-// Decoded frames (a later step) go into screen, a stack layer between the
-// background and the placeholder.
+// The layers, bottom to top: the background gradient, the video layer
+// (black bars and the picture, scaled to fit with its aspect ratio; hidden
+// until a frame arrives), the placeholder (hidden while a picture shows),
+// and a transparent surface that takes double clicks (full screen).
 type videoArea struct {
 	root   *container.ThemeOverride
-	screen *fyne.Container // the video layers: background, then the placeholder
+	screen *fyne.Container // the layers
 
-	bg       *canvas.LinearGradient
+	bg          *canvas.LinearGradient
+	videoLayer  *fyne.Container // black bars and the framed picture
+	picture     *canvas.Image
+	frame       *aspectLayout // places picture in the layer
+	frameBox    *fyne.Container
+	placeholder *fyne.Container
+	surface     *videoSurface
+
 	tile     *canvas.Rectangle
 	tileIcon *widget.Icon
 	logo     *canvas.Image
@@ -67,7 +78,18 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		container.NewCenter(a.art),
 		container.New(layout.NewCustomPaddedLayout(8, 0, 24, 24), text),
 	)
-	a.screen = container.NewStack(a.bg, container.NewCenter(container.NewGridWrap(fyne.NewSize(460, center.MinSize().Height+80), center)))
+	a.placeholder = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, center.MinSize().Height+80), center))
+
+	// The picture: stretched into the rectangle the layout computes (so a
+	// non-square pixel aspect ratio is honoured), scaled by the GPU.
+	a.picture = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleFastest}
+	a.frame = &aspectLayout{}
+	a.frameBox = container.New(a.frame, a.picture)
+	a.videoLayer = container.NewStack(canvas.NewRectangle(color.Black), a.frameBox)
+	a.videoLayer.Hide()
+	a.surface = newVideoSurface()
+
+	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.surface)
 	a.root = container.NewThemeOverride(a.screen, darkTheme{})
 	a.showIdle()
 	return a
@@ -115,8 +137,9 @@ func (a *videoArea) showFailed(location string, err error) {
 	}
 }
 
-// showMedia shows what is playing: title, author and the audio format, or
-// a note when the presentation has video that this build cannot show.
+// showMedia shows what is playing: title, author and the audio format,
+// or, for video, the stream's description while its first picture is on
+// its way, or why it cannot be shown.
 func (a *videoArea) showMedia(m *player.Media) {
 	title := m.Metadata.Title
 	if title == "" {
@@ -138,8 +161,14 @@ func (a *videoArea) showMedia(m *player.Media) {
 	switch {
 	case video != nil:
 		a.setArt(theme.MediaVideoIcon(), color.NRGBA{0x7c, 0x3a, 0xed, 0xff})
-		msg := "Video " + trackDetails(*video) + ": pictures are not shown in this version"
-		if audio != nil {
+		msg := "Video " + trackDetails(*video)
+		switch {
+		case video.Encrypted || video.Decoder == "":
+			msg += ": pictures cannot be shown"
+		case !video.Selected:
+			msg += ": not playing (choose it under Streams)"
+		}
+		if !video.Selected && audio != nil && audio.Selected {
 			msg += "; playing the sound."
 		}
 		setDimText(a.detail, msg)
@@ -151,6 +180,35 @@ func (a *videoArea) showMedia(m *player.Media) {
 		setDimText(a.detail, "No audio or video stream.")
 	}
 }
+
+// showFrame shows img at the given display aspect ratio in place of the
+// placeholder.
+func (a *videoArea) showFrame(img *image.RGBA, aspect float64) {
+	a.picture.Image = img
+	if aspect != a.frame.aspect {
+		a.frame.aspect = aspect
+		a.frameBox.Refresh() // lays the picture out again
+	}
+	if !a.videoLayer.Visible() {
+		a.videoLayer.Show()
+		a.placeholder.Hide()
+	}
+	a.picture.Refresh()
+}
+
+// clearFrame removes the picture and shows the placeholder.
+func (a *videoArea) clearFrame() {
+	if a.picture.Image == nil && !a.videoLayer.Visible() {
+		return
+	}
+	a.picture.Image = nil
+	a.frame.aspect = 0
+	a.videoLayer.Hide()
+	a.placeholder.Show()
+}
+
+// showingPicture reports whether a video frame is on screen.
+func (a *videoArea) showingPicture() bool { return a.videoLayer.Visible() }
 
 // setSubtitle shows s under the title; an empty subtitle takes no room.
 func (a *videoArea) setSubtitle(s string) {
@@ -171,3 +229,27 @@ func (darkTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 func (darkTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
 func (darkTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 func (darkTheme) Size(n fyne.ThemeSizeName) float32       { return theme.DefaultTheme().Size(n) }
+
+// videoSurface is the transparent top layer of the video area: it takes
+// double clicks (and double taps), which toggle full screen.
+type videoSurface struct {
+	widget.BaseWidget
+	OnDoubleTap func()
+}
+
+func newVideoSurface() *videoSurface {
+	s := &videoSurface{}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// DoubleTapped is called by Fyne for a double click.
+func (s *videoSurface) DoubleTapped(*fyne.PointEvent) {
+	if s.OnDoubleTap != nil {
+		s.OnDoubleTap()
+	}
+}
+
+func (s *videoSurface) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}

@@ -58,11 +58,16 @@ type Config struct {
 	// DemoURL, when set, is offered as File ▸ Play Demo and is what Play
 	// opens when nothing else is.
 	DemoURL string
+	// Video is the player's video output (player.Config.Video), whose
+	// frames the view shows. Default: a new one, which no player feeds
+	// (see VideoOutput).
+	Video *VideoView
 }
 
 // View is Eddy's main window content: location bar, video area, side
 // panel (information, streams, statistics), transport controls and status
-// bar. Methods must be called on the Fyne goroutine.
+// bar; in full screen, the video area alone. Methods must be called on the
+// Fyne goroutine.
 type View struct {
 	app   fyne.App
 	win   fyne.Window
@@ -73,6 +78,7 @@ type View struct {
 	recent *recentList
 	seeks  *coalescer[time.Duration]
 	vols   *coalescer[float64]
+	out    *VideoView
 
 	location  *widget.Entry
 	openBtn   *widget.Button
@@ -89,6 +95,7 @@ type View struct {
 	nowPlaying *widget.Label
 	muteBtn    *widget.Button
 	volume     *widget.Slider
+	fullBtn    *widget.Button
 
 	video   *videoArea
 	info    *infoPanel
@@ -97,9 +104,17 @@ type View struct {
 	status  *statusBar
 	tabs    *container.AppTabs
 
-	mainMenu   *fyne.MainMenu
-	recentMenu *fyne.Menu
-	errDialog  dialog.Dialog
+	content    fyne.CanvasObject // the whole window's layout
+	videoHost  *fyne.Container   // holds the video area outside full screen
+	fullscreen bool
+	padded     bool // the window's padding, restored when leaving full screen
+
+	mainMenu    *fyne.MainMenu
+	recentMenu  *fyne.Menu
+	streamsMenu *fyne.Menu
+	errDialog   dialog.Dialog
+	login       *loginPrompt
+	loginUsers  map[string]string // user names typed per host, this session only
 
 	// Applied player state.
 	st       player.Status
@@ -109,6 +124,12 @@ type View struct {
 	unmuted  float64 // volume to restore on unmute
 	seekTo   time.Duration
 	seekTill time.Time // zero when no seek is being waited for
+
+	// Video: videoHold drops frames from when the user opens something
+	// until the player reports opening it; framesShown counts the frames
+	// drawn.
+	videoHold   bool
+	framesShown int
 
 	// The event pump (bind.go). do runs a function on the Fyne goroutine:
 	// fyne.Do, or a queue in tests.
@@ -141,14 +162,22 @@ func New(cfg Config) *View {
 	v.seeks = newCoalescer(v.clock, seekInterval, v.ctl.Seek)
 	v.vols = newCoalescer(v.clock, volumeInterval, v.ctl.SetVolume)
 
+	v.out = cfg.Video
+	if v.out == nil {
+		v.out = NewVideoView()
+	}
+
 	v.video = newVideoArea(cfg.Logo)
+	v.video.surface.OnDoubleTap = v.ToggleFullScreen
 	v.info = newInfoPanel()
 	v.streams = newStreamList()
 	v.streams.OnSelect = v.ctl.SelectStreams
+	v.streams.OnChange = v.refreshStreamsMenu
 	v.stats = newStatsPanel()
 	v.status = newStatusBar()
 
-	v.win.SetContent(v.layout())
+	v.content = v.layout()
+	v.win.SetContent(v.content)
 	v.mainMenu = v.buildMenu()
 	v.win.SetMainMenu(v.mainMenu)
 	v.installKeys()
@@ -172,8 +201,13 @@ func New(cfg Config) *View {
 	v.ctl.SetVolume(vol)
 
 	v.bind()
+	v.out.attach(v)
 	return v
 }
+
+// VideoOutput is the video output whose frames the view shows: Config's
+// Video, or the one New made.
+func (v *View) VideoOutput() *VideoView { return v.out }
 
 func (v *View) layout() fyne.CanvasObject {
 	// Location bar.
@@ -191,7 +225,8 @@ func (v *View) layout() fyne.CanvasObject {
 		container.NewTabItemWithIcon("Streams", theme.ListIcon(), v.streams.root),
 		container.NewTabItemWithIcon("Statistics", theme.ComputerIcon(), container.NewVScroll(v.stats.root)),
 	)
-	split := container.NewHSplit(v.video.root, v.tabs)
+	v.videoHost = container.NewStack(v.video.root)
+	split := container.NewHSplit(v.videoHost, v.tabs)
 	split.Offset = 0.62
 
 	// Seek row.
@@ -218,9 +253,11 @@ func (v *View) layout() fyne.CanvasObject {
 	v.volume.Step = 0.01
 	v.volume.OnChanged = v.volumeChanged
 	volBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(130, v.volume.MinSize().Height)), v.volume)
+	v.fullBtn = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), v.ToggleFullScreen)
+	v.fullBtn.Importance = widget.LowImportance
 	controls := container.NewBorder(nil, nil,
 		container.NewHBox(v.playBtn, v.stopBtn, v.backBtn, v.fwdBtn),
-		container.NewHBox(v.muteBtn, volBox),
+		container.NewHBox(v.muteBtn, volBox, v.fullBtn),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 8, 8), v.nowPlaying))
 
 	bottom := container.NewVBox(seekRow, controls, widget.NewSeparator(), v.status.root)
@@ -258,15 +295,47 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	playback := fyne.NewMenu("Playback", playPause, stop, fyne.NewMenuItemSeparator(), back, fwd,
 		fyne.NewMenuItemSeparator(), up, down, mute)
 
-	auto := fyne.NewMenuItem("Automatic Selection", v.streams.automatic)
-	streams := fyne.NewMenu("Streams", auto,
+	v.streamsMenu = fyne.NewMenu("Streams")
+	v.refreshStreamsMenu()
+
+	full := fyne.NewMenuItem("Full Screen  (F)", v.ToggleFullScreen)
+	full.Icon = theme.ViewFullScreenIcon()
+	view := fyne.NewMenu("View", full,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Show Information", func() { v.tabs.SelectIndex(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }),
 		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }))
-	return fyne.NewMainMenu(file, playback, streams)
+	return fyne.NewMainMenu(file, playback, v.streamsMenu, view)
+}
+
+// refreshStreamsMenu lists the presentation's streams in the Streams menu
+// (with codec, bit rate and language, checked when playing; choosing one
+// plays it, like its check box in the Streams tab), then Automatic
+// Selection.
+func (v *View) refreshStreamsMenu() {
+	if v.streamsMenu == nil {
+		return
+	}
+	items := v.streams.menuItems()
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("No streams", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	auto := fyne.NewMenuItem("Automatic Selection", v.streams.automatic)
+	auto.Checked = !v.streams.manual && len(v.streams.tracks) > 0
+	items = append(items, fyne.NewMenuItemSeparator(), auto,
+		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }))
+	v.streamsMenu.Items = items
+	v.streamsMenu.Refresh()
+	if v.mainMenu != nil {
+		v.mainMenu.Refresh()
+	}
 }
 
 // installKeys binds the window-wide keys: Space plays or pauses, ←/→ seek
-// by 10 s, ↑/↓ change the volume; plus the menu shortcuts.
+// by 10 s, ↑/↓ change the volume, F or F11 toggle full screen and Escape
+// leaves it; plus the menu shortcuts.
 func (v *View) installKeys() {
 	c := v.win.Canvas()
 	c.SetOnTypedKey(v.TypedKey)
@@ -294,7 +363,45 @@ func (v *View) TypedKey(k *fyne.KeyEvent) {
 		v.SetVolume(v.volume.Value + volumeStep)
 	case fyne.KeyDown:
 		v.SetVolume(v.volume.Value - volumeStep)
+	case fyne.KeyF, fyne.KeyF11:
+		v.ToggleFullScreen()
+	case fyne.KeyEscape:
+		v.SetFullScreen(false)
 	}
+}
+
+// FullScreen reports whether the window shows the video in full screen.
+func (v *View) FullScreen() bool { return v.fullscreen }
+
+// ToggleFullScreen enters or leaves full screen.
+func (v *View) ToggleFullScreen() { v.SetFullScreen(!v.fullscreen) }
+
+// SetFullScreen makes the window full screen with the video area as its
+// only content (no menu bar, controls or side panel; the keys keep
+// working: Space, arrows, F, Escape), or restores the normal window.
+func (v *View) SetFullScreen(on bool) {
+	if on == v.fullscreen {
+		return
+	}
+	v.fullscreen = on
+	if on {
+		v.win.Canvas().Unfocus()
+		v.padded = v.win.Padded()
+		v.videoHost.Objects = nil
+		v.videoHost.Refresh()
+		v.win.SetMainMenu(nil)
+		v.win.SetPadded(false)
+		v.win.SetContent(v.video.root)
+		v.fullBtn.SetIcon(theme.ViewRestoreIcon())
+	} else {
+		v.win.SetContent(v.content)
+		v.videoHost.Objects = []fyne.CanvasObject{v.video.root}
+		v.videoHost.Refresh()
+		v.win.SetPadded(v.padded)
+		v.win.SetMainMenu(v.mainMenu)
+		v.fullBtn.SetIcon(theme.ViewFullScreenIcon())
+	}
+	v.win.SetFullScreen(on)
 }
 
 // Open opens a location (URL or path), plays it, and remembers it in the
@@ -324,6 +431,8 @@ func (v *View) open(location string, remember bool) {
 	v.status.SetError("")
 	v.status.SetWarning("")
 	v.seekTill = time.Time{}
+	v.videoHold = true
+	v.clearVideo()
 	v.video.showOpening(displayName(location))
 	v.win.Canvas().Unfocus()
 	v.ctl.Open(location)
@@ -510,11 +619,12 @@ func (v *View) showError(title, location string, err error) {
 	if err == nil {
 		err = errors.New("unknown error")
 	}
-	if v.errDialog != nil {
-		v.errDialog.Hide()
-	}
+	v.hideDialogs()
 	head := &widget.Label{Text: "Eddy could not continue.", TextStyle: fyne.TextStyle{Bold: true}}
-	if location != "" {
+	switch {
+	case location != "" && location == v.demo:
+		head.Text = "Eddy could not play its built-in demo."
+	case location != "":
 		head.Text = "Eddy could not play " + location
 		head.Wrapping = fyne.TextWrapBreak
 	}
@@ -539,8 +649,14 @@ func (v *View) showError(title, location string, err error) {
 	d.Show()
 }
 
-// rootCause follows an error's wrapping to the innermost error (the first
-// branch of a joined error), at most maxUnwrap levels deep.
+// rootCause finds the error that says what went wrong: it follows the
+// wrapping (at most maxUnwrap levels) while the wrapped error's text is
+// part of the wrapper's, as with fmt.Errorf("context: %w", err). It stops
+// at an error that wraps a sentinel it does not quote (a typed error
+// classifying itself, like decoder.UnsupportedError wrapping
+// ErrUnsupportedCodec), whose own text is the more informative. Of several
+// wrapped errors (errors.Join, or fmt.Errorf with several %w) it follows
+// the one with the longest text, the detailed one rather than a sentinel.
 func rootCause(err error) error {
 	const maxUnwrap = 32
 	for i := 0; i < maxUnwrap; i++ {
@@ -549,11 +665,13 @@ func rootCause(err error) error {
 		case interface{ Unwrap() error }:
 			next = u.Unwrap()
 		case interface{ Unwrap() []error }:
-			if errs := u.Unwrap(); len(errs) > 0 {
-				next = errs[0]
+			for _, e := range u.Unwrap() {
+				if e != nil && (next == nil || len(e.Error()) > len(next.Error())) {
+					next = e
+				}
 			}
 		}
-		if next == nil {
+		if next == nil || !strings.Contains(err.Error(), next.Error()) {
 			return err
 		}
 		err = next
@@ -564,6 +682,7 @@ func rootCause(err error) error {
 // Close unsubscribes from the player and stops pending commands. The
 // window itself is the caller's.
 func (v *View) Close() {
+	v.out.detach(v)
 	v.unbind()
 	v.seeks.Close()
 	v.vols.Close()

@@ -455,7 +455,7 @@ func TestEventsUpdateTheWindow(t *testing.T) {
 	if c := f.v.streams.checks[1]; c.Text != "Video 2" || c.Checked {
 		t.Errorf("row 2: %q checked=%v", c.Text, c.Checked)
 	}
-	if !strings.Contains(dimText(f.v.video.detail), "WMV8") || !strings.Contains(dimText(f.v.video.detail), "not shown") {
+	if !strings.Contains(dimText(f.v.video.detail), "WMV8") || !strings.Contains(dimText(f.v.video.detail), "cannot be shown") {
 		t.Errorf("video area says %q", dimText(f.v.video.detail))
 	}
 
