@@ -20,12 +20,11 @@
 # dev packages. RUNS (default 3) and DUR (default 60) tune it.
 #
 # Measured on the project's 2-core machine (VLC 3.0.24, FFmpeg 5.1, 64 kbit/s
-# WMA, RUNS=3 DUR=60): Eddy 1713 ms with the player's default start (the
-# VLC mux's 2 s preroll), 286 ms with a 500 ms start, VLC 2778 ms; ratio
-# 0.62 (0.10 with the 500 ms start); 0 rebuffers over 60 s either way (a
-# RUNS=1 rerun: 1636 / 226 / 2774 ms, 0.59 / 0.08). Fake server on a 2x
-# link, 5 s buffer target: 722 ms with fast start (X-StartupProfile advice
-# 372 ms), 5251 ms without.
+# WMA, RUNS=3 DUR=60, 2026-11-22): Eddy 325 ms with the player's default
+# start (it starts early because VLC's server delivers faster than real
+# time), 203 ms with a 500 ms buffer, VLC 2664 ms: ratio 0.12 (0.08); 0
+# rebuffers over 60 s either way. Fake server on a 2x link, 5 s buffer
+# target: 516 ms with fast start, 5046 ms without.
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
