@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
 )
 
 // asfStream is one stream of an ASF file as a decoder sees it: the track
@@ -17,30 +18,9 @@ type asfStream struct {
 	samples []transport.Sample
 }
 
-// trackOf maps an ASF stream to a transport.Track the way a session does:
-// WAVEFORMATEX / BITMAPINFOHEADER fields and extra bytes.
-func trackOf(s *asf.Stream) transport.Track {
-	tr := transport.Track{ID: int(s.Number), Bitrate: int(s.Bitrate)}
-	switch {
-	case s.Audio != nil:
-		w := s.Audio
-		tr.Type = transport.Audio
-		tr.Codec = transport.WaveFormat(w.FormatTag)
-		tr.Config = w.Extra
-		if w.RawFormatTag == transport.TagExtensible && len(tr.Config) >= 22 {
-			tr.Config = tr.Config[22:]
-		}
-		tr.Audio = transport.AudioParams{SampleRate: int(w.SampleRate), Channels: int(w.Channels),
-			BitsPerSample: int(w.BitsPerSample), BlockAlign: int(w.BlockAlign), AvgBytesPerSec: int(w.AvgBytesPerSec)}
-	case s.Video != nil:
-		v := s.Video
-		tr.Type = transport.Video
-		tr.Codec = transport.FourCC(v.FourCC)
-		tr.Config = v.Extra
-		tr.Video = transport.VideoParams{Width: int(v.Width), Height: int(v.Height), BitCount: int(v.BitCount)}
-	}
-	return tr
-}
+// trackOf maps an ASF stream to a transport.Track the way every ASF
+// session does.
+func trackOf(s *asf.Stream) transport.Track { return asftrack.Track(s) }
 
 // demuxASF reads every media object of an ASF file with package asf.
 func demuxASF(t testing.TB, path string) []*asfStream {
