@@ -1,9 +1,12 @@
 // Command eddy is Eddy's desktop window: a media player for Windows Media
-// streams and files.
+// streams and files, sound and video.
 //
 //	eddy [flags] [URL-or-FILE]
 //
-// With no argument it plays the built-in demo. Flags:
+// With no argument it plays the built-in demo (a short WMV+WMA clip). In
+// the window: Space plays or pauses, ←/→ seek, ↑/↓ set the volume, F, F11
+// or a double click on the video toggle full screen, Escape leaves it.
+// Flags:
 //
 //	-audio auto|device|none  sound output (default auto: the sound device,
 //	                         or silent real-time playback when there is none)

@@ -91,10 +91,14 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The window shows the decoded pictures; the player presents them to
+	// it at their time against the audio clock.
+	video := ui.NewVideoView()
 	p, err := player.New(player.Config{
 		Transports: wiring.Transports(assets.DemoASF),
 		Decoders:   wiring.Decoders(),
 		Sink:       sink,
+		Video:      video,
 		Transport: transport.Config{
 			Bandwidth: opts.bandwidth,
 			ClientID:  wiring.ClientID(),
@@ -124,7 +128,7 @@ func run(args []string) error {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
-	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL})
+	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
 		v.SetNotice(notice)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"math"
@@ -49,14 +50,17 @@ func TestMain(m *testing.M) {
 const screenW, screenH = windowWidth, windowHeight
 
 // TestWindowUnderXvfb runs the real app (GLFW, OpenGL through Mesa) on a
-// virtual X display, lets it play the built-in demo, and takes screenshots
-// with ImageMagick's import (Fyne's own Capture reads a black front buffer
-// under Xvfb). It checks that
+// virtual X display, lets it play the built-in demo (WMV8 video with WMA
+// sound), and takes screenshots with ImageMagick's import (Fyne's own
+// Capture reads a black front buffer under Xvfb). It checks that
 //   - the app reports Playing and its position advances (events log),
 //   - the screenshot is a rendered window, not a blank or black screen,
-//   - two screenshots a second apart differ in the lower part of the window
-//     (elapsed time and seek bar moving), i.e. the playing state is on
-//     screen,
+//   - two screenshots two seconds apart differ in the lower part of the
+//     window (elapsed time and seek bar moving), i.e. the playing state is
+//     on screen,
+//   - the video picture is on screen: in the video area (the upper left of
+//     the window) a large region changes between the screenshots, and it
+//     is a picture (many colours, varied brightness), not a blank area,
 //   - SIGTERM closes the app cleanly (exit status 0).
 //
 // The screenshot is kept in the test's artifact directory (go test
@@ -179,6 +183,30 @@ func TestWindowUnderXvfb(t *testing.T) {
 		t.Errorf("changes only in %v, not in the controls at the bottom of the window", box)
 	}
 
+	// The video picture. The demo's frames change nearly everywhere from
+	// one second to the next (a turning gradient, moving orbs, spectrum
+	// bars), so the pixels that changed in the video area's part of the
+	// window (left of the side panel, above the controls) outline the
+	// picture.
+	videoPart := image.Rect(0, 0, screenW*7/10, screenH*8/10)
+	vChanged, vBox := diffBox(subImage(img1, videoPart), subImage(img2, videoPart))
+	t.Logf("video area: %d pixels changed, within %v", vChanged, vBox)
+	if vBox.Dx() < screenW*4/10 || vBox.Dy() < screenH*3/10 {
+		t.Errorf("the moving region %v is too small for the video picture (want at least %dx%d): video not shown",
+			vBox, screenW*4/10, screenH*3/10)
+	} else {
+		frac := float64(vChanged) / float64(vBox.Dx()*vBox.Dy())
+		vColors, vStddev := imageStats(subImage(img1, vBox))
+		t.Logf("video picture %v: %.0f%% of its pixels changed, %d distinct colours, luminance stddev %.1f",
+			vBox, 100*frac, vColors, vStddev)
+		if frac < 0.3 {
+			t.Errorf("only %.0f%% of the video region changed: not a moving picture", 100*frac)
+		}
+		if vColors < 1000 || vStddev < 8 {
+			t.Errorf("the video region looks blank (%d colours, stddev %.1f)", vColors, vStddev)
+		}
+	}
+
 	// A stable copy for people (git-ignored).
 	stable := filepath.Join("..", "..", "out", "screenshots", "eddy-playing.png")
 	if err := copyFile(shot1, stable); err != nil {
@@ -289,6 +317,18 @@ func imageStats(img image.Image) (colors int, stddev float64) {
 	}
 	mean := sum / n
 	return len(seen), math.Sqrt(math.Max(0, sum2/n-mean*mean))
+}
+
+// subImage is the part r of img (sharing its pixels).
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	if s, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return s.SubImage(r)
+	}
+	out := image.NewRGBA(r)
+	draw.Draw(out, r, img, r.Min, draw.Src)
+	return out
 }
 
 // diffBox counts the pixels that differ and their bounding box.
