@@ -14,6 +14,14 @@
 # bin/ (git-ignored) on first use. Needs the cgo/GL build dependencies of
 # the app (see the README); a cold build takes 6-8 minutes on 2 cores.
 #
+# The binary links the system's FFmpeg libraries dynamically (it decodes
+# WMA/WMV and shows video with libavcodec, libavutil, libswresample and
+# libswscale, FFmpeg 5.1 or later), besides GL, X11 and ALSA. The tarball
+# does not carry them: the target needs them installed (Debian 12:
+# libavcodec59 libavutil57 libswresample4 libswscale6 libasound2 libgl1).
+# The script checks the built binary for them and names the ones missing
+# on this machine's library path.
+#
 # Usage: scripts/package.sh [OUTPUT_DIR]   (default: out/)
 set -euo pipefail
 
@@ -55,6 +63,19 @@ if [[ -z "$tarball" ]]; then
 	echo "package.sh: fyne package produced no .tar.xz" >&2
 	exit 1
 fi
+# Say which shared libraries the packaged binary needs (and warn about
+# any this machine cannot resolve).
+bin=$(tar -tJf "$tarball" | grep -E '(^|/)bin/[^/]+$' | head -n 1)
+if [[ -n "$bin" ]] && command -v ldd >/dev/null; then
+	tar -xJf "$tarball" -C "$work" "$bin"
+	needs=$(ldd "$work/$bin" | grep -oE 'lib(avcodec|avutil|swresample|swscale)\.so\.[0-9]+' | sort -u | tr '\n' ' ')
+	echo "package.sh: the binary needs FFmpeg's ${needs:-(none found: check the build)}" >&2
+	if ldd "$work/$bin" | grep -q 'not found'; then
+		echo "package.sh: warning: libraries not found here:" >&2
+		ldd "$work/$bin" | grep 'not found' >&2
+	fi
+fi
+
 mkdir -p "$out"
 mv "$tarball" "$out/"
 echo "$out/$(basename "$tarball")"
