@@ -115,7 +115,7 @@ func (v *View) showLogin(location string, err error) {
 	}
 
 	p.user = widget.NewEntry()
-	p.user.SetPlaceHolder("User name (DOMAIN\\user for Windows logins)")
+	p.user.SetPlaceHolder(`user, or DOMAIN\user`)
 	p.user.SetText(v.loginUsers[p.userKey])
 	p.password = widget.NewPasswordEntry()
 	p.password.SetPlaceHolder("Password")

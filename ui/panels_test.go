@@ -41,10 +41,8 @@ func TestStatsView(t *testing.T) {
 	p := f.v.stats
 	for name, tc := range map[string]struct{ got, want string }{
 		"received":    {p.received.Text, "1200 packets · 5.0 MiB"},
-		"lost":        {p.lost.Text, "7 (2 recovered)"},
-		"corrupt":     {p.corrupt.Text, "1"},
-		"bit rate":    {p.bitrate.Text, "244 kb/s"},
-		"arriving":    {p.arrival.Text, "310 kb/s"},
+		"lost":        {p.lost.Text, "7 (2 recovered) · 1 corrupt"},
+		"bit rate":    {p.bitrate.Text, "244 kb/s (arriving at 310 kb/s)"},
 		"bandwidth":   {p.bandwidth.Text, "2.4 Mb/s"},
 		"buffer":      {p.buffer.Text, "4.2 s"},
 		"fast start":  {p.fastStart.Text, "On"},

@@ -13,34 +13,33 @@ import (
 )
 
 // statsPanel shows the player's and the transport's counters: what
-// arrived and was lost, the link and the buffer, the play logs sent, and
-// the decoders' work.
+// arrived and was lost, the link and the buffer, whether fast start was
+// used and the play logs sent (the MS-WMSP facts first), then the
+// decoders' work.
 type statsPanel struct {
 	root *fyne.Container
 
-	received, lost, corrupt, bitrate, arrival, bandwidth, buffer *widget.Label
-	fastStart, rebuffers, reconnects, logs, firstAudio           *widget.Label
-	decodeErrors, frames, avSync, elapsed                        *widget.Label
+	received, lost, bandwidth, bitrate, buffer, rebuffers *widget.Label
+	fastStart, logs, reconnects, firstAudio               *widget.Label
+	decodeErrors, frames, avSync, elapsed                 *widget.Label
 }
 
 func newStatsPanel() *statsPanel {
 	p := &statsPanel{}
 	value := func() *widget.Label { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} }
-	p.received, p.lost, p.corrupt, p.bitrate, p.arrival, p.bandwidth, p.buffer = value(), value(), value(), value(), value(), value(), value()
-	p.fastStart, p.rebuffers, p.reconnects, p.logs, p.firstAudio = value(), value(), value(), value(), value()
+	p.received, p.lost, p.bandwidth, p.bitrate, p.buffer, p.rebuffers = value(), value(), value(), value(), value(), value()
+	p.fastStart, p.logs, p.reconnects, p.firstAudio = value(), value(), value(), value()
 	p.decodeErrors, p.frames, p.avSync, p.elapsed = value(), value(), value(), value()
 	p.root = container.New(layout.NewFormLayout(),
 		fieldName("Received"), p.received,
 		fieldName("Lost"), p.lost,
-		fieldName("Corrupt"), p.corrupt,
-		fieldName("Bit rate"), p.bitrate,
-		fieldName("Arriving at"), p.arrival,
 		fieldName("Bandwidth"), p.bandwidth,
+		fieldName("Bit rate"), p.bitrate,
 		fieldName("Buffer"), p.buffer,
-		fieldName("Fast start"), p.fastStart,
 		fieldName("Rebuffers"), p.rebuffers,
-		fieldName("Reconnects"), p.reconnects,
+		fieldName("Fast start"), p.fastStart,
 		fieldName("Logs sent"), p.logs,
+		fieldName("Reconnects"), p.reconnects,
 		fieldName("First audio"), p.firstAudio,
 		fieldName("Decode errors"), p.decodeErrors,
 		fieldName("Video frames"), p.frames,
@@ -54,20 +53,26 @@ func newStatsPanel() *statsPanel {
 // Set shows s.
 func (p *statsPanel) Set(s player.Stats) {
 	p.received.SetText(fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
-	p.lost.SetText(fmt.Sprintf("%d (%d recovered)", s.PacketsLost, s.PacketsRecovered))
-	p.corrupt.SetText(fmt.Sprint(s.CorruptPackets))
-	p.bitrate.SetText(formatBitrate(s.BitrateBps))
-	p.arrival.SetText(formatBitrate(s.ReceiveBps))
+	lost := fmt.Sprintf("%d (%d recovered)", s.PacketsLost, s.PacketsRecovered)
+	if s.CorruptPackets > 0 {
+		lost += fmt.Sprintf(" · %d corrupt", s.CorruptPackets)
+	}
+	p.lost.SetText(lost)
 	p.bandwidth.SetText(formatBitrate(s.BandwidthBps))
+	rate := formatBitrate(s.BitrateBps)
+	if s.ReceiveBps > 0 {
+		rate += " (arriving at " + formatBitrate(s.ReceiveBps) + ")"
+	}
+	p.bitrate.SetText(rate)
 	p.buffer.SetText(formatSeconds(s.BufferLevel))
+	p.rebuffers.SetText(fmt.Sprint(s.Rebuffers))
 	if s.FastStart {
 		p.fastStart.SetText("On")
 	} else {
 		p.fastStart.SetText("Off")
 	}
-	p.rebuffers.SetText(fmt.Sprint(s.Rebuffers))
-	p.reconnects.SetText(fmt.Sprint(s.Reconnects))
 	p.logs.SetText(fmt.Sprint(s.LogPosts))
+	p.reconnects.SetText(fmt.Sprint(s.Reconnects))
 	if s.TimeToFirstAudio > 0 {
 		p.firstAudio.SetText(fmt.Sprintf("%d ms", s.TimeToFirstAudio.Milliseconds()))
 	} else {
