@@ -327,10 +327,7 @@ func (v *View) refreshStreamsMenu() {
 	items = append(items, fyne.NewMenuItemSeparator(), auto,
 		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }))
 	v.streamsMenu.Items = items
-	v.streamsMenu.Refresh()
-	if v.mainMenu != nil {
-		v.mainMenu.Refresh()
-	}
+	v.streamsMenu.Refresh() // rebuilds the menu bar of the window showing it
 }
 
 // installKeys binds the window-wide keys: Space plays or pauses, ←/→ seek
