@@ -51,11 +51,16 @@ func Info(h *asf.Header) transport.Info {
 			if in.Metadata.Copyright == "" {
 				in.Metadata.Copyright = v
 			}
+		case "Description", "WM/Description":
+			if in.Metadata.Description == "" {
+				in.Metadata.Description = v
+			}
 		}
 	}
 	for _, s := range h.Streams {
 		in.Tracks = append(in.Tracks, Track(s))
 	}
+	estimateBitrate(in.Tracks, int(h.MaxBitrate))
 	for _, e := range h.Exclusions {
 		ex := transport.Exclusion{Type: transport.ExcludeUnknown}
 		switch e.Type {
@@ -141,4 +146,29 @@ func StreamNumbers(ids []int) []uint8 {
 		}
 	}
 	return out
+}
+
+// estimateBitrate fills in the bit rate of the one audio or video track
+// whose header does not give it (FFmpeg's muxer writes no Stream Bitrate
+// Properties for video) from the file's maximum bit rate minus the others.
+// With several such tracks nothing is guessed.
+func estimateBitrate(tracks []transport.Track, max int) {
+	missing := -1
+	known := 0
+	for i, t := range tracks {
+		if t.Type != transport.Audio && t.Type != transport.Video {
+			continue
+		}
+		if t.Bitrate > 0 {
+			known += t.Bitrate
+			continue
+		}
+		if missing >= 0 {
+			return
+		}
+		missing = i
+	}
+	if missing >= 0 && max > known {
+		tracks[missing].Bitrate = max - known
+	}
 }
