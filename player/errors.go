@@ -9,6 +9,12 @@ var (
 	// ErrNothingToPlay is reported when a presentation has no track Eddy
 	// can decode.
 	ErrNothingToPlay = errors.New("nothing playable")
+	// ErrRateUnsupported is reported when fast forward or rewind is asked
+	// of a source that does not offer it.
+	ErrRateUnsupported = errors.New("this source does not offer fast forward or rewind")
+	// ErrNoPlaylist is reported when SkipEntry is asked of a source that
+	// is not a server-side playlist.
+	ErrNoPlaylist = errors.New("this source is not a server-side playlist")
 	// ErrClosed is returned by commands after Close.
 	ErrClosed = errors.New("player closed")
 	// errDecoderFailed ends playback when a decoder fails on many samples

@@ -47,6 +47,12 @@ type Media struct {
 	Broadcast bool
 	Metadata  transport.Metadata
 	Tracks    []TrackInfo
+	// CanRate reports that the source may offer fast forward and rewind
+	// (Player.SetRate); the server may still refuse for this content.
+	CanRate bool
+	// CanSkip reports a server-side playlist whose entries can be skipped
+	// (Player.SkipEntry).
+	CanSkip bool
 }
 
 // Stats are the player's counters, merged with the transport's.
@@ -82,7 +88,10 @@ type Status struct {
 	// Buffering is the fill level toward the buffer target, 0..1.
 	Buffering float64
 	Volume    float64
-	Stats     Stats
+	// Rate is the playback rate: 1, or the fast forward (> 1) or rewind
+	// (< 0) rate.
+	Rate  float64
+	Stats Stats
 }
 
 // Event is published to subscribers when something changes.

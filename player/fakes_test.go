@@ -35,6 +35,21 @@ type fakeSession struct {
 	video     bool // add track 2 (video): one frame per step after each audio sample
 	noAudio   bool // video only
 	half      bool // next ReadSample returns the video sample of pos-1
+	rate      float64
+	rates     []float64
+}
+
+// playRate starts fast forward / rewind: only video comes, forward or
+// backward from from (rateSession exposes it as transport.RatePlayer).
+func (f *fakeSession) playRate(from time.Duration, rate float64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.plays = append(f.plays, from)
+	f.rates = append(f.rates, rate)
+	f.rate = rate
+	f.pos = min(int(from/f.step), f.n-1)
+	f.half = false
+	return nil
 }
 
 const fakeRate = 8000
@@ -85,6 +100,8 @@ func (f *fakeSession) Play(ctx context.Context, from time.Duration) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.plays = append(f.plays, from)
+	f.rates = append(f.rates, 1)
+	f.rate = 1
 	// Start at the sample containing from, like an index would.
 	f.pos = int(from / f.step)
 	f.half = false
@@ -115,6 +132,19 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 		f.changeAt = 0
 		f.info = f.newInfo
 		return transport.Sample{}, transport.ErrInfoChanged
+	}
+	if f.rate != 0 && f.rate != 1 {
+		// Fast forward / rewind: video key frames only.
+		if f.pos < 0 || f.pos >= f.n {
+			return transport.Sample{}, io.EOF
+		}
+		i := f.pos
+		if f.rate > 0 {
+			f.pos++
+		} else {
+			f.pos--
+		}
+		return transport.Sample{Track: 2, PTS: time.Duration(i) * f.step, Key: true, Data: []byte{byte(i)}}, nil
 	}
 	if f.half {
 		f.half = false

@@ -38,7 +38,12 @@ func (pb *playback) output(seg *segment) {
 			close(seg.vin)
 		}
 	}()
-	if err := seg.q.waitLevel(ctx, pb.startTarget, pb.fastStartReady(seg), progress); err != nil {
+	target := pb.startTarget
+	if seg.rate != 1 {
+		// Fast forward / rewind shows pictures as they come.
+		target = func() time.Duration { return 0 }
+	}
+	if err := seg.q.waitLevel(ctx, target, pb.fastStartReady(seg), progress); err != nil {
 		return
 	}
 	seg.started.Store(true)
@@ -46,7 +51,10 @@ func (pb *playback) output(seg *segment) {
 	pb.send(seg, pbMsg{kind: msgStarted})
 
 	for {
-		if realtime && seg.q.starving() {
+		if seg.skipping.Load() {
+			o.discardUntilChange()
+		}
+		if realtime && seg.rate == 1 && seg.q.starving() {
 			pb.send(seg, pbMsg{kind: msgUnderrun})
 			full := func() time.Duration { return pb.target }
 			if err := seg.q.waitLevel(ctx, full, nil, progress); err != nil {
@@ -124,6 +132,26 @@ func (o *outState) switchTo(ts *trackSet) bool {
 	return true
 }
 
+// discardUntilChange drops what is queued of the playlist entry being
+// left (a skip): samples up to the next change marker, and the audio the
+// sink holds. The marker itself stays for the loop to adopt.
+func (o *outState) discardUntilChange() {
+	o.sink.Flush()
+	o.held = nil
+	for {
+		again, wait := o.seg.q.dropUntilChange()
+		if !again {
+			break
+		}
+		select {
+		case <-o.seg.ctx.Done():
+			return
+		case <-wait:
+		}
+	}
+	o.seg.skipping.Store(false)
+}
+
 // handle plays one sample; done reports the end position was reached.
 func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	ts := o.ts
@@ -149,7 +177,8 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		}
 		return false, nil
 	}
-	if ts.audio == nil || s.Track != ts.audio.ID {
+	if ts.audio == nil || s.Track != ts.audio.ID || o.seg.rate != 1 {
+		// Audio is silent in fast forward and rewind.
 		return false, nil
 	}
 	if s.Discontinuity {
@@ -298,7 +327,7 @@ func (o *outState) play(pcm []byte, end time.Duration) error {
 	seg := o.seg
 	chunk := max(o.sinkFmt.Bytes(writeChunk), o.sinkFmt.FrameSize())
 	for len(pcm) > 0 {
-		if seg.ctx.Err() != nil {
+		if seg.ctx.Err() != nil || seg.skipping.Load() {
 			return nil
 		}
 		n := min(chunk, len(pcm))

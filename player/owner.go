@@ -55,6 +55,8 @@ const (
 	msgFatal                             // err ends playback
 	msgWarning                           // err is worth telling
 	msgMediaChanged                      // a new header / track set is playing
+	msgRateRefused                       // the source refused a rate (err)
+	msgSkipFailed                        // a playlist skip failed (err)
 )
 
 type pbMsg struct {
@@ -185,6 +187,10 @@ func (p *Player) handle(c command) {
 		p.cfg.Sink.SetVolume(c.v)
 		p.updateStatus(func(st *Status) { st.Volume = c.v })
 		p.publish(StateChanged, nil)
+	case cmdRate:
+		p.setRate(c.v)
+	case cmdSkip:
+		p.skipEntry(int(c.d))
 	case cmdCredentials:
 		p.cfg.Transport.Credentials = c.cred
 	case cmdSelect:
@@ -339,6 +345,66 @@ func (p *Player) startSegment(from time.Duration) {
 	p.publish(PositionChanged, nil)
 }
 
+// setRate starts fast forward or rewind at the current position, or back
+// to normal speed.
+func (p *Player) setRate(r float64) {
+	pb := p.o.pb
+	if pb == nil || r == pb.rateOrOne() {
+		return
+	}
+	if r != 1 {
+		_, ok := pb.sess.(transport.RatePlayer)
+		if !ok || !pb.info.Seekable || pb.info.Broadcast {
+			p.warn(fmt.Errorf("fast forward and rewind: %w", ErrRateUnsupported))
+			return
+		}
+	}
+	pos := pb.position()
+	if p.o.state == Ended && r < 0 && pb.info.Duration > 0 {
+		pos = pb.info.Duration
+	}
+	pb.rate = r
+	p.updateStatus(func(st *Status) { st.Rate = r })
+	if p.o.paused {
+		p.o.paused = false
+		p.cfg.Sink.Resume()
+	}
+	p.startSegment(pos)
+}
+
+// skipEntry moves to the next or previous entry of a server-side playlist.
+func (p *Player) skipEntry(offset int) {
+	pb := p.o.pb
+	if pb == nil {
+		return
+	}
+	nav, ok := pb.sess.(transport.PlaylistNavigator)
+	if !ok {
+		p.warn(ErrNoPlaylist)
+		return
+	}
+	if seg := pb.seg; seg != nil {
+		seg.skipping.Store(true)
+		// What the sink holds belongs to the entry being left; a write
+		// waiting for room returns.
+		p.cfg.Sink.Flush()
+	}
+	gen, segID := pb.gen, pb.segID
+	timeout := p.cfg.Transport.TimeoutOrDefault()
+	p.closers.Add(1)
+	go func() {
+		defer p.closers.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := nav.Skip(ctx, offset); err != nil {
+			select {
+			case p.inbox <- pbMsg{gen: gen, seg: segID, kind: msgSkipFailed, err: fmt.Errorf("skipping to the %s entry: %w", map[bool]string{true: "next", false: "previous"}[offset > 0], err)}:
+			case <-p.done:
+			}
+		}
+	}()
+}
+
 // pauseSession stops delivery where the listener is and tells the session,
 // so a network stream releases the server (MS-WMSP keeps the session alive
 // with KeepAlive requests meanwhile); Play restarts at that position.
@@ -461,12 +527,26 @@ func (p *Player) onPlayback(m pbMsg) {
 	case msgEnded:
 		p.refreshStats()
 		p.report()
+		if pb.rate != 1 && pb.rate != 0 {
+			pb.rate = 1
+			p.updateStatus(func(st *Status) { st.Rate = 1 })
+		}
 		p.updateStatus(func(st *Status) { st.Position = pb.position() })
 		p.publish(PositionChanged, nil)
 		p.publish(StatsChanged, nil)
 		p.setState(Ended)
 	case msgFatal:
 		p.fail(m.err)
+	case msgSkipFailed:
+		if seg := pb.seg; seg != nil {
+			seg.skipping.Store(false)
+		}
+		p.warn(m.err)
+	case msgRateRefused:
+		p.warn(m.err)
+		pb.rate = 1
+		p.updateStatus(func(st *Status) { st.Rate = 1 })
+		p.startSegment(pb.position())
 	case msgWarning:
 		p.warn(m.err)
 	case msgMediaChanged:

@@ -86,7 +86,9 @@ type playback struct {
 
 	pendingSwitch atomic.Pointer[switchReq]
 	// endAt is the end fixed by the first segment's limit (ns; 0 = none).
-	endAt  atomic.Int64
+	endAt atomic.Int64
+	// rate is the playback rate of the next segments (owner only).
+	rate   float64
 	paused atomic.Bool
 	// pausedAt is where a paused presentation resumes.
 	pausedAt time.Duration
@@ -102,16 +104,20 @@ type playback struct {
 
 // segment is one continuous run of delivery from a start position.
 type segment struct {
-	id      int
-	ctx     context.Context
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	q       *sampleQueue
-	from    time.Duration
-	limit   time.Duration // OpenOptions.Duration
-	end     atomic.Int64  // media time (ns) where output stops; 0 = none
-	started atomic.Bool
-	active  atomic.Pointer[trackSet] // the set the output stage uses
+	id     int
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	q      *sampleQueue
+	from   time.Duration
+	limit  time.Duration // OpenOptions.Duration
+	rate   float64       // 1, or a fast forward / rewind rate
+
+	// skipping drops the rest of a playlist entry being skipped.
+	skipping atomic.Bool
+	end      atomic.Int64 // media time (ns) where output stops; 0 = none
+	started  atomic.Bool
+	active   atomic.Pointer[trackSet] // the set the output stage uses
 
 	// cursor is the media time at the end of the PCM written to the sink,
 	// in nanoseconds; valid once haveCursor.
@@ -333,7 +339,11 @@ func (pb *playback) contentBitrate() int64 {
 // media describes the presentation for the UI.
 func (pb *playback) media() *Media {
 	in := pb.info
+	_, canRate := pb.sess.(transport.RatePlayer)
+	_, canSkip := pb.sess.(transport.PlaylistNavigator)
 	m := &Media{
+		CanRate:   canRate && in.Seekable && !in.Broadcast,
+		CanSkip:   canSkip,
 		URL:       in.URL,
 		Protocol:  in.Protocol,
 		Duration:  in.Duration,
@@ -384,6 +394,9 @@ func (pb *playback) position() time.Duration {
 	if seg == nil {
 		return pb.pausedAt
 	}
+	if seg.rate != 1 {
+		return max(seg.wall.now(pb.p.now()), 0)
+	}
 	if !seg.haveCursor.Load() {
 		return seg.from
 	}
@@ -409,7 +422,7 @@ func (pb *playback) startSegment(from, limit time.Duration) {
 	pb.segID++
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
-		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit,
+		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(),
 		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
 		vin:        make(chan videoItem, videoQueueLen),
 		videoDone:  make(chan struct{}),
@@ -419,6 +432,7 @@ func (pb *playback) startSegment(from, limit time.Duration) {
 		seg.end.Store(e)
 	}
 	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
+	seg.wall.rate = seg.rate
 	seg.active.Store(pb.cur)
 	seg.control = pb.controlDone
 	switch {
@@ -480,6 +494,14 @@ func (pb *playback) stopSegment() {
 	}
 }
 
+// rateOrOne is the playback rate, 1 when unset.
+func (pb *playback) rateOrOne() float64 {
+	if pb.rate == 0 {
+		return 1
+	}
+	return pb.rate
+}
+
 // setPaused tells the playback (its wall clock) about pause and resume.
 func (pb *playback) setPaused(p bool) {
 	pb.paused.Store(p)
@@ -522,6 +544,31 @@ func (pb *playback) send(seg *segment, m pbMsg) {
 	}
 }
 
+// startDelivery asks the session to deliver from the segment's start, at
+// its rate; false when the reader must stop.
+func (pb *playback) startDelivery(seg *segment) bool {
+	ctx := seg.ctx
+	if seg.rate != 1 {
+		err := ErrRateUnsupported
+		if rp, ok := pb.sess.(transport.RatePlayer); ok {
+			err = rp.PlayRate(ctx, seg.from, seg.rate)
+		}
+		if err != nil && ctx.Err() == nil {
+			// Not offered after all: the owner says so and plays on at
+			// normal speed.
+			pb.send(seg, pbMsg{kind: msgRateRefused, err: fmt.Errorf("playing at %g×: %w", seg.rate, err)})
+		}
+		return err == nil
+	}
+	if err := pb.sess.Play(ctx, seg.from); err != nil {
+		if ctx.Err() == nil {
+			seg.q.finish(fmt.Errorf("starting playback at %v: %w", seg.from, err))
+		}
+		return false
+	}
+	return true
+}
+
 // reader pulls samples from the session into the queue.
 func (pb *playback) reader(seg *segment) {
 	defer seg.wg.Done()
@@ -533,10 +580,7 @@ func (pb *playback) reader(seg *segment) {
 			return
 		}
 	}
-	if err := pb.sess.Play(ctx, seg.from); err != nil {
-		if ctx.Err() == nil {
-			seg.q.finish(fmt.Errorf("starting playback at %v: %w", seg.from, err))
-		}
+	if !pb.startDelivery(seg) {
 		return
 	}
 	for {

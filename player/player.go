@@ -181,7 +181,7 @@ func New(cfg Config) (*Player, error) {
 		done:   make(chan struct{}),
 		evDone: make(chan struct{}),
 	}
-	p.status = Status{State: Idle, Volume: 1}
+	p.status = Status{State: Idle, Volume: 1, Rate: 1}
 	go p.dispatch()
 	go p.run()
 	return p, nil
@@ -199,6 +199,8 @@ const (
 	cmdVolume
 	cmdSelect
 	cmdCredentials
+	cmdRate
+	cmdSkip
 )
 
 type command struct {
@@ -279,6 +281,27 @@ func (p *Player) SetVolume(v float64) {
 // without starting over.
 func (p *Player) SelectStreams(ids []int) {
 	p.enqueue(command{kind: cmdSelect, ids: append([]int(nil), ids...)})
+}
+
+// SetRate plays fast forward (2..5) or rewind (-5..-1) where the source
+// offers it (Media.CanRate; MS-WMSP stridable content), silently and
+// showing pictures; 1 returns to normal playback at the position reached.
+func (p *Player) SetRate(r float64) {
+	if r == 0 {
+		r = 1
+	}
+	p.enqueue(command{kind: cmdRate, v: max(min(r, 5), -5)})
+}
+
+// SkipEntry moves to the next (offset 1) or previous (-1) entry of a
+// server-side playlist (Media.CanSkip).
+func (p *Player) SkipEntry(offset int) {
+	if offset > 0 {
+		offset = 1
+	} else {
+		offset = -1
+	}
+	p.enqueue(command{kind: cmdSkip, d: time.Duration(offset)})
 }
 
 // SetCredentials gives the user name and password to offer servers that

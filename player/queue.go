@@ -228,3 +228,27 @@ func (q *sampleQueue) pendingChanges() []*trackSet {
 	}
 	return out
 }
+
+// dropUntilChange removes queued samples up to the next change marker. It
+// reports whether it must be called again (no marker queued yet and the
+// reader has not finished), and the channel that closes when the queue
+// next changes.
+func (q *sampleQueue) dropUntilChange() (again bool, wait <-chan struct{}) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	dropped := false
+	for q.len() > 0 {
+		it := q.items[q.head]
+		if it.change != nil {
+			break
+		}
+		q.items[q.head] = item{}
+		q.head++
+		q.bytes -= len(it.s.Data)
+		dropped = true
+	}
+	if dropped {
+		q.signal() // room for the reader
+	}
+	return q.len() == 0 && q.done == nil, q.changed
+}

@@ -37,6 +37,15 @@ type wallClock struct {
 	at      time.Time     // real time of the anchor; zero until started
 	paused  bool
 	running bool
+	rate    float64 // media time per real time; 0 means 1
+}
+
+// elapsed converts real time to media time at the clock's rate.
+func (w *wallClock) elapsed(d time.Duration) time.Duration {
+	if w.rate == 0 || w.rate == 1 {
+		return d
+	}
+	return time.Duration(float64(d) * w.rate)
 }
 
 func (w *wallClock) reset(base time.Duration, paused bool, now time.Time) {
@@ -61,7 +70,7 @@ func (w *wallClock) setPaused(p bool, now time.Time) {
 		return
 	}
 	if p && w.running {
-		w.base += now.Sub(w.at)
+		w.base += w.elapsed(now.Sub(w.at))
 	}
 	w.paused, w.at = p, now
 }
@@ -72,12 +81,15 @@ func (w *wallClock) now(now time.Time) time.Duration {
 	if !w.running || w.paused {
 		return w.base
 	}
-	return w.base + now.Sub(w.at)
+	return w.base + w.elapsed(now.Sub(w.at))
 }
 
 // clock is the media time being presented: the audio position while audio
 // plays, else the wall clock.
 func (pb *playback) clock(seg *segment) time.Duration {
+	if seg.rate != 1 {
+		return seg.wall.now(pb.p.now())
+	}
 	if ts := seg.active.Load(); ts != nil && ts.audio != nil && !seg.audioDone.Load() {
 		return pb.position()
 	}
@@ -108,18 +120,32 @@ func (pb *playback) video(seg *segment) {
 	}
 	// present shows f when the clock reaches it; false when cancelled.
 	present := func(f decoder.Frame) bool {
-		if end := time.Duration(seg.end.Load()); f.PTS < seg.from-lateFrame || (end > 0 && f.PTS >= end) {
+		before := f.PTS < seg.from-lateFrame
+		if seg.rate < 0 {
+			before = f.PTS > seg.from+lateFrame
+		}
+		if end := time.Duration(seg.end.Load()); before || (end > 0 && f.PTS >= end) {
 			// Decoded only to reach the start point after a seek.
 			release(f)
 			return true
 		}
-		if realtime {
+		// dir is 1 forward, -1 in rewind (the clock runs backwards).
+		dir := time.Duration(1)
+		if seg.rate < 0 {
+			dir = -1
+		}
+		if realtime || seg.rate != 1 {
 			for {
 				c := pb.clock(seg)
-				if f.PTS-c <= earlyFrame || len(seg.vin) == cap(seg.vin) {
+				ahead := (f.PTS - c) * dir
+				if ahead <= earlyFrame || len(seg.vin) == cap(seg.vin) {
 					break
 				}
-				t := time.NewTimer(min(f.PTS-c, maxFrameWait))
+				if seg.rate != 1 && seg.rate != 0 {
+					// Real time until the clock reaches the frame.
+					ahead = time.Duration(float64(ahead) / max(seg.rate, -seg.rate))
+				}
+				t := time.NewTimer(min(ahead, maxFrameWait))
 				select {
 				case <-t.C:
 				case <-seg.ctx.Done():
@@ -127,8 +153,8 @@ func (pb *playback) video(seg *segment) {
 					return false
 				}
 			}
-			late := pb.clock(seg) - f.PTS
-			if late > lateFrame && shown > 0 {
+			late := (pb.clock(seg) - f.PTS) * dir
+			if late > lateFrame && shown > 0 && seg.rate == 1 {
 				pb.framesDropped.Add(1)
 				release(f)
 				return true

@@ -1,0 +1,183 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// rateSession offers fast forward/rewind and playlist skipping.
+type rateSession struct {
+	*fakeSession
+	skips   []int
+	skipAt  int
+	skipped chan struct{} // receives once per Skip
+}
+
+func (r *rateSession) PlayRate(ctx context.Context, from time.Duration, rate float64) error {
+	return r.playRate(from, rate)
+}
+
+func (r *rateSession) Skip(ctx context.Context, offset int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skips = append(r.skips, offset)
+	next := r.info
+	next.Metadata.Title = "Next entry"
+	r.newInfo = next
+	r.changeAt = max(r.pos, 1)
+	r.skipAt = r.changeAt
+	if r.skipped != nil {
+		r.skipped <- struct{}{}
+	}
+	return nil
+}
+
+func rateHarness(t *testing.T, seconds int) (*harness, *rateSession, *frameLog) {
+	base := newFakeSession(seconds).withVideo(false)
+	rs := &rateSession{fakeSession: base}
+	log := &frameLog{}
+	h := newHarness(t, base, func(c *Config) {
+		c.Video = log
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+	})
+	h.p.cfg.Transports.Register("rate", transport.MatchSchemes("rate"), transport.DialerFunc(
+		func(context.Context, string, transport.Config) (transport.Session, error) { return rs, nil }))
+	return h, rs, log
+}
+
+func TestFastForwardAndBack(t *testing.T) {
+	h, rs, log := rateHarness(t, 6)
+	h.sink.block = make(chan struct{})
+	h.p.Open("rate://x")
+	ev := h.waitFor("media", func(ev Event) bool { return ev.Kind == MediaChanged })
+	if !ev.Status.Media.CanRate || !ev.Status.Media.CanSkip {
+		t.Fatalf("capabilities %+v", ev.Status.Media)
+	}
+	h.waitState(Playing)
+	for i := 0; i < 10; i++ {
+		h.sink.block <- struct{}{}
+	}
+	h.p.SetRate(5)
+	h.waitFor("rate 5", func(ev Event) bool { return ev.Status.Rate == 5 })
+	before, _, _ := log.frames()
+	n0 := len(before)
+	audioBefore := len(h.sink.bytes())
+	close(h.sink.block)
+	end := h.waitState(Ended)
+	if end.Status.Rate != 1 {
+		t.Fatalf("rate after the end %v", end.Status.Rate)
+	}
+	rs.mu.Lock()
+	rates := append([]float64(nil), rs.rates...)
+	rs.mu.Unlock()
+	if len(rates) != 2 || rates[1] != 5 {
+		t.Fatalf("rates asked %v", rates)
+	}
+	if got := len(h.sink.bytes()); got > audioBefore+2*1600 {
+		t.Fatalf("audio written while fast forwarding: %d bytes after %d", got, audioBefore)
+	}
+	pts, at, _ := log.frames()
+	pts, at = pts[n0:], at[n0:]
+	// The frames of the fast part come in order, 100 ms of media apart
+	// and about 20 ms of real time apart, up to the end.
+	for i := range pts {
+		if i > 0 && pts[i] <= pts[i-1] {
+			t.Fatalf("frames out of order: %v", pts)
+		}
+	}
+	if len(pts) < 50 || pts[len(pts)-1] != 5900*time.Millisecond {
+		t.Fatalf("fast forward showed %v", pts)
+	}
+	span := at[len(at)-1].Sub(at[0])
+	media := pts[len(pts)-1] - pts[0]
+	if real := time.Duration(float64(media) / 5); span > 3*real+300*time.Millisecond {
+		t.Fatalf("%v of media shown over %v at 5x", media, span)
+	}
+
+	// Rewind from the end back to the start.
+	all, _, _ := log.frames()
+	n1 := len(all)
+	h.p.SetRate(-5)
+	h.waitState(Ended)
+	pts, _, _ = log.frames()
+	back := pts[n1:]
+	if len(back) < 50 || back[len(back)-1] != 0 {
+		t.Fatalf("rewind showed %v", back)
+	}
+	for i := 1; i < len(back); i++ {
+		if back[i] >= back[i-1] {
+			t.Fatalf("rewind frames not backwards: %v", back)
+		}
+	}
+}
+
+func TestRateRefusedByAFile(t *testing.T) {
+	h := newHarness(t, newFakeSession(2), nil)
+	h.sink.block = make(chan struct{})
+	defer close(h.sink.block)
+	h.p.Open("fake://x")
+	h.waitState(Playing)
+	h.p.SetRate(2)
+	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
+	if !errors.Is(ev.Err, ErrRateUnsupported) {
+		t.Fatalf("%v", ev.Err)
+	}
+	if h.p.Status().Rate != 1 {
+		t.Fatal("rate changed")
+	}
+}
+
+func TestSkipEntryDropsTheRestOfTheEntry(t *testing.T) {
+	h, rs, _ := rateHarness(t, 10)
+	rs.gate = make(chan struct{})
+	rs.skipped = make(chan struct{}, 1)
+	h.sink.block = make(chan struct{})
+	h.p.Open("rate://list")
+	// One second of the first entry (an audio and a video sample a step).
+	for i := 0; i < 20; i++ {
+		rs.gate <- struct{}{}
+	}
+	h.waitState(Playing)
+	h.p.SkipEntry(1)
+	select {
+	case <-rs.skipped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Skip not called")
+	}
+	close(rs.gate)
+	h.waitFor("next entry", func(ev Event) bool {
+		return ev.Kind == MediaChanged && ev.Status.Media.Metadata.Title == "Next entry"
+	})
+	close(h.sink.block)
+	h.waitState(Ended)
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if len(rs.skips) != 1 || rs.skips[0] != 1 {
+		t.Fatalf("skips %v", rs.skips)
+	}
+	// What was queued of the first entry was dropped, not played: the
+	// whole second entry and at most a little of the first.
+	got := len(samplesIn(h.sink.bytes()))
+	second := (100 - rs.skipAt) * 800
+	if got < second || got >= second+rs.skipAt*800 {
+		t.Fatalf("%d frames played; the second entry has %d", got, second)
+	}
+}
+
+func TestSkipWithoutPlaylistWarns(t *testing.T) {
+	h := newHarness(t, newFakeSession(2), nil)
+	h.sink.block = make(chan struct{})
+	defer close(h.sink.block)
+	h.p.Open("fake://x")
+	h.waitState(Playing)
+	h.p.SkipEntry(1)
+	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
+	if !errors.Is(ev.Err, ErrNoPlaylist) {
+		t.Fatalf("%v", ev.Err)
+	}
+}
