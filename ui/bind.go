@@ -142,6 +142,8 @@ func (v *View) applyStatus(s player.Status) {
 		v.showState(s)
 	}
 
+	v.refreshPlaybackMenu()
+
 	// Transport controls.
 	if active(s.State) {
 		v.playBtn.SetIcon(pauseIcon())

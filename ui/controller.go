@@ -31,6 +31,12 @@ type Controller interface {
 	// calls it after asking the user (an ErrorOccurred event wrapping
 	// transport.ErrAuthRequired).
 	SetCredentials(user, password string)
+	// SetRate plays fast forward (> 1) or rewind (< 0) where the source
+	// offers it (Media.CanRate); 1 is normal playback.
+	SetRate(r float64)
+	// SkipEntry moves to the next (1) or previous (-1) entry of a
+	// server-side playlist (Media.CanSkip).
+	SkipEntry(offset int)
 	// Subscribe registers fn for every event until cancel is called. fn
 	// runs on a player goroutine.
 	Subscribe(fn func(player.Event)) (cancel func())

@@ -49,6 +49,8 @@ func (f *fakeController) Play()                { f.record("Play", nil) }
 func (f *fakeController) Pause()               { f.record("Pause", nil) }
 func (f *fakeController) Stop()                { f.record("Stop", nil) }
 func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
+func (f *fakeController) SetRate(r float64)    { f.record("SetRate", r) }
+func (f *fakeController) SkipEntry(offset int) { f.record("SkipEntry", offset) }
 func (f *fakeController) SetVolume(v float64)  { f.record("SetVolume", v) }
 func (f *fakeController) SetCredentials(user, password string) {
 	f.record("SetCredentials", [2]string{user, password})

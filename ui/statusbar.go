@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -77,6 +78,9 @@ func (b *statusBar) SetStatus(s player.Status) {
 		relayout = true
 	}
 	var parts []string
+	if s.Rate != 0 && s.Rate != 1 {
+		parts = append(parts, rateText(s.Rate))
+	}
 	if s.State != player.Idle {
 		if s.Stats.BitrateBps > 0 {
 			parts = append(parts, formatBitrate(s.Stats.BitrateBps))
@@ -142,4 +146,12 @@ func clamp01(f float64) float64 {
 		return 1
 	}
 	return f
+}
+
+// rateText shows a fast forward or rewind rate: "▶▶ 5×", "◀◀ 5×".
+func rateText(r float64) string {
+	if r < 0 {
+		return fmt.Sprintf("◀◀ %g×", -r)
+	}
+	return fmt.Sprintf("▶▶ %g×", r)
 }

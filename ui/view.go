@@ -112,9 +112,13 @@ type View struct {
 	mainMenu    *fyne.MainMenu
 	recentMenu  *fyne.Menu
 	streamsMenu *fyne.Menu
-	errDialog   dialog.Dialog
-	login       *loginPrompt
-	loginUsers  map[string]string // user names typed per host, this session only
+	// The Playback menu and its items that depend on the presentation.
+	playbackMenu *fyne.Menu
+	rateItems    []*fyne.MenuItem
+	entryItems   []*fyne.MenuItem
+	errDialog    dialog.Dialog
+	login        *loginPrompt
+	loginUsers   map[string]string // user names typed per host, this session only
 
 	// Applied player state.
 	st       player.Status
@@ -292,8 +296,23 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	down := fyne.NewMenuItem("Volume Down  (↓)", func() { v.SetVolume(v.volume.Value - volumeStep) })
 	mute := fyne.NewMenuItem("Mute", v.ToggleMute)
 	mute.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}
-	playback := fyne.NewMenu("Playback", playPause, stop, fyne.NewMenuItemSeparator(), back, fwd,
-		fyne.NewMenuItemSeparator(), up, down, mute)
+	v.rateItems = []*fyne.MenuItem{
+		fyne.NewMenuItem("Fast Forward (5×)", func() { v.ctl.SetRate(fastRate) }),
+		fyne.NewMenuItem("Fast Rewind (5×)", func() { v.ctl.SetRate(-fastRate) }),
+		fyne.NewMenuItem("Normal Speed", func() { v.ctl.SetRate(1) }),
+	}
+	v.entryItems = []*fyne.MenuItem{
+		fyne.NewMenuItem("Next Playlist Entry", func() { v.ctl.SkipEntry(1) }),
+		fyne.NewMenuItem("Previous Playlist Entry", func() { v.ctl.SkipEntry(-1) }),
+	}
+	items := []*fyne.MenuItem{playPause, stop, fyne.NewMenuItemSeparator(), back, fwd, fyne.NewMenuItemSeparator()}
+	items = append(items, v.rateItems...)
+	items = append(items, fyne.NewMenuItemSeparator())
+	items = append(items, v.entryItems...)
+	items = append(items, fyne.NewMenuItemSeparator(), up, down, mute)
+	v.playbackMenu = fyne.NewMenu("Playback", items...)
+	v.refreshPlaybackMenu()
+	playback := v.playbackMenu
 
 	v.streamsMenu = fyne.NewMenu("Streams")
 	v.refreshStreamsMenu()
@@ -306,6 +325,40 @@ func (v *View) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }),
 		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }))
 	return fyne.NewMainMenu(file, playback, v.streamsMenu, view)
+}
+
+// fastRate is the rate of Fast Forward and Fast Rewind (MS-WMSP allows up
+// to 5).
+const fastRate = 5
+
+// refreshPlaybackMenu enables fast forward/rewind and playlist skipping
+// when the presentation offers them, and checks the current speed.
+func (v *View) refreshPlaybackMenu() {
+	if v.playbackMenu == nil {
+		return
+	}
+	m := v.st.Media
+	canRate := m != nil && m.CanRate
+	canSkip := m != nil && m.CanSkip
+	rate := v.st.Rate
+	if rate == 0 {
+		rate = 1
+	}
+	changed := false
+	set := func(it *fyne.MenuItem, disabled, checked bool) {
+		if it.Disabled != disabled || it.Checked != checked {
+			it.Disabled, it.Checked = disabled, checked
+			changed = true
+		}
+	}
+	set(v.rateItems[0], !canRate, rate > 1)
+	set(v.rateItems[1], !canRate, rate < 0)
+	set(v.rateItems[2], !canRate && rate == 1, false)
+	set(v.entryItems[0], !canSkip, false)
+	set(v.entryItems[1], !canSkip, false)
+	if changed {
+		v.playbackMenu.Refresh()
+	}
 }
 
 // refreshStreamsMenu lists the presentation's streams in the Streams menu

@@ -787,3 +787,47 @@ func TestRootCause(t *testing.T) {
 		t.Errorf("rootCause(plain) = %v", got)
 	}
 }
+
+// TestPlaybackMenuRateAndEntries: fast forward/rewind and playlist skipping
+// are offered only when the presentation can do them, and call the player.
+func TestPlaybackMenuRateAndEntries(t *testing.T) {
+	f := newFixture(t)
+	item := func(label string) *fyne.MenuItem {
+		for _, it := range f.v.playbackMenu.Items {
+			if it.Label == label {
+				return it
+			}
+		}
+		t.Fatalf("no %q in the Playback menu", label)
+		return nil
+	}
+	ff, rw, normal := item("Fast Forward (5×)"), item("Fast Rewind (5×)"), item("Normal Speed")
+	next, prev := item("Next Playlist Entry"), item("Previous Playlist Entry")
+	if !ff.Disabled || !rw.Disabled || !next.Disabled || !prev.Disabled {
+		t.Fatal("enabled with nothing open")
+	}
+	m := demoMedia()
+	f.startDemo(time.Second)
+	if !ff.Disabled || !next.Disabled {
+		t.Fatal("enabled for a file that offers neither")
+	}
+	m.URL, m.CanRate, m.CanSkip = "mmsh://h/list", true, true
+	st := status(player.Playing, m, time.Second)
+	st.Rate = 1
+	f.emit(player.MediaChanged, st)
+	if ff.Disabled || rw.Disabled || next.Disabled || prev.Disabled {
+		t.Fatal("not enabled for a source that offers them")
+	}
+	f.ctl.take()
+	ff.Action()
+	rw.Action()
+	normal.Action()
+	next.Action()
+	prev.Action()
+	f.expectCalls("SetRate(5)", "SetRate(-5)", "SetRate(1)", "SkipEntry(1)", "SkipEntry(-1)")
+	st.Rate = 5
+	f.emit(player.StateChanged, st)
+	if !ff.Checked || rw.Checked || !strings.Contains(f.v.status.bitrate.Text, "▶▶ 5×") {
+		t.Fatalf("checked %v/%v, status %q", ff.Checked, rw.Checked, f.v.status.bitrate.Text)
+	}
+}
