@@ -94,6 +94,9 @@ func (p *infoPanel) Set(m *player.Media) {
 	} else {
 		p.seeking.SetText("No")
 	}
+	// Wrapped values change height with their text: lay the rows out
+	// again so a long value does not run into the next row.
+	p.root.Refresh()
 }
 
 func orDash(s string) string {
