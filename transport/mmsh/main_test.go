@@ -2,16 +2,10 @@ package mmsh_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
-	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,19 +13,20 @@ import (
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/internal/mediatest"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
-var fixtureDir string
+var fixtures *mediatest.Fixtures
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mmsh-fixtures-")
+	f, err := mediatest.NewFixtures("mmsh-fixtures-")
 	if err != nil {
 		panic(err)
 	}
-	fixtureDir = dir
+	fixtures = f
 	code := m.Run()
-	os.RemoveAll(dir)
+	f.Remove()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			os.Stderr.WriteString("goroutine leak: " + err.Error() + "\n")
@@ -41,7 +36,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const sine = "sine=frequency=440:sample_rate=44100"
+const sine = mediatest.Sine
 
 // fixtureArgs are FFmpeg recipes (byte-stable output, as in the peers'
 // make_fixtures.sh).
@@ -59,21 +54,14 @@ var fixtureArgs = map[string][]string{
 	"pcm_4s.asf": {"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"},
 }
 
-var fixtureMu sync.Mutex
-
 // fixture generates (once) and returns a test file.
 func fixture(t testing.TB, name string) (string, []byte) {
 	t.Helper()
-	fixtureMu.Lock()
-	defer fixtureMu.Unlock()
-	path := filepath.Join(fixtureDir, name)
-	if _, err := os.Stat(path); err != nil {
-		args := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, fixtureArgs[name]...)
-		args = append(args, path)
-		if out, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ffmpeg %s: %v\n%s", name, err, out)
-		}
+	args, ok := fixtureArgs[name]
+	if !ok {
+		t.Fatalf("no recipe for fixture %s", name)
 	}
+	path := fixtures.Make(t, name, args)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -88,42 +76,18 @@ type probePacket struct {
 	size   int
 }
 
-// ffprobe lists the media objects of a file (pts with the preroll
-// removed, like transport.Sample.PTS). FFmpeg 5.1 reports no ASF stream
-// ids; its stream indexes follow the header order, which for these
-// FFmpeg-made files is stream number order: index i is tracks[i].
+// ffprobe lists the media objects of a file. FFmpeg 5.1 reports no ASF
+// stream numbers; its stream indexes follow the header order, which for
+// these FFmpeg-made files is stream number order: index i is tracks[i].
 func ffprobe(t testing.TB, path string, tracks []transport.Track) []probePacket {
 	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,size:stream=index,id",
-		"-of", "json", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var v struct {
-		Packets []struct {
-			StreamIndex int    `json:"stream_index"`
-			PTS         string `json:"pts_time"`
-			Size        string `json:"size"`
-		}
-		Streams []struct {
-			Index int    `json:"index"`
-			ID    string `json:"id"`
-		}
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatal(err)
-	}
-	ids := map[int]int{}
-	for _, s := range v.Streams {
-		if s.Index < len(tracks) {
-			ids[s.Index] = tracks[s.Index].ID
-		}
-	}
 	var pk []probePacket
-	for _, p := range v.Packets {
-		f, _ := strconv.ParseFloat(p.PTS, 64)
-		sz, _ := strconv.Atoi(p.Size)
-		pk = append(pk, probePacket{stream: ids[p.StreamIndex], pts: time.Duration(math.Round(f*1000)) * time.Millisecond, size: sz})
+	for _, p := range mediatest.Probe(t, path) {
+		id := 0
+		if p.Index < len(tracks) {
+			id = tracks[p.Index].ID
+		}
+		pk = append(pk, probePacket{stream: id, pts: p.PTS, size: p.Size})
 	}
 	return pk
 }

@@ -6,31 +6,26 @@ package interop_test
 
 import (
 	"context"
-	"encoding/json"
-	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/mmsh/internal/mediatest"
 )
 
-var fixtureDir string
+var fixtures *mediatest.Fixtures
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mmsh-interop-")
+	f, err := mediatest.NewFixtures("mmsh-interop-")
 	if err != nil {
 		panic(err)
 	}
-	fixtureDir = dir
+	fixtures = f
 	code := m.Run()
-	os.RemoveAll(dir)
+	f.Remove()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			os.Stderr.WriteString("goroutine leak: " + err.Error() + "\n")
@@ -40,26 +35,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const sine = "sine=frequency=440:sample_rate=44100"
-
-var (
-	fixtureMu   sync.Mutex
-	fixtureArgs = map[string][]string{}
-)
+const sine = mediatest.Sine
 
 // longFixture generates (once) a file with FFmpeg (byte-stable output).
 func longFixture(t *testing.T, name string, args []string) string {
 	t.Helper()
-	fixtureMu.Lock()
-	defer fixtureMu.Unlock()
-	path := filepath.Join(fixtureDir, name)
-	if _, err := os.Stat(path); err != nil {
-		a := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)
-		if out, err := exec.Command("ffmpeg", append(a, path)...).CombinedOutput(); err != nil {
-			t.Fatalf("ffmpeg %s: %v\n%s", name, err, out)
-		}
-	}
-	return path
+	return fixtures.Make(t, name, args)
 }
 
 type probePacket struct {
@@ -74,38 +55,15 @@ type probePacket struct {
 // fixtures have one audio and at most one video stream).
 func ffprobe(t *testing.T, path string, tracks []transport.Track) []probePacket {
 	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,size:stream=index,codec_type",
-		"-of", "json", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var v struct {
-		Packets []struct {
-			StreamIndex int    `json:"stream_index"`
-			PTS         string `json:"pts_time"`
-			Size        string `json:"size"`
-		}
-		Streams []struct {
-			Index     int    `json:"index"`
-			CodecType string `json:"codec_type"`
-		}
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatal(err)
-	}
-	ids := map[int]int{}
-	for _, s := range v.Streams {
+	var pk []probePacket
+	for _, p := range mediatest.Probe(t, path) {
+		id := 0
 		for _, tr := range tracks {
-			if tr.Type.String() == s.CodecType {
-				ids[s.Index] = tr.ID
+			if tr.Type.String() == p.CodecType {
+				id = tr.ID
 			}
 		}
-	}
-	var pk []probePacket
-	for _, p := range v.Packets {
-		f, _ := strconv.ParseFloat(p.PTS, 64)
-		sz, _ := strconv.Atoi(p.Size)
-		pk = append(pk, probePacket{stream: ids[p.StreamIndex], pts: time.Duration(math.Round(f*1000)) * time.Millisecond, size: sz})
+		pk = append(pk, probePacket{stream: id, pts: p.PTS, size: p.Size})
 	}
 	return pk
 }
