@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,7 +87,11 @@ func TestMMSHStopLogsAndProbes(t *testing.T) {
 	var st statsJSON
 	json.Unmarshal([]byte(stdout), &st)
 	if st.PositionMS < 1900 || st.PositionMS > 2100 || st.LogPosts < 1 || st.FramesDecoded < 40 {
-		t.Fatalf("stats %+v", st)
+		var kinds []string
+		for _, r := range srv.Requests() {
+			kinds = append(kinds, r.Kind+"@"+strconv.Itoa(r.Conn))
+		}
+		t.Fatalf("stats %+v\nrequests %v", st, kinds)
 	}
 }
 

@@ -331,7 +331,9 @@ func (s *Server) handle(c *srvConn, r *Request) bool {
 			return true
 		}
 		if r.Kind == "Stop" {
-			s.respond(c, 200, "OK", s.sessionHeaders(s.session(r), path, nil), nil)
+			// Content-Length: on a pipelined connection a response without
+			// it would run to the connection's close.
+			s.respond(c, 200, "OK", append(s.sessionHeaders(s.session(r), path, nil), Header{"Content-Length", "0"}), nil)
 			return true
 		}
 		s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}}, nil)

@@ -617,11 +617,14 @@ func (st *streamer) endChunked() {
 // finish ends the stream: the final chunk, the queued answers, the
 // connection closed in non-pipelined mode.
 func (st *streamer) finish() {
+	// The lock is held until the final chunk and the queued answers are
+	// written: a request that control hands to the connection after
+	// exited is set must not be answered inside the open chunked body.
 	st.mu.Lock()
 	st.exited = true
 	pending := st.pending
 	st.pending = nil
-	st.mu.Unlock()
+	defer st.mu.Unlock()
 	if st.pipelined {
 		st.endChunked()
 		for _, r := range pending {
