@@ -67,8 +67,12 @@ func (s packetSet) String() string {
 type owner struct {
 	s *session
 
-	state        clientState
-	pipelined    bool
+	state     clientState
+	pipelined bool
+	// epoch counts Plays and playlist-entry changes; a side request's
+	// response from an earlier epoch is stale for the entry-scoped
+	// tokens (features, playlist-gen-id).
+	epoch        int
 	pipelineTest bool
 	server       ServerVersion
 	serverFeat   map[string]bool
@@ -201,6 +205,15 @@ func (o *owner) acceptable(t PacketType) bool {
 // check, Supported, client-id, playlist-gen-id, timeout, features and the
 // caching directives. Cookies were stored by the client.
 func (o *owner) common(resp *response) error {
+	return o.commonFrom(resp, false)
+}
+
+// commonFrom is common for a response that may be stale: a side request
+// (Log, KeepAlive) answered before a Play or entry change the owner has
+// since made describes the entry that was left, so its features and
+// playlist-gen-id are ignored (a Log's answer would otherwise bring back
+// "skipforward" after a skip to the last entry).
+func (o *owner) commonFrom(resp *response, stale bool) error {
 	sv, err := ParseServer(resp.get("Server"))
 	if err != nil {
 		ct := resp.get("Content-Type")
@@ -222,13 +235,13 @@ func (o *owner) common(resp *response) error {
 	} else if ok {
 		o.clientID, o.hasClientID = id, true
 	}
-	if g, ok, err := pr.Uint32("playlist-gen-id"); err == nil && ok && g != 0 {
+	if g, ok, err := pr.Uint32("playlist-gen-id"); err == nil && ok && g != 0 && !stale {
 		o.genID = g
 	}
 	if t, ok, err := pr.Uint32("timeout"); err == nil && ok && t >= 1000 {
 		o.keepaliveTO = time.Duration(t) * time.Millisecond
 	}
-	if f, ok := pr.Get("features"); ok {
+	if f, ok := pr.Get("features"); ok && !stale {
 		o.features = ParseFeatures(f)
 	}
 	for _, cc := range resp.values("Cache-Control") {

@@ -154,6 +154,7 @@ func (o *owner) packet(p Packet) error {
 	case TypeEnd:
 		return o.end(p.Reason)
 	case TypeStreamChange:
+		o.epoch++
 		return o.change(p.Reason)
 	}
 	return fmt.Errorf("%w: %s in a stream", ErrUnexpectedPacket, p.Type)
@@ -357,6 +358,7 @@ func (o *owner) playCommand(c command) {
 // returns once the request is written; the outcome goes to reply when the
 // response arrives (to fail() when reply is nil).
 func (o *owner) sendPlay(ctx context.Context, pos position, from time.Duration, plOffset int, reply chan error) error {
+	o.epoch++
 	opts := playOpts{
 		pos: pos, rate: o.rate, pipelined: o.pipelined, accel: o.accelTokens(),
 		supported: o.supportedHeader(false), genID: o.genID,
@@ -745,7 +747,7 @@ func (o *owner) drainPipelined() {
 // sideResult applies what a side request's response said (3.1.5.3).
 func (o *owner) sideResult(r sideResult) {
 	if r.resp != nil {
-		_ = o.common(r.resp)
+		_ = o.commonFrom(r.resp, r.epoch != o.epoch)
 	}
 	if r.err != nil && r.entry {
 		// The server waits for this SelectStream before it streams the new

@@ -14,6 +14,8 @@ type sideRequest struct {
 	req *request
 	// entry marks the SelectStream that starts a new playlist entry.
 	entry bool
+	// epoch is the owner's epoch when the request was queued.
+	epoch int
 	// webURL and body make a web-server log instead.
 	webURL string
 	body   []byte
@@ -25,6 +27,7 @@ type sideResult struct {
 	resp  *response
 	err   error
 	entry bool
+	epoch int
 }
 
 // sideSend queues a side request. The queue is bounded; when it is full
@@ -35,6 +38,7 @@ func (o *owner) sideSend(r *sideRequest) {
 		return
 	}
 	o.keepalive.stop()
+	r.epoch = o.epoch
 	select {
 	case o.s.side <- r:
 	default:
@@ -72,15 +76,15 @@ func (s *session) sideOne(r *sideRequest) sideResult {
 	kind := r.req.kind
 	cn, resp, err := s.cl.exchange(ctx, s.url, r.req)
 	if err != nil {
-		return sideResult{kind: kind, err: s.errorf(kind, err), entry: r.entry}
+		return sideResult{kind: kind, err: s.errorf(kind, err), entry: r.entry, epoch: r.epoch}
 	}
 	drain(resp.body(cn.br))
 	cn.close()
 	if resp.StatusCode/100 != 2 {
-		return sideResult{kind: kind, resp: resp, err: fmt.Errorf("mmsh: %s %s: server answered %s", kind, s.url.Redacted(), resp.status()), entry: r.entry}
+		return sideResult{kind: kind, resp: resp, err: fmt.Errorf("mmsh: %s %s: server answered %s", kind, s.url.Redacted(), resp.status()), entry: r.entry, epoch: r.epoch}
 	}
 	if kind == reqLog {
 		s.stats.logPosts.Add(1)
 	}
-	return sideResult{kind: kind, resp: resp, entry: r.entry}
+	return sideResult{kind: kind, resp: resp, entry: r.entry, epoch: r.epoch}
 }
