@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -65,16 +66,17 @@ func TestPauseReleasesSessionAndResumesExactly(t *testing.T) {
 	if pauses != 1 || facts == 0 {
 		t.Fatalf("pauses %d, reports %d", pauses, facts)
 	}
-	// The output is the whole presentation, in order, without a gap or a
-	// repeat at the pause.
+	// The output is the whole presentation, in order, without a gap at
+	// the pause. The position is the cursor minus what the sink holds,
+	// read while a write may be completing, so the one write chunk
+	// (10 ms) accepted in that instant may be heard again; nothing more.
 	got := samplesIn(h.sink.bytes())
-	if len(got) != 4*fakeRate {
-		t.Fatalf("%d frames, want %d", len(got), 4*fakeRate)
+	want := make([]uint16, 4*fakeRate)
+	for i := range want {
+		want[i] = uint16(i / 800)
 	}
-	for i, v := range got {
-		if want := uint16(i / 800); v != want {
-			t.Fatalf("frame %d = %d, want %d", i, v, want)
-		}
+	if !resumedExactly(got, want, fakeRate*int(writeChunk/time.Millisecond)/1000) {
+		t.Fatalf("%d frames (want %d) are not the presentation with at most one repeated write chunk", len(got), len(want))
 	}
 	if len(sess.plays) != 2 || sess.plays[1] <= 0 {
 		t.Fatalf("plays %v", sess.plays)
@@ -99,4 +101,21 @@ func TestMeasuredBandwidthChoosesStream(t *testing.T) {
 		}
 	}
 	h.waitState(Ended)
+}
+
+// resumedExactly reports whether got is want, or want with one run of
+// chunk frames, starting at a chunk boundary, played twice.
+func resumedExactly(got, want []uint16, chunk int) bool {
+	if slices.Equal(got, want) {
+		return true
+	}
+	if len(got) != len(want)+chunk {
+		return false
+	}
+	for k := chunk; k <= len(want); k += chunk {
+		if slices.Equal(got[:k], want[:k]) && slices.Equal(got[k:], want[k-chunk:]) {
+			return true
+		}
+	}
+	return false
 }
