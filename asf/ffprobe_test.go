@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/eddyplayer/eddy/asf/asftest"
 )
 
 // Third-party comparison: the fixtures of the peers' make_fixtures.sh
@@ -34,48 +37,27 @@ import (
 // last objects of the final packet (see compareWithProbe); Eddy keeps them,
 // and the test checks they are real.
 
-var (
-	fixtureOnce sync.Once
-	fixtureDir  string
-	fixtureErr  error
-)
+// asfFiles makes the fixtures (created by TestMain).
+var asfFiles *asftest.Files
 
-const sine = "sine=frequency=440:sample_rate=44100"
+const sine = asftest.Sine
 
-// fixtureCommands are the ASF recipes of make_fixtures.sh, plus PCM files.
-func fixtureCommands() [][]string {
-	ff := func(args ...string) []string {
-		return append([]string{"ffmpeg", "-hide_banner", "-loglevel", "error", "-y"}, args...)
-	}
-	cmds := [][]string{
-		ff("-f", "lavfi", "-i", sine+":duration=6", "-ac", "2", "-c:a", "pcm_s16le", "a_pcm.asf"),
-		ff("-f", "lavfi", "-i", sine+":duration=6", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "b_mp3.asf"),
-		ff("-f", "lavfi", "-i", sine+":duration=6", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k", "c_wmav2.wma"),
-		ff("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=6", "-f", "lavfi", "-i", sine+":duration=6",
-			"-c:v", "wmv2", "-b:v", "400k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2", "d_wmv2_wmav2.wmv"),
-		ff("-f", "lavfi", "-i", sine+":duration=6", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=6",
-			"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2", "e_mbr_2audio.wma"),
-		ff("-f", "lavfi", "-i", sine+":duration=6", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k", "-f", "asf_stream", "c_wmav2.asf_stream.mmsh"),
-		ff("-f", "lavfi", "-i", sine+":duration=60", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k", "long_wmav2_60s.wma"),
-		ff("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=60", "-f", "lavfi", "-i", sine+":duration=60",
-			"-c:v", "wmv2", "-b:v", "300k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2", "long_wmv2_wmav2_60s.wmv"),
-		ff("-f", "lavfi", "-i", sine+":duration=60", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k", "-packet_size", "1300", "ff_wmav2_60s_pkt1300.wma"),
-		{"gst-launch-1.0", "-q", "asfmux", "name=m", "!", "filesink", "location=gst_asfmux_wmv2_wmav2.wmv",
-			"videotestsrc", "num-buffers=150", "!", "video/x-raw,width=320,height=240,framerate=25/1", "!", "videoconvert", "!",
-			"avenc_wmv2", "bitrate=400000", "!", "m.",
-			"audiotestsrc", "num-buffers=260", "samplesperbuffer=1024", "!", "audio/x-raw,rate=44100,channels=2", "!",
-			"audioconvert", "!", "avenc_wmav2", "bitrate=64000", "!", "m."},
-		{"gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=2600", "samplesperbuffer=1024", "!", "audio/x-raw,rate=44100,channels=2",
-			"!", "audioconvert", "!", "avenc_wmav2", "bitrate=64000", "!", "asfmux", "!", "filesink", "location=gst_asfmux_wmav2_60s.wma"},
-		{"gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=2600", "samplesperbuffer=1024", "!", "audio/x-raw,rate=44100,channels=2",
-			"!", "audioconvert", "!", "avenc_wmav2", "bitrate=64000", "!", "asfmux", "packet-size=1300", "!", "filesink",
-			"location=gst_asfmux_wmav2_60s_pkt1300.wma"},
+// extraFixtures are, beside make_fixtures.sh's files (asftest.Peers),
+// both muxers at a 1300-byte packet size and PCM files in several packet
+// sizes.
+func extraFixtures() map[string]asftest.Recipe {
+	rs := map[string]asftest.Recipe{
+		"ff_wmav2_60s_pkt1300.wma": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=60", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k",
+			"-packet_size", "1300"),
+		"gst_asfmux_wmav2_60s_pkt1300.wma": asftest.GStreamer("audiotestsrc", "num-buffers=2600", "samplesperbuffer=1024", "!",
+			"audio/x-raw,rate=44100,channels=2", "!", "audioconvert", "!", "avenc_wmav2", "bitrate=64000", "!",
+			"asfmux", "packet-size=1300", "!", "filesink", "location=OUT"),
 	}
 	for _, p := range pcmFixtures {
-		cmds = append(cmds, ff("-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=1000:sample_rate=%d:duration=3", p.rate),
-			"-ac", strconv.Itoa(p.channels), "-c:a", p.codec, "-packet_size", strconv.Itoa(p.packetSize), p.name()))
+		rs[p.name()] = asftest.FFmpeg("-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=1000:sample_rate=%d:duration=3", p.rate),
+			"-ac", strconv.Itoa(p.channels), "-c:a", p.codec, "-packet_size", strconv.Itoa(p.packetSize))
 	}
-	return cmds
+	return rs
 }
 
 type pcmFixture struct {
@@ -97,8 +79,8 @@ var pcmFixtures = []pcmFixture{
 	{"pcm_s16le", 48000, 1, 777},
 }
 
-// fixtures generates every fixture once per test binary into a temporary
-// directory (removed by TestMain).
+// fixtures makes every fixture (once per test binary) and returns their
+// directory.
 func fixtures(t *testing.T) string {
 	t.Helper()
 	for _, tool := range []string{"ffmpeg", "ffprobe", "gst-launch-1.0"} {
@@ -107,31 +89,22 @@ func fixtures(t *testing.T) string {
 				"gstreamer1.0-tools with plugins base/good/bad/ugly and gstreamer1.0-libav): %v", tool, err)
 		}
 	}
-	fixtureOnce.Do(func() {
-		fixtureDir, fixtureErr = os.MkdirTemp("", "eddy-asf-fixtures-")
-		if fixtureErr != nil {
-			return
-		}
-		for _, c := range fixtureCommands() {
-			cmd := exec.Command(c[0], c[1:]...)
-			cmd.Dir = fixtureDir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				fixtureErr = fmt.Errorf("%v: %w\n%s", c, err, out)
-				return
-			}
-		}
-	})
-	if fixtureErr != nil {
-		t.Fatal(fixtureErr)
+	names := slices.Sorted(maps.Keys(asftest.Peers))
+	names = append(names, slices.Sorted(maps.Keys(extraFixtures()))...)
+	for _, n := range names {
+		asfFiles.Path(t, n)
 	}
-	return fixtureDir
+	return asfFiles.Dir()
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if fixtureDir != "" {
-		os.RemoveAll(fixtureDir)
+	f, err := asftest.NewFiles("eddy-asf-fixtures-", extraFixtures())
+	if err != nil {
+		panic(err)
 	}
+	asfFiles = f
+	code := m.Run()
+	f.Remove()
 	os.Exit(code)
 }
 

@@ -3,6 +3,7 @@ package mmsh_test
 import (
 	"context"
 	"errors"
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"io"
 	"os"
 	"strings"
@@ -13,14 +14,13 @@ import (
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
-	"github.com/eddyplayer/eddy/transport/mmsh/internal/mediatest"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
-var fixtures *mediatest.Fixtures
+var fixtures *asftest.Files
 
 func TestMain(m *testing.M) {
-	f, err := mediatest.NewFixtures("mmsh-fixtures-")
+	f, err := asftest.NewFiles("mmsh-fixtures-", fixtureRecipes)
 	if err != nil {
 		panic(err)
 	}
@@ -36,32 +36,24 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const sine = mediatest.Sine
+const sine = asftest.Sine
 
-// fixtureArgs are FFmpeg recipes (byte-stable output, as in the peers'
-// make_fixtures.sh).
-var fixtureArgs = map[string][]string{
-	"c_wmav2.wma": {"-f", "lavfi", "-i", sine + ":duration=6", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
-	"e_mbr_2audio.wma": {"-f", "lavfi", "-i", sine + ":duration=6", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=6",
-		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"},
-	"d_wmv2_wmav2.wmv": {"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=6", "-f", "lavfi", "-i", sine + ":duration=6",
-		"-c:v", "wmv2", "-b:v", "400k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2"},
-	"wmav2_20s.wma": {"-f", "lavfi", "-i", "sine=frequency=660:sample_rate=44100:duration=20", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"},
-	"mbr_20s.wma": {"-f", "lavfi", "-i", sine + ":duration=20", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=20",
-		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"},
-	"bigheader.wma": {"-f", "lavfi", "-i", sine + ":duration=3", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k",
-		"-metadata", "title=" + strings.Repeat("T", 30000), "-metadata", "comment=" + strings.Repeat("C", 30000)},
-	"pcm_4s.asf": {"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"},
+// fixtureRecipes are the files these tests need beyond the peers'
+// make_fixtures.sh ones (c_wmav2.wma, e_mbr_2audio.wma,
+// d_wmv2_wmav2.wmv, ...), which asftest provides.
+var fixtureRecipes = map[string]asftest.Recipe{
+	"wmav2_20s.wma": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=660:sample_rate=44100:duration=20", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"),
+	"mbr_20s.wma": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=20", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=20",
+		"-map", "0:a", "-map", "1:a", "-c:a", "wmav2", "-b:a:0", "128k", "-b:a:1", "32k", "-ac", "2"),
+	"bigheader.wma": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k",
+		"-metadata", "title="+strings.Repeat("T", 30000), "-metadata", "comment="+strings.Repeat("C", 30000)),
+	"pcm_4s.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"),
 }
 
 // fixture generates (once) and returns a test file.
 func fixture(t testing.TB, name string) (string, []byte) {
 	t.Helper()
-	args, ok := fixtureArgs[name]
-	if !ok {
-		t.Fatalf("no recipe for fixture %s", name)
-	}
-	path := fixtures.Make(t, name, args)
+	path := fixtures.Path(t, name)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +74,7 @@ type probePacket struct {
 func ffprobe(t testing.TB, path string, tracks []transport.Track) []probePacket {
 	t.Helper()
 	var pk []probePacket
-	for _, p := range mediatest.Probe(t, path) {
+	for _, p := range asftest.Probe(t, path) {
 		id := 0
 		if p.Index < len(tracks) {
 			id = tracks[p.Index].ID

@@ -12,14 +12,14 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/transport"
-	"github.com/eddyplayer/eddy/transport/mmsh/internal/mediatest"
 )
 
-var fixtures *mediatest.Fixtures
+var fixtures *asftest.Files
 
 func TestMain(m *testing.M) {
-	f, err := mediatest.NewFixtures("mmsh-interop-")
+	f, err := asftest.NewFiles("mmsh-interop-", nil)
 	if err != nil {
 		panic(err)
 	}
@@ -35,14 +35,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const sine = mediatest.Sine
-
-// longFixture generates (once) a file with FFmpeg (byte-stable output).
-func longFixture(t *testing.T, name string, args []string) string {
-	t.Helper()
-	return fixtures.Make(t, name, args)
-}
-
 type probePacket struct {
 	stream int
 	pts    time.Duration
@@ -56,7 +48,7 @@ type probePacket struct {
 func ffprobe(t *testing.T, path string, tracks []transport.Track) []probePacket {
 	t.Helper()
 	var pk []probePacket
-	for _, p := range mediatest.Probe(t, path) {
+	for _, p := range asftest.Probe(t, path) {
 		id := 0
 		for _, tr := range tracks {
 			if tr.Type.String() == p.CodecType {

@@ -116,7 +116,7 @@ func freePort(t *testing.T) int {
 // seconds of media and checks objects and decoded audio against the
 // source.
 func TestVLCInterop(t *testing.T) {
-	src := longFixture(t, "long_wmav2_60s.wma", []string{"-f", "lavfi", "-i", sine + ":duration=60", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"})
+	src := fixtures.Path(t, "long_wmav2_60s.wma")
 	url := vlcServer(t, src)
 	s := dial(t, &mmsh.Dialer{}, url, transport.Config{})
 	info := s.Info()
@@ -160,8 +160,7 @@ func TestVLCInterop(t *testing.T) {
 // client selects the audio, VLC still sends both (it ignores the
 // selection), the demuxer drops the video.
 func TestVLCInteropVideo(t *testing.T) {
-	src := longFixture(t, "long_wmv2_wmav2_60s.wmv", []string{"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=60", "-f", "lavfi", "-i", sine + ":duration=60",
-		"-c:v", "wmv2", "-b:v", "300k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2"})
+	src := fixtures.Path(t, "long_wmv2_wmav2_60s.wmv")
 	url := vlcServer(t, src)
 	s := dial(t, &mmsh.Dialer{}, url, transport.Config{})
 	info := s.Info()
