@@ -525,6 +525,16 @@ func (p *Player) onPlayback(m pbMsg) {
 			p.setState(Buffering)
 		}
 	case msgEnded:
+		if pb.rate < 0 && !p.o.paused {
+			// Rewinding reached the start (of the file, or of the playlist
+			// entry: MS-WMSP 3.1.5.14's reverse $C ends it too): play on
+			// from there at normal speed, as Windows Media Player does.
+			p.log.Info("rewind reached the start; playing")
+			pb.rate = 1
+			p.updateStatus(func(st *Status) { st.Rate = 1 })
+			p.startSegment(0)
+			return
+		}
 		p.refreshStats()
 		p.report()
 		if pb.rate != 1 && pb.rate != 0 {

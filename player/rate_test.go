@@ -73,7 +73,7 @@ func TestFastForwardAndBack(t *testing.T) {
 		t.Fatalf("rate after the end %v", end.Status.Rate)
 	}
 	rs.mu.Lock()
-	rates := append([]float64(nil), rs.rates...)
+	rates, plays := append([]float64(nil), rs.rates...), append([]time.Duration(nil), rs.plays...)
 	rs.mu.Unlock()
 	if len(rates) != 2 || rates[1] != 5 {
 		t.Fatalf("rates asked %v", rates)
@@ -99,20 +99,36 @@ func TestFastForwardAndBack(t *testing.T) {
 		t.Fatalf("%v of media shown over %v at 5x", media, span)
 	}
 
-	// Rewind from the end back to the start.
+	// Rewind from the end back to the start, where playback goes on at
+	// normal speed from 0 (as Windows Media Player does) to the end.
 	all, _, _ := log.frames()
 	n1 := len(all)
 	h.p.SetRate(-5)
+	h.waitFor("rewinding", func(ev Event) bool { return ev.Status.Rate == -5 })
+	again := h.waitFor("normal speed after the rewind", func(ev Event) bool { return ev.Status.Rate == 1 })
+	if again.Status.State == Ended {
+		t.Fatalf("the rewind ended playback: %+v", again.Status)
+	}
 	h.waitState(Ended)
 	pts, _, _ = log.frames()
 	back := pts[n1:]
-	if len(back) < 50 || back[len(back)-1] != 0 {
-		t.Fatalf("rewind showed %v", back)
+	turn := 1
+	for turn < len(back) && back[turn] < back[turn-1] {
+		turn++
 	}
-	for i := 1; i < len(back); i++ {
-		if back[i] >= back[i-1] {
-			t.Fatalf("rewind frames not backwards: %v", back)
-		}
+	if turn < 50 || back[turn-1] != 0 {
+		t.Fatalf("rewind showed %v", back[:turn])
+	}
+	// Then every frame again, forwards from the start.
+	fwd := back[turn:]
+	if len(fwd) != 60 || fwd[0] != 0 || fwd[len(fwd)-1] != 5900*time.Millisecond {
+		t.Fatalf("after the rewind %d frames: %v", len(fwd), fwd)
+	}
+	rs.mu.Lock()
+	rates, plays = append([]float64(nil), rs.rates...), append([]time.Duration(nil), rs.plays...)
+	rs.mu.Unlock()
+	if len(rates) != 4 || rates[2] != -5 || rates[3] != 1 || plays[3] != 0 {
+		t.Fatalf("plays %v at rates %v", plays, rates)
 	}
 }
 
