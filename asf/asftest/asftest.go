@@ -57,8 +57,8 @@ func gstWMA(buffers int) []string {
 var Peers = map[string]Recipe{
 	// FFmpeg's asf muxer: 3200-byte padded packets with error-correction
 	// data, preroll 3100 ms, a Simple Index only with video.
-	"a_pcm.asf": FFmpeg("-f", "lavfi", "-i", Sine+":duration=6", "-ac", "2", "-c:a", "pcm_s16le"),
-	"b_mp3.asf": FFmpeg("-f", "lavfi", "-i", Sine+":duration=6", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"),
+	"a_pcm.asf":   FFmpeg("-f", "lavfi", "-i", Sine+":duration=6", "-ac", "2", "-c:a", "pcm_s16le"),
+	"b_mp3.asf":   FFmpeg("-f", "lavfi", "-i", Sine+":duration=6", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"),
 	"c_wmav2.wma": FFmpeg("-f", "lavfi", "-i", Sine+":duration=6", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k"),
 	"d_wmv2_wmav2.wmv": FFmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=6", "-f", "lavfi", "-i", Sine+":duration=6",
 		"-c:v", "wmv2", "-b:v", "400k", "-g", "25", "-c:a", "wmav2", "-b:a", "64k", "-ac", "2"),
