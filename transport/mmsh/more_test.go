@@ -275,3 +275,113 @@ func TestFragmentedHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRewindToStart: the server streams backwards from the position
+// (LocationIds decreasing, 2.2.3.1.2) and ends with NS_S_EOS_RECEDING at
+// the start (2.2.3.2); the session ends the rewind there without counting
+// loss, and plays again from 0 on the next Play.
+func TestRewindToStart(t *testing.T) {
+	c := fileContent(t, "wmav2_20s.wma")
+	c.Stridable = true
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": c})
+	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.(transport.RatePlayer).PlayRate(ctxT(t), 5*time.Second, -5); err != nil {
+		t.Fatal(err)
+	}
+	back, err := readUntil(t, s)
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("rewind ended with %v", err)
+	}
+	checkBackwards(t, back, 5*time.Second)
+	if st := s.Stats(); st.PacketsLost != 0 {
+		t.Errorf("%d packets counted lost while rewinding", st.PacketsLost)
+	}
+	if err := s.Play(ctxT(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	smp, err := s.ReadSample(ctxT(t))
+	if err != nil || smp.PTS > 500*time.Millisecond {
+		t.Fatalf("playing again from 0: %v %v", smp.PTS, err)
+	}
+}
+
+// TestRewindIntoPreviousEntry: rewinding past the start of a server-side
+// playlist's second entry brings the reverse $C (0x400D14BE, 2.2.3.4):
+// the session goes idle and reports the end of the rewind; no packets
+// follow until the next Play (3.1.5.14).
+func TestRewindIntoPreviousEntry(t *testing.T) {
+	_, a := fixture(t, "c_wmav2.wma")
+	_, b := fixture(t, "wmav2_20s.wma")
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl.Stridable = true
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/list": pl})
+	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
+	play(t, s, nil)
+	if err := s.(transport.PlaylistNavigator).Skip(ctxT(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readUntil(t, s); !errors.Is(err, transport.ErrInfoChanged) || s.Info().Metadata.Title != "Entry 2" {
+		t.Fatalf("skip: %v, title %q", err, s.Info().Metadata.Title)
+	}
+	if err := s.(transport.RatePlayer).PlayRate(ctxT(t), 3*time.Second, -5); err != nil {
+		t.Fatal(err)
+	}
+	back, err := readUntil(t, s)
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("rewind ended with %v", err)
+	}
+	checkBackwards(t, back, 3*time.Second)
+	// Idle: the KeepAlive timer runs, nothing else arrives.
+	if _, err := s.ReadSample(ctxT(t)); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the reverse $C: %v", err)
+	}
+	if s.Stats().PacketsLost != 0 {
+		t.Errorf("loss counted while rewinding: %+v", s.Stats())
+	}
+	// The server has switched to the previous entry: the next Play (the
+	// player's, at normal speed from 0) brings entry 1 from its start.
+	if err := s.Play(ctxT(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadSample(ctxT(t)); !errors.Is(err, transport.ErrInfoChanged) || s.Info().Metadata.Title != "Entry 1" {
+		t.Fatalf("after the rewind: %v, title %q", err, s.Info().Metadata.Title)
+	}
+	smp, err := s.ReadSample(ctxT(t))
+	if err != nil || smp.PTS > 500*time.Millisecond {
+		t.Fatalf("entry 1 from the start: %v %v", smp.PTS, err)
+	}
+}
+
+// checkBackwards checks samples of a rewind from `from`: the first
+// within the packets around it, the earliest at the start, and the
+// sequence descending from packet to packet.
+func checkBackwards(t *testing.T, back []transport.Sample, from time.Duration) {
+	t.Helper()
+	if len(back) < 10 {
+		t.Fatalf("%d samples while rewinding", len(back))
+	}
+	first, earliest := back[0].PTS, back[0].PTS
+	for _, b := range back {
+		earliest = min(earliest, b.PTS)
+	}
+	if first > from+time.Second || first < from-2*time.Second || earliest > 100*time.Millisecond {
+		t.Fatalf("rewind from %v began at %v and reached %v", from, first, earliest)
+	}
+	// Objects within a packet keep their order; across packets time runs
+	// backwards, so no sample is later than one a second before it.
+	for i := 1; i < len(back); i++ {
+		if back[i].PTS > back[i-1].PTS+time.Second {
+			t.Fatalf("sample %d at %v after %v: not backwards", i, back[i].PTS, back[i-1].PTS)
+		}
+	}
+	if back[len(back)-1].PTS >= first {
+		t.Fatalf("rewind from %v ended at %v", first, back[len(back)-1].PTS)
+	}
+}

@@ -12,7 +12,10 @@
 //     streams removed, padding stripped), stream-time / packet-num /
 //     stream-offset with the 3.2.5.6 precedence, broadcast (live point,
 //     virtual LocationIds), AccelBW/AccelDuration bursts with the B bit,
-//     X-StartupProfile, Speed with fastcache;
+//     X-StartupProfile, Speed with fastcache; a negative rate on
+//     stridable content streams backwards (decreasing LocationIds) and
+//     ends with NS_S_EOS_RECEDING, or with the reverse $C into the
+//     previous playlist entry;
 //   - server-side playlists: $E S_FALSE, $C, the next entry's $M/$H, and
 //     a wait for SelectStream/PlayNextEntry unless predictive;
 //   - sessions (client-id) that expire after the advertised timeout, so a

@@ -214,10 +214,19 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 		return false
 	}
 	predictive := s.opts.Predictive && listsFeature(r, mmsh.SupportPredStrm)
+	// A negative rate on stridable on-demand content streams backwards
+	// (2.2.1.4.22): the packets from the position down to the entry's
+	// start.
+	reverse := false
+	if v, ok := r.Pragma.Get("rate"); ok && content.Stridable && !content.Broadcast {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && f < 0 {
+			reverse = true
+		}
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		st.run(r, start, expectNew, playN, predictive, accelBW, accelDur, speed)
+		st.run(r, start, expectNew, playN, predictive, accelBW, accelDur, speed, reverse)
 	}()
 	return true
 }
@@ -266,7 +275,7 @@ func (s *Server) startPacket(c *Content, e *Entry, r *Request) uint64 {
 }
 
 // run streams entries until the end, a Stop or a closed connection.
-func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, predictive bool, accelBW int64, accelDur time.Duration, speed float64) {
+func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, predictive bool, accelBW int64, accelDur time.Duration, speed float64, reverse bool) {
 	defer st.finish()
 	s, c := st.s, st.content
 	entry := st.ss.getEntry()
@@ -290,12 +299,24 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 	}
 	for {
 		e := c.Entries[entry]
-		ok, ended := st.data(e, start, virtual, faultRound, accelBW, accelDur, speed)
+		ok, ended := st.data(e, start, virtual, faultRound, accelBW, accelDur, speed, reverse)
 		if !ok {
 			return
 		}
 		if !ended {
 			return // a fault ended the stream
+		}
+		if reverse {
+			// Rewound to the entry's start: into the previous entry with
+			// the reverse $C (2.2.3.4), or NS_S_EOS_RECEDING at the first
+			// (2.2.3.2); no $D until the next Play either way.
+			if entry > 0 {
+				st.ss.setEntry(entry-1, true)
+				st.packet(mmsh.Packet{Type: mmsh.TypeStreamChange, Reason: mmsh.ReasonReverseChange})
+				return
+			}
+			st.packet(mmsh.Packet{Type: mmsh.TypeEnd, Reason: mmsh.ReasonEOSReceding})
+			return
 		}
 		if c.Broadcast && c.Loop {
 			virtual += e.Packets() - start
@@ -404,7 +425,7 @@ func (st *streamer) waitSelection() bool {
 
 // data streams the packets of an entry from start; ended is false when a
 // fault cut it short.
-func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accelBW int64, accelDur time.Duration, speed float64) (ok, ended bool) {
+func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accelBW int64, accelDur time.Duration, speed float64, reverse bool) (ok, ended bool) {
 	s, f := st.s, st.s.opts.Faults
 	var (
 		wallStart  = time.Now()
@@ -414,7 +435,12 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 		normSend   time.Duration
 	)
 	size := uint32(e.file.PacketSize())
-	for n := start; n < e.Packets(); n++ {
+	step := uint64(1)
+	if reverse {
+		step = ^uint64(0) // -1: below packet 0 n wraps past e.Packets()
+		start = min(start, e.Packets()-1)
+	}
+	for n := start; n < e.Packets(); n += step {
 		if !st.handleControls() {
 			return false, false
 		}
