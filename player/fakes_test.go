@@ -37,6 +37,9 @@ type fakeSession struct {
 	half      bool // next ReadSample returns the video sample of pos-1
 	rate      float64
 	rates     []float64
+	// allFrames makes fast forward / rewind send every video frame (a key
+	// frame each second) instead of key frames only.
+	allFrames bool
 }
 
 // playRate starts fast forward / rewind: only video comes, forward or
@@ -144,7 +147,7 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 		} else {
 			f.pos--
 		}
-		return transport.Sample{Track: 2, PTS: time.Duration(i) * f.step, Key: true, Data: []byte{byte(i)}}, nil
+		return transport.Sample{Track: 2, PTS: time.Duration(i) * f.step, Key: !f.allFrames || i%10 == 0, Data: []byte{byte(i)}}, nil
 	}
 	if f.half {
 		f.half = false

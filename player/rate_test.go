@@ -3,6 +3,7 @@ package player
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -195,5 +196,68 @@ func TestSkipWithoutPlaylistWarns(t *testing.T) {
 	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
 	if !errors.Is(ev.Err, ErrNoPlaylist) {
 		t.Fatalf("%v", ev.Err)
+	}
+}
+
+// delayVideo is a decoder with one picture of delay (as with B-frame
+// reordering): each sample's picture comes out with the next sample, or
+// on Flush; Reset drops it.
+type delayVideo struct {
+	fakeVideo
+	held []decoder.Frame
+}
+
+func (d *delayVideo) Decode(dst []decoder.Frame, s transport.Sample) ([]decoder.Frame, error) {
+	out := d.held
+	d.held, _ = d.fakeVideo.Decode(nil, s)
+	return append(dst, out...), nil
+}
+
+func (d *delayVideo) Flush(dst []decoder.Frame) ([]decoder.Frame, error) {
+	out := d.held
+	d.held = nil
+	return append(dst, out...), nil
+}
+
+func (d *delayVideo) Reset() { d.held = nil; d.fakeVideo.Reset() }
+
+// TestRewindShowsKeyFramesOnly: a server that sends every frame backwards
+// gets only its key frames decoded, each on its own, so every picture
+// shown is the one of its timestamp even with a decoder that holds one
+// back.
+func TestRewindShowsKeyFramesOnly(t *testing.T) {
+	base := newFakeSession(6).withVideo(false)
+	base.allFrames = true
+	rs := &rateSession{fakeSession: base}
+	log := &frameLog{}
+	h := newHarness(t, base, func(c *Config) {
+		c.Video = log
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &delayVideo{}, nil })
+	})
+	h.p.cfg.Transports.Register("rate", transport.MatchSchemes("rate"), transport.DialerFunc(
+		func(context.Context, string, transport.Config) (transport.Session, error) { return rs, nil }))
+	h.p.Open("rate://x")
+	h.waitState(Ended)
+	all, _, _ := log.frames()
+	n := len(all)
+	h.p.SetRate(-5)
+	h.waitFor("rewinding", func(ev Event) bool { return ev.Status.Rate == -5 })
+	h.waitFor("normal speed after the rewind", func(ev Event) bool { return ev.Status.Rate == 1 })
+	h.waitState(Ended)
+	pts, _, pix := log.frames()
+	pts, pix = pts[n:], pix[n:]
+	var back []time.Duration
+	for i := range pts {
+		if i > 0 && pts[i] >= pts[i-1] {
+			break
+		}
+		back = append(back, pts[i])
+		if want := byte(pts[i] / (100 * time.Millisecond)); pix[i] != want {
+			t.Fatalf("picture at %v shows frame %d", pts[i], pix[i])
+		}
+	}
+	want := []time.Duration{5 * time.Second, 4 * time.Second, 3 * time.Second, 2 * time.Second, time.Second, 0}
+	if !slices.Equal(back, want) {
+		t.Fatalf("rewind showed %v, want the key frames %v", back, want)
 	}
 }

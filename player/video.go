@@ -203,11 +203,25 @@ func (pb *playback) video(seg *segment) {
 		if ts == nil || ts.vdec == nil || out == nil {
 			continue
 		}
-		if it.s.Discontinuity {
-			ts.vdec.Reset()
-		}
 		var err error
-		frames, err = ts.vdec.Decode(frames[:0], it.s)
+		if seg.rate < 0 {
+			// Rewinding, pictures come latest first: a frame that needs
+			// earlier ones cannot be decoded, so only key frames are,
+			// each on its own (the decoder emptied before and after).
+			if !it.s.Key {
+				continue
+			}
+			ts.vdec.Reset()
+			frames, err = ts.vdec.Decode(frames[:0], it.s)
+			if err == nil {
+				frames, err = ts.vdec.Flush(frames)
+			}
+		} else {
+			if it.s.Discontinuity {
+				ts.vdec.Reset()
+			}
+			frames, err = ts.vdec.Decode(frames[:0], it.s)
+		}
 		if err != nil {
 			pb.decodeErrors.Add(1)
 			continue
