@@ -116,6 +116,57 @@ func (e *Entry) packetForOffset(off int64) (uint64, bool) {
 // duration is the playable duration.
 func (e *Entry) duration() time.Duration { return e.file.Header().Duration() }
 
+// sendOrder lists the packets a Play sends from start: forward to the
+// end, or backwards to the entry's start when rewinding. A rewind steps
+// back key frame by key frame where the Simple Index names them, sending
+// each key frame's packets forwards (its objects stay whole), and packet
+// by packet where there is no index.
+func (e *Entry) sendOrder(start uint64, reverse bool) []uint64 {
+	n := e.Packets()
+	if n == 0 {
+		return nil
+	}
+	var out []uint64
+	if !reverse {
+		for p := start; p < n; p++ {
+			out = append(out, p)
+		}
+		return out
+	}
+	start = min(start, n-1)
+	si := e.file.SimpleIndex()
+	if si == nil {
+		for p := start; ; p-- {
+			out = append(out, p)
+			if p == 0 {
+				return out
+			}
+		}
+	}
+	// The key frames at or before start; the last one's packets run to
+	// the next key frame (or the end), so that it is sent whole.
+	keys := []uint64{0}
+	end := n
+	for _, en := range si.Entries {
+		k := uint64(en.Packet)
+		if k <= keys[len(keys)-1] {
+			continue
+		}
+		if k > start {
+			end = k
+			break
+		}
+		keys = append(keys, k)
+	}
+	for i := len(keys) - 1; i >= 0; i-- {
+		for p := keys[i]; p < end; p++ {
+			out = append(out, p)
+		}
+		end = keys[i]
+	}
+	return out
+}
+
 // streamNumbers lists the entry's streams.
 func (e *Entry) streamNumbers() []int {
 	var out []int

@@ -13,9 +13,10 @@
 //     stream-offset with the 3.2.5.6 precedence, broadcast (live point,
 //     virtual LocationIds), AccelBW/AccelDuration bursts with the B bit,
 //     X-StartupProfile, Speed with fastcache; a negative rate on
-//     stridable content streams backwards (decreasing LocationIds) and
-//     ends with NS_S_EOS_RECEDING, or with the reverse $C into the
-//     previous playlist entry;
+//     stridable content streams backwards (key frame by key frame where
+//     the Simple Index names them, else packet by packet) and ends with
+//     NS_S_EOS_RECEDING, or with the reverse $C into the previous
+//     playlist entry;
 //   - server-side playlists: $E S_FALSE, $C, the next entry's $M/$H, and
 //     a wait for SelectStream/PlayNextEntry unless predictive;
 //   - sessions (client-id) that expire after the advertised timeout, so a

@@ -435,12 +435,7 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 		normSend   time.Duration
 	)
 	size := uint32(e.file.PacketSize())
-	step := uint64(1)
-	if reverse {
-		step = ^uint64(0) // -1: below packet 0 n wraps past e.Packets()
-		start = min(start, e.Packets()-1)
-	}
-	for n := start; n < e.Packets(); n += step {
+	for _, n := range e.sendOrder(start, reverse) {
 		if !st.handleControls() {
 			return false, false
 		}
