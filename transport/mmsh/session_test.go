@@ -9,10 +9,12 @@ import (
 	"github.com/eddyplayer/eddy/transport/wmlog"
 )
 
-// TestPlayMatchesFFprobe plays a WMA file through the fake server and
-// compares every media object with ffprobe's demux of the source.
+// TestPlayMatchesFFprobe plays files of both muxers (FFmpeg's, and
+// GStreamer's asfmux with explicit packet lengths) through the fake
+// server and compares every media object with ffprobe's demux of the
+// source.
 func TestPlayMatchesFFprobe(t *testing.T) {
-	for _, name := range []string{"c_wmav2.wma", "d_wmv2_wmav2.wmv", "pcm_4s.asf"} {
+	for _, name := range []string{"c_wmav2.wma", "d_wmv2_wmav2.wmv", "pcm_4s.asf", "gst_asfmux_wmv2_wmav2.wmv"} {
 		t.Run(name, func(t *testing.T) {
 			path, _ := fixture(t, name)
 			srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/" + name: fileContent(t, name)})
