@@ -39,12 +39,17 @@ func (r *rateSession) Skip(ctx context.Context, offset int) error {
 }
 
 func rateHarness(t *testing.T, seconds int) (*harness, *rateSession, *frameLog) {
+	return rateHarnessWith(t, seconds, func() decoder.Video { return &fakeVideo{} })
+}
+
+// rateHarnessWith is rateHarness with a video decoder of the test's.
+func rateHarnessWith(t *testing.T, seconds int, newVideo func() decoder.Video) (*harness, *rateSession, *frameLog) {
 	base := newFakeSession(seconds).withVideo(false)
 	rs := &rateSession{fakeSession: base}
 	log := &frameLog{}
 	h := newHarness(t, base, func(c *Config) {
 		c.Video = log
-		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return newVideo(), nil })
 	})
 	h.p.cfg.Transports.Register("rate", transport.MatchSchemes("rate"), transport.DialerFunc(
 		func(context.Context, string, transport.Config) (transport.Session, error) { return rs, nil }))
@@ -226,16 +231,8 @@ func (d *delayVideo) Reset() { d.held = nil; d.fakeVideo.Reset() }
 // shown is the one of its timestamp even with a decoder that holds one
 // back.
 func TestRewindShowsKeyFramesOnly(t *testing.T) {
-	base := newFakeSession(6).withVideo(false)
-	base.allFrames = true
-	rs := &rateSession{fakeSession: base}
-	log := &frameLog{}
-	h := newHarness(t, base, func(c *Config) {
-		c.Video = log
-		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &delayVideo{}, nil })
-	})
-	h.p.cfg.Transports.Register("rate", transport.MatchSchemes("rate"), transport.DialerFunc(
-		func(context.Context, string, transport.Config) (transport.Session, error) { return rs, nil }))
+	h, rs, log := rateHarnessWith(t, 6, func() decoder.Video { return &delayVideo{} })
+	rs.allFrames = true
 	h.p.Open("rate://x")
 	h.waitState(Ended)
 	all, _, _ := log.frames()
