@@ -138,19 +138,32 @@ func TestFastForwardAndBack(t *testing.T) {
 	}
 }
 
-func TestRateRefusedByAFile(t *testing.T) {
-	h := newHarness(t, newFakeSession(2), nil)
-	h.sink.block = make(chan struct{})
-	defer close(h.sink.block)
-	h.p.Open("fake://x")
-	h.waitState(Playing)
-	h.p.SetRate(2)
-	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
-	if !errors.Is(ev.Err, ErrRateUnsupported) {
-		t.Fatalf("%v", ev.Err)
-	}
-	if h.p.Status().Rate != 1 {
-		t.Fatal("rate changed")
+// TestUnofferedNavigationWarns: fast forward on a file and a playlist
+// skip without a server-side playlist each warn and change nothing.
+func TestUnofferedNavigationWarns(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		do   func(*Player)
+		want error
+	}{
+		{"rate on a file", func(p *Player) { p.SetRate(2) }, ErrRateUnsupported},
+		{"skip without a playlist", func(p *Player) { p.SkipEntry(1) }, ErrNoPlaylist},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, newFakeSession(2), nil)
+			h.sink.block = make(chan struct{})
+			defer close(h.sink.block)
+			h.p.Open("fake://x")
+			h.waitState(Playing)
+			c.do(h.p)
+			ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
+			if !errors.Is(ev.Err, c.want) {
+				t.Fatalf("%v", ev.Err)
+			}
+			if h.p.Status().Rate != 1 {
+				t.Fatal("rate changed")
+			}
+		})
 	}
 }
 
@@ -188,19 +201,6 @@ func TestSkipEntryDropsTheRestOfTheEntry(t *testing.T) {
 	second := (100 - rs.skipAt) * 800
 	if got < second || got >= second+rs.skipAt*800 {
 		t.Fatalf("%d frames played; the second entry has %d", got, second)
-	}
-}
-
-func TestSkipWithoutPlaylistWarns(t *testing.T) {
-	h := newHarness(t, newFakeSession(2), nil)
-	h.sink.block = make(chan struct{})
-	defer close(h.sink.block)
-	h.p.Open("fake://x")
-	h.waitState(Playing)
-	h.p.SkipEntry(1)
-	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning })
-	if !errors.Is(ev.Err, ErrNoPlaylist) {
-		t.Fatalf("%v", ev.Err)
 	}
 }
 
