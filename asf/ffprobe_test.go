@@ -103,9 +103,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	asfFiles = f
-	code := m.Run()
-	f.Remove()
-	os.Exit(code)
+	os.Exit(f.Run(m, nil))
 }
 
 type probeResult struct {

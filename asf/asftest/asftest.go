@@ -106,6 +106,21 @@ func NewFiles(prefix string, extra map[string]Recipe) (*Files, error) {
 // Remove deletes the files.
 func (f *Files) Remove() { os.RemoveAll(f.dir) }
 
+// Run is the body of a TestMain: it runs the tests, deletes the files
+// and, when the tests passed, runs check (a goroutine-leak check, say;
+// nil for none), whose error fails the run. It returns the exit code.
+func (f *Files) Run(m *testing.M, check func() error) int {
+	code := m.Run()
+	f.Remove()
+	if code == 0 && check != nil {
+		if err := check(); err != nil {
+			fmt.Fprintln(os.Stderr, "after the tests:", err)
+			code = 1
+		}
+	}
+	return code
+}
+
 // Dir is the directory the files are made in.
 func (f *Files) Dir() string { return f.dir }
 

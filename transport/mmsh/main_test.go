@@ -25,15 +25,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	fixtures = f
-	code := m.Run()
-	f.Remove()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			os.Stderr.WriteString("goroutine leak: " + err.Error() + "\n")
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(f.Run(m, func() error { return goleak.Find() }))
 }
 
 const sine = asftest.Sine

@@ -48,9 +48,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	fixtureFiles = f
-	code := m.Run()
-	f.Remove()
-	os.Exit(code)
+	os.Exit(f.Run(m, nil))
 }
 
 // fixture makes (once per test binary) the named input and returns its path.
