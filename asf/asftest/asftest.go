@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,6 +185,29 @@ func run(r Recipe, path string) error {
 		return fmt.Errorf("asftest: making %s with %s: %w\n%s", filepath.Base(path), r.Tool, err, b)
 	}
 	return nil
+}
+
+// FrameMD5 is the per-frame MD5 list of FFmpeg's decode of one video
+// stream of path (stream is an FFmpeg stream specifier within input 0:
+// "v:0", "i:2", ...) converted to RGBA, in presentation order. Passthrough
+// timing keeps every decoded frame (the default drops all frames of an
+// asfmux file, whose times start at 3600 s).
+func FrameMD5(t testing.TB, path, stream string) []string {
+	t.Helper()
+	b, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:"+stream, "-fps_mode", "passthrough",
+		"-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
+	if err != nil {
+		t.Fatalf("ffmpeg framemd5 %s: %v", path, err)
+	}
+	var sums []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, ",")
+		sums = append(sums, strings.TrimSpace(f[len(f)-1]))
+	}
+	return sums
 }
 
 // Packet is one media object as ffprobe reports it.

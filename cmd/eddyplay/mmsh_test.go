@@ -11,8 +11,9 @@ import (
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
-// serve starts the fake MS-WMSP server with path → file.
-func serve(t *testing.T, opts mmshtest.Options, path, file string) *mmshtest.Server {
+// serve starts the fake MS-WMSP server with path → file; adjust, when
+// given, changes the content first (to make it stridable, say).
+func serve(t *testing.T, opts mmshtest.Options, path, file string, adjust ...func(*mmshtest.Content)) *mmshtest.Server {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -26,6 +27,9 @@ func serve(t *testing.T, opts mmshtest.Options, path, file string) *mmshtest.Ser
 	c, err := mmshtest.File(data)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range adjust {
+		f(c)
 	}
 	srv.Handle(path, c)
 	return srv

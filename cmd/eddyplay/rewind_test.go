@@ -3,13 +3,11 @@ package main
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/player/audio"
@@ -51,21 +49,7 @@ func (l *pictureLog) get() ([]time.Duration, []string) {
 // at normal speed to the end.
 func TestMMSHRewindShowsKeyFrames(t *testing.T) {
 	need(t, "ffmpeg")
-	data, err := os.ReadFile(wmvFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := mmshtest.File(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Stridable = true
-	srv, err := mmshtest.NewServer(mmshtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	srv.Handle("/d.wmv", c)
+	srv := serve(t, mmshtest.Options{}, "/d.wmv", wmvFixture, func(c *mmshtest.Content) { c.Stridable = true })
 
 	pics := &pictureLog{}
 	p, err := player.New(player.Config{
@@ -112,7 +96,7 @@ func TestMMSHRewindShowsKeyFrames(t *testing.T) {
 	wait("normal speed again", func(st player.Status) bool { return st.Rate == 1 })
 	wait("the end again", func(st player.Status) bool { return st.State == player.Ended })
 
-	want := ffmpegVideoMD5(t, wmvFixture)
+	want := asftest.FrameMD5(t, wmvFixture, "v")
 	pts, sums := pics.get()
 	pts, sums = pts[len(fwd):], sums[len(fwd):]
 	n := 1
@@ -140,23 +124,4 @@ func TestMMSHRewindShowsKeyFrames(t *testing.T) {
 			t.Fatalf("after the rewind, frame %d differs from FFmpeg's", idx)
 		}
 	}
-}
-
-// ffmpegVideoMD5 is the per-frame MD5 list of FFmpeg's RGBA decode of the
-// video stream.
-func ffmpegVideoMD5(t *testing.T, path string) []string {
-	t.Helper()
-	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:v", "-fps_mode", "passthrough", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
-	if err != nil {
-		t.Fatalf("ffmpeg: %v", err)
-	}
-	var sums []string
-	for _, line := range strings.Split(string(out), "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		f := strings.Split(line, ",")
-		sums = append(sums, strings.TrimSpace(f[len(f)-1]))
-	}
-	return sums
 }

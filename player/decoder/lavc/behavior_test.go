@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
@@ -317,7 +318,7 @@ func TestRelease(t *testing.T) {
 			v.Release(f.Image)
 		}
 	}
-	want := ffmpegFrameMD5(t, path, "i:"+strconv.Itoa(st.track.ID))
+	want := asftest.FrameMD5(t, path, "i:"+strconv.Itoa(st.track.ID))
 	if strings.Join(sums, ",") != strings.Join(want, ",") {
 		t.Errorf("frames decoded into released pictures differ from ffmpeg's")
 	}

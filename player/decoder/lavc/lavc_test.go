@@ -8,9 +8,9 @@ import (
 	"encoding/hex"
 	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
@@ -25,27 +25,6 @@ func ffmpegPCM(t *testing.T, path, stream string) []byte {
 		t.Fatalf("ffmpeg: %v", err)
 	}
 	return out
-}
-
-// ffmpegFrameMD5 is the per-frame MD5 list of FFmpeg's decode of the video
-// stream of path converted to RGBA. -fps_mode passthrough keeps every
-// decoded frame: with the default (vfr for framemd5) ffmpeg drops all
-// frames of GStreamer's asfmux file, whose times start at 3600 s.
-func ffmpegFrameMD5(t *testing.T, path, stream string) []string {
-	t.Helper()
-	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:"+stream, "-fps_mode", "passthrough", "-f", "framemd5", "-pix_fmt", "rgba", "-").Output()
-	if err != nil {
-		t.Fatalf("ffmpeg: %v", err)
-	}
-	var sums []string
-	for _, line := range strings.Split(string(out), "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		f := strings.Split(line, ",")
-		sums = append(sums, strings.TrimSpace(f[len(f)-1]))
-	}
-	return sums
 }
 
 func decodeAudio(t *testing.T, tr transport.Track, samples []transport.Sample) ([]byte, *Audio) {
@@ -128,7 +107,7 @@ func compareFile(t *testing.T, path string) {
 			t.Logf("stream %d %v: %d objects, %d bytes of %v equal to ffmpeg", tr.ID, tr.Codec, len(st.samples), len(pcm), a.Format())
 		case transport.Video:
 			frames := decodeVideo(t, tr, st.samples)
-			got, want := frameSums(frames), ffmpegFrameMD5(t, path, id)
+			got, want := frameSums(frames), asftest.FrameMD5(t, path, id)
 			if len(got) != len(want) {
 				t.Fatalf("%v: %d frames, ffmpeg %d", tr.Codec, len(got), len(want))
 			}
@@ -173,7 +152,7 @@ func TestH264Shapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	samples := probePackets(t, path, 0)
-	want := ffmpegFrameMD5(t, path, "v:0")
+	want := asftest.FrameMD5(t, path, "v:0")
 	for _, tc := range []struct {
 		name   string
 		fourcc string
