@@ -25,9 +25,14 @@ var extraFixtures = map[string]asftest.Recipe{
 	"ac3.asf":        asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "ac3", "-b:a", "128k"),
 	"adpcm_ms.asf":   asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ms"),
 	"adpcm_ima.asf":  asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ima_wav"),
-	"wmv1.wmv":       asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "wmv1", "-b:v", "300k", "-g", "25"),
-	"msmpeg4v3.asf":  asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "msmpeg4", "-b:v", "300k", "-g", "25"),
-	"msmpeg4v2.asf":  asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "msmpeg4v2", "-b:v", "300k", "-g", "25"),
+	// GSM 6.10, Microsoft's packing (WAVE_FORMAT_GSM610, 0x0031): libgsm's
+	// encoder, in Debian's FFmpeg build.
+	"gsm_ms.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=3", "-ac", "1", "-c:a", "libgsm_ms"),
+	// DTS (0x2001): FFmpeg's own encoder, still marked experimental.
+	"dts.asf":       asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-ac", "2", "-c:a", "dca", "-strict", "-2", "-b:a", "768k"),
+	"wmv1.wmv":      asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "wmv1", "-b:v", "300k", "-g", "25"),
+	"msmpeg4v3.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "msmpeg4", "-b:v", "300k", "-g", "25"),
+	"msmpeg4v2.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "msmpeg4v2", "-b:v", "300k", "-g", "25"),
 	"mpeg4.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "mpeg4", "-vtag", "M4S2", "-b:v", "300k",
 		"-g", "25", "-bf", "2"),
 	"h264.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "libx264", "-preset", "veryfast",
