@@ -26,6 +26,13 @@ var (
 	// and Dial again with Config.Credentials. The protocol's own error type
 	// (e.g. *mmsh.AuthRequiredError) says more.
 	ErrAuthRequired = errors.New("authentication required")
+	// ErrTruncated is wrapped by a ReadSample (or Dial) error when the
+	// source ended before the length it declared: an HTTP body shorter
+	// than its Content-Length or Content-Range that could not be resumed,
+	// a file shorter than the Data Object its ASF header declares. The
+	// samples before it were delivered; the end of the media was lost, so
+	// this is not a clean io.EOF.
+	ErrTruncated = errors.New("source ended early")
 )
 
 // StatusError is an HTTP-level failure from a server.

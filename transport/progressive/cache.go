@@ -10,9 +10,19 @@ import (
 // would be slow.
 const readAheadSize = 256 << 10
 
+// partialReaderAt is a source that can return fewer bytes than asked for
+// without an error (HTTP): readAtLeast returns once need bytes came, plus
+// those already received. A read-ahead block then costs no waiting: a
+// read waits only for the bytes its caller needs, so a source's deadline
+// applies to what the demuxer asked for, not to a whole block.
+type partialReaderAt interface {
+	readAtLeast(p []byte, off int64, need int) (int, error)
+}
+
 // cachedReader is an io.ReaderAt that serves small reads from one
 // read-ahead block of the underlying ReaderAt. Memory stays bounded at one
-// block.
+// block. Only the end of the source (io.EOF) is remembered; any other
+// error is returned once and the next read tries again.
 type cachedReader struct {
 	mu    sync.Mutex
 	r     io.ReaderAt
@@ -20,7 +30,7 @@ type cachedReader struct {
 	block []byte
 	off   int64 // file offset of block[0]
 	n     int   // valid bytes in block
-	err   error // error that ended the last fill (io.EOF at the end)
+	eof   bool  // the source ends at off+n
 }
 
 func newCachedReader(r io.ReaderAt, size int64) *cachedReader {
@@ -38,39 +48,48 @@ func (c *cachedReader) ReadAt(p []byte, off int64) (int, error) {
 	done := 0
 	for done < len(p) {
 		pos := off + int64(done)
-		if c.off < 0 || pos < c.off || pos >= c.off+int64(c.n) {
-			if c.off >= 0 && pos == c.off+int64(c.n) && c.err != nil {
-				return done, c.err
-			}
-			c.fill(pos)
-			if c.n == 0 {
-				if c.err == nil {
-					c.err = io.ErrNoProgress
-				}
-				return done, c.err
-			}
+		if c.off >= 0 && pos >= c.off && pos < c.off+int64(c.n) {
+			done += copy(p[done:], c.block[pos-c.off:c.n])
 			continue
 		}
-		done += copy(p[done:], c.block[pos-c.off:c.n])
+		if c.eof && pos == c.off+int64(c.n) {
+			return done, io.EOF
+		}
+		n, err := c.fill(pos, len(p)-done)
+		done += copy(p[done:], c.block[:n])
+		if done < len(p) {
+			if err != nil {
+				return done, err
+			}
+			if n == 0 {
+				return done, io.ErrNoProgress
+			}
+		}
 	}
 	return done, nil
 }
 
-func (c *cachedReader) fill(pos int64) {
+// fill reads the block at pos, waiting for at least need bytes.
+func (c *cachedReader) fill(pos int64, need int) (int, error) {
 	want := len(c.block)
 	if c.size >= 0 && pos+int64(want) > c.size {
 		want = int(max(c.size-pos, 0))
 	}
-	c.off = pos
-	c.n, c.err = 0, nil
+	c.off, c.n, c.eof = pos, 0, false
 	if want == 0 {
-		c.err = io.EOF
-		return
+		c.eof = true
+		return 0, io.EOF
 	}
-	n, err := c.r.ReadAt(c.block[:want], pos)
+	var n int
+	var err error
+	if pr, ok := c.r.(partialReaderAt); ok {
+		n, err = pr.readAtLeast(c.block[:want], pos, min(need, want))
+	} else {
+		n, err = c.r.ReadAt(c.block[:want], pos)
+	}
 	c.n = n
-	if err == nil && n == want && want < len(c.block) {
-		err = io.EOF
+	if err == io.EOF || err == nil && n == want && want < len(c.block) {
+		c.eof = true
 	}
-	c.err = err
+	return n, err
 }

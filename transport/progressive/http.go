@@ -1,7 +1,6 @@
 package progressive
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
@@ -39,70 +37,88 @@ type HTTPDialer struct{}
 // MS-WMSP (MS-WMSP 2.2.1.1.1) rather than serving a plain file.
 var wmsContentTypes = []string{"application/vnd.ms.wms-hdr.asfv1", "application/x-mms-framed"}
 
-// Dial implements transport.Dialer.
+// Dial implements transport.Dialer. Opening is bounded as a whole by
+// Config.Timeout and by ctx: the request, its response headers and every
+// byte of the ASF header (and of the index, when the server supports Range)
+// must arrive within it, whatever pace the server keeps.
 func (HTTPDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (transport.Session, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", transport.ErrUnsupportedURL, err)
 	}
-	base, cancel := context.WithCancel(context.Background())
-	r := &httpReader{
-		client: cfg.Client(), url: u.String(), ua: cfg.UserAgent, base: base, cancel: cancel,
-		timeout: cfg.TimeoutOrDefault(), size: -1,
-	}
+	r := newHTTPReader(cfg.Client(), u.String(), cfg.UserAgent, cfg.TimeoutOrDefault())
 	if r.ua == "" {
 		r.ua = UserAgent
 	}
-	// The dial context bounds the first request; later reads are bounded
-	// by the stall timeout and Close.
-	stop := context.AfterFunc(ctx, cancel)
-	resp, err := r.get(0)
-	stop()
+	s, err := dialHTTP(ctx, r, u, cfg)
 	if err != nil {
-		cancel()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+		r.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dialHTTP opens the session on r; the caller closes r on error.
+func dialHTTP(ctx context.Context, r *httpReader, u *url.URL, cfg transport.Config) (transport.Session, error) {
+	unbind := r.opening(ctx, time.Now().Add(r.timeout))
+	defer unbind()
+	resp, err := r.open()
+	if err != nil {
 		return nil, err
 	}
 	if redirect := detectWMS(u, resp); redirect != nil {
-		resp.Body.Close()
-		cancel()
 		return nil, redirect
 	}
-	br := bufio.NewReaderSize(resp.Body, 4096)
-	head, _ := br.Peek(4096)
-	if redirect, err := detectRedirector(u, head, br); redirect != nil || err != nil {
-		resp.Body.Close()
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-		return nil, redirect
-	}
-	if len(head) < 16 || !bytes.Equal(head[:16], asf.GUIDHeader[:]) {
-		resp.Body.Close()
-		cancel()
-		return nil, fmt.Errorf("GET %s: not an ASF file (Content-Type %q)", u.Redacted(), resp.Header.Get("Content-Type"))
-	}
-	r.setBody(resp, br, 0)
-	size := r.size
-	if !r.rangeOK {
+	size := r.declaredSize()
+	if !r.ranges() {
 		// Without Range requests the index at the end is out of reach.
 		size = -1
 	}
-	af, err := asf.OpenFile(newCachedReader(r, size), size)
+	cr := newCachedReader(r, size)
+	// Errors of the reader name the request already.
+	head, err := readPrefix(cr, len(asf.GUIDHeader))
 	if err != nil {
-		r.Close()
+		return nil, err
+	}
+	if !bytes.Equal(head, asf.GUIDHeader[:]) {
+		// Not ASF: perhaps a redirector or a playlist, which are small
+		// text files.
+		text, err := readPrefix(cr, maxReferenceSize)
+		if err != nil {
+			return nil, err
+		}
+		if redirect, err := detectRedirector(u, text); redirect != nil || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return nil, redirect
+		}
+		return nil, fmt.Errorf("GET %s: not an ASF file (Content-Type %q)", u.Redacted(), resp.Header.Get("Content-Type"))
+	}
+	af, err := asf.OpenFile(cr, size)
+	if err != nil {
+		if e := ctx.Err(); e != nil && errors.Is(err, e) {
+			return nil, e
+		}
 		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), err)
 	}
-	proto := u.Scheme
-	s, err := NewSession(af, r, u.String(), proto, r.rangeOK, cfg.Now)
+	s, err := NewSession(af, r, u.String(), u.Scheme, r.ranges(), cfg.Now)
 	if err != nil {
-		r.Close()
 		return nil, fmt.Errorf("%s: %w", u.Redacted(), err)
 	}
+	s.net = r
 	return s, nil
+}
+
+// readPrefix reads the first n bytes of the body (fewer when it is
+// shorter).
+func readPrefix(r io.ReaderAt, n int) ([]byte, error) {
+	b := make([]byte, n)
+	k, err := r.ReadAt(b, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:k], nil
 }
 
 // detectWMS recognises a Windows Media server from its response headers and
@@ -135,16 +151,15 @@ func detectWMS(u *url.URL, resp *http.Response) *transport.RedirectError {
 
 // detectRedirector handles bodies that are not media: a [Reference]
 // redirector becomes a redirect to its first entry; an ASX playlist is a
-// clear error for now.
-func detectRedirector(u *url.URL, head []byte, body io.Reader) (*transport.RedirectError, error) {
-	text := head
-	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	text = bytes.TrimLeft(text, " \t\r\n")
-	lower := bytes.ToLower(text[:min(len(text), 16)])
+// clear error for now. text is the start of the body (up to
+// maxReferenceSize bytes).
+func detectRedirector(u *url.URL, text []byte) (*transport.RedirectError, error) {
+	trimmed := bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+	trimmed = bytes.TrimLeft(trimmed, " \t\r\n")
+	lower := bytes.ToLower(trimmed[:min(len(trimmed), 16)])
 	switch {
 	case bytes.HasPrefix(lower, []byte("[reference]")):
-		all, _ := io.ReadAll(io.LimitReader(body, maxReferenceSize))
-		refs := ParseReference(all)
+		refs := ParseReference(text)
 		if len(refs) == 0 {
 			return nil, fmt.Errorf("GET %s: [Reference] redirector lists no URL", u.Redacted())
 		}
@@ -184,169 +199,6 @@ func ParseReference(b []byte) []string {
 		}
 	}
 	return refs
-}
-
-// httpReader is an io.ReaderAt over HTTP: sequential reads continue one
-// response body; a jump opens a Range request. A read that makes no
-// progress for the timeout fails instead of hanging.
-type httpReader struct {
-	client  *http.Client
-	url, ua string
-	base    context.Context
-	cancel  context.CancelFunc
-	timeout time.Duration
-
-	mu       sync.Mutex
-	body     io.ReadCloser
-	br       *bufio.Reader
-	reqStop  context.CancelFunc
-	pos      int64
-	size     int64
-	rangeOK  bool
-	closed   bool
-	requests int
-}
-
-// get issues a GET from offset off.
-func (r *httpReader) get(off int64) (*http.Response, error) {
-	ctx, cancel := context.WithCancel(r.base)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	req.Header.Set("User-Agent", r.ua)
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
-	timer := time.AfterFunc(r.timeout, cancel)
-	resp, err := r.client.Do(req)
-	timer.Stop()
-	if err != nil {
-		// A *url.Error names the method and URL already.
-		cancel()
-		return nil, err
-	}
-	switch {
-	case resp.StatusCode == http.StatusPartialContent:
-		start, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
-		if !ok || start != off {
-			resp.Body.Close()
-			cancel()
-			return nil, fmt.Errorf("GET %s: Range bytes=%d- answered with Content-Range %q", redact(r.url), off, resp.Header.Get("Content-Range"))
-		}
-		r.rangeOK = true
-		if total >= 0 {
-			r.size = total
-		}
-	case resp.StatusCode == http.StatusOK:
-		if off > 0 {
-			resp.Body.Close()
-			cancel()
-			return nil, fmt.Errorf("GET %s: server ignored Range: %w", redact(r.url), transport.ErrNotSeekable)
-		}
-		if resp.ContentLength >= 0 {
-			r.size = resp.ContentLength
-		}
-		r.rangeOK = strings.EqualFold(resp.Header.Get("Accept-Ranges"), "bytes")
-	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		resp.Body.Close()
-		cancel()
-		return nil, io.EOF
-	default:
-		resp.Body.Close()
-		cancel()
-		return nil, &transport.StatusError{URL: redact(r.url), Method: http.MethodGet, Code: resp.StatusCode, Status: resp.Status}
-	}
-	r.requests++
-	r.reqStop = cancel
-	return resp, nil
-}
-
-func (r *httpReader) setBody(resp *http.Response, br *bufio.Reader, pos int64) {
-	r.body, r.br, r.pos = resp.Body, br, pos
-}
-
-// ReadAt implements io.ReaderAt.
-func (r *httpReader) ReadAt(p []byte, off int64) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return 0, transport.ErrClosed
-	}
-	if r.size >= 0 && off >= r.size {
-		return 0, io.EOF
-	}
-	if r.body == nil || off != r.pos {
-		if r.body != nil && off > r.pos && (!r.rangeOK && off-r.pos <= maxSkip || off-r.pos <= 64<<10) {
-			// Cheaper to read on than to reconnect.
-			if _, err := r.readFull(make([]byte, off-r.pos)); err != nil {
-				return 0, err
-			}
-		} else {
-			if !r.rangeOK && r.body != nil {
-				return 0, fmt.Errorf("GET %s: cannot jump to byte %d: %w", redact(r.url), off, transport.ErrNotSeekable)
-			}
-			r.dropBody()
-			resp, err := r.get(off)
-			if err != nil {
-				return 0, err
-			}
-			r.setBody(resp, bufio.NewReaderSize(resp.Body, 32<<10), off)
-		}
-	}
-	n, err := r.readFull(p)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
-	return n, err
-}
-
-// readFull reads len(p) bytes from the current body, failing when no byte
-// arrives within the timeout.
-func (r *httpReader) readFull(p []byte) (int, error) {
-	stop := r.reqStop
-	done := 0
-	for done < len(p) {
-		timer := time.AfterFunc(r.timeout, stop)
-		n, err := r.br.Read(p[done:])
-		stalled := !timer.Stop()
-		done += n
-		r.pos += int64(n)
-		if err != nil {
-			r.dropBody()
-			if stalled {
-				return done, fmt.Errorf("GET %s: no data for %v", redact(r.url), r.timeout)
-			}
-			if r.closed {
-				return done, transport.ErrClosed
-			}
-			if errors.Is(err, io.EOF) && done < len(p) {
-				return done, io.ErrUnexpectedEOF
-			}
-			return done, err
-		}
-	}
-	return done, nil
-}
-
-func (r *httpReader) dropBody() {
-	if r.body != nil {
-		r.body.Close()
-		r.body, r.br = nil, nil
-	}
-	if r.reqStop != nil {
-		r.reqStop()
-		r.reqStop = nil
-	}
-}
-
-// Close aborts any request and releases the connection.
-func (r *httpReader) Close() error {
-	r.cancel()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.closed = true
-	r.dropBody()
-	return nil
 }
 
 // parseContentRange parses "bytes START-END/TOTAL" (TOTAL may be "*").

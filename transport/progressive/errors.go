@@ -1,0 +1,56 @@
+package progressive
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// timeoutError reports an HTTP read that did not get the bytes it needed
+// within its deadline: none at all (a stall) or too few (a drip). It
+// wraps os.ErrDeadlineExceeded, so errors.Is(err, os.ErrDeadlineExceeded)
+// tells a timeout from other failures.
+type timeoutError struct {
+	url string
+	// window is how long the read waited: the timeout, or what was left
+	// of the dial's.
+	window time.Duration
+	// opening is set while dialing, when the deadline is the dial's.
+	opening bool
+	// got counts the bytes that arrived during the read; need is how many
+	// it needed.
+	got, need int64
+}
+
+func (e *timeoutError) Error() string {
+	what := fmt.Sprintf("no data for %v", e.window)
+	if e.got > 0 {
+		what = fmt.Sprintf("data arriving too slowly: %d bytes in %v", e.got, e.window)
+		if e.need > e.got {
+			what += fmt.Sprintf(" where %d were needed", e.need)
+		}
+	}
+	if e.opening {
+		return fmt.Sprintf("GET %s: not opened in time: %s", e.url, what)
+	}
+	return fmt.Sprintf("GET %s: %s", e.url, what)
+}
+
+// Timeout reports true, as a net.Error does.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Unwrap makes errors.Is(err, os.ErrDeadlineExceeded) true.
+func (e *timeoutError) Unwrap() error { return os.ErrDeadlineExceeded }
+
+// truncatedError reports an HTTP transfer that ended before its declared
+// length and could not be resumed. It wraps transport.ErrTruncated.
+type truncatedError struct {
+	msg string
+}
+
+func (e *truncatedError) Error() string { return e.msg + ": " + transport.ErrTruncated.Error() }
+
+// Unwrap makes errors.Is(err, transport.ErrTruncated) true.
+func (e *truncatedError) Unwrap() error { return transport.ErrTruncated }
