@@ -40,6 +40,10 @@ type fakeSession struct {
 	// allFrames makes fast forward / rewind send every video frame (a key
 	// frame each second) instead of key frames only.
 	allFrames bool
+	// keyBack makes Play start this much before the position asked for,
+	// as a source does that can only start at a key point (an index entry
+	// of a video file).
+	keyBack time.Duration
 }
 
 // playRate starts fast forward / rewind: only video comes, forward or
@@ -105,8 +109,9 @@ func (f *fakeSession) Play(ctx context.Context, from time.Duration) error {
 	f.plays = append(f.plays, from)
 	f.rates = append(f.rates, 1)
 	f.rate = 1
-	// Start at the sample containing from, like an index would.
-	f.pos = int(from / f.step)
+	// Start at the sample containing from (less keyBack), like an index
+	// would.
+	f.pos = int(max(from-f.keyBack, 0) / f.step)
 	f.half = false
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/audio"
@@ -105,9 +106,14 @@ type outState struct {
 	closedVideo bool
 	anchored    bool          // anchor is set
 	anchor      time.Duration // time of the first audio sample decoded
-	holding     bool          // audio waits for the first video frame
-	held        []byte        // audio held back
-	heldEnd     time.Duration
+	// next is the media time right after the last PCM the decoder
+	// produced in this segment, whether it was played, held back or cut
+	// before the segment's start; valid once haveNext.
+	next     time.Duration
+	haveNext bool
+	holding  bool   // audio waits for the first video frame
+	held     []byte // audio held back
+	heldEnd  time.Duration
 }
 
 // switchTo adopts a new track set (new header or live stream switch). The
@@ -206,18 +212,16 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	} else {
 		o.failStreak = 0
 	}
-	pts := s.PTS
-	if !o.seg.haveCursor.Load() && !o.holding {
-		pts = o.anchor
-	}
-	return o.write(o.pcm, pts, true)
+	return o.write(o.pcm, s.PTS, true)
 }
 
-// write plays decoded PCM whose first frame is at pts. The cursor follows
-// the PCM actually produced; it re-anchors on the sample timestamp at the
-// start and, when anchor is set, after a jump of more than 250 ms. PCM
-// before the segment start (the source delivers from the preceding key
-// point) and after its end is cut at the exact frame.
+// write plays decoded PCM whose first frame is at pts. The media time of
+// the PCM follows what the decoder produced (o.next): it starts at the
+// first sample's timestamp (decoders with a delay return that PCM a
+// sample or two later) and, when anchor is set, re-anchors on the sample
+// timestamp after a jump of more than 250 ms. PCM before the segment start
+// (the source delivers from the preceding key point) and after its end is
+// cut at the exact frame.
 func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool, err error) {
 	if len(pcm) == 0 {
 		return false, nil
@@ -230,20 +234,19 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 	fs := f.FrameSize()
 	pcm = pcm[:len(pcm)/fs*fs]
 	seg := o.seg
-	cur := time.Duration(seg.cursor.Load())
+	var cur time.Duration
 	switch {
-	case o.holding && len(o.held) > 0:
-		cur = o.heldEnd
-	case o.holding || !seg.haveCursor.Load():
+	case !o.haveNext:
 		cur = o.anchor
-	case anchor && absDur(pts-cur) > 250*time.Millisecond:
+	case anchor && absDur(pts-o.next) > 250*time.Millisecond:
 		cur = pts
+	default:
+		cur = o.next
 	}
+	o.next, o.haveNext = addDur(cur, f.Duration(len(pcm))), true
 	if cur < seg.from {
 		skip := frameBytes(f, seg.from-cur)
 		if skip >= len(pcm) {
-			seg.cursor.Store(int64(cur + f.Duration(len(pcm))))
-			seg.haveCursor.Store(true)
 			return false, nil
 		}
 		pcm = pcm[skip:]
@@ -252,7 +255,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 	end := time.Duration(seg.end.Load())
 	if end == 0 && seg.limit > 0 {
 		// The first audio fixes where a --duration run ends.
-		end = cur + seg.limit
+		end = addDur(cur, seg.limit)
 		seg.end.Store(int64(end))
 		o.pb.endAt.CompareAndSwap(0, int64(end))
 	}
@@ -277,7 +280,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		}
 		o.sinkFmt = f
 	}
-	end = cur + f.Duration(len(pcm))
+	end = addDur(cur, f.Duration(len(pcm)))
 	if o.holding {
 		// Keep the audio clock still until the first picture is decoded,
 		// so the first frames are not late (bounded by maxAudioHold).
@@ -355,7 +358,7 @@ func (o *outState) finish() {
 	if ts := o.ts; ts != nil && ts.adec != nil {
 		if fl, ok := ts.adec.(decoder.AudioFlusher); ok {
 			if pcm, err := fl.Flush(o.pcm[:0]); err == nil {
-				o.write(pcm, time.Duration(seg.cursor.Load()), false)
+				o.write(pcm, o.next, false)
 			}
 		}
 	}
@@ -378,10 +381,24 @@ func (o *outState) finish() {
 	o.pb.send(seg, pbMsg{kind: msgEnded})
 }
 
-// frameBytes is the byte count of whole frames of f lasting d.
+// frameBytes is the byte count of whole frames of f lasting d, rounded up;
+// 0 for d ≤ 0. It cannot overflow: a count beyond what memory could hold
+// saturates (callers compare it with a buffer's length).
 func frameBytes(f audio.Format, d time.Duration) int {
-	frames := (int64(d)*int64(f.SampleRate) + int64(time.Second) - 1) / int64(time.Second)
-	return int(frames) * f.FrameSize()
+	return f.BytesCeil(d)
+}
+
+// addDur is a + b, saturating at the limits of time.Duration instead of
+// wrapping: media times come from files and servers and are not trusted.
+func addDur(a, b time.Duration) time.Duration {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
 }
 
 func absDur(d time.Duration) time.Duration {

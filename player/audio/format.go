@@ -6,6 +6,8 @@ package audio
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"time"
 )
 
@@ -78,20 +80,51 @@ func (f Format) Valid() bool {
 	return f.SampleRate > 0 && f.SampleRate <= 768000 && f.Channels > 0 && f.Channels <= 32 && f.Sample.Size() > 0
 }
 
-// Duration is the play time of n bytes of f.
+// Duration is the play time of n bytes of f (whole frames, rounded down).
+// It saturates instead of overflowing.
 func (f Format) Duration(n int) time.Duration {
 	fs := f.FrameSize()
-	if fs == 0 || f.SampleRate == 0 {
+	if fs <= 0 || f.SampleRate <= 0 || n <= 0 {
 		return 0
 	}
-	frames := int64(n / fs)
-	return time.Duration(frames * int64(time.Second) / int64(f.SampleRate))
+	frames := uint64(n / fs)
+	rate := uint64(f.SampleRate)
+	hi, lo := bits.Mul64(frames, uint64(time.Second))
+	if hi >= rate {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, rate)
+	if q > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(q)
 }
 
-// Bytes is the number of bytes (whole frames) that play for d.
-func (f Format) Bytes(d time.Duration) int {
-	frames := int64(d) * int64(f.SampleRate) / int64(time.Second)
-	return int(frames) * f.FrameSize()
+// Bytes is the number of bytes (whole frames, rounded down) that play for
+// d; 0 for d ≤ 0. Times come from files and servers: the result saturates
+// at the largest whole-frame count an int holds instead of overflowing.
+func (f Format) Bytes(d time.Duration) int { return f.bytes(d, false) }
+
+// BytesCeil is Bytes rounded up to the next whole frame.
+func (f Format) BytesCeil(d time.Duration) int { return f.bytes(d, true) }
+
+func (f Format) bytes(d time.Duration, ceil bool) int {
+	fs := f.FrameSize()
+	if d <= 0 || fs <= 0 || f.SampleRate <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(d), uint64(f.SampleRate))
+	if hi >= uint64(time.Second) {
+		return math.MaxInt / fs * fs
+	}
+	frames, rem := bits.Div64(hi, lo, uint64(time.Second))
+	if ceil && rem != 0 {
+		frames++
+	}
+	if frames > uint64(math.MaxInt/fs) {
+		return math.MaxInt / fs * fs
+	}
+	return int(frames) * fs
 }
 
 // String gives "44100 Hz, 2 ch, s16".
