@@ -38,3 +38,12 @@ func (e *UnsupportedError) Unwrap() error { return ErrUnsupportedCodec }
 // parameters (sample rate, channels, bits, block align) cannot describe
 // the codec's data.
 var ErrInvalidTrack = errors.New("invalid audio track parameters")
+
+// ErrMissingData is wrapped, together with ErrCorrupt, by Decode when
+// frames refer back to data the decoder never received and were decoded
+// (partly) as silence: the bit reservoir of MP3 frames (ISO/IEC 11172-3
+// § 2.4.1.7, main_data_begin) after a mid-stream join, a seek or a lost
+// object. The PCM is still appended, so the timing holds; callers count
+// the sample like a corrupt one, and a stream that never gets past it
+// ends like one that never decodes.
+var ErrMissingData = errors.New("frame refers to data not received")

@@ -2,7 +2,6 @@ package decoder
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 
@@ -18,11 +17,6 @@ const (
 	acmMPEGLayer2 = 2
 	acmMPEGLayer3 = 4
 )
-
-// maxMP3Pending bounds the bytes kept between samples while waiting for
-// the rest of a frame: a layer 3 frame is at most 1441 bytes, and junk
-// before a sync word is dropped.
-const maxMP3Pending = 4096
 
 // maxMP3Lag bounds the main data held back from go-mp3 (see repack).
 const maxMP3Lag = 1024
@@ -40,32 +34,33 @@ const maxMP3Lag = 1024
 // Frames are re-packed on the way (see repack) to work around go-mp3's
 // frame-length error for padded MPEG-2 frames. A frame whose
 // main_data_begin points before the data the decoder holds (the first
-// frames after a Reset) decodes as silence, as FFmpeg does.
+// frames after a mid-stream join or a Reset) decodes as silence, as
+// FFmpeg does, and is reported with ErrMissingData; its main data still
+// fills the reservoir, so decoding resumes as soon as a frame's data is
+// all there.
 //
 // Output is S16 at the stream's rate and channel count (go-mp3's stereo
 // output is folded back to mono for mono streams). MPEG-2.5 (8–12 kHz)
 // and the free bitrate are not supported by go-mp3.
 type MP3 struct {
-	codec    transport.Codec
-	format   audio.Format
-	locked   bool
-	lockVer  int
-	lockRate int
-	pend     []byte
-	feed     feeder
-	dec      *mp3.Decoder
-	avail    int    // real bytes at the end of go-mp3's reservoir
-	lag      []byte // real main data not yet given to go-mp3
-	real     []byte // scratch: lag + this frame's main data
-	syn      []byte // scratch: the frame given to go-mp3
-	pcm      []byte
+	codec  transport.Codec
+	format audio.Format
+	locked bool
+	framer MPEGFramer
+	feed   feeder
+	dec    *mp3.Decoder
+	avail  int    // real bytes at the end of go-mp3's reservoir
+	lag    []byte // real main data not yet given to go-mp3
+	real   []byte // scratch: lag + this frame's main data
+	syn    []byte // scratch: the frame given to go-mp3
+	pcm    []byte
 }
 
 // NewMP3 returns an MP3 decoder for a track with tag 0x0055 or 0x0050.
 // For 0x0050 the MPEG1WAVEFORMAT fwHeadLayer in Config, when present,
 // must say layer III.
 func NewMP3(t transport.Track) (Audio, error) {
-	d := &MP3{codec: t.Codec}
+	d := &MP3{codec: t.Codec, framer: MPEGFramer{Codec: t.Codec}}
 	if t.Codec.Tag == transport.TagMPEG && len(t.Config) >= 2 {
 		switch layer := binary.LittleEndian.Uint16(t.Config); layer {
 		case acmMPEGLayer3:
@@ -90,69 +85,23 @@ func NewMP3(t transport.Track) (Audio, error) {
 func (d *MP3) Format() audio.Format { return d.format }
 
 // Decode appends the PCM of every MP3 frame completed by s.Data to dst;
-// bytes of an incomplete frame wait for the next sample. Junk between
-// frames and undecodable frames give an error wrapping ErrCorrupt (the
-// PCM of the good frames is still appended); a stream go-mp3 cannot
-// decode at all (layer I/II, MPEG-2.5, free bitrate) gives an
+// bytes of an incomplete frame wait for the next sample (see MPEGFramer
+// for how frames are found, also in the middle of a stream). Junk between
+// frames and undecodable frames give an error wrapping ErrCorrupt, frames
+// whose bit reservoir was never received (decoded as silence) one that
+// also wraps ErrMissingData; the PCM of every frame is still appended. A
+// stream go-mp3 cannot decode at all (layer I/II, MPEG-2.5) gives an
 // *UnsupportedError.
 func (d *MP3) Decode(dst []byte, s transport.Sample) ([]byte, error) {
-	d.pend = append(d.pend, s.Data...)
-	var errs []error
-	p := d.pend
-	for {
-		i := d.sync(p)
-		if i < 0 {
-			if keep := min(len(p), 3); len(p) > keep {
-				errs = append(errs, fmt.Errorf("%w: %d bytes without an MP3 frame header", ErrCorrupt, len(p)-keep))
-				p = p[len(p)-keep:]
-			}
-			break
-		}
-		if i > 0 {
-			errs = append(errs, fmt.Errorf("%w: %d bytes of junk before an MP3 frame", ErrCorrupt, i))
-			p = p[i:]
-		}
-		h, _ := parseMPEGHeader(p)
-		if err := d.check(h); err != nil {
-			d.pend = d.pend[:0]
-			return dst, err
-		}
-		if len(p) < h.length {
-			break
+	err := d.framer.Push(s.Data, func(fr MPEGFrame) error {
+		if err := d.check(fr.h); err != nil {
+			return err
 		}
 		var err error
-		dst, err = d.decodeFrame(dst, h, p[:h.length])
-		if err != nil {
-			errs = append(errs, err)
-		}
-		p = p[h.length:]
-	}
-	if len(p) > maxMP3Pending {
-		p = p[len(p)-3:]
-	}
-	if len(p) != len(d.pend) { // something was consumed: keep the rest
-		d.pend = d.pend[:copy(d.pend, p)]
-	}
-	return dst, errors.Join(errs...)
-}
-
-// sync returns the index of the first valid frame header in p that fits
-// the stream (same version and rate once locked), or -1.
-func (d *MP3) sync(p []byte) int {
-	for i := 0; i+4 <= len(p); i++ {
-		if p[i] != 0xFF {
-			continue
-		}
-		h, ok := parseMPEGHeader(p[i:])
-		if !ok || (d.locked && (h.version != d.lockVer || h.rate != d.lockRate || h.layer != 3)) {
-			continue
-		}
-		if h.layer == 3 && h.length > 0 && h.length < h.sideInfoOffset()+h.sideInfoSize() {
-			continue
-		}
-		return i
-	}
-	return -1
+		dst, err = d.decodeFrame(dst, fr.h, fr.Data)
+		return err
+	})
+	return dst, err
 }
 
 // check rejects what go-mp3 cannot decode.
@@ -162,19 +111,28 @@ func (d *MP3) check(h mpegHeader) error {
 		return &UnsupportedError{Codec: d.codec, Reason: fmt.Sprintf("MPEG audio layer %d; only layer III (MP3) is decoded", h.layer)}
 	case h.version == mpeg25:
 		return &UnsupportedError{Codec: d.codec, Reason: "MPEG-2.5 (8–12 kHz) is not supported by go-mp3"}
-	case h.bitrate == 0:
-		return &UnsupportedError{Codec: d.codec, Reason: "free-format MP3 bitrate is not supported by go-mp3"}
 	}
 	return nil
 }
 
-// decodeFrame runs one complete frame through go-mp3.
-func (d *MP3) decodeFrame(dst []byte, h mpegHeader, frame []byte) (out []byte, err error) {
+// decodeFrame runs one complete frame through go-mp3. A frame go-mp3
+// fails on drops the go-mp3 decoder (a new one starts with the next
+// frame); a frame repack reports (decoded as silence) keeps it.
+func (d *MP3) decodeFrame(dst []byte, h mpegHeader, frame []byte) ([]byte, error) {
 	if !d.locked {
-		d.locked, d.lockVer, d.lockRate = true, h.version, h.rate
+		d.locked = true
 		d.format = audio.Format{SampleRate: h.rate, Channels: h.channels, Sample: audio.S16}
 	}
 	syn, corrupt := d.repack(h, frame)
+	dst, err := d.runGoMP3(dst, h, syn)
+	if err != nil {
+		return dst, err
+	}
+	return dst, corrupt
+}
+
+// runGoMP3 gives go-mp3 one re-packed frame and appends its PCM.
+func (d *MP3) runGoMP3(dst []byte, h mpegHeader, syn []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: go-mp3 failed on a frame: %v", ErrCorrupt, r)
@@ -206,7 +164,7 @@ func (d *MP3) decodeFrame(dst []byte, h mpegHeader, frame []byte) (out []byte, e
 			dst = binary.LittleEndian.AppendUint16(dst, uint16(int16((l+r)>>1)))
 		}
 	}
-	return dst, corrupt
+	return dst, nil
 }
 
 // repack builds the frame go-mp3 is given for the real frame. go-mp3
@@ -256,10 +214,18 @@ func (d *MP3) repack(h mpegHeader, frame []byte) (syn []byte, corrupt error) {
 	case -start <= d.avail:
 		mdbOut = -start
 	default:
+		corrupt = fmt.Errorf("%w: %w: MP3 frame refers to %d bytes of bit reservoir, %d received: decoded as silence",
+			ErrCorrupt, ErrMissingData, mdb, d.avail)
 		silent = true
 	}
+	// A silent frame keeps the real bytes go-mp3 holds (as many as a
+	// main_data_begin can reach): with its own main data they make the
+	// reservoir the next frames refer to. Keeping none would leave go-mp3
+	// one frame of main data, never enough for a stream whose frames reach
+	// further back, and every later frame would be silent too.
+	keep := min(d.avail, h.maxMainDataBegin())
 	if silent {
-		end, mdbOut = 0, 0
+		end, mdbOut = 0, keep
 	}
 	// go-mp3's slot: exactly len(r) when a bitrate index gives it (always
 	// for MPEG-1 and unpadded frames: the frame is unchanged); else a
@@ -290,7 +256,7 @@ func (d *MP3) repack(h mpegHeader, frame []byte) (syn []byte, corrupt error) {
 	}
 	if best < 0 {
 		corrupt = fmt.Errorf("%w: MP3 frame data does not fit a go-mp3 frame", ErrCorrupt)
-		silent, end, mdbOut = true, 0, 0
+		silent, end, mdbOut = true, 0, keep
 		best, bi, pad = slot(func(g int) bool { return g >= 0 && g < len(r) }, larger)
 		if best < 0 {
 			best, bi, pad = slot(func(g int) bool { return g >= 0 }, smaller)
@@ -301,9 +267,8 @@ func (d *MP3) repack(h mpegHeader, frame []byte) (syn []byte, corrupt error) {
 	syn[2] = byte(bi)<<4 | syn[2]&0x0D | byte(pad)<<1
 	if silent {
 		clear(syn[so : so+ss])
-	} else {
-		h.setMainDataBegin(syn, mdbOut)
 	}
+	h.setMainDataBegin(syn, mdbOut)
 	switch {
 	case zeros:
 		syn = append(syn, r[:end]...)
@@ -326,7 +291,7 @@ func (d *MP3) repack(h mpegHeader, frame []byte) (syn []byte, corrupt error) {
 
 // Reset forgets the pending bytes and the decoder state (after a seek).
 func (d *MP3) Reset() {
-	d.pend = d.pend[:0]
+	d.framer.Reset()
 	d.dec, d.avail, d.lag = nil, 0, d.lag[:0]
 	d.feed.reset()
 }

@@ -3,6 +3,7 @@ package decoder
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/eddyplayer/eddy/player/audio"
@@ -115,12 +116,13 @@ func TestMP3Unsupported(t *testing.T) {
 		}
 	}
 	// Layer II data in a 0x0050 track without fwHeadLayer: the first
-	// frame tells.
+	// frame tells (once the next header confirms it).
 	d, _ := NewMP3(transport.Track{Codec: transport.WaveFormat(transport.TagMPEG), Audio: transport.AudioParams{SampleRate: 44100, Channels: 2}})
-	mp2 := []byte{0xFF, 0xFD, 0x90, 0x00} // MPEG-1 layer II, 128k, 44.1k
+	mp2 := []byte{0xFF, 0xFD, 0x80, 0x00} // MPEG-1 layer II, 128k, 44.1k: 417 bytes
+	frame := append(mp2, make([]byte, 417-4)...)
 	var ue *UnsupportedError
-	if _, err := d.Decode(nil, transport.Sample{Data: append(mp2, make([]byte, 500)...)}); !errors.As(err, &ue) {
-		t.Fatalf("layer II frame: %v", err)
+	if _, err := d.Decode(nil, transport.Sample{Data: append(frame, frame...)}); !errors.As(err, &ue) {
+		t.Fatalf("layer II frames: %v", err)
 	}
 }
 
@@ -213,14 +215,27 @@ func TestMP3Reset(t *testing.T) {
 	decodeInPieces(t, d, joinFrames(frames[:40]), 2)
 	d.Reset()
 	const from = 100
-	pcm := decodeInPieces(t, d, joinFrames(frames[from:]), 3)
+	misses := reservoirMisses(t, frames[from:])
+	var pcm []byte
+	reported := 0
+	for _, f := range frames[from:] {
+		var err error
+		if pcm, err = d.Decode(pcm, transport.Sample{Track: 1, Data: f}); errors.Is(err, ErrMissingData) {
+			reported++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
 	const fb = 1152 * 4
 	if len(pcm) != (len(frames)-from)*fb {
 		t.Fatalf("%d frames out, %d in", len(pcm)/fb, len(frames)-from)
 	}
+	if reported > misses || (misses > 0) != (reported > 0) {
+		t.Fatalf("%d frames lack their reservoir after the Reset, %d reported", misses, reported)
+	}
 	want := ref[from*fb:]
-	snr := snrS16(want[3*fb:], pcm[3*fb:], 2)
-	t.Logf("SNR after 3 frames: %.1f dB", snr)
+	snr := snrS16(want[(misses+1)*fb:], pcm[(misses+1)*fb:], 2)
+	t.Logf("%d frames without their reservoir, then SNR %.1f dB", misses, snr)
 	for _, s := range snr {
 		if s < 40 {
 			t.Fatalf("SNR %.1f dB after a Reset", s)
@@ -305,8 +320,170 @@ func FuzzMP3Decode(f *testing.F) {
 				t.Fatalf("%d bytes, frame %d", len(out), f.FrameSize())
 			}
 		}
-		if len(d.pend) > maxMP3Pending || len(d.lag) > maxMP3Lag {
-			t.Fatalf("pending %d lag %d", len(d.pend), len(d.lag))
+		if len(d.framer.pend) > maxMPEGPending || len(d.lag) > maxMP3Lag {
+			t.Fatalf("pending %d lag %d", len(d.framer.pend), len(d.lag))
 		}
 	})
+}
+
+// encodeMP3From is encodeMP3 for any lavfi source.
+func encodeMP3From(t testing.TB, src string, ch int, enc ...string) (mp3, ref []byte) {
+	t.Helper()
+	path := tempPath(t, "a.mp3")
+	args := []string{"-f", "lavfi", "-i", src, "-ac", itoa(ch), "-c:a", "libmp3lame"}
+	args = append(args, enc...)
+	ffmpeg(t, append(args, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", path)...)
+	ffmpeg(t, "-i", path, "-f", "s16le", "-c:a", "pcm_s16le", path+".s16")
+	return readFile(t, path), readFile(t, path+".s16")
+}
+
+// reservoirMisses counts, from the frames' own side information, the
+// frames at the start of frames whose main_data_begin points before the
+// first main-data byte of frames[0] (ISO/IEC 11172-3 § 2.4.1.7): what a
+// decoder that starts at frames[0] cannot decode.
+func reservoirMisses(t testing.TB, frames [][]byte) int {
+	t.Helper()
+	got, misses := 0, 0
+	for _, f := range frames {
+		h, ok := parseMPEGHeader(f)
+		if !ok || h.layer != 3 {
+			t.Fatal("not a layer III frame")
+		}
+		if h.mainDataBegin(f) > got {
+			misses++
+		}
+		got += h.mainDataSize()
+	}
+	return misses
+}
+
+// TestMP3MidStreamStart joins MP3 streams in the middle, as a client
+// joining VLC's MMSH broadcast does (issue 7): at a frame boundary and
+// inside a frame, one frame per object (VLC's packetizer) and in random
+// pieces. A steady tone is the case that decoded to silence for ever:
+// LAME keeps its bit reservoir near full, so every frame's main data
+// starts two frames back. The frames whose reservoir was never received
+// come out silent (one frame of PCM each, so the timing holds) and are
+// reported with ErrMissingData; every later frame matches FFmpeg's decode
+// of the whole stream; the partial frame before the first header is
+// reported as ErrCorrupt.
+func TestMP3MidStreamStart(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		rate, ch  int
+		enc       []string
+	}{
+		{"tone_44100_2ch_128k", "sine=frequency=440:sample_rate=44100:duration=4", 44100, 2, []string{"-b:a", "128k"}},
+		{"tone_48000_1ch_vbr", "sine=frequency=1000:sample_rate=48000:duration=4", 48000, 1, []string{"-q:a", "2"}},
+		{"tone_22050_2ch_64k", "sine=frequency=440:sample_rate=22050:duration=4", 22050, 2, []string{"-b:a", "64k"}},
+		{"music_44100_2ch_128k", musicLike(44100, 4), 44100, 2, []string{"-b:a", "128k"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			data, ref := encodeMP3From(t, c.src, c.ch, c.enc...)
+			frames := splitFrames(t, data)
+			h, _ := parseMPEGHeader(frames[0])
+			fb := h.samples * 2 * c.ch
+			k := len(frames) / 3
+			n := len(frames[k])
+			for _, off := range []int{0, 1, 5, n / 3, n - 2} {
+				for _, pieces := range []string{"frames", "random"} {
+					first := k
+					if off > 0 {
+						first = k + 1
+					}
+					misses := reservoirMisses(t, frames[first:])
+					// One object per frame, the first one cut at off.
+					objs := [][]byte{frames[k][off:]}
+					for _, f := range frames[k+1:] {
+						objs = append(objs, f)
+					}
+					if pieces == "random" {
+						rest := joinFrames(objs)
+						rng := rand.New(rand.NewPCG(uint64(off), 11))
+						objs = nil
+						for len(rest) > 0 {
+							n := min(len(rest), 1+rng.IntN(900))
+							objs, rest = append(objs, rest[:n]), rest[n:]
+						}
+					}
+					d, _ := NewMP3(mp3Track(c.rate, c.ch))
+					var pcm []byte
+					var missing, junk int
+					for i, o := range objs {
+						var err error
+						pcm, err = d.Decode(pcm, transport.Sample{Track: 1, Data: o})
+						if err == nil {
+							continue
+						}
+						if !errors.Is(err, ErrCorrupt) {
+							t.Fatalf("off %d %s: object %d: %v", off, pieces, i, err)
+						}
+						if errors.Is(err, ErrMissingData) {
+							missing++
+						}
+						for _, e := range leafErrors(err) {
+							if !errors.Is(e, ErrMissingData) {
+								junk++
+							}
+						}
+					}
+					if want := (len(frames) - first) * fb; len(pcm) != want {
+						t.Fatalf("off %d %s: %d frames of PCM for %d frames", off, pieces, len(pcm)/fb, len(frames)-first)
+					}
+					if (misses > 0) != (missing > 0) || missing > misses {
+						t.Errorf("off %d %s: %d frames lack their reservoir, %d objects reported it", off, pieces, misses, missing)
+					}
+					if (off > 0) != (junk > 0) {
+						t.Errorf("off %d %s: %d objects reported junk", off, pieces, junk)
+					}
+					silent := 0
+					for i := 0; i < len(pcm)/fb; i++ {
+						if allZero(pcm[i*fb : (i+1)*fb]) {
+							if i >= misses {
+								t.Fatalf("off %d %s: frame %d of %d is silent after the %d that lack their reservoir", off, pieces, i, len(pcm)/fb, misses)
+							}
+							silent++
+						}
+					}
+					// The first granule decoded overlaps a silent one (the
+					// IMDCT overlap-add and the synthesis filterbank's
+					// memory, ISO/IEC 11172-3 § 2.4.3.4): from the third
+					// granule on the output is FFmpeg's.
+					skip := (misses + 2*576/h.samples) * fb
+					snr := snrS16(ref[first*fb+skip:], pcm[skip:], c.ch)
+					for ch, s := range snr {
+						if s < 40 {
+							t.Errorf("off %d %s: channel %d: SNR %.1f dB against FFmpeg after %d silent frames", off, pieces, ch, s, silent)
+						}
+					}
+					if off == 0 && pieces == "frames" {
+						t.Logf("joined at frame %d of %d: %d frames lack their reservoir, %d silent; then SNR %.1f dB", k, len(frames), misses, silent, snr)
+					}
+				}
+			}
+		})
+	}
+}
+
+// leafErrors flattens errors.Join trees down to the errors that wrap
+// ErrCorrupt themselves.
+func leafErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok && !slices.Contains(j.Unwrap(), ErrCorrupt) {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, leafErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

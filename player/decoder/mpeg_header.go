@@ -137,6 +137,16 @@ func (h mpegHeader) mainDataBegin(frame []byte) int {
 	return int(frame[o])
 }
 
+// maxMainDataBegin is the largest main_data_begin a layer 3 frame can
+// code: 9 bits in MPEG-1, 8 in MPEG-2 (ISO/IEC 11172-3 § 2.4.1.7,
+// 13818-3 § 2.4.1.7).
+func (h mpegHeader) maxMainDataBegin() int {
+	if h.version == mpeg1 {
+		return 511
+	}
+	return 255
+}
+
 // mainDataSize is the number of main-data bytes a layer 3 frame carries.
 func (h mpegHeader) mainDataSize() int {
 	return h.length - h.sideInfoOffset() - h.sideInfoSize()
