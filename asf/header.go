@@ -473,6 +473,41 @@ func (p *headerParser) streamBitrates(body []byte) error {
 	return r.err
 }
 
+// MaxTime is the largest media time an ASF file can express: payload
+// presentation times are 32-bit millisecond counts (ASF spec §5.2.3.1), so
+// no position of a presentation lies beyond 2^32−1 ms (about 49.7 days).
+// A header time above it (a duration, the preroll, a stream's time offset,
+// a frame duration) is corrupt; the parser warns and uses 0, "unknown" or
+// "none", so that nothing computed from it downstream can overflow.
+const MaxTime = time.Duration(math.MaxUint32) * time.Millisecond
+
+// checkTime zeroes *d, with a warning naming the field, when it lies
+// beyond MaxTime.
+func (p *headerParser) checkTime(obj GUID, field string, d *time.Duration) {
+	if *d > MaxTime || *d < 0 {
+		p.warn(obj, fmt.Errorf("%w: %s of %v is beyond the ASF time range (%v); ignored", ErrCorrupt, field, *d, MaxTime))
+		*d = 0
+	}
+}
+
+// clampTimes applies checkTime to every header time the demuxer and the
+// player compute with.
+func (p *headerParser) clampTimes() {
+	h := p.h
+	p.checkTime(GUIDFileProperties, "play duration", &h.PlayDuration)
+	p.checkTime(GUIDFileProperties, "send duration", &h.SendDuration)
+	p.checkTime(GUIDFileProperties, "preroll", &h.Preroll)
+	for _, s := range h.Streams {
+		p.checkTime(GUIDStreamProperties, fmt.Sprintf("stream %d time offset", s.Number), &s.TimeOffset)
+	}
+	for _, e := range p.ext {
+		what := fmt.Sprintf("stream %d", e.StreamNumber)
+		p.checkTime(GUIDExtendedStreamProperties, what+" start time", &e.StartTime)
+		p.checkTime(GUIDExtendedStreamProperties, what+" end time", &e.EndTime)
+		p.checkTime(GUIDExtendedStreamProperties, what+" average time per frame", &e.AvgTimePerFrame)
+	}
+}
+
 // finish resolves cross-references once every object has been read.
 func (p *headerParser) finish() {
 	h := p.h
@@ -481,6 +516,7 @@ func (p *headerParser) finish() {
 			p.addStream(e.Embedded)
 		}
 	}
+	p.clampTimes()
 	for _, e := range p.ext {
 		if e.StreamNumber == 0 || e.StreamNumber > 127 {
 			p.warn(GUIDExtendedStreamProperties, fmt.Errorf("%w: stream number %d", ErrCorrupt, e.StreamNumber))
