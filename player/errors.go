@@ -15,6 +15,13 @@ var (
 	// ErrNoPlaylist is reported when SkipEntry is asked of a source that
 	// is not a server-side playlist.
 	ErrNoPlaylist = errors.New("this source is not a server-side playlist")
+	// ErrNothingDecoded is reported when a presentation ends before a
+	// single audio sample or picture was decoded (every packet corrupt, a
+	// header without packets, a start position past the last media).
+	ErrNothingDecoded = errors.New("nothing could be decoded")
+	// ErrPastEnd is reported when playback is asked to start at or after
+	// the end of the presentation.
+	ErrPastEnd = errors.New("the start position is past the end")
 	// ErrClosed is returned by commands after Close.
 	ErrClosed = errors.New("player closed")
 	// errDecoderFailed ends playback when a decoder fails on many samples

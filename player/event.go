@@ -76,6 +76,9 @@ type Stats struct {
 	ReceiveBps int64
 	// BufferLevel is the media time buffered ahead of the play position.
 	BufferLevel time.Duration
+	// AudioPlayed is the media time of the audio written to the output
+	// since the presentation was opened (0: no audio was decoded).
+	AudioPlayed time.Duration
 }
 
 // Status is the player's whole observable state. Every Event carries a

@@ -42,7 +42,7 @@ type fakeSession struct {
 	allFrames bool
 	// keyBack makes Play start this much before the position asked for,
 	// as a source does that can only start at a key point (an index entry
-	// of a video file).
+	// of a video file); asked past its end, it starts at its last sample.
 	keyBack time.Duration
 }
 
@@ -112,6 +112,9 @@ func (f *fakeSession) Play(ctx context.Context, from time.Duration) error {
 	// Start at the sample containing from (less keyBack), like an index
 	// would.
 	f.pos = int(max(from-f.keyBack, 0) / f.step)
+	if f.keyBack > 0 {
+		f.pos = min(f.pos, f.n-1)
+	}
 	f.half = false
 	return nil
 }

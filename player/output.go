@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/audio"
@@ -72,7 +71,7 @@ func (pb *playback) output(seg *segment) {
 				pb.send(seg, pbMsg{kind: msgFatal, err: err})
 				return
 			}
-			o.finish()
+			o.finish(false)
 			return
 		}
 		if it.change != nil {
@@ -87,7 +86,7 @@ func (pb *playback) output(seg *segment) {
 			return
 		}
 		if done {
-			o.finish()
+			o.finish(true)
 			return
 		}
 	}
@@ -164,6 +163,11 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	if ts == nil {
 		return false, nil
 	}
+	if (ts.audio != nil && s.Track == ts.audio.ID) || (ts.video != nil && s.Track == ts.video.ID) {
+		if o.pb.samplesIn.Add(1) == 1 || int64(s.PTS) > o.pb.lastPTS.Load() {
+			o.pb.lastPTS.Store(int64(s.PTS))
+		}
+	}
 	if ts.video != nil && s.Track == ts.video.ID {
 		if ts.audio == nil && s.PTS >= o.seg.from {
 			// Video only: the video fixes the end of a --duration run.
@@ -238,14 +242,14 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 	switch {
 	case !o.haveNext:
 		cur = o.anchor
-	case anchor && absDur(pts-o.next) > 250*time.Millisecond:
+	case anchor && absDur(subDur(pts, o.next)) > 250*time.Millisecond:
 		cur = pts
 	default:
 		cur = o.next
 	}
 	o.next, o.haveNext = addDur(cur, f.Duration(len(pcm))), true
 	if cur < seg.from {
-		skip := frameBytes(f, seg.from-cur)
+		skip := frameBytes(f, subDur(seg.from, cur))
 		if skip >= len(pcm) {
 			return false, nil
 		}
@@ -263,7 +267,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		if cur >= end {
 			return true, nil
 		}
-		if keep := frameBytes(f, end-cur); keep < len(pcm) {
+		if keep := frameBytes(f, subDur(end, cur)); keep < len(pcm) {
 			pcm = pcm[:keep]
 			done = true
 		}
@@ -341,7 +345,8 @@ func (o *outState) play(pcm []byte, end time.Duration) error {
 			return fmt.Errorf("audio output: %w", err)
 		}
 		pcm = pcm[n:]
-		seg.cursor.Store(int64(end - o.sinkFmt.Duration(len(pcm))))
+		o.pb.audioPlayed.Add(int64(o.sinkFmt.Duration(n)))
+		seg.cursor.Store(int64(subDur(end, o.sinkFmt.Duration(len(pcm)))))
 		seg.haveCursor.Store(true)
 	}
 	if !o.wrote {
@@ -352,8 +357,9 @@ func (o *outState) play(pcm []byte, end time.Duration) error {
 }
 
 // finish plays out what the decoders and the sink hold, waits for the last
-// video frames and reports the end.
-func (o *outState) finish() {
+// video frames and reports the end: of the source, or (atLimit) of the
+// media time asked for.
+func (o *outState) finish(atLimit bool) {
 	seg := o.seg
 	if ts := o.ts; ts != nil && ts.adec != nil {
 		if fl, ok := ts.adec.(decoder.AudioFlusher); ok {
@@ -378,7 +384,11 @@ func (o *outState) finish() {
 	case <-seg.ctx.Done():
 		return
 	}
-	o.pb.send(seg, pbMsg{kind: msgEnded})
+	m := pbMsg{kind: msgEnded}
+	if atLimit {
+		m.value = 1
+	}
+	o.pb.send(seg, m)
 }
 
 // frameBytes is the byte count of whole frames of f lasting d, rounded up;
@@ -386,24 +396,4 @@ func (o *outState) finish() {
 // saturates (callers compare it with a buffer's length).
 func frameBytes(f audio.Format, d time.Duration) int {
 	return f.BytesCeil(d)
-}
-
-// addDur is a + b, saturating at the limits of time.Duration instead of
-// wrapping: media times come from files and servers and are not trusted.
-func addDur(a, b time.Duration) time.Duration {
-	s := a + b
-	switch {
-	case a > 0 && b > 0 && s < 0:
-		return math.MaxInt64
-	case a < 0 && b < 0 && s >= 0:
-		return math.MinInt64
-	}
-	return s
-}
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
 }

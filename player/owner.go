@@ -321,6 +321,10 @@ func (p *Player) onDial(m dialResult) {
 		p.warn(fmt.Errorf("cannot start at %v: %w", p.o.opts.Start, transport.ErrNotSeekable))
 		p.o.opts.Start = 0
 	}
+	if d := pb.info.Duration; p.o.opts.Start > 0 && d > 0 && p.o.opts.Start >= d && !pb.info.Broadcast {
+		p.fail(fmt.Errorf("%w: %v, and %s lasts %v", ErrPastEnd, p.o.opts.Start, p.o.url, d))
+		return
+	}
 	if p.o.paused {
 		pb.pausedAt = p.o.opts.Start
 		p.updateStatus(func(st *Status) { st.Position = pb.pausedAt })
@@ -537,11 +541,21 @@ func (p *Player) onPlayback(m pbMsg) {
 		}
 		p.refreshStats()
 		p.report()
+		if pb.audioPlayed.Load() == 0 && pb.framesDecoded.Load() == 0 {
+			p.fail(pb.nothingDecoded())
+			return
+		}
 		if pb.rate != 1 && pb.rate != 0 {
 			pb.rate = 1
 			p.updateStatus(func(st *Status) { st.Rate = 1 })
 		}
-		p.updateStatus(func(st *Status) { st.Position = pb.position() })
+		// The end of the presentation is its duration, wherever the last
+		// audio sample or picture ended (--duration stops elsewhere).
+		end := pb.position()
+		if m.value == 0 && pb.info.Duration > 0 && !pb.info.Broadcast {
+			end = pb.info.Duration
+		}
+		p.updateStatus(func(st *Status) { st.Position = end })
 		p.publish(PositionChanged, nil)
 		p.publish(StatsChanged, nil)
 		p.setState(Ended)
@@ -620,6 +634,7 @@ func (p *Player) refreshStats() {
 		FramesDecoded:    int(pb.framesDecoded.Load()),
 		FramesDropped:    int(pb.framesDropped.Load()),
 		AVSyncMax:        time.Duration(pb.avSyncMax.Load()),
+		AudioPlayed:      time.Duration(pb.audioPlayed.Load()),
 		BitrateBps:       pb.contentBitrate(),
 		ReceiveBps:       p.o.bitrate,
 		BufferLevel:      pb.bufferLevel(),

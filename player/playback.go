@@ -98,6 +98,14 @@ type playback struct {
 
 	decodeErrors  atomic.Int64
 	framesDecoded atomic.Int64
+	// audioPlayed is the media time of the audio written to the sink
+	// since the presentation opened (ns).
+	audioPlayed atomic.Int64
+	// samplesIn counts the samples of the selected tracks the output
+	// stage received, and lastPTS is the latest of their times (ns); they
+	// say why nothing was decoded, when nothing was.
+	samplesIn atomic.Int64
+	lastPTS   atomic.Int64
 	framesDropped atomic.Int64
 	avSyncMax     atomic.Int64
 }
@@ -388,6 +396,28 @@ func (pb *playback) waitControl() {
 	}
 }
 
+// nothingDecoded says why a presentation ended without a sample decoded.
+func (pb *playback) nothingDecoded() error {
+	st := pb.sess.Stats()
+	n, de := pb.samplesIn.Load(), pb.decodeErrors.Load()
+	var why string
+	switch {
+	case de > 0:
+		why = fmt.Sprintf("%d of %d samples failed to decode", de, n)
+	case n > 0 && pb.seg != nil && time.Duration(pb.lastPTS.Load()) < pb.seg.from:
+		why = fmt.Sprintf("the start position %v is past the last media, at %v", pb.seg.from, time.Duration(pb.lastPTS.Load()))
+	case n > 0:
+		why = fmt.Sprintf("%d samples gave no audio or picture", n)
+	case st.CorruptPackets > 0:
+		why = fmt.Sprintf("all %d packets received were corrupt", st.CorruptPackets)
+	case st.PacketsReceived > 0:
+		why = fmt.Sprintf("%d packets held no media of the streams played", st.PacketsReceived)
+	default:
+		why = "the source ended before any media arrived"
+	}
+	return fmt.Errorf("%w from %s: %s", ErrNothingDecoded, pb.info.URL, why)
+}
+
 // position is the media time being heard now.
 func (pb *playback) position() time.Duration {
 	seg := pb.seg
@@ -400,7 +430,7 @@ func (pb *playback) position() time.Duration {
 	if !seg.haveCursor.Load() {
 		return seg.from
 	}
-	pos := time.Duration(seg.cursor.Load()) - pb.p.cfg.Sink.Buffered()
+	pos := subDur(time.Duration(seg.cursor.Load()), pb.p.cfg.Sink.Buffered())
 	return max(pos, seg.from)
 }
 

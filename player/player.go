@@ -249,6 +249,7 @@ func (p *Player) Open(url string) { p.OpenWith(url, OpenOptions{}) }
 
 // OpenWith opens url with options.
 func (p *Player) OpenWith(url string, opts OpenOptions) {
+	opts.Start, opts.Duration = clampPosition(opts.Start), clampPosition(opts.Duration)
 	p.enqueue(command{kind: cmdOpen, url: url, opts: opts})
 }
 
@@ -263,7 +264,7 @@ func (p *Player) Pause() { p.enqueue(command{kind: cmdPause}) }
 func (p *Player) Stop() { p.enqueue(command{kind: cmdStop}) }
 
 // Seek moves to position d (seekable sources only; otherwise a Warning).
-func (p *Player) Seek(d time.Duration) { p.enqueue(command{kind: cmdSeek, d: d}) }
+func (p *Player) Seek(d time.Duration) { p.enqueue(command{kind: cmdSeek, d: clampPosition(d)}) }
 
 // SetVolume sets the output gain, 0 (mute) to 1.
 func (p *Player) SetVolume(v float64) {

@@ -74,15 +74,12 @@ func (q *sampleQueue) span() time.Duration {
 		for i := q.head; i < len(q.items); i++ {
 			it := q.items[i]
 			if it.change == nil && (q.clock == 0 || it.s.Track == q.clock) {
-				return q.lastIn - it.s.PTS
+				return max(subDur(q.lastIn, it.s.PTS), 0)
 			}
 		}
 		return 0
 	}
-	if q.lastIn < q.lastOut {
-		return 0
-	}
-	return q.lastIn - q.lastOut
+	return max(subDur(q.lastIn, q.lastOut), 0)
 }
 
 // setClock chooses the track whose timestamps measure the buffer level.

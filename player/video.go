@@ -120,9 +120,9 @@ func (pb *playback) video(seg *segment) {
 	}
 	// present shows f when the clock reaches it; false when cancelled.
 	present := func(f decoder.Frame) bool {
-		before := f.PTS < seg.from-lateFrame
+		before := f.PTS < subDur(seg.from, lateFrame)
 		if seg.rate < 0 {
-			before = f.PTS > seg.from+lateFrame
+			before = f.PTS > addDur(seg.from, lateFrame)
 		}
 		if end := time.Duration(seg.end.Load()); before || (end > 0 && f.PTS >= end) {
 			// Decoded only to reach the start point after a seek.
@@ -137,7 +137,10 @@ func (pb *playback) video(seg *segment) {
 		if realtime || seg.rate != 1 {
 			for {
 				c := pb.clock(seg)
-				ahead := (f.PTS - c) * dir
+				ahead := subDur(f.PTS, c)
+				if dir < 0 {
+					ahead = subDur(0, ahead)
+				}
 				if ahead <= earlyFrame || len(seg.vin) == cap(seg.vin) {
 					break
 				}
@@ -153,7 +156,10 @@ func (pb *playback) video(seg *segment) {
 					return false
 				}
 			}
-			late := (pb.clock(seg) - f.PTS) * dir
+			late := subDur(pb.clock(seg), f.PTS)
+			if dir < 0 {
+				late = subDur(0, late)
+			}
 			if late > lateFrame && shown > 0 && seg.rate == 1 {
 				pb.framesDropped.Add(1)
 				release(f)
