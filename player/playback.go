@@ -104,8 +104,8 @@ type playback struct {
 	// samplesIn counts the samples of the selected tracks the output
 	// stage received, and lastPTS is the latest of their times (ns); they
 	// say why nothing was decoded, when nothing was.
-	samplesIn atomic.Int64
-	lastPTS   atomic.Int64
+	samplesIn     atomic.Int64
+	lastPTS       atomic.Int64
 	framesDropped atomic.Int64
 	avSyncMax     atomic.Int64
 }
