@@ -58,7 +58,7 @@ func TestNothingDecodedIsAnError(t *testing.T) {
 		}, nil, OpenOptions{Start: 59 * time.Hour},
 			ErrNothingDecoded, "the start position 59h0m0s is past the last media, at 1.9s"},
 		{"start past a known end", func() *fakeSession { return newFakeSession(6) }, nil, OpenOptions{Start: 59 * time.Hour},
-			ErrPastEnd, "59h0m0s, and fake://x lasts 6s"},
+			ErrPastEnd, "cannot start at 59h0m0s: that is past the end (fake://x lasts 6s)"},
 		{"start at a flag's extreme", func() *fakeSession { return newFakeSession(6) }, nil, OpenOptions{Start: math.MaxInt64, Duration: math.MaxInt64},
 			ErrPastEnd, "lasts 6s"},
 	}

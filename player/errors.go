@@ -21,7 +21,7 @@ var (
 	ErrNothingDecoded = errors.New("nothing could be decoded")
 	// ErrPastEnd is reported when playback is asked to start at or after
 	// the end of the presentation.
-	ErrPastEnd = errors.New("the start position is past the end")
+	ErrPastEnd = errors.New("that is past the end")
 	// ErrClosed is returned by commands after Close.
 	ErrClosed = errors.New("player closed")
 	// errDecoderFailed ends playback when a decoder fails on many samples

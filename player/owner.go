@@ -322,7 +322,7 @@ func (p *Player) onDial(m dialResult) {
 		p.o.opts.Start = 0
 	}
 	if d := pb.info.Duration; p.o.opts.Start > 0 && d > 0 && p.o.opts.Start >= d && !pb.info.Broadcast {
-		p.fail(fmt.Errorf("%w: %v, and %s lasts %v", ErrPastEnd, p.o.opts.Start, p.o.url, d))
+		p.fail(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, p.o.url, d))
 		return
 	}
 	if p.o.paused {

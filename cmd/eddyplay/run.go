@@ -16,7 +16,6 @@ import (
 
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
-	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -134,15 +133,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return probe(ctx, cfg, o, stdout)
 	}
 
-	var out *os.File
+	var out *wavOut
 	switch {
 	case o.out != "":
-		f, err := os.Create(o.out)
+		w, err := createWAVOut(o.out)
 		if err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
-		out = f
-		cfg.Sink = audio.NewWAVSink(f)
+		defer w.abandon()
+		out = w
+		cfg.Sink = w.sink
 	default:
 		sink, err := wiring.SoundOutput()
 		if err != nil {
@@ -156,10 +156,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	res := play(ctx, p, o, stderr)
-	closeErr := p.Close()
+	closeErr := p.Close() // closes the sink: a WAV gets its sizes
 	res.status = p.Status() // with the counters of the closed session
 	if out != nil {
-		if err := out.Close(); err != nil && closeErr == nil {
+		// The output is a valid WAV of what was decoded (the end of a
+		// run that failed midway included), or absent.
+		decoded := out.sink.Played() > 0
+		if res.err == nil && !decoded && res.status.State == player.Ended {
+			res.err = noAudioError(o.out, res.warnings)
+		}
+		if err := out.finish(decoded); err != nil && closeErr == nil {
 			closeErr = fmt.Errorf("--out: %w", err)
 		}
 	}
@@ -180,20 +186,36 @@ func run(args []string, stdout, stderr io.Writer) error {
 type result struct {
 	status player.Status
 	err    error
+	// warnings are the player's warnings, oldest first.
+	warnings []error
+}
+
+// noAudioError says why a run that ended asked for audio (--out) and got
+// none: the warning that explains it (an audio stream that could not be
+// opened beside a video stream that played) when there is one.
+func noAudioError(out string, warnings []error) error {
+	for i := len(warnings) - 1; i >= 0; i-- {
+		if strings.Contains(warnings[i].Error(), "audio stream") {
+			return fmt.Errorf("no audio was decoded into %s: %w", out, warnings[i])
+		}
+	}
+	return fmt.Errorf("no audio was decoded into %s: the presentation played without an audio stream", out)
 }
 
 // play runs one presentation to its end (or error, or Ctrl-C).
 func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) result {
 	done := make(chan result, 1)
 	bar := newProgressBar(stderr)
+	var warnings []error // the event goroutine's; read after done
 	cancel := p.Subscribe(func(ev player.Event) {
 		switch ev.Kind {
 		case player.ErrorOccurred:
 			select {
-			case done <- result{status: ev.Status, err: ev.Err}:
+			case done <- result{status: ev.Status, err: ev.Err, warnings: warnings}:
 			default:
 			}
 		case player.Warning:
+			warnings = append(warnings, ev.Err)
 			bar.clear()
 			fmt.Fprintln(stderr, "eddyplay: warning:", ev.Err)
 		case player.StateChanged:
@@ -204,7 +226,7 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 			}
 			if s := ev.Status.State; s == player.Ended || s == player.Stopped {
 				select {
-				case done <- result{status: ev.Status}:
+				case done <- result{status: ev.Status, warnings: warnings}:
 				default:
 				}
 			}
@@ -299,7 +321,6 @@ type statsJSON struct {
 	BytesReceived    int64  `json:"bytes_received"`
 	PacketsReceived  int64  `json:"packets_received"`
 	PacketsLost      int64  `json:"packets_lost"`
-	PacketsRecovered int64  `json:"packets_recovered"`
 	CorruptPackets   int64  `json:"corrupt_packets"`
 	TimeToFirstAudio int64  `json:"time_to_first_audio_ms"`
 	Rebuffers        int    `json:"rebuffers"`
@@ -311,6 +332,7 @@ type statsJSON struct {
 	FramesDecoded    int    `json:"frames_decoded"`
 	FramesDropped    int    `json:"frames_dropped"`
 	AVSyncMaxMS      int64  `json:"av_sync_max_ms"`
+	AudioMS          int64  `json:"audio_ms"`
 }
 
 func printStats(w io.Writer, st player.Status) error {
@@ -322,10 +344,11 @@ func printStats(w io.Writer, st player.Status) error {
 	return json.NewEncoder(w).Encode(statsJSON{
 		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
 		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
-		PacketsRecovered: s.PacketsRecovered, CorruptPackets: s.CorruptPackets,
+		CorruptPackets: s.CorruptPackets,
 		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,
 		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),
+		AudioMS: s.AudioPlayed.Milliseconds(),
 	})
 }
