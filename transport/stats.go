@@ -3,7 +3,8 @@ package transport
 import "time"
 
 // Stats is a snapshot of a session's counters. Fields a protocol does not
-// measure stay zero.
+// measure stay zero. A counter is added here only with a protocol that
+// feeds it (MS-RTSP's FEC and retransmission recovery will add theirs).
 type Stats struct {
 	// BytesReceived counts payload bytes read from the network or file.
 	BytesReceived int64
@@ -11,8 +12,6 @@ type Stats struct {
 	PacketsReceived int64
 	// PacketsLost counts packets known to be missing (sequence gaps).
 	PacketsLost int64
-	// PacketsRecovered counts lost packets rebuilt by FEC or retransmission.
-	PacketsRecovered int64
 	// CorruptPackets counts packets that failed to parse and were skipped.
 	CorruptPackets int64
 	// BandwidthBps is the measured or estimated link bandwidth.

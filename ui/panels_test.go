@@ -22,7 +22,6 @@ func TestStatsView(t *testing.T) {
 	s.Stats.PacketsReceived = 1200
 	s.Stats.BytesReceived = 5 * 1024 * 1024
 	s.Stats.PacketsLost = 7
-	s.Stats.PacketsRecovered = 2
 	s.Stats.CorruptPackets = 1
 	s.Stats.BandwidthBps = 2_400_000
 	s.Stats.ReceiveBps = 310_000
@@ -41,7 +40,7 @@ func TestStatsView(t *testing.T) {
 	p := f.v.stats
 	for name, tc := range map[string]struct{ got, want string }{
 		"received":    {p.received.Text, "1200 packets · 5.0 MiB"},
-		"lost":        {p.lost.Text, "7 (2 recovered) · 1 corrupt"},
+		"lost":        {p.lost.Text, "7 · 1 corrupt"},
 		"bit rate":    {p.bitrate.Text, "244 kb/s (arriving at 310 kb/s)"},
 		"bandwidth":   {p.bandwidth.Text, "2.4 Mb/s"},
 		"buffer":      {p.buffer.Text, "4.2 s"},

@@ -53,7 +53,7 @@ func newStatsPanel() *statsPanel {
 // Set shows s.
 func (p *statsPanel) Set(s player.Stats) {
 	p.received.SetText(fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
-	lost := fmt.Sprintf("%d (%d recovered)", s.PacketsLost, s.PacketsRecovered)
+	lost := fmt.Sprint(s.PacketsLost)
 	if s.CorruptPackets > 0 {
 		lost += fmt.Sprintf(" · %d corrupt", s.CorruptPackets)
 	}
