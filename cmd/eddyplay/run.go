@@ -156,7 +156,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	res := play(ctx, p, o, stderr)
-	closeErr := p.Close() // closes the sink: a WAV gets its sizes
+	closeErr := p.Close()   // closes the sink: a WAV gets its sizes
 	res.status = p.Status() // with the counters of the closed session
 	if out != nil {
 		// The output is a valid WAV of what was decoded (the end of a
@@ -344,7 +344,7 @@ func printStats(w io.Writer, st player.Status) error {
 	return json.NewEncoder(w).Encode(statsJSON{
 		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
 		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
-		CorruptPackets: s.CorruptPackets,
+		CorruptPackets:   s.CorruptPackets,
 		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,
