@@ -8,6 +8,7 @@ package lavc
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"unsafe"
@@ -23,6 +24,14 @@ type Audio struct {
 	dec
 	format audio.Format
 	float  bool
+
+	// MPEG audio (codecInfo.mpa): the framer, and what reopening the
+	// decoder for another layer takes.
+	mpa    *decoder.MPEGFramer
+	layer  int // the layer the open decoder is for
+	ci     codecInfo
+	track  transport.Track
+	params C.EddyParams
 }
 
 var _ decoder.Audio = (*Audio)(nil)
@@ -34,6 +43,16 @@ var _ decoder.Audio = (*Audio)(nil)
 // nBlockAlign, wBitsPerSample, and the cbSize extra bytes (Track.Config)
 // as codec private data. For AACL/AACH tracks ([MS-SSTR] 2.2.2.5) Config is
 // the AudioSpecificConfig.
+//
+// MPEG audio (WAVE_FORMAT_MPEGLAYER3 0x0055 and WAVE_FORMAT_MPEG 0x0050)
+// is split into frames in Go (decoder.MPEGFramer) rather than by
+// libavcodec's parser, so that a stream joined in the middle (a
+// broadcast, a seek) starts at a real frame and the decoder can say what
+// it could not decode: bytes before the first frame (decoder.ErrCorrupt)
+// and frames whose bit reservoir was never received, which libavcodec
+// decodes partly as silence (decoder.ErrMissingData). The decoder is the
+// one libavcodec has for the layer in the frame headers, whatever the
+// tag says, as FFmpeg's parser chooses it.
 func NewAudio(t transport.Track, opts Options) (*Audio, error) {
 	ci, ok := lookup(t.Codec)
 	if !ok || ci.video {
@@ -62,7 +81,39 @@ func NewAudio(t transport.Track, opts Options) (*Audio, error) {
 		return nil, err
 	}
 	a.cleanup = runtime.AddCleanup(a, freeC, a.c)
+	if ci.mpa {
+		a.mpa = &decoder.MPEGFramer{Codec: t.Codec}
+		a.ci, a.track, a.params = ci, t, cp
+		for l, n := range mpaDecoders {
+			if n == ci.name {
+				a.layer = l
+			}
+		}
+	}
 	return a, nil
+}
+
+// useLayer makes the open decoder libavcodec's for an MPEG audio layer,
+// reopening it when the stream's first frame has another layer than the
+// tag suggests (MP3 in a 0x0050 track). The framer locks the layer at
+// that frame, so this happens before any PCM.
+func (a *Audio) useLayer(layer int) error {
+	if layer == a.layer {
+		return nil
+	}
+	ci := a.ci
+	ci.name = mpaDecoders[layer]
+	a.close()
+	if err := a.open(ci, a.track, a.params, a.track.Config); err != nil {
+		var ue *decoder.UnsupportedError
+		if errors.As(err, &ue) {
+			return err
+		}
+		return &decoder.UnsupportedError{Codec: a.track.Codec, Reason: err.Error()}
+	}
+	a.cleanup = runtime.AddCleanup(a, freeC, a.c)
+	a.layer = layer
+	return nil
 }
 
 // Format returns the PCM format Decode produces: interleaved S16 (F32 with
@@ -82,7 +133,31 @@ func (a *Audio) Decode(dst []byte, s transport.Sample) ([]byte, error) {
 	if s.Discontinuity {
 		a.Reset()
 	}
+	if a.mpa != nil {
+		return a.decodeMPEG(dst, s)
+	}
 	return a.run(dst, s.Data, s, false)
+}
+
+// decodeMPEG decodes the MPEG audio frames s completes, one packet each.
+func (a *Audio) decodeMPEG(dst []byte, s transport.Sample) ([]byte, error) {
+	missing := 0
+	err := a.mpa.Push(s.Data, func(fr decoder.MPEGFrame) error {
+		if err := a.useLayer(fr.Layer); err != nil {
+			return err
+		}
+		if fr.Missing > 0 {
+			missing++
+		}
+		var err error
+		dst, err = a.run(dst, fr.Data, s, false)
+		return err
+	})
+	if missing > 0 {
+		err = errors.Join(fmt.Errorf("%s: %w: %w: %d frame(s) refer to bit reservoir data never received (joined mid-stream or after a seek): decoded partly as silence",
+			a.name, decoder.ErrCorrupt, decoder.ErrMissingData, missing), err)
+	}
+	return dst, err
 }
 
 // Flush drains the decoder at the end of the stream: it appends the PCM
@@ -91,6 +166,11 @@ func (a *Audio) Decode(dst []byte, s transport.Sample) ([]byte, error) {
 func (a *Audio) Flush(dst []byte) ([]byte, error) {
 	if a.c == nil {
 		return dst, ErrClosed
+	}
+	if a.mpa != nil {
+		// A partial last frame would not decode (FFmpeg's decoder
+		// refuses it too): drop it.
+		a.mpa.Reset()
 	}
 	return a.run(dst, nil, transport.Sample{}, true)
 }
@@ -138,6 +218,9 @@ func (a *Audio) run(dst, data []byte, s transport.Sample, drain bool) ([]byte, e
 func (a *Audio) Reset() {
 	if a.c != nil {
 		C.eddy_reset(a.c)
+	}
+	if a.mpa != nil {
+		a.mpa.Reset()
 	}
 }
 

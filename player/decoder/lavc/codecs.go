@@ -16,6 +16,14 @@ type codecInfo struct {
 	// parse splits samples into codec frames with libavcodec's parser,
 	// for codecs whose frames may straddle ASF media objects.
 	parse bool
+	// mpa marks MPEG audio (layers I–III): samples are split into frames
+	// in Go (decoder.MPEGFramer), which finds frames also when the
+	// stream is joined in the middle and reports what it drops, and each
+	// stream is decoded by libavcodec's decoder for its layer (see
+	// Audio.useLayer).
+	mpa bool
+	// display, when set, is the decoder name shown instead of name.
+	display string
 }
 
 // codecs lists every codec this package decodes, in registration order.
@@ -30,8 +38,8 @@ var codecs = []codecInfo{
 	{codec: transport.WaveFormat(transport.TagWMALossless), name: "wmalossless"},
 	{codec: transport.WaveFormat(transport.TagWMAVoice), name: "wmavoice"},
 	{codec: transport.FourCC("WMAP"), name: "wmapro", tag: uint32(transport.TagWMAPro)},
-	{codec: transport.WaveFormat(transport.TagMP3), name: "mp3", parse: true},
-	{codec: transport.WaveFormat(transport.TagMPEG), name: "mp2", parse: true},
+	{codec: transport.WaveFormat(transport.TagMP3), name: "mp3", mpa: true},
+	{codec: transport.WaveFormat(transport.TagMPEG), name: "mp2", mpa: true, display: "mp1/mp2/mp3"},
 	{codec: transport.WaveFormat(transport.TagAAC), name: "aac"},
 	{codec: transport.FourCC("AACL"), name: "aac", tag: uint32(transport.TagAAC)},
 	{codec: transport.FourCC("AACH"), name: "aac", tag: uint32(transport.TagAAC)},
@@ -96,4 +104,16 @@ func (ci codecInfo) codecTag() uint32 {
 	return fourCCTag(ci.codec.FourCC)
 }
 
-func (ci codecInfo) displayName() string { return ci.name + " (libavcodec)" }
+func (ci codecInfo) displayName() string {
+	if ci.display != "" {
+		return ci.display + " (libavcodec)"
+	}
+	return ci.name + " (libavcodec)"
+}
+
+// mpaDecoders are libavcodec's codec names for MPEG audio layers I, II
+// and III: the ID whose first registered decoder FFmpeg uses for a
+// stream of that layer (its parser sets the codec ID from the frame
+// header), so the output is FFmpeg's (mp3 is the float decoder, mp2 and
+// mp1 the fixed-point ones).
+var mpaDecoders = [4]string{1: "mp1", 2: "mp2", 3: "mp3"}

@@ -3,6 +3,7 @@
 package lavc
 
 import (
+	"maps"
 	"os"
 	"testing"
 
@@ -48,7 +49,9 @@ var extraFixtures = map[string]asftest.Recipe{
 var fixtureFiles *asftest.Files
 
 func TestMain(m *testing.M) {
-	f, err := asftest.NewFiles("lavc-fixtures-", extraFixtures)
+	recipes := maps.Clone(extraFixtures)
+	maps.Copy(recipes, mpaFixtures)
+	f, err := asftest.NewFiles("lavc-fixtures-", recipes)
 	if err != nil {
 		panic(err)
 	}

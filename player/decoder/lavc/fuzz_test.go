@@ -19,7 +19,7 @@ import (
 //
 //	go test ./player/decoder/lavc -run XXX -fuzz FuzzAudio -fuzztime 60s -fuzzminimizetime 3s
 
-var fuzzAudioFixtures = []string{"c_wmav2.wma", "wmav1.wma", "b_mp3.asf", "aac.asf", "mp2.asf", "ac3.asf", "adpcm_ms.asf", "adpcm_ima.asf"}
+var fuzzAudioFixtures = []string{"c_wmav2.wma", "wmav1.wma", "b_mp3.asf", "aac.asf", "mp2.asf", "ac3.asf", "adpcm_ms.asf", "adpcm_ima.asf", "gsm_ms.asf", "dts.asf"}
 var fuzzVideoFixtures = []string{"d_wmv2_wmav2.wmv", "wmv1.wmv", "msmpeg4v3.asf", "msmpeg4v2.asf", "mpeg4.asf", "h264.asf"}
 
 func codecIndex(c transport.Codec) uint8 {
