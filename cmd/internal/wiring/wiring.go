@@ -61,13 +61,16 @@ func Language() string {
 	return "en-US"
 }
 
-// Decoders returns the decoder registry: the pure-Go decoders (PCM, MP3)
-// first, then libavcodec for everything they do not cover (WMA, WMV, AAC,
-// ...). A build without cgo names what it lacks in its errors.
+// Decoders returns the decoder registry: the pure-Go decoders (PCM, MP3),
+// then libavcodec for everything else (WMA, WMV, AAC, ...) and for MP3 and
+// MPEG audio too, so that they decode sample for sample like FFmpeg; the
+// pure-Go MP3 decoder (go-mp3) stays for builds without cgo, and for a
+// libavcodec without an MP3 decoder. A build without cgo names what it
+// lacks in its errors.
 func Decoders() *decoder.Registry {
 	r := decoder.NewRegistry()
 	decoder.RegisterBuiltin(r)
-	lavc.RegisterMissing(r)
+	lavc.Register(r)
 	return r
 }
 
