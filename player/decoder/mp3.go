@@ -104,13 +104,16 @@ func (d *MP3) Decode(dst []byte, s transport.Sample) ([]byte, error) {
 	return dst, err
 }
 
-// check rejects what go-mp3 cannot decode.
+// check rejects what go-mp3 cannot decode: a stream it cannot decode at
+// all, and frames at another rate than the first one's.
 func (d *MP3) check(h mpegHeader) error {
 	switch {
 	case h.layer != 3:
 		return &UnsupportedError{Codec: d.codec, Reason: fmt.Sprintf("MPEG audio layer %d; only layer III (MP3) is decoded", h.layer)}
 	case h.version == mpeg25:
 		return &UnsupportedError{Codec: d.codec, Reason: "MPEG-2.5 (8–12 kHz) is not supported by go-mp3"}
+	case d.locked && h.rate != d.format.SampleRate:
+		return fmt.Errorf("%w: MP3 frame at %d Hz in a %d Hz stream: go-mp3 cannot change rates", ErrCorrupt, h.rate, d.format.SampleRate)
 	}
 	return nil
 }

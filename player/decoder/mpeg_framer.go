@@ -40,15 +40,16 @@ type MPEGFrame struct {
 // that need not align with frames into whole frames, for decoders that
 // take one frame at a time.
 //
-// A frame header (§ 2.4.2.3) is trusted where the previous frame ended.
-// Out of sync — at the start, after Reset, after junk, as when a client
-// joins a broadcast in the middle of a frame — a header is trusted only
-// when a second one with the same version, layer and sampling frequency
-// starts right where its frame ends, so a false sync word inside the
-// audio data cannot be taken for a frame. The first frame locks the
-// version, layer and sampling frequency; later headers must match.
-// Free-format frames (bit rate index 0) have no length in their header and
-// are not framed: they are dropped as junk, and the error says why.
+// A frame header (§ 2.4.2.3) with the version, layer and sampling
+// frequency of the frame before is trusted where that frame ended. Out of
+// sync — at the start, after Reset, after junk, as when a client joins a
+// broadcast in the middle of a frame — a header is trusted only when a
+// second one with the same version, layer and sampling frequency starts
+// right where its frame ends, so a false sync word inside the audio data
+// cannot be taken for a frame; so is a header whose version, layer or
+// frequency differ from the stream's so far (a splice). Free-format
+// frames (bit rate index 0) have no length in their header and are not
+// framed: they are dropped as junk, and the error says why.
 //
 // For layer III the framer follows the bit reservoir: how many main-data
 // bytes arrived since the start or the last Reset, so that each frame
@@ -62,8 +63,7 @@ type MPEGFramer struct {
 
 	pend     []byte
 	inSync   bool
-	locked   bool
-	version  int
+	version  int // of the last frame; 0 before the first
 	layer    int
 	rate     int
 	received int
@@ -117,9 +117,7 @@ func (f *MPEGFramer) Push(data []byte, frame func(MPEGFrame) error) error {
 			break
 		}
 		fr := MPEGFrame{Data: p[:h.length], Layer: h.layer, SampleRate: h.rate, Channels: h.channels, Samples: h.samples, h: h}
-		if !f.locked {
-			f.locked, f.version, f.layer, f.rate = true, h.version, h.layer, h.rate
-		}
+		f.version, f.layer, f.rate = h.version, h.layer, h.rate
 		if h.layer == 3 {
 			fr.Missing = max(0, h.mainDataBegin(fr.Data)-f.received)
 			f.received = min(f.received+h.mainDataSize(), maxReservoir)
@@ -167,7 +165,7 @@ func (f *MPEGFramer) next(p []byte) (at int, h mpegHeader, wait bool) {
 		if !ok {
 			continue
 		}
-		if f.inSync && i == 0 {
+		if f.inSync && i == 0 && h.version == f.version && h.layer == f.layer && h.rate == f.rate {
 			return 0, h, false
 		}
 		j := i + h.length
@@ -181,9 +179,8 @@ func (f *MPEGFramer) next(p []byte) (at int, h mpegHeader, wait bool) {
 	return -1, mpegHeader{}, false
 }
 
-// header parses a frame header at the start of b that fits the stream:
-// a valid header (not free format) long enough for its side information,
-// with the locked version, layer and rate once a frame was accepted.
+// header parses a frame header at the start of b: a valid header (not
+// free format) long enough for its side information.
 func (f *MPEGFramer) header(b []byte) (mpegHeader, bool) {
 	if len(b) < 4 || b[0] != 0xFF {
 		return mpegHeader{}, false
@@ -193,9 +190,7 @@ func (f *MPEGFramer) header(b []byte) (mpegHeader, bool) {
 	case !ok:
 		return h, false
 	case h.length == 0:
-		f.sawFree = f.sawFree || !f.locked
-		return h, false
-	case f.locked && (h.version != f.version || h.layer != f.layer || h.rate != f.rate):
+		f.sawFree = f.sawFree || f.version == 0
 		return h, false
 	case h.layer == 3 && h.length < h.sideInfoOffset()+h.sideInfoSize():
 		return h, false
@@ -206,8 +201,7 @@ func (f *MPEGFramer) header(b []byte) (mpegHeader, bool) {
 }
 
 // Reset drops the pending bytes and the bit reservoir (after a seek or a
-// discontinuity); the next frame is searched for out of sync. The locked
-// version, layer and rate stay: it is the same stream.
+// discontinuity); the next frame is searched for out of sync.
 func (f *MPEGFramer) Reset() {
 	f.pend = f.pend[:0]
 	f.inSync = false

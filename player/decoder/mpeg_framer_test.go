@@ -185,9 +185,9 @@ func equalInts(a, b []int) bool {
 }
 
 // FuzzMPEGFramer: any input in any pieces: no panic, every frame handed
-// out starts with a header of its own length and fits the locked stream,
-// the pending bytes stay bounded, and every byte is accounted for: in a
-// frame, dropped as junk, or pending.
+// out starts with a header of its own length, the pending bytes stay
+// bounded, and every byte is accounted for: in a frame, dropped as junk,
+// or pending.
 func FuzzMPEGFramer(f *testing.F) {
 	f.Add(append(l3Frame(0, 1), l3Frame(100, 2)...), uint16(417))
 	f.Add(append([]byte{0, 0xFF, 0xF3, 0x80, 0xC4, 0xFF}, l3Frame(0, 1)...), uint16(3))
@@ -198,17 +198,11 @@ func FuzzMPEGFramer(f *testing.F) {
 		}
 		var fr MPEGFramer
 		step := int(piece%2048) + 1
-		var rate, layer int
 		for p := 0; p < len(data); p += step {
 			err := fr.Push(data[p:min(p+step, len(data))], func(m MPEGFrame) error {
 				h, ok := parseMPEGHeader(m.Data)
-				if !ok || h.length != len(m.Data) || m.Layer != h.layer || m.SampleRate != h.rate || m.Missing < 0 {
+				if !ok || h.length != len(m.Data) || m.Layer != h.layer || m.SampleRate != h.rate || m.Missing < 0 || m.Missing > 511 {
 					t.Fatalf("frame %+v", m)
-				}
-				if rate == 0 {
-					rate, layer = m.SampleRate, m.Layer
-				} else if m.SampleRate != rate || m.Layer != layer {
-					t.Fatalf("frame at %d Hz layer %d in a %d Hz layer %d stream", m.SampleRate, m.Layer, rate, layer)
 				}
 				return nil
 			})
