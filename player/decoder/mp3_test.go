@@ -487,3 +487,28 @@ func allZero(b []byte) bool {
 	}
 	return true
 }
+
+// TestMP3RateChange: go-mp3 cannot change its rate mid-stream, so frames
+// at another rate than the first one's are skipped with ErrCorrupt
+// rather than played at the wrong speed; the stream's own frames decode.
+func TestMP3RateChange(t *testing.T) {
+	a, _ := encodeMP3From(t, "sine=frequency=440:sample_rate=44100:duration=1", 2, "-b:a", "128k")
+	b, _ := encodeMP3From(t, "sine=frequency=440:sample_rate=22050:duration=1", 2, "-b:a", "64k")
+	fa, fbr := splitFrames(t, a), splitFrames(t, b)
+	d, _ := NewMP3(mp3Track(44100, 2))
+	pcm, err := d.Decode(nil, transport.Sample{Data: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcm, err = d.Decode(pcm, transport.Sample{Data: b})
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("22.05 kHz frames in a 44.1 kHz stream: %v", err)
+	}
+	// Every 44.1 kHz frame gave its PCM, no 22.05 kHz one did.
+	if want := len(fa) * 1152 * 4; len(pcm) != want {
+		t.Fatalf("%d bytes of PCM, want %d (%d + %d frames in)", len(pcm), want, len(fa), len(fbr))
+	}
+	if f := d.Format(); f.SampleRate != 44100 {
+		t.Fatalf("format %v", f)
+	}
+}

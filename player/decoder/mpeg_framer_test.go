@@ -219,3 +219,27 @@ func FuzzMPEGFramer(f *testing.F) {
 		}
 	})
 }
+
+// TestMPEGFramerSplice: a stream that goes on at another sampling
+// frequency (an encoder restarted with other settings) is followed once
+// two headers of the new kind confirm it; nothing is dropped.
+func TestMPEGFramerSplice(t *testing.T) {
+	lsf := make([]byte, 208)
+	copy(lsf, []byte{0xFF, 0xF3, 0x80, 0xC4}) // MPEG-2 layer III, 64 kbit/s, 22.05 kHz, mono
+	var in []byte
+	for range 3 {
+		in = append(in, l3Frame(0, 1)...)
+	}
+	for range 3 {
+		in = append(in, lsf...)
+	}
+	var f MPEGFramer
+	var rates []int
+	err := f.Push(in, func(fr MPEGFrame) error { rates = append(rates, fr.SampleRate); return nil })
+	if err != nil || !equalInts(rates, []int{44100, 44100, 44100, 22050, 22050, 22050}) {
+		t.Fatalf("rates %v, %v", rates, err)
+	}
+	if len(f.pend) != 0 || f.Stats().JunkBytes != 0 {
+		t.Fatalf("%d pending, stats %+v", len(f.pend), f.Stats())
+	}
+}
