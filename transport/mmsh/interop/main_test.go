@@ -19,7 +19,12 @@ import (
 var fixtures *asftest.Files
 
 func TestMain(m *testing.M) {
-	f, err := asftest.NewFiles("mmsh-interop-", nil)
+	f, err := asftest.NewFiles("mmsh-interop-", map[string]asftest.Recipe{
+		// Issue 7: MP3 from VLC decoded to silence. A steady tone makes
+		// LAME keep its bit reservoir near full, so every frame refers
+		// back into the two before it.
+		"long_mp3_60s.asf": asftest.FFmpeg("-f", "lavfi", "-i", asftest.Sine+":duration=60", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"),
+	})
 	if err != nil {
 		panic(err)
 	}
