@@ -79,3 +79,32 @@ func TestNothingDecodedIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestPlayAgainAfterTheEnd: Play after the end starts over: from 0 in the
+// open session when it can seek, by opening it again when it cannot (a
+// broadcast that ended, HTTP without ranges).
+func TestPlayAgainAfterTheEnd(t *testing.T) {
+	for _, seekable := range []bool{true, false} {
+		sess := newFakeSession(1)
+		sess.info.Seekable = seekable
+		h := newHarness(t, sess, nil)
+		h.p.Open("fake://x")
+		h.waitState(Ended)
+		again := sess
+		if !seekable {
+			again = newFakeSession(1)
+			again.info.Seekable = false
+			h.setSession(again)
+		}
+		h.p.Play()
+		h.waitState(Playing)
+		h.waitState(Ended)
+		wantDials, wantPlays := 1, 2
+		if !seekable {
+			wantDials, wantPlays = 2, 1
+		}
+		if h.dialCount() != wantDials || len(again.plays) != wantPlays {
+			t.Errorf("seekable %v: %d dials and plays %v", seekable, h.dialCount(), again.plays)
+		}
+	}
+}

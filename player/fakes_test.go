@@ -323,12 +323,14 @@ func (d *fakeVideo) Reset()                                             { d.mu.L
 func (d *fakeVideo) Close() error                                       { return nil }
 func (d *fakeVideo) Release(*image.RGBA)                                { d.mu.Lock(); d.released++; d.mu.Unlock() }
 
-// frameLog records presented frames and when.
+// frameLog records presented frames and when; notify, when set, gets a
+// token for each (dropped when nobody waits).
 type frameLog struct {
 	mu     sync.Mutex
 	pts    []time.Duration
 	at     []time.Time
 	pixels []byte
+	notify chan struct{}
 }
 
 func (l *frameLog) Present(f decoder.Frame) {
@@ -337,6 +339,10 @@ func (l *frameLog) Present(f decoder.Frame) {
 	l.pts = append(l.pts, f.PTS)
 	l.at = append(l.at, time.Now())
 	l.pixels = append(l.pixels, f.Image.Pix[0])
+	select {
+	case l.notify <- struct{}{}:
+	default:
+	}
 }
 
 func (l *frameLog) frames() ([]time.Duration, []time.Time, []byte) {

@@ -32,15 +32,15 @@ func (pb *playback) output(seg *segment) {
 	realtime := isRealtime(sink)
 	progress := func(f float64) { pb.send(seg, pbMsg{kind: msgBuffering, value: f}) }
 	o := outState{pb: pb, seg: seg, sink: sink, ts: seg.active.Load()}
-	o.holding = realtime && o.ts != nil && o.ts.video != nil && o.ts.audio != nil
+	o.holding = realtime && !seg.preview && o.ts != nil && o.ts.video != nil && o.ts.audio != nil
 	defer func() {
 		if !o.closedVideo {
 			close(seg.vin)
 		}
 	}()
 	target := pb.startTarget
-	if seg.rate != 1 {
-		// Fast forward / rewind shows pictures as they come.
+	if seg.rate != 1 || seg.preview {
+		// Fast forward / rewind and a preview show pictures as they come.
 		target = func() time.Duration { return 0 }
 	}
 	if err := seg.q.waitLevel(ctx, target, pb.fastStartReady(seg), progress); err != nil {
@@ -71,6 +71,11 @@ func (pb *playback) output(seg *segment) {
 				pb.send(seg, pbMsg{kind: msgFatal, err: err})
 				return
 			}
+			if seg.preview {
+				// Nothing to show at or after the position: the last
+				// picture stays.
+				return
+			}
 			o.finish(false)
 			return
 		}
@@ -86,6 +91,9 @@ func (pb *playback) output(seg *segment) {
 			return
 		}
 		if done {
+			if seg.preview {
+				return
+			}
 			o.finish(true)
 			return
 		}
@@ -187,8 +195,8 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		}
 		return false, nil
 	}
-	if ts.audio == nil || s.Track != ts.audio.ID || o.seg.rate != 1 {
-		// Audio is silent in fast forward and rewind.
+	if ts.audio == nil || s.Track != ts.audio.ID || o.seg.rate != 1 || o.seg.preview {
+		// Audio is silent in fast forward and rewind, and in a preview.
 		return false, nil
 	}
 	if s.Discontinuity {

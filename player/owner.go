@@ -57,6 +57,7 @@ const (
 	msgMediaChanged                      // a new header / track set is playing
 	msgRateRefused                       // the source refused a rate (err)
 	msgSkipFailed                        // a playlist skip failed (err)
+	msgPreviewShown                      // a preview segment showed its picture
 )
 
 type pbMsg struct {
@@ -140,9 +141,11 @@ func (p *Player) handle(c command) {
 				from = 0 // a live source resumes at the live point
 			}
 			p.startSegment(from)
-		case p.o.pb != nil && p.o.state == Ended && p.o.pb.info.Seekable:
+		case p.o.pb != nil && p.o.state == Ended && p.o.pb.info.Seekable && !p.o.pb.info.Broadcast:
 			p.startSegment(0)
-		case p.o.pb == nil && p.o.url != "" && p.o.state != Opening:
+		case (p.o.pb == nil || p.o.state == Ended) && p.o.url != "" && p.o.state != Opening:
+			// Stopped, failed, or ended on a source that cannot start over
+			// in place (a broadcast, HTTP without ranges): open it again.
 			opts := p.o.opts
 			opts.Start, opts.Paused = 0, false
 			p.open(p.o.url, opts)
@@ -176,10 +179,14 @@ func (p *Player) handle(c command) {
 			d = pb.info.Duration
 		}
 		if p.o.paused {
-			// Resume will start there.
+			// Resume will start there; meanwhile the picture there is
+			// shown.
 			pb.pausedAt = d
 			p.updateStatus(func(st *Status) { st.Position = d })
 			p.publish(PositionChanged, nil)
+			if pb.cur != nil && pb.cur.video != nil && pb.rateOrOne() == 1 {
+				p.preview(d)
+			}
 			return
 		}
 		p.startSegment(d)
@@ -345,8 +352,18 @@ func (p *Player) startSegment(from time.Duration) {
 	p.o.lastPos = from
 	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
 	p.setState(Buffering)
-	pb.startSegment(from, p.o.opts.Duration)
+	pb.startSegment(from, p.o.opts.Duration, false)
 	p.publish(PositionChanged, nil)
+}
+
+// preview shows the picture at from while paused (a seek while paused):
+// a segment that decodes up to the first picture at from, shows it and
+// stops (msgPreviewShown); the audio stays where it is until Play.
+func (p *Player) preview(from time.Duration) {
+	pb := p.o.pb
+	pb.stopSegment()
+	pb.resetDecoders()
+	pb.startSegment(from, p.o.opts.Duration, true)
 }
 
 // setRate starts fast forward or rewind at the current position, or back
@@ -561,6 +578,12 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.setState(Ended)
 	case msgFatal:
 		p.fail(m.err)
+	case msgPreviewShown:
+		// The picture at the paused position is on screen: stop there,
+		// and release a network source again as a pause does.
+		pb.stopSegment()
+		pb.seg = nil
+		pb.control(func(ctx context.Context, s transport.Session) error { return s.Pause(ctx) })
 	case msgSkipFailed:
 		if seg := pb.seg; seg != nil {
 			seg.skipping.Store(false)

@@ -120,6 +120,9 @@ type segment struct {
 	from   time.Duration
 	limit  time.Duration // OpenOptions.Duration
 	rate   float64       // 1, or a fast forward / rewind rate
+	// preview is a segment run while paused after a seek: it shows the
+	// first picture at from, plays no audio, and ends there.
+	preview bool
 
 	// skipping drops the rest of a playlist entry being skipped.
 	skipping atomic.Bool
@@ -447,12 +450,13 @@ func (pb *playback) bufferLevel() time.Duration {
 // startSegment starts the reader, output and video goroutines at from.
 // limit > 0 stops output after that much media of the presentation: the end
 // is fixed by the first audio played (a live stream's timeline does not
-// start at 0) and kept for later segments (seeks).
-func (pb *playback) startSegment(from, limit time.Duration) {
+// start at 0) and kept for later segments (seeks). A preview segment shows
+// the picture at from and stops (a seek while paused).
+func (pb *playback) startSegment(from, limit time.Duration, preview bool) {
 	pb.segID++
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
-		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(),
+		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(), preview: preview,
 		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
 		vin:        make(chan videoItem, videoQueueLen),
 		videoDone:  make(chan struct{}),

@@ -2,6 +2,7 @@ package player
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -140,5 +141,64 @@ func TestSeekKeepsTheClock(t *testing.T) {
 				t.Errorf("%d pictures after the seek, want all 50 (an unpaced sink drops none)", len(after))
 			}
 		})
+	}
+}
+
+// TestSeekWhilePausedShowsThePicture: a seek while paused shows the
+// picture at the new position at once (decoded from the key point before
+// it, the earlier pictures not shown), plays no sound, releases the
+// source again as a pause does, and Play goes on from there.
+func TestSeekWhilePausedShowsThePicture(t *testing.T) {
+	sess := &capSession{fakeSession: newFakeSession(10).withVideo(false), paused: make(chan struct{}, 4)}
+	sess.keyBack = 2 * time.Second
+	frames := &frameLog{notify: make(chan struct{}, 1)}
+	h := newHarness(t, sess.fakeSession, func(c *Config) {
+		c.Video = frames
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+		c.Transports.Register("cap", transport.MatchSchemes("cap"), transport.DialerFunc(
+			func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+	})
+	h.sink.block = make(chan struct{})
+	h.p.Open("cap://x")
+	h.waitState(Playing)
+	h.p.Pause()
+	h.waitState(Paused)
+	await(t, "the pause", sess.paused)
+	before := len(h.sink.bytes())
+	pts, _, _ := frames.frames()
+	nPictures := len(pts)
+	select {
+	case <-frames.notify: // a picture shown before the pause
+	default:
+	}
+	h.p.Seek(5 * time.Second)
+	await(t, "a picture", frames.notify)
+	await(t, "the source paused again", sess.paused)
+	pts, _, px := frames.frames()
+	if got := pts[nPictures:]; len(got) != 1 || got[0] != 5*time.Second || px[nPictures] != 50 {
+		t.Fatalf("while paused, pictures %v were shown, want the one at 5s", got)
+	}
+	if st := h.p.Status(); st.State != Paused || st.Position != 5*time.Second {
+		t.Fatalf("after the seek: %v at %v", st.State, st.Position)
+	}
+	if len(h.sink.bytes()) != before {
+		t.Fatal("sound was written while paused")
+	}
+	close(h.sink.block)
+	h.p.Play()
+	h.waitState(Ended)
+	got := samplesIn(h.sink.bytes()[before:])
+	if len(got) != 5*fakeRate || got[0] != 50 || got[len(got)-1] != 99 {
+		t.Fatalf("after Play: %d frames from sample %d to %d, want 5 s from 50", len(got), got[0], got[len(got)-1])
+	}
+}
+
+// await waits for a token on c, failing after 10 s.
+func await(t *testing.T, what string, c <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
 	}
 }

@@ -18,6 +18,8 @@ type capSession struct {
 	pauses  int
 	advice  time.Duration
 	measure int64
+	// paused, when set, gets a token for each Pause.
+	paused chan struct{}
 }
 
 func (c *capSession) ReportPlayback(f transport.PlaybackFacts) {
@@ -30,6 +32,9 @@ func (c *capSession) Pause(ctx context.Context) error {
 	c.mu.Lock()
 	c.pauses++
 	c.mu.Unlock()
+	if c.paused != nil {
+		c.paused <- struct{}{}
+	}
 	return nil
 }
 

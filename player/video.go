@@ -129,6 +129,17 @@ func (pb *playback) video(seg *segment) {
 			release(f)
 			return true
 		}
+		if seg.preview {
+			// The picture at the paused position: shown at once, and the
+			// preview is done.
+			shown++
+			out.Present(f)
+			if recycle {
+				release(f)
+			}
+			pb.send(seg, pbMsg{kind: msgPreviewShown})
+			return false
+		}
 		// dir is 1 forward, -1 in rewind (the clock runs backwards).
 		dir := time.Duration(1)
 		if seg.rate < 0 {
