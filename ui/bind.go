@@ -145,10 +145,18 @@ func (v *View) applyStatus(s player.Status) {
 	v.refreshPlaybackMenu()
 
 	// Transport controls.
-	if active(s.State) {
+	switch {
+	case active(s.State):
 		v.playBtn.SetIcon(pauseIcon())
-	} else {
+	case s.State == player.Ended:
+		v.playBtn.SetIcon(replayIcon())
+	default:
 		v.playBtn.SetIcon(playIcon())
+	}
+	if s.State == player.Ended {
+		v.video.showEnded(true, "Ended · "+formatClock(s.Position))
+	} else {
+		v.video.showEnded(false, "")
 	}
 	if s.State == player.Idle || s.State == player.Stopped {
 		v.stopBtn.Disable()

@@ -142,5 +142,6 @@ func active(s player.State) bool {
 	return s == player.Opening || s == player.Buffering || s == player.Playing
 }
 
-func playIcon() fyne.Resource  { return theme.MediaPlayIcon() }
-func pauseIcon() fyne.Resource { return theme.MediaPauseIcon() }
+func playIcon() fyne.Resource   { return theme.MediaPlayIcon() }
+func pauseIcon() fyne.Resource  { return theme.MediaPauseIcon() }
+func replayIcon() fyne.Resource { return theme.MediaReplayIcon() }

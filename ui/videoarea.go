@@ -41,6 +41,12 @@ type videoArea struct {
 	frameBox    *fyne.Container
 	placeholder *fyne.Container
 	surface     *videoSurface
+	// ended is the panel shown over the last picture (or the placeholder)
+	// when the presentation has played to its end: "Ended" and a Play
+	// Again button (replay, the Play button's and Space's action too).
+	ended      *fyne.Container
+	endedLabel *widget.Label
+	replayBtn  *widget.Button
 
 	tile     *canvas.Rectangle
 	tileIcon *widget.Icon
@@ -89,7 +95,17 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 	a.videoLayer.Hide()
 	a.surface = newVideoSurface()
 
-	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.surface)
+	a.endedLabel = &widget.Label{Text: "Ended", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}}
+	a.replayBtn = widget.NewButtonWithIcon("Play Again", theme.MediaReplayIcon(), nil)
+	a.replayBtn.Importance = widget.HighImportance
+	scrim := canvas.NewRectangle(color.NRGBA{0x05, 0x08, 0x12, 0xc8})
+	scrim.CornerRadius = 12
+	card := container.NewStack(scrim, container.New(layout.NewCustomPaddedLayout(14, 14, 22, 22),
+		container.NewVBox(a.endedLabel, a.replayBtn)))
+	a.ended = container.NewCenter(card)
+	a.ended.Hide()
+
+	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.surface, a.ended)
 	a.root = container.NewThemeOverride(a.screen, darkTheme{})
 	a.showIdle()
 	return a
@@ -205,6 +221,17 @@ func (a *videoArea) clearFrame() {
 	a.frame.aspect = 0
 	a.videoLayer.Hide()
 	a.placeholder.Show()
+}
+
+// showEnded shows or hides the end panel; the label says where playback
+// ended (the last picture stays behind it).
+func (a *videoArea) showEnded(on bool, text string) {
+	if !on {
+		a.ended.Hide()
+		return
+	}
+	a.endedLabel.SetText(text)
+	a.ended.Show()
 }
 
 // showingPicture reports whether a video frame is on screen.

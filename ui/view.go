@@ -173,6 +173,7 @@ func New(cfg Config) *View {
 
 	v.video = newVideoArea(cfg.Logo)
 	v.video.surface.OnDoubleTap = v.ToggleFullScreen
+	v.video.replayBtn.OnTapped = v.TogglePlay
 	v.info = newInfoPanel()
 	v.streams = newStreamList()
 	v.streams.OnSelect = v.ctl.SelectStreams

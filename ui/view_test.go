@@ -831,3 +831,33 @@ func TestPlaybackMenuRateAndEntries(t *testing.T) {
 		t.Fatalf("checked %v/%v, status %q", ff.Checked, rw.Checked, f.v.status.bitrate.Text)
 	}
 }
+
+// TestEndedOffersPlayAgain: at the end the position is the duration, the
+// last picture stays behind an "Ended" panel whose Play Again button (as
+// the Play button, now a replay icon, and Space) starts over; playing
+// again removes the panel.
+func TestEndedOffersPlayAgain(t *testing.T) {
+	f := newFixture(t)
+	m := f.startDemo(3 * time.Second)
+	if f.v.video.ended.Visible() {
+		t.Fatal("end panel shown while playing")
+	}
+	f.emit(player.StateChanged, status(player.Ended, m, m.Duration))
+	if !f.v.video.ended.Visible() || f.v.video.endedLabel.Text != "Ended · "+formatClock(m.Duration) {
+		t.Fatalf("end panel visible %v, label %q", f.v.video.ended.Visible(), f.v.video.endedLabel.Text)
+	}
+	if f.v.playBtn.Icon != replayIcon() {
+		t.Error("the Play button does not offer to play again")
+	}
+	if f.v.elapsed.Text != formatClock(m.Duration) {
+		t.Errorf("elapsed %q at the end", f.v.elapsed.Text)
+	}
+	test.Tap(f.v.video.replayBtn)
+	f.expectCalls("Play()")
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	f.expectCalls("Play()")
+	f.emit(player.StateChanged, status(player.Playing, m, 0))
+	if f.v.video.ended.Visible() || f.v.playBtn.Icon != pauseIcon() {
+		t.Error("the end panel stays after playing again")
+	}
+}

@@ -61,14 +61,19 @@ const screenW, screenH = windowWidth, windowHeight
 //   - the video picture is on screen: in the video area (the upper left of
 //     the window) a large region changes between the screenshots, and it
 //     is a picture (many colours, varied brightness), not a blank area,
+//   - seeking with the keyboard (xdotool) on the silent real-time output:
+//     → while playing, then Space, ← while paused and Space again; after
+//     each the position moves on from the target,
+//   - the end: the position is the duration, the window shows the end
+//     panel (screenshot), and Space plays again from the start,
 //   - SIGTERM closes the app cleanly (exit status 0).
 //
 // The screenshot is kept in the test's artifact directory (go test
 // -artifacts) and copied to out/screenshots/eddy-playing.png.
 func TestWindowUnderXvfb(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import"} {
+	for _, tool := range []string{"Xvfb", "import", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed (apt-get install xvfb imagemagick): %v", tool, err)
+			t.Fatalf("%s is needed (apt-get install xvfb imagemagick xdotool): %v", tool, err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -121,8 +126,13 @@ func TestWindowUnderXvfb(t *testing.T) {
 		}
 	}()
 	// waitFor reads events until one satisfies ok.
+	// Each wait is bounded (the demo plays in real time: every step takes
+	// seconds), so a frozen position fails the step, not the whole run.
+	var last eventRecord
 	waitFor := func(what string, ok func(eventRecord) bool) eventRecord {
 		t.Helper()
+		limit := time.NewTimer(20 * time.Second)
+		defer limit.Stop()
 		for {
 			select {
 			case r, more := <-events:
@@ -132,11 +142,14 @@ func TestWindowUnderXvfb(t *testing.T) {
 				if r.Event == "error" {
 					t.Fatalf("app reported an error before %s: %s", what, r.Error)
 				}
+				last = r
 				if ok(r) {
 					return r
 				}
 			case err := <-exited:
 				t.Fatalf("app exited (%v) before %s", err, what)
+			case <-limit.C:
+				t.Fatalf("no %s within 20 s (last event: %+v)", what, last)
 			case <-ctx.Done():
 				t.Fatalf("timed out waiting for %s", what)
 			}
@@ -153,6 +166,54 @@ func TestWindowUnderXvfb(t *testing.T) {
 	shot2 := filepath.Join(dir, "eddy-playing-later.png")
 	screenshot(t, ctx, display, shot2)
 	t.Logf("screenshot: %s", shot1)
+
+	// Seeking with the keyboard, on the silent real-time output a machine
+	// without a sound card gets: after each seek the position must move on
+	// from the target (it used to freeze there while the picture raced
+	// ahead), and the end is the duration, with the window offering to
+	// play again.
+	pressKey(t, ctx, display, "Right") // +10 s
+	at := waitFor("the seek forward", func(r eventRecord) bool { return r.PositionMS >= 14000 })
+	waitFor("playback going on after the seek", func(r eventRecord) bool {
+		return r.State == "Playing" && r.PositionMS >= at.PositionMS+2000
+	})
+	pressKey(t, ctx, display, "space")
+	waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
+	pressKey(t, ctx, display, "Left") // -10 s while paused
+	at = waitFor("the seek back while paused", func(r eventRecord) bool { return r.State == "Paused" && r.PositionMS < 10000 })
+	shotPaused := filepath.Join(dir, "eddy-paused-after-seek.png")
+	screenshot(t, ctx, display, shotPaused)
+	pressKey(t, ctx, display, "space")
+	waitFor("playback going on after pause, seek and resume", func(r eventRecord) bool {
+		return r.State == "Playing" && r.PositionMS >= at.PositionMS+2000
+	})
+	pressKey(t, ctx, display, "Right")
+	end := waitFor("Ended", func(r eventRecord) bool { return r.State == "Ended" })
+	if end.DurationMS <= 0 || end.PositionMS != end.DurationMS {
+		t.Errorf("ended at %d ms of %d ms, want the duration", end.PositionMS, end.DurationMS)
+	}
+	// The window draws the end a moment after the player reports it:
+	// screenshots until the Play button no longer shows Pause (as in the
+	// screenshot taken while playing).
+	shotEnded := filepath.Join(dir, "eddy-ended.png")
+	playButton := image.Rect(0, screenH*86/100, screenW*5/100, screenH*93/100)
+	pauseLook := subImage(readPNG(t, shot2), playButton)
+	for i := 0; ; i++ {
+		screenshot(t, ctx, display, shotEnded)
+		if n, _ := diffBox(pauseLook, subImage(readPNG(t, shotEnded), playButton)); n > 0 {
+			break
+		}
+		if i == 50 {
+			t.Fatal("the window still shows Pause after the end")
+		}
+	}
+	pressKey(t, ctx, display, "space")
+	waitFor("playing again", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 1000 && r.PositionMS < 5000 })
+	for _, f := range []string{shotPaused, shotEnded} {
+		if err := copyFile(f, filepath.Join("..", "..", "out", "screenshots", filepath.Base(f))); err != nil {
+			t.Logf("could not copy %s: %v", f, err)
+		}
+	}
 
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -260,6 +321,17 @@ func startXvfb(t *testing.T, ctx context.Context) string {
 		t.Fatalf("Xvfb did not start; its output:\n%s", xlog.String())
 	}
 	return ""
+}
+
+// pressKey types a key into the app's window (xdotool; there is no window
+// manager, so the window is given the focus first).
+func pressKey(t *testing.T, ctx context.Context, display, key string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--name", "Eddy", "windowfocus", "--sync", "key", key)
+	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool key %s: %v\n%s", key, err, out)
+	}
 }
 
 func screenshot(t *testing.T, ctx context.Context, display, file string) {
