@@ -15,6 +15,11 @@ const (
 // ([MS-WMSP] 2.2.3.1.2, 3.1.5.7, 3.1.5.8): LocationId 0, 1, 2, ... with
 // AFFlags 0x04 on the first, 0x00 in the middle and 0x08 on the last
 // (0x0C when there is only one). Fragment boundaries are arbitrary.
+//
+// A fragment flagged first (0x04 or 0x0C) starts an object whatever its
+// LocationId, and the following fragments count on from it: VLC numbers
+// every framed packet of its stream with one running counter, $H included,
+// so its headers arrive with LocationId 7, 103, ... instead of 0.
 type assembler struct {
 	typ         PacketType
 	limit       int
@@ -40,21 +45,17 @@ func (a *assembler) add(p Packet) (obj []byte, done bool, err error) {
 		return nil, false, fmt.Errorf("%w: %s given to the %s assembler", ErrUnexpectedPacket, p.Type, a.typ)
 	}
 	switch {
-	case p.LocationID == 0:
+	case p.LocationID == 0 && p.AFFlags != AFFirst && p.AFFlags != AFOnly && p.AFFlags != AFMiddle:
+		return nil, false, fmt.Errorf("%w: first %s fragment has AFFlags 0x%02X", ErrMalformedPacket, a.typ, p.AFFlags)
+	case p.LocationID == 0 || p.AFFlags&AFFirst != 0:
 		// A first fragment; a partial object before it is abandoned.
-		if p.AFFlags != AFFirst && p.AFFlags != AFOnly && p.AFFlags != AFMiddle {
-			return nil, false, fmt.Errorf("%w: first %s fragment has AFFlags 0x%02X", ErrMalformedPacket, a.typ, p.AFFlags)
-		}
 		a.buf = make([]byte, 0, len(p.Payload))
-		a.next, a.active, a.incarnation = 0, true, p.Incarnation
+		a.next, a.active, a.incarnation = p.LocationID, true, p.Incarnation
 	case !a.active:
 		return nil, false, fmt.Errorf("%w: %s fragment %d without a first fragment", ErrMalformedPacket, a.typ, p.LocationID)
 	case p.LocationID != a.next:
 		a.reset()
 		return nil, false, fmt.Errorf("%w: %s fragment %d, want %d", ErrMalformedPacket, a.typ, p.LocationID, a.next)
-	case p.AFFlags&AFFirst != 0:
-		a.reset()
-		return nil, false, fmt.Errorf("%w: %s fragment %d flagged first", ErrMalformedPacket, a.typ, p.LocationID)
 	}
 	if len(a.buf)+len(p.Payload) > a.limit {
 		a.reset()

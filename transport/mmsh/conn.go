@@ -105,6 +105,17 @@ func (t *timedReader) total() int64 {
 	return t.count
 }
 
+// activity returns the bytes read so far and when the last of them
+// arrived (zero before the first read).
+func (t *timedReader) activity() (int64, time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.next == 0 {
+		return t.count, time.Time{}
+	}
+	return t.count, t.marks[(t.next-1)%len(t.marks)].at
+}
+
 // arrivedAt returns when the byte at offset off (from the start of the
 // connection) arrived, if it is still in the record.
 func (t *timedReader) arrivedAt(off int64) (time.Time, bool) {

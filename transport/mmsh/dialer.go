@@ -14,9 +14,12 @@ import (
 
 // Defaults of a Dialer.
 const (
-	// DefaultMaxReconnects bounds the reconnections after the server
-	// closed a stream, per stretch without media in between.
+	// DefaultMaxReconnects bounds the reconnections in a row that bring
+	// no new data packet.
 	DefaultMaxReconnects = 3
+	// DefaultMaxReconnectsPerMinute bounds the reconnections in any
+	// minute, whatever they bring.
+	DefaultMaxReconnectsPerMinute = 10
 	// DefaultBufferTarget is the buffer fast start fills when neither
 	// Config.BufferTarget nor the preroll says otherwise (Windows Media
 	// Player's 5 s network buffer).
@@ -63,9 +66,17 @@ type Dialer struct {
 	AuthSchemes []string
 	// Anonymous logs the privacy form of c-playerid (MS-WMLOG 2.1.18).
 	Anonymous bool
-	// MaxReconnects bounds reconnection attempts; default
-	// DefaultMaxReconnects, negative disables reconnection.
+	// MaxReconnects bounds the reconnections in a row that bring no new
+	// data packet (ErrNoProgress after that); default
+	// DefaultMaxReconnects, negative disables reconnection. Whatever the
+	// reconnections do, a stream with no new data packet for
+	// Config.Timeout ends (ErrTimeout).
 	MaxReconnects int
+	// MaxReconnectsPerMinute bounds the reconnections in any minute; a
+	// reconnection beyond it waits for the minute to pass (or the stream
+	// ends when that is later than Config.Timeout allows). Default
+	// DefaultMaxReconnectsPerMinute.
+	MaxReconnectsPerMinute int
 	// Clock is the time source for timers (tests inject a fake); default
 	// the real clock with Config.Now.
 	Clock Clock
@@ -162,6 +173,13 @@ func (d *Dialer) maxReconnects() int {
 		return DefaultMaxReconnects
 	}
 	return d.MaxReconnects
+}
+
+func (d *Dialer) maxReconnectsPerMinute() int {
+	if d.MaxReconnectsPerMinute <= 0 {
+		return DefaultMaxReconnectsPerMinute
+	}
+	return d.MaxReconnectsPerMinute
 }
 
 // anonymousID returns a privacy-form player id (MS-WMLOG 2.1.18:

@@ -57,10 +57,18 @@
 //     PlaybackFacts.LogURLs. Player-side facts come in through
 //     transport.PlaybackReporter. A failed log never stops playback.
 //   - A dropped stream is resumed at the next packet (on demand) or
-//     rejoined at the live point (broadcast); stalls are detected on the
-//     injected Clock; malformed framing, error statuses and failure
-//     HRESULTs end the session with an error naming the server, the
-//     request and the cause.
+//     rejoined at the live point (broadcast), a connection silent for half
+//     of Config.Timeout too; packets a server resends after a resume are
+//     dropped, not played twice (Counters). Reconnections back off, are
+//     bounded in a row without progress (ErrNoProgress) and per minute,
+//     and a stream with no new data packet for Config.Timeout ends
+//     (ErrTimeout) saying what came: nothing, a few bytes, or only packets
+//     already received. Timers run on the injected Clock.
+//   - A new ASF header in the middle of the data without $C (a server
+//     looping its source) is a new entry: transport.ErrInfoChanged, new
+//     tracks, counted in Counters.
+//   - Malformed framing, error statuses and failure HRESULTs end the
+//     session with an error naming the server, the request and the cause.
 //
 // Concurrency: one owner goroutine per session holds the protocol state
 // (style guide §8); a reader goroutine per streaming connection and a side

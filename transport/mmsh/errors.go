@@ -26,8 +26,14 @@ var (
 	// beyond the client's limits.
 	ErrTooLarge = errors.New("mmsh: object too large")
 	// ErrTimeout reports a request or a stream that got no data within
-	// Config.Timeout.
+	// Config.Timeout: for a stream, no new data packet for that long,
+	// reconnections included.
 	ErrTimeout = errors.New("mmsh: timed out")
+	// ErrNoProgress reports a stream whose reconnections bring nothing new:
+	// Dialer.MaxReconnects resumes in a row, each answered with packets
+	// already received (a server that starts again from an earlier packet
+	// than the one asked for) or not answered at all.
+	ErrNoProgress = errors.New("mmsh: the stream makes no progress")
 	// ErrRedirectLoop reports too many redirects or a redirect loop.
 	ErrRedirectLoop = errors.New("mmsh: too many redirects")
 	// ErrNotSupported reports an operation the server or content does not

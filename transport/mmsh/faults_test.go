@@ -125,8 +125,8 @@ func TestReconnectKeepsProgress(t *testing.T) {
 }
 
 // TestStallTimeout: a server that stops sending but keeps the connection
-// is detected with the injected clock; the client reconnects and the
-// stream completes.
+// is detected with the injected clock after half the timeout; the client
+// reconnects and the stream completes.
 func TestStallTimeout(t *testing.T) {
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 4}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
@@ -142,7 +142,7 @@ func TestStallTimeout(t *testing.T) {
 	// Wait until the client is idle on the stalled stream, then let the
 	// stall timer run out.
 	waitFor(t, "stall", func() bool { return s.Stats().PacketsReceived >= 4 && clock.Pending() > 0 })
-	clock.Advance(6 * time.Second)
+	clock.Advance(2500 * time.Millisecond)
 	select {
 	case err := <-done:
 		if err != nil {
@@ -157,7 +157,7 @@ func TestStallTimeout(t *testing.T) {
 }
 
 // TestStallGivesUp: a stall whose reconnection fails ends with
-// ErrTimeout.
+// ErrTimeout (the stall's) and the server's answer.
 func TestStallGivesUp(t *testing.T) {
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3, ResumeStatus: 503}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
@@ -172,21 +172,24 @@ func TestStallGivesUp(t *testing.T) {
 		done <- err
 	}()
 	waitFor(t, "stall", func() bool { return s.Stats().PacketsReceived >= 3 && clock.Pending() > 0 })
-	clock.Advance(6 * time.Second)
+	clock.Advance(2500 * time.Millisecond)
 	select {
 	case err := <-done:
-		if !errors.Is(err, mmsh.ErrTimeout) {
-			t.Fatalf("error %v, want ErrTimeout", err)
+		var se *transport.StatusError
+		if !errors.Is(err, mmsh.ErrTimeout) || !errors.As(err, &se) || se.Code != 503 {
+			t.Fatalf("error %v, want ErrTimeout and the 503", err)
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("hang")
 	}
 }
 
-// TestMalformedFraming: bytes that are not framing end the stream with a
-// clear error (3.1: malformed packet), no hang and no panic.
+// TestMalformedFraming: bytes that are not framing, or a $D PacketLength
+// larger than the header's packet size allows (2.2.3.3: one ASF packet),
+// end the stream with a clear error (3.1: malformed packet), no hang and
+// no panic.
 func TestMalformedFraming(t *testing.T) {
-	for _, f := range []mmshtest.Faults{{GarbageAfter: 3}, {LieAfter: 3}} {
+	for _, f := range []mmshtest.Faults{{GarbageAfter: 3}, {LieAfter: 3, LieLength: 60000}} {
 		srv := server(t, mmshtest.Options{Faults: f}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
 		s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
 		play(t, s, nil)

@@ -106,16 +106,17 @@ type owner struct {
 	discard         bool // pipelined: drop data until the next Play/PlayNextEntry response
 	fifo            []pendingReq
 
-	lastLoc    int64
-	lastPos    time.Duration
-	disc       bool
-	rate       float64
-	speed      float64
-	accelBW    int64
-	accelDur   time.Duration
-	reconnects int
-	period     period
-	eofQueued  bool
+	lastLoc  int64
+	lastPos  time.Duration
+	disc     bool
+	rate     float64
+	speed    float64
+	accelBW  int64
+	accelDur time.Duration
+	period   period
+	// rec is the progress and reconnection state (recover.go).
+	rec       recovery
+	eofQueued bool
 
 	queue  []item
 	qBytes int
@@ -124,6 +125,8 @@ type owner struct {
 	keepalive timer
 	stall     timer
 	stallOn   bool
+	// retry runs the delay before a reconnection.
+	retry timer
 }
 
 // pendingReq is an element of Expected-Responses (3.1.1) for requests
@@ -146,6 +149,8 @@ func (o *owner) init(s *session) {
 	o.rate = 1
 	o.keepalive.clock = s.clock
 	o.stall.clock = s.clock
+	o.retry.clock = s.clock
+	o.rec.resumeAfter = -1
 	o.sel = map[int]bool{}
 }
 
@@ -469,6 +474,7 @@ func (o *owner) fail(err error) {
 	o.fatal = err
 	o.dropStream()
 	o.keepalive.stop()
+	o.retry.stop()
 	o.state = stateIdle
 	o.push(item{err: err, sticky: true})
 	for _, p := range o.fifo {

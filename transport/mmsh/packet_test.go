@@ -287,7 +287,8 @@ func TestAssembler(t *testing.T) {
 	}{
 		{"gap", []Packet{frags[0], frags[2]}, 1000, ErrMalformedPacket},
 		{"no first", []Packet{frags[1]}, 1000, ErrMalformedPacket},
-		{"first again", []Packet{frags[0], {Type: TypeHeader, LocationID: 1, AFFlags: AFFirst}}, 1000, ErrMalformedPacket},
+		{"restarted at 1, then 1 again", []Packet{frags[0], {Type: TypeHeader, LocationID: 1, AFFlags: AFFirst}, {Type: TypeHeader, LocationID: 1, AFFlags: AFLast}}, 1000, ErrMalformedPacket},
+		{"first flags at 0 with the last bit only", []Packet{{Type: TypeHeader, AFFlags: AFLast}}, 1000, ErrMalformedPacket},
 		{"too large", frags, 100, ErrTooLarge},
 		{"wrong type", []Packet{{Type: TypeMetadata, AFFlags: AFOnly}}, 1000, ErrUnexpectedPacket},
 		{"bad first flags", []Packet{{Type: TypeHeader, AFFlags: 0x10}}, 1000, ErrMalformedPacket},
@@ -310,6 +311,23 @@ func TestAssembler(t *testing.T) {
 	got, done, err := a.add(Packet{Type: TypeHeader, AFFlags: AFOnly, Payload: []byte("x")})
 	if err != nil || !done || string(got) != "x" {
 		t.Errorf("restart: %q %v %v", got, done, err)
+	}
+	// A fragment flagged first starts an object whatever its LocationId
+	// (VLC numbers its $H with its running chunk counter); the next ones
+	// count on from it.
+	a = newAssembler(TypeHeader, 1000)
+	vlc := Fragment(TypeHeader, obj, 64, 0)
+	for i := range vlc {
+		vlc[i].LocationID += 14
+	}
+	for i, f := range vlc {
+		got, done, err := a.add(f)
+		if err != nil || done != (i == len(vlc)-1) || (done && !bytes.Equal(got, obj)) {
+			t.Fatalf("fragment at %d: done %v err %v", f.LocationID, done, err)
+		}
+	}
+	if _, _, err := a.add(Packet{Type: TypeHeader, LocationID: 15, AFFlags: AFLast}); !errors.Is(err, ErrMalformedPacket) {
+		t.Errorf("a last fragment without its first: %v", err)
 	}
 	// An empty object is one fragment.
 	if f := Fragment(TypeMetadata, nil, 0, 0); len(f) != 1 || f[0].AFFlags != AFOnly {

@@ -30,12 +30,6 @@ type period struct {
 	facts       transport.PlaybackFacts
 }
 
-func (p *period) received(n int64, at time.Time) {
-	p.bytes += n
-	p.packets++
-	p.lastData = at
-}
-
 func (p *period) lost(n int64) {
 	p.lostNet += n
 	p.maxRun = max(p.maxRun, n)

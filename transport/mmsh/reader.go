@@ -72,9 +72,9 @@ func (r *Reader) Next() (Packet, error) {
 		}
 	}
 	buf := make([]byte, size)
-	if _, err := io.ReadFull(r.br, buf); err != nil {
+	if n, err := io.ReadFull(r.br, buf); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return Packet{}, fmt.Errorf("%w: body ends inside a %d-byte %s: %w", ErrMalformedPacket, size, h.typ, io.ErrUnexpectedEOF)
+			return Packet{}, &TruncatedError{Type: h.typ, Size: size, Got: n}
 		}
 		return Packet{}, err
 	}
@@ -130,6 +130,23 @@ func (r *Reader) framingAt(off int) bool {
 	}
 	return b[off]&^bBit == frameByte && PacketType(b[off+1]).known()
 }
+
+// TruncatedError reports a body that ends inside a framed packet: the
+// connection closed (or was cut) after Got of the packet's Size bytes. It
+// is an ErrMalformedPacket and an io.ErrUnexpectedEOF; whether the
+// PacketLength lied or the connection broke, the bytes cannot tell.
+type TruncatedError struct {
+	Type      PacketType
+	Size, Got int
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("%v: body ends after %d bytes of a %d-byte %s: %v", ErrMalformedPacket, e.Got, e.Size, e.Type, io.ErrUnexpectedEOF)
+}
+
+// Unwrap makes errors.Is true for ErrMalformedPacket and
+// io.ErrUnexpectedEOF.
+func (e *TruncatedError) Unwrap() []error { return []error{ErrMalformedPacket, io.ErrUnexpectedEOF} }
 
 // PairsRead returns how many $P packets were read.
 func (r *Reader) PairsRead() int { return r.pairs }

@@ -51,7 +51,10 @@ func (s *session) run() {
 		case <-o.stall.c():
 			o.stall.fired()
 			o.stallOn = false
-			o.streamLost(fmt.Errorf("%w: no data from %s for %v", ErrTimeout, o.s.url.Host, o.stallTimeout()))
+			o.stallCheck()
+		case <-o.retry.c():
+			o.retry.fired()
+			o.reconnect()
 		case <-s.ctx.Done():
 			o.close()
 			return
@@ -68,14 +71,27 @@ func (o *owner) stallTimeout() time.Duration {
 }
 
 // armStall runs the stall timer while the owner waits for media it is
-// ready to take (style guide §13: injected clock).
+// ready to take (style guide §13: injected clock). While the queue is full
+// the timer stops, and the time spent so does not count against the
+// server.
 func (o *owner) armStall(accepting bool) {
-	want := o.st != nil && accepting && o.fatal == nil && (o.state == stateStreaming || len(o.fifo) > 0 || o.newEntry)
+	active := o.st != nil && o.fatal == nil && (o.state == stateStreaming || len(o.fifo) > 0 || o.newEntry)
+	want := active && accepting
 	switch {
 	case want && !o.stallOn:
-		o.stall.start(o.stallTimeout())
+		now := o.s.clock.Now()
+		if !o.rec.blockedAt.IsZero() {
+			d := now.Sub(o.rec.blockedAt)
+			o.rec.since = o.rec.since.Add(d)
+			o.rec.lastPkt = o.rec.lastPkt.Add(d)
+			o.rec.blockedAt = time.Time{}
+		}
+		o.stall.start(o.nextCheck(now))
 		o.stallOn = true
 	case !want && o.stallOn:
+		if active {
+			o.rec.blockedAt = o.s.clock.Now()
+		}
 		o.stall.stop()
 		o.stallOn = false
 	}
@@ -104,8 +120,10 @@ func (o *owner) event(ev event) {
 	if o.st == nil || ev.gen != o.st.gen {
 		return // from a stream already dropped
 	}
-	if o.stallOn {
-		o.stall.start(o.stallTimeout())
+	if ev.err == nil {
+		now := o.s.clock.Now()
+		o.packetArrived(now)
+		o.rearm(now)
 	}
 	switch {
 	case ev.resp != nil:
@@ -127,13 +145,10 @@ func (o *owner) packet(p Packet) error {
 		return nil
 	}
 	if !o.acceptable(p.Type) {
-		// A fresh $H in mid-stream without $C (VLC's --sout-keep) is taken
-		// as a header change.
-		if p.Type == TypeHeader && p.LocationID == 0 && o.expect.has(TypeData) {
-			o.midHeader = true
-		} else {
+		if !o.midStreamHeader(p) {
 			return fmt.Errorf("%w: %s while expecting %s", ErrUnexpectedPacket, p.Type, o.expect)
 		}
+		o.midHeader = true
 	}
 	switch p.Type {
 	case TypeMetadata:
@@ -160,58 +175,104 @@ func (o *owner) packet(p Packet) error {
 	return fmt.Errorf("%w: %s in a stream", ErrUnexpectedPacket, p.Type)
 }
 
+// midStreamHeader reports the first fragment of an ASF header in the
+// middle of the data, without the $C that 3.1.5.14 puts before a new
+// header. A server that loops its source sends one (VLC's MMSH output with
+// --sout-keep, at every loop): it is taken as a new entry instead of the
+// error 3.1.5.2 prescribes. VLC numbers it with its running chunk counter
+// (LocationId 14, 22, ...), so a first fragment is known by its AFFlags
+// (2.2.3.1.2), or by LocationId 0.
+func (o *owner) midStreamHeader(p Packet) bool {
+	return p.Type == TypeHeader && o.expect.has(TypeData) && o.hdr != nil &&
+		(p.AFFlags&AFFirst != 0 || p.LocationID == 0)
+}
+
 // header handles a complete ASF header in a stream (3.1.5.8): the Play
-// response's copy, the next entry's after $C, or a new one after a
-// session reset.
+// response's copy, the next entry's after $C, a new one after a session
+// reset, or one in the middle of the data (midStreamHeader).
 func (o *owner) header(raw []byte, inc uint8) error {
 	h, err := asf.ParseHeader(raw)
 	if err != nil {
 		return fmt.Errorf("ASF header: %w", err)
 	}
+	mid, reset := o.midHeader, o.resetEntry
+	o.midHeader, o.resetEntry = false, false
 	o.incarnation = int(inc)
 	o.expect = packetSetOf(TypeData, TypeEnd, TypeStreamChange)
+	if mid {
+		o.newPresentation(h)
+		return nil
+	}
 	if o.expectNewHeader {
 		// 3.1.5.11: a $C and the real header follow at once.
 		o.expectNewHeader = false
 		return nil
 	}
-	// A new playlist entry (after $C) is announced even when its file is
-	// the same; a repeated header (Play response, session reset, a $H
-	// without $C) only when it differs.
+	// A new playlist entry (after $C, or after xResetStrm, which 3.1.5.11
+	// says to treat like a $C) is announced even when its file is the
+	// same; a repeated header (the Play response's copy) only when it
+	// differs.
 	changed := !o.sameHeader(h)
 	if changed {
 		o.install(h)
-	} else if o.newEntry {
+	} else if o.newEntry || reset {
 		o.info = o.infoFor(h)
 	}
-	if changed || o.newEntry {
+	if changed || o.newEntry || reset {
 		o.announce()
 	}
 	if o.newEntry {
+		// Not for xResetStrm: 3.1.5.11 MUST NOT send PlayNextEntry.
 		o.newEntry = false
 		o.enterEntry()
 	}
-	o.resetEntry, o.midHeader = false, false
 	return nil
+}
+
+// newPresentation starts over with the header of a mid-stream $H: new
+// tracks and a new demuxer (objects cut by the header are lost), reported
+// to the reader as transport.ErrInfoChanged, the next sample flagged as a
+// discontinuity. The server's LocationIds and Incarnation may start over
+// too: loss counting restarts, and the Incarnation of the first $D that
+// follows is the stream's from then on. The stream itself goes on (no
+// $E, so no log period ends).
+func (o *owner) newPresentation(h *asf.Header) {
+	o.install(h)
+	o.lastLoc = -1
+	o.incarnation = -1
+	o.rec.resumeAfter = -1
+	o.disc = true
+	o.s.stats.headerChanges.Add(1)
+	o.announce()
 }
 
 // data handles a $D (3.1.5.12).
 func (o *owner) data(p Packet) {
-	if o.incarnation >= 0 && int(p.Incarnation) != o.incarnation {
+	if o.incarnation < 0 {
+		o.incarnation = int(p.Incarnation)
+	} else if int(p.Incarnation) != o.incarnation {
 		// A packet of an earlier Play that the server numbered before the
 		// header of this response (2.2.3.1.2): not ours.
 		return
 	}
 	o.keepalive.stop()
-	o.reconnects = 0
-	n := int64(len(p.Payload))
-	o.s.stats.bytes.Add(n + FramingHeaderSize + MMSHeaderSize)
+	o.expect = packetSetOf(TypeData, TypeEnd, TypeStreamChange)
+	now := o.s.clock.Now()
+	n := int64(len(p.Payload)) + FramingHeaderSize + MMSHeaderSize
+	o.s.stats.bytes.Add(n)
+	o.period.bytes += n
+	o.period.lastData = now
+	loc := int64(p.LocationID)
+	if o.duplicate(loc) {
+		// Resent after an on-demand resume: received and played before.
+		return
+	}
+	o.progressed(now)
 	o.s.stats.packets.Add(1)
-	o.period.received(n+FramingHeaderSize+MMSHeaderSize, o.s.clock.Now())
+	o.period.packets++
 	if p.B {
 		o.s.stats.fastStart.Store(true)
 	}
-	loc := int64(p.LocationID)
 	if o.lastLoc >= 0 && loc > o.lastLoc+1 {
 		gap := loc - o.lastLoc - 1
 		o.s.stats.lost.Add(gap)
@@ -226,7 +287,6 @@ func (o *owner) data(p Packet) {
 	if err != nil {
 		o.s.stats.corrupt.Add(1)
 	}
-	o.expect = packetSetOf(TypeData, TypeEnd, TypeStreamChange)
 }
 
 // end handles a $E (3.1.5.13).
@@ -267,6 +327,7 @@ func (o *owner) change(reason uint32) error {
 	}
 	if o.serverFeat[SupportPredStrm] && o.speed <= 1 {
 		o.state = stateStreaming
+		o.beginWait()
 	} else {
 		o.state = stateIdle
 		o.startKeepAlive()
@@ -300,6 +361,7 @@ func (o *owner) enterEntry() {
 		return
 	}
 	o.state = stateStreaming
+	o.beginWait()
 	req := id.selectStreamRequest(es, o.supportedHeader(false), false, "")
 	o.sideSend(&sideRequest{req: req, entry: true})
 }
@@ -350,6 +412,7 @@ func (o *owner) playCommand(c command) {
 		o.pipelineExperiment(ctx)
 	}
 	o.startPeriod(c.from)
+	o.beginWait()
 	o.answer(c.reply, o.sendPlay(ctx, o.positionFor(c.from), c.from, 0, c.reply))
 }
 
@@ -441,6 +504,7 @@ func (o *owner) playResponse(resp *response) error {
 // connection (non-pipelined) or sends Stop on it (pipelined), then logs
 // the period if it was streaming.
 func (o *owner) stopStreaming() {
+	o.retry.stop()
 	was := o.state == stateStreaming
 	if o.pipelined && o.st != nil {
 		if was {
@@ -497,6 +561,7 @@ func (o *owner) selectTracks(c command) error {
 		o.clearQueue()
 		o.demux.Reset()
 		o.startPeriod(o.lastPos)
+		o.beginWait()
 		return o.sendPlay(ctx, o.resumePosition(), o.lastPos, 0, nil)
 	}
 	es := changedSelection(prev, next, o.exclusionGroups())
@@ -550,58 +615,8 @@ func (o *owner) skip(c command) {
 	ctx, cancel := mergeCtx(c.ctx, o.s.ctx)
 	defer cancel()
 	o.startPeriod(0)
+	o.beginWait()
 	o.answer(c.reply, o.sendPlay(ctx, atTime(0), 0, c.offset, c.reply))
-}
-
-// streamLost handles the end of the streaming connection: normal after a
-// $E, otherwise a drop to recover from — a broadcast rejoins the live
-// point, on-demand content resumes at the next packet (4.2) — unless the
-// framing itself was broken.
-func (o *owner) streamLost(err error) {
-	o.dropStream()
-	o.failPending(err)
-	if o.state != stateStreaming || o.fatal != nil {
-		return
-	}
-	if errors.Is(err, ErrMalformedPacket) || errors.Is(err, ErrUnexpectedPacket) || errors.Is(err, ErrProtocol) || errors.Is(err, ErrTooLarge) {
-		o.fail(o.s.errorf(reqPlay, err))
-		return
-	}
-	cause := err
-	if errors.Is(err, io.EOF) {
-		cause = errors.New("the server closed the connection without $E")
-	}
-	for o.reconnects < o.s.d.maxReconnects() {
-		o.reconnects++
-		o.s.stats.reconnects.Add(1)
-		o.period.reconnected = true
-		o.demuxForResume()
-		ctx, cancel := context.WithTimeout(o.s.ctx, o.s.timeout)
-		rerr := o.sendPlay(ctx, o.resumePosition(), o.lastPos, 0, nil)
-		cancel()
-		if rerr == nil {
-			o.disc = o.disc || o.info.Broadcast
-			return
-		}
-		cause = fmt.Errorf("%v; reconnecting: %w", cause, rerr)
-	}
-	final := fmt.Errorf("mmsh: stream %s ended: %v", o.s.url.Redacted(), cause)
-	if o.info.Broadcast && !errors.Is(err, ErrTimeout) {
-		// A broadcast whose source went away has ended (D5 13).
-		final = fmt.Errorf("%w: %w", final, io.EOF)
-	} else if errors.Is(err, ErrTimeout) {
-		final = fmt.Errorf("%w: %w", final, ErrTimeout)
-	}
-	o.fail(final)
-}
-
-// demuxForResume keeps a partially received object across an on-demand
-// resume (the stream continues at the very next packet) and drops it for a
-// broadcast (the live point is elsewhere).
-func (o *owner) demuxForResume() {
-	if o.info.Broadcast && o.demux != nil {
-		o.demux.Reset()
-	}
 }
 
 // failPending answers pipelined requests that will never get a response.
@@ -765,6 +780,7 @@ func (o *owner) close() {
 	o.dropStream()
 	o.keepalive.stop()
 	o.stall.stop()
+	o.retry.stop()
 	o.state = stateClosed
 	o.failPending(transport.ErrClosed)
 	s := o.s

@@ -124,8 +124,10 @@ type counters struct {
 	bytes, packets, lost, corrupt atomic.Int64
 	bandwidth                     atomic.Int64
 	reconnects, logPosts          atomic.Int64
-	fastStart                     atomic.Bool
-	opened                        time.Time
+	// dups and headerChanges feed Counters.
+	dups, headerChanges atomic.Int64
+	fastStart           atomic.Bool
+	opened              time.Time
 }
 
 func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *session {
@@ -360,6 +362,30 @@ func (s *session) Stats() transport.Stats {
 		FastStart:       s.stats.fastStart.Load(),
 		Elapsed:         s.clock.Now().Sub(s.stats.opened),
 	}
+}
+
+// Counters are MS-WMSP session counters that transport.Stats has no field
+// for.
+type Counters struct {
+	// DuplicatePackets counts the $D packets dropped because they repeat
+	// what arrived before an on-demand resume (a server that starts again
+	// from an earlier packet than the one asked for). Their bytes are in
+	// Stats.BytesReceived; they are not in Stats.PacketsReceived.
+	DuplicatePackets int64
+	// HeaderChanges counts the ASF headers that replaced the current one in
+	// the middle of the data without a $C (a server looping its source),
+	// each reported as transport.ErrInfoChanged.
+	HeaderChanges int64
+}
+
+// SessionCounters returns the MS-WMSP counters of a session this package
+// opened; ok is false for any other session.
+func SessionCounters(s transport.Session) (c Counters, ok bool) {
+	ss, ok := s.(*session)
+	if !ok {
+		return Counters{}, false
+	}
+	return Counters{DuplicatePackets: ss.stats.dups.Load(), HeaderChanges: ss.stats.headerChanges.Load()}, true
 }
 
 // Close stops the stream, sends the play log (3.1.4.6) and releases the

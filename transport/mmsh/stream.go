@@ -35,6 +35,7 @@ func (o *owner) startStream(cn *conn, body io.Reader, pipelined bool) *stream {
 	o.gen++
 	st := &stream{cn: cn, gen: o.gen, quit: make(chan struct{}), pipelined: pipelined, body: body}
 	o.st = st
+	o.streamOpened(cn)
 	s := o.s
 	s.wg.Add(1)
 	go s.read(st)
@@ -52,6 +53,7 @@ func (o *owner) dropStream() {
 	o.st = nil
 	o.stallOn = false
 	o.stall.stop()
+	o.rec.blockedAt = time.Time{}
 }
 
 // read is the reader goroutine of one stream.

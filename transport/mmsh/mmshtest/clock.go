@@ -1,6 +1,7 @@
 package mmshtest
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -69,6 +70,27 @@ func (c *Clock) Pending() int {
 		}
 	}
 	return n
+}
+
+// Waiting returns the time left on each armed timer, shortest first: a
+// test waits for a timer of a known length (a backoff, a keepalive
+// period) to be armed before it advances the clock past it.
+func (c *Clock) Waiting() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []time.Duration
+	for _, t := range c.timers {
+		if t.active {
+			out = append(out, t.when.Sub(c.now))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Armed reports whether a timer with exactly d left is armed.
+func (c *Clock) Armed(d time.Duration) bool {
+	return slices.Contains(c.Waiting(), d)
 }
 
 type fakeTimer struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport/mmsh"
@@ -70,6 +72,18 @@ type Options struct {
 	MaxAccelBW int64
 	// SetCookie is sent as a Set-Cookie header on Describe responses.
 	SetCookie string
+	// Clock, when set, is the server's time for the sessions it keeps
+	// (they expire TimeoutMS after their last request), for Request.Time
+	// and for the drip of Faults.DripAfter: a test that advances the
+	// client's fake clock advances the server's too, so a KeepAlive
+	// really saves a session and a missing one really loses it. Default:
+	// the wall clock. Pacing (Pace, LinkRate) stays in real time.
+	Clock *Clock
+	// KeepSideConnections leaves the connection of a KeepAlive, Log,
+	// SendEvent or SelectStream answered outside a stream open, whatever
+	// its Connection header asks, until the client closes it: a test then
+	// sees whether the client closed it (ClosedByClient).
+	KeepSideConnections bool
 }
 
 // Redirect is an answer to a path.
@@ -90,9 +104,10 @@ type Faults struct {
 	// GarbageAfter sends bytes that are not a framed packet after that
 	// many $D.
 	GarbageAfter int
-	// LieAfter sends a $D whose PacketLength promises more than follows,
-	// then closes, after that many $D.
-	LieAfter int
+	// LieAfter sends a $D whose PacketLength (LieLength, default 1000)
+	// promises more than follows, then closes, after that many $D.
+	LieAfter  int
+	LieLength uint16
 	// PlayStatus answers Play requests with this status (e.g. 503).
 	PlayStatus int
 	// ResumeStatus answers every Play after the first with this status:
@@ -120,6 +135,69 @@ type Faults struct {
 	// EndRepeat sends that many extra $E after the final one (a server
 	// flushing proxies, 3.2.4.1) before closing.
 	EndRepeat int
+	// ReplayFromStart streams every Play after the first from packet 0,
+	// whatever position it asks for: with CloseAfter and CloseTimes, a
+	// server that drops the connection and, asked to resume, starts over.
+	ReplayFromStart bool
+	// StallAtStart stops sending (connection kept open) right after the
+	// HTTP header of the fault-round Play responses (see CloseTimes),
+	// before any framed packet.
+	StallAtStart bool
+	// DripAfter, when > 0, sends everything after that many $D one byte
+	// at a time, one per DripEvery (default 100 ms) of the server's clock
+	// (Options.Clock); Sent counts the bytes dripped.
+	DripAfter int
+	DripEvery time.Duration
+	// HoldAfter, when > 0, stops after that many $D of the first Play
+	// until the test calls Release.
+	HoldAfter int
+	// MidHeaderAfter, when > 0, sends after that many $D, without a $C,
+	// the ASF header of MidHeader.Entry and then streams that entry from
+	// its first packet to its end: a server that loops its source or
+	// changes it in the middle of a broadcast (VLC with --sout-keep).
+	MidHeaderAfter int
+	MidHeader      MidHeader
+	// UnsolicitedAfter, when > 0, ends a pipelined Play response after
+	// that many $D and goes on with the data in the body of a second
+	// 200 response that no request asked for.
+	UnsolicitedAfter int
+}
+
+// MidHeader describes the header change of Faults.MidHeaderAfter.
+type MidHeader struct {
+	// Entry is the new header's content.
+	Entry *Entry
+	// Fragment is the largest $H payload (0: one fragment when it fits).
+	Fragment int
+	// Incarnation is the Incarnation of the new header and of the $D
+	// after it; HeaderIncarnation, when not 0, is the header's alone (the
+	// data keep Incarnation): clients may ignore the field (2.2.3.1.2).
+	Incarnation, HeaderIncarnation uint8
+	// RunningLocation numbers the new $H and the $D after it on from the
+	// packets already sent, one counter for every framed packet, as VLC
+	// does; otherwise the fragments count from 0 (2.2.3.1.2) and the new
+	// entry's packets from 0.
+	RunningLocation bool
+}
+
+// Sent is what the stream of one Play sent, as the server counts it.
+type Sent struct {
+	// Play numbers the Play (1, 2, ...) and Conn its connection.
+	Play, Conn int
+	// DataPackets and DataBytes count the $D sent and their bytes
+	// (framing header included).
+	DataPackets int
+	DataBytes   int64
+	// Lost counts the LocationIds left out between the $D sent
+	// (Options.SkipEmpty), LongestLoss the longest run of them.
+	Lost, LongestLoss int64
+	// StartPacket is the first packet the Play asked for, StartTime its
+	// stream-time (0 when it gave none) and Rate its rate.
+	StartPacket uint64
+	StartTime   time.Duration
+	Rate        float64
+	// Dripped counts the bytes sent by Faults.DripAfter.
+	Dripped int
 }
 
 // Server is a loopback MS-WMSP server for tests, like httptest.Server.
@@ -136,10 +214,14 @@ type Server struct {
 	content  map[string]*Content
 	sessions map[uint32]*srvSession
 	requests []*Request
-	conns    map[net.Conn]bool
+	conns    map[net.Conn]*srvConn
 	connN    int
 	plays    int
 	closed   bool
+	// clientClosed holds the connections the client closed.
+	clientClosed map[int]bool
+	sent         []*Sent
+	release      chan struct{}
 
 	wg sync.WaitGroup
 }
@@ -168,7 +250,8 @@ func NewServer(opts Options) (*Server, error) {
 	s := &Server{
 		opts: opts, ln: ln, started: time.Now(),
 		Addr: ln.Addr().String(), URL: "mmsh://" + ln.Addr().String(),
-		content: map[string]*Content{}, sessions: map[uint32]*srvSession{}, conns: map[net.Conn]bool{},
+		content: map[string]*Content{}, sessions: map[uint32]*srvSession{}, conns: map[net.Conn]*srvConn{},
+		clientClosed: map[int]bool{}, release: make(chan struct{}),
 	}
 	s.wg.Add(1)
 	go s.accept()
@@ -200,6 +283,44 @@ func (s *Server) RequestsOf(kind string) []*Request {
 	return out
 }
 
+// now is the server's time (Options.Clock or the wall clock).
+func (s *Server) now() time.Time {
+	if s.opts.Clock != nil {
+		return s.opts.Clock.Now()
+	}
+	return time.Now()
+}
+
+// Release lets the stream held by Faults.HoldAfter go on.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.release:
+	default:
+		close(s.release)
+	}
+}
+
+// Sent returns what each Play's stream has sent so far, in Play order.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Sent, len(s.sent))
+	for i, p := range s.sent {
+		out[i] = *p
+	}
+	return out
+}
+
+// ClosedByClient reports whether the client closed connection n (the
+// Conn of its requests) while the server still had it open.
+func (s *Server) ClosedByClient(n int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientClosed[n]
+}
+
 // Close stops the server and closes every connection.
 func (s *Server) Close() {
 	s.mu.Lock()
@@ -208,8 +329,11 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	for c := range s.conns {
-		c.Close()
+	for nc, c := range s.conns {
+		if c != nil {
+			c.byServer.Store(true)
+		}
+		nc.Close()
 	}
 	sessions := s.sessions
 	s.mu.Unlock()
@@ -225,8 +349,11 @@ func (s *Server) Close() {
 func (s *Server) CloseConnections() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for c := range s.conns {
-		c.Close()
+	for nc, c := range s.conns {
+		if c != nil {
+			c.byServer.Store(true)
+		}
+		nc.Close()
 	}
 }
 
@@ -245,7 +372,7 @@ func (s *Server) accept() {
 		}
 		s.connN++
 		n := s.connN
-		s.conns[c] = true
+		s.conns[c] = nil
 		s.mu.Unlock()
 		s.wg.Add(1)
 		go s.serveConn(c, n)
@@ -263,6 +390,14 @@ type srvConn struct {
 	auth authConnState
 	// streamer is the active pipelined stream on this connection.
 	streamer *streamer
+	// byServer is set when the server closes the connection itself.
+	byServer atomic.Bool
+}
+
+// close closes the connection from the server's side.
+func (c *srvConn) close() {
+	c.byServer.Store(true)
+	c.nc.Close()
 }
 
 func (c *srvConn) write(b []byte) error {
@@ -274,25 +409,36 @@ func (c *srvConn) write(b []byte) error {
 
 func (s *Server) serveConn(nc net.Conn, n int) {
 	defer s.wg.Done()
-	defer func() {
-		nc.Close()
-		s.mu.Lock()
-		delete(s.conns, nc)
-		s.mu.Unlock()
-	}()
 	c := &srvConn{s: s, nc: nc, br: bufio.NewReader(nc), n: n, w: nc}
 	if s.opts.LinkRate > 0 {
 		c.w = &throttle{w: nc, rate: s.opts.LinkRate}
 	}
+	s.mu.Lock()
+	s.conns[nc] = c
+	s.mu.Unlock()
+	defer func() {
+		c.close()
+		s.mu.Lock()
+		delete(s.conns, nc)
+		s.mu.Unlock()
+	}()
 	for {
 		req, err := readRequest(c.br)
 		if err != nil {
+			if !c.byServer.Load() && (errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || isReset(err)) {
+				s.mu.Lock()
+				if !s.closed {
+					s.clientClosed[n] = true
+				}
+				s.mu.Unlock()
+			}
 			if st := c.activeStreamer(); st != nil {
 				st.stop()
 			}
 			return
 		}
 		req.Conn = n
+		req.Time = s.now()
 		s.mu.Lock()
 		s.requests = append(s.requests, req)
 		s.mu.Unlock()
@@ -303,6 +449,12 @@ func (s *Server) serveConn(nc net.Conn, n int) {
 			return
 		}
 	}
+}
+
+// isReset reports a connection reset by the peer.
+func isReset(err error) bool {
+	var ne *net.OpError
+	return errors.As(err, &ne) && strings.Contains(ne.Err.Error(), "reset")
 }
 
 // handle answers one request; false closes the connection.
@@ -372,12 +524,14 @@ func (s *Server) responseBytes(proto string, code int, reason string, hs []Heade
 
 // srvSession is the server side of a client session (client-id).
 type srvSession struct {
-	id       uint32
-	guid     string
-	path     string
-	last     time.Time
-	entry    int
-	genID    uint32
+	id    uint32
+	guid  string
+	path  string
+	last  time.Time
+	entry int
+	genID uint32
+	// gens maps the playlist-gen-id of each entry played to the entry.
+	gens     map[uint32]int
 	selected map[int]bool
 
 	mu       sync.Mutex
@@ -396,6 +550,22 @@ func (ss *srvSession) getGenID() uint32 {
 	return ss.genID
 }
 
+// entryOf returns the entry a playlist-gen-id was given to.
+func (ss *srvSession) entryOf(gen uint32) (int, bool) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	e, ok := ss.gens[gen]
+	return e, ok
+}
+
+// setEntryGen moves back to an entry played before, with its
+// playlist-gen-id.
+func (ss *srvSession) setEntryGen(e int, gen uint32) {
+	ss.mu.Lock()
+	ss.entry, ss.genID = e, gen
+	ss.mu.Unlock()
+}
+
 // setEntry moves to a playlist entry; a new entry gets a new
 // playlist-gen-id.
 func (ss *srvSession) setEntry(e int, newGen bool) {
@@ -403,6 +573,7 @@ func (ss *srvSession) setEntry(e int, newGen bool) {
 	ss.entry = e
 	if newGen {
 		ss.genID++
+		ss.gens[ss.genID] = e
 	}
 	ss.mu.Unlock()
 }
@@ -434,17 +605,21 @@ func (s *Server) session(r *Request) *srvSession {
 	if ss == nil {
 		return nil
 	}
-	if time.Since(ss.last) > time.Duration(s.opts.TimeoutMS)*time.Millisecond && ss.streamer == nil {
+	ss.mu.Lock()
+	idle := ss.streamer == nil
+	ss.mu.Unlock()
+	if s.now().Sub(ss.last) > time.Duration(s.opts.TimeoutMS)*time.Millisecond && idle {
 		delete(s.sessions, id)
 		return nil
 	}
-	ss.last = time.Now()
+	ss.last = s.now()
 	return ss
 }
 
 // newSession creates a session.
 func (s *Server) newSession(r *Request, path string) *srvSession {
-	ss := &srvSession{id: randomID(), path: path, last: time.Now(), genID: uint32(randomID()%100000 + 1)}
+	ss := &srvSession{id: randomID(), path: path, last: s.now(), genID: uint32(randomID()%100000 + 1), gens: map[uint32]int{}}
+	ss.gens[ss.genID] = 0
 	ss.guid, _ = r.Pragma.Get("xClientGUID")
 	s.mu.Lock()
 	s.sessions[ss.id] = ss
@@ -661,6 +836,10 @@ func (s *Server) selectStream(c *srvConn, r *Request) bool {
 	if st != nil {
 		st.setSelection(sel, true)
 	}
+	if s.opts.KeepSideConnections {
+		s.respond(c, 200, "OK", append(s.sessionHeaders(ss, ss.path, nil), Header{"Content-Length", "0"}), nil)
+		return true
+	}
 	s.respond(c, 200, "OK", append(s.sessionHeaders(ss, ss.path, nil), Header{"Content-Length", "0"}, Header{"Connection", "close"}), nil)
 	return false
 }
@@ -683,7 +862,7 @@ func (s *Server) simple(c *srvConn, r *Request, path string) bool {
 		p = ss.path
 	}
 	s.respond(c, code, reason, append(s.sessionHeaders(ss, p, nil), Header{"Content-Length", "0"}), nil)
-	return keepAlive(r)
+	return keepAlive(r) || s.opts.KeepSideConnections
 }
 
 // keepAlive reports whether the client wants the connection kept: HTTP/1.1

@@ -36,6 +36,17 @@ type streamer struct {
 	seq         uint8
 	incarnation uint8
 	sent        int
+	// rec is this Play's record in Server.Sent (guarded by Server.mu);
+	// lastLoc is the LocationId of the last $D sent (-1: none).
+	rec     *Sent
+	lastLoc int64
+	// dripping is set once Faults.DripAfter applies: raw writes byte by
+	// byte.
+	dripping bool
+	// midHeader is set when Faults.MidHeaderAfter cut the data; locBase
+	// is then the LocationId of the new entry's first packet.
+	midHeader bool
+	locBase   uint64
 }
 
 func (st *streamer) stop() {
@@ -149,6 +160,13 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	ss.mu.Lock()
 	ss.selected = sel
 	ss.mu.Unlock()
+	// playlist-seek-id (2.2.1.4.19): the position is in that entry, not
+	// necessarily the one the session is at.
+	if g, ok, _ := r.Pragma.Uint32("playlist-seek-id"); ok && !expectNew {
+		if e, ok := ss.entryOf(g); ok && e < len(content.Entries) {
+			ss.setEntryGen(e, g)
+		}
+	}
 
 	pipelined := r.Proto == "HTTP/1.1" && r.Pragma.Flag("version11-enabled")
 	extra := []string{}
@@ -185,6 +203,21 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	hs = append(hs, Header{"Content-Type", "application/x-mms-framed"})
 	entry := content.Entries[min(ss.getEntry(), len(content.Entries)-1)]
 	start := s.startPacket(content, entry, r)
+	if s.opts.Faults.ReplayFromStart && playN > 1 {
+		start = 0
+	}
+	rec := &Sent{Play: playN, Conn: c.n, StartPacket: start, Rate: 1}
+	if t, ok, _ := r.Pragma.Uint32("stream-time"); ok && t != 4294967295 {
+		rec.StartTime = time.Duration(t) * time.Millisecond
+	}
+	if v, ok := r.Pragma.Get("rate"); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			rec.Rate = f
+		}
+	}
+	s.mu.Lock()
+	s.sent = append(s.sent, rec)
+	s.mu.Unlock()
 	if !s.opts.NoStartupProfile && s.supports(mmsh.SupportStartupProfile) && listsFeature(r, mmsh.SupportStartupProfile) {
 		accelMS := int64(0)
 		if accelBW > 0 {
@@ -202,7 +235,7 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	st := &streamer{
 		s: s, c: c, ss: ss, content: content, pipelined: pipelined, sel: copySel(sel),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
-		incarnation: uint8(playN), chunkOpen: pipelined,
+		incarnation: uint8(playN), chunkOpen: pipelined, rec: rec, lastLoc: -1,
 	}
 	ss.mu.Lock()
 	ss.streamer = st
@@ -279,6 +312,10 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 	defer st.finish()
 	s, c := st.s, st.content
 	entry := st.ss.getEntry()
+	if s.opts.Faults.StallAtStart && playN <= max(1, s.opts.Faults.CloseTimes) {
+		<-st.quit
+		return
+	}
 	if !st.headers(r, entry) {
 		return
 	}
@@ -302,6 +339,14 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 		ok, ended := st.data(e, start, virtual, faultRound, accelBW, accelDur, speed, reverse)
 		if !ok {
 			return
+		}
+		if st.midHeader {
+			st.midHeader = false
+			if !st.changeHeader(r) {
+				return
+			}
+			c, entry, start, virtual, faultRound = st.content, 0, 0, st.locBase, false
+			continue
 		}
 		if !ended {
 			return // a fault ended the stream
@@ -375,6 +420,35 @@ func predict(prev map[int]bool, e *Entry) map[int]bool {
 		}
 	}
 	return m
+}
+
+// changeHeader sends the header of Faults.MidHeader without a $C and
+// makes its entry the content streamed from its first packet on.
+func (st *streamer) changeHeader(r *Request) bool {
+	mh := st.s.opts.Faults.MidHeader
+	base := uint32(0)
+	if mh.RunningLocation {
+		base = uint32(st.lastLoc + 1)
+	}
+	inc := mh.Incarnation
+	if mh.HeaderIncarnation != 0 {
+		inc = mh.HeaderIncarnation
+	}
+	frags := mmsh.Fragment(mmsh.TypeHeader, mh.Entry.Header, mh.Fragment, inc)
+	for i := range frags {
+		frags[i].LocationID += base
+		if !st.packet(frags[i]) {
+			return false
+		}
+	}
+	st.incarnation = mh.Incarnation
+	st.content = &Content{Entries: []*Entry{mh.Entry}}
+	st.locBase = 0
+	if mh.RunningLocation {
+		st.locBase = uint64(base) + uint64(len(frags))
+	}
+	st.lastLoc = -1
+	return true
 }
 
 // headers sends [$M] $H of an entry.
@@ -485,7 +559,7 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 		if faultRound {
 			switch {
 			case f.CloseAfter > 0 && st.sent == f.CloseAfter:
-				st.c.nc.Close()
+				st.c.close()
 				return false, false
 			case f.StallAfter > 0 && st.sent == f.StallAfter:
 				<-st.quit
@@ -494,9 +568,36 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 				st.raw([]byte("garbage that is not framing"))
 				return false, false
 			case f.LieAfter > 0 && st.sent == f.LieAfter:
-				st.raw([]byte{0x24, 'D', 0xE8, 0x03, 0, 0, 0, 0, 0, 0, 0xE8, 0x03, 1, 2, 3})
-				st.c.nc.Close()
+				n := f.LieLength
+				if n == 0 {
+					n = 1000
+				}
+				st.raw([]byte{0x24, 'D', byte(n), byte(n >> 8), 0, 0, 0, 0, 0, 0, byte(n), byte(n >> 8), 1, 2, 3})
+				st.c.close()
 				return false, false
+			case f.MidHeaderAfter > 0 && st.sent == f.MidHeaderAfter && f.MidHeader.Entry != nil:
+				st.midHeader = true
+				return true, false
+			}
+			if f.HoldAfter > 0 && st.sent == f.HoldAfter {
+				select {
+				case <-s.release:
+				case <-st.quit:
+					return false, false
+				}
+			}
+			if f.DripAfter > 0 && st.sent == f.DripAfter {
+				st.dripping = true
+			}
+			if f.UnsolicitedAfter > 0 && st.sent == f.UnsolicitedAfter && st.pipelined {
+				// The Play response ends; a response nobody asked for
+				// carries on with the data.
+				st.endChunked()
+				hs := append(s.sessionHeaders(st.ss, st.ss.path, nil), Header{"Content-Type", "application/x-mms-framed"}, Header{"Transfer-Encoding", "chunked"})
+				if err := st.c.write(s.responseBytes("HTTP/1.1", 200, "OK", hs, nil)); err != nil {
+					return false, false
+				}
+				st.chunkOpen = true
 			}
 		}
 		if c := st.content; c.FailAfter > 0 && st.sent == c.FailAfter {
@@ -523,6 +624,7 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 			}
 		}
 		p := mmsh.Packet{Type: mmsh.TypeData, B: accel, LocationID: loc, Incarnation: st.incarnation, AFFlags: st.seq, Payload: pr.data}
+		st.count(loc, len(pr.data), reverse)
 		st.seq++
 		if st.seq == 255 {
 			st.seq = 0
@@ -533,6 +635,21 @@ func (st *streamer) data(e *Entry, start, virtual uint64, faultRound bool, accel
 		st.sent++
 	}
 	return true, true
+}
+
+// count records a $D in Server.Sent (before it is written: a test that
+// has received it finds it counted).
+func (st *streamer) count(loc uint32, payload int, reverse bool) {
+	st.s.mu.Lock()
+	defer st.s.mu.Unlock()
+	r := st.rec
+	r.DataPackets++
+	r.DataBytes += int64(payload) + mmsh.FramingHeaderSize + mmsh.MMSHeaderSize
+	if gap := int64(loc) - st.lastLoc - 1; !reverse && st.lastLoc >= 0 && gap > 0 {
+		r.Lost += gap
+		r.LongestLoss = max(r.LongestLoss, gap)
+	}
+	st.lastLoc = int64(loc)
 }
 
 // sleepUntil waits for the pacing time, answering pipelined requests.
@@ -656,7 +773,7 @@ func (st *streamer) finish() {
 			st.answerSimple(r)
 		}
 	} else {
-		st.c.nc.Close()
+		st.c.close()
 	}
 	st.ss.mu.Lock()
 	if st.ss.streamer == st {
@@ -665,6 +782,49 @@ func (st *streamer) finish() {
 	st.ss.mu.Unlock()
 	close(st.done)
 }
+
+// drip writes b one byte at a time, one per Faults.DripEvery of the
+// server's clock, until the stream stops.
+func (st *streamer) drip(b []byte) bool {
+	every := st.s.opts.Faults.DripEvery
+	if every <= 0 {
+		every = 100 * time.Millisecond
+	}
+	newTimer := func() mmsh.Timer {
+		if clk := st.s.opts.Clock; clk != nil {
+			return clk.NewTimer(every)
+		}
+		return realTimer{time.NewTimer(every)}
+	}
+	t := newTimer()
+	for i := range b {
+		select {
+		case <-t.C():
+		case <-st.quit:
+			t.Stop()
+			return false
+		}
+		if st.c.write(b[i:i+1]) != nil {
+			return false
+		}
+		// The next byte's timer runs before the count shows this one, so
+		// that a test advancing the clock once per byte seen never
+		// advances past it.
+		t = newTimer()
+		st.s.mu.Lock()
+		st.rec.Dripped++
+		st.s.mu.Unlock()
+	}
+	t.Stop()
+	return true
+}
+
+// realTimer is a *time.Timer as an mmsh.Timer.
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time   { return r.t.C }
+func (r realTimer) Stop() bool            { return r.t.Stop() }
+func (r realTimer) Reset(d time.Duration) { r.t.Reset(d) }
 
 // packet writes one framed packet (a chunk of its own when pipelined).
 func (st *streamer) packet(p mmsh.Packet) bool {
@@ -676,6 +836,9 @@ func (st *streamer) packet(p mmsh.Packet) bool {
 }
 
 func (st *streamer) raw(b []byte) bool {
+	if st.dripping {
+		return st.drip(b)
+	}
 	if st.pipelined {
 		var buf bytes.Buffer
 		fmt.Fprintf(&buf, "%x\r\n", len(b))
