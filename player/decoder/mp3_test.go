@@ -384,7 +384,10 @@ func TestMP3MidStreamStart(t *testing.T) {
 			frames := splitFrames(t, data)
 			h, _ := parseMPEGHeader(frames[0])
 			fb := h.samples * 2 * c.ch
+			// Join at frame k and decode 30 frames (go-mp3 is slow under
+			// the race detector).
 			k := len(frames) / 3
+			frames = frames[:k+30]
 			n := len(frames[k])
 			for _, off := range []int{0, 1, 5, n / 3, n - 2} {
 				for _, pieces := range []string{"frames", "random"} {
@@ -458,7 +461,7 @@ func TestMP3MidStreamStart(t *testing.T) {
 						}
 					}
 					if off == 0 && pieces == "frames" {
-						t.Logf("joined at frame %d of %d: %d frames lack their reservoir, %d silent; then SNR %.1f dB", k, len(frames), misses, silent, snr)
+						t.Logf("joined at frame %d: %d frames lack their reservoir, %d silent; then SNR %.1f dB", k, misses, silent, snr)
 					}
 				}
 			}
