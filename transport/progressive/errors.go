@@ -1,10 +1,12 @@
 package progressive
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -17,23 +19,28 @@ type timeoutError struct {
 	// window is how long the read waited: the timeout, or what was left
 	// of the dial's.
 	window time.Duration
-	// opening is set while dialing, when the deadline is the dial's.
-	opening bool
-	// got counts the bytes that arrived during the read; need is how many
-	// it needed.
+	// opening is the dial's whole timeout while dialing, 0 after.
+	opening time.Duration
+	// headers is set when the response headers did not come.
+	headers bool
+	// got counts the body bytes that arrived during the read; need is how
+	// many it needed.
 	got, need int64
 }
 
 func (e *timeoutError) Error() string {
 	what := fmt.Sprintf("no data for %v", e.window)
-	if e.got > 0 {
+	switch {
+	case e.headers:
+		what = fmt.Sprintf("no complete response headers within %v", e.window)
+	case e.got > 0:
 		what = fmt.Sprintf("data arriving too slowly: %d bytes in %v", e.got, e.window)
 		if e.need > e.got {
 			what += fmt.Sprintf(" where %d were needed", e.need)
 		}
 	}
-	if e.opening {
-		return fmt.Sprintf("GET %s: not opened in time: %s", e.url, what)
+	if e.opening > 0 {
+		return fmt.Sprintf("GET %s: not opened within %v: %s", e.url, e.opening, what)
 	}
 	return fmt.Sprintf("GET %s: %s", e.url, what)
 }
@@ -54,3 +61,12 @@ func (e *truncatedError) Error() string { return e.msg + ": " + transport.ErrTru
 
 // Unwrap makes errors.Is(err, transport.ErrTruncated) true.
 func (e *truncatedError) Unwrap() error { return transport.ErrTruncated }
+
+// truncation makes an asf.ErrTruncated from opening a file (its header
+// reaches past the end of the source) also wrap transport.ErrTruncated.
+func truncation(err error) error {
+	if errors.Is(err, asf.ErrTruncated) && !errors.Is(err, transport.ErrTruncated) {
+		return fmt.Errorf("%w: %w", err, transport.ErrTruncated)
+	}
+	return err
+}

@@ -48,7 +48,7 @@ func (FileDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 	af, err := asf.OpenFile(newCachedReader(f, st.Size()), st.Size())
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s: %w", path, truncation(err))
 	}
 	s, err := NewSession(af, f, u.String(), "file", true, cfg.Now)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
@@ -60,7 +59,7 @@ func (HTTPDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 
 // dialHTTP opens the session on r; the caller closes r on error.
 func dialHTTP(ctx context.Context, r *httpReader, u *url.URL, cfg transport.Config) (transport.Session, error) {
-	unbind := r.opening(ctx, time.Now().Add(r.timeout))
+	unbind := r.dialing(ctx)
 	defer unbind()
 	resp, err := r.open()
 	if err != nil {
@@ -100,7 +99,7 @@ func dialHTTP(ctx context.Context, r *httpReader, u *url.URL, cfg transport.Conf
 		if e := ctx.Err(); e != nil && errors.Is(err, e) {
 			return nil, e
 		}
-		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), truncation(err))
 	}
 	s, err := NewSession(af, r, u.String(), u.Scheme, r.ranges(), cfg.Now)
 	if err != nil {

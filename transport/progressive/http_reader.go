@@ -50,9 +50,10 @@ type httpReader struct {
 	rangeOK bool
 	opened  bool
 	closed  bool
-	resumes int   // resumes in a row without a completed read
-	reached int64 // furthest offset received
-	limit   time.Time
+	resumes int             // resumes in a row without a completed read
+	reached int64           // furthest offset received
+	limit   time.Time       // while dialing: when the dial gives up
+	opening time.Duration   // while dialing: the dial's whole timeout
 	ctx     context.Context // the caller's context for reads (bind)
 
 	received   atomic.Int64 // bytes read off the network
@@ -72,17 +73,17 @@ func newHTTPReader(client *http.Client, url, ua string, timeout time.Duration) *
 	return &httpReader{client: client, url: url, ua: ua, base: base, cancel: cancel, timeout: timeout, size: -1}
 }
 
-// opening binds ctx and sets the deadline of the whole dial; the returned
-// function lifts both.
-func (r *httpReader) opening(ctx context.Context, deadline time.Time) func() {
+// dialing binds ctx and sets the deadline of the whole dial, the timeout
+// from now; the returned function lifts both.
+func (r *httpReader) dialing(ctx context.Context) func() {
 	r.mu.Lock()
-	r.limit = deadline
+	r.limit, r.opening = time.Now().Add(r.timeout), r.timeout
 	r.mu.Unlock()
 	unbind := r.bind(ctx)
 	return func() {
 		unbind()
 		r.mu.Lock()
-		r.limit = time.Time{}
+		r.limit, r.opening = time.Time{}, 0
 		r.mu.Unlock()
 	}
 }
@@ -128,6 +129,10 @@ func (r *httpReader) open() (*http.Response, error) {
 		resp, err = r.get(0)
 		return err
 	})
+	var te *timeoutError
+	if errors.As(err, &te) {
+		te.headers = true
+	}
 	return resp, err
 }
 
@@ -215,7 +220,7 @@ func (r *httpReader) guard(need int64, read func() error) error {
 		}
 		if why == errDeadline {
 			return &timeoutError{
-				url: redact(r.url), window: deadline.Sub(start).Round(time.Millisecond), opening: !r.limit.IsZero(),
+				url: redact(r.url), window: deadline.Sub(start).Round(time.Millisecond), opening: r.opening,
 				got: r.received.Load() - before, need: need,
 			}
 		}

@@ -592,3 +592,25 @@ func TestFileTruncated(t *testing.T) {
 		})
 	}
 }
+
+// TestTruncatedHeader: a source that ends inside the ASF header fails to
+// open with an error wrapping transport.ErrTruncated, from disk and over
+// HTTP (where the body is as long as it declares, so nothing can resume).
+func TestTruncatedHeader(t *testing.T) {
+	data := fixtureBytes(t, wmaFixture)
+	const cut = 300
+	path := filepath.Join(t.TempDir(), "cut.wma")
+	if err := os.WriteFile(path, data[:cut], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (FileDialer{}).Dial(context.Background(), path, transport.Config{}); !errors.Is(err, transport.ErrTruncated) {
+		t.Errorf("file: err = %v, want transport.ErrTruncated", err)
+	}
+	hs := newHostile(t, func(hs *hostileServer, w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", strconv.Itoa(cut))
+		w.Write(data[:cut])
+	})
+	if _, _, err := dialWatched(t, context.Background(), hs.URL+"/a.wma", transport.Config{Timeout: testTimeout}); !errors.Is(err, transport.ErrTruncated) {
+		t.Errorf("http: err = %v, want transport.ErrTruncated", err)
+	}
+}
