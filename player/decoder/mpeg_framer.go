@@ -8,8 +8,8 @@ import (
 )
 
 // maxMPEGPending bounds the bytes an MPEGFramer keeps between samples: a
-// frame is at most 1441 bytes (layer III) or 1728 (layer II at 8 kHz, 160
-// kbit/s), plus the next frame's header when the first is being
+// frame is at most 2881 bytes (layer II at 8 kHz and 160 kbit/s; 1441 in
+// layer III), plus the next frame's header when the first is being
 // confirmed.
 const maxMPEGPending = 4096
 

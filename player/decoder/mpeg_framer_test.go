@@ -243,3 +243,30 @@ func TestMPEGFramerSplice(t *testing.T) {
 		t.Fatalf("%d pending, stats %+v", len(f.pend), f.Stats())
 	}
 }
+
+// TestMPEGFramerLargestFrame: the longest frame the headers allow (layer
+// II, MPEG-2.5 at 8 kHz and 160 kbit/s: 2880 bytes) fits the framer's
+// bound, also while it waits for the header that confirms it, arriving
+// in small pieces.
+func TestMPEGFramerLargestFrame(t *testing.T) {
+	fr := make([]byte, 2880)
+	copy(fr, []byte{0xFF, 0xE5, 0xE8, 0xC0})
+	in := bytes.Repeat(fr, 3)
+	var f MPEGFramer
+	n := 0
+	for p := 0; p < len(in); p += 100 {
+		err := f.Push(in[p:min(p+100, len(in))], func(m MPEGFrame) error {
+			if len(m.Data) != 2880 || m.SampleRate != 8000 || m.Layer != 2 {
+				t.Fatalf("frame %+v", m)
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 3 || f.Stats().JunkBytes != 0 {
+		t.Fatalf("%d frames, stats %+v", n, f.Stats())
+	}
+}
