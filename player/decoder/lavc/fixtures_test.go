@@ -22,10 +22,16 @@ var extraFixtures = map[string]asftest.Recipe{
 	"wmav1.wma":      asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "wmav1", "-b:a", "64k"),
 	"wmav2_mono.wma": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=22050:duration=3", "-ac", "1", "-c:a", "wmav2", "-b:a", "32k"),
 	"aac.asf":        asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "aac", "-b:a", "96k"),
-	"mp2.asf":        asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "mp2", "-b:a", "128k"),
-	"ac3.asf":        asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "ac3", "-b:a", "128k"),
-	"adpcm_ms.asf":   asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ms"),
-	"adpcm_ima.asf":  asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ima_wav"),
+	// MP3 beyond make_fixtures.sh's 44.1 kHz CBR stereo: MPEG-2 mono and
+	// VBR, in small packets so that objects span packets.
+	"mp3_22050_mono.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=22050:duration=3", "-ac", "1", "-c:a", "libmp3lame",
+		"-b:a", "32k", "-packet_size", "500"),
+	"mp3_48000_vbr.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-ac", "2", "-c:a", "libmp3lame",
+		"-q:a", "2", "-packet_size", "800"),
+	"mp2.asf":       asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "mp2", "-b:a", "128k"),
+	"ac3.asf":       asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "ac3", "-b:a", "128k"),
+	"adpcm_ms.asf":  asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ms"),
+	"adpcm_ima.asf": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "adpcm_ima_wav"),
 	// GSM 6.10, Microsoft's packing (WAVE_FORMAT_GSM610, 0x0031): libgsm's
 	// encoder, in Debian's FFmpeg build.
 	"gsm_ms.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=3", "-ac", "1", "-c:a", "libgsm_ms"),
