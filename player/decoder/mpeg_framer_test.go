@@ -3,6 +3,7 @@ package decoder
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -47,7 +48,7 @@ func TestMPEGFramerReservoir(t *testing.T) {
 		}
 	}
 	// 300 > 0 received; 0; 500 > 762? no; 511 > 1143? no.
-	if want := []int{300, 0, 0, 0}; !equalInts(missing, want) {
+	if want := []int{300, 0, 0, 0}; !slices.Equal(missing, want) {
 		t.Fatalf("missing %v, want %v", missing, want)
 	}
 	// After a Reset (a seek) the reservoir is empty again: frame 3
@@ -60,7 +61,7 @@ func TestMPEGFramerReservoir(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if want := []int{511, 130, 0}; !equalInts(missing, want) {
+	if want := []int{511, 130, 0}; !slices.Equal(missing, want) {
 		t.Fatalf("after Reset: missing %v, want %v", missing, want)
 	}
 	if st := f.Stats(); st.Frames != 7 || st.FrameBytes != 7*417 || st.MissingFrames != 3 || st.JunkBytes != 0 {
@@ -172,18 +173,6 @@ func TestMPEGFramerUnsupported(t *testing.T) {
 	}
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // FuzzMPEGFramer: any input in any pieces: no panic, every frame handed
 // out starts with a header of its own length, the pending bytes stay
 // bounded, and every byte is accounted for: in a frame, dropped as junk,
@@ -236,7 +225,7 @@ func TestMPEGFramerSplice(t *testing.T) {
 	var f MPEGFramer
 	var rates []int
 	err := f.Push(in, func(fr MPEGFrame) error { rates = append(rates, fr.SampleRate); return nil })
-	if err != nil || !equalInts(rates, []int{44100, 44100, 44100, 22050, 22050, 22050}) {
+	if err != nil || !slices.Equal(rates, []int{44100, 44100, 44100, 22050, 22050, 22050}) {
 		t.Fatalf("rates %v, %v", rates, err)
 	}
 	if len(f.pend) != 0 || f.Stats().JunkBytes != 0 {
