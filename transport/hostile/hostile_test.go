@@ -207,18 +207,6 @@ func redirectTo(c *hostile.Conn, scheme, path string) {
 		hostile.Field{Name: "Server", Value: "Cougar/9.01.01.3814"}).Write(c)
 }
 
-// Known issues the MS-WMSP client's pending fixes (issue 7) will close.
-const (
-	waitsReconnect = "waits for the MS-WMSP reconnect-progress fix (issue 7 item 2: a resume that replays from packet 0 loops)"
-	waitsTimeout   = "waits for the MS-WMSP timeout fix (issue 7 item 4: a stall or a drip takes one timeout per reconnection)"
-	waitsHeader    = "waits for the MS-WMSP mid-stream $H fix (issue 7 item 7)"
-	// foundCutPacket is a defect this harness found (not in issue 7's
-	// list): mmsh's reader calls a body that ends inside a framed packet
-	// ErrMalformedPacket, and streamLost ends playback on it instead of
-	// resuming at the next packet as it does for a cut between packets.
-	foundCutPacket = "waits for an MS-WMSP fix: a Play connection cut inside a $D is taken as malformed framing (fatal) instead of a drop to resume from"
-)
-
 // httpScenarios is the deterministic table for HTTP progressive download.
 func httpScenarios() []scenario {
 	var out []scenario
@@ -425,7 +413,7 @@ func mmshScenarios() []scenario {
 	}), recovers())
 	add("first Play closed inside a $D, resumed", "truncated body", cutPlay(func(m *hostile.Media) int {
 		return len(header(m)) + 4*(12+m.PacketSize) + 100
-	}), recovers()).knownIssue = foundCutPacket
+	}), recovers())
 	add("$H PacketLength larger than what follows", "lying length", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		h := resp.Body
 		lie := hostile.FrameLength(hostile.PacketH, false, uint16(len(h)-4+1000), h[4:])
@@ -476,7 +464,7 @@ func mmshScenarios() []scenario {
 		c.Write(resp.Head())
 		c.Write(header(m))
 		c.Stall()
-	}), errIs(mmsh.ErrTimeout)).knownIssue = waitsTimeout
+	}), errIs(mmsh.ErrTimeout))
 	add("Play stalls after 5 packets, then after $H", "stall", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
 		c.Write(resp.Head())
 		c.Write(header(m))
@@ -484,7 +472,7 @@ func mmshScenarios() []scenario {
 			c.Write(w.DataPackets(0, 5))
 		}
 		c.Stall()
-	}), errIs(mmsh.ErrTimeout)).knownIssue = waitsTimeout
+	}), errIs(mmsh.ErrTimeout))
 	add("Describe dripped", "drip", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		c.Drip(resp.Bytes(), 50*time.Millisecond)
 	}), errIs(mmsh.ErrTimeout))
@@ -492,7 +480,7 @@ func mmshScenarios() []scenario {
 		c.Write(resp.Head())
 		c.Write(header(m))
 		c.Drip(resp.Body[len(header(m)):], 50*time.Millisecond)
-	}), errIs(mmsh.ErrTimeout)).knownIssue = waitsTimeout
+	}), errIs(mmsh.ErrTimeout))
 	add("Describe 503", "error status", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		hostile.Empty(503, "Service Unavailable", hostile.Field{Name: "Server", Value: "Cougar/9.01.01.3814"}).Write(c)
 	}), statusError(503))
@@ -552,7 +540,7 @@ func mmshScenarios() []scenario {
 		c.Write(resp.Head())
 		c.Write(header(m))
 		c.Write(w.DataPackets(0, 5))
-	}), expectation{match: func(err error) bool { return err != nil }, desc: "an error: the server never gets past packet 4"}).knownIssue = waitsReconnect
+	}), expectation{match: func(err error) bool { return err != nil }, desc: "an error: the server never gets past packet 4"})
 	add("$H again mid-stream, no $C", "new header mid-stream", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
 		c.Write(resp.Head())
 		c.Write(header(m))
@@ -568,7 +556,7 @@ func mmshScenarios() []scenario {
 		c.Write(hostile.HeaderFragments(m.Header, 200, 1))
 		c.Write(w.DataPackets(5, len(m.Packets)))
 		c.Write(hostile.Notify(hostile.PacketE, hostile.SOK))
-	}), playsOn).knownIssue = waitsHeader
+	}), playsOn)
 	return out
 }
 
