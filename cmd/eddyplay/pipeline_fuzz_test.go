@@ -37,8 +37,9 @@ const (
 	pipelineOutLimit = 256 << 20
 )
 
-// FuzzPipeline plays arbitrary bytes as an ASF file through the whole
-// pipeline eddyplay --out drives (progressive session → asf demuxer →
+// FuzzPipeline plays arbitrary bytes as an ASF file, from an arbitrary
+// start position for an arbitrary duration, through the whole pipeline
+// eddyplay --out drives (progressive session → asf demuxer →
 // tracks → player → decoders, libavcodec included → WAV sink; video
 // decoded, pictures not converted), with the time, the heap and the output
 // capped per input. Whatever the input, the run ends (Ended or Failed)
@@ -52,11 +53,24 @@ func FuzzPipeline(f *testing.F) {
 	if len(seeds) < 60 {
 		f.Fatalf("only %d seeds: the fixtures' headers were not found", len(seeds))
 	}
-	for _, s := range seeds {
-		f.Add(s)
+	for i, s := range seeds {
+		// Start positions and durations (eddyplay --start, --duration)
+		// at their extremes too, a few seeds each.
+		start, dur := int64(0), int64(0)
+		switch i % 8 {
+		case 1:
+			start = int64(59 * time.Hour)
+		case 2:
+			start, dur = math.MaxInt64, math.MaxInt64
+		case 3:
+			start, dur = int64(1500*time.Millisecond), int64(time.Second)
+		case 4:
+			start, dur = math.MinInt64, math.MinInt64
+		}
+		f.Add(s, start, dur)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		runPipeline(t, data)
+	f.Fuzz(func(t *testing.T, data []byte, start, dur int64) {
+		runPipeline(t, data, player.OpenOptions{Start: time.Duration(start), Duration: time.Duration(dur)})
 	})
 }
 
@@ -215,7 +229,7 @@ func heapWatch(stop <-chan struct{}) <-chan uint64 {
 }
 
 // runPipeline plays data and checks the outcome.
-func runPipeline(t *testing.T, data []byte) {
+func runPipeline(t *testing.T, data []byte, opts player.OpenOptions) {
 	reg := transport.NewRegistry()
 	reg.Register("mem", transport.MatchSchemes("mem"), progressive.MemoryDialer{Data: data})
 	var buf cappedBuffer
@@ -238,7 +252,7 @@ func runPipeline(t *testing.T, data []byte) {
 	})
 	stop := make(chan struct{})
 	peak := heapWatch(stop)
-	p.Open("mem://input.asf")
+	p.OpenWith("mem://input.asf", opts)
 	var end player.Event
 	select {
 	case end = <-done:
