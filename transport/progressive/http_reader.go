@@ -141,7 +141,7 @@ func (r *httpReader) ReadAt(p []byte, off int64) (int, error) {
 	return r.readAtLeast(p, off, len(p))
 }
 
-// readAtLeast reads into p the bytes at off. It returns once at least min
+// readAtLeast reads into p the bytes at off. It returns once at least need
 // bytes came (fewer only with an error; io.EOF at the declared end), plus
 // those already received beyond them, up to len(p).
 func (r *httpReader) readAtLeast(p []byte, off int64, need int) (int, error) {
@@ -182,8 +182,9 @@ func (r *httpReader) readAtLeast(p []byte, off int64, need int) (int, error) {
 }
 
 // guard runs read, which needs need more bytes from the network, under the
-// read's deadline and the bound context: either cancels the request in
-// flight, and guard returns why.
+// read's deadline and the bound context. When either ends first, the
+// request in flight is cancelled and guard returns why: a *timeoutError or
+// the context's error.
 func (r *httpReader) guard(need int64, read func() error) error {
 	if r.ctx != nil {
 		if err := r.ctx.Err(); err != nil {
