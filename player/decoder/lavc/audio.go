@@ -95,10 +95,11 @@ func NewAudio(t transport.Track, opts Options) (*Audio, error) {
 
 // useLayer makes the open decoder libavcodec's for an MPEG audio layer,
 // reopening it when the stream's first frame has another layer than the
-// tag suggests (MP3 in a 0x0050 track). The framer locks the layer at
-// that frame, so this happens before any PCM.
+// tag suggests (MP3 in a 0x0050 track). Once PCM has come out the
+// decoder stays: its output format is locked, and each of libavcodec's
+// MPEG audio decoders decodes every layer.
 func (a *Audio) useLayer(layer int) error {
-	if layer == a.layer {
+	if layer == a.layer || a.format.SampleRate != 0 {
 		return nil
 	}
 	ci := a.ci

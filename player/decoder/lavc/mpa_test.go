@@ -27,6 +27,7 @@ var mpaFixtures = map[string]asftest.Recipe{
 	"tone_48000_1ch_vbr.mp3":  rawMPA("sine=frequency=1000:sample_rate=48000:duration=4", 1, "libmp3lame", "mp3", "-q:a", "2"),
 	"tone_22050_2ch_64k.mp3":  rawMPA("sine=frequency=440:sample_rate=22050:duration=4", 2, "libmp3lame", "mp3", "-b:a", "64k"),
 	"tone_44100_2ch.mp2":      rawMPA("sine=frequency=440:sample_rate=44100:duration=4", 2, "mp2", "mp2", "-b:a", "192k"),
+	"tone_48000_2ch.mp2":      rawMPA("sine=frequency=440:sample_rate=48000:duration=2", 2, "mp2", "mp2", "-b:a", "192k"),
 }
 
 func rawMPA(src string, ch int, codec, format string, enc ...string) asftest.Recipe {
@@ -278,5 +279,48 @@ func TestMPEGAudioLayerFromFrames(t *testing.T) {
 			pcm, _ := decodeAudio(t, tr, st.samples)
 			comparePCM(t, pcm, ffmpegPCM(t, path, "a:0"))
 		})
+	}
+}
+
+// TestMPEGAudioLayerSplice: an MP3 stream that goes on as MP2 at another
+// rate keeps its decoder (libavcodec's MPEG audio decoders decode every
+// layer; a new one would lock an output format of its own) and its
+// output format: the MP2 part comes out resampled to the first part's
+// rate.
+func TestMPEGAudioLayerSplice(t *testing.T) {
+	mp3, mp2 := fixtureFiles.Bytes(t, "a44100.mp3"), fixtureFiles.Bytes(t, "tone_48000_2ch.mp2")
+	f3, f2 := splitMPA(t, mp3), splitMPA(t, mp2)
+	a, err := NewAudio(transport.Track{Type: transport.Audio, Codec: transport.WaveFormat(transport.TagMP3),
+		Audio: transport.AudioParams{SampleRate: 44100, Channels: 2}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	pcm, err := a.Decode(nil, transport.Sample{Data: mp3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := len(pcm)
+	for _, s := range splitSamples(mp2, 1000) {
+		if pcm, err = a.Decode(pcm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.layer != 3 {
+		t.Fatalf("the decoder was replaced by the layer %d one at the splice", a.layer)
+	}
+	if pcm, err = a.Flush(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Format(); f.SampleRate != 44100 || f.Channels != 2 {
+		t.Fatalf("format %v after the splice", f)
+	}
+	// Every MP3 frame and, resampled, every MP2 frame: within a frame.
+	if split < (len(f3)-1)*1152*4 {
+		t.Fatalf("%d bytes from %d MP3 frames", split, len(f3))
+	}
+	want := len(f2) * 1152 * 44100 / 48000 * 4
+	if got := len(pcm) - split; got < want-1152*4 || got > want+1152*4 {
+		t.Fatalf("%d bytes from %d MP2 frames at 48 kHz, want about %d at 44.1 kHz", got, len(f2), want)
 	}
 }
