@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,30 +63,16 @@ func wavPCM(t *testing.T, path string) (audio.Format, []int16) {
 	return f, s
 }
 
-func snr(ref, got []int16) float64 {
-	var sig, noise float64
-	for i := range ref {
-		d := float64(ref[i]) - float64(got[i])
-		sig += float64(ref[i]) * float64(ref[i])
-		noise += d * d
-	}
-	if noise == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(sig/noise)
-}
-
-// TestOutMatchesFFmpeg is issue 2's bar: PCM-in-ASF files (several packet
-// sizes, mono and stereo, 8-48 kHz) decode sample for sample like FFmpeg;
-// MP3-in-ASF with SNR >= 40 dB and the same number of samples. WMA (through
-// libavcodec) is sample-exact too.
+// TestOutMatchesFFmpeg: PCM-in-ASF files (several packet sizes, mono and
+// stereo, 8-48 kHz) decode sample for sample like FFmpeg; so do MP3-in-ASF
+// and WMA (through libavcodec in this cgo build; the pure-Go MP3 decoder
+// of builds without cgo is measured against FFmpeg in player/decoder).
 func TestOutMatchesFFmpeg(t *testing.T) {
 	need(t, "ffmpeg")
 	dir := t.TempDir()
 	type fixture struct {
 		name, src string
 		args      []string
-		exact     bool
 	}
 	music := "aevalsrc=0.4*sin(2*PI*440*t)+0.3*sin(2*PI*660*t*(1+0.01*sin(t)))"
 	var cases []fixture
@@ -100,7 +85,7 @@ func TestOutMatchesFFmpeg(t *testing.T) {
 		{48000, 1, 1600, "pcm_s24le"}, {44100, 2, 4096, "pcm_f32le"},
 	} {
 		name := fmt.Sprintf("%s_%d_%dch_p%d.asf", c.codec, c.rate, c.ch, c.pkt)
-		cases = append(cases, fixture{name: name, exact: true, args: []string{"-f", "lavfi", "-i", music + ":s=" + fmt.Sprint(c.rate) + ":d=3",
+		cases = append(cases, fixture{name: name, args: []string{"-f", "lavfi", "-i", music + ":s=" + fmt.Sprint(c.rate) + ":d=3",
 			"-ac", fmt.Sprint(c.ch), "-c:a", c.codec, "-packet_size", fmt.Sprint(c.pkt), "-f", "asf"}})
 	}
 	for _, c := range []struct {
@@ -108,10 +93,11 @@ func TestOutMatchesFFmpeg(t *testing.T) {
 		br       string
 	}{{44100, 2, "128k"}, {22050, 1, "48k"}, {48000, 2, "192k"}} {
 		name := fmt.Sprintf("mp3_%d_%dch_%s.asf", c.rate, c.ch, c.br)
+		// MP3 decodes through libavcodec in a cgo build: sample-exact.
 		cases = append(cases, fixture{name: name, args: []string{"-f", "lavfi", "-i", music + ":s=" + fmt.Sprint(c.rate) + ":d=4",
 			"-ac", fmt.Sprint(c.ch), "-c:a", "libmp3lame", "-b:a", c.br, "-f", "asf"}})
 	}
-	cases = append(cases, fixture{name: "wmav2.wma", src: wmaFixture, exact: true}, fixture{name: "wmv.wmv", src: wmvFixture, exact: true})
+	cases = append(cases, fixture{name: "wmav2.wma", src: wmaFixture}, fixture{name: "wmv.wmv", src: wmvFixture})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := c.src
@@ -133,18 +119,10 @@ func TestOutMatchesFFmpeg(t *testing.T) {
 			if len(rs) != len(gs) {
 				t.Fatalf("%d samples, ffmpeg %d", len(gs), len(rs))
 			}
-			if c.exact {
-				for i := range rs {
-					if rs[i] != gs[i] {
-						t.Fatalf("sample %d: %d, ffmpeg %d", i, gs[i], rs[i])
-					}
+			for i := range rs {
+				if rs[i] != gs[i] {
+					t.Fatalf("sample %d: %d, ffmpeg %d", i, gs[i], rs[i])
 				}
-				return
-			}
-			if s := snr(rs, gs); s < 40 {
-				t.Fatalf("SNR %.1f dB against ffmpeg", s)
-			} else {
-				t.Logf("SNR %.1f dB", s)
 			}
 		})
 	}
