@@ -3,6 +3,7 @@ package mmsh_test
 import (
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -228,22 +229,22 @@ func TestSelectStreamFailureForNewEntry(t *testing.T) {
 	}
 }
 
-// TestCloseDuringRead: Close unblocks a waiting ReadSample.
+// TestCloseDuringRead: Close unblocks a ReadSample that waits for a
+// stream that has stalled (the stall timer, on a fake clock, never fires).
 func TestCloseDuringRead(t *testing.T) {
-	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
 	d := baseDialer()
-	d.DisableFastStart = true
+	d.Clock = clock
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	play(t, s, nil)
-	if _, err := s.ReadSample(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
+	waitFor(t, "the three packets", func() bool { return s.Stats().PacketsReceived == 3 })
 	done := make(chan error, 1)
 	go func() {
 		_, err := readAll(t, s)
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitBlocked(t, "github.com/eddyplayer/eddy/transport/mmsh.(*session).ReadSample")
 	s.Close()
 	select {
 	case err := <-done:
@@ -253,4 +254,21 @@ func TestCloseDuringRead(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("ReadSample did not return after Close")
 	}
+}
+
+// waitBlocked waits until a goroutine is blocked in a select in fn (the
+// function's name as goroutine dumps print it).
+func waitBlocked(t *testing.T, fn string) {
+	t.Helper()
+	waitFor(t, fn+" to block", func() bool {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			head, stack, _ := strings.Cut(g, "\n")
+			if strings.Contains(head, "[select") && strings.Contains(stack, fn+"(") {
+				return true
+			}
+		}
+		return false
+	})
 }

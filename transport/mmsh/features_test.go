@@ -74,12 +74,19 @@ func TestAutomaticChoiceByBandwidth(t *testing.T) {
 	}
 }
 
-// TestSeekByTime seeks while streaming: Stop (connection closed), a Log,
-// then a Play with stream-time and the other position tokens "don't care"
-// (3.1.4.7, 3.2.5.6).
+// TestSeekByTime seeks while streaming (3.1.4.7): the client stops the
+// stream by closing the Play connection (3.1.4.6, non-pipelined), which the
+// server sees closed from the client's side before it plays again
+// (checklist 63); it logs the period played (a Log on a connection of its
+// own, the first of the session); then a Play carries stream-time with the
+// other position tokens "don't care" (3.2.5.6), and the first sample comes
+// from there, flagged as a discontinuity.
 func TestSeekByTime(t *testing.T) {
-	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+	noGC(t)
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := baseDialer()
+	d.DisableFastStart = true
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	play(t, s, nil)
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
@@ -100,13 +107,17 @@ func TestSeekByTime(t *testing.T) {
 	if len(plays) != 2 {
 		t.Fatalf("%d Plays", len(plays))
 	}
+	if !srv.ClosedByClient(plays[0].Conn) {
+		t.Error("the client did not close the Play connection to stop the stream (the server closed it)")
+	}
 	line := plays[1].PragmaLines()[0]
 	if !strings.Contains(line, "stream-time=12000,stream-offset=4294967295:4294967295,packet-num=4294967295") {
 		t.Errorf("seek Play: %q", line)
 	}
-	// The period before the seek is logged (3.1.4.6, 3.1.4.7); when the
-	// whole file had already arrived, the $E log stands for it.
-	waitFor(t, "seek log", func() bool { return len(srv.RequestsOf("Log")) >= 1 })
+	waitFor(t, "the seek's log", func() bool { return len(srv.RequestsOf("Log")) == 1 })
+	if lg := srv.RequestsOf("Log")[0]; lg.Conn == plays[0].Conn || lg.Conn == plays[1].Conn {
+		t.Errorf("the Log went on a Play connection (%d)", lg.Conn)
+	}
 }
 
 // TestSeekByPacketWithoutSeekableFeature: a server that does not announce
@@ -136,14 +147,18 @@ func TestSeekByPacketWithoutSeekableFeature(t *testing.T) {
 	}
 }
 
-// TestPauseResumeKeepAlive pauses, lets the KeepAlive timer fire twice on
-// the fake clock, and resumes at a position.
+// TestPauseResumeKeepAlive pauses for longer than the server keeps an idle
+// session (timeout=20000), with the server's sessions expiring on the same
+// fake clock as the client's timers: the KeepAlives, one every 15 s (5 s
+// before the timeout, 3.1.6.1), each one period after the one before,
+// keep the session, so the Play that resumes at a position finds it (no
+// xResetStrm, the same client-id; checklist 91, 114).
 func TestPauseResumeKeepAlive(t *testing.T) {
 	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{TimeoutMS: 20000}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	srv := server(t, mmshtest.Options{TimeoutMS: 20000, Clock: clock}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
 	d := baseDialer()
 	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Minute})
 	play(t, s, nil)
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
@@ -152,21 +167,89 @@ func TestPauseResumeKeepAlive(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 2; i++ {
-		// timeout=20000 ⇒ every 15 s (5 s early).
-		waitFor(t, "timer", func() bool { return clock.Pending() > 0 })
-		clock.Advance(15 * time.Second)
+		// timeout=20000 ⇒ every 15 s (5 s early), from the pause, then
+		// from each KeepAlive.
+		waitFor(t, "a 15 s KeepAlive timer", func() bool { return clock.Armed(15 * time.Second) })
+		clock.Advance(15*time.Second - time.Millisecond)
+		if n := len(srv.RequestsOf("KeepAlive")); n != i-1 || !clock.Armed(time.Millisecond) {
+			t.Fatalf("%d KeepAlives %v into period %d, timers %v", n, 15*time.Second-time.Millisecond, i, clock.Waiting())
+		}
+		clock.Advance(time.Millisecond)
 		waitFor(t, "KeepAlive", func() bool { return len(srv.RequestsOf("KeepAlive")) == i })
 	}
+	id, _ := srv.RequestsOf("Play")[0].Token("client-id")
 	if err := s.Play(ctxT(t), 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	smp, err := s.ReadSample(ctxT(t))
 	if err != nil || smp.PTS < 3*time.Second || smp.PTS > 5*time.Second {
-		t.Fatalf("resume at 5 s: first sample %v %v", smp.PTS, err)
+		t.Fatalf("resume at 5 s: first sample %v %v (ErrInfoChanged: the session was lost, xResetStrm)", smp.PTS, err)
 	}
 	if r := srv.RequestsOf("Play")[1]; !r.Pragma.Has("client-id") {
 		t.Error("resume Play without client-id")
 	}
+	s.Close()
+	for _, r := range srv.Requests()[1:] {
+		if v, _ := r.Token("client-id"); v != id {
+			t.Errorf("%s with client-id %q, the session's is %s: the server lost the session", r.Kind, v, id)
+		}
+	}
+}
+
+// TestKeepAliveTimer measures the KeepAlive timer on the injected clock
+// (3.1.5.1, 3.1.4.6, 3.1.6.1; checklist 67, 70, 114): a pause starts it
+// for a full period (timeout=60000 ⇒ 55 s); sending the Play that resumes
+// stops it (no KeepAlive timer while streaming, whatever was left of the
+// period); the next pause starts a full period again; a KeepAlive goes
+// out when it runs out and starts the next.
+func TestKeepAliveTimer(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{HoldAfter: 3, CloseTimes: 2}},
+		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := baseDialer()
+	d.Clock = clock
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	// While streaming the only timer is the stall timer (5 min: half the
+	// timeout); a KeepAlive timer would be under 55 s.
+	keepAlive := func() []time.Duration {
+		var out []time.Duration
+		for _, d := range clock.Waiting() {
+			if d <= 55*time.Second {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	if k := keepAlive(); len(k) != 0 {
+		t.Fatalf("KeepAlive timer %v while streaming", k)
+	}
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if k := keepAlive(); len(k) != 1 || k[0] != 55*time.Second {
+		t.Fatalf("after the pause: %v, want one 55 s KeepAlive timer", k)
+	}
+	clock.Advance(30 * time.Second)
+	if err := s.Play(ctxT(t), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if k := keepAlive(); len(k) != 0 {
+		t.Fatalf("KeepAlive timer %v after the Play was sent", k)
+	}
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if k := keepAlive(); len(k) != 1 || k[0] != 55*time.Second {
+		t.Fatalf("after the second pause: %v, want a full 55 s period", k)
+	}
+	clock.Advance(55 * time.Second)
+	waitFor(t, "the KeepAlive and the next period", func() bool {
+		return len(srv.RequestsOf("KeepAlive")) == 1 && clock.Armed(55*time.Second)
+	})
 }
 
 // TestCloseSendsLogFirst closes a streaming session: the Log reaches the
@@ -262,6 +345,7 @@ func TestPlaylistNonPipelined(t *testing.T) {
 	if v, _ := p.Get("cs-uri-stem"); !strings.HasSuffix(v, "/list") || !strings.Contains(strings.Join(p.Summary, " "), "entry2.asf") {
 		t.Errorf("second log: %v", p.Summary)
 	}
+	checkSessionInvariants(t, srv.Requests())
 }
 
 // readUntil reads samples until an error.

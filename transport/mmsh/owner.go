@@ -102,9 +102,12 @@ type owner struct {
 	expectNewHeader bool
 	newEntry        bool
 	resetEntry      bool
-	midHeader       bool
-	discard         bool // pipelined: drop data until the next Play/PlayNextEntry response
-	fifo            []pendingReq
+	// unannounced is set when a queued announcement was dropped (a seek
+	// cleared the queue): the reader still has the entry before it.
+	unannounced bool
+	midHeader   bool
+	discard     bool // pipelined: drop data until the next Play/PlayNextEntry response
+	fifo        []pendingReq
 
 	lastLoc  int64
 	lastPos  time.Duration
@@ -450,6 +453,13 @@ func (o *owner) pop() {
 
 // clearQueue drops everything not yet read (a seek, a new Play).
 func (o *owner) clearQueue() {
+	for _, it := range o.queue {
+		if it.info != nil {
+			// The reader will not see this entry's announcement: the next
+			// header announces whatever entry it is.
+			o.unannounced = true
+		}
+	}
 	clear(o.queue)
 	o.queue = o.queue[:0]
 	o.qBytes = 0
@@ -509,6 +519,7 @@ func (o *owner) queueEOF(err error) {
 
 // announce tells the reader of ReadSample about a new entry.
 func (o *owner) announce() {
+	o.unannounced = false
 	in := o.info
 	in.Tracks = slices.Clone(in.Tracks)
 	o.push(item{err: transport.ErrInfoChanged, info: &in, selected: o.selectedList(), entry: o.genID})

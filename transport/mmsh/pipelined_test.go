@@ -11,19 +11,22 @@ import (
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
-// TestPipelinedSession runs a session in pipelined mode: the pipeline
-// experiment (two Pipeline requests back-to-back, $T, pipeline-result=1),
-// then Play, Stop, Log, OPTIONS KeepAlive and a second Play, all on the
-// one connection (D1.1, 3.1.4.3, 3.1.5.9).
+// TestPipelinedSession runs a session in pipelined mode: the Describe
+// offers pipeline-experiment in HTTP/1.1 (never in HTTP/1.0: 2.2.1.4.15,
+// checklist 16) with version11-enabled; the pipeline experiment (two
+// Pipeline requests back to back on one connection, $T,
+// pipeline-result=1) makes that connection the Play connection; the Play
+// (HTTP/1.1, version11-enabled, Keep-Alive) delivers every object, and the
+// Log after $E goes on the same connection (3.1.5.13). Stop, KeepAlive and
+// a second Play on the connection are TestPipelinedStopKeepAlive's.
 func TestPipelinedSession(t *testing.T) {
-	clock := mmshtest.NewClock()
 	path, _ := fixture(t, "c_wmav2.wma")
 	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := &mmsh.Dialer{DisablePacketPair: true, Clock: clock}
+	d := &mmsh.Dialer{DisablePacketPair: true}
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	desc := srv.RequestsOf("Describe")[0]
-	if !desc.Pragma.Flag("pipeline-experiment") || !desc.Pragma.Flag("version11-enabled") {
-		t.Fatalf("Describe without pipeline-experiment: %v", desc.PragmaLines())
+	if !desc.Pragma.Flag("pipeline-experiment") || !desc.Pragma.Flag("version11-enabled") || desc.Proto != "HTTP/1.1" {
+		t.Fatalf("Describe (%s) without pipeline-experiment and version11-enabled in HTTP/1.1: %v", desc.Proto, desc.PragmaLines())
 	}
 	play(t, s, nil)
 	pipes := srv.RequestsOf("Pipeline")
@@ -51,7 +54,6 @@ func TestPipelinedSession(t *testing.T) {
 		t.Fatalf("%d samples, want %d", len(got), len(want))
 	}
 	playReq := srv.RequestsOf("Play")[0]
-	_ = clock
 	if playReq.Conn != pipes[0].Conn || !playReq.Pragma.Flag("version11-enabled") || playReq.Get("Connection") != "Keep-Alive" {
 		t.Errorf("pipelined Play: conn %d (pipeline %d), %v", playReq.Conn, pipes[0].Conn, playReq.PragmaLines())
 	}
@@ -62,14 +64,20 @@ func TestPipelinedSession(t *testing.T) {
 	checkSessionInvariants(t, srv.Requests())
 }
 
-// TestPipelinedStopKeepAlive seeks (Stop, Play), pauses (Stop, Log) and
-// keeps the session alive with OPTIONS, all on the Play connection
-// (3.1.4.6, 3.1.6.1).
+// TestPipelinedStopKeepAlive seeks (Stop, Log, Play), pauses (Stop, Log)
+// and keeps the session alive with OPTIONS, all on the Play connection
+// (3.1.4.6, 3.1.6.1). The server refuses the Logs (500) and accepts the
+// Stops and the OPTIONS: the client, which matches answers to requests in
+// the order it sent them (Expected-Responses, 3.1.5.3; checklist 71, 87),
+// counts no log as delivered; a mismatch would count a Stop's or the
+// OPTIONS' 200 as a Log's.
 func TestPipelinedStopKeepAlive(t *testing.T) {
 	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	srv := server(t, mmshtest.Options{Pace: true, LogStatus: 500}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
 	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true, Clock: clock}
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+	// A long timeout: advancing the clock to the KeepAlive must not make
+	// the wait for the answers time out.
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
 	play(t, s, nil)
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
@@ -95,10 +103,8 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 		"Pragma: xStopStrm=1",
 		"Content-Length: 0",
 	})
-	// The Stop and Log answers come first (with a response due, the stall
-	// timer runs too); then only the KeepAlive timer is left.
-	waitFor(t, "logs answered", func() bool { return s.Stats().LogPosts == 2 })
-	waitFor(t, "timer", func() bool { return clock.Pending() == 1 })
+	// The pause started the KeepAlive timer (timeout=60000 ⇒ 55 s).
+	waitFor(t, "the KeepAlive timer", func() bool { return clock.Armed(55 * time.Second) })
 	clock.Advance(56 * time.Second)
 	waitFor(t, "OPTIONS", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
 	playReq := srv.RequestsOf("Play")[0]
@@ -106,8 +112,13 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 	if ka.Method != "OPTIONS" || ka.Target != "*" || ka.Conn != playReq.Conn {
 		t.Errorf("pipelined KeepAlive %s %s on %d", ka.Method, ka.Target, ka.Conn)
 	}
+	// The Play's answer comes after those to the Stops, the Logs and the
+	// OPTIONS, which the client has matched when Play returns.
 	if err := s.Play(ctxT(t), 3*time.Second); err != nil {
 		t.Fatal(err)
+	}
+	if n := s.Stats().LogPosts; n != 0 {
+		t.Errorf("%d logs counted as delivered; the server refused both: answers matched to the wrong requests", n)
 	}
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
@@ -165,6 +176,7 @@ func TestPipelinedPlaylist(t *testing.T) {
 			t.Errorf("stream-switch-entry shares a line: %q", l)
 		}
 	}
+	checkSessionInvariants(t, srv.Requests())
 }
 
 // TestPipelinedCloseDeliversLog: Close in pipelined mode sends Stop and
@@ -183,5 +195,23 @@ func TestPipelinedCloseDeliversLog(t *testing.T) {
 	}
 	if lg := srv.RequestsOf("Log"); len(lg) != 1 || lg[0].Conn != srv.RequestsOf("Play")[0].Conn {
 		t.Errorf("log not on the Play connection")
+	}
+}
+
+// TestUnsolicitedResponse: on the pipelined connection the server ends
+// the Play response and goes on with the data in a second response no
+// request asked for. A response with Expected-Responses empty is an error
+// (3.1.5.3; checklist 86): the session ends with ErrProtocol instead of
+// playing the data that follows.
+func TestUnsolicitedResponse(t *testing.T) {
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{UnsolicitedAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	got, err := readAll(t, s)
+	if !errors.Is(err, mmsh.ErrProtocol) || !strings.Contains(err.Error(), "nobody asked for") {
+		t.Fatalf("after %d samples: %v, want ErrProtocol", len(got), err)
+	}
+	if n := len(srv.RequestsOf("Pipeline")); n != 2 {
+		t.Fatalf("%d Pipeline requests: not pipelined", n)
 	}
 }

@@ -134,8 +134,9 @@ func TestConfiguredClientID(t *testing.T) {
 	}
 }
 
-// TestOldServerGating: a 4.1 server gets no fast-start tokens, no
-// KeepAlive, no Supported (version gating, D3 item 21).
+// TestOldServerGating: a 4.1 server gets no fast-start tokens and no
+// KeepAlive (xKeepAliveInPause is for servers from 5.0, 2.2.1.4.34;
+// version gating, checklist 21); TestOldServerLogLine checks Supported.
 func TestOldServerGating(t *testing.T) {
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
@@ -146,8 +147,13 @@ func TestOldServerGating(t *testing.T) {
 	if err := s.Pause(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
+	// The pause (Stop: the connection closed) starts no KeepAlive timer: no
+	// timer at all runs, so however far the clock goes no KeepAlive can
+	// be sent.
+	if w := clock.Waiting(); len(w) != 0 {
+		t.Errorf("timers %v after the pause", w)
+	}
 	clock.Advance(2 * time.Minute)
-	time.Sleep(50 * time.Millisecond)
 	p := srv.RequestsOf("Play")[0]
 	for _, tok := range []string{"AccelBW", "AccelDuration", "LinkBW", "Speed"} {
 		if p.Pragma.Has(tok) {
@@ -207,5 +213,80 @@ func TestProxyFromHTTPClient(t *testing.T) {
 		if r.Target != "http://media.example.test/a.wma" || r.Get("Host") != "media.example.test" {
 			t.Errorf("%s via the proxy: %s, Host %s", r.Kind, r.Target, r.Get("Host"))
 		}
+	}
+}
+
+// TestPlaylistSeekID: a seek while the player is still in the entry
+// before the one the server last announced (the queue holds the rest of
+// entry 1 while entry 2's header has arrived) carries playlist-seek-id
+// with entry 1's playlist-gen-id (3.1.4.3.1 item 47), and the server,
+// which honours it, plays entry 1 from the position: the next samples are
+// entry 1's, not entry 2's.
+func TestPlaylistSeekID(t *testing.T) {
+	_, a := fixture(t, "wmav2_20s.wma")
+	_, b := fixture(t, "pcm_4s.asf")
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/list": pl})
+	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	// The client confirms entry 2 with a SelectStream once its header has
+	// arrived; the player has read one sample of entry 1.
+	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	if err := s.Play(ctxT(t), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	plays := srv.RequestsOf("Play")
+	gen1, _ := plays[0].Token("playlist-gen-id")
+	if seek, ok := plays[1].Token("playlist-seek-id"); !ok || seek != gen1 || gen1 == "" {
+		t.Fatalf("seek Play: playlist-seek-id %q, entry 1's playlist-gen-id %q", seek, gen1)
+	}
+	// The Play's header is entry 1's, which the session had left for
+	// entry 2: a new entry for the session, the same for the reader.
+	if _, err := s.ReadSample(ctxT(t)); !errors.Is(err, transport.ErrInfoChanged) {
+		t.Fatalf("after the seek: %v, want ErrInfoChanged", err)
+	}
+	smp, err := s.ReadSample(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Info().Metadata.Title != "Entry 1" || s.Info().Tracks[0].Codec == transport.WaveFormat(transport.TagPCM) || smp.PTS < 3*time.Second || smp.PTS > 5*time.Second {
+		t.Fatalf("after the seek: %q, %v at %v", s.Info().Metadata.Title, s.Info().Tracks[0].Codec, smp.PTS)
+	}
+}
+
+// TestSeekAfterUnreadEntryChange: a seek clears what the reader had not
+// read yet, the announcement of entry 2 included. When the server then
+// plays entry 2 (a 4.1 server: no $M, so no playlist-gen-id and no
+// playlist-seek-id), its header is no change for the session but is one
+// for the reader: it is announced, and the reader does not get entry 2's
+// samples under entry 1's tracks.
+func TestSeekAfterUnreadEntryChange(t *testing.T) {
+	_, a := fixture(t, "wmav2_20s.wma")
+	_, b := fixture(t, "pcm_4s.asf")
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/list": pl})
+	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	if err := s.Play(ctxT(t), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadSample(ctxT(t)); !errors.Is(err, transport.ErrInfoChanged) {
+		t.Fatalf("after the seek: %v, want ErrInfoChanged", err)
+	}
+	if _, err := s.ReadSample(ctxT(t)); err != nil || s.Info().Tracks[0].Codec != transport.WaveFormat(transport.TagPCM) {
+		t.Fatalf("after the seek: %v with tracks %+v, want entry 2's PCM", err, s.Info().Tracks)
 	}
 }

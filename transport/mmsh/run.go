@@ -211,14 +211,14 @@ func (o *owner) header(raw []byte, inc uint8) error {
 	// A new playlist entry (after $C, or after xResetStrm, which 3.1.5.11
 	// says to treat like a $C) is announced even when its file is the
 	// same; a repeated header (the Play response's copy) only when it
-	// differs.
+	// differs, or when the reader never saw it announced.
 	changed := !o.sameHeader(h)
 	if changed {
 		o.install(h)
 	} else if o.newEntry || reset {
 		o.info = o.infoFor(h)
 	}
-	if changed || o.newEntry || reset {
+	if changed || o.newEntry || reset || o.unannounced {
 		o.announce()
 	}
 	if o.newEntry {

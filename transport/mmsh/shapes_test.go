@@ -2,6 +2,7 @@ package mmsh_test
 
 import (
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,11 +49,14 @@ func checkShape(t *testing.T, what string, r *mmshtest.Request, want []string) {
 // against the digest's D4 vectors (Describe 2.2.2.1, Play 2.2.2.6, Log
 // 2.2.2.4, SelectStream 2.2.2.8, KeepAlive 2.2.2.3.1).
 func TestRequestShapes(t *testing.T) {
+	noGC(t)
 	clock := mmshtest.NewClock()
 	// Paced: the stream must still be running when the switch is made (a
 	// short file sent as fast as TCP goes may have ended by then, and a
 	// switch after the end sends nothing).
-	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "mbr_20s.wma")})
+	// The server keeps every connection open until the client closes it,
+	// so that the client's closes show.
+	srv := server(t, mmshtest.Options{Pace: true, KeepSideConnections: true}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "mbr_20s.wma")})
 	d := baseDialer()
 	d.Clock = clock
 	s := dial(t, d, srv.URL+"/mbr.wma", transport.Config{})
@@ -150,13 +154,52 @@ func TestRequestShapes(t *testing.T) {
 		"Connection: Close",
 	})
 	checkSessionInvariants(t, srv.Requests())
+	checkConnections(t, srv)
+}
+
+// noGC turns the garbage collector off for the test: a connection the
+// client forgets to close would otherwise be closed by the collector's
+// finalizer, some seconds later, and look closed by the client.
+func noGC(t *testing.T) {
+	old := debug.SetGCPercent(-1)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+}
+
+// checkConnections checks a non-pipelined session's use of connections:
+// the Describe's is closed by the client before the Play goes out on
+// another (3.1.4.3, checklist 40); the Play connection is closed by the
+// client to stop streaming (3.1.4.6, checklist 63); every SelectStream,
+// Log and KeepAlive goes on a new connection of its own (3.1.4.4, 3.1.4.6,
+// 3.1.6.1) that the client closes after the answer (3.1.5.15–3.1.5.17,
+// checklist 111). The server must have kept its side open
+// (KeepSideConnections) for the closes to be the client's, and the test
+// must run without the garbage collector (noGC).
+func checkConnections(t *testing.T, srv *mmshtest.Server) {
+	t.Helper()
+	desc, play := srv.RequestsOf("Describe")[0], srv.RequestsOf("Play")[0]
+	if desc.Conn == play.Conn {
+		t.Errorf("Describe and Play on one connection (%d)", play.Conn)
+	}
+	used := map[int]string{desc.Conn: "Describe", play.Conn: "Play"}
+	for _, r := range srv.Requests() {
+		if r.Kind == "Describe" || r.Kind == "Play" {
+			continue
+		}
+		if k, ok := used[r.Conn]; ok {
+			t.Errorf("%s on connection %d, already used by the %s", r.Kind, r.Conn, k)
+		}
+		used[r.Conn] = r.Kind
+	}
+	for n, kind := range used {
+		waitFor(t, "the client to close the "+kind+" connection", func() bool { return srv.ClosedByClient(n) })
+	}
 }
 
 // checkSessionInvariants checks rules that hold for every request of a
 // session: one xClientGUID (3.1.5.1 item 78), the server's client-id on
 // every request after the Describe (item 79), an NSPlayer User-Agent
-// (item 74), increasing request-context on GETs, each on a connection of
-// its own in non-pipelined mode.
+// (item 74), the HTTP/1.1-only tokens only in HTTP/1.1 requests,
+// increasing request-context.
 func checkSessionInvariants(t *testing.T, reqs []*mmshtest.Request) {
 	t.Helper()
 	var guid string
@@ -176,6 +219,12 @@ func checkSessionInvariants(t *testing.T, reqs []*mmshtest.Request) {
 		}
 		if !strings.HasPrefix(r.Get("User-Agent"), "NSPlayer/") {
 			t.Errorf("request %d (%s): User-Agent %q", i, r.Kind, r.Get("User-Agent"))
+		}
+		// Tokens defined for HTTP/1.1 only (2.2.2; checklist 5, 16).
+		for _, tok := range []string{"pipeline-experiment", "pipeline-request", "version11-enabled"} {
+			if r.Pragma.Has(tok) && r.Proto != "HTTP/1.1" {
+				t.Errorf("request %d (%s): %s in an %s request", i, r.Kind, tok, r.Proto)
+			}
 		}
 		if v, ok := r.Token("request-context"); ok {
 			n, _ := strconv.Atoi(v)

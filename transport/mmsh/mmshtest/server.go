@@ -79,10 +79,10 @@ type Options struct {
 	// really saves a session and a missing one really loses it. Default:
 	// the wall clock. Pacing (Pace, LinkRate) stays in real time.
 	Clock *Clock
-	// KeepSideConnections leaves the connection of a KeepAlive, Log,
-	// SendEvent or SelectStream answered outside a stream open, whatever
-	// its Connection header asks, until the client closes it: a test then
-	// sees whether the client closed it (ClosedByClient).
+	// KeepSideConnections leaves the connection of a Describe, or of a
+	// KeepAlive, Log, SendEvent or SelectStream answered outside a stream,
+	// open whatever its Connection header asks, until the client closes
+	// it: a test then sees whether the client closed it (ClosedByClient).
 	KeepSideConnections bool
 }
 
@@ -392,6 +392,9 @@ type srvConn struct {
 	streamer *streamer
 	// byServer is set when the server closes the connection itself.
 	byServer atomic.Bool
+	// eof is closed when reading a request fails: the client closed the
+	// connection (or the server did).
+	eof chan struct{}
 }
 
 // close closes the connection from the server's side.
@@ -409,7 +412,7 @@ func (c *srvConn) write(b []byte) error {
 
 func (s *Server) serveConn(nc net.Conn, n int) {
 	defer s.wg.Done()
-	c := &srvConn{s: s, nc: nc, br: bufio.NewReader(nc), n: n, w: nc}
+	c := &srvConn{s: s, nc: nc, br: bufio.NewReader(nc), n: n, w: nc, eof: make(chan struct{})}
 	if s.opts.LinkRate > 0 {
 		c.w = &throttle{w: nc, rate: s.opts.LinkRate}
 	}
@@ -432,6 +435,7 @@ func (s *Server) serveConn(nc net.Conn, n int) {
 				}
 				s.mu.Unlock()
 			}
+			close(c.eof)
 			if st := c.activeStreamer(); st != nil {
 				st.stop()
 			}
@@ -576,6 +580,26 @@ func (ss *srvSession) setEntry(e int, newGen bool) {
 		ss.gens[ss.genID] = e
 	}
 	ss.mu.Unlock()
+}
+
+// awaitStop gives a client that stops a non-pipelined stream by closing
+// its connection (3.1.4.6), then plays again on connection c, the time for
+// that close to arrive before the server stops the stream itself: a close
+// the server makes is not the client's (Server.ClosedByClient).
+func (ss *srvSession) awaitStop(c *srvConn) {
+	ss.mu.Lock()
+	st := ss.streamer
+	ss.mu.Unlock()
+	if st == nil || st.pipelined || st.c == c {
+		return
+	}
+	t := time.NewTimer(2 * time.Second)
+	defer t.Stop()
+	select {
+	case <-st.c.eof:
+	case <-st.done:
+	case <-t.C:
+	}
 }
 
 func (ss *srvSession) stopStreaming() {
@@ -732,6 +756,9 @@ func (s *Server) describe(c *srvConn, r *Request, path string) bool {
 	if keep {
 		conn = "Keep-Alive"
 	}
+	// KeepSideConnections: the client must close the Describe connection
+	// itself before its Play (3.1.4.3).
+	keep = keep || s.opts.KeepSideConnections
 	if !pair {
 		hs = append(hs, Header{"Content-Length", strconv.Itoa(body.Len())}, Header{"Connection", conn})
 		s.respond(c, 200, "OK", hs, body.Bytes())

@@ -124,6 +124,7 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	if reset {
 		ss = s.newSession(r, path)
 	}
+	ss.awaitStop(c)
 	ss.stopStreaming()
 	s.mu.Lock()
 	s.plays++
@@ -740,6 +741,9 @@ func (st *streamer) answerSimple(r *Request) {
 	code, reason := 200, "OK"
 	if r.Kind == "Log" {
 		code, reason = st.s.opts.LogStatus, "No Content"
+		if code != 204 {
+			reason = "Status"
+		}
 	}
 	st.s.respond(st.c, code, reason, append(st.s.sessionHeaders(st.ss, st.ss.path, nil), Header{"Content-Length", "0"}), nil)
 }
