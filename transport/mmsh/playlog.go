@@ -109,7 +109,13 @@ func (o *owner) sendLog(req *request) {
 	o.sideSend(&sideRequest{req: req})
 }
 
-// record fills a play log with the period's measured values.
+// record fills a play log with the period's measured values. The period
+// runs from the Play (or the start of the entry) to now: x-duration is the
+// content rendered (legacy and rendering logs: the player's facts, else the
+// span of what was handed to it) or the time from the Play to the last
+// data packet (streaming logs, MS-WMLOG 2.1.52), over which avgbandwidth
+// is measured too (2.1.2); c-bytes counts every framed $D received (2.1.28),
+// c-pkts-received the packets that brought new data (2.1.15).
 func (o *owner) record(now time.Time) wmlog.Record {
 	p := &o.period
 	facts := o.s.playbackFacts()
@@ -156,6 +162,7 @@ func (o *owner) record(now time.Time) wmlog.Record {
 		URL:             o.s.origURL,
 		StartTime:       start,
 		Duration:        rendered,
+		ReceiveTime:     streamTime,
 		Rate:            p.rate,
 		Reconnected:     p.reconnected,
 		PlayerID:        playerID,
@@ -174,7 +181,7 @@ func (o *owner) record(now time.Time) wmlog.Record {
 		// Over TCP nothing is resent or rebuilt by FEC.
 		PacketsLostContNet: p.maxRun,
 		ResendRequests:     -1,
-		BufferCount:        int64(max(0, facts.Rebuffers-p.facts.Rebuffers)),
+		BufferCount:        bufferCount(p, facts),
 		BufferTime:         max(0, facts.RebufferTime-p.facts.RebufferTime),
 		MediaName:          facts.MediaName,
 		MediaRole:          facts.MediaRole,
@@ -213,6 +220,18 @@ func (o *owner) record(now time.Time) wmlog.Record {
 		}
 	}
 	return rec
+}
+
+// bufferCount is c-buffercount (MS-WMLOG 2.1.3): the times the player
+// buffered while playing the period's content, counting the buffering
+// before it started as the spec's example does (3.1: 1 for a session that
+// never rebuffered). A period that received nothing was never buffered.
+func bufferCount(p *period, facts transport.PlaybackFacts) int64 {
+	n := int64(max(0, facts.Rebuffers-p.facts.Rebuffers))
+	if p.packets > 0 {
+		n++
+	}
+	return n
 }
 
 // serverIP is the server's address for web-server logs (MS-WMLOG 2.1.43).

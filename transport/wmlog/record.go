@@ -65,10 +65,13 @@ type Record struct {
 	// StartTime is the content position rendering started from
 	// (c-starttime, 2.1.24); logged in whole seconds, 0 for broadcasts.
 	StartTime time.Duration
-	// Duration is x-duration (2.1.52): content rendered (legacy, rendering)
-	// or the time it took to receive the content (streaming). Rounded up to
-	// whole seconds.
+	// Duration is how much content was rendered, buffering excluded: the
+	// x-duration of legacy and rendering logs (2.1.52). Rounded up to whole
+	// seconds.
 	Duration time.Duration
+	// ReceiveTime is how long receiving the content took: the x-duration
+	// of streaming logs (2.1.52). Rounded up to whole seconds.
+	ReceiveTime time.Duration
 	// Rate is the streaming (legacy/streaming) or playback (rendering) rate
 	// in effect at the start of the period (c-rate, 2.1.22); 0 means 1.
 	Rate float64
@@ -123,7 +126,8 @@ type Record struct {
 	// not use UDP resends (logged as "-").
 	ResendRequests int64
 	// BufferCount is how many times the client buffered (c-buffercount,
-	// 2.1.3).
+	// 2.1.3), the buffering before playback started included: the spec's
+	// legacy example (3.1) logs 1 for a session that never rebuffered.
 	BufferCount int64
 	// BufferTime is the total time spent buffering (c-totalbuffertime,
 	// 2.1.26), logged in whole seconds.
@@ -257,7 +261,12 @@ func (r *Record) Fields(kind Kind, dest Destination) []Pair {
 	case Streaming: // MS-WMLOG 2.6.1
 		v["audiocodec"] = "-"
 		v["videocodec"] = "-"
+		v["x-duration"] = seconds(r.ReceiveTime, true)
 	case Rendering: // MS-WMLOG 2.7.1
+		// 2.7.1 does not fix c-ip as 2.5.1 and 2.6.1 do ("0.0.0.0"):
+		// 2.1.8 applies, and a client SHOULD log "-" (the 3.4 example
+		// shows 0.0.0.0).
+		v["c-ip"] = "-"
 		for _, k := range []string{"avgbandwidth", "c-buffercount",
 			"c-pkts-lost-client", "c-pkts-lost-cont-net", "c-pkts-lost-net",
 			"c-pkts-received", "c-pkts-recovered-ECC",

@@ -94,7 +94,9 @@ func TestW3CSpecExamples(t *testing.T) {
 			http://bar.microsoft.com iexplore.exe 6.0.2900.2180 Windows_XP 5.1.0.2600 Pentium 130 638066 - http TCP - - -
 			- 0 - 0 0 0 0 0 0 0 0 0 100 - - - -
 			http://server.example.com/content.wmv - -`},
-		{"rendering 3.4", rendering, Rendering, ToMediaServer, `0.0.0.0 2006-05-01 21:34:01 -
+		// The 3.4 example's c-ip is 0.0.0.0; 2.7.1 leaves c-ip to 2.1.8,
+		// which says a client SHOULD log "-" (TestFieldsByKind).
+		{"rendering 3.4", rendering, Rendering, ToMediaServer, `- 2006-05-01 21:34:01 -
 			http://server.example.com/content.wmv 4 0 1 200 {3300AD50-2C39-46c0-AE0A-3E0B6EFB86DC} 10.0.0.3802 en-US
 			Mozilla/4.0_(compatible;_MSIE_6.0;_Windows_NT_5.1)_(WMFSDK/10.0.0.3802)_WMPlayer/10.0.0.4019
 			http://bar.microsoft.com iexplore.exe 6.0.2900.2180 Windows_XP 5.1.0.2600 Pentium 130 638066 - Cache -
@@ -173,6 +175,42 @@ func TestXMLEscapesAndClientData(t *testing.T) {
 	}
 	if len(p.Blocks) != 1 || p.Blocks[0].Name != "VendorNameSpace" || p.Blocks[0].Fields[0] != (Pair{"vendor-field1", "Value1"}) {
 		t.Errorf("blocks %v", p.Blocks)
+	}
+}
+
+// TestFieldsByKind: the fields whose rule depends on the log's kind.
+// x-duration is the content rendered in legacy and rendering logs and the
+// time it took to receive it in streaming logs (MS-WMLOG 2.1.52), rounded
+// up; c-ip is "0.0.0.0" in legacy and streaming logs (2.5.1, 2.6.1) and "-"
+// in rendering logs, which leave it to 2.1.8 (a client SHOULD log "-").
+func TestFieldsByKind(t *testing.T) {
+	rec := legacyExample()
+	rec.Duration = 41200 * time.Millisecond
+	rec.ReceiveTime = 12300 * time.Millisecond
+	for _, tt := range []struct {
+		kind           Kind
+		cip, xDuration string
+	}{
+		{Legacy, "0.0.0.0", "42"},
+		{Streaming, "0.0.0.0", "13"},
+		{Rendering, "-", "42"},
+	} {
+		for _, dest := range []Destination{ToMediaServer, ToWebServer} {
+			f := map[string]string{}
+			for _, p := range rec.Fields(tt.kind, dest) {
+				f[p.Name] = p.Value
+			}
+			if f["c-ip"] != tt.cip || f["x-duration"] != tt.xDuration {
+				t.Errorf("%v to %d: c-ip %q x-duration %q, want %q %q", tt.kind, dest, f["c-ip"], f["x-duration"], tt.cip, tt.xDuration)
+			}
+		}
+		p, err := ParseXML(rec.XML(tt.kind))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := p.Get("c-ip"); v != tt.cip || p.Summary[0] != tt.cip {
+			t.Errorf("%v XML: c-ip %q, summary %q", tt.kind, v, p.Summary[0])
+		}
 	}
 }
 
