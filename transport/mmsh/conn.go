@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// connBufferSize is the read buffer of a connection: a few of the largest
+// framed packets (64 KB each, [MS-WMSP] 2.2.3.1.2) per socket read.
+const connBufferSize = 64 << 10
+
 // conn is one TCP connection to a server or proxy.
 type conn struct {
 	nc   net.Conn
@@ -24,7 +28,7 @@ type conn struct {
 
 func newConn(nc net.Conn, addr string, clock Clock) *conn {
 	tr := &timedReader{r: nc, clock: clock}
-	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, readerBufferSize), addr: addr}
+	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, connBufferSize), addr: addr}
 }
 
 // close closes the connection once.

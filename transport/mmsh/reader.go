@@ -7,9 +7,10 @@ import (
 	"io"
 )
 
-// readerBufferSize is large enough to peek at a whole $P triple plus the
-// next framing header.
-const readerBufferSize = 64 << 10
+// readerPeekSize is the buffer a Reader needs: the largest $P (8 + 1048 +
+// 504 bytes, [MS-WMSP] 2.2.3.7) plus the next framing header, peeked at
+// together to size the $P (pairSize).
+const readerPeekSize = 4 << 10
 
 // Reader reads framed packets ([MS-WMSP] 2.2.3) from a response body.
 //
@@ -29,8 +30,11 @@ type Reader struct {
 // NewReader returns a Reader on r.
 func NewReader(r io.Reader) *Reader {
 	br, ok := r.(*bufio.Reader)
-	if !ok || br.Size() < readerBufferSize {
-		br = bufio.NewReaderSize(r, readerBufferSize)
+	if !ok || br.Size() < readerPeekSize {
+		// A small buffer: a body is read packet by packet, and a large
+		// packet bypasses the buffer (bufio reads it straight into the
+		// payload slice).
+		br = bufio.NewReaderSize(r, readerPeekSize)
 	}
 	return &Reader{br: br}
 }
