@@ -40,6 +40,10 @@ var fixtureRecipes = map[string]asftest.Recipe{
 	"bigheader.wma": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=3", "-ac", "2", "-c:a", "wmav2", "-b:a", "64k",
 		"-metadata", "title="+strings.Repeat("T", 30000), "-metadata", "comment="+strings.Repeat("C", 30000)),
 	"pcm_4s.asf": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=4", "-ac", "1", "-c:a", "pcm_s16le", "-packet_size", "1000"),
+	// Three streams: #1 video, #2 and #3 audio.
+	"video_2audio_8s.wmv": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=8", "-f", "lavfi", "-i", sine+":duration=8",
+		"-f", "lavfi", "-i", "sine=frequency=880:sample_rate=22050:duration=8", "-map", "0:v", "-map", "1:a", "-map", "2:a",
+		"-c:v", "wmv2", "-b:v", "100k", "-c:a", "wmav2", "-b:a:0", "64k", "-b:a:1", "32k", "-ac", "2"),
 }
 
 // fixture generates (once) and returns a test file.

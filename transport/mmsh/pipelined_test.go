@@ -131,17 +131,35 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 	checkSessionInvariants(t, srv.Requests())
 }
 
-// TestPipelineRefused: a server answering pipeline-result=0 keeps the
-// client non-pipelined (3.1.5.9: MUST).
+// TestPipelineRefused: a server that answers pipeline-experiment=0 gets
+// no Pipeline request (3.1.5.5, checklist 100); one that offers the
+// experiment but answers the test with pipeline-result=0 gets the two
+// Pipeline requests and then a non-pipelined Play (3.1.5.9: MUST;
+// checklist 105).
 func TestPipelineRefused(t *testing.T) {
-	srv := server(t, mmshtest.Options{NoPipelining: true}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/a.wma", transport.Config{})
-	play(t, s, nil)
-	if _, err := readAll(t, s); err != nil {
-		t.Fatal(err)
-	}
-	if p := srv.RequestsOf("Play")[0]; p.Pragma.Flag("version11-enabled") || len(srv.RequestsOf("Pipeline")) != 0 {
-		t.Errorf("pipelined after pipeline-experiment=0: %v", p.PragmaLines())
+	for _, tc := range []struct {
+		name  string
+		opts  mmshtest.Options
+		tests int
+	}{
+		{"no experiment", mmshtest.Options{NoPipelining: true}, 0},
+		{"failed test", mmshtest.Options{FailPipelineTest: true}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := server(t, tc.opts, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+			s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/a.wma", transport.Config{})
+			play(t, s, nil)
+			if _, err := readAll(t, s); err != nil {
+				t.Fatal(err)
+			}
+			p := srv.RequestsOf("Play")[0]
+			if p.Pragma.Flag("version11-enabled") || len(srv.RequestsOf("Pipeline")) != tc.tests {
+				t.Errorf("%d Pipeline requests, Play %v", len(srv.RequestsOf("Pipeline")), p.PragmaLines())
+			}
+			if p.Conn == srv.RequestsOf("Describe")[0].Conn || (tc.tests > 0 && p.Conn == srv.RequestsOf("Pipeline")[0].Conn) {
+				t.Errorf("the non-pipelined Play reused connection %d", p.Conn)
+			}
+		})
 	}
 }
 
@@ -213,5 +231,51 @@ func TestUnsolicitedResponse(t *testing.T) {
 	}
 	if n := len(srv.RequestsOf("Pipeline")); n != 2 {
 		t.Fatalf("%d Pipeline requests: not pipelined", n)
+	}
+}
+
+// TestStopAnswerRestartsKeepAlive: the Stop's answer restarts the
+// KeepAlive timer (3.1.5.19; checklist 112), measured on the injected
+// clock. The server holds the stream, so the Stop written at the pause is
+// answered only when the test releases it, 10 s later: the timer then runs
+// a full 55 s period from the answer, not the 45 s left of the one the
+// pause started.
+func TestStopAnswerRestartsKeepAlive(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
+	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true, Clock: clock}
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hold", func() bool { return srv.Sent()[0].DataPackets == 3 })
+	if err := s.Pause(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if !clock.Armed(55 * time.Second) {
+		t.Fatalf("timers %v after the pause", clock.Waiting())
+	}
+	clock.Advance(10 * time.Second)
+	srv.Release()
+	waitFor(t, "the Stop's answer", func() bool { return clock.Armed(55 * time.Second) })
+	if len(srv.RequestsOf("Stop")) != 1 {
+		t.Fatalf("%d Stops", len(srv.RequestsOf("Stop")))
+	}
+}
+
+// TestPipelineBehindHTTP10Proxy: a Describe answer that came through an
+// HTTP/1.0 proxy (Via: 1.0 ...) offers the pipeline experiment, but the
+// client does not run it (3.1.5.5 SHOULD; checklist 98): HTTP/1.0 proxies
+// break pipelining.
+func TestPipelineBehindHTTP10Proxy(t *testing.T) {
+	srv := server(t, mmshtest.Options{Via: "1.0 oldproxy, 1.1 newproxy"}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	s := dial(t, &mmsh.Dialer{DisablePacketPair: true}, srv.URL+"/a.wma", transport.Config{})
+	play(t, s, nil)
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.RequestsOf("Pipeline")); n != 0 || srv.RequestsOf("Play")[0].Pragma.Flag("version11-enabled") {
+		t.Errorf("%d Pipeline requests through an HTTP/1.0 proxy", n)
 	}
 }

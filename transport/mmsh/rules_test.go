@@ -73,7 +73,7 @@ func TestNoSSwitchFallsBackToPlay(t *testing.T) {
 		t.Fatalf("after the switch: track %d pts %v (before %v) %v", smp.Track, smp.PTS, last, err)
 	}
 	if len(srv.RequestsOf("SelectStream")) != 0 || len(srv.RequestsOf("Play")) != 2 {
-		t.Errorf("%d SelectStream, %d Play", len(srv.RequestsOf("SelectStream")), len(srv.RequestsOf("Play")))
+		t.Fatalf("%d SelectStream, %d Play", len(srv.RequestsOf("SelectStream")), len(srv.RequestsOf("Play")))
 	}
 	if v, _ := srv.RequestsOf("Play")[1].Token("stream-switch-entry"); v != "ffff:1:2 ffff:2:0" {
 		t.Errorf("second Play selection %q", v)
@@ -288,5 +288,42 @@ func TestSeekAfterUnreadEntryChange(t *testing.T) {
 	}
 	if _, err := s.ReadSample(ctxT(t)); err != nil || s.Info().Tracks[0].Codec != transport.WaveFormat(transport.TagPCM) {
 		t.Fatalf("after the seek: %v with tracks %+v, want entry 2's PCM", err, s.Info().Tracks)
+	}
+}
+
+// TestSelectStreamNamesOnlyChanges: a switch from one audio stream to the
+// other beside a video stream that stays on names the two audio streams
+// only (3.1.4.4: the affected streams; checklist 56). With two streams the
+// changed and the complete selection are the same; here they differ.
+func TestSelectStreamNamesOnlyChanges(t *testing.T) {
+	srv := server(t, mmshtest.Options{Pace: true}, map[string]*mmshtest.Content{"/a.wmv": fileContent(t, "video_2audio_8s.wmv")})
+	d := baseDialer()
+	d.DisableFastStart = true
+	s := dial(t, d, srv.URL+"/a.wmv", transport.Config{})
+	if n := len(s.Info().Tracks); n != 3 {
+		t.Fatalf("%d tracks", n)
+	}
+	play(t, s, []int{1, 2})
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Select([]int{1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "SelectStream", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	if v, _ := srv.RequestsOf("SelectStream")[0].Token("stream-switch-entry"); v != "ffff:2:2 ffff:3:0" {
+		t.Errorf("stream-switch-entry %q, want the two audio streams only", v)
+	}
+	for {
+		smp, err := s.ReadSample(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if smp.Track == 3 {
+			break
+		}
+		if smp.Track == 2 {
+			t.Fatal("stream 2 after the switch")
+		}
 	}
 }

@@ -29,6 +29,14 @@ type Options struct {
 	// NoPipelining answers the pipeline experiment with
 	// pipeline-result=0 (or ignores pipeline-experiment).
 	NoPipelining bool
+	// Via is sent as a Via header on Describe responses, as a proxy on
+	// the path adds it.
+	Via string
+	// FailPipelineTest offers the pipeline experiment in the Describe
+	// answer (pipeline-experiment=1) but answers the test with an HTTP/1.0
+	// pipeline-result=0, as a server behind a proxy that breaks
+	// pipelining would (3.2.5.5).
+	FailPipelineTest bool
 	// NoPacketPair ignores packet-pair-experiment.
 	NoPacketPair bool
 	// PairGap delays the second $P, simulating a link on which 512 bytes
@@ -748,6 +756,9 @@ func (s *Server) describe(c *srvConn, r *Request, path string) bool {
 	}
 	hs := s.sessionHeaders(ss, path, extra)
 	hs = append(hs, Header{"Content-Type", "application/vnd.ms.wms-hdr.asfv1"})
+	if s.opts.Via != "" {
+		hs = append(hs, Header{"Via", s.opts.Via})
+	}
 	if s.opts.SetCookie != "" {
 		hs = append(hs, Header{"Set-Cookie", s.opts.SetCookie})
 	}
@@ -807,13 +818,19 @@ func (s *Server) pipeline(c *srvConn, r *Request) bool {
 	ss := s.session(r)
 	hs := s.sessionHeaders(ss, "", nil)
 	head := s.responseBytes("HTTP/1.1", 200, "OK", append(hs, Header{"Transfer-Encoding", "chunked"}), nil)
-	_ = c.write(append(head, []byte("4\r\n$T\x00\x00\r\n")...))
+	// The two requests come back to back (2.2.1.4.16): the second is read
+	// before the first is answered, so a client that waits for the $T
+	// before it sends the second fails the test.
 	_ = c.nc.SetReadDeadline(time.Now().Add(time.Second))
 	r2, err := readRequest(c.br)
 	_ = c.nc.SetReadDeadline(time.Time{})
+	if r2 != nil {
+		r2.Time = s.now()
+	}
+	_ = c.write(append(head, []byte("4\r\n$T\x00\x00\r\n")...))
 	result := "1"
 	proto := "HTTP/1.1"
-	if err != nil || r2.Kind != "Pipeline" || s.opts.NoPipelining {
+	if err != nil || r2.Kind != "Pipeline" || s.opts.NoPipelining || s.opts.FailPipelineTest {
 		result, proto = "0", "HTTP/1.0"
 	}
 	if r2 != nil {

@@ -159,7 +159,7 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 		}
 	}
 	ss.mu.Lock()
-	ss.selected = sel
+	ss.selected = copySel(sel)
 	ss.mu.Unlock()
 	// playlist-seek-id (2.2.1.4.19): the position is in that entry, not
 	// necessarily the one the session is at.
@@ -203,6 +203,10 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	hs := s.sessionHeaders(ss, path, extra)
 	hs = append(hs, Header{"Content-Type", "application/x-mms-framed"})
 	entry := content.Entries[min(ss.getEntry(), len(content.Entries)-1)]
+	if !offsetAgrees(entry, r) {
+		s.respond(c, 400, "Bad Request", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
+		return false
+	}
 	start := s.startPacket(content, entry, r)
 	if s.opts.Faults.ReplayFromStart && playN > 1 {
 		start = 0
@@ -306,6 +310,31 @@ func (s *Server) startPacket(c *Content, e *Entry, r *Request) uint64 {
 		}
 	}
 	return 0
+}
+
+// offsetAgrees checks a Play's stream-offset (2.2.1.4.25): unless both
+// halves are 4294967295 ("don't care") or it is 0:0 (the start, as a
+// Describe sends it), it MUST be the offset of an ASF packet's start, and
+// the packet-num sent with it must name the same packet.
+func offsetAgrees(e *Entry, r *Request) bool {
+	v, ok := r.Pragma.Get("stream-offset")
+	if !ok || v == "4294967295:4294967295" || v == "0:0" {
+		return true
+	}
+	hi, lo, _ := strings.Cut(v, ":")
+	h, err1 := strconv.ParseUint(hi, 10, 32)
+	l, err2 := strconv.ParseUint(lo, 10, 32)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	n, ok := e.packetForOffset(int64(h<<32 | l))
+	if !ok {
+		return false
+	}
+	if pn, has, _ := r.Pragma.Uint32("packet-num"); has && pn != 4294967295 && uint64(pn) != n {
+		return false
+	}
+	return true
 }
 
 // run streams entries until the end, a Stop or a closed connection.
