@@ -170,7 +170,7 @@ func (o *owner) stallCheck() {
 		// Waiting for a pipelined answer or the next playlist entry: one
 		// timeout, no recovery.
 		if d := now.Sub(o.rec.lastPkt); d >= o.stallTimeout() {
-			o.streamLost(fmt.Errorf("%w: no data from %s for %v", ErrTimeout, o.s.url.Host, d))
+			o.streamLost(fmt.Errorf("no data from %s for %v (%w)", o.s.url.Host, d.Round(time.Millisecond), ErrTimeout))
 			return
 		}
 		o.stall.start(o.nextCheck(now))
@@ -182,7 +182,7 @@ func (o *owner) stallCheck() {
 		return
 	}
 	if last, _ := o.lastActivity(); !now.Before(last.Add(o.s.timeout / 2)) {
-		o.streamLost(fmt.Errorf("%w: no data from %s for %v", ErrTimeout, o.s.url.Host, now.Sub(last)))
+		o.streamLost(fmt.Errorf("no data from %s for %v (%w)", o.s.url.Host, now.Sub(last).Round(time.Millisecond), ErrTimeout))
 		return
 	}
 	o.stall.start(o.nextCheck(now))
@@ -203,8 +203,8 @@ func (o *owner) streamLost(err error) {
 	if o.state != stateStreaming || o.fatal != nil {
 		return
 	}
-	cut := o.cutInsideData(err)
-	if !cut && (errors.Is(err, ErrMalformedPacket) || errors.Is(err, ErrUnexpectedPacket) || errors.Is(err, ErrProtocol) || errors.Is(err, ErrTooLarge)) {
+	cut, cutOff := o.cutInsidePacket(err), cutBetweenPackets(err)
+	if !cut && !cutOff && (errors.Is(err, ErrMalformedPacket) || errors.Is(err, ErrUnexpectedPacket) || errors.Is(err, ErrProtocol) || errors.Is(err, ErrTooLarge)) {
 		o.fail(o.s.errorf(reqPlay, err))
 		return
 	}
@@ -214,18 +214,24 @@ func (o *owner) streamLost(err error) {
 		cause = errors.New("the server closed the connection without $E")
 	case cut:
 		cause = fmt.Errorf("the connection closed inside a packet (%w)", err)
+	case cutOff:
+		cause = fmt.Errorf("the connection closed in the middle of the response (%w)", err)
 	}
 	o.rec.cause = mergeCause(o.rec.cause, "then", cause)
 	o.scheduleReconnect()
 }
 
-// cutInsideData reports a connection that ended inside a $D of a size the
-// header allows (one ASF packet, 2.2.3.3): a drop like any other, resumed
-// at that packet. A larger PacketLength is a lie, not a cut.
-func (o *owner) cutInsideData(err error) bool {
+// cutInsidePacket reports a connection that ended inside a framed packet:
+// a drop like any other, resumed at the next packet. Only a $D longer
+// than the header's packet size allows (one ASF packet, 2.2.3.3) is a lie,
+// malformed framing, rather than a cut.
+func (o *owner) cutInsidePacket(err error) bool {
 	var te *TruncatedError
-	if !errors.As(err, &te) || te.Type != TypeData || o.hdr == nil {
+	if !errors.As(err, &te) {
 		return false
+	}
+	if te.Type != TypeData || o.hdr == nil {
+		return true
 	}
 	limit := int(o.hdr.PacketSize)
 	if limit == 0 {
@@ -244,6 +250,15 @@ func mergeCause(prev error, sep string, next error) error {
 		return prev
 	}
 	return fmt.Errorf("%w; %s %w", prev, sep, next)
+}
+
+// cutBetweenPackets reports a body cut short between packets or inside a
+// framing header (a pipelined response's chunked body that ends without
+// its last chunk, RFC 2616 3.6.1, included): the connection closed, a drop
+// like a non-pipelined body's end without $E.
+func cutBetweenPackets(err error) bool {
+	var te *TruncatedError
+	return errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &te)
 }
 
 // scheduleReconnect reconnects now or arms the retry timer, or ends the

@@ -47,6 +47,22 @@ func readInBackground(s transport.Session) <-chan readResult {
 	return done
 }
 
+// inBothModes runs f with a non-pipelined and a pipelined dialer (the
+// pipelined one needs a server that accepts the pipeline test).
+func inBothModes(t *testing.T, f func(t *testing.T, d *mmsh.Dialer)) {
+	for _, pipelined := range []bool{false, true} {
+		name := "non-pipelined"
+		if pipelined {
+			name = "pipelined"
+		}
+		t.Run(name, func(t *testing.T) {
+			d := baseDialer()
+			d.DisablePipelining = !pipelined
+			f(t, d)
+		})
+	}
+}
+
 // checkOnce checks that got is an in-order subsequence of ffprobe's list
 // (no sample delivered twice, none out of place) and returns how many of
 // want it skipped.
@@ -71,12 +87,13 @@ func checkOnce(t *testing.T, got []transport.Sample, want []probePacket) int {
 // played again; the reconnections back off (250 ms, then 500 ms) and the
 // third one without a new packet ends the session with ErrNoProgress,
 // naming the packets the server keeps resending.
-func TestResumeReplayedFromStart(t *testing.T) {
+func TestResumeReplayedFromStart(t *testing.T) { inBothModes(t, testResumeReplayedFromStart) }
+
+func testResumeReplayedFromStart(t *testing.T, d *mmsh.Dialer) {
 	path, _ := fixture(t, "wmav2_20s.wma")
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{CloseAfter: 5, CloseTimes: 1000, ReplayFromStart: true}},
 		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := baseDialer()
 	d.Clock = clock
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: time.Minute})
 	play(t, s, nil)
@@ -122,10 +139,16 @@ func TestResumeReplayedFromStart(t *testing.T) {
 // packet 0 but then goes on to the end. The five packets it resends are
 // dropped; every media object is delivered exactly once.
 func TestResumeDropsResentPackets(t *testing.T) {
+	inBothModes(t, func(t *testing.T, d *mmsh.Dialer) {
+		testResumeDropsResentPackets(t, d)
+	})
+}
+
+func testResumeDropsResentPackets(t *testing.T, d *mmsh.Dialer) {
 	path, _ := fixture(t, "c_wmav2.wma")
 	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{CloseAfter: 5, ReplayFromStart: true}},
 		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	play(t, s, nil)
 	got, err := readAll(t, s)
 	if err != nil {
@@ -204,11 +227,12 @@ func TestReconnectsPerMinuteTimeout(t *testing.T) {
 // connection after 2.5 s, resumes, and gives up when 5 s have passed
 // without a data packet: one timeout in all, not one per reconnection, and
 // the error says no data came.
-func TestStallGivesUpWithinTimeout(t *testing.T) {
+func TestStallGivesUpWithinTimeout(t *testing.T) { inBothModes(t, testStallGivesUpWithinTimeout) }
+
+func testStallGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{StallAtStart: true, CloseTimes: 1000}},
 		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
 	d.Clock = clock
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
 	start := clock.Now()
@@ -236,11 +260,12 @@ func TestStallGivesUpWithinTimeout(t *testing.T) {
 // the rest, a byte per 100 ms of its clock (issue 7 item 4). Bytes keep
 // arriving, so the connection is not stalled, but no packet completes:
 // the session ends 5 s after the last packet, saying how few bytes came.
-func TestDripGivesUpWithinTimeout(t *testing.T) {
+func TestDripGivesUpWithinTimeout(t *testing.T) { inBothModes(t, testDripGivesUpWithinTimeout) }
+
+func testDripGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
 	clock := mmshtest.NewClock()
 	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{DripAfter: 3}},
 		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
 	d.Clock = clock
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
 	play(t, s, nil)
@@ -291,12 +316,45 @@ func TestDripGivesUpWithinTimeout(t *testing.T) {
 // TestCutInsidePacketResumes: a connection that closes inside a $D (here
 // after a PacketLength of 1000 that the body does not fill) is a drop
 // like any other: the stream resumes at that packet and every object
-// arrives once. A lie beyond the header's packet size would be malformed
-// framing (TestMalformedFraming).
+// arrives once. A $D PacketLength beyond the header's packet size is
+// malformed framing instead (TestMalformedFraming).
 func TestCutInsidePacketResumes(t *testing.T) {
+	inBothModes(t, func(t *testing.T, d *mmsh.Dialer) { testCutInsidePacketResumes(t, d, 3) })
+}
+
+// TestCutInsideHeaderResumes: a connection cut half way through the Play
+// response's $H is a drop too; the resume gets the header again.
+func TestCutInsideHeaderResumes(t *testing.T) {
+	inBothModes(t, func(t *testing.T, d *mmsh.Dialer) {
+		path, _ := fixture(t, "c_wmav2.wma")
+		srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{CutInHeader: true}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+		play(t, s, nil)
+		got, err := readAll(t, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missing := checkOnce(t, got, ffprobe(t, path, s.Info().Tracks)); missing != 0 || s.Stats().Reconnects != 1 {
+			t.Fatalf("%d samples missing, %d reconnects", missing, s.Stats().Reconnects)
+		}
+	})
+}
+
+// TestCutBetweenPacketsResumes: a connection that closes between two
+// packets, in a pipelined response too (its chunked body then ends without
+// the last chunk), resumes at the next packet.
+func TestCutBetweenPacketsResumes(t *testing.T) {
+	inBothModes(t, func(t *testing.T, d *mmsh.Dialer) { testCutInsidePacketResumes(t, d, 0) })
+}
+
+func testCutInsidePacketResumes(t *testing.T, d *mmsh.Dialer, lieAfter int) {
 	path, _ := fixture(t, "c_wmav2.wma")
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{LieAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+	f := mmshtest.Faults{LieAfter: lieAfter}
+	if lieAfter == 0 {
+		f.CloseAfter = 3
+	}
+	srv := server(t, mmshtest.Options{Faults: f}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	play(t, s, nil)
 	got, err := readAll(t, s)
 	if err != nil {

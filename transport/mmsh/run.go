@@ -120,10 +120,12 @@ func (o *owner) event(ev event) {
 	if o.st == nil || ev.gen != o.st.gen {
 		return // from a stream already dropped
 	}
+	now := o.s.clock.Now()
 	if ev.err == nil {
-		now := o.s.clock.Now()
 		o.packetArrived(now)
-		o.rearm(now)
+		// Checked again once the event is handled: a Play response makes
+		// the state STREAMING, which changes the timeout.
+		defer o.rearm(now)
 	}
 	switch {
 	case ev.resp != nil:

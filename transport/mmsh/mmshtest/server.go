@@ -165,6 +165,9 @@ type Faults struct {
 	// changes it in the middle of a broadcast (VLC with --sout-keep).
 	MidHeaderAfter int
 	MidHeader      MidHeader
+	// CutInHeader closes the connection of the first Play half way
+	// through its first $H.
+	CutInHeader bool
 	// UnsolicitedAfter, when > 0, ends a pipelined Play response after
 	// that many $D and goes on with the data in the body of a second
 	// 200 response that no request asked for.

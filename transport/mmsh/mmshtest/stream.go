@@ -346,6 +346,13 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 		<-st.quit
 		return
 	}
+	if s.opts.Faults.CutInHeader && playN == 1 {
+		h := mmsh.Fragment(mmsh.TypeHeader, c.Entries[entry].Header, 0, st.incarnation)[0]
+		b, _ := h.Marshal()
+		st.raw(b[:len(b)/2])
+		st.c.close()
+		return
+	}
 	if !st.headers(r, entry) {
 		return
 	}
