@@ -200,6 +200,15 @@ func (o *owner) streamLost(err error) {
 	}
 	o.dropStream()
 	o.failPending(err)
+	if o.fatal == nil && o.state != stateStreaming && o.expect.has(TypeStreamChange) {
+		// $E said more entries follow (S_FALSE): the $C that starts the
+		// next one (3.1.5.13) never came.
+		if errors.Is(err, io.EOF) {
+			err = errors.New("the server closed the connection")
+		}
+		o.fail(fmt.Errorf("mmsh: stream %s ended before the next playlist entry: %w", o.s.url.Redacted(), err))
+		return
+	}
 	if o.state != stateStreaming || o.fatal != nil {
 		return
 	}

@@ -367,3 +367,34 @@ func testCutInsidePacketResumes(t *testing.T, d *mmsh.Dialer, lieAfter int) {
 		t.Errorf("%d reconnects, resumed at packet %s", s.Stats().Reconnects, v)
 	}
 }
+
+// TestNoNextEntry: after $E S_FALSE (more entries follow) the server sends
+// no $C. The client waits for it as long as a server may delay it (3.2.4.2:
+// up to 15 s of client lag plus 8 s; the client allows 30 s), on the
+// injected clock, and then ends the session with an error instead of
+// waiting on the connection for ever.
+func TestNoNextEntry(t *testing.T) {
+	clock := mmshtest.NewClock()
+	_, a := fixture(t, "c_wmav2.wma")
+	pl, err := mmshtest.Playlist(a, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{NoNextEntry: true}}, map[string]*mmshtest.Content{"/list": pl})
+	d := baseDialer()
+	d.Clock = clock
+	s := dial(t, d, srv.URL+"/list", transport.Config{Timeout: 5 * time.Second})
+	play(t, s, nil)
+	done := readInBackground(s)
+	// The log of entry 1 went out at its $E; the connection waits for $C.
+	waitFor(t, "the wait for $C", func() bool { return len(srv.RequestsOf("Log")) == 1 && clock.Armed(30*time.Second) })
+	clock.Advance(30 * time.Second)
+	select {
+	case res := <-done:
+		if !errors.Is(res.err, mmsh.ErrTimeout) || !strings.Contains(res.err.Error(), "before the next playlist entry") {
+			t.Fatalf("error %v", res.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for $C")
+	}
+}

@@ -75,7 +75,7 @@ func (o *owner) stallTimeout() time.Duration {
 // the timer stops, and the time spent so does not count against the
 // server.
 func (o *owner) armStall(accepting bool) {
-	active := o.st != nil && o.fatal == nil && (o.state == stateStreaming || len(o.fifo) > 0 || o.newEntry)
+	active := o.st != nil && o.fatal == nil && (o.state == stateStreaming || len(o.fifo) > 0 || o.newEntry || o.expect.has(TypeStreamChange))
 	want := active && accepting
 	switch {
 	case want && !o.stallOn:

@@ -165,6 +165,9 @@ type Faults struct {
 	// changes it in the middle of a broadcast (VLC with --sout-keep).
 	MidHeaderAfter int
 	MidHeader      MidHeader
+	// NoNextEntry sends $E S_FALSE at the end of a playlist entry (more
+	// entries follow) and then neither the $C nor anything else.
+	NoNextEntry bool
 	// CutInHeader closes the connection of the first Play half way
 	// through its first $H.
 	CutInHeader bool

@@ -417,7 +417,14 @@ func (st *streamer) run(r *Request, start uint64, expectNew bool, playN int, pre
 		}
 		// Next playlist entry (3.2.4.1, 3.2.4.2): $E S_FALSE, $C, headers,
 		// then wait for the client's selection unless predictive.
-		if !st.packet(mmsh.Packet{Type: mmsh.TypeEnd, Reason: mmsh.ReasonMoreEntries}) || !st.packet(mmsh.Packet{Type: mmsh.TypeStreamChange}) {
+		if !st.packet(mmsh.Packet{Type: mmsh.TypeEnd, Reason: mmsh.ReasonMoreEntries}) {
+			return
+		}
+		if s.opts.Faults.NoNextEntry {
+			<-st.quit
+			return
+		}
+		if !st.packet(mmsh.Packet{Type: mmsh.TypeStreamChange}) {
 			return
 		}
 		entry++
