@@ -223,21 +223,7 @@ func TestProxyFromHTTPClient(t *testing.T) {
 // which honours it, plays entry 1 from the position: the next samples are
 // entry 1's, not entry 2's.
 func TestPlaylistSeekID(t *testing.T) {
-	_, a := fixture(t, "wmav2_20s.wma")
-	_, b := fixture(t, "pcm_4s.asf")
-	pl, err := mmshtest.Playlist(a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/list": pl})
-	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
-	play(t, s, nil)
-	if _, err := s.ReadSample(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	// The client confirms entry 2 with a SelectStream once its header has
-	// arrived; the player has read one sample of entry 1.
-	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	srv, s := inEntryOneAfterEntryTwo(t, mmshtest.Options{})
 	if err := s.Play(ctxT(t), 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -267,19 +253,7 @@ func TestPlaylistSeekID(t *testing.T) {
 // for the reader: it is announced, and the reader does not get entry 2's
 // samples under entry 1's tracks.
 func TestSeekAfterUnreadEntryChange(t *testing.T) {
-	_, a := fixture(t, "wmav2_20s.wma")
-	_, b := fixture(t, "pcm_4s.asf")
-	pl, err := mmshtest.Playlist(a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/list": pl})
-	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
-	play(t, s, nil)
-	if _, err := s.ReadSample(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	_, s := inEntryOneAfterEntryTwo(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"})
 	if err := s.Play(ctxT(t), time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -326,4 +300,25 @@ func TestSelectStreamNamesOnlyChanges(t *testing.T) {
 			t.Fatal("stream 2 after the switch")
 		}
 	}
+}
+
+// inEntryOneAfterEntryTwo plays a playlist of a 20 s WMA file and a PCM
+// file until the session has entry 2's header (the client confirms it with
+// a SelectStream) while the reader has read one sample of entry 1.
+func inEntryOneAfterEntryTwo(t *testing.T, opts mmshtest.Options) (*mmshtest.Server, transport.Session) {
+	t.Helper()
+	_, a := fixture(t, "wmav2_20s.wma")
+	_, b := fixture(t, "pcm_4s.asf")
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, opts, map[string]*mmshtest.Content{"/list": pl})
+	s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	return srv, s
 }
