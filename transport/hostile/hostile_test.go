@@ -207,12 +207,6 @@ func redirectTo(c *hostile.Conn, scheme, path string) {
 		hostile.Field{Name: "Server", Value: "Cougar/9.01.01.3814"}).Write(c)
 }
 
-// foundPlayHeaderCut is a defect this harness found and the MS-WMSP
-// client has yet to fix: a Play response cut inside its $H (before any
-// $D) ends playback as malformed framing, while a cut inside a $D is
-// resumed.
-const foundPlayHeaderCut = "waits for an MS-WMSP fix (found by this harness): a Play connection cut inside its $H is taken as malformed framing (fatal) instead of a drop to resume from"
-
 // httpScenarios is the deterministic table for HTTP progressive download.
 func httpScenarios() []scenario {
 	var out []scenario
@@ -422,7 +416,7 @@ func mmshScenarios() []scenario {
 	}), recovers())
 	add("first Play closed inside its $H, resumed", "truncated body", cutPlay(func(m *hostile.Media) int {
 		return len(header(m)) / 2
-	}), recovers()).knownIssue = foundPlayHeaderCut
+	}), recovers())
 	add("$H PacketLength larger than what follows", "lying length", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		h := resp.Body
 		lie := hostile.FrameLength(hostile.PacketH, false, uint16(len(h)-4+1000), h[4:])
