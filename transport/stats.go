@@ -14,6 +14,11 @@ type Stats struct {
 	PacketsLost int64
 	// CorruptPackets counts packets that failed to parse and were skipped.
 	CorruptPackets int64
+	// PacketsDuplicate counts packets dropped because they repeated ones
+	// already received (a server that resumes a dropped stream from an
+	// earlier packet than the one asked for). Their bytes are in
+	// BytesReceived; they are not in PacketsReceived.
+	PacketsDuplicate int64
 	// BandwidthBps is the measured or estimated link bandwidth.
 	BandwidthBps int64
 	// Reconnects counts transparent reconnections.

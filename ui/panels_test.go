@@ -23,6 +23,7 @@ func TestStatsView(t *testing.T) {
 	s.Stats.BytesReceived = 5 * 1024 * 1024
 	s.Stats.PacketsLost = 7
 	s.Stats.CorruptPackets = 1
+	s.Stats.PacketsDuplicate = 5
 	s.Stats.BandwidthBps = 2_400_000
 	s.Stats.ReceiveBps = 310_000
 	s.Stats.BitrateBps = 244_000
@@ -40,7 +41,7 @@ func TestStatsView(t *testing.T) {
 	p := f.v.stats
 	for name, tc := range map[string]struct{ got, want string }{
 		"received":    {p.received.Text, "1200 packets · 5.0 MiB"},
-		"lost":        {p.lost.Text, "7 · 1 corrupt"},
+		"lost":        {p.lost.Text, "7 · 1 corrupt · 5 repeated"},
 		"bit rate":    {p.bitrate.Text, "244 kb/s (arriving at 310 kb/s)"},
 		"bandwidth":   {p.bandwidth.Text, "2.4 Mb/s"},
 		"buffer":      {p.buffer.Text, "4.2 s"},

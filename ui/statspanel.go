@@ -57,6 +57,9 @@ func (p *statsPanel) Set(s player.Stats) {
 	if s.CorruptPackets > 0 {
 		lost += fmt.Sprintf(" · %d corrupt", s.CorruptPackets)
 	}
+	if s.PacketsDuplicate > 0 {
+		lost += fmt.Sprintf(" · %d repeated", s.PacketsDuplicate)
+	}
 	p.lost.SetText(lost)
 	p.bandwidth.SetText(formatBitrate(s.BandwidthBps))
 	rate := formatBitrate(s.BitrateBps)

@@ -322,6 +322,7 @@ type statsJSON struct {
 	PacketsReceived  int64  `json:"packets_received"`
 	PacketsLost      int64  `json:"packets_lost"`
 	CorruptPackets   int64  `json:"corrupt_packets"`
+	PacketsDuplicate int64  `json:"packets_duplicate"`
 	TimeToFirstAudio int64  `json:"time_to_first_audio_ms"`
 	Rebuffers        int    `json:"rebuffers"`
 	DecodeErrors     int    `json:"decode_errors"`
@@ -344,7 +345,7 @@ func printStats(w io.Writer, st player.Status) error {
 	return json.NewEncoder(w).Encode(statsJSON{
 		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
 		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
-		CorruptPackets:   s.CorruptPackets,
+		CorruptPackets: s.CorruptPackets, PacketsDuplicate: s.PacketsDuplicate,
 		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,

@@ -236,12 +236,12 @@ func TestStartDurationAndStats(t *testing.T) {
 		t.Fatalf("%v: %s", err, stdout)
 	}
 	for _, k := range []string{"bytes_received", "packets_received", "packets_lost", "time_to_first_audio_ms", "rebuffers", "protocol",
-		"log_posts", "bandwidth_bps", "fast_start", "frames_decoded", "frames_dropped", "av_sync_max_ms"} {
+		"log_posts", "bandwidth_bps", "fast_start", "frames_decoded", "frames_dropped", "av_sync_max_ms", "packets_duplicate", "audio_ms"} {
 		if _, ok := st[k]; !ok {
 			t.Errorf("stats key %q missing", k)
 		}
 	}
-	if st["protocol"] != "file" || st["bytes_received"].(float64) <= 0 {
+	if st["protocol"] != "file" || st["bytes_received"].(float64) <= 0 || st["audio_ms"].(float64) != 1500 {
 		t.Fatalf("stats %s", stdout)
 	}
 }

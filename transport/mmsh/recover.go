@@ -30,7 +30,7 @@ import (
 //     stream (ErrNoProgress), and there are at most
 //     Dialer.MaxReconnectsPerMinute in any minute.
 //   - After an on-demand resume at packet N+1, a $D numbered N or lower is
-//     a duplicate: dropped and counted (Counters.DuplicatePackets), never
+//     a duplicate: dropped and counted (transport.Stats.PacketsDuplicate), never
 //     played twice.
 
 // recovery is the progress and reconnection state of the stream (owner

@@ -352,26 +352,23 @@ func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
 // Stats returns the session counters.
 func (s *session) Stats() transport.Stats {
 	return transport.Stats{
-		BytesReceived:   s.stats.bytes.Load(),
-		PacketsReceived: s.stats.packets.Load(),
-		PacketsLost:     s.stats.lost.Load(),
-		CorruptPackets:  s.stats.corrupt.Load(),
-		BandwidthBps:    s.stats.bandwidth.Load(),
-		Reconnects:      int(s.stats.reconnects.Load()),
-		LogPosts:        int(s.stats.logPosts.Load()),
-		FastStart:       s.stats.fastStart.Load(),
-		Elapsed:         s.clock.Now().Sub(s.stats.opened),
+		BytesReceived:    s.stats.bytes.Load(),
+		PacketsReceived:  s.stats.packets.Load(),
+		PacketsLost:      s.stats.lost.Load(),
+		CorruptPackets:   s.stats.corrupt.Load(),
+		PacketsDuplicate: s.stats.dups.Load(),
+		BandwidthBps:     s.stats.bandwidth.Load(),
+		Reconnects:       int(s.stats.reconnects.Load()),
+		LogPosts:         int(s.stats.logPosts.Load()),
+		FastStart:        s.stats.fastStart.Load(),
+		Elapsed:          s.clock.Now().Sub(s.stats.opened),
 	}
 }
 
 // Counters are MS-WMSP session counters that transport.Stats has no field
-// for.
+// for. (Packets a server resends after a resume are
+// transport.Stats.PacketsDuplicate.)
 type Counters struct {
-	// DuplicatePackets counts the $D packets dropped because they repeat
-	// what arrived before an on-demand resume (a server that starts again
-	// from an earlier packet than the one asked for). Their bytes are in
-	// Stats.BytesReceived; they are not in Stats.PacketsReceived.
-	DuplicatePackets int64
 	// HeaderChanges counts the ASF headers that replaced the current one in
 	// the middle of the data without a $C (a server looping its source),
 	// each reported as transport.ErrInfoChanged.
@@ -385,7 +382,7 @@ func SessionCounters(s transport.Session) (c Counters, ok bool) {
 	if !ok {
 		return Counters{}, false
 	}
-	return Counters{DuplicatePackets: ss.stats.dups.Load(), HeaderChanges: ss.stats.headerChanges.Load()}, true
+	return Counters{HeaderChanges: ss.stats.headerChanges.Load()}, true
 }
 
 // Close stops the stream, sends the play log (3.1.4.6) and releases the
