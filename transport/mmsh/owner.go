@@ -145,7 +145,7 @@ func (o *owner) init(s *session) {
 	// 3.1.3: Server-features starts as {predstrm, srvppair, sswitch}.
 	o.serverFeat = map[string]bool{SupportPredStrm: true, SupportSrvPPair: true, SupportSSwitch: true}
 	o.keepaliveTO = 60 * time.Second
-	o.hAsm = newAssembler(TypeHeader, MaxHeaderSize)
+	o.hAsm = newHeaderAssembler(MaxHeaderSize)
 	o.mAsm = newAssembler(TypeMetadata, MaxMetadataSize)
 	o.incarnation = -1
 	o.lastLoc = -1
