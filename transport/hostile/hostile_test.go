@@ -1,12 +1,14 @@
 package hostile_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,6 +87,9 @@ type expectation struct {
 	// match checks the error when the run must fail; desc names it.
 	match func(error) bool
 	desc  string
+	// minTook is how long the run must take at least (a timeout must not
+	// end it early).
+	minTook time.Duration
 }
 
 func recovers() expectation {
@@ -121,6 +126,17 @@ func either(a, b expectation) expectation {
 }
 
 func timedOut(text string) expectation { return errIsSaying(os.ErrDeadlineExceeded, text) }
+
+// stalls expects an MS-WMSP exchange that runs out of its time: after the
+// timeout, not before, an mmsh.ErrTimeout wrapping the I/O deadline's
+// error, whose message matches the regular expression re, in which ADDR
+// stands for the server's address.
+func stalls(re string) expectation {
+	rx := regexp.MustCompile(strings.ReplaceAll(re, "ADDR", `127\.0\.0\.1:\d+`))
+	return expectation{match: func(err error) bool {
+		return errors.Is(err, mmsh.ErrTimeout) && errors.Is(err, os.ErrDeadlineExceeded) && rx.MatchString(err.Error())
+	}, desc: fmt.Sprintf("mmsh.ErrTimeout and the deadline's error, saying %q, after %v", re, timeout), minTook: timeout}
+}
 
 // counters give a scenario's check what its server counted.
 type counters struct {
@@ -450,19 +466,71 @@ func mmshScenarios() []scenario {
 		c.Write(w.DataPackets(0, 5))
 		c.Write(garbage(20000, 6))
 	}), errIs(mmsh.ErrMalformedPacket))
-	add("endless $H fragments", "endless header", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
-		resp.Del("Content-Length")
+	// An endless object costs the client about its limit, once: the
+	// fragments it keeps (mmsh.MaxHeaderSize, 16 MB, for $H), no copy.
+	// Before it kept them that way, the endless $H cost 100–110 MB.
+	endless := func(gen func(int) []byte) func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
+		return func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
+			resp.Del("Content-Length")
+			c.Write(resp.Head())
+			c.Endless(gen)
+		}
+	}
+	add("endless $H fragments", "endless header", describe(endless(endlessObject(hostile.PacketH, asfHeaderStart(mmsh.MaxHeaderSize-50), 60000))),
+		either(errIs(mmsh.ErrTooLarge), errIs(mmsh.ErrTimeout))).maxAlloc = 24 << 20
+	add("endless $H fragments in every Play", "endless header", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
 		c.Write(resp.Head())
-		c.Endless(hostile.EndlessHeader(60000))
-	}), either(errIs(mmsh.ErrTooLarge), errIs(mmsh.ErrTimeout))).maxAlloc = 160 << 20 // the client assembles up to mmsh.MaxHeaderSize (16 MB), copying each fragment
+		c.Endless(endlessObject(hostile.PacketH, asfHeaderStart(mmsh.MaxHeaderSize-50), 60000))
+	}), either(errIs(mmsh.ErrTooLarge), errIs(mmsh.ErrTimeout))).maxAlloc = 24 << 20
+	add("endless $H fragments, not an ASF header", "endless header", describe(endless(hostile.EndlessHeader(60000))),
+		errIs(mmsh.ErrMalformedPacket)).maxAlloc = 4 << 20
+	add("$H declaring a 4 GB header, endless", "endless header", describe(endless(endlessObject(hostile.PacketH, asfHeaderStart(4<<30), 60000))),
+		errIs(mmsh.ErrTooLarge)).maxAlloc = 4 << 20
+	add("$H running past the size it declares", "endless header", describe(endless(endlessObject(hostile.PacketH, asfHeaderStart(100000), 60000))),
+		errIs(mmsh.ErrTooLarge)).maxAlloc = 4 << 20
+	add("endless $M fragments", "endless header", describe(endless(endlessObject(hostile.PacketM, []byte("playlist-gen-id=1, "), 60000))),
+		either(errIs(mmsh.ErrTooLarge), errIs(mmsh.ErrTimeout))).maxAlloc = 4 << 20
 	add("endless header lines", "endless header", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		c.WriteString("HTTP/1.1 200 OK\r\n")
 		c.Endless(hostile.HeaderLines())
 	}), errIs(mmsh.ErrTooLarge))
+	add("Describe gets no answer", "stall", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
+		c.Stall()
+	}), stalls(`^mmsh: Describe http://ADDR/a\.wma: no data from ADDR for 400ms: mmsh: timed out: .*i/o timeout$`))
 	add("Describe stalls after the headers", "stall", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		c.Write(resp.Head())
 		c.Stall()
-	}), errIs(mmsh.ErrTimeout))
+	}), stalls(`^mmsh: Describe http://ADDR/a\.wma: only \d+ bytes from ADDR in 400ms, no complete ASF header: mmsh: timed out: .*i/o timeout$`))
+	add("Describe stalls inside its $H", "stall", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
+		c.Write(resp.Head())
+		c.Write(resp.Body[:100])
+		c.Stall()
+	}), stalls(`^mmsh: Describe http://ADDR/a\.wma: only \d+ bytes from ADDR in 400ms, no complete ASF header: `))
+	add("every Play gets no answer", "stall", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
+		c.Stall()
+	}), stalls(`^mmsh: Play http://ADDR/a\.wma: no data from ADDR for 400ms: mmsh: timed out: .*i/o timeout$`))
+	add("resumed Play gets no answer", "stall", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
+		if n == 1 {
+			c.Write(resp.Head())
+			c.Write(header(m))
+			c.Write(w.DataPackets(0, 5))
+			return
+		}
+		c.Stall()
+	}), stalls(`^mmsh: stream http://ADDR/a\.wma ended: the server closed the connection without \$E; reconnecting: mmsh: Play http://ADDR/a\.wma: no data from ADDR for \d+ms: mmsh: timed out: .*; no reconnection possible before the 400ms timeout$`))
+	sideStalls := add("every Log and KeepAlive gets no answer", "stall", func(m *hostile.Media, w *hostile.WMSP) {
+		w.OnOther = func(c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
+			c.Stall()
+		}
+	}, recovers())
+	sideStalls.check = func(res hostile.Result, st *counters) error {
+		// Not fatal: the stream played on (recovers); the Log sent at
+		// its $E stalls, the session closes all the same.
+		if n := st.wmsp.Plays(); n != 1 {
+			return fmt.Errorf("%d Plays", n)
+		}
+		return nil
+	}
 	add("every Play stalls after $H", "stall", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
 		c.Write(resp.Head())
 		c.Write(header(m))
@@ -478,7 +546,14 @@ func mmshScenarios() []scenario {
 	}), errIs(mmsh.ErrTimeout))
 	add("Describe dripped", "drip", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
 		c.Drip(resp.Bytes(), 50*time.Millisecond)
-	}), errIs(mmsh.ErrTimeout))
+	}), stalls(`^mmsh: Describe http://ADDR/a\.wma: only \d bytes from ADDR in 400ms, no complete response: mmsh: timed out: .*i/o timeout$`))
+	add("Describe body dripped", "drip", describe(func(m *hostile.Media, c *hostile.Conn, resp *hostile.Response) {
+		c.Write(resp.Head())
+		c.Drip(resp.Body, 50*time.Millisecond)
+	}), stalls(`^mmsh: Describe http://ADDR/a\.wma: only \d+ bytes from ADDR in 400ms, no complete ASF header: `))
+	add("every Play answer dripped", "drip", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
+		c.Drip(resp.Head(), 50*time.Millisecond)
+	}), stalls(`^mmsh: Play http://ADDR/a\.wma: only \d bytes from ADDR in 400ms, no complete response: `))
 	add("every Play dripped after $H", "drip", play(func(m *hostile.Media, w *hostile.WMSP, c *hostile.Conn, r *hostile.Request, n int, resp *hostile.Response) {
 		c.Write(resp.Head())
 		c.Write(header(m))
@@ -633,6 +708,9 @@ func runScenario(sc scenario, m *hostile.Media, ref []hostile.Sample) (hostile.R
 	case res.Err != nil && (e.match == nil || !e.match(res.Err)):
 		problems = append(problems, fmt.Sprintf("want %s, got %v", e.desc, res.Err))
 	}
+	if res.Took < e.minTook {
+		problems = append(problems, fmt.Sprintf("ended after %v, before the %v timeout", res.Took.Round(time.Millisecond), e.minTook))
+	}
 	if res.Duplicates > 0 {
 		problems = append(problems, fmt.Sprintf("%d samples delivered twice", res.Duplicates))
 	}
@@ -685,3 +763,32 @@ func TestHTTP(t *testing.T) { runTable(t, httpScenarios()) }
 
 // TestMMSH runs the MS-WMSP table.
 func TestMMSH(t *testing.T) { runTable(t, mmshScenarios()) }
+
+// asfHeaderStart is the start of an ASF Header Object declaring size bytes
+// ([ASF] 3.1): the Object ID 75B22630-668E-11CF-A6D9-00AA0062CE6C in its
+// little-endian wire form, the 64-bit Object Size, then the Number of
+// Header Objects (0) and Reserved1/2 (0x01, 0x02).
+func asfHeaderStart(size uint64) []byte {
+	b := []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C}
+	b = binary.LittleEndian.AppendUint64(b, size)
+	return append(b, 0, 0, 0, 0, 0x01, 0x02)
+}
+
+// endlessObject is an Endless generator of the fragments of a $H or $M
+// object that never ends ([MS-WMSP] 2.2.3.1.2): LocationId counts them,
+// the first has AFFlags 0x04 (first) and starts with first, the others
+// 0x00 (middle), none 0x08 (last); each carries size payload bytes. One
+// buffer serves every call.
+func endlessObject(id byte, first []byte, size int) func(int) []byte {
+	payload := make([]byte, size)
+	copy(payload, first)
+	buf := hostile.Frame(id, false, hostile.MMSPacket(0, 0, 0x04, payload))
+	return func(i int) []byte {
+		binary.LittleEndian.PutUint32(buf[4:], uint32(i))
+		buf[9] = 0
+		if i == 0 {
+			buf[9] = 0x04
+		}
+		return buf
+	}
+}

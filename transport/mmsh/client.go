@@ -175,9 +175,9 @@ func requestPath(u *url.URL) string {
 	return p
 }
 
-// connect opens a TCP connection for target: to the proxy when one
-// applies, else to the server.
-func (c *client) connect(ctx context.Context, target *url.URL) (*conn, error) {
+// connect opens a TCP connection for target, within timeout: to the proxy
+// when one applies, else to the server.
+func (c *client) connect(ctx context.Context, target *url.URL, timeout time.Duration) (*conn, error) {
 	proxy, err := c.proxyURL(target)
 	if err != nil {
 		return nil, fmt.Errorf("mmsh: proxy for %s: %w", target.Redacted(), err)
@@ -186,7 +186,7 @@ func (c *client) connect(ctx context.Context, target *url.URL) (*conn, error) {
 	if proxy != nil {
 		addr = hostPort(proxy)
 	}
-	dctx, cancel := context.WithTimeout(ctx, c.timeout)
+	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	nc, err := c.dial(dctx, "tcp", addr)
 	if err != nil {
@@ -194,11 +194,12 @@ func (c *client) connect(ctx context.Context, target *url.URL) (*conn, error) {
 			return nil, ctx.Err()
 		}
 		if dctx.Err() != nil {
-			return nil, fmt.Errorf("mmsh: connect to %s: %w", addr, ErrTimeout)
+			return nil, fmt.Errorf("mmsh: connect to %s: no connection in %v: %w", addr, timeout.Round(time.Millisecond), ErrTimeout)
 		}
 		return nil, fmt.Errorf("mmsh: connect to %s: %w", addr, err)
 	}
 	cn := newConn(nc, addr, c.clock)
+	cn.host = target.Host
 	cn.proxied = proxy != nil
 	return cn, nil
 }
@@ -261,15 +262,17 @@ func (c *client) store(resp *response, target *url.URL) {
 // exchange sends req for target on a new connection and reads the
 // response header, answering 401/407 challenges on the same connection
 // when the server kept it open (3.1.5.3). The body is left unread on the
-// returned connection, which the caller owns.
-func (c *client) exchange(ctx context.Context, target *url.URL, req *request) (*conn, *response, error) {
-	cn, err := c.connect(ctx, target)
+// returned connection, which the caller owns. The connection and each
+// round have timeout (conn.begin); a round that runs out of it ends with
+// an ErrTimeout that says what arrived.
+func (c *client) exchange(ctx context.Context, target *url.URL, req *request, timeout time.Duration) (*conn, *response, error) {
+	cn, err := c.connect(ctx, target, timeout)
 	if err != nil {
 		return nil, nil, err
 	}
 	for round := 0; ; round++ {
 		c.prepareRound(req, target, cn, round)
-		resp, err := c.roundTrip(ctx, cn, req)
+		resp, err := c.roundTrip(ctx, cn, req, timeout)
 		if err != nil {
 			cn.close()
 			return nil, nil, fmt.Errorf("mmsh: %s %s: %w", req.kind, target.Redacted(), err)
@@ -290,25 +293,29 @@ func (c *client) exchange(ctx context.Context, target *url.URL, req *request) (*
 		// Resubmit on the same connection unless it was closed (3.1.5.3).
 		if !resp.keepAlive() || !resp.delimited() || !drain(resp.body(cn.br)) {
 			cn.close()
-			if cn, err = c.connect(ctx, target); err != nil {
+			if cn, err = c.connect(ctx, target, timeout); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
 }
 
-// roundTrip writes req and reads the response header within the timeout.
-func (c *client) roundTrip(ctx context.Context, cn *conn, req *request) (*response, error) {
-	stop := cn.deadline(ctx, c.timeout)
+// roundTrip writes req and reads the response header within timeout.
+func (c *client) roundTrip(ctx context.Context, cn *conn, req *request, timeout time.Duration) (*response, error) {
+	cn.begin(timeout)
+	stop := cn.bound(ctx)
 	defer stop()
 	if _, err := cn.nc.Write(req.wire()); err != nil {
+		if ctx.Err() == nil && isTimeout(err) {
+			return nil, fmt.Errorf("the request could not be sent to %s in %v: %w: %w", cn.peer(), timeout.Round(time.Millisecond), ErrTimeout, err)
+		}
 		return nil, ctxErr(ctx, err)
 	}
 	resp, err := readResponse(cn.br)
 	if errors.Is(err, io.EOF) {
 		err = fmt.Errorf("connection closed before a response: %w", io.ErrUnexpectedEOF)
 	}
-	return resp, ctxErr(ctx, err)
+	return resp, cn.exchangeErr(ctx, err, "no complete response")
 }
 
 // defaultJar returns the configured shared cookie jar or a new one.

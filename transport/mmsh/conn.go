@@ -21,14 +21,23 @@ type conn struct {
 	tr   *timedReader
 	br   *bufio.Reader
 	addr string
+	// host is the server's host[:port] as the URL names it.
+	host string
 	// proxied is set when requests on it go through an HTTP proxy.
 	proxied bool
 	closeMu sync.Once
+
+	// The exchange in progress (begin): its time budget, when the budget
+	// runs out, and the bytes read from the connection before its request
+	// went out.
+	budget    time.Duration
+	end       time.Time
+	exchStart int64
 }
 
 func newConn(nc net.Conn, addr string, clock Clock) *conn {
 	tr := &timedReader{r: nc, clock: clock}
-	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, connBufferSize), addr: addr}
+	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, connBufferSize), addr: addr, host: addr}
 }
 
 // close closes the connection once.
@@ -47,9 +56,13 @@ func (c *conn) write(ctx context.Context, b []byte, timeout time.Duration) error
 // deadline arms a real-time deadline for a request/response exchange and
 // cancels it when ctx is done; the returned func clears both.
 func (c *conn) deadline(ctx context.Context, timeout time.Duration) func() {
-	if timeout > 0 {
-		_ = c.nc.SetDeadline(time.Now().Add(timeout))
-	}
+	return c.deadlineAt(ctx, time.Now().Add(timeout))
+}
+
+// deadlineAt makes every read and write on the connection fail from t on,
+// or as soon as ctx is done; the returned func clears both.
+func (c *conn) deadlineAt(ctx context.Context, t time.Time) func() {
+	_ = c.nc.SetDeadline(t)
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetDeadline(time.Now()) })
 	return func() {
 		stop()
@@ -57,8 +70,51 @@ func (c *conn) deadline(ctx context.Context, timeout time.Duration) func() {
 	}
 }
 
+// begin starts a request/response exchange on the connection: it has
+// budget (Config.Timeout, or what is left of it in a reconnection) from
+// now on for the request to go out and for what the caller needs of the
+// response to come back: the response header, and for a Describe the ASF
+// header in the body too ([MS-WMSP] 3.1.4.2, 3.1.5.5).
+func (c *conn) begin(budget time.Duration) {
+	c.budget, c.end, c.exchStart = budget, time.Now().Add(budget), c.tr.total()
+}
+
+// bound arms the exchange's deadline (begin) and ctx's cancellation for
+// the reads and writes that follow; the returned func lifts both.
+func (c *conn) bound(ctx context.Context) func() { return c.deadlineAt(ctx, c.end) }
+
+// exchangeErr is ctxErr for a read or write of the exchange: when the
+// exchange's time ran out it says, in a user's terms, what arrived in that
+// time — nothing, or only some bytes, lacking what (for example "no
+// complete response") — wrapping ErrTimeout and the I/O error.
+func (c *conn) exchangeErr(ctx context.Context, err error, lacking string) error {
+	if err == nil || ctx.Err() != nil || !isTimeout(err) {
+		return ctxErr(ctx, err)
+	}
+	got, budget := c.tr.total()-c.exchStart, c.budget.Round(time.Millisecond)
+	what := fmt.Sprintf("no data from %s for %v", c.peer(), budget)
+	if got > 0 {
+		what = fmt.Sprintf("only %d bytes from %s in %v, %s", got, c.peer(), budget, lacking)
+	}
+	return fmt.Errorf("%s: %w: %w", what, ErrTimeout, err)
+}
+
+// peer names the other end in messages: the server, and the proxy the
+// connection goes through.
+func (c *conn) peer() string {
+	if c.proxied {
+		return c.host + " (through the proxy " + c.addr + ")"
+	}
+	return c.host
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // ctxErr prefers the context's error to the I/O error it caused, and maps
-// deadline expiry to ErrTimeout.
+// deadline expiry to ErrTimeout (wrapping the I/O error too).
 func ctxErr(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -66,9 +122,8 @@ func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return fmt.Errorf("%w: %v", ErrTimeout, err)
+	if isTimeout(err) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
 	}
 	return err
 }

@@ -30,7 +30,7 @@ func (s *session) describe(ctx context.Context) error {
 			supported:  o.supportedHeader(!s.d.DisablePacketPair),
 			reqContext: s.cl.nextContext(),
 		})
-		cn, resp, err := s.cl.exchange(ctx, s.url, req)
+		cn, resp, err := s.cl.exchange(ctx, s.url, req, s.timeout)
 		if err != nil {
 			return s.errorf(reqDescribe, err)
 		}
@@ -101,12 +101,21 @@ func (s *session) describeResponse(ctx context.Context, cn *conn, resp *response
 	} else {
 		body = resp.body(cn.br)
 	}
-	stop := cn.deadline(ctx, s.timeout)
+	// The body is read within what is left of the exchange's time: the
+	// whole Describe, request to ASF header, takes Config.Timeout at most.
+	stop := cn.bound(ctx)
 	defer stop()
+	// stalled says what arrived when the time ran out.
+	stalled := func(err error) error {
+		return fmt.Errorf("mmsh: Describe %s: %w", s.url.Redacted(), cn.exchangeErr(ctx, err, "no complete ASF header"))
+	}
 	if pr.Flag("packet-pair-experiment") {
 		// 3.1.5.5: three $P come first; they are read straight from the
 		// connection's buffer so that arrival times map to socket reads.
 		bw, err := s.packetPair(ctx, cn)
+		if isTimeout(err) && ctx.Err() == nil {
+			return stalled(err)
+		}
 		if err != nil {
 			return s.errorf(reqDescribe, err)
 		}
@@ -122,6 +131,9 @@ func (s *session) describeResponse(ctx context.Context, cn *conn, resp *response
 		p, err := r.Next()
 		if errors.Is(err, io.EOF) {
 			return s.errorf(reqDescribe, fmt.Errorf("%w: the Describe body ended before a complete ASF header", ErrProtocol))
+		}
+		if isTimeout(err) && ctx.Err() == nil {
+			return stalled(err)
 		}
 		if err != nil {
 			return s.errorf(reqDescribe, ctxErr(ctx, err))
@@ -169,6 +181,9 @@ func (s *session) packetPair(ctx context.Context, cn *conn) (int64, error) {
 	var size2 int
 	for i := 1; i <= 3; i++ {
 		p, err := r.Next()
+		if isTimeout(err) && ctx.Err() == nil {
+			return 0, err
+		}
 		if err != nil {
 			return 0, fmt.Errorf("packet pair: %w", ctxErr(ctx, err))
 		}

@@ -16,7 +16,7 @@ import (
 // cleared either way.
 func (o *owner) pipelineExperiment(ctx context.Context) {
 	o.pipelineTest = false
-	cn, err := o.s.cl.connect(ctx, o.s.url)
+	cn, err := o.s.cl.connect(ctx, o.s.url, o.s.timeout)
 	if err != nil {
 		return
 	}

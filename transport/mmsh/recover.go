@@ -1,7 +1,6 @@
 package mmsh
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -313,6 +312,12 @@ func (o *owner) reconnect() {
 		return
 	}
 	now := o.s.clock.Now()
+	// The resume has what is left of the timeout since progress.
+	budget := o.rec.since.Add(o.s.timeout).Sub(now)
+	if budget <= 0 {
+		o.fail(o.timeoutError(now))
+		return
+	}
 	o.rec.attempts++
 	o.rec.recent = append(o.rec.recent, now)
 	o.s.stats.reconnects.Add(1)
@@ -321,10 +326,7 @@ func (o *owner) reconnect() {
 	if !o.info.Broadcast && o.lastLoc >= 0 && o.rate > 0 && o.rec.resumeAfter < 0 {
 		o.rec.resumeAfter = o.lastLoc
 	}
-	budget := o.rec.since.Add(o.s.timeout).Sub(now)
-	ctx, cancel := context.WithTimeout(o.s.ctx, budget)
-	err := o.sendPlay(ctx, o.resumePosition(), o.lastPos, 0, nil)
-	cancel()
+	err := o.sendPlay(o.s.ctx, budget, o.resumePosition(), o.lastPos, 0, nil)
 	if err == nil {
 		o.disc = o.disc || o.info.Broadcast
 		return

@@ -415,14 +415,14 @@ func (o *owner) playCommand(c command) {
 	}
 	o.startPeriod(c.from)
 	o.beginWait()
-	o.answer(c.reply, o.sendPlay(ctx, o.positionFor(c.from), c.from, 0, c.reply))
+	o.answer(c.reply, o.sendPlay(ctx, o.s.timeout, o.positionFor(c.from), c.from, 0, c.reply))
 }
 
 // sendPlay sends a Play (2.2.2.6) for pos. In non-pipelined mode it reads
-// the response header here and returns the outcome. In pipelined mode it
-// returns once the request is written; the outcome goes to reply when the
-// response arrives (to fail() when reply is nil).
-func (o *owner) sendPlay(ctx context.Context, pos position, from time.Duration, plOffset int, reply chan error) error {
+// the response header here, within timeout, and returns the outcome. In
+// pipelined mode it returns once the request is written; the outcome goes
+// to reply when the response arrives (to fail() when reply is nil).
+func (o *owner) sendPlay(ctx context.Context, timeout time.Duration, pos position, from time.Duration, plOffset int, reply chan error) error {
 	o.epoch++
 	opts := playOpts{
 		pos: pos, rate: o.rate, pipelined: o.pipelined, accel: o.accelTokens(),
@@ -442,7 +442,7 @@ func (o *owner) sendPlay(ctx context.Context, pos position, from time.Duration, 
 	req := o.identity().playRequest(opts)
 	if o.pipelined {
 		if o.st == nil {
-			cn, err := o.s.cl.connect(ctx, o.s.url)
+			cn, err := o.s.cl.connect(ctx, o.s.url, timeout)
 			if err != nil {
 				return o.s.errorf(reqPlay, err)
 			}
@@ -455,7 +455,7 @@ func (o *owner) sendPlay(ctx context.Context, pos position, from time.Duration, 
 		}
 		return nil
 	}
-	cn, resp, err := o.s.cl.exchange(ctx, o.s.url, req)
+	cn, resp, err := o.s.cl.exchange(ctx, o.s.url, req, timeout)
 	if err != nil {
 		return o.s.errorf(reqPlay, err)
 	}
@@ -564,7 +564,7 @@ func (o *owner) selectTracks(c command) error {
 		o.demux.Reset()
 		o.startPeriod(o.lastPos)
 		o.beginWait()
-		return o.sendPlay(ctx, o.resumePosition(), o.lastPos, 0, nil)
+		return o.sendPlay(ctx, o.s.timeout, o.resumePosition(), o.lastPos, 0, nil)
 	}
 	es := changedSelection(prev, next, o.exclusionGroups())
 	if len(es) == 0 {
@@ -618,7 +618,7 @@ func (o *owner) skip(c command) {
 	defer cancel()
 	o.startPeriod(0)
 	o.beginWait()
-	o.answer(c.reply, o.sendPlay(ctx, atTime(0), 0, c.offset, c.reply))
+	o.answer(c.reply, o.sendPlay(ctx, o.s.timeout, atTime(0), 0, c.offset, c.reply))
 }
 
 // failPending answers pipelined requests that will never get a response.

@@ -124,10 +124,18 @@ type counters struct {
 	bytes, packets, lost, corrupt atomic.Int64
 	bandwidth                     atomic.Int64
 	reconnects, logPosts          atomic.Int64
-	// dups and headerChanges feed Counters.
+	// dups, headerChanges and the side failures feed Counters.
 	dups, headerChanges atomic.Int64
+	sideFailures        atomic.Int64
+	lastSideErr         atomic.Pointer[error]
 	fastStart           atomic.Bool
 	opened              time.Time
+}
+
+// sideFailed counts a side request that failed.
+func (c *counters) sideFailed(err error) {
+	c.sideFailures.Add(1)
+	c.lastSideErr.Store(&err)
 }
 
 func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *session {
@@ -373,6 +381,15 @@ type Counters struct {
 	// the middle of the data without a $C (a server looping its source),
 	// each reported as transport.ErrInfoChanged.
 	HeaderChanges int64
+	// SideFailures counts the requests sent on connections of their own
+	// (in non-pipelined mode Log, KeepAlive and SelectStream; SendEvent;
+	// web-server logs) that failed: an error status, a connection that
+	// closed, or no complete answer within Config.Timeout. The session
+	// goes on without them, but for the SelectStream that starts a new
+	// playlist entry, whose failure ends it. LastSideError is the error of
+	// the last one.
+	SideFailures  int64
+	LastSideError error
 }
 
 // SessionCounters returns the MS-WMSP counters of a session this package
@@ -382,7 +399,11 @@ func SessionCounters(s transport.Session) (c Counters, ok bool) {
 	if !ok {
 		return Counters{}, false
 	}
-	return Counters{HeaderChanges: ss.stats.headerChanges.Load()}, true
+	c = Counters{HeaderChanges: ss.stats.headerChanges.Load(), SideFailures: ss.stats.sideFailures.Load()}
+	if err := ss.stats.lastSideErr.Load(); err != nil {
+		c.LastSideError = *err
+	}
+	return c, true
 }
 
 // Close stops the stream, sends the play log (3.1.4.6) and releases the

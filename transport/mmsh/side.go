@@ -3,6 +3,7 @@ package mmsh
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/eddyplayer/eddy/transport/wmlog"
 )
@@ -55,6 +56,9 @@ func (s *session) sideWorker() {
 	defer s.wg.Done()
 	for r := range s.side {
 		res := s.sideOne(r)
+		if res.err != nil {
+			s.stats.sideFailed(res.err)
+		}
 		select {
 		case s.sideRe <- res:
 		default:
@@ -62,10 +66,15 @@ func (s *session) sideWorker() {
 	}
 }
 
+// A side request, its response body included, has Config.Timeout (the
+// exchange's budget, conn.begin); one that runs out of it fails with an
+// ErrTimeout saying what arrived, like any other failed side request:
+// counted (Counters.SideFailures), and fatal only for the SelectStream
+// that starts a new playlist entry (sideResult).
 func (s *session) sideOne(r *sideRequest) sideResult {
-	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
-	defer cancel()
 	if r.webURL != "" {
+		ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+		defer cancel()
 		ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
 		err := ws.Submit(ctx, r.webURL, r.body)
 		if err == nil {
@@ -74,12 +83,18 @@ func (s *session) sideOne(r *sideRequest) sideResult {
 		return sideResult{kind: reqWebLog, err: err}
 	}
 	kind := r.req.kind
-	cn, resp, err := s.cl.exchange(ctx, s.url, r.req)
+	cn, resp, err := s.cl.exchange(s.ctx, s.url, r.req, s.timeout)
 	if err != nil {
 		return sideResult{kind: kind, err: s.errorf(kind, err), entry: r.entry, epoch: r.epoch}
 	}
-	drain(resp.body(cn.br))
+	stop := cn.bound(s.ctx)
+	_, err = io.Copy(io.Discard, io.LimitReader(resp.body(cn.br), maxDrain))
+	stop()
 	cn.close()
+	if err != nil && resp.delimited() {
+		err = fmt.Errorf("mmsh: %s %s: %s answered %s, then: %w", kind, s.url.Redacted(), s.url.Host, resp.status(), cn.exchangeErr(s.ctx, err, "no complete response"))
+		return sideResult{kind: kind, err: err, entry: r.entry, epoch: r.epoch}
+	}
 	if resp.StatusCode/100 != 2 {
 		return sideResult{kind: kind, resp: resp, err: fmt.Errorf("mmsh: %s %s: server answered %s", kind, s.url.Redacted(), resp.status()), entry: r.entry, epoch: r.epoch}
 	}
