@@ -598,6 +598,9 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.warn(m.err)
 	case msgMediaChanged:
 		if m.ts != nil {
+			// A new header (a server-side playlist's next entry, a looping
+			// broadcast) or a live stream switch: new decoders from here.
+			p.log.Info("playing a new set of streams mid-stream", "title", m.ts.info.Metadata.Title, "streams", m.ts.selected)
 			pb.adopt(m.ts)
 		}
 		p.publishMedia()
