@@ -56,7 +56,7 @@ func (c *cachedReader) ReadAt(p []byte, off int64) (int, error) {
 			return done, io.EOF
 		}
 		n, err := c.fill(pos, len(p)-done)
-		done += copy(p[done:], c.block[:n])
+		done += copy(p[done:], c.block[pos-c.off:][:n])
 		if done < len(p) {
 			if err != nil {
 				return done, err
@@ -69,26 +69,38 @@ func (c *cachedReader) ReadAt(p []byte, off int64) (int, error) {
 	return done, nil
 }
 
-// fill reads the block at pos, waiting for at least need bytes.
+// fill reads the bytes at pos, waiting for at least need of them, and
+// returns how many came. When pos follows the block and the block has
+// room, they are added to it: a source that delivers a little at a time
+// (a drip) keeps what came before, so a read that goes back into it (the
+// ASF header, read whole after its first bytes) is served from memory,
+// which a source without Range requests could not serve again. Otherwise
+// a new block starts at pos.
 func (c *cachedReader) fill(pos int64, need int) (int, error) {
-	want := len(c.block)
+	start := 0
+	if c.off >= 0 && !c.eof && pos == c.off+int64(c.n) && c.n < len(c.block) {
+		start = c.n
+	} else {
+		c.off, c.n, c.eof = pos, 0, false
+	}
+	want := len(c.block) - start
 	if c.size >= 0 && pos+int64(want) > c.size {
 		want = int(max(c.size-pos, 0))
 	}
-	c.off, c.n, c.eof = pos, 0, false
 	if want == 0 {
 		c.eof = true
 		return 0, io.EOF
 	}
+	buf := c.block[start : start+want]
 	var n int
 	var err error
 	if pr, ok := c.r.(partialReaderAt); ok {
-		n, err = pr.readAtLeast(c.block[:want], pos, min(need, want))
+		n, err = pr.readAtLeast(buf, pos, min(need, want))
 	} else {
-		n, err = c.r.ReadAt(c.block[:want], pos)
+		n, err = c.r.ReadAt(buf, pos)
 	}
-	c.n = n
-	if err == io.EOF || err == nil && n == want && want < len(c.block) {
+	c.n = start + n
+	if err == io.EOF || err == nil && n == want && start+want < len(c.block) {
 		c.eof = true
 	}
 	return n, err

@@ -1,6 +1,7 @@
 package progressive
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -63,10 +64,16 @@ func (e *truncatedError) Error() string { return e.msg + ": " + transport.ErrTru
 func (e *truncatedError) Unwrap() error { return transport.ErrTruncated }
 
 // truncation makes an asf.ErrTruncated from opening a file (its header
-// reaches past the end of the source) also wrap transport.ErrTruncated.
+// reaches past the end of the source) also wrap transport.ErrTruncated,
+// unless the read failed for another reason the error already names (a
+// timeout, a jump the server cannot serve, a closed or cancelled read):
+// then the source did not end early.
 func truncation(err error) error {
-	if errors.Is(err, asf.ErrTruncated) && !errors.Is(err, transport.ErrTruncated) {
-		return fmt.Errorf("%w: %w", err, transport.ErrTruncated)
+	switch {
+	case !errors.Is(err, asf.ErrTruncated), errors.Is(err, transport.ErrTruncated),
+		errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, transport.ErrNotSeekable),
+		errors.Is(err, transport.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
 	}
-	return err
+	return fmt.Errorf("%w: %w", err, transport.ErrTruncated)
 }

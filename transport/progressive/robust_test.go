@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -285,6 +286,26 @@ func TestHTTPDialDrip(t *testing.T) {
 	if took > giveUpBound {
 		t.Errorf("Dial took %v with a %v timeout", took, testTimeout)
 	}
+}
+
+// TestHTTPDialSlowButInTime: a server without Range support sends its
+// body a byte at a time, fast enough for the ASF header to arrive within
+// the timeout: the client reads it in many small pieces and goes back to
+// offset 0 to parse it whole, which must come from what it already has
+// (it cannot ask the server again). It used to fail with "cannot jump to
+// byte 0: source is not seekable", reported as a truncated source.
+func TestHTTPDialSlowButInTime(t *testing.T) {
+	data := fixtureBytes(t, wmaFixture)
+	hs := newHostile(t, func(hs *hostileServer, w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(http.StatusOK)
+		hs.drip(w, r, data, time.Millisecond)
+	})
+	s, _, err := dialWatched(t, context.Background(), hs.URL+"/a.wma", transport.Config{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 }
 
 // TestHTTPDripDuringPlayback: the header and the first packets come at
@@ -612,5 +633,28 @@ func TestTruncatedHeader(t *testing.T) {
 	})
 	if _, _, err := dialWatched(t, context.Background(), hs.URL+"/a.wma", transport.Config{Timeout: testTimeout}); !errors.Is(err, transport.ErrTruncated) {
 		t.Errorf("http: err = %v, want transport.ErrTruncated", err)
+	}
+}
+
+// TestTruncationOnlyForEarlyEnds: a header read that failed because the
+// source ended is a truncated source; one that failed for a reason of its
+// own (a timeout, a jump without Range, a cancelled read) is not called
+// truncated.
+func TestTruncationOnlyForEarlyEnds(t *testing.T) {
+	for _, c := range []struct {
+		cause error
+		trunc bool
+	}{
+		{io.ErrUnexpectedEOF, true},
+		{io.EOF, true},
+		{transport.ErrNotSeekable, false},
+		{os.ErrDeadlineExceeded, false},
+		{context.Canceled, false},
+		{transport.ErrClosed, false},
+	} {
+		err := truncation(fmt.Errorf("asf: reading header: %w: 0 of 494 bytes at offset 0: %w", asf.ErrTruncated, c.cause))
+		if errors.Is(err, transport.ErrTruncated) != c.trunc || !errors.Is(err, c.cause) {
+			t.Errorf("cause %v: %v", c.cause, err)
+		}
 	}
 }
