@@ -26,7 +26,10 @@ func parseCodecList(body []byte) ([]CodecEntry, error) {
 	r := newReader(body)
 	r.guid()
 	n := r.u32()
-	if r.err == nil && uint64(n)*8 > uint64(r.remaining()) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if uint64(n)*8 > uint64(r.remaining()) {
 		return nil, fmt.Errorf("%w: %d codec entries in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	list := make([]CodecEntry, 0, n)

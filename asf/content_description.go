@@ -118,7 +118,10 @@ func (a Attribute) Uint() (uint64, bool) {
 func parseExtendedContentDescription(body []byte) ([]Attribute, error) {
 	r := newReader(body)
 	n := int(r.u16())
-	if r.err == nil && n*6 > r.remaining() {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n*6 > r.remaining() {
 		return nil, fmt.Errorf("%w: %d descriptors in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	attrs := make([]Attribute, 0, n)

@@ -118,7 +118,7 @@ func (f *File) locatePackets() {
 	h := f.h
 	ds := h.Data.Size
 	switch {
-	case ds >= DataObjectFixedSize && uint64(f.dataObject) <= math.MaxInt64-ds &&
+	case ds >= DataObjectFixedSize && ds <= uint64(math.MaxInt64-f.dataObject) &&
 		(f.size < 0 || f.dataObject+int64(ds) <= f.size):
 		f.dataEnd = f.dataObject + int64(ds)
 	case f.size >= 0:

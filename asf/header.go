@@ -457,7 +457,10 @@ func (p *headerParser) headerExtension(body []byte, off int64) []ObjectInfo {
 func (p *headerParser) streamBitrates(body []byte) error {
 	r := newReader(body)
 	n := int(r.u16())
-	if r.err == nil && n*6 > r.remaining() {
+	if r.err != nil {
+		return r.err
+	}
+	if n*6 > r.remaining() {
 		return fmt.Errorf("%w: %d bitrate records in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	if p.bitrates == nil {

@@ -119,7 +119,10 @@ func ParseIndex(b []byte) (*Index, error) {
 		for j := range blk.Positions {
 			blk.Positions[j] = r.u64()
 		}
-		if r.err == nil && uint64(blk.Count)*uint64(ns)*4 > uint64(r.remaining()) {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if uint64(blk.Count)*uint64(ns)*4 > uint64(r.remaining()) {
 			return nil, fmt.Errorf("%w: index block of %d entries, %d bytes left", ErrTruncated, blk.Count, r.remaining())
 		}
 		blk.Offsets = make([]uint32, int(blk.Count)*ns)

@@ -31,7 +31,10 @@ func parseMarkers(body []byte) ([]Marker, []uint64, error) {
 	n := r.u32()
 	r.u16()
 	r.utf16(int(r.u16())) // the Marker Object's own name
-	if r.err == nil && uint64(n)*30 > uint64(r.remaining()) {
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	if uint64(n)*30 > uint64(r.remaining()) {
 		return nil, nil, fmt.Errorf("%w: %d markers in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	ms := make([]Marker, 0, n)

@@ -20,7 +20,10 @@ type MetadataRecord struct {
 func parseMetadata(body []byte, library bool) ([]MetadataRecord, error) {
 	r := newReader(body)
 	n := int(r.u16())
-	if r.err == nil && n*12 > r.remaining() {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n*12 > r.remaining() {
 		return nil, fmt.Errorf("%w: %d description records in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	recs := make([]MetadataRecord, 0, n)

@@ -45,7 +45,10 @@ func parseExclusion(body []byte) (Exclusion, error) {
 		e.Type = ExclusionLanguage
 	}
 	n := int(r.u16())
-	if r.err == nil && n*2 > r.remaining() {
+	if r.err != nil {
+		return Exclusion{}, r.err
+	}
+	if n*2 > r.remaining() {
 		return Exclusion{}, fmt.Errorf("%w: %d stream numbers in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	e.Streams = make([]uint8, 0, n)
@@ -64,7 +67,10 @@ func parseExclusion(body []byte) (Exclusion, error) {
 func parseLanguageList(body []byte) ([]string, error) {
 	r := newReader(body)
 	n := int(r.u16())
-	if r.err == nil && n > r.remaining() {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n > r.remaining() {
 		return nil, fmt.Errorf("%w: %d languages in %d bytes", ErrTruncated, n, r.remaining())
 	}
 	langs := make([]string, 0, n)

@@ -24,7 +24,10 @@ func parseScriptCommands(body []byte) ([]ScriptCommand, []uint32, error) {
 	r.guid()
 	nCmd := int(r.u16())
 	nType := int(r.u16())
-	if r.err == nil && nType*2+nCmd*8 > r.remaining() {
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	if nType*2+nCmd*8 > r.remaining() {
 		return nil, nil, fmt.Errorf("%w: %d command types and %d commands in %d bytes", ErrTruncated, nType, nCmd, r.remaining())
 	}
 	types := make([]string, 0, nType)
