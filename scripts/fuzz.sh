@@ -11,7 +11,7 @@
 # The fuzzer minimises each new interesting input for at most one run
 # (-fuzzminimizetime 1x): FuzzPipeline's runs are whole playbacks, and
 # minimising them by the default 60 s each would stall the search.
-# Prints one line per target: executions, new interesting inputs, result.
+# Prints one line per target: result, inputs tried, new interesting inputs.
 set -eu
 cd "$(dirname "$0")/.."
 command -v go >/dev/null 2>&1 || PATH=$PATH:/usr/local/go/bin
@@ -30,7 +30,8 @@ for loc in $(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do
       result=FAILED
       status=1
     fi
-    last=$(grep 'execs:' "$out" | tail -n 1 | sed 's/^fuzz: elapsed: [^,]*, //')
+    # The last progress line holds the totals.
+    last=$(grep 'execs:' "$out" | tail -n 1 | sed -e 's/^fuzz: elapsed: [^,]*, execs: \([0-9]*\) ([0-9]*\/sec), new interesting: \([0-9]*\).*/\1 inputs, \2 new interesting/')
     printf '%-36s %-22s %-6s %s\n' "$pkg" "$target" "$result" "$last"
     if [ "$result" = FAILED ]; then
       grep -v '^fuzz: elapsed' "$out" | head -n 40
