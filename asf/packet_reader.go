@@ -14,20 +14,22 @@ const DefaultReadAhead = 256 << 10
 type PacketReader struct {
 	f     *File
 	next  uint64 // number of the packet Next returns
-	buf   []byte
+	ahead int    // packets per read
+	buf   []byte // allocated by the first read, as large as it needs
 	first uint64 // packet number of buf[0]
 	count int    // whole packets in buf
 }
 
 // NewPacketReader returns a reader positioned at packet start. readAhead is
 // the size of each read, rounded down to whole packets (at least one); 0
-// means DefaultReadAhead.
+// means DefaultReadAhead. The buffer is allocated by the first read, no
+// larger than what the file holds from there (a header may declare a large
+// packet size in a small file).
 func (f *File) NewPacketReader(start uint64, readAhead int) *PacketReader {
 	if readAhead <= 0 {
 		readAhead = DefaultReadAhead
 	}
-	n := max(1, readAhead/int(f.packetSize))
-	return &PacketReader{f: f, next: start, buf: make([]byte, n*int(f.packetSize))}
+	return &PacketReader{f: f, next: start, ahead: max(1, readAhead/int(f.packetSize))}
 }
 
 // Seek positions the reader at packet n (buffered data is kept when it
@@ -61,9 +63,16 @@ func (r *PacketReader) fill(n uint64) error {
 	if off < 0 {
 		return io.EOF
 	}
-	want := len(r.buf) / ps
+	want := r.ahead
 	if f.packetsKnown {
 		want = int(min(uint64(want), f.packets-n))
+	}
+	if f.size >= 0 {
+		// At least one packet, so that a short one is reported as such.
+		want = int(min(int64(want), max((f.size-off)/int64(ps), 1)))
+	}
+	if len(r.buf) < want*ps {
+		r.buf = make([]byte, want*ps)
 	}
 	k, err := f.r.ReadAt(r.buf[:want*ps], off)
 	r.first, r.count = n, k/ps
