@@ -256,7 +256,9 @@ func FuzzDemuxer(f *testing.F) {
 // the header's packet count (78 packets in a 7 KB file) was believed.
 // 80f05615485efe69 declares 721 KB packets in a 1.9 KB file: a
 // PacketReader allocated three of them before reading anything; its buffer
-// now holds no more than the file has left.
+// now holds no more than the file has left. 013dac082baf8bcd is the same
+// with the size unknown (a stream): the reads now start at one packet and
+// double as packets come.
 func FuzzOpenFile(f *testing.F) {
 	tst := testing.T{}
 	const n = 6

@@ -14,7 +14,7 @@ const DefaultReadAhead = 256 << 10
 type PacketReader struct {
 	f     *File
 	next  uint64 // number of the packet Next returns
-	ahead int    // packets per read
+	ahead int    // packets per read, at most
 	buf   []byte // allocated by the first read, as large as it needs
 	first uint64 // packet number of buf[0]
 	count int    // whole packets in buf
@@ -22,9 +22,10 @@ type PacketReader struct {
 
 // NewPacketReader returns a reader positioned at packet start. readAhead is
 // the size of each read, rounded down to whole packets (at least one); 0
-// means DefaultReadAhead. The buffer is allocated by the first read, no
-// larger than what the file holds from there (a header may declare a large
-// packet size in a small file).
+// means DefaultReadAhead. Reads never ask for more than the file holds
+// from there, and on a source of unknown size they start at one packet and
+// double up to readAhead as packets come: a header may declare a large
+// packet size in a small file.
 func (f *File) NewPacketReader(start uint64, readAhead int) *PacketReader {
 	if readAhead <= 0 {
 		readAhead = DefaultReadAhead
@@ -64,6 +65,12 @@ func (r *PacketReader) fill(n uint64) error {
 		return io.EOF
 	}
 	want := r.ahead
+	if f.size < 0 {
+		// A source of unknown size: start with one packet and double
+		// with each read, so that the buffer follows the data actually
+		// there, whatever the header declares.
+		want = min(want, max(1, 2*r.count))
+	}
 	if f.packetsKnown {
 		want = int(min(uint64(want), f.packets-n))
 	}
