@@ -87,6 +87,7 @@ func TestNoFalseSuccess(t *testing.T) {
 			w.Header().Set("Content-Length", strconv.FormatInt(declared, 10))
 			w.WriteHeader(http.StatusOK)
 			w.Write(wma[:keep])
+			w.(http.Flusher).Flush()
 			if hj, ok := w.(http.Hijacker); ok {
 				c, _, _ := hj.Hijack()
 				c.Close()
@@ -109,7 +110,7 @@ func TestNoFalseSuccess(t *testing.T) {
 		{"every packet corrupt", []string{allCorrupt}, player.ErrNothingDecoded, "", false},
 		{"audio cannot be opened beside working video", []string{oddAudio}, nil, "no audio was decoded into", false},
 		{"start past the end", []string{"--start", "59h", wmaFixture}, player.ErrPastEnd, "cannot start at 59h0m0s", false},
-		{"HTTP body ends after 1 KB of 10 GB", []string{"--timeout", "2s", short.URL + "/a.wma"}, transport.ErrTruncated, "", false},
+		{"HTTP body ends after 1 KB of 10 GB", []string{"--timeout", "2s", short.URL + "/a.wma"}, transport.ErrTruncated, "after 1024 of 10737418240 bytes", false},
 		{"HTTP body ends midway", []string{"--timeout", "2s", half.URL + "/a.wma"}, transport.ErrTruncated, "", true},
 		{"no such file", []string{"/nonexistent/x.wma"}, os.ErrNotExist, "", false},
 	}
