@@ -25,9 +25,10 @@ import (
 // and decode to exactly what FFmpeg decodes from the source.
 
 // vlcServer starts VLC streaming src over MMSH on a free loopback port
-// and returns the mmsh:// URL. VLC refuses to run as root: it is started
-// as nobody (setpriv), under timeout, and stopped at the end of the test.
-func vlcServer(t *testing.T, src string) string {
+// and returns the mmsh:// URL; options go to VLC before the input
+// ("--loop", ...). VLC refuses to run as root: it is started as nobody
+// (setpriv), under timeout, and stopped at the end of the test.
+func vlcServer(t *testing.T, src string, options ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, d := range []string{filepath.Dir(dir), dir} {
@@ -50,8 +51,8 @@ func vlcServer(t *testing.T, src string) string {
 	}
 	os.Chmod(in, 0o644)
 	port := freePort(t)
-	args := []string{"-I", "dummy", "--no-audio", "--no-video", in,
-		"--sout", fmt.Sprintf("#std{access=mmsh,mux=asfh,dst=127.0.0.1:%d/}", port)}
+	args := append([]string{"-I", "dummy", "--no-audio", "--no-video"}, options...)
+	args = append(args, in, "--sout", fmt.Sprintf("#std{access=mmsh,mux=asfh,dst=127.0.0.1:%d/}", port))
 	var cmd *exec.Cmd
 	if os.Geteuid() == 0 {
 		cmd = exec.Command("timeout", append([]string{"120", "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
