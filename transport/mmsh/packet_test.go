@@ -359,9 +359,16 @@ func FuzzReader(f *testing.F) {
 		w, _ := p.Marshal()
 		f.Add(w)
 	}
+	// A header whose first 24 bytes declare its 300 bytes (2.2.3.5).
+	var hdr []byte
+	for _, p := range Fragment(TypeHeader, append(headerObjectStart(f, 250), make([]byte, 300-24)...), 100, 1) {
+		w, _ := p.Marshal()
+		hdr = append(hdr, w...)
+	}
+	f.Add(hdr)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := NewReader(bytes.NewReader(body))
-		asm := map[PacketType]*assembler{TypeHeader: newAssembler(TypeHeader, 1<<16), TypeMetadata: newAssembler(TypeMetadata, 1<<16)}
+		asm := map[PacketType]*assembler{TypeHeader: newHeaderAssembler(1 << 16), TypeMetadata: newAssembler(TypeMetadata, 1<<16)}
 		for i := 0; i < 1000; i++ {
 			off := r.BytesRead()
 			p, err := r.Next()
@@ -379,7 +386,12 @@ func FuzzReader(f *testing.F) {
 				t.Fatalf("%v re-marshals to other bytes", p.Type)
 			}
 			if a := asm[p.Type]; a != nil {
-				_, _, _ = a.add(p)
+				obj, done, _ := a.add(p)
+				// What it holds or returns stays within the limit and
+				// what the object declares.
+				if a.size > a.limit || (a.declared > 0 && a.size > a.declared) || (done && len(obj) > a.limit) {
+					t.Fatalf("%v assembler holds %d bytes, returned %d (limit %d, declared %d)", p.Type, a.size, len(obj), a.limit, a.declared)
+				}
 			}
 		}
 	})
