@@ -14,6 +14,7 @@ type fakeDevice struct {
 	mu        sync.Mutex
 	players   []*fakePlayer
 	suspended bool
+	changed   chan struct{} // closed when a player is added (lazily made)
 }
 
 func (d *fakeDevice) NewPlayer(r io.Reader, bufBytes int) player {
@@ -21,8 +22,27 @@ func (d *fakeDevice) NewPlayer(r io.Reader, bufBytes int) player {
 	p.cond = sync.NewCond(&p.mu)
 	d.mu.Lock()
 	d.players = append(d.players, p)
+	if d.changed != nil {
+		close(d.changed)
+		d.changed = nil
+	}
 	d.mu.Unlock()
 	return p
+}
+
+// current returns the newest player (nil when none) and a channel closed
+// when a newer one is added.
+func (d *fakeDevice) current() (*fakePlayer, <-chan struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.changed == nil {
+		d.changed = make(chan struct{})
+	}
+	var p *fakePlayer
+	if n := len(d.players); n > 0 {
+		p = d.players[n-1]
+	}
+	return p, d.changed
 }
 
 func (d *fakeDevice) Suspend() error { d.mu.Lock(); d.suspended = true; d.mu.Unlock(); return nil }

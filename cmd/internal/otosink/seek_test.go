@@ -1,0 +1,125 @@
+package otosink
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	eddy "github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/player/audio"
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/player/decoder/lavc"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/progressive"
+)
+
+// countFrames is a video output that only counts.
+type countFrames struct{}
+
+func (countFrames) Present(decoder.Frame) {}
+func (countFrames) WantsPictures() bool   { return false }
+
+// TestPlayerSeeksOnTheSoundCardSink: the player seeks during playback of
+// the WMV fixture (WMV8 with WMA, so the audio waits for the first picture
+// after the seek) on this sink over a device the test plays by hand. After
+// the seek, the position follows what the device plays, from the target.
+func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
+	if lavc.Version() == "" {
+		t.Fatal("needs libavcodec (a cgo build, as this package is)")
+	}
+	dev := &fakeDevice{}
+	sink := newSink(Config{Buffer: 250 * time.Millisecond, DeviceBuffer: 100 * time.Millisecond},
+		func(f audio.Format) (device, audio.Format, error) { return dev, f, nil })
+	reg := transport.NewRegistry()
+	reg.Register("file", progressive.MatchFile, progressive.FileDialer{})
+	decs := decoder.NewRegistry()
+	decoder.RegisterBuiltin(decs)
+	lavc.RegisterMissing(decs)
+	ticks := make(chan time.Time)
+	p, err := eddy.New(eddy.Config{
+		Transports: reg, Decoders: decs, Sink: sink, Video: countFrames{},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		NewTicker: func(time.Duration) eddy.Ticker { return manualTicker(ticks) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	events := make(chan eddy.Event, 1024)
+	p.Subscribe(func(ev eddy.Event) {
+		select {
+		case events <- ev:
+		default:
+		}
+	})
+	waitFor := func(what string, ok func(eddy.Event) bool) eddy.Event {
+		t.Helper()
+		limit := time.After(10 * time.Second)
+		for {
+			select {
+			case ev := <-events:
+				if ev.Kind == eddy.ErrorOccurred {
+					t.Fatalf("error before %s: %v", what, ev.Err)
+				}
+				if ok(ev) {
+					return ev
+				}
+			case <-limit:
+				t.Fatalf("no %s (status %v at %v)", what, p.Status().State, p.Status().Position)
+			}
+		}
+	}
+	// play hands the device d of audio (or fails when the player writes
+	// none) and returns the position the player reports then.
+	play := func(d time.Duration) time.Duration {
+		t.Helper()
+		f := sink.DeviceFormat()
+		for left := f.Bytes(d); left > 0; {
+			dp, newer := dev.current()
+			got := make(chan struct{})
+			go func() { dp.waitBuffered(f.FrameSize()); close(got) }()
+			select {
+			case <-got:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("the player wrote no sound for 5 s (position %v)", p.Status().Position)
+			}
+			n := dp.consume(min(left, f.Bytes(10*time.Millisecond)))
+			if n == 0 {
+				// This device player is closed (the sink reopened after
+				// the seek): play the next one.
+				select {
+				case <-newer:
+				case <-time.After(5 * time.Second):
+					t.Fatalf("the player wrote no sound for 5 s (position %v)", p.Status().Position)
+				}
+			}
+			left -= n
+		}
+		ticks <- time.Now()
+		return waitFor("position event", func(ev eddy.Event) bool { return ev.Kind == eddy.PositionChanged }).Status.Position
+	}
+
+	p.Open("../../../testdata/asf/d_wmv2_wmav2.wmv")
+	waitFor("Playing", func(ev eddy.Event) bool { return ev.Kind == eddy.StateChanged && ev.Status.State == eddy.Playing })
+	if pos := play(time.Second); pos < 600*time.Millisecond || pos > time.Second {
+		t.Fatalf("after 1 s on the device the position is %v", pos)
+	}
+	p.Seek(3 * time.Second)
+	waitFor("the seek", func(ev eddy.Event) bool {
+		return ev.Kind == eddy.PositionChanged && ev.Status.Position == 3*time.Second
+	})
+	for _, want := range []time.Duration{3500 * time.Millisecond, 4 * time.Second, 4500 * time.Millisecond} {
+		// The sink's ring and the device's buffer hold at most 350 ms
+		// not yet played.
+		if pos := play(500 * time.Millisecond); pos < want-350*time.Millisecond || pos > want {
+			t.Fatalf("the position is %v, want about %v", pos, want)
+		}
+	}
+}
+
+// manualTicker is a eddy.Ticker the test fires by hand.
+type manualTicker chan time.Time
+
+func (m manualTicker) C() <-chan time.Time { return m }
+func (m manualTicker) Stop()               {}
