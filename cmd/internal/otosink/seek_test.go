@@ -66,7 +66,7 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 					return ev
 				}
 			case <-limit:
-				t.Fatalf("no %s (status %v at %v)", what, p.Status().State, p.Status().Position)
+				t.Fatalf("no %s (status %v at %v; the sink played %v, holds %v)", what, p.Status().State, p.Status().Position, sink.Played(), sink.Buffered())
 			}
 		}
 	}
@@ -74,6 +74,15 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 	// none) and returns the position the player reports then.
 	play := func(d time.Duration) time.Duration {
 		t.Helper()
+		// The device's first player comes with the first sound written,
+		// which may be after Playing is reported.
+		if dp, newer := dev.current(); dp == nil {
+			select {
+			case <-newer:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no sound written 5 s after Playing")
+			}
+		}
 		f := sink.DeviceFormat()
 		for left := f.Bytes(d); left > 0; {
 			dp, newer := dev.current()
