@@ -54,7 +54,7 @@ func (pb *playback) output(seg *segment) {
 		if seg.skipping.Load() {
 			o.discardUntilChange()
 		}
-		if realtime && seg.rate == 1 && seg.q.starving() {
+		if realtime && seg.rate == 1 && !seg.preview && seg.q.starving() {
 			pb.send(seg, pbMsg{kind: msgUnderrun})
 			full := func() time.Duration { return pb.target }
 			if err := seg.q.waitLevel(ctx, full, nil, progress); err != nil {
