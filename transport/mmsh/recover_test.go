@@ -396,3 +396,42 @@ func TestNoNextEntry(t *testing.T) {
 		t.Fatal("still waiting for $C")
 	}
 }
+
+// TestUnansweredPlayGivesUpWithinTimeout: the server reads the Play and
+// never answers (issue 7 item 4). Play fails within the timeout on the
+// session's clock, in both modes; pipelined, the wait for an answer on
+// the Play connection is not the 30 s wait for a next playlist entry.
+func TestUnansweredPlayGivesUpWithinTimeout(t *testing.T) {
+	inBothModes(t, testUnansweredPlayGivesUpWithinTimeout)
+}
+
+func testUnansweredPlayGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{PlayNoAnswer: true}},
+		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	d.Clock = clock
+	const timeout = 2 * time.Second
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
+	if err := s.Select([]int{1}); err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan error, 1)
+	start := time.Now()
+	go func() { res <- s.Play(context.Background(), 0) }()
+	if !d.DisablePipelining {
+		// Pipelined, the answer is awaited on the session's clock: the
+		// timeout on it must end the wait.
+		waitFor(t, "the wait for the answer", func() bool { return len(srv.RequestsOf("Play")) == 1 && clock.Pending() > 0 })
+		clock.Advance(timeout)
+	}
+	// Non-pipelined, the request's exchange has a deadline in real time.
+	var err error
+	select {
+	case err = <-res:
+	case <-time.After(timeout + 5*time.Second):
+		t.Fatalf("Play still waiting %v after it was sent (timeout %v)", time.Since(start), timeout)
+	}
+	if err == nil || !errors.Is(err, mmsh.ErrTimeout) || !strings.Contains(err.Error(), "no data from "+srv.Addr+" for 2s") {
+		t.Fatalf("error %v, want a timeout saying no data came for 2s", err)
+	}
+}

@@ -64,10 +64,22 @@ func (s *session) run() {
 
 // stallTimeout is how long a stream may be silent.
 func (o *owner) stallTimeout() time.Duration {
-	if o.state == stateStreaming {
+	if o.state == stateStreaming || o.awaitingPlayAnswer() {
 		return o.s.timeout
 	}
 	return max(o.s.timeout, idleStall)
+}
+
+// awaitingPlayAnswer reports a Play or PlayNextEntry pipelined on the Play
+// connection whose answer has not come: the server owes it at once, unlike
+// the next playlist entry's $C, which may be late by design (3.2.4.2).
+func (o *owner) awaitingPlayAnswer() bool {
+	for _, p := range o.fifo {
+		if p.kind == reqPlay || p.kind == reqPlayNextEntry {
+			return true
+		}
+	}
+	return false
 }
 
 // armStall runs the stall timer while the owner waits for media it is

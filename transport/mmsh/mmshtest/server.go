@@ -147,6 +147,10 @@ type Faults struct {
 	// whatever position it asks for: with CloseAfter and CloseTimes, a
 	// server that drops the connection and, asked to resume, starts over.
 	ReplayFromStart bool
+	// PlayNoAnswer leaves every Play without an answer: not a byte of a
+	// response, the connection kept open (what is sent on it after the
+	// Play is read and dropped) until the client or the server closes it.
+	PlayNoAnswer bool
 	// StallAtStart stops sending (connection kept open) right after the
 	// HTTP header of the fault-round Play responses (see CloseTimes),
 	// before any framed packet.

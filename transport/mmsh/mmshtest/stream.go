@@ -3,6 +3,7 @@ package mmshtest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,6 +110,10 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 	if old := c.activeStreamer(); old != nil {
 		old.wait()
 		c.streamer = nil
+	}
+	if s.opts.Faults.PlayNoAnswer {
+		io.Copy(io.Discard, c.br)
+		return false
 	}
 	if st := s.opts.Faults.PlayStatus; st != 0 {
 		s.respond(c, st, "Failure", []Header{{"Content-Length", "0"}, {"Connection", "close"}}, nil)
