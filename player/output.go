@@ -257,7 +257,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 	}
 	o.next, o.haveNext = addDur(cur, f.Duration(len(pcm))), true
 	if cur < seg.from {
-		skip := frameBytes(f, subDur(seg.from, cur))
+		skip := f.BytesCeil(subDur(seg.from, cur))
 		if skip >= len(pcm) {
 			return false, nil
 		}
@@ -275,7 +275,7 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		if cur >= end {
 			return true, nil
 		}
-		if keep := frameBytes(f, subDur(end, cur)); keep < len(pcm) {
+		if keep := f.BytesCeil(subDur(end, cur)); keep < len(pcm) {
 			pcm = pcm[:keep]
 			done = true
 		}
@@ -397,11 +397,4 @@ func (o *outState) finish(atLimit bool) {
 		m.value = 1
 	}
 	o.pb.send(seg, m)
-}
-
-// frameBytes is the byte count of whole frames of f lasting d, rounded up;
-// 0 for d ≤ 0. It cannot overflow: a count beyond what memory could hold
-// saturates (callers compare it with a buffer's length).
-func frameBytes(f audio.Format, d time.Duration) int {
-	return f.BytesCeil(d)
 }
