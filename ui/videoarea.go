@@ -100,9 +100,11 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 	a.replayBtn.Importance = widget.HighImportance
 	scrim := canvas.NewRectangle(color.NRGBA{0x05, 0x08, 0x12, 0xc8})
 	scrim.CornerRadius = 12
-	card := container.NewStack(scrim, container.New(layout.NewCustomPaddedLayout(14, 14, 22, 22),
-		container.NewVBox(a.endedLabel, a.replayBtn)))
-	a.ended = container.NewCenter(card)
+	card := container.NewStack(scrim, container.New(layout.NewCustomPaddedLayout(6, 6, 16, 6),
+		container.NewHBox(a.endedLabel, a.replayBtn)))
+	// At the bottom of the area, so that it hides neither the middle of
+	// the last picture nor the placeholder's text (audio only).
+	a.ended = container.NewBorder(nil, container.New(layout.NewCustomPaddedLayout(0, 18, 0, 0), container.NewCenter(card)), nil, nil)
 	a.ended.Hide()
 
 	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.surface, a.ended)
