@@ -488,7 +488,9 @@ func (o *owner) fail(err error) {
 	o.state = stateIdle
 	o.push(item{err: err, sticky: true})
 	for _, p := range o.fifo {
-		p.reply <- err
+		if p.reply != nil { // nil: nobody waits (a resume, a Log)
+			p.reply <- err
+		}
 	}
 	o.fifo = nil
 }

@@ -2,8 +2,10 @@ package mmsh
 
 import (
 	"bufio"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStaleSideResponse: the answer to a Log sent before a skip to the
@@ -28,5 +30,25 @@ func TestStaleSideResponse(t *testing.T) {
 	o.sideResult(sideResult{kind: reqLog, resp: resp, epoch: 2})
 	if !o.features[FeatureSkipForward] || o.genID != 3 {
 		t.Errorf("current answer not applied: features %v, playlist-gen-id %d", o.features, o.genID)
+	}
+}
+
+// TestFailAnswersOnlyWaitingRequests: a fatal error answers the pipelined
+// requests someone waits on and skips those nobody waits on (a resume
+// Play, a Log: nil reply channels). Sending on those blocked the owner for
+// ever, seen once in CI when a stream timed out with a resume pending.
+func TestFailAnswersOnlyWaitingRequests(t *testing.T) {
+	waiting := make(chan error, 1)
+	o := &owner{state: stateIdle, fifo: []pendingReq{{kind: reqLog}, {kind: reqPlay}, {kind: reqSelectStream, reply: waiting}}}
+	done := make(chan struct{})
+	boom := errors.New("boom")
+	go func() { o.fail(boom); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("fail blocked")
+	}
+	if err := <-waiting; !errors.Is(err, boom) || len(o.fifo) != 0 {
+		t.Fatalf("the waiting request got %v; %d left", err, len(o.fifo))
 	}
 }
