@@ -435,3 +435,55 @@ func testUnansweredPlayGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
 		t.Fatalf("error %v, want a timeout saying no data came for 2s", err)
 	}
 }
+
+// TestUnansweredResumeEndsCleanly: pipelined, the stream stalls after
+// three packets and the Play that resumes it, on a new connection, gets no
+// answer. The session ends with a timeout within twice the timeout, and
+// Close returns.
+func TestUnansweredResumeEndsCleanly(t *testing.T) {
+	clock := mmshtest.NewClock()
+	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{StallAfter: 3, ResumeNoAnswer: true}},
+		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
+	d := baseDialer()
+	d.DisablePipelining = false
+	d.Clock = clock
+	const timeout = 2 * time.Second
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
+	play(t, s, nil)
+	done := readInBackground(s)
+	// Drive the session's clock until the stream gives up (the checks,
+	// the resume and the wait for its answer all run on it).
+	for ran := time.Duration(0); ; ran += 100 * time.Millisecond {
+		var res readResult
+		ended := false
+		waitFor(t, "a timer or the end", func() bool {
+			select {
+			case res = <-done:
+				ended = true
+				return true
+			default:
+				return clock.Pending() > 0
+			}
+		})
+		if ended {
+			if !errors.Is(res.err, mmsh.ErrTimeout) {
+				t.Fatalf("error %v, want a timeout", res.err)
+			}
+			if len(srv.RequestsOf("Play")) < 2 {
+				t.Fatal("the stream was not resumed")
+			}
+			closed := make(chan error, 1)
+			go func() { closed <- s.Close() }()
+			select {
+			case <-closed:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close did not return")
+			}
+			return
+		}
+		if ran > 2*timeout {
+			t.Fatalf("still reading after %v of the session's clock (timeout %v)", ran, timeout)
+		}
+		clock.Advance(100 * time.Millisecond)
+	}
+}

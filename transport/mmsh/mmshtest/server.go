@@ -151,6 +151,9 @@ type Faults struct {
 	// response, the connection kept open (what is sent on it after the
 	// Play is read and dropped) until the client or the server closes it.
 	PlayNoAnswer bool
+	// ResumeNoAnswer does the same to every Play after the first: a
+	// server that is gone silent when the client resumes.
+	ResumeNoAnswer bool
 	// StallAtStart stops sending (connection kept open) right after the
 	// HTTP header of the fault-round Play responses (see CloseTimes),
 	// before any framed packet.

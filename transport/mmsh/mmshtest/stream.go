@@ -111,7 +111,10 @@ func (s *Server) play(c *srvConn, r *Request, path string) bool {
 		old.wait()
 		c.streamer = nil
 	}
-	if s.opts.Faults.PlayNoAnswer {
+	s.mu.Lock()
+	silent := s.opts.Faults.PlayNoAnswer || s.opts.Faults.ResumeNoAnswer && s.plays > 0
+	s.mu.Unlock()
+	if silent {
 		io.Copy(io.Discard, c.br)
 		return false
 	}
