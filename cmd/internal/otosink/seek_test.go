@@ -111,7 +111,11 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 
 	p.Open("../../../testdata/asf/d_wmv2_wmav2.wmv")
 	waitFor("Playing", func(ev eddy.Event) bool { return ev.Kind == eddy.StateChanged && ev.Status.State == eddy.Playing })
-	if pos := play(time.Second); pos < 600*time.Millisecond || pos > time.Second {
+	// oto appends what a read returned to its buffer just after the
+	// read, so for that instant the sink counts the piece as played: a
+	// position may run ahead by one device read (DeviceBuffer, 100 ms).
+	const ahead = 100 * time.Millisecond
+	if pos := play(time.Second); pos < 600*time.Millisecond || pos > time.Second+ahead {
 		t.Fatalf("after 1 s on the device the position is %v", pos)
 	}
 	p.Seek(3 * time.Second)
@@ -121,7 +125,7 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 	for _, want := range []time.Duration{3500 * time.Millisecond, 4 * time.Second, 4500 * time.Millisecond} {
 		// The sink's ring and the device's buffer hold at most 350 ms
 		// not yet played.
-		if pos := play(500 * time.Millisecond); pos < want-350*time.Millisecond || pos > want {
+		if pos := play(500 * time.Millisecond); pos < want-350*time.Millisecond || pos > want+ahead {
 			t.Fatalf("the position is %v, want about %v", pos, want)
 		}
 	}

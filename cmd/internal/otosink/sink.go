@@ -72,6 +72,7 @@ type generation struct {
 	frame   int
 	player  player
 	read    atomic.Int64 // bytes oto took from the ring
+	eof     atomic.Bool  // oto's read got io.EOF: the ring is closed and empty
 	started atomic.Bool
 }
 
@@ -89,11 +90,16 @@ func (g *generation) Read(p []byte) (int, error) {
 		g.read.Add(int64(n))
 		g.started.Store(true)
 	}
+	if err != nil {
+		g.eof.Store(true)
+	}
 	return n, err
 }
 
 // playedBytes is what the device has taken from this generation's
-// PCM: read from the ring minus what oto still buffers.
+// PCM: read from the ring minus what oto still buffers. For the instant
+// between a read's return and oto appending its bytes to its buffer this
+// runs ahead by that read (at most DeviceBuffer).
 func (g *generation) playedBytes() int64 {
 	return max(0, g.read.Load()-int64(g.player.UnplayedBufferSize()))
 }
@@ -303,7 +309,11 @@ func (s *Sink) Drain() error {
 		if cur != g {
 			return nil
 		}
-		if g.ring.Len() == 0 && g.player.UnplayedBufferSize() == 0 {
+		// Done when oto has come back after the last byte and found
+		// the end, and has played what it holds. An empty ring is not
+		// enough: oto appends what a read returned to its buffer only
+		// after the read, so the last piece may be on its way.
+		if g.eof.Load() && g.player.UnplayedBufferSize() == 0 {
 			break
 		}
 		select {
