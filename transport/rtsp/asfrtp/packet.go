@@ -15,7 +15,10 @@ type Packet struct {
 	// Data.
 	Data []byte
 	// SendTime is the ASF Send Time in ms: the RTP timestamp plus the
-	// Relative Timestamp, modulo 2^32 (2.2.1.2, 2.2.1.3).
+	// Relative Timestamp, modulo 2^32 (2.2.1.2, 2.2.1.3). Only as good as
+	// the sender's timestamps: GStreamer's rtpasfpay stamps RTP packets
+	// from its own clock (random offset), so the Send Time field inside
+	// Data ([ASF] 5.2.2, asf.ParseSendTime) is the one to trust.
 	SendTime uint32
 	// Duration is the packet's duration in ms, known only when HasDuration
 	// is set: an absent Duration is unknown, never zero (2.2.1.3).

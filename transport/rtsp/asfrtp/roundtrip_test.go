@@ -62,16 +62,22 @@ func packetizeInBatches(t testing.TB, r *rand.Rand, z *Packetizer, pkts []Packet
 	return out
 }
 
+// randomStream packetizes up to 40 random ASF packets of up to maxSize
+// bytes into RTP payloads of a random size up to maxMTU, from a random
+// SSRC and first sequence number.
+func randomStream(t testing.TB, r *rand.Rand, maxMTU, maxSize int) (int, []Packet, []*rtp.Packet) {
+	mtu := MaxPayloadHeaderSize + 1 + r.IntN(maxMTU)
+	pkts := randomPackets(r, 1+r.IntN(40), 1+r.IntN(maxSize))
+	z := &Packetizer{PayloadType: 96, SSRC: r.Uint32(), SequenceNumber: uint16(r.Uint32()), MaxPayloadSize: mtu}
+	return mtu, pkts, packetizeInBatches(t, r, z, pkts)
+}
+
 // TestRoundTrip: whatever the packet sizes, payload sizes and batches,
 // the Depacketizer returns exactly the ASF packets given to the
 // Packetizer: data, send time, duration, key frame and location.
 func TestRoundTrip(t *testing.T) {
 	for seed := range uint64(300) {
-		r := rand.New(rand.NewPCG(seed, 1))
-		mtu := MaxPayloadHeaderSize + 1 + r.IntN(3000)
-		pkts := randomPackets(r, 1+r.IntN(40), 1+r.IntN(6000))
-		z := &Packetizer{PayloadType: 96, SSRC: r.Uint32(), SequenceNumber: uint16(r.Uint32()), MaxPayloadSize: mtu}
-		rtps := packetizeInBatches(t, r, z, pkts)
+		mtu, pkts, rtps := randomStream(t, rand.New(rand.NewPCG(seed, 1)), 3000, 6000)
 		d := NewDepacketizer(6000)
 		var got []Packet
 		for _, p := range rtps {
@@ -137,10 +143,7 @@ func carriers(t testing.TB, rtps []*rtp.Packet) [][]int {
 func TestRoundTripWithLoss(t *testing.T) {
 	for seed := range uint64(300) {
 		r := rand.New(rand.NewPCG(seed, 2))
-		mtu := MaxPayloadHeaderSize + 1 + r.IntN(1500)
-		pkts := randomPackets(r, 1+r.IntN(40), 1+r.IntN(5000))
-		z := &Packetizer{PayloadType: 96, SSRC: 7, SequenceNumber: uint16(r.Uint32()), MaxPayloadSize: mtu}
-		rtps := packetizeInBatches(t, r, z, pkts)
+		_, pkts, rtps := randomStream(t, r, 1500, 5000)
 		c := carriers(t, rtps)
 		if len(c) != len(pkts) {
 			t.Fatalf("seed %d: %d packets carried, %d sent", seed, len(c), len(pkts))
