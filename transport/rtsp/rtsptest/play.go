@@ -1,0 +1,290 @@
+package rtsptest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport/rtsp"
+)
+
+// playParams are how a PLAY asked the packets to be paced.
+type playParams struct {
+	// speed multiplies Config.Speed (Scale, and Speed when fastcache).
+	speed float64
+	accel accel
+	// hasAccel: X-Accelerate-Streaming was asked and granted.
+	hasAccel bool
+}
+
+// play answers PLAY (MS-RTSP 3.2.5.8): Range (npt or x-asf-packet, from
+// the key frame at or before the position), Scale, Speed,
+// X-Accelerate-Streaming granted within the server's caps, RTP-Info with
+// the sequence number and RTP time of each stream's first packet, and
+// X-Playlist-Seek-Id checked against the current entry.
+func (c *conn) play(req *rtsp.Request) bool {
+	cfg := &c.s.cfg
+	if cfg.Faults.PlayStatus != 0 {
+		return c.fail(req, cfg.Faults.PlayStatus)
+	}
+	if tg, ok := c.resolve(req.URL); !ok || !tg.aggregate {
+		return c.fail(req, 404)
+	}
+	c.mu.Lock()
+	nslots, gen := len(c.slots), c.genID
+	c.mu.Unlock()
+	if nslots == 0 {
+		return c.fail(req, 455)
+	}
+	if v := req.Header.Get("X-Playlist-Seek-Id"); v != "" {
+		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32)
+		if err != nil || uint32(n) != gen {
+			return c.fail(req, 412)
+		}
+	}
+	p := playParams{speed: 1}
+	if v := req.Header.Get("Scale"); v != "" {
+		f, err := parseScale(v)
+		if err != nil {
+			return c.fail(req, 400)
+		}
+		if f <= 0 {
+			return c.fail(req, 501) // rewinding is not implemented here
+		}
+		p.speed = f
+	}
+	if v := req.Header.Get("Speed"); v != "" && c.s.supports("com.microsoft.wm.fastcache") {
+		f, err := parseScale(v)
+		if err != nil || f <= 0 {
+			return c.fail(req, 400)
+		}
+		p.speed *= f
+	}
+	var granted accel
+	if v := req.Header.Get("X-Accelerate-Streaming"); v != "" {
+		a, err := parseAccel(v)
+		if err != nil {
+			return c.fail(req, 400)
+		}
+		// 3.2.5.8: never more bandwidth than asked; no longer than asked.
+		granted = accel{duration: a.duration, bandwidth: min(a.bandwidth, cfg.MaxAccelBandwidth)}
+		if cfg.MaxAccelDuration > 0 {
+			granted.duration = min(granted.duration, cfg.MaxAccelDuration)
+		}
+		p.accel, p.hasAccel = granted, true
+	}
+	c.stopStreamer()
+	c.mu.Lock()
+	e := c.s.entries[c.entry]
+	start := c.position
+	c.mu.Unlock()
+	var startTime float64
+	if v := req.Header.Get("Range"); v != "" {
+		r, err := parseRange(v)
+		if err != nil {
+			return c.fail(req, 457)
+		}
+		switch {
+		case r.hasPacket:
+			if r.packet >= e.file.PacketCount() {
+				return c.fail(req, 457)
+			}
+			start = r.packet
+		case r.start > e.duration():
+			return c.fail(req, 457)
+		default:
+			start = e.seek(r.start)
+			startTime = r.start.Seconds()
+		}
+	}
+	resp := c.reply(req, 200)
+	resp.Header.Add("Range", fmt.Sprintf("npt=%.3f-%.3f", startTime, e.duration().Seconds()))
+	if req.Header.Has("Scale") {
+		resp.Header.Add("Scale", req.Header.Get("Scale"))
+	}
+	c.mu.Lock()
+	var info []string
+	for _, sl := range c.slots {
+		s := "url=" + sl.url + ";seq=" + itoa(int(sl.seq))
+		if t, ok := firstSendTime(e, start, sl.number); ok {
+			s += ";rtptime=" + strconv.FormatUint(uint64(t+cfg.TimestampBase), 10)
+		}
+		info = append(info, s)
+	}
+	c.state = statePlaying
+	c.pauseInReady = false
+	c.position = start
+	c.mu.Unlock()
+	resp.Header.Add("RTP-Info", strings.Join(info, ","))
+	if p.hasAccel {
+		resp.Header.Add("X-Accelerate-Streaming", granted.String())
+	}
+	if !c.send(resp) {
+		return false
+	}
+	c.startStreamer(start, &p)
+	return true
+}
+
+// firstSendTime is the ASF send time of the first packet from start that
+// goes to the RTP session of ASF stream number (0: any).
+func firstSendTime(e *entry, start uint64, number uint8) (uint32, bool) {
+	for n := start; n < e.file.PacketCount() && n < start+4096; n++ {
+		data, err := e.packet(n, number)
+		if err != nil {
+			return 0, false
+		}
+		if data != nil {
+			t, err := asf.ParseSendTime(data)
+			return t, err == nil
+		}
+	}
+	return 0, false
+}
+
+func (s *Server) supports(feature string) bool {
+	for _, f := range s.cfg.Supported {
+		if f == feature {
+			return true
+		}
+	}
+	return false
+}
+
+// pause answers PAUSE (MS-RTSP 3.2.5.11): 455 outside PLAYING unless an
+// EndOfStream ended a playlist entry (Pause-Allowed-In-READY).
+func (c *conn) pause(req *rtsp.Request) bool {
+	c.mu.Lock()
+	ok := c.state == statePlaying || c.state == stateReady && c.pauseInReady
+	c.mu.Unlock()
+	if !ok {
+		return c.fail(req, 455)
+	}
+	c.stopStreamer()
+	c.mu.Lock()
+	c.state = stateReady
+	c.mu.Unlock()
+	return c.send(c.reply(req, 200))
+}
+
+// getParameter answers KeepAlive (no Content-Type, MS-RTSP 2.2.7.5) and
+// anything else with an empty 200.
+func (c *conn) getParameter(req *rtsp.Request) bool {
+	return c.send(c.reply(req, 200))
+}
+
+// setParameter answers LogConnect and LogPlay (kept in Requests,
+// 3.2.5.9, 3.2.5.12), UdpPacketPair (3.2.5.7: three packet-pair packets
+// to the rtx port, the body echoed as in 4.4.2) and SelectStream with a
+// stream-switch body (3.2.5.6.3).
+func (c *conn) setParameter(req *rtsp.Request) bool {
+	switch strings.ToLower(contentType(req.Header)) {
+	case "application/x-rtsp-udp-packetpair":
+		c.mu.Lock()
+		x, u := c.rtx, c.udp
+		c.mu.Unlock()
+		if x == nil || u == nil {
+			return c.fail(req, 455)
+		}
+		if !c.s.supports("com.microsoft.wm.srvppair") {
+			return c.fail(req, 501)
+		}
+		r := c.reply(req, 200)
+		r.Header.Add("Content-Type", req.Header.Get("Content-Type"))
+		r.Body = req.Body
+		if !c.send(r) {
+			return false
+		}
+		c.sendPacketPair(u, x, strings.Contains(string(req.Body), "variable-size"))
+		return true
+	case "application/x-wms-streamswitch":
+		return c.streamSwitch(req)
+	}
+	return c.send(c.reply(req, 200))
+}
+
+// streamSwitch applies "SSEntry: <old> <new> <thin> [<old-url>] [<new-url>]"
+// to the slot of the request URL (MS-RTSP 2.2.7.10.3): the slot carries
+// the new stream from the next packet on.
+func (c *conn) streamSwitch(req *rtsp.Request) bool {
+	tg, ok := c.resolve(req.URL)
+	if !ok || tg.aggregate {
+		return c.fail(req, 400)
+	}
+	line, _, _ := strings.Cut(string(req.Body), "\n")
+	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "SSEntry:"))
+	if len(f) < 3 {
+		return c.fail(req, 400)
+	}
+	nw, err := strconv.ParseUint(f[1], 10, 32)
+	if err != nil {
+		return c.fail(req, 400)
+	}
+	resume, was := c.stopForChange()
+	c.mu.Lock()
+	e := c.s.entries[c.entry]
+	code := 400
+	for i, sl := range c.slots {
+		if sl.control != tg.control {
+			continue
+		}
+		if nw == 4294967295 {
+			c.slots = append(c.slots[:i], c.slots[i+1:]...)
+			code = 200
+			break
+		}
+		for _, st := range e.streams {
+			if uint64(st.number) == nw {
+				sl.number, code = st.number, 200
+			}
+		}
+		break
+	}
+	c.mu.Unlock()
+	if was {
+		c.startStreamer(resume, nil)
+	}
+	return c.fail(req, code)
+}
+
+// teardown answers TEARDOWN (MS-RTSP 3.2.5.17): of the content, the
+// session ends and the connection is closed; of a stream, that stream
+// is deselected (SelectStream, 3.2.5.6.2).
+func (c *conn) teardown(req *rtsp.Request) bool {
+	tg, ok := c.resolve(req.URL)
+	if !ok {
+		return c.fail(req, 404)
+	}
+	if tg.aggregate {
+		c.stopStreamer()
+		c.send(c.reply(req, 200))
+		return false
+	}
+	resume, was := c.stopForChange()
+	c.mu.Lock()
+	found := false
+	for i, sl := range c.slots {
+		if sl.control == tg.control {
+			c.slots = append(c.slots[:i], c.slots[i+1:]...)
+			found = true
+			break
+		}
+	}
+	if tg.fec != "" {
+		_, found = c.fec[tg.fec]
+		delete(c.fec, tg.fec)
+	}
+	if tg.control == "rtx" {
+		found, c.rtx = c.rtx != nil, nil
+	}
+	empty := len(c.slots) == 0
+	c.mu.Unlock()
+	if was && !empty {
+		c.startStreamer(resume, nil)
+	}
+	if !found {
+		return c.fail(req, 404)
+	}
+	return c.send(c.reply(req, 200))
+}

@@ -1,0 +1,379 @@
+package rtsptest
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pion/rtp"
+
+	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport/rtsp"
+	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
+)
+
+// streamer sends the RTP packets of one PLAY (MS-RTSP 3.2.4.3) until the
+// end of the entry, a stop, or a fault.
+type streamer struct {
+	c    *conn
+	stop chan struct{}
+	done chan struct{}
+	// pos is the next ASF packet; read after done.
+	pos uint64
+}
+
+// job is what a streamer sends: copies of the slots (the originals get
+// the sequence numbers back at the end).
+type job struct {
+	entry  int
+	slots  []slot
+	orig   []*slot
+	fec    map[string]*fecSlot
+	rtx    *rtxSlot
+	udp    *udpSet
+	params playParams
+	locid  bool
+}
+
+func (c *conn) startStreamer(start uint64, p *playParams) {
+	c.mu.Lock()
+	if p != nil {
+		c.params = *p
+	}
+	st := &streamer{c: c, stop: make(chan struct{}), done: make(chan struct{}), pos: start}
+	c.str = st
+	j := job{entry: c.entry, fec: map[string]*fecSlot{}, rtx: c.rtx, udp: c.udp, params: c.params}
+	for _, sl := range c.slots {
+		j.slots = append(j.slots, *sl)
+		j.orig = append(j.orig, sl)
+	}
+	for k, f := range c.fec {
+		j.fec[k] = f
+	}
+	for _, f := range c.features {
+		j.locid = j.locid || f == "com.microsoft.wm.locid"
+	}
+	c.mu.Unlock()
+	c.s.wg.Add(1)
+	go func() {
+		defer c.s.wg.Done()
+		defer close(st.done)
+		st.run(j)
+	}()
+}
+
+// stopStreamer stops the running streamer, if any, and keeps its
+// position for a PLAY without Range.
+func (c *conn) stopStreamer() {
+	c.mu.Lock()
+	st := c.str
+	c.str = nil
+	c.mu.Unlock()
+	if st == nil {
+		return
+	}
+	close(st.stop)
+	<-st.done
+	c.mu.Lock()
+	c.position = st.pos
+	c.mu.Unlock()
+}
+
+// stopForChange stops a running streamer before the slots change and
+// says where to start it again.
+func (c *conn) stopForChange() (uint64, bool) {
+	c.mu.Lock()
+	running := c.str != nil
+	c.mu.Unlock()
+	if !running {
+		return 0, false
+	}
+	c.stopStreamer()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.position, true
+}
+
+func (st *streamer) stopped() bool {
+	select {
+	case <-st.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+func (st *streamer) run(j job) {
+	c := st.c
+	cfg := &c.s.cfg
+	e := c.s.entries[j.entry]
+	n := e.file.PacketCount()
+	pzs := make([]*asfrtp.Packetizer, len(j.slots))
+	spans := make([][]*rtp.Packet, len(j.slots))
+	for i, sl := range j.slots {
+		pzs[i] = &asfrtp.Packetizer{
+			PayloadType: ptASF, SSRC: sl.ssrc, SequenceNumber: sl.seq,
+			MaxPayloadSize: cfg.MaxPayloadSize, PacketSize: e.hdr.PacketSize,
+			StripPadding: !cfg.KeepPadding,
+		}
+	}
+	w := &wire{st: st, c: c, u: j.udp, drop: set(cfg.Faults.DropSeqs), dropFEC: set(cfg.Faults.DropFECSeqs), resend: j.rtx != nil}
+	save := func() {
+		for i := range j.slots {
+			j.slots[i].seq = pzs[i].SequenceNumber
+		}
+	}
+	var (
+		first    = true
+		start    uint32
+		prev     uint32
+		prevSize int
+	)
+	for ; st.pos < n; st.pos++ {
+		raw, err := e.file.ReadPacket(st.pos, nil)
+		if err != nil {
+			break
+		}
+		sendTime, err := asf.ParseSendTime(raw)
+		if err != nil {
+			continue
+		}
+		if first {
+			start, prev, first = sendTime, sendTime, false
+		}
+		d := st.gap(j.params, start, prev, sendTime, prevSize)
+		if d > 0 {
+			if !cfg.Sleep(d, st.stop) {
+				save()
+				return
+			}
+		} else if st.stopped() {
+			save()
+			return
+		}
+		prev, prevSize = sendTime, len(raw)
+		for i, sl := range j.slots {
+			data := raw
+			if sl.number != 0 {
+				if data, err = e.packet(st.pos, sl.number); err != nil || data == nil {
+					continue
+				}
+			}
+			ap, err := asfrtp.PacketFromASF(data, e.hdr.PacketSize)
+			if err != nil {
+				continue
+			}
+			ap.SendTime += cfg.TimestampBase
+			if j.locid {
+				ap.LocationID, ap.HasLocationID = uint32(st.pos), true
+			}
+			pkts, err := pzs[i].Packetize([]asfrtp.Packet{ap})
+			if err != nil {
+				continue
+			}
+			for _, p := range pkts {
+				if !w.media(&j.slots[i], p) {
+					save()
+					return
+				}
+				if f := j.fec[sl.control]; f != nil {
+					spans[i] = append(spans[i], p)
+					if len(spans[i]) == f.params.TotalSpan() {
+						if !w.sendFEC(f, spans[i]) {
+							save()
+							return
+						}
+						spans[i] = nil
+					}
+				}
+			}
+		}
+	}
+	for i, sl := range j.slots {
+		if f := j.fec[sl.control]; f != nil && len(spans[i]) > 0 {
+			if !w.sendFEC(f, spans[i]) {
+				save()
+				return
+			}
+		}
+	}
+	if !w.flush() {
+		save()
+		return
+	}
+	save()
+	st.end(j)
+}
+
+// gap is how long to wait before the packet sent at sendTime (ms), the
+// previous one having been sent at prev with prevSize bytes: the send
+// time difference divided by the speed, or, while the fast start lasts
+// (the first AccelDuration ms of media, MS-RTSP 2.2.6.13), the time the
+// previous packet takes at AccelBandwidth when that is shorter.
+func (st *streamer) gap(p playParams, start, prev, sendTime uint32, prevSize int) time.Duration {
+	speed := st.c.s.cfg.Speed * p.speed
+	if speed <= 0 || sendTime <= prev {
+		return 0
+	}
+	d := time.Duration(float64(time.Duration(sendTime-prev)*time.Millisecond) / speed)
+	if p.hasAccel && sendTime-start < p.accel.duration && p.accel.bandwidth > 0 {
+		a := time.Duration(int64(prevSize) * 8 * int64(time.Second) / int64(p.accel.bandwidth))
+		d = min(d, a)
+	}
+	return d
+}
+
+// end sends EndOfStream (MS-RTSP 3.2.4.1, 2.2.7.3) and, when the
+// playlist has a next entry, ANNOUNCE of it (3.2.4.2) with the streams
+// the server selected for it in X-RTP-Info (2.2.6.27).
+func (st *streamer) end(j job) {
+	c := st.c
+	s := c.s
+	cfg := &s.cfg
+	c.mu.Lock()
+	for i, o := range j.orig {
+		o.seq = j.slots[i].seq
+	}
+	more := j.entry+1 < len(s.entries) && j.entry == c.entry
+	var info []string
+	for _, sl := range j.slots {
+		info = append(info, "url="+sl.url+";seq="+itoa(int(sl.seq)))
+	}
+	eos := &rtsp.Request{Method: "SET_PARAMETER", URL: s.url}
+	eos.Header.Add("Content-Type", "application/x-wms-extension-cmd")
+	eos.Header.Add("X-Notice", `2101 "End-of-Stream Reached"`)
+	eos.Header.Add("RTP-Info", strings.Join(info, ", "))
+	if c.genID != 0 {
+		eos.Header.Add("X-Playlist-Gen-Id", strconv.FormatUint(uint64(c.genID), 10))
+	}
+	eos.Header.Add("Date", time.Now().UTC().Format(time.RFC1123))
+	c.serverCSeq++
+	eos.Header.Add("CSeq", itoa(c.serverCSeq))
+	c.pending[c.serverCSeq] = "SET_PARAMETER"
+	eos.Header.Add("User-Agent", cfg.Server)
+	body := "Session: " + cfg.SessionID + "\r\nEOF: true\r\n"
+	if more && c.genID != 0 {
+		body += "End-Of-Playlist-Entry: true\r\n"
+	}
+	eos.Body = []byte(body)
+	c.state = stateReady
+	c.pauseInReady = more && c.genID != 0
+	c.position = 0
+	if c.str == st {
+		c.str = nil
+	}
+	var ann *rtsp.Request
+	if more {
+		ann = c.nextEntry()
+	}
+	c.mu.Unlock()
+	if !cfg.Faults.NoEndOfStream {
+		if c.write(eos.Marshal()) != nil {
+			return
+		}
+		s.count(func(x *Stats) { x.EndOfStreams++ })
+	}
+	if ann != nil && c.write(ann.Marshal()) == nil {
+		s.count(func(x *Stats) { x.Announces++ })
+	}
+}
+
+// nextEntry moves the session to the next playlist entry and returns its
+// ANNOUNCE (MS-RTSP 3.2.4.2, 2.2.7.1): a new Playlist-gen-id, the slots
+// whose control name the new entry has kept (predictive stream selection)
+// and listed in X-RTP-Info, PLAYING when any is. c.mu is held.
+func (c *conn) nextEntry() *rtsp.Request {
+	s := c.s
+	cfg := &s.cfg
+	c.entry++
+	e := s.entries[c.entry]
+	c.prevGenID = c.genID
+	c.genID++
+	var kept []*slot
+	var info []string
+	for _, sl := range c.slots {
+		si, ok := e.stream(sl.control)
+		if cfg.Style == StyleGStreamer {
+			ok = true
+		}
+		if !ok {
+			continue
+		}
+		sl.number = si.number
+		kept = append(kept, sl)
+		v := quoteURL(sl.url) + ";" + c.transportOf(sl) + ";thinlevel=0;seq=" + itoa(int(sl.seq))
+		if t, ok := firstSendTime(e, 0, sl.number); ok {
+			v += ";rtptime=" + strconv.FormatUint(uint64(t+cfg.TimestampBase), 10)
+		}
+		info = append(info, v)
+	}
+	c.slots = kept
+	for k := range c.fec {
+		if _, ok := e.stream(k); !ok {
+			delete(c.fec, k)
+		}
+	}
+	if c.rtx != nil && c.udp != nil {
+		info = append(info, fmt.Sprintf("%s;transport=RTP/AVP/UDP;unicast;server_port=%d-%d;client_port=%d;ssrc=%08x;mode=PLAY;thinlevel=0",
+			quoteURL(c.rtx.url), c.udp.port(c.udp.rtxRTP), c.udp.port(c.udp.rtxRTCP), c.rtx.addr.Port, uint32(rtxSSRC)))
+	}
+	c.position = 0
+	if len(kept) > 0 {
+		c.state = statePlaying
+	}
+	a := &rtsp.Request{Method: "ANNOUNCE", URL: s.url}
+	a.Header.Add("Content-Type", "application/sdp")
+	a.Header.Add("Session", cfg.SessionID)
+	a.Header.Add("X-Playlist-Gen-Id", strconv.FormatUint(uint64(c.genID), 10))
+	a.Header.Add("X-Broadcast-Id", strconv.FormatUint(uint64(cfg.BroadcastID), 10))
+	if len(info) > 0 {
+		a.Header.Add("X-RTP-Info", strings.Join(info, ", "))
+	}
+	a.Header.Add("Cache-Control", "no-cache")
+	c.serverCSeq++
+	a.Header.Add("CSeq", itoa(c.serverCSeq))
+	c.pending[c.serverCSeq] = "ANNOUNCE"
+	a.Header.Add("User-Agent", cfg.Server)
+	a.Body = s.describeSDP(c.entry, c.base())
+	return a
+}
+
+// transportOf is the transport parameters of X-RTP-Info for a slot
+// (MS-RTSP 2.2.6.27).
+func (c *conn) transportOf(sl *slot) string {
+	if sl.tcp {
+		return fmt.Sprintf("transport=RTP/AVP/TCP;unicast;interleaved=%d-%d;ssrc=%08x;mode=PLAY", sl.channel, sl.channel+1, sl.ssrc)
+	}
+	sp := 0
+	if c.udp != nil {
+		sp = c.udp.port(c.udp.mediaRTP)
+	}
+	return fmt.Sprintf("transport=RTP/AVP/UDP;unicast;server_port=%d;client_port=%d;ssrc=%08x;mode=PLAY", sp, sl.addr.Port, sl.ssrc)
+}
+
+// quoteURL writes "url=<u>", quoting u when it holds ',' or ';'
+// (MS-RTSP 2.2.6.27).
+func quoteURL(u string) string {
+	if strings.ContainsAny(u, ",;") {
+		return `url="` + u + `"`
+	}
+	return "url=" + u
+}
+
+func set(seqs []uint16) map[uint16]bool {
+	m := make(map[uint16]bool, len(seqs))
+	for _, s := range seqs {
+		m[s] = true
+	}
+	return m
+}
+
+// outPkt is one packet for the wire.
+type outPkt struct {
+	b       []byte
+	tcp     bool
+	channel int
+	addr    *net.UDPAddr
+}
