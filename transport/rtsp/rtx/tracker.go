@@ -164,6 +164,17 @@ func (t *Tracker) Reset() {
 	t.stats.Outstanding = 0
 }
 
+// ResetAt is Reset, then expects seq as the first packet: the seq of the
+// PLAY response's RTP-Info (RFC 2326 12.33, MS-RTSP 2.2.6.8), so that a
+// lost first packet is asked for too. Without it the first packet
+// received starts the tracking.
+func (t *Tracker) ResetAt(seq uint16) {
+	t.Reset()
+	t.init = true
+	t.highest = 1<<16 + int64(seq) - 1
+	t.floor = t.highest + 1
+}
+
 func (t *Tracker) unwrap(seq uint16) int64 {
 	return t.highest + int64(int16(seq-uint16(t.highest)))
 }

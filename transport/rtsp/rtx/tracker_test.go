@@ -174,6 +174,18 @@ func TestTrackerMaxAge(t *testing.T) {
 	}
 }
 
+// With the first sequence number known (RTP-Info), a lost first packet is
+// asked for; without it, the first packet received starts the tracking.
+func TestTrackerResetAt(t *testing.T) {
+	tr := newTracker(t, TrackerConfig{})
+	tr.ResetAt(0xffff)
+	recv(tr, ms(0), 0x0001)
+	wantSeqs(t, tr.Poll(ms(20)), 0xffff, 0x0000)
+	tr.Reset()
+	recv(tr, ms(100), 0x0005, 0x0007)
+	wantSeqs(t, tr.Poll(ms(200)), 0x0006)
+}
+
 func TestTrackerWrapAround(t *testing.T) {
 	tr := newTracker(t, TrackerConfig{})
 	recv(tr, ms(0), 0xfffd, 0xfffe, 0x0001)
