@@ -13,6 +13,12 @@ var (
 	// ErrGarbage reports too much input that is neither a message nor an
 	// interleaved frame.
 	ErrGarbage = errors.New("rtsp: garbage on the control connection")
+	// ErrTimeout reports a request unanswered, or a stream that brought
+	// no media, within Config.Timeout.
+	ErrTimeout = errors.New("rtsp: timed out")
+	// ErrUDPBlocked reports that no UDP arrived within the Firewall time
+	// (MS-RTSP 3.1.6.1: "UDP unreachable, probably a firewall").
+	ErrUDPBlocked = errors.New("rtsp: no media arrived over UDP; a firewall probably blocks it")
 )
 
 // StatusError is a failure status answering a request that must succeed

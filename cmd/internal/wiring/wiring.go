@@ -15,6 +15,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/rtsp"
 	"github.com/eddyplayer/eddy/transport/progressive"
 )
 
@@ -39,7 +40,15 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	}
 	r.Register("file", progressive.MatchFile, progressive.FileDialer{})
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
-	mmsh.Register(r, &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart})
+	md := &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
+	rd := &rtsp.Dialer{Language: Language()}
+	r.Register("rtsp", rtsp.Match, rd)
+	// mms:// as Windows Media Player opens it: RTSP (UDP, then TCP when
+	// the Firewall time passes without UDP), then MMS over HTTP.
+	r.Register("mms", transport.MatchSchemes("mms"), &transport.Rollover{Steps: []transport.RolloverStep{
+		{Scheme: "rtsp", Dialer: rd}, {Scheme: "mmsh", Dialer: md},
+	}})
+	mmsh.Register(r, md)
 	return r
 }
 

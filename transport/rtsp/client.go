@@ -1,0 +1,243 @@
+package rtsp
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
+)
+
+// DefaultPort is RTSP's port (MS-RTSP 1.9).
+const DefaultPort = "554"
+
+// Lower is the lower transport of the media (MS-RTSP 2.2.6.11).
+type Lower uint8
+
+const (
+	// LowerAuto tries UDP and falls back to TCP when no UDP arrives
+	// (3.1.6.1: the Firewall timer decides).
+	LowerAuto Lower = iota
+	// LowerUDP receives RTP over UDP only (rtspu://).
+	LowerUDP
+	// LowerTCP receives RTP interleaved in the control connection
+	// (rtspt://).
+	LowerTCP
+)
+
+// Dialer opens MS-RTSP sessions. The zero value is usable.
+type Dialer struct {
+	// Lower forces the media transport; LowerAuto takes it from the
+	// scheme: rtspu:// UDP, rtspt:// TCP, rtsp:// UDP then TCP.
+	Lower Lower
+	// DialContext connects the control connection; default net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Language is Accept-Language's first tag; default "en-US".
+	Language string
+	// FirewallTimeout is how long the client waits for the first UDP
+	// packet after PLAY before it decides UDP is blocked (3.1.2: 1 s to
+	// 30 s, SHOULD be 10 s + RTT/2). 0 means 10 s.
+	FirewallTimeout time.Duration
+}
+
+// firewallTimeout returns FirewallTimeout within 3.1.2's bounds.
+func (d *Dialer) firewallTimeout() time.Duration {
+	if d.FirewallTimeout <= 0 {
+		return 10 * time.Second
+	}
+	return min(max(d.FirewallTimeout, time.Second), 30*time.Second)
+}
+
+// Match reports the URL schemes of MS-RTSP.
+func Match(u *url.URL) bool {
+	switch strings.ToLower(u.Scheme) {
+	case "rtsp", "rtspu", "rtspt":
+		return true
+	}
+	return false
+}
+
+// Dial implements transport.Dialer: DESCRIBE (following redirects), then
+// a session ready for Select and Play.
+func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) (transport.Session, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("rtsp: bad URL %q", rawURL)
+	}
+	lower := d.Lower
+	if lower == LowerAuto {
+		switch strings.ToLower(u.Scheme) {
+		case "rtspu":
+			lower = LowerUDP
+		case "rtspt":
+			lower = LowerTCP
+		}
+	}
+	guid := cfg.ClientID
+	if guid == "" {
+		guid = newGUID()
+	}
+	guid = strings.Trim(strings.ToUpper(guid), "{}")
+	ua := DefaultUserAgent + " guid/" + guid + " Eddy/1.0"
+	if cfg.UserAgent != "" {
+		ua = cfg.UserAgent
+	}
+	lang := d.Language
+	if lang == "" {
+		lang = "en-US"
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	s := &session{
+		d: d, cfg: cfg, now: cfg.NowFunc(), timeout: cfg.TimeoutOrDefault(),
+		userAgent: ua, acceptAuth: "NTLM, Digest, Basic", language: lang,
+		target: canonical(u), lower: lower, guid: guid,
+		ctx: sctx, cancel: cancel,
+		cmds: make(chan command), out: make(chan item), done: make(chan struct{}),
+	}
+	s.stats.opened = s.now()
+	s.o.s = s
+	s.wg.Add(1)
+	go s.o.run()
+	ctx, cancelOpen := context.WithTimeout(ctx, s.timeout)
+	defer cancelOpen()
+	if err := s.call(ctx, command{kind: cmdOpen}); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// canonical gives the URL the server is asked for: rtsp:// whatever the
+// scheme chose for the lower transport.
+func canonical(u *url.URL) *url.URL {
+	c := *u
+	c.Scheme = "rtsp"
+	return &c
+}
+
+func newGUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// hostPort is where the control connection goes: the URL's port, else
+// 554. An mms:// URL's 1755 is the MMS port (MS-MMSP), never RTSP's, so
+// it means 554 too.
+func hostPort(u *url.URL) string {
+	if p := u.Port(); p != "" && p != "1755" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), DefaultPort)
+}
+
+// describe connects and sends DESCRIBE for the target URL (3.1.4.2).
+func (o *owner) describe(ctx context.Context) error {
+	s := o.s
+	dial := s.d.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	c, err := dialConn(ctx, dial, hostPort(s.target), s.timeout)
+	if err != nil {
+		return err
+	}
+	o.ctrl = c
+	target := s.target.String()
+	o.send(s.describeRequest(target), func(resp *Response, err error) {
+		if err != nil {
+			o.openDone(err)
+			return
+		}
+		o.described(target, resp)
+	})
+	return nil
+}
+
+// described handles the DESCRIBE response (3.1.5.4).
+func (o *owner) described(target string, resp *Response) {
+	s := o.s
+	switch code := resp.StatusCode; {
+	case code >= 300 && code <= 305 && resp.Header.Get("Location") != "":
+		o.redirects++
+		if o.redirects > maxRedirects {
+			o.openDone(fmt.Errorf("rtsp: more than %d redirects", maxRedirects))
+			return
+		}
+		base, _ := url.Parse(target)
+		loc, err := base.Parse(resp.Header.Get("Location"))
+		if err != nil || !Match(loc) {
+			o.openDone(&transport.RedirectError{Location: resp.Header.Get("Location"), Reason: "the RTSP server redirected"})
+			return
+		}
+		if code != 305 { // 305 names a proxy: not supported, keep the URL
+			s.target = canonical(loc)
+		}
+		o.ctrl.close()
+		o.ctrl = nil
+		o.fifo = nil
+		if err := o.describe(s.ctx); err != nil {
+			o.openDone(err)
+		}
+		return
+	case code/100 != 2:
+		o.openDone(statusErr("DESCRIBE "+target, resp))
+		return
+	}
+	base := resp.Header.Get("Content-Base")
+	if base == "" {
+		base = resp.Header.Get("Content-Location")
+	}
+	if base == "" {
+		base = target
+	}
+	bu, err := url.Parse(base)
+	if err != nil {
+		bu, _ = url.Parse(target)
+	}
+	p, err := parsePresentation(resp.Body, bu)
+	if err != nil {
+		o.openDone(fmt.Errorf("rtsp: the DESCRIBE answer: %w", err))
+		return
+	}
+	if p.aggregate == "" {
+		p.aggregate = target
+	}
+	if v := resp.Header.Get("X-Broadcast-Id"); v != "" && v != "0" {
+		p.broadcast = true
+	}
+	o.pres = p
+	o.install(p.hdr)
+	in := s.infoFor(o)
+	s.mu.Lock()
+	s.info = in
+	s.mu.Unlock()
+	o.openDone(nil)
+}
+
+func (o *owner) openDone(err error) {
+	if c := o.open; c != nil {
+		o.open = nil
+		c.reply <- err
+	}
+}
+
+// infoFor builds the transport.Info of the current entry.
+func (s *session) infoFor(o *owner) transport.Info {
+	in := asftrack.Info(o.hdr)
+	in.URL = s.target.String()
+	in.Protocol = "rtsp"
+	if o.pres.broadcast {
+		in.Broadcast = true
+		in.Seekable = false
+	}
+	if o.pres.notSeekable {
+		in.Seekable = false
+	}
+	return in
+}

@@ -1,0 +1,470 @@
+package rtsp
+
+import (
+	"errors"
+	"net"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+
+	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/jitter"
+	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
+	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
+)
+
+// udpQueue bounds the datagrams read ahead of the owner; when it is full
+// further datagrams are dropped and counted (the kernel would drop them
+// too).
+const udpQueue = 1024
+
+// maxDatagram is the largest UDP datagram read.
+const maxDatagram = 65535
+
+// Socket roles of a datagram.
+const (
+	sockMedia = iota // the media RTP port shared by every non-rtx stream (2.2.7.10.1)
+	sockMediaRTCP
+	sockRtx // the retransmission stream's RTP port
+	sockRtxRTCP
+)
+
+// datagram is one UDP packet and where it arrived.
+type datagram struct {
+	sock int
+	data []byte
+	from net.Addr
+	at   time.Time
+}
+
+// channel is one set-up RTP session: a media stream of the SDP, its FEC
+// stream if any, and what rebuilds its ASF packets (MS-RTSP 3.1.5.12).
+type channel struct {
+	media int // index into pres.media
+	url   string
+	pt    uint8
+	fecPT int // -1: no FEC
+	ssrc  uint32
+	ssrcK bool
+	// rtp and fecCh are the interleaved channels (TCP).
+	rtpCh, fecCh int
+	jb           *jitter.Buffer
+	fec          *wmfec.Decoder
+	dep          *asfrtp.Depacketizer
+	// t0 and ts0 anchor the playout deadlines: the arrival and the RTP
+	// timestamp of the first packet after PLAY.
+	t0    time.Time
+	ts0   uint32
+	haveT bool
+	// bye: the sender said goodbye (RTCP BYE, RFC 3550 6.6).
+	bye bool
+}
+
+// mediaPath receives the RTP of the set-up channels, over UDP or
+// interleaved in the control connection, and turns it into samples.
+type mediaPath struct {
+	o     *owner
+	tcp   bool
+	chans []*channel
+	// nextCh is the next free interleaved channel pair (TCP).
+	nextCh int
+	// server is the address UDP media must come from.
+	server net.IP
+	socks  [4]net.PacketConn
+	udpIn  chan datagram
+	tmr    *time.Timer
+	armed  bool
+	wg     sync.WaitGroup
+	done   chan struct{}
+
+	// foreign counts datagrams from an address other than the server's;
+	// overrun those dropped because the owner was behind; unknown RTP of
+	// no set-up channel; malformed RTP that did not parse.
+	foreign, overrun, unknown, malformed int64
+}
+
+func newMediaPath(o *owner, tcp bool) *mediaPath {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &mediaPath{o: o, tcp: tcp, udpIn: make(chan datagram, udpQueue), tmr: t, done: make(chan struct{})}
+}
+
+// listen opens the UDP socket pairs: the media RTP port and the next one
+// for RTCP, and the same for the retransmission stream when rtx is set.
+// The ports are any free pair the system gives.
+func (m *mediaPath) listen(local net.IP, rtx bool) error {
+	pairs := 1
+	if rtx {
+		pairs = 2
+	}
+	for p := 0; p < pairs; p++ {
+		var err error
+		for try := 0; try < 20; try++ {
+			var a, b net.PacketConn
+			a, err = net.ListenPacket("udp", net.JoinHostPort(local.String(), "0"))
+			if err != nil {
+				break
+			}
+			port := a.LocalAddr().(*net.UDPAddr).Port
+			if port%2 != 0 || port == 65535 {
+				a.Close()
+				continue
+			}
+			b, err = net.ListenPacket("udp", net.JoinHostPort(local.String(), itoa(port+1)))
+			if err != nil {
+				a.Close()
+				continue
+			}
+			m.socks[2*p], m.socks[2*p+1] = a, b
+			break
+		}
+		if m.socks[2*p] == nil {
+			if err == nil {
+				err = errors.New("no free even port pair")
+			}
+			return err
+		}
+	}
+	for i, c := range m.socks {
+		if c != nil {
+			m.wg.Add(1)
+			go m.readUDP(i, c)
+		}
+	}
+	return nil
+}
+
+// port returns the local port of a socket.
+func (m *mediaPath) port(sock int) int {
+	if m.socks[sock] == nil {
+		return 0
+	}
+	return m.socks[sock].LocalAddr().(*net.UDPAddr).Port
+}
+
+// readUDP hands datagrams to the owner until the socket closes.
+func (m *mediaPath) readUDP(sock int, c net.PacketConn) {
+	defer m.wg.Done()
+	for {
+		buf := make([]byte, maxDatagram)
+		n, from, err := c.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		d := datagram{sock: sock, data: buf[:n:n], from: from, at: m.o.s.now()}
+		select {
+		case m.udpIn <- d:
+		case <-m.done:
+			return
+		default:
+			m.o.s.stats.overrun.Add(1)
+		}
+	}
+}
+
+func (m *mediaPath) close() {
+	select {
+	case <-m.done:
+		return
+	default:
+	}
+	close(m.done)
+	for _, c := range m.socks {
+		if c != nil {
+			c.Close()
+		}
+	}
+	m.wg.Wait()
+	m.tmr.Stop()
+}
+
+func (m *mediaPath) timerC() <-chan time.Time {
+	if !m.armed {
+		return nil
+	}
+	return m.tmr.C
+}
+
+// datagram handles one UDP packet.
+func (m *mediaPath) datagram(d datagram) {
+	o := m.o
+	if udp, ok := d.from.(*net.UDPAddr); ok && m.server != nil && !udp.IP.Equal(m.server) {
+		m.foreign++
+		o.s.stats.foreign.Add(1)
+		return
+	}
+	o.s.stats.bytes.Add(int64(len(d.data)))
+	o.mediaArrived(true)
+	switch d.sock {
+	case sockMedia:
+		var p rtp.Packet
+		if err := p.Unmarshal(d.data); err != nil {
+			m.malformed++
+			o.s.stats.corrupt.Add(1)
+			return
+		}
+		ch := m.bySSRC(&p)
+		if ch == nil {
+			m.unknown++
+			return
+		}
+		m.rtp(ch, &p, d.at)
+	case sockRtx:
+		m.resent(d)
+	case sockMediaRTCP:
+		m.rtcp(d.data, nil)
+	}
+	m.drain()
+}
+
+// rtcp reads the server's RTCP: a BYE for every channel (ch, or the
+// channels of the SSRCs it names) ends the stream as an EndOfStream
+// would. Servers without MS-RTSP's EndOfStream (GStreamer) end this
+// way; sender reports are not needed to play.
+func (m *mediaPath) rtcp(b []byte, ch *channel) {
+	pkts, err := rtcp.Unmarshal(b)
+	if err != nil {
+		return
+	}
+	for _, p := range pkts {
+		bye, ok := p.(*rtcp.Goodbye)
+		if !ok {
+			continue
+		}
+		for _, c := range m.chans {
+			if c == ch || (c.ssrcK && slices.Contains(bye.Sources, c.ssrc)) || (!c.ssrcK && ch == nil && len(m.chans) == 1) {
+				c.bye = true
+			}
+		}
+	}
+	for _, c := range m.chans {
+		if !c.bye {
+			return
+		}
+	}
+	m.o.endOfMedia()
+}
+
+// bySSRC finds the channel of a packet: by payload type first (the FEC
+// stream has its own), then by SSRC when several channels share it.
+func (m *mediaPath) bySSRC(p *rtp.Packet) *channel {
+	var match *channel
+	for _, ch := range m.chans {
+		if p.PayloadType != ch.pt && int(p.PayloadType) != ch.fecPT {
+			continue
+		}
+		if ch.ssrcK && ch.ssrc == p.SSRC {
+			return ch
+		}
+		if match == nil {
+			match = ch
+		}
+	}
+	return match
+}
+
+// frame handles one interleaved frame (TCP).
+func (m *mediaPath) frame(f *Frame) {
+	o := m.o
+	o.s.stats.bytes.Add(int64(len(f.Payload)) + 4)
+	o.mediaArrived(false)
+	for _, ch := range m.chans {
+		if int(f.Channel) != ch.rtpCh && int(f.Channel) != ch.fecCh {
+			continue
+		}
+		var p rtp.Packet
+		if err := p.Unmarshal(f.Payload); err != nil {
+			m.malformed++
+			o.s.stats.corrupt.Add(1)
+			return
+		}
+		m.rtp(ch, &p, o.s.now())
+		m.drain()
+		return
+	}
+	for _, ch := range m.chans {
+		if ch.rtpCh >= 0 && int(f.Channel) == ch.rtpCh+1 {
+			m.rtcp(f.Payload, ch)
+			return
+		}
+	}
+	// Frames of nothing set up are skipped.
+}
+
+// rtp takes one RTP packet of a channel: FEC packets to the decoder,
+// media packets to the decoder and the jitter buffer, recovered ones
+// after them.
+func (m *mediaPath) rtp(ch *channel, p *rtp.Packet, at time.Time) {
+	if !ch.haveT {
+		ch.t0, ch.ts0, ch.haveT = at, p.Timestamp, true
+	}
+	if int(p.PayloadType) == ch.fecPT {
+		if ch.fec != nil {
+			for _, r := range ch.fec.PushFEC(p) {
+				m.push(ch, r, at, jitter.Recovered)
+			}
+		}
+		return
+	}
+	if p.PayloadType != ch.pt {
+		m.unknown++
+		return
+	}
+	m.push(ch, p, at, jitter.Original)
+	if ch.fec != nil {
+		for _, r := range ch.fec.PushMedia(p) {
+			m.push(ch, r, at, jitter.Recovered)
+		}
+	}
+}
+
+func (m *mediaPath) push(ch *channel, p *rtp.Packet, at time.Time, origin jitter.Origin) {
+	st := &m.o.s.stats
+	switch ch.jb.Push(p, at, origin) {
+	case jitter.Duplicate:
+		st.dup.Add(1)
+	case jitter.Late:
+		st.late.Add(1)
+	}
+}
+
+// resent unwraps a retransmitted packet (2.2.3) into its channel.
+func (m *mediaPath) resent(d datagram) {
+	m.o.s.stats.resentRaw.Add(1)
+}
+
+// drain hands every packet the jitter buffers release to the
+// depacketizers and re-arms the timer for the next gap deadline.
+func (m *mediaPath) drain() {
+	now := m.o.s.now()
+	var next time.Time
+	for _, ch := range m.chans {
+		for {
+			p, lost, ok := ch.jb.Pop(now)
+			if !ok {
+				break
+			}
+			if lost > 0 {
+				m.o.s.stats.lost.Add(int64(lost))
+				ch.dep.Lost(lost)
+				m.o.disc = true
+			}
+			if err := ch.dep.Push(p, m.asfPacket); err != nil {
+				m.o.s.stats.corrupt.Add(1)
+			}
+		}
+		if at, ok := ch.jb.NextDeadline(); ok && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+		m.updateStats(ch)
+	}
+	m.armed = false
+	m.tmr.Stop()
+	if !next.IsZero() {
+		m.tmr.Reset(max(next.Sub(now), time.Millisecond))
+		m.armed = true
+	}
+}
+
+func (m *mediaPath) fire() {
+	m.armed = false
+	m.drain()
+}
+
+// flush releases everything held (the stream ended: no gap can fill).
+func (m *mediaPath) flush() {
+	for _, ch := range m.chans {
+		if ch.fec != nil {
+			for _, r := range ch.fec.Flush() {
+				ch.jb.Push(r, m.o.s.now(), jitter.Recovered)
+			}
+		}
+	}
+	far := m.o.s.now().Add(24 * time.Hour)
+	for _, ch := range m.chans {
+		for {
+			p, lost, ok := ch.jb.Pop(far)
+			if !ok {
+				break
+			}
+			if lost > 0 {
+				m.o.s.stats.lost.Add(int64(lost))
+				ch.dep.Lost(lost)
+			}
+			ch.dep.Push(p, m.asfPacket)
+		}
+		m.updateStats(ch)
+	}
+}
+
+// restart forgets the packets of before a PLAY (a seek): the jitter
+// buffers expect the RTP-Info seq of each channel when given.
+func (m *mediaPath) restart(seqs map[*channel]uint16) {
+	for _, ch := range m.chans {
+		if s, ok := seqs[ch]; ok {
+			ch.jb.ResetAt(s)
+		} else {
+			ch.jb.Reset()
+		}
+		ch.dep.Reset()
+		ch.haveT = false
+	}
+	m.tmr.Stop()
+	m.armed = false
+}
+
+// asfPacket demuxes one rebuilt ASF data packet.
+func (m *mediaPath) asfPacket(p asfrtp.Packet) {
+	o := m.o
+	o.s.stats.packets.Add(1)
+	if o.demux == nil {
+		return
+	}
+	if err := o.demux.Push(p.Data, o.emit); err != nil {
+		o.s.stats.corrupt.Add(1)
+		o.disc = true
+	}
+}
+
+func (m *mediaPath) updateStats(ch *channel) {
+	var fec, resent, jit int64
+	for _, c := range m.chans {
+		st := c.jb.Stats()
+		fec += st.RecoveredFEC
+		resent += st.RecoveredResent
+		jit = max(jit, int64(st.Jitter))
+	}
+	s := &m.o.s.stats
+	s.fec.Store(fec)
+	s.resent.Store(resent)
+	s.jitter.Store(jit)
+}
+
+// emit queues one demuxed object as a sample.
+func (o *owner) emit(obj asf.Object) {
+	smp := asftrack.Sample(obj)
+	if o.disc {
+		smp.Discontinuity = true
+		o.disc = false
+	}
+	o.period.sample(smp.PTS)
+	o.push(item{sample: smp})
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

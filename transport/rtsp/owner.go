@@ -1,0 +1,540 @@
+package rtsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
+)
+
+// maxRedirects bounds the DESCRIBE redirects followed (3.1.5.4).
+const maxRedirects = 5
+
+// pending is a request waiting for its response: responses come in the
+// order of the requests (3.1.5.2); CSeq confirms the match.
+type pending struct {
+	req  *Request
+	cseq int
+	// done handles the response (nil: a failure of the connection).
+	done func(resp *Response, err error)
+	// due is when the answer is overdue (Config.Timeout after sending).
+	due time.Time
+}
+
+// owner holds the protocol state; only the owner goroutine touches it.
+type owner struct {
+	s    *session
+	ctrl *conn
+	cseq int
+	fifo []pending
+	st   state
+	// sessionID is the opaque Session header value (1.1: may exceed int64).
+	sessionID string
+	keepAlive time.Duration
+	kaTimer   *time.Timer
+	genID     uint32
+	// features are the server's Supported tokens (3.1.5.2 rule 2).
+	features  map[string]bool
+	serverHdr string
+	pres      presentation
+	hdr       *asf.Header
+	demux     *asf.Demuxer
+	selected  []int
+	// setup are the media set up, by index into pres.media.
+	setup map[int]*channel
+	media *mediaPath
+	// open, play and pause are the commands waiting for responses.
+	open, play, pause *command
+	loggedConnect     bool
+	playFrom          time.Duration
+	queue             []item
+	queuedBytes       int
+	disc              bool
+	ended             bool
+	redirects         int
+	period            logPeriod
+	// stall fires when PLAYING brings no media for the timeout; fw when
+	// UDP brings nothing for the Firewall time (3.1.6.1).
+	stall, fw, reqTimer *time.Timer
+	gotUDP              bool
+	fellBack            bool
+}
+
+// run is the owner goroutine.
+func (o *owner) run() {
+	s := o.s
+	defer s.wg.Done()
+	defer o.shutdown()
+	o.kaTimer = stoppedTimer()
+	o.stall = stoppedTimer()
+	o.fw = stoppedTimer()
+	o.reqTimer = stoppedTimer()
+	for {
+		var outCh chan item
+		var head item
+		if len(o.queue) > 0 {
+			outCh, head = s.out, o.queue[0]
+		}
+		full := len(o.queue) >= maxQueuedSamples || o.queuedBytes >= maxQueuedBytes
+		var ctrlIn <-chan inbound
+		if o.ctrl != nil && (!full || len(o.fifo) > 0) {
+			ctrlIn = o.ctrl.in
+		}
+		var udpIn <-chan datagram
+		if o.media != nil && !full {
+			udpIn = o.media.udpIn
+		}
+		var tick <-chan time.Time
+		if o.media != nil {
+			tick = o.media.timerC()
+		}
+		select {
+		case c := <-s.cmds:
+			if c.kind == cmdClose {
+				o.teardown(c)
+				return
+			}
+			o.command(c)
+		case outCh <- head:
+			if !head.sticky {
+				o.queue = o.queue[1:]
+				o.queuedBytes -= len(head.sample.Data)
+			}
+		case m := <-ctrlIn:
+			if err := o.inbound(m); err != nil {
+				o.fail(err)
+			}
+		case d := <-udpIn:
+			o.media.datagram(d)
+		case <-tick:
+			o.media.fire()
+		case <-o.kaTimer.C:
+			if o.st != stateInit && o.sessionID != "" {
+				o.send(s.keepAliveRequest(), func(*Response, error) {})
+			}
+		case <-o.stall.C:
+			if o.st == statePlaying && !o.ended {
+				o.fail(fmt.Errorf("%w: no media for %v", ErrTimeout, s.timeout))
+			}
+		case <-o.fw.C:
+			o.firewall()
+		case <-o.reqTimer.C:
+			if len(o.fifo) > 0 && !s.now().Before(o.fifo[0].due) {
+				p := o.fifo[0]
+				o.fail(fmt.Errorf("%w: %s unanswered for %v", ErrTimeout, p.req.Method, s.timeout))
+			} else {
+				o.armRequestTimer()
+			}
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+func stoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}
+
+// media notes that media arrived: the stall timer restarts, and the
+// first UDP packet ends the Firewall wait.
+func (o *owner) mediaArrived(udp bool) {
+	if o.st == statePlaying {
+		o.stall.Reset(o.s.timeout)
+	}
+	if udp && !o.gotUDP {
+		o.gotUDP = true
+		o.fw.Stop()
+	}
+}
+
+// firewall handles the Firewall timer: no UDP came (3.1.6.1). With
+// rtsp:// the session starts again over TCP, from where it was asked to
+// play (the higher layer's fallback); with rtspu:// it is an error.
+func (o *owner) firewall() {
+	if o.gotUDP || o.st != statePlaying || o.media == nil || o.media.tcp {
+		return
+	}
+	if o.s.lower != LowerAuto || o.fellBack {
+		o.fail(fmt.Errorf("%w (nothing in %v)", ErrUDPBlocked, o.s.d.firewallTimeout()))
+		return
+	}
+	o.fellBack = true
+	o.s.stats.fellBack.Store(true)
+	if o.sessionID != "" && o.ctrl != nil {
+		o.send(o.s.teardownRequest(), func(*Response, error) {})
+	}
+	o.media.close()
+	o.media = nil
+	o.st = stateInit
+	o.sessionID = ""
+	o.stall.Stop()
+	if o.ctrl != nil {
+		o.ctrl.close()
+		o.ctrl = nil
+	}
+	o.fifo = nil
+	dial := o.s.d.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	c, err := dialConn(o.s.ctx, dial, hostPort(o.s.target), o.s.timeout)
+	if err != nil {
+		o.fail(err)
+		return
+	}
+	o.ctrl = c
+	// The Play was answered; this one answers nobody.
+	o.play = &command{kind: cmdPlay, reply: make(chan error, 1)}
+	o.startPlay()
+}
+
+// shutdown releases everything when the owner stops.
+func (o *owner) shutdown() {
+	s := o.s
+	if o.ctrl != nil {
+		o.ctrl.close()
+	}
+	if o.media != nil {
+		o.media.close()
+	}
+	o.kaTimer.Stop()
+	s.setCloseErr(transport.ErrClosed)
+	close(s.done)
+}
+
+// push queues an item for ReadSample.
+func (o *owner) push(it item) {
+	o.queue = append(o.queue, it)
+	o.queuedBytes += len(it.sample.Data)
+}
+
+// fail ends the session with err: the waiting commands get it, the
+// consumer reads it after the queued samples (3.1: report the error to
+// the higher layer, stop processing).
+func (o *owner) fail(err error) {
+	for _, c := range []**command{&o.open, &o.play, &o.pause} {
+		if *c != nil {
+			(*c).reply <- err
+			*c = nil
+		}
+	}
+	fifo := o.fifo
+	o.fifo = nil
+	for _, p := range fifo {
+		p.done(nil, err)
+	}
+	if o.ctrl != nil {
+		o.ctrl.close()
+		o.ctrl = nil
+	}
+	if !o.ended {
+		o.ended = true
+		o.push(item{err: err, sticky: true})
+	}
+}
+
+// send writes a request (assigning CSeq) and queues its handler. The
+// keep-alive timer restarts with every request (3.1.5.1 rule 1).
+func (o *owner) send(req *Request, done func(*Response, error)) {
+	if o.ctrl == nil {
+		done(nil, errConnClosed)
+		return
+	}
+	o.cseq++
+	req.Header.Set("CSeq", fmt.Sprint(o.cseq))
+	o.fifo = append(o.fifo, pending{req: req, cseq: o.cseq, done: done, due: o.s.now().Add(o.s.timeout)})
+	if err := o.ctrl.write(req.Marshal()); err != nil {
+		o.fail(err)
+		return
+	}
+	o.restartKeepAlive()
+	o.armRequestTimer()
+}
+
+// armRequestTimer watches the oldest outstanding request.
+func (o *owner) armRequestTimer() {
+	o.reqTimer.Stop()
+	if len(o.fifo) > 0 {
+		o.reqTimer.Reset(max(o.fifo[0].due.Sub(o.s.now()), time.Millisecond))
+	}
+}
+
+func (o *owner) restartKeepAlive() {
+	if o.st == stateInit || o.keepAlive <= 0 {
+		return
+	}
+	o.kaTimer.Reset(max(o.keepAlive-5*time.Second, o.keepAlive/2))
+}
+
+// inbound handles one thing read from the control connection.
+func (o *owner) inbound(m inbound) error {
+	if m.err != nil {
+		if errors.Is(m.err, io.EOF) {
+			return errConnClosed
+		}
+		return m.err
+	}
+	switch v := m.msg.(type) {
+	case *Response:
+		return o.response(v)
+	case *Request:
+		return o.serverRequest(v)
+	case *Frame:
+		if o.media != nil {
+			o.media.frame(v)
+		}
+	}
+	return nil
+}
+
+// response matches a response to the oldest outstanding request.
+func (o *owner) response(resp *Response) error {
+	if len(o.fifo) == 0 {
+		return nil // unsolicited: ignore
+	}
+	i := 0
+	if c := resp.CSeq(); c >= 0 && c != o.fifo[0].cseq {
+		i = -1
+		for j, p := range o.fifo {
+			if p.cseq == c {
+				i = j
+			}
+		}
+		if i < 0 {
+			return nil // an answer to nothing we asked
+		}
+	}
+	p := o.fifo[i]
+	o.fifo = append(o.fifo[:i], o.fifo[i+1:]...)
+	o.armRequestTimer()
+	// Rules for every response (3.1.5.2).
+	if v := resp.Header.Get("Supported"); resp.Header.Has("Supported") {
+		o.features = features(v)
+	}
+	if v := resp.Header.Get("X-Playlist-Gen-Id"); v != "" {
+		if n, err := parseUint32(v); err == nil {
+			o.genID = n
+		}
+	}
+	if v := resp.Header.Get("Session"); v != "" {
+		id, to, err := ParseSession(v)
+		if err == nil {
+			if o.sessionID == "" {
+				o.sessionID = id
+			}
+			o.keepAlive = to
+		}
+	}
+	if v := resp.Header.Get("Server"); v != "" {
+		o.serverHdr = v
+	}
+	p.done(resp, nil)
+	return nil
+}
+
+// serverRequest answers the server's requests (3.1.5.13, 3.1.5.15).
+func (o *owner) serverRequest(req *Request) error {
+	ctype := strings.ToLower(req.Header.Get("Content-Type"))
+	switch {
+	case req.Method == "SET_PARAMETER" && strings.HasPrefix(ctype, ctypeExtension):
+		eos, err := ParseEndOfStream(req.Body)
+		if err != nil {
+			return o.reply(answer(req, 400, "Bad Request"))
+		}
+		if err := o.reply(answer(req, 200, "OK")); err != nil {
+			return err
+		}
+		o.endOfStream(req, eos)
+		return nil
+	case req.Method == "ANNOUNCE":
+		return o.announce(req)
+	default:
+		// Unknown server requests are answered, not acted on.
+		return o.reply(answer(req, 200, "OK"))
+	}
+}
+
+func (o *owner) reply(resp *Response) error {
+	if o.ctrl == nil {
+		return errConnClosed
+	}
+	return o.ctrl.write(resp.Marshal())
+}
+
+// endOfStream handles the server's EndOfStream (3.1.5.13): without
+// End-Of-Playlist-Entry the state goes to READY and the stream ends once
+// the packets up to RTP-Info's seq-1 are in; with it, the next entry's
+// ANNOUNCE follows.
+func (o *owner) endOfStream(req *Request, eos EndOfStream) {
+	last := map[string]uint16{}
+	if infos, err := ParseRTPInfo(req.Header.Get("RTP-Info")); err == nil {
+		for _, in := range infos {
+			if in.HasSeq {
+				last[in.URL] = in.Seq - 1
+			}
+		}
+	}
+	if !eos.EndOfEntry {
+		o.st = stateReady
+		o.restartKeepAlive()
+	}
+	if o.media != nil {
+		o.media.flush()
+	}
+	o.sendLogPlay()
+	if !eos.EndOfEntry {
+		o.ended = true
+		o.push(item{err: io.EOF, sticky: true})
+	}
+}
+
+// endOfMedia ends the stream when every sender said BYE.
+func (o *owner) endOfMedia() {
+	if o.ended || o.st != statePlaying {
+		return
+	}
+	o.media.flush()
+	o.st = stateReady
+	o.stall.Stop()
+	o.restartKeepAlive()
+	o.sendLogPlay()
+	o.ended = true
+	o.push(item{err: io.EOF, sticky: true})
+}
+
+// announce takes the next playlist entry (3.1.5.15).
+func (o *owner) announce(req *Request) error {
+	base, _ := url.Parse(o.pres.aggregate)
+	p, err := parsePresentation(req.Body, base)
+	if err != nil {
+		// 400 to an ANNOUNCE that does not parse (2.2.7.1).
+		return o.reply(answer(req, 400, "Bad Request"))
+	}
+	h := p.hdr
+	if err := o.reply(answer(req, 200, "OK")); err != nil {
+		return err
+	}
+	if v := req.Header.Get("X-Playlist-Gen-Id"); v != "" {
+		if n, err := parseUint32(v); err == nil {
+			o.genID = n
+		}
+	}
+	if p.aggregate == "" {
+		p.aggregate = o.pres.aggregate
+	}
+	o.pres = p
+	o.install(h)
+	in := o.s.infoFor(o)
+	o.push(item{err: transport.ErrInfoChanged, info: &in})
+	return nil
+}
+
+// install makes h the current entry's header.
+func (o *owner) install(h *asf.Header) {
+	o.hdr = h
+	o.demux = asf.NewDemuxer(h)
+	o.demux.SetStreams(asftrack.StreamNumbers(o.selected))
+	o.disc = true
+}
+
+func (o *owner) command(c command) {
+	switch c.kind {
+	case cmdOpen:
+		o.open = &c
+		if err := o.describe(c.ctx); err != nil {
+			o.open = nil
+			c.reply <- err
+		}
+	case cmdSelect:
+		o.selected = c.tracks
+		if o.demux != nil {
+			o.demux.SetStreams(asftrack.StreamNumbers(c.tracks))
+		}
+		o.applySelection(c)
+	case cmdPlay:
+		if o.play != nil || o.pause != nil {
+			c.reply <- errors.New("rtsp: a Play or Pause is already in progress")
+			return
+		}
+		if c.from != 0 && !o.s.info.Seekable {
+			c.reply <- transport.ErrNotSeekable
+			return
+		}
+		o.play = &c
+		o.playFrom = c.from
+		o.startPlay()
+	case cmdPause:
+		if o.st != statePlaying {
+			c.reply <- nil // 3.1.4.7: PAUSE only when PLAYING
+			return
+		}
+		o.pause = &c
+		o.send(o.s.pauseRequest(), func(resp *Response, err error) {
+			p := o.pause
+			o.pause = nil
+			if err == nil && resp.StatusCode/100 == 2 {
+				o.st = stateReady
+				o.restartKeepAlive()
+			}
+			if p != nil {
+				p.reply <- err
+			}
+		})
+		o.sendLogPlay()
+	}
+}
+
+// teardown ends the session (3.1.4.10): TEARDOWN in READY or PLAYING,
+// answered within the close timeout, then the connection closes.
+func (o *owner) teardown(c command) {
+	defer func() { c.reply <- nil }()
+	if o.ctrl == nil || o.st == stateInit || o.sessionID == "" {
+		return
+	}
+	if o.st == statePlaying {
+		o.sendLogPlay()
+	}
+	done := false
+	o.send(o.s.teardownRequest(), func(*Response, error) { done = true })
+	for !done && o.ctrl != nil {
+		select {
+		case m := <-o.ctrl.in:
+			if m.err != nil {
+				return
+			}
+			if r, ok := m.msg.(*Response); ok {
+				o.response(r)
+			}
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+// parseUint32 parses a decimal 32-bit value.
+func parseUint32(v string) (uint32, error) {
+	var n uint64
+	_, err := fmt.Sscan(strings.TrimSpace(v), &n)
+	if err != nil || n > 0xFFFFFFFF {
+		return 0, fmt.Errorf("%w: %q is not a 32-bit number", ErrProtocol, v)
+	}
+	return uint32(n), nil
+}
+
+// ctxErr is what a cancelled command reports.
+func ctxErr(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,393 @@
+package rtsp
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pion/rtp"
+
+	"github.com/eddyplayer/eddy/transport/jitter"
+	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
+	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
+)
+
+// assumedRTT sizes the jitter buffers until a round trip is measured.
+const assumedRTT = 200 * time.Millisecond
+
+// needed returns the indexes of the SDP media that carry the selected
+// tracks (ASF stream numbers). A media without a=stream (GStreamer's one
+// m-line for the whole file) carries every stream.
+func (o *owner) needed() []int {
+	var out []int
+	for i, m := range o.pres.media {
+		if len(m.streams) == 0 {
+			out = append(out, i)
+			continue
+		}
+		for _, n := range m.streams {
+			if slices.Contains(o.selected, int(n)) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		for i := range o.pres.media {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// startPlay goes from any state to PLAYING at o.playFrom: SETUP of the
+// needed streams in INIT (one at a time until the first answer gives
+// the session, 3.1.4.3.1), PAUSE first when playing (3.1.4.8), then PLAY.
+func (o *owner) startPlay() {
+	switch o.st {
+	case stateInit:
+		o.setupAll(o.needed(), func(err error) {
+			if err != nil {
+				o.playDone(err)
+				return
+			}
+			o.sendPlay()
+		})
+	case statePlaying:
+		o.send(o.s.pauseRequest(), func(resp *Response, err error) {
+			if err == nil && resp.StatusCode/100 == 2 {
+				o.st = stateReady
+			}
+		})
+		o.sendLogPlay()
+		o.sendPlay()
+	default:
+		o.sendPlay()
+	}
+}
+
+// playDone answers the waiting Play.
+func (o *owner) playDone(err error) {
+	if p := o.play; p != nil {
+		o.play = nil
+		p.reply <- err
+	}
+}
+
+// setupAll sends the SETUPs in order, each after the previous answer,
+// then calls done.
+func (o *owner) setupAll(media []int, done func(error)) {
+	if o.media == nil {
+		o.media = newMediaPath(o, o.s.lower == LowerTCP || o.fellBack)
+		if !o.media.tcp {
+			local := o.ctrl.nc.LocalAddr().(*net.TCPAddr).IP
+			if err := o.media.listen(local, false); err != nil {
+				done(fmt.Errorf("rtsp: opening UDP ports: %w", err))
+				return
+			}
+			o.media.server = o.ctrl.nc.RemoteAddr().(*net.TCPAddr).IP
+		}
+	}
+	var next func(i int)
+	next = func(i int) {
+		if i == len(media) {
+			done(nil)
+			return
+		}
+		o.setupMedia(media[i], func(err error) {
+			if err != nil {
+				done(err)
+				return
+			}
+			next(i + 1)
+		})
+	}
+	next(0)
+}
+
+// setupMedia sets up one SDP media, and its FEC stream over UDP when the
+// SDP offers one (3.1.4.3.1).
+func (o *owner) setupMedia(idx int, done func(error)) {
+	md := o.pres.media[idx]
+	m := o.media
+	ch := &channel{media: idx, url: md.control, pt: md.pt, fecPT: -1, rtpCh: -1, fecCh: -1}
+	t := TransportSpec{TCP: m.tcp, Unicast: true, Mode: "PLAY"}
+	if m.tcp {
+		if m.nextCh > 254 {
+			done(fmt.Errorf("rtsp: no interleaved channel left for %s", md.control))
+			return
+		}
+		n := m.nextCh
+		m.nextCh += 2
+		t.Interleaved, t.HasInterleaved = [2]int{n, n + 1}, true
+	} else {
+		t.ClientPort = [2]int{m.port(sockMedia), m.port(sockMediaRTCP)}
+	}
+	o.send(o.s.setupRequest(md.control, t), func(resp *Response, err error) {
+		if err != nil {
+			done(err)
+			return
+		}
+		if resp.StatusCode/100 != 2 {
+			done(statusErr("SETUP "+md.control, resp))
+			return
+		}
+		if o.st == stateInit {
+			o.st = stateReady
+		}
+		got := t
+		if ts, err := ParseTransport(resp.Header.Get("Transport")); err == nil {
+			got = ts[0]
+		}
+		ch.ssrc, ch.ssrcK = got.SSRC, got.HasSSRC
+		if m.tcp {
+			ch.rtpCh = t.Interleaved[0]
+			if got.HasInterleaved {
+				ch.rtpCh = got.Interleaved[0]
+			}
+		}
+		if got.Source != "" && !m.tcp {
+			if ip := net.ParseIP(got.Source); ip != nil {
+				m.server = ip
+			}
+		}
+		if err := o.newChannel(ch, wmfec.Params{}); err != nil {
+			done(err)
+			return
+		}
+		m.chans = append(m.chans, ch)
+		if md.fec == nil || m.tcp {
+			done(nil)
+			return
+		}
+		o.setupFEC(ch, md, done)
+	})
+}
+
+// setupFEC sets up a media's FEC stream on the same client port
+// (2.2.7.10.1), with the fmtp defaults as the proposal; the answer's
+// fec-parameters are the ones in force (3.1.5.9).
+func (o *owner) setupFEC(ch *channel, md mediaDesc, done func(error)) {
+	m := o.media
+	p := md.fec.params
+	t := TransportSpec{Unicast: true, Mode: "PLAY", ClientPort: [2]int{m.port(sockMedia), m.port(sockMediaRTCP)},
+		HasFEC: true, FecSpan: p.Span, FecPerSpan: p.PerSpan, FecBurstMargin: max(p.BurstMargin, 1)}
+	o.send(o.s.setupRequest(md.fec.control, t), func(resp *Response, err error) {
+		if err != nil {
+			done(err)
+			return
+		}
+		if resp.StatusCode/100 != 2 {
+			// FEC is an option: play without it.
+			done(nil)
+			return
+		}
+		if v := resp.Header.Get("Transport"); v != "" {
+			if got, err := wmfec.ParseTransportParams(v); err == nil {
+				p = got
+			}
+		}
+		if err := o.newChannel(ch, p); err != nil {
+			done(err)
+			return
+		}
+		ch.fecPT = int(md.fec.pt)
+		done(nil)
+	})
+}
+
+// newChannel (re)builds a channel's receive path for FEC parameters p
+// (zero: no FEC): a jitter buffer sized from the FEC queue limit and the
+// round trip (3.1.5.9), the FEC decoder, the depacketizer.
+func (o *owner) newChannel(ch *channel, p wmfec.Params) error {
+	queue := 0
+	if p.Span > 0 {
+		dec, err := wmfec.NewDecoder(wmfec.DecoderConfig{Params: p})
+		if err != nil {
+			return fmt.Errorf("rtsp: FEC of %s: %w", ch.url, err)
+		}
+		ch.fec = dec
+		queue = p.QueueLimit()
+	}
+	rate := 50.0 // packets per second, until the header says more
+	if o.hdr != nil && o.hdr.PacketSize > 0 && o.hdr.MaxBitrate > 0 {
+		rate = float64(o.hdr.MaxBitrate) / 8 / float64(o.hdr.PacketSize)
+	}
+	jb, err := jitter.New(jitter.Config{
+		Capacity:  jitter.Size(queue, rate, assumedRTT, 2),
+		ClockRate: 1000,
+		Deadline:  o.deadline(ch),
+		MaxWait:   o.maxWait(),
+	})
+	if err != nil {
+		return fmt.Errorf("rtsp: %w", err)
+	}
+	ch.jb = jb
+	dep := asfrtp.NewDepacketizer(o.pres.maxps)
+	dep.PreferInclusive = strings.HasPrefix(o.serverHdr, "WMServer/")
+	ch.dep = dep
+	return nil
+}
+
+// maxWait is the longest a gap is held: part of the preroll, which the
+// player buffers before it plays, so that a packet FEC or a resend fills
+// still comes before the audio needs it.
+func (o *owner) maxWait() time.Duration {
+	pre := time.Duration(0)
+	if o.hdr != nil {
+		pre = o.hdr.Preroll
+	}
+	return min(max(pre/2, 300*time.Millisecond), 3*time.Second)
+}
+
+// deadline is a packet's playout deadline from its ASF send time (the RTP
+// timestamp, 2.2.1.2): a server sends in real time from the first packet
+// on, and the player plays a preroll later, so a packet sent at ts is due
+// at t0 + (ts - ts0) + preroll; a gap is given up at half the preroll
+// before that, leaving the rest to the decoder and the audio buffer.
+func (o *owner) deadline(ch *channel) func(*rtp.Packet, time.Time) time.Time {
+	return func(p *rtp.Packet, at time.Time) time.Time {
+		if !ch.haveT {
+			return at.Add(o.maxWait())
+		}
+		ahead := time.Duration(int32(p.Timestamp-ch.ts0)) * time.Millisecond
+		return ch.t0.Add(ahead + o.maxWait())
+	}
+}
+
+// sendPlay sends PLAY and, the first time, LogConnect right after it
+// (3.1.5.9.1).
+func (o *owner) sendPlay() {
+	from := o.playFrom
+	pre := time.Duration(0)
+	bitrate := int64(0)
+	if o.hdr != nil {
+		pre, bitrate = o.hdr.Preroll, int64(o.hdr.MaxBitrate)
+	}
+	accel := max(o.s.cfg.BufferTarget, pre)
+	bw := o.s.cfg.Bandwidth
+	if bw <= 0 {
+		bw = 4 * bitrate
+	}
+	o.send(o.s.playRequest(from, accel, bw), func(resp *Response, err error) {
+		if err != nil {
+			o.playDone(err)
+			return
+		}
+		if resp.StatusCode/100 != 2 {
+			o.playDone(statusErr("PLAY", resp))
+			return
+		}
+		o.st = statePlaying
+		if o.media.tcp {
+			o.kaTimer.Stop() // 3.1.5.10: RTP over TCP keeps the session alive
+		} else if !o.gotUDP {
+			o.fw.Reset(o.s.d.firewallTimeout())
+		}
+		o.stall.Reset(o.s.timeout)
+		if resp.Header.Has("X-Accelerate-Streaming") {
+			o.s.stats.fastStart.Store(true)
+		}
+		seqs := map[*channel]uint16{}
+		if infos, err := ParseRTPInfo(resp.Header.Get("RTP-Info")); err == nil {
+			for _, in := range infos {
+				for _, ch := range o.media.chans {
+					if in.HasSeq && sameStream(in.URL, ch.url) {
+						seqs[ch] = in.Seq
+					}
+				}
+			}
+		}
+		o.media.restart(seqs)
+		if o.demux != nil {
+			o.demux.Reset()
+		}
+		o.disc = true
+		o.ended = false
+		o.dropQueued()
+		o.startPeriod(from)
+		o.playDone(nil)
+	})
+	o.sendLogConnect()
+}
+
+// dropQueued forgets samples of before a seek.
+func (o *owner) dropQueued() {
+	keep := o.queue[:0]
+	for _, it := range o.queue {
+		if it.info != nil {
+			keep = append(keep, it)
+		}
+	}
+	o.queue = keep
+	o.queuedBytes = 0
+}
+
+// sameStream compares an RTP-Info URL with a control URL, ignoring a
+// trailing slash.
+func sameStream(a, b string) bool {
+	return strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/") ||
+		strings.HasSuffix(strings.TrimSuffix(b, "/"), "/"+strings.TrimPrefix(strings.TrimSuffix(a, "/"), "/"))
+}
+
+// applySelection applies a stream choice once streams are set up
+// (3.1.4.4): SETUP adds the media of newly chosen streams, TEARDOWN on a
+// stream's URL removes one no longer wanted; the demuxer filters the
+// streams of media that carry several. The reply comes with the last
+// answer; a failure to add a stream is an error, a failed removal is not
+// (3.1.5.2).
+func (o *owner) applySelection(c command) {
+	if o.st == stateInit || o.media == nil {
+		c.reply <- nil
+		return
+	}
+	need := map[int]bool{}
+	for _, i := range o.needed() {
+		need[i] = true
+	}
+	have := map[int]bool{}
+	outstanding := 0
+	var firstErr error
+	finish := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		outstanding--
+		if outstanding == 0 {
+			c.reply <- firstErr
+		}
+	}
+	outstanding++ // held until every request is sent
+	for _, ch := range append([]*channel(nil), o.media.chans...) {
+		have[ch.media] = true
+		if need[ch.media] || len(o.pres.media[ch.media].streams) == 0 {
+			continue
+		}
+		outstanding++
+		o.removeChannel(ch)
+		r := o.s.base("TEARDOWN", ch.url)
+		o.s.genID(r)
+		o.send(r, func(*Response, error) { finish(nil) })
+	}
+	for i := range o.pres.media {
+		if !need[i] || have[i] {
+			continue
+		}
+		outstanding++
+		o.setupMedia(i, finish)
+	}
+	finish(nil)
+}
+
+// removeChannel stops receiving a channel.
+func (o *owner) removeChannel(ch *channel) {
+	m := o.media
+	for i, c := range m.chans {
+		if c == ch {
+			m.chans = append(m.chans[:i:i], m.chans[i+1:]...)
+			return
+		}
+	}
+}
