@@ -79,7 +79,7 @@ func TestRecoverEveryLossCombination(t *testing.T) {
 				forEachSubset(c.span, e, func(lost []int) {
 					forEachSubset(c.per, e, func(fecUsed []int) {
 						// A new stream each time, starting near the wrap.
-						src := asfStream(rng, c.span+1, uint16(65535-rng.IntN(c.span)), 0xabcdef, 96)
+						src := asfStream(rng, c.span+1, uint16(65535-rng.IntN(c.span)), 0xabcdef, 101)
 						orig := clone(src)
 						fec, err := (&Encoder{PayloadType: 98, SSRC: 5}).Encode(src[:c.span], c.per)
 						if err != nil {
@@ -281,5 +281,39 @@ func TestArrivalOrders(t *testing.T) {
 		if name == "duplicated" && d.Stats().Duplicates < uint64(len(normal)-4) {
 			t.Errorf("duplicated: %d duplicates counted, want at least the %d source packets", d.Stats().Duplicates, len(normal)-4)
 		}
+	}
+}
+
+// TestNoPrematureRecovery: a span is rebuilt only once a packet at or after
+// its last one has arrived; before that, a missing packet may still be on
+// its way (a FEC packet overtaking the end of its span, or arriving first).
+func TestNoPrematureRecovery(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	src := asfStream(rng, 5, 40, 1, 96)
+	fec, _ := (&Encoder{PayloadType: 98}).Encode(src[:4], 1)
+	for _, fecAt := range []int{0, 3} { // FEC first, FEC before the span's last packet
+		d := mustDecoder(t, Params{4, 1, 1}, 0)
+		var got []*rtp.Packet
+		for i := 0; i < 5; i++ {
+			if i == fecAt {
+				got = append(got, d.PushFEC(fec[0])...)
+			}
+			got = append(got, d.PushMedia(src[i])...)
+		}
+		if s := d.Stats(); len(got) != 0 || s.Recovered != 0 || s.CompleteSpans != 1 {
+			t.Errorf("FEC at %d: rebuilt %d, stats %+v", fecAt, len(got), s)
+		}
+	}
+}
+
+// TestFECKeptPerSpan: a span keeps at most as many FEC packets as it has
+// source packets (more can never be needed), whatever FecIndex values come.
+func TestFECKeptPerSpan(t *testing.T) {
+	d := mustDecoder(t, Params{2, 1, 1}, 0)
+	for f := 0; f <= MaxFECIndex; f++ {
+		d.PushFEC(rawFEC(t, Header{SNBase: 7, Mask: 0b101, FecIndex: uint8(f)}, make([]byte, 100)))
+	}
+	if len(d.order) != 1 || len(d.order[0].fec) != 2 {
+		t.Fatalf("%d spans, %d FEC packets kept", len(d.order), len(d.order[0].fec))
 	}
 }
