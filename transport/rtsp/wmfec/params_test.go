@@ -78,6 +78,8 @@ var transportCases = []struct {
 	{in: "RTP/AVP/UDP;unicast;FecSpan=0;FecPerSpan=1;FecBurstMargin=1", err: ErrParamRange},
 	{in: "RTP/AVP/UDP;unicast;FecSpan=4;FecPerSpan=5;FecBurstMargin=1", err: ErrParamRange},
 	{in: "RTP/AVP/UDP;unicast;FecSpan=4;FecPerSpan=1;FecBurstMargin=D", err: ErrParamRange},
+	{in: "RTP/AVP/UDP;unicast;FecSpan=1;FecPerSpan=1;FecBurstMargin=D", err: ErrParamRange}, // 13 > 0xC with no product to exceed
+	{in: "RTP/AVP/UDP;unicast;FecSpan=1;FecPerSpan=1;FecBurstMargin=F", err: ErrParamRange},
 	{in: "RTP/AVP/UDP;unicast;FecSpan=4;FecPerSpan=1;FecBurstMargin=0", err: ErrParamRange},
 	// (FecSpan−1)×FecBurstMargin = 4×6 = 0x18: allowed by 2.2.6.11 but the
 	// last packet would need Mask index 24.
@@ -163,7 +165,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%+v: %v", p, err)
 		}
 	}
-	bad := []Params{{}, {0, 1, 1}, {25, 1, 1}, {4, 0, 1}, {4, 5, 1}, {4, 25, 1}, {4, 1, 0}, {4, 1, 13}, {3, 1, 12}, {5, 1, 6}, {24, 1, 2}}
+	bad := []Params{{}, {0, 1, 1}, {25, 1, 1}, {4, 0, 1}, {4, 5, 1}, {4, 25, 1}, {4, 1, 0}, {4, 1, 13}, {1, 1, 13}, {3, 1, 12}, {5, 1, 6}, {24, 1, 2}}
 	for _, p := range bad {
 		if err := p.Validate(); !errors.Is(err, ErrParamRange) {
 			t.Errorf("%+v: %v", p, err)
