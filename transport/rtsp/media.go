@@ -14,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/jitter"
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
+	"github.com/eddyplayer/eddy/transport/rtsp/rtx"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 )
 
@@ -62,6 +63,9 @@ type channel struct {
 	haveT bool
 	// bye: the sender said goodbye (RTCP BYE, RFC 3550 6.6).
 	bye bool
+	// tracker decides the NACKs of the channel (nil without the
+	// retransmission stream).
+	tracker *rtx.Tracker
 }
 
 // mediaPath receives the RTP of the set-up channels, over UDP or
@@ -80,6 +84,11 @@ type mediaPath struct {
 	armed  bool
 	wg     sync.WaitGroup
 	done   chan struct{}
+
+	// rtx is the retransmission stream once set up (UDP only): the
+	// client's SSRC in its Transport, the server's ssrc and the port its
+	// NACKs go to (RTCP-Destination-Port, 3.1.5.6).
+	rtx *rtxState
 
 	// foreign counts datagrams from an address other than the server's;
 	// overrun those dropped because the owner was behind; unknown RTP of
@@ -314,6 +323,12 @@ func (m *mediaPath) rtp(ch *channel, p *rtp.Packet, at time.Time) {
 		m.unknown++
 		return
 	}
+	if ch.tracker != nil {
+		ch.tracker.Received(p.SequenceNumber, p.Timestamp, at, false)
+	}
+	if !ch.ssrcK {
+		ch.ssrc, ch.ssrcK = p.SSRC, true
+	}
 	m.push(ch, p, at, jitter.Original)
 	if ch.fec != nil {
 		for _, r := range ch.fec.PushMedia(p) {
@@ -335,12 +350,71 @@ func (m *mediaPath) push(ch *channel, p *rtp.Packet, at time.Time, origin jitter
 // resent unwraps a retransmitted packet (2.2.3) into its channel.
 func (m *mediaPath) resent(d datagram) {
 	m.o.s.stats.resentRaw.Add(1)
+	if m.rtx == nil {
+		return
+	}
+	port := rtx.Port{RtxPT: m.rtx.pt}
+	for _, ch := range m.chans {
+		port.MediaPTs = append(port.MediaPTs, ch.pt)
+	}
+	kind, p, err := port.Unwrap(d.data)
+	if err != nil {
+		m.malformed++
+		return
+	}
+	if kind != rtx.KindResent {
+		return // packet-pair data: no UdpPacketPair is sent
+	}
+	ch := m.bySSRC(p)
+	if ch == nil {
+		m.unknown++
+		return
+	}
+	if ch.tracker != nil {
+		ch.tracker.Received(p.SequenceNumber, p.Timestamp, d.at, true)
+	}
+	m.push(ch, p, d.at, jitter.Resent)
+}
+
+// rtxState is the retransmission stream (2.2.3, 3.1.5.6).
+type rtxState struct {
+	pt         uint8
+	clientSSRC uint32
+	serverSSRC uint32
+	// dest is the server's RTCP port for NACKs.
+	dest *net.UDPAddr
+}
+
+// nack sends the NACKs the trackers ask for now (3.1.4.6), one compound
+// RTCP packet per channel, from the retransmission stream's RTCP port.
+func (m *mediaPath) nack(now time.Time) {
+	if m.rtx == nil || m.rtx.dest == nil || m.socks[sockRtxRTCP] == nil {
+		return
+	}
+	for _, ch := range m.chans {
+		if ch.tracker == nil || !ch.ssrcK {
+			continue
+		}
+		lost := ch.tracker.Poll(now)
+		if len(lost) == 0 {
+			continue
+		}
+		n := rtx.NACK{SenderSSRC: m.rtx.clientSSRC, RtxSSRC: m.rtx.serverSSRC, MediaSSRC: ch.ssrc, Lost: lost}
+		b, err := n.Marshal()
+		if err != nil {
+			continue
+		}
+		if _, err := m.socks[sockRtxRTCP].WriteTo(b, m.rtx.dest); err == nil {
+			m.o.s.stats.nacks.Add(1)
+		}
+	}
 }
 
 // drain hands every packet the jitter buffers release to the
 // depacketizers and re-arms the timer for the next gap deadline.
 func (m *mediaPath) drain() {
 	now := m.o.s.now()
+	m.nack(now)
 	var next time.Time
 	for _, ch := range m.chans {
 		for {
@@ -352,6 +426,9 @@ func (m *mediaPath) drain() {
 				m.o.s.stats.lost.Add(int64(lost))
 				ch.dep.Lost(lost)
 				m.o.disc = true
+				if ch.tracker != nil {
+					ch.tracker.GiveUpBefore(p.SequenceNumber)
+				}
 			}
 			if err := ch.dep.Push(p, m.asfPacket); err != nil {
 				m.o.s.stats.corrupt.Add(1)
@@ -359,6 +436,11 @@ func (m *mediaPath) drain() {
 		}
 		if at, ok := ch.jb.NextDeadline(); ok && (next.IsZero() || at.Before(next)) {
 			next = at
+		}
+		if ch.tracker != nil {
+			if at, ok := ch.tracker.NextPoll(); ok && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
 		}
 		m.updateStats(ch)
 	}
@@ -407,8 +489,14 @@ func (m *mediaPath) restart(seqs map[*channel]uint16) {
 	for _, ch := range m.chans {
 		if s, ok := seqs[ch]; ok {
 			ch.jb.ResetAt(s)
+			if ch.tracker != nil {
+				ch.tracker.ResetAt(s)
+			}
 		} else {
 			ch.jb.Reset()
+			if ch.tracker != nil {
+				ch.tracker.Reset()
+			}
 		}
 		ch.dep.Reset()
 		ch.haveT = false

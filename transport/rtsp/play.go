@@ -1,6 +1,7 @@
 package rtsp
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/eddyplayer/eddy/transport/jitter"
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
+	"github.com/eddyplayer/eddy/transport/rtsp/rtx"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 )
 
@@ -83,12 +85,24 @@ func (o *owner) setupAll(media []int, done func(error)) {
 		o.media = newMediaPath(o, o.s.lower == LowerTCP || o.fellBack)
 		if !o.media.tcp {
 			local := o.ctrl.nc.LocalAddr().(*net.TCPAddr).IP
-			if err := o.media.listen(local, false); err != nil {
+			if err := o.media.listen(local, o.pres.rtx != nil); err != nil {
 				done(fmt.Errorf("rtsp: opening UDP ports: %w", err))
 				return
 			}
 			o.media.server = o.ctrl.nc.RemoteAddr().(*net.TCPAddr).IP
 		}
+	}
+	if o.pres.rtx != nil && !o.media.tcp && o.media.rtx == nil {
+		// The retransmission stream first, on its own ports (3.1.5.4,
+		// 2.2.7.10.1), then the media.
+		o.setupRtx(func(err error) {
+			if err != nil {
+				done(err)
+				return
+			}
+			o.setupAll(media, done)
+		})
+		return
 	}
 	var next func(i int)
 	next = func(i int) {
@@ -151,6 +165,12 @@ func (o *owner) setupMedia(idx int, done func(error)) {
 		if got.Source != "" && !m.tcp {
 			if ip := net.ParseIP(got.Source); ip != nil {
 				m.server = ip
+			}
+		}
+		if m.rtx != nil && m.rtx.dest != nil {
+			tr, err := rtx.NewTracker(rtx.TrackerConfig{})
+			if err == nil {
+				ch.tracker = tr
 			}
 		}
 		if err := o.newChannel(ch, wmfec.Params{}); err != nil {
@@ -390,4 +410,40 @@ func (o *owner) removeChannel(ch *channel) {
 			return
 		}
 	}
+}
+
+// setupRtx sets up the retransmission stream over UDP (3.1.5.4, 4.4.1):
+// its own port pair and an SSRC of the client's; the answer's second
+// server_port is where NACKs go and its ssrc names the CNAME (3.1.5.6).
+// A refusal leaves the session without resends, not failed.
+func (o *owner) setupRtx(done func(error)) {
+	m := o.media
+	var b [4]byte
+	rand.Read(b[:])
+	mine := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	t := TransportSpec{Unicast: true, Mode: "PLAY", ClientPort: [2]int{m.port(sockRtx), m.port(sockRtxRTCP)}, SSRC: mine, HasSSRC: true}
+	o.send(o.s.setupRequest(o.pres.rtx.control, t), func(resp *Response, err error) {
+		if err != nil {
+			done(err)
+			return
+		}
+		st := &rtxState{pt: o.pres.rtx.pt, clientSSRC: mine}
+		m.rtx = st
+		if resp.StatusCode/100 != 2 {
+			st.dest = nil
+			done(nil)
+			return
+		}
+		if o.st == stateInit {
+			o.st = stateReady
+		}
+		if ts, err := ParseTransport(resp.Header.Get("Transport")); err == nil {
+			got := ts[0]
+			st.serverSSRC = got.SSRC
+			if got.ServerPort[1] != 0 {
+				st.dest = &net.UDPAddr{IP: m.server, Port: got.ServerPort[1]}
+			}
+		}
+		done(nil)
+	})
 }
