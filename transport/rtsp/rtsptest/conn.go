@@ -62,9 +62,15 @@ type conn struct {
 	// serverCSeq numbers the server's requests; pending maps their CSeq
 	// to their method, for recording the client's answers.
 	serverCSeq int
-	pending    map[int]string
+	pending    map[int]pendingReq
 	rand       *randSource
 	params     playParams
+}
+
+// pendingReq is a request of the server waiting for its answer.
+type pendingReq struct {
+	method string
+	ack    chan struct{}
 }
 
 // slot is one set-up media stream: its control URL, transport and RTP
@@ -131,7 +137,7 @@ func (c *conn) serve() {
 		}
 	}()
 	c.fec = map[string]*fecSlot{}
-	c.pending = map[int]string{}
+	c.pending = map[int]pendingReq{}
 	c.rand = newRandSource(c.s.cfg.Faults.LossSeed)
 	rd := rtsp.NewReader(c.nc)
 	for {
@@ -151,12 +157,15 @@ func (c *conn) serve() {
 			}
 		case *rtsp.Response:
 			c.mu.Lock()
-			method := c.pending[m.CSeq()]
+			p, ok := c.pending[m.CSeq()]
 			delete(c.pending, m.CSeq())
 			c.mu.Unlock()
 			c.s.mu.Lock()
-			c.s.responses = append(c.s.responses, Response{Method: method, StatusCode: m.StatusCode, Header: m.Header})
+			c.s.responses = append(c.s.responses, Response{Method: p.method, StatusCode: m.StatusCode, Header: m.Header})
 			c.s.mu.Unlock()
+			if ok {
+				close(p.ack)
+			}
 		case *rtsp.Frame:
 			// Interleaved RTCP from the client: not used (b=RR:0).
 		}
@@ -209,9 +218,10 @@ func (c *conn) handle(req *rtsp.Request) bool {
 	if v := req.Header.Get("X-Playlist-Gen-Id"); v != "" && req.Method != "PLAY" && req.Method != "TEARDOWN" {
 		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32)
 		c.mu.Lock()
-		gen := c.genID
+		gen, prev := c.genID, c.prevGenID
 		c.mu.Unlock()
-		if err != nil || (n != 0 && uint32(n) != gen) {
+		logPlay := strings.EqualFold(contentType(req.Header), "application/x-wms-Logplaystats")
+		if err != nil || (n != 0 && uint32(n) != gen && !(logPlay && uint32(n) == prev)) {
 			return c.fail(req, 412)
 		}
 	}

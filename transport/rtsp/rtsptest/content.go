@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -87,18 +89,80 @@ func (e *entry) stream(control string) (streamInfo, bool) {
 // duration is the presentation's length (play duration minus preroll).
 func (e *entry) duration() time.Duration { return e.hdr.Duration() }
 
-// seek returns the packet a PLAY from t starts at: the packet holding
-// the key frame at or before t, from the file's index or by its send
-// times (asf.File.SeekPacket).
-func (e *entry) seek(t time.Duration) uint64 {
+// seekScan bounds the packets a seek looks at on each side of the
+// index's answer.
+const seekScan = 4096
+
+// seek returns the packet a PLAY from t starts at (MS-RTSP 2.2.6.7): the
+// one where the last key frame at or before t begins, of the video
+// streams among numbers if any (else of any of them; 0 means every
+// stream). asf.File.SeekPacket (the file's index, or a bisection on send
+// times) gives the neighbourhood; the packets around it are read for the
+// key frame itself.
+func (e *entry) seek(t time.Duration, numbers []uint8) uint64 {
 	if t <= 0 {
 		return 0
 	}
-	n, err := e.file.SeekPacket(t)
-	if err != nil || n >= e.file.PacketCount() {
-		return 0
+	p0, err := e.file.SeekPacket(t)
+	count := e.file.PacketCount()
+	if err != nil || p0 >= count {
+		p0 = 0
 	}
-	return n
+	want := map[uint8]bool{}
+	for _, s := range e.streams {
+		if s.media == "video" && (slices.Contains(numbers, s.number) || slices.Contains(numbers, 0)) {
+			want[s.number] = true
+		}
+	}
+	if len(want) == 0 {
+		for _, s := range e.streams {
+			if slices.Contains(numbers, s.number) || slices.Contains(numbers, 0) {
+				want[s.number] = true
+			}
+		}
+	}
+	limit := uint32(min((t + e.hdr.Preroll).Milliseconds(), math.MaxUint32))
+	// keyAt reports whether packet n begins a key frame at or before t;
+	// stop is set past t.
+	keyAt := func(n uint64) (key, stop bool) {
+		data, err := e.file.ReadPacket(n, nil)
+		if err != nil {
+			return false, true
+		}
+		var p asf.Packet
+		if p.Unmarshal(data, e.hdr.PacketSize) != nil {
+			return false, false
+		}
+		for _, pl := range p.Payloads {
+			if !want[pl.Stream] {
+				continue
+			}
+			if pl.PresentationTime > limit {
+				return false, true
+			}
+			if pl.Key && pl.Offset == 0 {
+				key = true
+			}
+		}
+		return key, false
+	}
+	best, found := p0, false
+	for n := p0; n < count && n < p0+seekScan; n++ {
+		key, stop := keyAt(n)
+		if stop {
+			break
+		}
+		if key {
+			best, found = n, true
+		}
+	}
+	for n := p0; !found && n > 0 && p0-n < seekScan; {
+		n--
+		if key, _ := keyAt(n); key {
+			best, found = n, true
+		}
+	}
+	return best
 }
 
 // packet returns packet n as it goes to the RTP session of ASF stream

@@ -94,7 +94,13 @@ func (c *conn) play(req *rtsp.Request) bool {
 		case r.start > e.duration():
 			return c.fail(req, 457)
 		default:
-			start = e.seek(r.start)
+			c.mu.Lock()
+			var numbers []uint8
+			for _, sl := range c.slots {
+				numbers = append(numbers, sl.number)
+			}
+			c.mu.Unlock()
+			start = e.seek(r.start, numbers)
 			startTime = r.start.Seconds()
 		}
 	}

@@ -26,6 +26,8 @@ type rawClient struct {
 	requests []*rawMsg
 	// session is the Session id of the last response that had one.
 	session string
+	// seen counts the requests untilRequest has looked at.
+	seen int
 }
 
 type rawFrame struct {
@@ -127,6 +129,12 @@ func (rc *rawClient) do(method, url, body string, headers ...string) *rawMsg {
 // method, and returns it.
 func (rc *rawClient) untilRequest(method string) *rawMsg {
 	rc.t.Helper()
+	for ; rc.seen < len(rc.requests); rc.seen++ {
+		if m := rc.requests[rc.seen]; strings.HasPrefix(m.start, method+" ") {
+			rc.seen++
+			return m
+		}
+	}
 	for {
 		m, f, err := rc.next()
 		if err != nil {
@@ -137,6 +145,7 @@ func (rc *rawClient) untilRequest(method string) *rawMsg {
 			continue
 		}
 		rc.requests = append(rc.requests, m)
+		rc.seen = len(rc.requests)
 		if strings.HasPrefix(m.start, method+" ") {
 			return m
 		}

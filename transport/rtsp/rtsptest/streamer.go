@@ -121,9 +121,14 @@ func (st *streamer) run(j job) {
 	}
 	w := &wire{st: st, c: c, u: j.udp, drop: set(cfg.Faults.DropSeqs), dropFEC: set(cfg.Faults.DropFECSeqs), resend: j.rtx != nil}
 	save := func() {
+		// The originals are read by the connection's goroutine only
+		// after done, or under c.mu once the streamer has ended.
+		c.mu.Lock()
 		for i := range j.slots {
 			j.slots[i].seq = pzs[i].SequenceNumber
+			j.orig[i].seq = j.slots[i].seq
 		}
+		c.mu.Unlock()
 	}
 	var (
 		first    = true
@@ -226,16 +231,23 @@ func (st *streamer) gap(p playParams, start, prev, sendTime uint32, prevSize int
 }
 
 // end sends EndOfStream (MS-RTSP 3.2.4.1, 2.2.7.3) and, when the
-// playlist has a next entry, ANNOUNCE of it (3.2.4.2) with the streams
-// the server selected for it in X-RTP-Info (2.2.6.27).
+// playlist has a next entry, waits for its answer (3.2.4.1: the server
+// MUST wait for the response) and sends ANNOUNCE of the next entry
+// (3.2.4.2) with the streams the server selected for it in X-RTP-Info
+// (2.2.6.27). The next PLAY starts at the beginning.
 func (st *streamer) end(j job) {
 	c := st.c
 	s := c.s
 	cfg := &s.cfg
+	defer func() {
+		c.mu.Lock()
+		if c.str == st {
+			c.str = nil
+		}
+		c.mu.Unlock()
+	}()
+	st.pos = 0
 	c.mu.Lock()
-	for i, o := range j.orig {
-		o.seq = j.slots[i].seq
-	}
 	more := j.entry+1 < len(s.entries) && j.entry == c.entry
 	var info []string
 	for _, sl := range j.slots {
@@ -249,9 +261,8 @@ func (st *streamer) end(j job) {
 		eos.Header.Add("X-Playlist-Gen-Id", strconv.FormatUint(uint64(c.genID), 10))
 	}
 	eos.Header.Add("Date", time.Now().UTC().Format(time.RFC1123))
-	c.serverCSeq++
+	ack := c.expect("SET_PARAMETER")
 	eos.Header.Add("CSeq", itoa(c.serverCSeq))
-	c.pending[c.serverCSeq] = "SET_PARAMETER"
 	eos.Header.Add("User-Agent", cfg.Server)
 	body := "Session: " + cfg.SessionID + "\r\nEOF: true\r\n"
 	if more && c.genID != 0 {
@@ -261,23 +272,41 @@ func (st *streamer) end(j job) {
 	c.state = stateReady
 	c.pauseInReady = more && c.genID != 0
 	c.position = 0
-	if c.str == st {
-		c.str = nil
-	}
-	var ann *rtsp.Request
-	if more {
-		ann = c.nextEntry()
-	}
 	c.mu.Unlock()
 	if !cfg.Faults.NoEndOfStream {
 		if c.write(eos.Marshal()) != nil {
 			return
 		}
 		s.count(func(x *Stats) { x.EndOfStreams++ })
+		if more {
+			t := time.NewTimer(writeTimeout)
+			select {
+			case <-ack:
+			case <-st.stop:
+			case <-c.done:
+			case <-t.C:
+			}
+			t.Stop()
+		}
 	}
-	if ann != nil && c.write(ann.Marshal()) == nil {
+	if !more {
+		return
+	}
+	c.mu.Lock()
+	ann := c.nextEntry()
+	c.mu.Unlock()
+	if c.write(ann.Marshal()) == nil {
 		s.count(func(x *Stats) { x.Announces++ })
 	}
+}
+
+// expect numbers a request of the server and returns a channel closed
+// when the client answers it. c.mu is held.
+func (c *conn) expect(method string) chan struct{} {
+	c.serverCSeq++
+	ch := make(chan struct{})
+	c.pending[c.serverCSeq] = pendingReq{method: method, ack: ch}
+	return ch
 }
 
 // nextEntry moves the session to the next playlist entry and returns its
@@ -332,9 +361,8 @@ func (c *conn) nextEntry() *rtsp.Request {
 		a.Header.Add("X-RTP-Info", strings.Join(info, ", "))
 	}
 	a.Header.Add("Cache-Control", "no-cache")
-	c.serverCSeq++
+	c.expect("ANNOUNCE")
 	a.Header.Add("CSeq", itoa(c.serverCSeq))
-	c.pending[c.serverCSeq] = "ANNOUNCE"
 	a.Header.Add("User-Agent", cfg.Server)
 	a.Body = s.describeSDP(c.entry, c.base())
 	return a
