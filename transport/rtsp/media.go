@@ -66,6 +66,9 @@ type channel struct {
 	// tracker decides the NACKs of the channel (nil without the
 	// retransmission stream).
 	tracker *rtx.Tracker
+	// lastOut is the sequence number of the last packet handed on.
+	lastOut  uint16
+	lastOutK bool
 }
 
 // mediaPath receives the RTP of the set-up channels, over UDP or
@@ -129,6 +132,11 @@ func (m *mediaPath) listen(local net.IP, rtx bool) error {
 				continue
 			}
 			m.socks[2*p], m.socks[2*p+1] = a, b
+			// Room for a fast-start burst: the default buffer of a
+			// few hundred kB drops packets the server sends at once.
+			if u, ok := a.(*net.UDPConn); ok {
+				u.SetReadBuffer(4 << 20)
+			}
 			break
 		}
 		if m.socks[2*p] == nil {
@@ -430,6 +438,7 @@ func (m *mediaPath) drain() {
 					ch.tracker.GiveUpBefore(p.SequenceNumber)
 				}
 			}
+			ch.lastOut, ch.lastOutK = p.SequenceNumber, true
 			if err := ch.dep.Push(p, m.asfPacket); err != nil {
 				m.o.s.stats.corrupt.Add(1)
 			}
@@ -444,6 +453,9 @@ func (m *mediaPath) drain() {
 		}
 		m.updateStats(ch)
 	}
+	if e := m.o.ending; e != nil && len(e.last) > 0 && m.allIn(e.last) {
+		m.o.finishEnd()
+	}
 	m.armed = false
 	m.tmr.Stop()
 	if !next.IsZero() {
@@ -455,6 +467,17 @@ func (m *mediaPath) drain() {
 func (m *mediaPath) fire() {
 	m.armed = false
 	m.drain()
+}
+
+// allIn reports whether every channel of last has handed on its last
+// packet.
+func (m *mediaPath) allIn(last map[*channel]uint16) bool {
+	for ch, seq := range last {
+		if !ch.lastOutK || int16(ch.lastOut-seq) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // flush releases everything held (the stream ended: no gap can fill).
@@ -500,6 +523,7 @@ func (m *mediaPath) restart(seqs map[*channel]uint16) {
 		}
 		ch.dep.Reset()
 		ch.haveT = false
+		ch.lastOutK = false
 	}
 	m.tmr.Stop()
 	m.armed = false

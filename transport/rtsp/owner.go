@@ -64,6 +64,8 @@ type owner struct {
 	// stall fires when PLAYING brings no media for the timeout; fw when
 	// UDP brings nothing for the Firewall time (3.1.6.1).
 	stall, fw, reqTimer *time.Timer
+	endTimer            *time.Timer
+	ending              *ending
 	gotUDP              bool
 	fellBack            bool
 }
@@ -77,6 +79,7 @@ func (o *owner) run() {
 	o.stall = stoppedTimer()
 	o.fw = stoppedTimer()
 	o.reqTimer = stoppedTimer()
+	o.endTimer = stoppedTimer()
 	for {
 		var outCh chan item
 		var head item
@@ -126,6 +129,8 @@ func (o *owner) run() {
 			}
 		case <-o.fw.C:
 			o.firewall()
+		case <-o.endTimer.C:
+			o.finishEnd()
 		case <-o.reqTimer.C:
 			if len(o.fifo) > 0 && !s.now().Before(o.fifo[0].due) {
 				p := o.fifo[0]
@@ -376,11 +381,13 @@ func (o *owner) reply(resp *Response) error {
 // the packets up to RTP-Info's seq-1 are in; with it, the next entry's
 // ANNOUNCE follows.
 func (o *owner) endOfStream(req *Request, eos EndOfStream) {
-	last := map[string]uint16{}
-	if infos, err := ParseRTPInfo(req.Header.Get("RTP-Info")); err == nil {
+	last := map[*channel]uint16{}
+	if infos, err := ParseRTPInfo(req.Header.Get("RTP-Info")); err == nil && o.media != nil {
 		for _, in := range infos {
-			if in.HasSeq {
-				last[in.URL] = in.Seq - 1
+			for _, ch := range o.media.chans {
+				if in.HasSeq && sameStream(in.URL, ch.url) {
+					last[ch] = in.Seq - 1
+				}
 			}
 		}
 	}
@@ -388,28 +395,61 @@ func (o *owner) endOfStream(req *Request, eos EndOfStream) {
 		o.st = stateReady
 		o.restartKeepAlive()
 	}
+	o.beginEnd(last, !eos.EndOfEntry)
+}
+
+// endOfMedia ends the stream when every sender said BYE (RFC 3550 6.6):
+// servers without MS-RTSP's EndOfStream (GStreamer) end this way.
+func (o *owner) endOfMedia() {
+	if o.ended || o.ending != nil || o.st != statePlaying {
+		return
+	}
+	o.st = stateReady
+	o.restartKeepAlive()
+	o.beginEnd(nil, true)
+}
+
+// ending is an end of stream waiting for the packets still on their way.
+type ending struct {
+	// last is the last sequence number of each channel (RTP-Info seq-1).
+	last map[*channel]uint16
+	// final: the stream ends (else a playlist entry does, 3.1.5.13).
+	final bool
+}
+
+// beginEnd starts the end of the stream (3.1.5.13: packets the RTP-Info
+// shows not yet received SHOULD be waited for). Over TCP everything came
+// before the request on the same connection; over UDP packets may still
+// be queued or on their way, or a resend due: the end waits until each
+// channel has handed on its last packet, or for the longest a gap is
+// held.
+func (o *owner) beginEnd(last map[*channel]uint16, final bool) {
+	o.ending = &ending{last: last, final: final}
+	if o.media == nil || o.media.tcp || (len(last) > 0 && o.media.allIn(last)) {
+		o.finishEnd()
+		return
+	}
+	o.endTimer.Reset(o.maxWait())
+}
+
+// finishEnd hands on what is left, logs the period and, for the end of
+// the stream, queues io.EOF.
+func (o *owner) finishEnd() {
+	e := o.ending
+	if e == nil {
+		return
+	}
+	o.ending = nil
+	o.endTimer.Stop()
 	if o.media != nil {
 		o.media.flush()
 	}
 	o.sendLogPlay()
-	if !eos.EndOfEntry {
+	if e.final && !o.ended {
 		o.ended = true
+		o.stall.Stop()
 		o.push(item{err: io.EOF, sticky: true})
 	}
-}
-
-// endOfMedia ends the stream when every sender said BYE.
-func (o *owner) endOfMedia() {
-	if o.ended || o.st != statePlaying {
-		return
-	}
-	o.media.flush()
-	o.st = stateReady
-	o.stall.Stop()
-	o.restartKeepAlive()
-	o.sendLogPlay()
-	o.ended = true
-	o.push(item{err: io.EOF, sticky: true})
 }
 
 // announce takes the next playlist entry (3.1.5.15).
