@@ -187,9 +187,10 @@ func (rc *rawClient) next() (*rawMsg, *rawFrame, error) {
 		line = strings.TrimRight(line, "\r\n")
 		if m.start == "" {
 			if line == "" || !(strings.HasPrefix(line, "RTSP/1.0 ") || strings.HasSuffix(line, " RTSP/1.0")) {
-				// junk between messages (Faults.GarbageAfter): skip the line
+				// junk between messages (Faults.GarbageAfter): keep the
+				// line as a frame of channel 255 and look again
 				rc.frames = append(rc.frames, rawFrame{channel: 255, data: []byte(line)})
-				continue
+				return rc.next()
 			}
 			m.start = line
 			continue

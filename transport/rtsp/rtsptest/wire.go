@@ -139,7 +139,9 @@ func (w *wire) send(p outPkt) bool {
 // garbage sends what is no packet: over TCP junk between frames and a
 // frame on a channel nobody set up, over UDP a datagram of junk.
 func (w *wire) garbage(sl *slot) bool {
-	junk := []byte("\x00\xffthis is not an RTSP message nor an interleaved frame\r\n\x01\x02\x03")
+	// A line of junk (ended by CRLF, so that a reader skipping lines
+	// finds the next frame) then a frame nobody asked for.
+	junk := []byte("\x00\xffthis is not an RTSP message nor an interleaved frame\r\n")
 	if sl.tcp {
 		fr, _ := rtsp.MarshalFrame(200, []byte("an RTP packet on a channel nobody set up"))
 		return w.c.write(append(junk, fr...)) == nil
