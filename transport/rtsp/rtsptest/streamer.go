@@ -274,10 +274,10 @@ func (st *streamer) end(j job) {
 	c.position = 0
 	c.mu.Unlock()
 	if !cfg.Faults.NoEndOfStream {
+		s.count(func(x *Stats) { x.EndOfStreams++ })
 		if c.write(eos.Marshal()) != nil {
 			return
 		}
-		s.count(func(x *Stats) { x.EndOfStreams++ })
 		if more {
 			t := time.NewTimer(writeTimeout)
 			select {
@@ -295,9 +295,8 @@ func (st *streamer) end(j job) {
 	c.mu.Lock()
 	ann := c.nextEntry()
 	c.mu.Unlock()
-	if c.write(ann.Marshal()) == nil {
-		s.count(func(x *Stats) { x.Announces++ })
-	}
+	s.count(func(x *Stats) { x.Announces++ })
+	c.write(ann.Marshal())
 }
 
 // expect numbers a request of the server and returns a channel closed

@@ -143,8 +143,8 @@ func (c *conn) rtcp(u *udpSet, b []byte) {
 			s.count(func(x *Stats) { x.Dropped++ })
 			continue
 		}
+		s.count(func(x *Stats) { x.Resent++ }) // before: a test reading the copy then reads the count
 		u.rtxRTP.WriteToUDP(pkt, x.addr)
-		s.count(func(x *Stats) { x.Resent++ })
 	}
 }
 
