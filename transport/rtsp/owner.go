@@ -7,12 +7,14 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 )
 
 // maxRedirects bounds the DESCRIBE redirects followed (3.1.5.4).
@@ -66,8 +68,11 @@ type owner struct {
 	stall, fw, reqTimer *time.Timer
 	endTimer            *time.Timer
 	ending              *ending
-	gotUDP              bool
-	fellBack            bool
+	// announced: an ANNOUNCE brought the next entry; the player's Select
+	// completes the choice (3.1.4.5).
+	announced bool
+	gotUDP    bool
+	fellBack  bool
 }
 
 // run is the owner goroutine.
@@ -474,9 +479,145 @@ func (o *owner) announce(req *Request) error {
 	}
 	o.pres = p
 	o.install(h)
+	o.predicted(req.Header.Get("X-RTP-Info"))
 	in := o.s.infoFor(o)
 	o.push(item{err: transport.ErrInfoChanged, info: &in})
 	return nil
+}
+
+// predicted rebuilds the channels for the next entry from the streams
+// the server selected for it (X-RTP-Info, 3.1.5.15: no header means none;
+// their RTP may already be arriving, to the ports and channels set up
+// before, 3.2.4.2). The player's Select then completes the choice and
+// PLAY in PLAYING starts the entry (3.1.4.5).
+func (o *owner) predicted(xrtp string) {
+	o.announced = true
+	m := o.media
+	if m == nil {
+		return
+	}
+	old := m.chans
+	m.chans = nil
+	infos, _ := ParseRTPInfo(xrtp)
+	for _, in := range infos {
+		idx := -1
+		for i, md := range o.pres.media {
+			if sameStream(in.URL, md.control) {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			continue // the rtx stream, or a stream the SDP does not have
+		}
+		ch := &channel{media: idx, url: in.URL, pt: o.pres.media[idx].pt, fecPT: -1, rtpCh: -1, fecCh: -1}
+		if in.Transport.HasSSRC {
+			ch.ssrc, ch.ssrcK = in.Transport.SSRC, true
+		}
+		for _, oc := range old {
+			if sameStream(in.URL, oc.url) {
+				ch.rtpCh, ch.tracker = oc.rtpCh, oc.tracker
+			}
+		}
+		if m.tcp && in.Transport.HasInterleaved {
+			ch.rtpCh = in.Transport.Interleaved[0]
+		}
+		if err := o.newChannel(ch, wmfec.Params{}); err != nil {
+			continue
+		}
+		if in.HasSeq {
+			ch.jb.ResetAt(in.Seq)
+		}
+		m.chans = append(m.chans, ch)
+	}
+}
+
+// selectEntry completes the stream choice of an announced entry
+// (3.1.4.5): a SelectStream removes each predicted stream the player does
+// not want (TEARDOWN on its URL) and adds each wanted one the server did
+// not predict (SETUP), pipelined; then PLAY in PLAYING names the
+// predicted streams left untouched. The Select is answered with the PLAY.
+func (o *owner) selectEntry(c command) {
+	o.announced = false
+	need := map[int]bool{}
+	for _, i := range o.needed() {
+		need[i] = true
+	}
+	have := map[int]bool{}
+	var untouched []string
+	outstanding := 1
+	var firstErr error
+	step := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		outstanding--
+		if outstanding > 0 {
+			return
+		}
+		if firstErr != nil {
+			c.reply <- firstErr
+			return
+		}
+		o.playEntry(untouched, c)
+	}
+	for _, ch := range append([]*channel(nil), o.media.chans...) {
+		have[ch.media] = true
+		if need[ch.media] {
+			untouched = append(untouched, ch.url)
+			continue
+		}
+		outstanding++
+		o.removeChannel(ch)
+		r := o.s.base("TEARDOWN", ch.url)
+		o.s.genID(r)
+		o.send(r, func(*Response, error) { step(nil) })
+	}
+	for i := range o.pres.media {
+		if need[i] && !have[i] {
+			outstanding++
+			o.setupMedia(i, step)
+		}
+	}
+	step(nil)
+}
+
+// playEntry is PLAY in PLAYING for a new entry (3.1.5.16.1): no Range,
+// X-Playlist-Seek-Id of the entry, Scale, and X-RTP-Info with the URLs
+// (only) of the predicted streams no SelectStream touched.
+func (o *owner) playEntry(untouched []string, c command) {
+	r := o.s.base("PLAY", o.pres.aggregate)
+	r.Header.Add("Supported", clientFeatures)
+	if o.genID != 0 {
+		r.Header.Add("X-Playlist-Seek-Id", strconv.FormatUint(uint64(o.genID), 10))
+	}
+	r.Header.Add("Scale", "1.0")
+	if len(untouched) > 0 {
+		urls := make([]string, len(untouched))
+		for i, u := range untouched {
+			urls[i] = "url=" + quoteURL(u)
+		}
+		r.Header.Add("X-RTP-Info", strings.Join(urls, ", "))
+	}
+	o.send(r, func(resp *Response, err error) {
+		if err == nil && resp.StatusCode/100 != 2 {
+			err = statusErr("PLAY", resp)
+		}
+		if err == nil {
+			o.st = statePlaying
+			o.ended = false
+			o.stall.Reset(o.s.timeout)
+			o.startPeriod(0)
+		}
+		c.reply <- err
+	})
+}
+
+// quoteURL quotes a stream URL holding "," or ";" (2.2.6.27).
+func quoteURL(u string) string {
+	if strings.ContainsAny(u, ",;") {
+		return `"` + u + `"`
+	}
+	return u
 }
 
 // install makes h the current entry's header.
@@ -499,6 +640,10 @@ func (o *owner) command(c command) {
 		o.selected = c.tracks
 		if o.demux != nil {
 			o.demux.SetStreams(asftrack.StreamNumbers(c.tracks))
+		}
+		if o.announced && o.media != nil {
+			o.selectEntry(c)
+			return
 		}
 		o.applySelection(c)
 	case cmdPlay:
