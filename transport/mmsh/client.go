@@ -15,8 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/eddyplayer/eddy/transport"
 )
 
 // DefaultUserAgent is sent when Config.UserAgent does not start with
@@ -352,12 +350,4 @@ func proxyFunc(explicit *url.URL, hc *http.Client) func(*url.URL) (*url.URL, err
 		hu.Scheme = "http"
 		return f(&http.Request{URL: &hu, Header: http.Header{}})
 	}
-}
-
-// credentials returns the configured credentials, or nil.
-func credentials(cfg transport.Config) *transport.Credentials {
-	if cfg.Credentials == nil || (cfg.Credentials.User == "" && cfg.Credentials.Password == "") {
-		return nil
-	}
-	return cfg.Credentials
 }

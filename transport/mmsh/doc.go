@@ -6,7 +6,7 @@
 //	mmsh.Register(reg, &mmsh.Dialer{PlayerVersion: "0.3"})
 //	s, err := reg.Dial(ctx, "mmsh://server/live", transport.Config{
 //		ClientID:    persistedGUID, // xClientGUID, one per installation
-//		Credentials: creds,         // asked for after an *AuthRequiredError
+//		Credentials: creds,         // asked for after a *transport.AuthRequiredError
 //	})
 //	ids := transport.ChooseTracks(s.Info(), bandwidth, prefs)
 //	s.Select(ids)
@@ -49,7 +49,7 @@
 //     skips (transport.PlaylistNavigator).
 //   - Cookies (a shared jar), proxies (Dialer.Proxy, the HTTP client's
 //     proxy, 305), Basic, Digest, NTLM and Negotiate (NTLMSSP) for server
-//     and proxy; *AuthRequiredError when credentials are missing or wrong.
+//     and proxy; *transport.AuthRequiredError when credentials are missing or wrong.
 //   - Play logs (MS-WMLOG, package wmlog) after $E, Stop and seeks: XML to
 //     Windows Media Services 9+, the log-line Pragma to older servers, a
 //     remote-log SendEvent with a rendering log when Speed was used on a
