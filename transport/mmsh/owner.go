@@ -568,38 +568,6 @@ func (o *owner) resumePosition() position {
 	return o.positionFor(o.lastPos)
 }
 
-// restorePadding gives an ASF packet whose Padding Data the server
-// stripped (2.2.3.3) its full size again, the Padding Length field
-// rewritten to match, so the demuxer sees fixed-size packets.
-func restorePadding(b []byte, size uint32) ([]byte, error) {
-	switch {
-	case size == 0 || uint32(len(b)) == size:
-		return b, nil
-	case uint32(len(b)) > size:
-		return nil, fmt.Errorf("%w: $D payload of %d bytes exceeds the %d-byte packet size", ErrMalformedPacket, len(b), size)
-	}
-	var p asf.Packet
-	if err := p.Unmarshal(b, size); err != nil {
-		return nil, err
-	}
-	if p.Parity {
-		out := make([]byte, size)
-		copy(out, b)
-		return out, nil
-	}
-	if err := p.PadTo(size); err != nil {
-		return nil, err
-	}
-	return p.Marshal()
-}
-
-// RestorePadding is restorePadding for callers that write $D payloads to
-// an .asf file: the packet comes back at the header's fixed packet size
-// with a consistent Padding Length (D5 2).
-func RestorePadding(pkt []byte, packetSize uint32) ([]byte, error) {
-	return restorePadding(pkt, packetSize)
-}
-
 // sameHeader reports an ASF header identical to the current one (a Play
 // response repeats it, 2.2.2.6).
 func (o *owner) sameHeader(h *asf.Header) bool {

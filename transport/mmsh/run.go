@@ -294,7 +294,9 @@ func (o *owner) data(p Packet) {
 		o.demux.Reset()
 	}
 	o.lastLoc = loc
-	pkt, err := restorePadding(p.Payload, o.hdr.PacketSize)
+	// A server may strip the Padding Data (2.2.3.3): the demuxer gets the
+	// packet at the header's fixed size again.
+	pkt, err := asf.RestorePadding(p.Payload, o.hdr.PacketSize)
 	if err == nil {
 		err = o.demux.Push(pkt, o.emit)
 	}
