@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // period is one logged stretch of streaming: from a Play (or the start of
@@ -338,7 +339,7 @@ func (o *owner) acceptAccel(pr Pragma) {
 // adviseStartup turns an X-StartupProfile into the buffer the player needs
 // before rendering (Advanced Fast Start): the acceleration factor is the
 // granted AccelBW over the content rate.
-func (o *owner) adviseStartup(p *StartupProfile, pr Pragma) {
+func (o *owner) adviseStartup(p *wms.StartupProfile, pr Pragma) {
 	factor := 1.0
 	if v, ok, err := pr.Uint32("AccelBW"); ok && err == nil {
 		if r := o.contentRate(); r > 0 {

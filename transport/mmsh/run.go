@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // idleStall is how long an open stream may stay silent while the client
@@ -500,7 +501,7 @@ func (o *owner) playResponse(resp *response) error {
 	}
 	pr := resp.pragma()
 	if v := resp.get("X-StartupProfile"); v != "" {
-		if p, err := ParseStartupProfile(v); err == nil {
+		if p, err := wms.ParseStartupProfile(v); err == nil {
 			o.adviseStartup(p, pr)
 		}
 	}
