@@ -14,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/wmlog"
 )
 
 // packetSet is a set of packet types (Expected-Packets, 3.1.1).
@@ -116,7 +117,7 @@ type owner struct {
 	speed    float64
 	accelBW  int64
 	accelDur time.Duration
-	period   period
+	period   wmlog.Period
 	// rec is the progress and reconnection state (recover.go).
 	rec       recovery
 	eofQueued bool
@@ -503,7 +504,7 @@ func (o *owner) emit(obj asf.Object) {
 		o.disc = false
 	}
 	o.lastPos = smp.PTS
-	o.period.sample(smp.PTS)
+	o.period.Sample(smp.PTS)
 	o.push(item{sample: smp})
 }
 

@@ -275,8 +275,8 @@ func (o *owner) data(p Packet) {
 	now := o.s.clock.Now()
 	n := int64(len(p.Payload)) + FramingHeaderSize + MMSHeaderSize
 	o.s.stats.bytes.Add(n)
-	o.period.bytes += n
-	o.period.lastData = now
+	o.period.Bytes += n
+	o.period.LastData = now
 	loc := int64(p.LocationID)
 	if o.duplicate(loc) {
 		// Resent after an on-demand resume: received and played before.
@@ -284,14 +284,14 @@ func (o *owner) data(p Packet) {
 	}
 	o.progressed(now)
 	o.s.stats.packets.Add(1)
-	o.period.packets++
+	o.period.Packets++
 	if p.B {
 		o.s.stats.fastStart.Store(true)
 	}
 	if o.lastLoc >= 0 && loc > o.lastLoc+1 {
 		gap := loc - o.lastLoc - 1
 		o.s.stats.lost.Add(gap)
-		o.period.lost(gap)
+		o.period.Lost(gap)
 		o.demux.Reset()
 	}
 	o.lastLoc = loc
