@@ -23,8 +23,8 @@ var (
 	ErrClosed = errors.New("session closed")
 	// ErrAuthRequired is wrapped by a Dial error when the server or a proxy
 	// wants credentials that were not given or were refused: ask the user
-	// and Dial again with Config.Credentials. The protocol's own error type
-	// (e.g. *mmsh.AuthRequiredError) says more.
+	// and Dial again with Config.Credentials. The *AuthRequiredError that
+	// wraps it says who asked and how.
 	ErrAuthRequired = errors.New("authentication required")
 	// ErrTruncated is wrapped by a ReadSample (or Dial) error when the
 	// source ended before the length it declared: an HTTP body shorter

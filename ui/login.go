@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport"
 )
 
 // loginPrompt is the dialog that asks for a user name and password when a
@@ -49,11 +49,11 @@ type authInfo struct {
 }
 
 // describeAuth reads err (wrapping transport.ErrAuthRequired, usually
-// through an *mmsh.AuthRequiredError) for the prompt; location is what the
+// through a *transport.AuthRequiredError) for the prompt; location is what the
 // user opened.
 func describeAuth(location string, err error) authInfo {
 	info := authInfo{host: hostOf(location)}
-	var ae *mmsh.AuthRequiredError
+	var ae *transport.AuthRequiredError
 	if errors.As(err, &ae) {
 		info.proxy, info.realm, info.rejected = ae.Proxy, ae.Realm, ae.Rejected
 		info.schemes = append(info.schemes, ae.Schemes...)

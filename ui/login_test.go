@@ -11,14 +11,13 @@ import (
 
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
-	"github.com/eddyplayer/eddy/transport/mmsh"
 )
 
 const securedURL = "mms://media.example.com/secure/talk.wmv"
 
 // authFailure is the event the player sends when the server wants
 // credentials.
-func authFailure(ae *mmsh.AuthRequiredError) player.Event {
+func authFailure(ae *transport.AuthRequiredError) player.Event {
 	return player.Event{Kind: player.ErrorOccurred, Status: status(player.Failed, nil, 0),
 		Err: fmt.Errorf("open %s: describe: %w", securedURL, ae)}
 }
@@ -28,7 +27,7 @@ func TestLoginPromptRetriesWithCredentials(t *testing.T) {
 	f.v.Open(securedURL)
 	f.expectCalls("Open(" + securedURL + ")")
 	f.emit(player.StateChanged, status(player.Opening, nil, 0))
-	f.ctl.emit(authFailure(&mmsh.AuthRequiredError{
+	f.ctl.emit(authFailure(&transport.AuthRequiredError{
 		URL: "http://media.example.com/secure/talk.wmv", Schemes: []string{"NTLM", "Digest"}, Realm: "Staff only",
 	}))
 
@@ -92,7 +91,7 @@ func TestLoginPromptRetriesWithCredentials(t *testing.T) {
 	// The server refuses: the prompt comes back, says so, and keeps the
 	// user name (not the password).
 	f.emit(player.StateChanged, status(player.Opening, nil, 0))
-	f.ctl.emit(authFailure(&mmsh.AuthRequiredError{
+	f.ctl.emit(authFailure(&transport.AuthRequiredError{
 		URL: "http://media.example.com/secure/talk.wmv", Schemes: []string{"Digest"}, Realm: "Staff only", Rejected: true,
 	}))
 	p = f.v.login
@@ -127,7 +126,7 @@ func TestLoginPromptForProxy(t *testing.T) {
 	f := newFixture(t)
 	f.v.Open(securedURL)
 	f.ctl.take()
-	f.ctl.emit(authFailure(&mmsh.AuthRequiredError{
+	f.ctl.emit(authFailure(&transport.AuthRequiredError{
 		URL: "http://media.example.com/secure/talk.wmv", Proxy: true, Schemes: []string{"Basic"}, Realm: "proxy.corp",
 	}))
 	p := f.v.login

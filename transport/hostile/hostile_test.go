@@ -573,9 +573,9 @@ func mmshScenarios() []scenario {
 	}
 	add("401 without credentials", "401 loop", unauthorized, errIs(transport.ErrAuthRequired))
 	l401 := add("401 whatever the credentials", "401 loop", unauthorized, expectation{match: func(err error) bool {
-		var ae *mmsh.AuthRequiredError
+		var ae *transport.AuthRequiredError
 		return errors.As(err, &ae) && ae.Rejected
-	}, desc: "*mmsh.AuthRequiredError, Rejected"})
+	}, desc: "*transport.AuthRequiredError, Rejected"})
 	l401.credentials = true
 	l401.check = func(res hostile.Result, st *counters) error {
 		if n := st.wmsp.Describes(); n > 3 {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/eddyplayer/eddy/transport"
-	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
@@ -75,7 +74,7 @@ func TestAuthRequired(t *testing.T) {
 		a := mmshtest.Auth{Scheme: scheme, User: "alice", Password: "s3cret", Realm: "media"}
 		srv := server(t, mmshtest.Options{Auth: &a}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
 		_, err := baseDialer().Dial(ctxT(t), srv.URL+"/a.wma", transport.Config{})
-		var ae *mmsh.AuthRequiredError
+		var ae *transport.AuthRequiredError
 		if !errors.As(err, &ae) || ae.Rejected || len(ae.Schemes) != 1 || ae.Schemes[0] != scheme {
 			t.Errorf("%s, no credentials: %v", scheme, err)
 		}

@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // DefaultUserAgent is sent when Config.UserAgent does not start with
@@ -224,39 +224,18 @@ func (c *client) prepareRound(req *request, target *url.URL, cn *conn, round int
 	}
 	req.set("Host", hostHeader(target))
 	req.del("Cookie")
-	if c.jar != nil {
-		if cs := c.jar.Cookies(cookieURL(target)); len(cs) > 0 {
-			parts := make([]string, len(cs))
-			for i, ck := range cs {
-				parts[i] = ck.Name + "=" + ck.Value
-			}
-			req.add("Cookie", strings.Join(parts, "; "))
-		}
+	if v := wms.CookieHeader(c.jar, target); v != "" {
+		req.add("Cookie", v)
 	}
 	if round == 0 {
 		c.auth.preempt(req, target, cn)
 	}
 }
 
-// cookieURL is the URL cookies are stored and looked up under: always the
-// http form, so that rtsp:// and http:// share cookies (2.2.1.3).
-func cookieURL(u *url.URL) *url.URL {
-	return &url.URL{Scheme: "http", Host: u.Host, Path: u.Path}
-}
-
-// store keeps the response's cookies (3.1.5.3).
+// store keeps the response's cookies (3.1.5.3) in the jar shared with
+// HTTP and RTSP (2.2.1.3).
 func (c *client) store(resp *response, target *url.URL) {
-	if c.jar == nil {
-		return
-	}
-	h := resp.httpHeader()
-	if len(h.Values("Set-Cookie")) == 0 {
-		return
-	}
-	cs := (&http.Response{Header: h}).Cookies()
-	if len(cs) > 0 {
-		c.jar.SetCookies(cookieURL(target), cs)
-	}
+	wms.StoreCookies(c.jar, target, resp.values("Set-Cookie"))
 }
 
 // exchange sends req for target on a new connection and reads the
@@ -352,12 +331,4 @@ func proxyFunc(explicit *url.URL, hc *http.Client) func(*url.URL) (*url.URL, err
 		hu.Scheme = "http"
 		return f(&http.Request{URL: &hu, Header: http.Header{}})
 	}
-}
-
-// credentials returns the configured credentials, or nil.
-func credentials(cfg transport.Config) *transport.Credentials {
-	if cfg.Credentials == nil || (cfg.Credentials.User == "" && cfg.Credentials.Password == "") {
-		return nil
-	}
-	return cfg.Credentials
 }

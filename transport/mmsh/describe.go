@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // describe sends the Describe ([MS-WMSP] 2.2.2.1, 3.1.4.2), follows
@@ -201,16 +202,7 @@ func (s *session) packetPair(ctx context.Context, cn *conn) (int64, error) {
 		}
 	}
 	s.o.pairBytes = r.BytesRead()
-	return pairBandwidth(size2, t1, t2), nil
-}
-
-// pairBandwidth is bits over the gap between the two arrivals.
-func pairBandwidth(size int, t1, t2 time.Time) int64 {
-	d := t2.Sub(t1)
-	if d <= 0 || t1.IsZero() || t2.IsZero() {
-		return 0
-	}
-	return int64(float64(size*8) / d.Seconds())
+	return wms.PacketPairBandwidth(size2, t1, t2), nil
 }
 
 func viaHTTP10(vias []string) bool {

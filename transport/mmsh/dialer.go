@@ -62,7 +62,7 @@ type Dialer struct {
 	// applies.
 	Proxy *url.URL
 	// AuthSchemes lists the authentication schemes in preference order;
-	// default DefaultAuthSchemes.
+	// default auth.DefaultSchemes.
 	AuthSchemes []string
 	// Anonymous logs the privacy form of c-playerid (MS-WMLOG 2.1.18).
 	Anonymous bool

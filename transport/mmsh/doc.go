@@ -6,7 +6,7 @@
 //	mmsh.Register(reg, &mmsh.Dialer{PlayerVersion: "0.3"})
 //	s, err := reg.Dial(ctx, "mmsh://server/live", transport.Config{
 //		ClientID:    persistedGUID, // xClientGUID, one per installation
-//		Credentials: creds,         // asked for after an *AuthRequiredError
+//		Credentials: creds,         // asked for after a *transport.AuthRequiredError
 //	})
 //	ids := transport.ChooseTracks(s.Info(), bandwidth, prefs)
 //	s.Select(ids)
@@ -47,9 +47,10 @@
 //     (transport.ErrInfoChanged with the entry's titles), SelectStream or
 //     PlayNextEntry for the new entry, predictive selection, pl-offset
 //     skips (transport.PlaylistNavigator).
-//   - Cookies (a shared jar), proxies (Dialer.Proxy, the HTTP client's
-//     proxy, 305), Basic, Digest, NTLM and Negotiate (NTLMSSP) for server
-//     and proxy; *AuthRequiredError when credentials are missing or wrong.
+//   - Cookies (a jar shared with HTTP and RTSP, package wms), proxies
+//     (Dialer.Proxy, the HTTP client's proxy, 305), Basic, Digest, NTLM and
+//     Negotiate (NTLMSSP, package auth) for server and proxy;
+//     *transport.AuthRequiredError when credentials are missing or wrong.
 //   - Play logs (MS-WMLOG, package wmlog) after $E, Stop and seeks: XML to
 //     Windows Media Services 9+, the log-line Pragma to older servers, a
 //     remote-log SendEvent with a rendering log when Speed was used on a

@@ -3,7 +3,6 @@ package mmsh
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/eddyplayer/eddy/transport"
 )
@@ -41,45 +40,11 @@ var (
 	ErrNotSupported = errors.New("mmsh: not supported by the server")
 )
 
-// AuthRequiredError reports that the server (or proxy) wants credentials
-// that were not given or were rejected. The player catches it with
-// errors.As, asks the user and dials again with Config.Credentials set.
-// The error never contains the credentials.
-type AuthRequiredError struct {
-	// URL is the resource that asked for authentication.
-	URL string
-	// Proxy is set for a 407 from a proxy.
-	Proxy bool
-	// Schemes lists the schemes the server offered (e.g. "NTLM", "Digest").
-	Schemes []string
-	// Realm is the realm of the first challenge that has one.
-	Realm string
-	// Rejected is set when credentials were sent and refused.
-	Rejected bool
-}
-
-// Unwrap makes errors.Is(err, transport.ErrAuthRequired) true.
-func (e *AuthRequiredError) Unwrap() error { return transport.ErrAuthRequired }
-
-func (e *AuthRequiredError) Error() string {
-	who := "server"
-	if e.Proxy {
-		who = "proxy"
-	}
-	what := "requires authentication"
-	if e.Rejected {
-		what = "rejected the credentials"
-	}
-	s := fmt.Sprintf("mmsh: %s %s for %s", who, what, e.URL)
-	if len(e.Schemes) > 0 {
-		s += " (offered " + strings.Join(e.Schemes, ", ")
-		if e.Realm != "" {
-			s += ", realm " + fmt.Sprintf("%q", e.Realm)
-		}
-		s += ")"
-	}
-	return s
-}
+// AuthRequiredError is the error a missing or refused login ends a Dial
+// with.
+//
+// Deprecated: use transport.AuthRequiredError, which every protocol shares.
+type AuthRequiredError = transport.AuthRequiredError
 
 // ServerError is a failure HRESULT a server sent in the Reason of a $E or
 // $C packet ([MS-WMSP] 2.2.3.2, 2.2.3.4, 3.1.5.13): streaming ended with

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -154,15 +153,6 @@ func (r *response) keepAlive() bool {
 // noBody reports a response that has no body by definition.
 func (r *response) noBody() bool {
 	return r.StatusCode/100 == 1 || r.StatusCode == 204 || r.StatusCode == 304
-}
-
-// httpHeader converts the headers for net/http helpers (cookies).
-func (r *response) httpHeader() http.Header {
-	h := http.Header{}
-	for _, l := range r.Header {
-		h.Add(l.Name, l.Value)
-	}
-	return h
 }
 
 // readLine reads one CRLF- (or LF-) terminated line of at most maxLine

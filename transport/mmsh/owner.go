@@ -14,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/wmlog"
 )
 
 // packetSet is a set of packet types (Expected-Packets, 3.1.1).
@@ -116,7 +117,7 @@ type owner struct {
 	speed    float64
 	accelBW  int64
 	accelDur time.Duration
-	period   period
+	period   wmlog.Period
 	// rec is the progress and reconnection state (recover.go).
 	rec       recovery
 	eofQueued bool
@@ -503,7 +504,7 @@ func (o *owner) emit(obj asf.Object) {
 		o.disc = false
 	}
 	o.lastPos = smp.PTS
-	o.period.sample(smp.PTS)
+	o.period.Sample(smp.PTS)
 	o.push(item{sample: smp})
 }
 
@@ -566,38 +567,6 @@ func (o *owner) resumePosition() position {
 		return atPacket(uint32(n), o.packetOffset(n))
 	}
 	return o.positionFor(o.lastPos)
-}
-
-// restorePadding gives an ASF packet whose Padding Data the server
-// stripped (2.2.3.3) its full size again, the Padding Length field
-// rewritten to match, so the demuxer sees fixed-size packets.
-func restorePadding(b []byte, size uint32) ([]byte, error) {
-	switch {
-	case size == 0 || uint32(len(b)) == size:
-		return b, nil
-	case uint32(len(b)) > size:
-		return nil, fmt.Errorf("%w: $D payload of %d bytes exceeds the %d-byte packet size", ErrMalformedPacket, len(b), size)
-	}
-	var p asf.Packet
-	if err := p.Unmarshal(b, size); err != nil {
-		return nil, err
-	}
-	if p.Parity {
-		out := make([]byte, size)
-		copy(out, b)
-		return out, nil
-	}
-	if err := p.PadTo(size); err != nil {
-		return nil, err
-	}
-	return p.Marshal()
-}
-
-// RestorePadding is restorePadding for callers that write $D payloads to
-// an .asf file: the packet comes back at the header's fixed packet size
-// with a consistent Padding Length (D5 2).
-func RestorePadding(pkt []byte, packetSize uint32) ([]byte, error) {
-	return restorePadding(pkt, packetSize)
 }
 
 // sameHeader reports an ASF header identical to the current one (a Play

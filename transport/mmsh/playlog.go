@@ -1,62 +1,27 @@
 package mmsh
 
 import (
-	"net"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
-
-// period is one logged stretch of streaming: from a Play (or the start of
-// a playlist entry) to its end ($E, Stop, seek). MS-WMLOG counts "from
-// when the client most recently started streaming" (2.1.3, 2.1.12...).
-type period struct {
-	active      bool
-	started     time.Time
-	lastData    time.Time
-	from        time.Duration
-	firstPTS    time.Duration
-	lastPTS     time.Duration
-	haveFirst   bool
-	bytes       int64
-	packets     int64
-	lostNet     int64
-	maxRun      int64
-	reconnected bool
-	rate        float64
-	facts       transport.PlaybackFacts
-}
-
-func (p *period) lost(n int64) {
-	p.lostNet += n
-	p.maxRun = max(p.maxRun, n)
-}
-
-func (p *period) sample(pts time.Duration) {
-	if !p.haveFirst {
-		p.firstPTS, p.haveFirst = pts, true
-	}
-	if pts > p.lastPTS {
-		p.lastPTS = pts
-	}
-}
 
 // startPeriod begins a logged period at content position from.
 func (o *owner) startPeriod(from time.Duration) {
-	o.period = period{active: true, started: o.s.clock.Now(), from: from, rate: o.rate, facts: o.s.playbackFacts()}
+	o.period.Start(o.s.clock.Now(), from, o.rate, o.s.playbackFacts())
 }
 
 // endPeriod closes the period and, when asked, sends its logs: the Log
 // request (3.1.4.6, 3.1.5.13), the remote-log SendEvent when Speed was
 // used and the server subscribed (3.1.4.8), and the web-server logs.
 func (o *owner) endPeriod(send bool) {
-	if !o.period.active {
+	if !o.period.Active {
 		return
 	}
-	o.period.active = false
+	o.period.Active = false
 	if !send {
 		return
 	}
@@ -78,11 +43,11 @@ func (o *owner) endPeriod(send bool) {
 	}
 	if sendEvent {
 		rendering := rec
-		rendering.Rate = o.period.facts.Rate
+		rendering.Rate = o.period.Facts.Rate
 		body := remoteEvent(0, o.s.cl.ua, o.s.cl.guid, o.s.url.String(), rendering.XML(wmlog.Rendering))
 		o.sideSend(&sideRequest{req: id.sendEventRequest(body)})
 	}
-	urls := append(append([]string(nil), o.s.d.LogURLs...), o.period.facts.LogURLs...)
+	urls := append(append([]string(nil), o.s.d.LogURLs...), o.period.Facts.LogURLs...)
 	if f := o.s.playbackFacts(); len(f.LogURLs) > 0 {
 		urls = append(urls, f.LogURLs...)
 	}
@@ -93,7 +58,7 @@ func (o *owner) endPeriod(send bool) {
 		}
 		seen[u] = true
 		web := rec
-		web.ServerIP = o.serverIP()
+		web.ServerIP = wmlog.ServerIP(o.s.url)
 		o.sideSend(&sideRequest{webURL: u, body: web.WebServer(kind)})
 	}
 }
@@ -109,40 +74,12 @@ func (o *owner) sendLog(req *request) {
 	o.sideSend(&sideRequest{req: req})
 }
 
-// record fills a play log with the period's measured values. The period
-// runs from the Play (or the start of the entry) to now: x-duration is the
-// content rendered (legacy and rendering logs: the player's facts, else the
-// span of what was handed to it) or the time from the Play to the last
-// data packet (streaming logs, MS-WMLOG 2.1.52), over which avgbandwidth
-// is measured too (2.1.2); c-bytes counts every framed $D received (2.1.28),
-// c-pkts-received the packets that brought new data (2.1.15).
+// record fills a play log with the period's measured values (MS-WMLOG
+// 2.1, wmlog.Period.Fill): c-bytes counts every framed $D received
+// (2.1.28), c-pkts-received the packets that brought new data (2.1.15).
 func (o *owner) record(now time.Time) wmlog.Record {
-	p := &o.period
 	facts := o.s.playbackFacts()
-	streamTime := p.lastData.Sub(p.started)
-	if p.lastData.IsZero() || streamTime < 0 {
-		streamTime = 0
-	}
-	avg := int64(-1)
-	if p.bytes > 0 && streamTime > 0 {
-		avg = int64(float64(p.bytes*8) / streamTime.Seconds())
-	}
-	rendered := facts.Rendered - p.facts.Rendered
-	if facts.Rendered == 0 && p.haveFirst {
-		// Without player facts, what was handed to the player.
-		rendered = p.lastPTS - p.firstPTS
-	}
-	if rendered < 0 {
-		rendered = 0
-	}
-	start := p.from
-	if p.haveFirst && p.from == 0 {
-		start = p.firstPTS
-	}
 	info := o.info
-	if info.Broadcast {
-		start = 0
-	}
 	ver := o.s.d.playerVersion()
 	if facts.PlayerVersion != "" {
 		ver = facts.PlayerVersion
@@ -157,52 +94,31 @@ func (o *owner) record(now time.Time) wmlog.Record {
 		playerID = o.s.anonID
 	}
 	rec := wmlog.Record{
-		Time:            now,
-		URIStem:         o.s.url.String(),
-		URL:             o.s.origURL,
-		StartTime:       start,
-		Duration:        rendered,
-		ReceiveTime:     streamTime,
-		Rate:            p.rate,
-		Reconnected:     p.reconnected,
-		PlayerID:        playerID,
-		PlayerVersion:   wmlog.Version(ver),
-		PlayerLanguage:  lang,
-		UserAgent:       o.s.cl.ua,
-		Referer:         facts.Referer,
-		Host:            host,
-		FileLength:      info.Duration,
-		Protocol:        "http",
-		Transport:       "TCP",
-		AvgBandwidth:    avg,
-		Bytes:           p.bytes,
-		PacketsReceived: p.packets,
-		PacketsLostNet:  p.lostNet,
+		Time:           now,
+		URIStem:        o.s.url.String(),
+		URL:            o.s.origURL,
+		PlayerID:       playerID,
+		PlayerVersion:  wmlog.Version(ver),
+		PlayerLanguage: lang,
+		UserAgent:      o.s.cl.ua,
+		Referer:        facts.Referer,
+		Host:           host,
+		FileLength:     info.Duration,
+		Protocol:       "http",
+		Transport:      "TCP",
 		// Over TCP nothing is resent or rebuilt by FEC.
-		PacketsLostContNet: p.maxRun,
-		ResendRequests:     -1,
-		BufferCount:        bufferCount(p, facts),
-		BufferTime:         max(0, facts.RebufferTime-p.facts.RebufferTime),
-		MediaName:          facts.MediaName,
-		MediaRole:          facts.MediaRole,
+		ResendRequests: -1,
+		MediaName:      facts.MediaName,
+		MediaRole:      facts.MediaRole,
 	}
+	o.period.Fill(&rec, facts, info.Broadcast)
 	if !info.Broadcast {
 		rec.FileSize = o.contentSize
 		if rec.FileSize == 0 && o.hdr != nil {
 			rec.FileSize = int64(o.hdr.FileSize)
 		}
 	}
-	for _, t := range info.Tracks {
-		if !o.sel[t.ID] {
-			continue
-		}
-		switch t.Type {
-		case transport.Audio:
-			rec.AudioCodecs = append(rec.AudioCodecs, t.Codec.Name())
-		case transport.Video:
-			rec.VideoCodecs = append(rec.VideoCodecs, t.Codec.Name())
-		}
-	}
+	rec.AddCodecs(info.Tracks, o.sel)
 	if o.meta != nil {
 		for i := range o.meta.CDL {
 			d := &o.meta.CDL[i]
@@ -220,27 +136,6 @@ func (o *owner) record(now time.Time) wmlog.Record {
 		}
 	}
 	return rec
-}
-
-// bufferCount is c-buffercount (MS-WMLOG 2.1.3): the times the player
-// buffered while playing the period's content, counting the buffering
-// before it started as the spec's example does (3.1: 1 for a session that
-// never rebuffered). A period that received nothing was never buffered.
-func bufferCount(p *period, facts transport.PlaybackFacts) int64 {
-	n := int64(max(0, facts.Rebuffers-p.facts.Rebuffers))
-	if p.packets > 0 {
-		n++
-	}
-	return n
-}
-
-// serverIP is the server's address for web-server logs (MS-WMLOG 2.1.43).
-func (o *owner) serverIP() string {
-	h := o.s.url.Hostname()
-	if ip := net.ParseIP(h); ip != nil {
-		return ip.String()
-	}
-	return ""
 }
 
 // accelTokens renders the fast-start Pragma line (2.2.1.4.1, 2.2.1.4.2,
@@ -338,7 +233,7 @@ func (o *owner) acceptAccel(pr Pragma) {
 // adviseStartup turns an X-StartupProfile into the buffer the player needs
 // before rendering (Advanced Fast Start): the acceleration factor is the
 // granted AccelBW over the content rate.
-func (o *owner) adviseStartup(p *StartupProfile, pr Pragma) {
+func (o *owner) adviseStartup(p *wms.StartupProfile, pr Pragma) {
 	factor := 1.0
 	if v, ok, err := pr.Uint32("AccelBW"); ok && err == nil {
 		if r := o.contentRate(); r > 0 {

@@ -321,7 +321,7 @@ func (o *owner) reconnect() {
 	o.rec.attempts++
 	o.rec.recent = append(o.rec.recent, now)
 	o.s.stats.reconnects.Add(1)
-	o.period.reconnected = true
+	o.period.Reconnected = true
 	o.demuxForResume()
 	if !o.info.Broadcast && o.lastLoc >= 0 && o.rate > 0 && o.rec.resumeAfter < 0 {
 		o.rec.resumeAfter = o.lastLoc

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport/auth"
 )
 
 // Request shapes ([MS-WMSP] 2.2.2, D1.2). Each builder fixes the method,
@@ -163,9 +165,9 @@ func (id *reqIdentity) common(r *request) {
 	r.add("User-Agent", id.ua)
 	r.add("Host", "")
 	if len(id.schemes) > 0 {
-		r.add("X-Accept-Authentication", strings.Join(id.schemes, ", "))
+		r.add(auth.AcceptHeader(false), auth.AcceptValue(id.schemes))
 		if id.proxy {
-			r.add("X-Accept-Proxy-Authentication", strings.Join(id.schemes, ", "))
+			r.add(auth.AcceptHeader(true), auth.AcceptValue(id.schemes))
 		}
 	}
 }

@@ -1,11 +1,6 @@
 package mmsh
 
-import (
-	"errors"
-	"testing"
-
-	"github.com/eddyplayer/eddy/asf"
-)
+import "testing"
 
 func TestStreamEntries(t *testing.T) {
 	// Hexadecimal stream numbers (2.2.1.4.27, D5 10): 10 is "a".
@@ -88,30 +83,9 @@ func TestURLHelpers(t *testing.T) {
 	}
 }
 
-// TestRestorePadding: a $D payload without its padding comes back at the
-// packet size with a Padding Length that says so (2.2.3.3, D5 2); a
-// payload larger than the packet size is rejected.
-func TestRestorePadding(t *testing.T) {
-	p := asf.Packet{LengthTypeFlags: 0x08, PropertyFlags: asf.DefaultPropertyFlags, SendTime: 100, Duration: 46,
-		Payloads: []asf.Payload{{Stream: 1, Key: true, ObjectSize: 5, PresentationTime: 3200, Data: []byte("hello")}}}
-	stripped, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	full, err := RestorePadding(stripped, 100)
-	if err != nil || len(full) != 100 {
-		t.Fatalf("restored %d bytes, %v", len(full), err)
-	}
-	var q asf.Packet
-	if err := q.Unmarshal(full, 100); err != nil || q.Padding != uint32(100-len(stripped)) || string(q.Payloads[0].Data) != "hello" {
-		t.Fatalf("restored packet: %+v %v", q, err)
-	}
-	if same, err := RestorePadding(full, 100); err != nil || len(same) != 100 {
-		t.Errorf("full packet: %d %v", len(same), err)
-	}
-	if _, err := RestorePadding(make([]byte, 101), 100); !errors.Is(err, ErrMalformedPacket) {
-		t.Errorf("oversized: %v", err)
-	}
+// TestAnonymousID: the privacy form of c-playerid keeps Windows Media
+// Player's fixed prefix and differs per session (MS-WMLOG 2.1.18).
+func TestAnonymousID(t *testing.T) {
 	if a, b := anonymousID(), anonymousID(); !validGUID(a) || a == b || a[:25] != "{3300AD50-2C39-46c0-AE0A-" {
 		t.Errorf("anonymousID %q %q", a, b)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // idleStall is how long an open stream may stay silent while the client
@@ -274,8 +275,8 @@ func (o *owner) data(p Packet) {
 	now := o.s.clock.Now()
 	n := int64(len(p.Payload)) + FramingHeaderSize + MMSHeaderSize
 	o.s.stats.bytes.Add(n)
-	o.period.bytes += n
-	o.period.lastData = now
+	o.period.Bytes += n
+	o.period.LastData = now
 	loc := int64(p.LocationID)
 	if o.duplicate(loc) {
 		// Resent after an on-demand resume: received and played before.
@@ -283,18 +284,20 @@ func (o *owner) data(p Packet) {
 	}
 	o.progressed(now)
 	o.s.stats.packets.Add(1)
-	o.period.packets++
+	o.period.Packets++
 	if p.B {
 		o.s.stats.fastStart.Store(true)
 	}
 	if o.lastLoc >= 0 && loc > o.lastLoc+1 {
 		gap := loc - o.lastLoc - 1
 		o.s.stats.lost.Add(gap)
-		o.period.lost(gap)
+		o.period.Lost(gap)
 		o.demux.Reset()
 	}
 	o.lastLoc = loc
-	pkt, err := restorePadding(p.Payload, o.hdr.PacketSize)
+	// A server may strip the Padding Data (2.2.3.3): the demuxer gets the
+	// packet at the header's fixed size again.
+	pkt, err := asf.RestorePadding(p.Payload, o.hdr.PacketSize)
 	if err == nil {
 		err = o.demux.Push(pkt, o.emit)
 	}
@@ -498,7 +501,7 @@ func (o *owner) playResponse(resp *response) error {
 	}
 	pr := resp.pragma()
 	if v := resp.get("X-StartupProfile"); v != "" {
-		if p, err := ParseStartupProfile(v); err == nil {
+		if p, err := wms.ParseStartupProfile(v); err == nil {
 			o.adviseStartup(p, pr)
 		}
 	}

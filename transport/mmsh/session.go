@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/auth"
 )
 
 // clientState is Client-State ([MS-WMSP] 3.1.1).
@@ -153,18 +154,15 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 	if !validGUID(guid) {
 		guid = newGUID()
 	}
-	schemes := d.AuthSchemes
-	if schemes == nil {
-		schemes = DefaultAuthSchemes
-	}
+	ac := auth.NewClient(cfg.Credentials, d.AuthSchemes)
 	cl := &client{
 		ua:       userAgent(cfg.UserAgent),
 		guid:     strings.ToUpper(guid),
 		lang:     d.language(),
-		schemes:  schemes,
+		schemes:  ac.Schemes(),
 		jar:      defaultJar(cfg.HTTPClient),
 		proxyFor: proxyFunc(d.Proxy, cfg.HTTPClient),
-		auth:     newAuthState(credentials(cfg), schemes),
+		auth:     newAuthState(ac),
 		clock:    clock,
 		timeout:  timeout,
 		dial:     dial,
@@ -432,7 +430,7 @@ func (s *session) errorf(kind reqKind, err error) error {
 	if err == nil {
 		return nil
 	}
-	var ae *AuthRequiredError
+	var ae *transport.AuthRequiredError
 	if errors.As(err, &ae) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

@@ -15,6 +15,15 @@
 //	line := rec.W3C(wmlog.Legacy)        // Pragma: log-line=<line>
 //	web := rec.WebServer(wmlog.Legacy)   // POST to an ASX LOGURL
 //
+// A Period follows one logged stretch of streaming as the protocol client
+// receives it, and Period.Fill sets the Record fields it measures (c-bytes,
+// losses, avgbandwidth, x-duration, c-starttime, c-buffercount):
+//
+//	o.period.Start(now, from, rate, facts)
+//	o.period.Bytes += n; o.period.Lost(gap); o.period.Sample(pts)
+//	rec := wmlog.Record{Time: now, Protocol: "rtsp", Transport: "UDP", ...}
+//	o.period.Fill(&rec, playerFacts, broadcast)
+//
 // The package is protocol-neutral: MS-WMSP (transport/mmsh) and MS-RTSP
 // clients share it. It does no I/O except reading the OS version in
 // DefaultHost.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // Content is what a path serves: one ASF file on demand or as a
@@ -315,10 +316,10 @@ func (c *Content) features(i int) string {
 // f × ByteRate from time 0 must never arrive after its presentation time;
 // MaxBytes is the largest shortfall, the buffer a client must hold before
 // it starts rendering.
-func (c *Content) startupProfile(i int, start uint64, accelMS int64) *mmsh.StartupProfile {
+func (c *Content) startupProfile(i int, start uint64, accelMS int64) *wms.StartupProfile {
 	e := c.Entries[i]
 	rate := e.byteRate()
-	p := &mmsh.StartupProfile{Rate: []int{10, 12, 15, 20, 30}}
+	p := &wms.StartupProfile{Rate: []int{10, 12, 15, 20, 30}}
 	var sends []time.Duration
 	var sizes []int64
 	var first time.Duration

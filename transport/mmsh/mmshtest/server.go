@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/eddyplayer/eddy/transport/auth/authtest"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 )
 
@@ -408,7 +409,7 @@ type srvConn struct {
 	br   *bufio.Reader
 	n    int
 	mu   sync.Mutex // serialises writes
-	auth authConnState
+	auth authtest.Conn
 	// streamer is the active pipelined stream on this connection.
 	streamer *streamer
 	// byServer is set when the server closes the connection itself.

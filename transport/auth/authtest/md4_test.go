@@ -1,4 +1,4 @@
-package mmshtest
+package authtest
 
 import (
 	"encoding/hex"

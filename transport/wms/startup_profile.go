@@ -1,4 +1,4 @@
-package mmsh
+package wms
 
 import (
 	"fmt"
@@ -11,8 +11,11 @@ import (
 const MaxStartupRates = 32
 
 // StartupProfile is the X-StartupProfile response header ([MS-WMSP]
-// 2.2.1.12), the data for Advanced Fast Start: for each candidate
-// acceleration factor the smallest buffer that never underflows.
+// 2.2.1.12, in a Play response; [MS-RTSP] 2.2.6.28, in a PLAY response,
+// with the MS-WMSP syntax), the data for Advanced Fast Start: for each
+// candidate acceleration factor the smallest buffer that never underflows.
+// A client asks for it by listing com.microsoft.wm.startupprofile in
+// Supported ([MS-WMSP] 2.2.1.7; [MS-RTSP] 2.2.6.10.8).
 type StartupProfile struct {
 	// Rate are the candidate acceleration factors × 10 (15 = 1.5× the
 	// content's average bit rate).
@@ -39,7 +42,9 @@ type StartupProfile struct {
 // ParseStartupProfile parses an X-StartupProfile value:
 // "Rate=10,12;MaxBytes=459,459;Time=0,0;StartTime=3290;LastTime=15120;
 // MaxDiffTime=0;MaxDiffSndTime=0;ByteRate=2538,2538;" (the trailing ';' is
-// optional here). The per-rate lists must have equal lengths.
+// optional here). The per-rate lists must have equal lengths and hold at
+// most MaxStartupRates values, each at most 2^32 in magnitude; a malformed
+// value is an error wrapping ErrMalformed.
 func ParseStartupProfile(s string) (*StartupProfile, error) {
 	p := &StartupProfile{}
 	seen := map[string]bool{}
@@ -50,11 +55,11 @@ func ParseStartupProfile(s string) (*StartupProfile, error) {
 		}
 		name, val, ok := strings.Cut(item, "=")
 		if !ok {
-			return nil, fmt.Errorf("%w: X-StartupProfile item %q has no '='", ErrProtocol, item)
+			return nil, fmt.Errorf("%w: X-StartupProfile item %q has no '='", ErrMalformed, item)
 		}
 		name = strings.ToLower(strings.TrimSpace(name))
 		if seen[name] {
-			return nil, fmt.Errorf("%w: X-StartupProfile repeats %s", ErrProtocol, name)
+			return nil, fmt.Errorf("%w: X-StartupProfile repeats %s", ErrMalformed, name)
 		}
 		seen[name] = true
 		var err error
@@ -87,15 +92,15 @@ func ParseStartupProfile(s string) (*StartupProfile, error) {
 			// Unknown parameters are ignored (2.2.1).
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: X-StartupProfile %s: %v", ErrProtocol, name, err)
+			return nil, fmt.Errorf("%w: X-StartupProfile %s: %v", ErrMalformed, name, err)
 		}
 	}
 	n := len(p.Rate)
 	if n == 0 {
-		return nil, fmt.Errorf("%w: X-StartupProfile has no Rate", ErrProtocol)
+		return nil, fmt.Errorf("%w: X-StartupProfile has no Rate", ErrMalformed)
 	}
 	if len(p.MaxBytes) != n || len(p.ByteRate) != n || (p.Time != nil && len(p.Time) != n) {
-		return nil, fmt.Errorf("%w: X-StartupProfile lists differ in length", ErrProtocol)
+		return nil, fmt.Errorf("%w: X-StartupProfile lists differ in length", ErrMalformed)
 	}
 	return p, nil
 }
