@@ -37,8 +37,8 @@ var sessionRank = [256]int8{
 	't': 10, 'r': 10, 'z': 11, 'k': 12, 'a': 13,
 }
 
-// mediaRank orders the lines after an m= line: m i c b k a (RFC 4566 5).
-var mediaRank = [256]int8{'m': 1, 'i': 2, 'c': 3, 'b': 4, 'k': 5, 'a': 6}
+// mediaLetter marks the type letters of a media description (RFC 4566 5).
+var mediaLetter = [256]bool{'m': true, 'i': true, 'c': true, 'b': true, 'k': true, 'a': true}
 
 // Normalise rewrites an SDP body so that pion/sdp/v3, which follows the line
 // order of RFC 4566 5 strictly, accepts what Windows Media and other RTSP
@@ -46,9 +46,10 @@ var mediaRank = [256]int8{'m': 1, 'i': 2, 'c': 3, 'b': 4, 'k': 5, 'a': 6}
 // changes what a line says. The steps, each for a habit of real servers:
 //
 //  1. Every line ends with CRLF. Servers end lines with CRLF (WMS,
-//     GStreamer), LF alone (hand-written servers) or CR alone; pion needs a
-//     line end after the last line, which a body cut at its Content-Length
-//     often lacks.
+//     GStreamer) or LF alone (hand-written servers, RFC 4566 5 tells parsers
+//     to accept it); pion needs a line end after the last line, which a body
+//     cut at its Content-Length often lacks. A lone CR ends a line too:
+//     pion would otherwise drop the character before it from the value.
 //  2. Trailing spaces and tabs are removed, and empty lines dropped: some
 //     servers pad lines, and a blank line ends the body of others; pion
 //     reads "b=AS:100 " as a bad number.
@@ -56,8 +57,8 @@ var mediaRank = [256]int8{'m': 1, 'i': 2, 'c': 3, 'b': 4, 'k': 5, 'a': 6}
 //     order of lines of the same type: WMS sends a=maxps (and sometimes other
 //     a= lines) between b= and t= ("c=IN IP4 0.0.0.0", "b=AS:104",
 //     "a=maxps:1250", "t=0 0"; shared/notes/rtsp.md 5.5), which pion rejects
-//     as a syntax error. Lines after each m= are put in RFC 4566 media order
-//     the same way.
+//     as a syntax error. Media-level lines are left in their order: pion
+//     accepts i=, c=, b=, k= and a= there in any order.
 //  4. A missing t= line is added as "t=0 0" (RFC 2326 C.1.5: start and stop
 //     0, always available). RFC 2326 makes t= mandatory, but minimal SDP
 //     writers in RTSP servers leave it out; pion cannot parse a body without
@@ -117,14 +118,11 @@ func Normalise(body []byte) ([]byte, error) {
 	for start := firstMedia; start < len(lines); {
 		end := start + 1
 		for end < len(lines) && lines[end][0] != 'm' {
-			if mediaRank[lines[end][0]] == 0 {
+			if !mediaLetter[lines[end][0]] {
 				return nil, fmt.Errorf("%w: %q line inside a media description (RFC 4566 5)", ErrSyntax, lines[end][0])
 			}
 			end++
 		}
-		slices.SortStableFunc(lines[start+1:end], func(a, b []byte) int {
-			return int(mediaRank[a[0]]) - int(mediaRank[b[0]])
-		})
 		start = end
 	}
 

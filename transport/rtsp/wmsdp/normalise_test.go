@@ -16,10 +16,10 @@ func normaliseCases() []normaliseCase {
 	return []normaliseCase{
 		{
 			// WMS: a=maxps between b= and t= (shared/notes/rtsp.md 5.5);
-			// media b= after a=.
+			// media lines keep their order (pion takes b= after a=).
 			"WMS order",
 			"v=0\r\no=- 1 1 IN IP4 h\r\ns=<No Title>\r\nc=IN IP4 0.0.0.0\r\nb=AS:104\r\na=maxps:1250\r\nt=0 0\r\na=control:x\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 x-asf-pf/1000\r\nb=AS:1\r\na=stream:1\r\n",
-			"v=0\r\no=- 1 1 IN IP4 h\r\ns=<No Title>\r\nc=IN IP4 0.0.0.0\r\nb=AS:104\r\nt=0 0\r\na=maxps:1250\r\na=control:x\r\nm=video 0 RTP/AVP 96\r\nb=AS:1\r\na=rtpmap:96 x-asf-pf/1000\r\na=stream:1\r\n",
+			"v=0\r\no=- 1 1 IN IP4 h\r\ns=<No Title>\r\nc=IN IP4 0.0.0.0\r\nb=AS:104\r\nt=0 0\r\na=maxps:1250\r\na=control:x\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 x-asf-pf/1000\r\nb=AS:1\r\na=stream:1\r\n",
 		},
 		{
 			"line ends, trailing blanks, blank lines, no final line end",

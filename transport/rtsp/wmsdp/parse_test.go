@@ -75,6 +75,8 @@ a=rtpmap:96 x-wms-rtx/1000
 a=control:rtx
 a=stream:65536
 `
+	// MS-RTSP 2.2.5.2.6, the a=type example.
+	specType = "a=type:notseekable,notstridable\n"
 	// MS-RTSP 2.2.5.3, the x-asf-pf example.
 	specASF = `m=audio 0 RTP/AVP 96
 a=rtpmap:96 x-asf-pf/1000
@@ -224,8 +226,8 @@ func parseCases() []parseCase {
 			// MS-RTSP 4.4.2: DESCRIBE rtsp://wms4708/test, then
 			// "SETUP rtsp://wms4708/test/rtx": the base has no trailing "/"
 			// and the file name must stay.
-			name: "MS-RTSP 4.3.1 retransmission stream, 4.4.2 URLs",
-			body: wrap(headerC, "", specASF+"a=control:audio\na=stream:1\n"+specRTX),
+			name: "MS-RTSP 4.3.1 retransmission stream, 4.4.2 URLs, 2.2.5.2.6 a=type example",
+			body: wrap(headerC, specType, specASF+"a=control:audio\na=stream:1\n"+specRTX),
 			base: "rtsp://wms4708/test",
 			check: func(t *testing.T, d *Description) {
 				checkMedia(t, d,
@@ -239,6 +241,9 @@ func parseCases() []parseCase {
 				}
 				if len(d.Ignored) != 0 {
 					t.Errorf("ignored: %v", d.Ignored)
+				}
+				if want := (Features{NotSeekable: true, NotStridable: true}); d.Type != want {
+					t.Errorf("Type = %+v", d.Type)
 				}
 			},
 		},
