@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/auth"
 )
 
 // DefaultPort is RTSP's port (MS-RTSP 1.9).
@@ -94,7 +97,8 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &session{
 		d: d, cfg: cfg, now: cfg.NowFunc(), timeout: cfg.TimeoutOrDefault(),
-		userAgent: ua, acceptAuth: "NTLM, Digest, Basic", language: lang,
+		userAgent: ua, acceptAuth: auth.AcceptValue(auth.DefaultSchemes), language: lang,
+		auth: auth.NewClient(cfg.Credentials, auth.DefaultSchemes), jar: cookieJar(cfg),
 		target: canonical(u), lower: lower, guid: guid,
 		ctx: sctx, cancel: cancel,
 		cmds: make(chan command), out: make(chan item), done: make(chan struct{}),
@@ -148,21 +152,62 @@ func (o *owner) describe(ctx context.Context) error {
 		return err
 	}
 	o.ctrl = c
-	target := s.target.String()
-	o.send(s.describeRequest(target), func(resp *Response, err error) {
+	o.authRounds = 0
+	o.sendDescribe(s.target.String(), "", "")
+	return nil
+}
+
+// sendDescribe sends DESCRIBE, with credentials when given (the header
+// and value of an auth.Answer).
+func (o *owner) sendDescribe(target, authHeader, authValue string) {
+	req := o.s.describeRequest(target)
+	if authHeader != "" {
+		req.Header.Add(authHeader, authValue)
+	}
+	o.send(req, func(resp *Response, err error) {
 		if err != nil {
 			o.openDone(err)
 			return
 		}
-		o.described(target, resp)
+		o.described(target, resp, authHeader != "")
 	})
-	return nil
+}
+
+// maxAuthRounds bounds the DESCRIBEs of one authentication: NTLM and
+// Negotiate take two, Digest one, plus a stale nonce.
+const maxAuthRounds = 4
+
+// authenticate answers a 401 or 407 to DESCRIBE on the same connection,
+// which the server keeps open (MS-RTSP 3.1.5.4, 3.2.5.4), or ends the
+// open with the error a player catches to ask for credentials.
+func (o *owner) authenticate(target string, resp *Response, sent bool) {
+	s := o.s
+	proxy := resp.StatusCode == 407
+	challenges := resp.Header.Values(auth.ChallengeHeader(proxy))
+	o.authRounds++
+	if o.authRounds <= maxAuthRounds {
+		a, ok, err := s.auth.Respond(proxy, "DESCRIBE", target, challenges, sent)
+		if err != nil {
+			o.openDone(fmt.Errorf("rtsp: %w", err))
+			return
+		}
+		if ok {
+			o.sendDescribe(target, a.Header, a.Value)
+			return
+		}
+	}
+	e := s.auth.RequiredError(target, proxy, sent, challenges)
+	e.Protocol = "rtsp"
+	o.openDone(e)
 }
 
 // described handles the DESCRIBE response (3.1.5.4).
-func (o *owner) described(target string, resp *Response) {
+func (o *owner) described(target string, resp *Response, sentAuth bool) {
 	s := o.s
 	switch code := resp.StatusCode; {
+	case code == 401 || code == 407:
+		o.authenticate(target, resp, sentAuth)
+		return
 	case code >= 300 && code <= 305 && resp.Header.Get("Location") != "":
 		o.redirects++
 		if o.redirects > maxRedirects {
@@ -240,4 +285,15 @@ func (s *session) infoFor(o *owner) transport.Info {
 		in.Seekable = false
 	}
 	return in
+}
+
+// cookieJar is the jar shared with HTTP (MS-RTSP 2.2.6.4: one store for
+// both, rtsp:// taken as http://): the configured HTTP client's, else one
+// for this session.
+func cookieJar(cfg transport.Config) http.CookieJar {
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Jar != nil {
+		return cfg.HTTPClient.Jar
+	}
+	j, _ := cookiejar.New(nil)
+	return j
 }

@@ -3,39 +3,29 @@ package rtsp
 import (
 	"time"
 
-	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/wmlog"
 )
 
-// logPeriod is one logged stretch of streaming, from a PLAY to the PAUSE,
-// EndOfStream or TEARDOWN that ends it (MS-RTSP 3.1.4.7, 3.1.5.13;
-// MS-WMLOG counts "from when the client most recently started
-// streaming").
-type logPeriod struct {
-	active    bool
-	started   time.Time
-	from      time.Duration
-	firstPTS  time.Duration
-	lastPTS   time.Duration
-	haveFirst bool
-	// Counters at the start of the period.
-	bytes, packets, lost, fec, resent, nacks int64
+// periodStart are the session's recovery counters when the logged
+// period (wmlog.Period) started; the log takes their differences.
+type periodStart struct {
+	fec, resent, nacks int64
 }
 
-// startPeriod begins a period at content position from.
+// startPeriod begins a logged period (a PLAY, or a playlist entry) at
+// content position from (MS-RTSP 3.1.4.7, 3.1.5.13).
 func (o *owner) startPeriod(from time.Duration) {
 	st := &o.s.stats
-	o.period = logPeriod{active: true, started: o.s.now(), from: from,
-		bytes: st.bytes.Load(), packets: st.packets.Load(), lost: st.lost.Load(),
-		fec: st.fec.Load(), resent: st.resent.Load(), nacks: st.nacks.Load()}
+	o.period.Start(o.s.now(), from, 1, o.s.playbackFacts())
+	o.periodAt = periodStart{fec: st.fec.Load(), resent: st.resent.Load(), nacks: st.nacks.Load()}
 }
 
-// sample notes a sample handed to the player in the period.
-func (p *logPeriod) sample(pts time.Duration) {
-	if !p.haveFirst {
-		p.firstPTS, p.haveFirst = pts, true
+// received counts bytes of media in the period.
+func (o *owner) received(n int) {
+	if o.period.Active {
+		o.period.Bytes += int64(n)
+		o.period.LastData = o.s.now()
 	}
-	p.lastPTS = max(p.lastPTS, pts)
 }
 
 // transportName is the log's transport (MS-WMLOG 2.1.50).
@@ -61,10 +51,10 @@ func (o *owner) sendLogConnect() {
 // 2.5) with LogPlay (2.2.7.7). A player that never asks for Speed sends
 // no remote-log events, so the legacy format is the one (digest §6).
 func (o *owner) sendLogPlay() {
-	if !o.period.active || o.ctrl == nil || o.sessionID == "" {
+	if !o.period.Active || o.ctrl == nil || o.sessionID == "" {
 		return
 	}
-	o.period.active = false
+	o.period.Active = false
 	rec := o.record(o.s.now())
 	o.send(o.s.logRequest(ctypeLogPlay, rec.XML(wmlog.Legacy)), o.logAnswered)
 }
@@ -78,60 +68,40 @@ func (o *owner) logAnswered(resp *Response, err error) {
 }
 
 // record fills the legacy play log of the period with what was measured:
-// packets received, lost, rebuilt by FEC and resent, NACKs sent.
+// the period's bytes, packets, losses and times (wmlog.Period), the
+// packets rebuilt by FEC and resent, the NACKs sent.
 func (o *owner) record(now time.Time) wmlog.Record {
-	p := &o.period
 	st := &o.s.stats
 	facts := o.s.playbackFacts()
-	elapsed := now.Sub(p.started)
-	bytes := st.bytes.Load() - p.bytes
-	avg := int64(-1)
-	if bytes > 0 && elapsed > 0 {
-		avg = int64(float64(bytes*8) / elapsed.Seconds())
-	}
-	rendered := facts.Rendered
-	if rendered == 0 && p.haveFirst {
-		rendered = p.lastPTS - p.firstPTS
-	}
 	info := o.s.infoFor(o)
-	start := p.from
-	if info.Broadcast {
-		start = 0
-	}
 	ver := o.s.version()
-	lost := st.lost.Load() - p.lost
-	fec := st.fec.Load() - p.fec
-	resent := st.resent.Load() - p.resent
 	rec := wmlog.Record{
-		Time:                   now,
-		URIStem:                o.s.target.String(),
-		URL:                    o.s.target.String(),
-		StartTime:              start,
-		Duration:               max(rendered, 0),
-		ReceiveTime:            elapsed,
-		PlayerID:               "{" + o.s.guid + "}",
-		PlayerVersion:          wmlog.Version(ver),
-		PlayerLanguage:         o.s.language,
-		UserAgent:              o.s.userAgent,
-		Referer:                facts.Referer,
-		Host:                   wmlog.DefaultHost(ver),
-		FileLength:             info.Duration,
-		Protocol:               "rtsp",
-		Transport:              o.transportName(),
-		AvgBandwidth:           avg,
-		Bytes:                  bytes,
-		PacketsReceived:        st.packets.Load() - p.packets,
-		PacketsLostNet:         lost + fec + resent,
-		PacketsRecoveredECC:    fec,
-		PacketsRecoveredResent: resent,
-		ResendRequests:         st.nacks.Load() - p.nacks,
-		BufferCount:            int64(facts.Rebuffers) + 1,
-		BufferTime:             facts.RebufferTime,
-		MediaName:              facts.MediaName,
-		MediaRole:              facts.MediaRole,
+		Time:           now,
+		URIStem:        o.s.target.String(),
+		URL:            o.s.target.String(),
+		PlayerID:       "{" + o.s.guid + "}",
+		PlayerVersion:  wmlog.Version(ver),
+		PlayerLanguage: o.s.language,
+		UserAgent:      o.s.userAgent,
+		Referer:        facts.Referer,
+		Host:           wmlog.DefaultHost(ver),
+		FileLength:     info.Duration,
+		Protocol:       "rtsp",
+		Transport:      o.transportName(),
+		MediaName:      facts.MediaName,
+		MediaRole:      facts.MediaRole,
 	}
-	if o.media != nil && o.media.tcp {
-		rec.ResendRequests = -1 // nothing is resent over TCP
+	o.period.Fill(&rec, facts, info.Broadcast)
+	fec := st.fec.Load() - o.periodAt.fec
+	resent := st.resent.Load() - o.periodAt.resent
+	// Packets lost in the network include those FEC and resends brought
+	// back (MS-WMLOG 2.1.12, 2.1.14).
+	rec.PacketsLostNet += fec + resent
+	rec.PacketsRecoveredECC = fec
+	rec.PacketsRecoveredResent = resent
+	rec.ResendRequests = st.nacks.Load() - o.periodAt.nacks
+	if o.media == nil || o.media.tcp || o.media.rtx == nil {
+		rec.ResendRequests = -1 // no resends over TCP or without rtx
 	}
 	if o.hdr != nil && !info.Broadcast {
 		rec.FileSize = int64(o.hdr.FileSize)
@@ -140,16 +110,6 @@ func (o *owner) record(now time.Time) wmlog.Record {
 	for _, id := range o.selected {
 		sel[id] = true
 	}
-	for _, t := range info.Tracks {
-		if !sel[t.ID] {
-			continue
-		}
-		switch t.Type {
-		case transport.Audio:
-			rec.AudioCodecs = append(rec.AudioCodecs, t.Codec.Name())
-		case transport.Video:
-			rec.VideoCodecs = append(rec.VideoCodecs, t.Codec.Name())
-		}
-	}
+	rec.AddCodecs(info.Tracks, sel)
 	return rec
 }

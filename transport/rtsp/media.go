@@ -215,6 +215,7 @@ func (m *mediaPath) datagram(d datagram) {
 		return
 	}
 	o.s.stats.bytes.Add(int64(len(d.data)))
+	o.received(len(d.data))
 	o.mediaArrived(true)
 	switch d.sock {
 	case sockMedia:
@@ -288,6 +289,7 @@ func (m *mediaPath) bySSRC(p *rtp.Packet) *channel {
 func (m *mediaPath) frame(f *Frame) {
 	o := m.o
 	o.s.stats.bytes.Add(int64(len(f.Payload)) + 4)
+	o.received(len(f.Payload) + 4)
 	o.mediaArrived(false)
 	for _, ch := range m.chans {
 		if int(f.Channel) != ch.rtpCh && int(f.Channel) != ch.fecCh {
@@ -432,6 +434,7 @@ func (m *mediaPath) drain() {
 			}
 			if lost > 0 {
 				m.o.s.stats.lost.Add(int64(lost))
+				m.o.period.Lost(int64(lost))
 				ch.dep.Lost(lost)
 				m.o.disc = true
 				if ch.tracker != nil {
@@ -533,6 +536,9 @@ func (m *mediaPath) restart(seqs map[*channel]uint16) {
 func (m *mediaPath) asfPacket(p asfrtp.Packet) {
 	o := m.o
 	o.s.stats.packets.Add(1)
+	if o.period.Active {
+		o.period.Packets++
+	}
 	if o.demux == nil {
 		return
 	}
@@ -563,7 +569,7 @@ func (o *owner) emit(obj asf.Object) {
 		smp.Discontinuity = true
 		o.disc = false
 	}
-	o.period.sample(smp.PTS)
+	o.period.Sample(smp.PTS)
 	o.push(item{sample: smp})
 }
 

@@ -15,6 +15,8 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
+	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // maxRedirects bounds the DESCRIBE redirects followed (3.1.5.4).
@@ -62,7 +64,9 @@ type owner struct {
 	disc              bool
 	ended             bool
 	redirects         int
-	period            logPeriod
+	authRounds        int
+	period            wmlog.Period
+	periodAt          periodStart
 	// stall fires when PLAYING brings no media for the timeout; fw when
 	// UDP brings nothing for the Firewall time (3.1.6.1).
 	stall, fw, reqTimer *time.Timer
@@ -262,6 +266,9 @@ func (o *owner) send(req *Request, done func(*Response, error)) {
 	}
 	o.cseq++
 	req.Header.Set("CSeq", fmt.Sprint(o.cseq))
+	if v := wms.CookieHeader(o.s.jar, o.s.target); v != "" {
+		req.Header.Set("Cookie", v) // 3.1.5.1 rule 8
+	}
 	o.fifo = append(o.fifo, pending{req: req, cseq: o.cseq, done: done, due: o.s.now().Add(o.s.timeout)})
 	if err := o.ctrl.write(req.Marshal()); err != nil {
 		o.fail(err)
@@ -348,6 +355,7 @@ func (o *owner) response(resp *Response) error {
 	if v := resp.Header.Get("Server"); v != "" {
 		o.serverHdr = v
 	}
+	wms.StoreCookies(o.s.jar, o.s.target, resp.Header.Values("Set-Cookie")) // 3.1.5.2 rule 6
 	p.done(resp, nil)
 	return nil
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/auth"
 )
 
 // state is the client's State (MS-RTSP 3.1.1).
@@ -85,6 +87,8 @@ type session struct {
 	timeout    time.Duration
 	userAgent  string
 	acceptAuth string
+	auth       *auth.Client
+	jar        http.CookieJar
 	language   string
 	target     *url.URL // the URL asked for, after redirects
 	lower      Lower
