@@ -262,7 +262,7 @@ func (o *owner) described(target string, resp *Response, sentAuth bool) {
 	s.mu.Lock()
 	s.info = in
 	s.mu.Unlock()
-	o.openDone(nil)
+	o.probeUDP()
 }
 
 func (o *owner) openDone(err error) {

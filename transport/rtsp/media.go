@@ -373,7 +373,8 @@ func (m *mediaPath) resent(d datagram) {
 		return
 	}
 	if kind != rtx.KindResent {
-		return // packet-pair data: no UdpPacketPair is sent
+		m.o.pairPacket(p, len(d.data), d.at)
+		return
 	}
 	ch := m.bySSRC(p)
 	if ch == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/rtsp/rtx"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 	"github.com/eddyplayer/eddy/transport/wmlog"
 	"github.com/eddyplayer/eddy/transport/wms"
@@ -75,8 +76,10 @@ type owner struct {
 	// announced: an ANNOUNCE brought the next entry; the player's Select
 	// completes the choice (3.1.4.5).
 	announced bool
-	gotUDP    bool
-	fellBack  bool
+	// probe is the packet-pair probe running during the open.
+	probe    *rtx.Probe
+	gotUDP   bool
+	fellBack bool
 }
 
 // run is the owner goroutine.
@@ -175,6 +178,11 @@ func (o *owner) mediaArrived(udp bool) {
 // rtsp:// the session starts again over TCP, from where it was asked to
 // play (the higher layer's fallback); with rtspu:// it is an error.
 func (o *owner) firewall() {
+	if o.probe != nil {
+		o.probe.Expire(o.s.now())
+		o.endProbe()
+		return
+	}
 	if o.gotUDP || o.st != statePlaying || o.media == nil || o.media.tcp {
 		return
 	}

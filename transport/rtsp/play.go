@@ -82,14 +82,9 @@ func (o *owner) playDone(err error) {
 // then calls done.
 func (o *owner) setupAll(media []int, done func(error)) {
 	if o.media == nil {
-		o.media = newMediaPath(o, o.s.lower == LowerTCP || o.fellBack)
-		if !o.media.tcp {
-			local := o.ctrl.nc.LocalAddr().(*net.TCPAddr).IP
-			if err := o.media.listen(local, o.pres.rtx != nil); err != nil {
-				done(fmt.Errorf("rtsp: opening UDP ports: %w", err))
-				return
-			}
-			o.media.server = o.ctrl.nc.RemoteAddr().(*net.TCPAddr).IP
+		if err := o.newMedia(); err != nil {
+			done(err)
+			return
 		}
 	}
 	if o.pres.rtx != nil && !o.media.tcp && o.media.rtx == nil {
@@ -446,4 +441,101 @@ func (o *owner) setupRtx(done func(error)) {
 		}
 		done(nil)
 	})
+}
+
+// newMedia makes the media path: UDP sockets for rtspu:// and rtsp://
+// until UDP proved blocked, else interleaved TCP.
+func (o *owner) newMedia() error {
+	o.media = newMediaPath(o, o.s.lower == LowerTCP || o.fellBack)
+	if o.media.tcp {
+		return nil
+	}
+	local := o.ctrl.nc.LocalAddr().(*net.TCPAddr).IP
+	if err := o.media.listen(local, o.pres.rtx != nil); err != nil {
+		o.media.close()
+		o.media = nil
+		return fmt.Errorf("rtsp: opening UDP ports: %w", err)
+	}
+	o.media.server = o.ctrl.nc.RemoteAddr().(*net.TCPAddr).IP
+	return nil
+}
+
+// ctypeUDPPacketPair is UdpPacketPair's Content-Type (2.2.7.14).
+const ctypeUDPPacketPair = "application/x-rtsp-udp-packetpair"
+
+// probeUDP measures the link and tests UDP before the streams are chosen
+// (3.1.5.4, 3.1.5.6–3.1.5.8): the retransmission stream is set up over
+// UDP, UdpPacketPair asks the server for the packet-pair train on its
+// port, and the Firewall timer runs. The train's bandwidth goes to
+// Stats.BandwidthBps, which the player's stream choice reads; a timer
+// that fires with nothing received means UDP is blocked (3.1.6.1): rtsp://
+// goes on over TCP, rtspu:// fails. Only with a server that offers the
+// retransmission stream and packet pair (2.2.6.10.6: without srvppair the
+// client MUST NOT send UdpPacketPair).
+func (o *owner) probeUDP() {
+	if o.s.lower == LowerTCP || o.pres.rtx == nil || !o.features[featureSrvPPair] {
+		o.openDone(nil)
+		return
+	}
+	if err := o.newMedia(); err != nil {
+		o.openDone(err)
+		return
+	}
+	o.setupRtx(func(err error) {
+		if err != nil {
+			o.openDone(err)
+			return
+		}
+		if o.media == nil || o.media.rtx == nil || o.media.rtx.dest == nil {
+			o.openDone(nil) // the server refused the retransmission stream
+			return
+		}
+		r := o.s.base("SET_PARAMETER", o.pres.aggregate)
+		r.Header.Add("Content-Type", ctypeUDPPacketPair)
+		o.s.genID(r)
+		r.Body = []byte("type: high-entropy-packetpair variable-size")
+		o.probe = rtx.NewProbe(o.s.now(), 0, o.media.rtx.serverSSRC, o.features[featurePacketPairSSRC])
+		o.send(r, func(*Response, error) {})
+		o.fw.Reset(o.s.d.firewallTimeout())
+	})
+}
+
+// pairPacket takes a packet-pair packet of the probe.
+func (o *owner) pairPacket(p *rtp.Packet, size int, at time.Time) {
+	if o.probe == nil {
+		return
+	}
+	o.probe.Packet(p, size, at)
+	if o.probe.State() == rtx.ProbeDone {
+		o.endProbe()
+	}
+}
+
+// endProbe ends the packet-pair probe: by its last packet, or by the
+// Firewall timer.
+func (o *owner) endProbe() {
+	pr := o.probe
+	o.probe = nil
+	o.fw.Stop()
+	if bps, ok := pr.Bandwidth(); ok {
+		o.s.stats.bandwidth.Store(bps)
+	}
+	if pr.Packets() > 0 {
+		o.gotUDP = true
+		o.openDone(nil)
+		return
+	}
+	if o.s.lower != LowerAuto {
+		o.openDone(fmt.Errorf("%w (no packet-pair packet in %v)", ErrUDPBlocked, o.s.d.firewallTimeout()))
+		return
+	}
+	// UDP is blocked: remove the retransmission stream and go on over TCP.
+	o.fellBack = true
+	o.s.stats.fellBack.Store(true)
+	r := o.s.base("TEARDOWN", o.pres.rtx.control)
+	o.s.genID(r)
+	o.send(r, func(*Response, error) {})
+	o.media.close()
+	o.media = nil
+	o.openDone(nil)
 }

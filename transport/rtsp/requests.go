@@ -19,6 +19,7 @@ const (
 	featureSrvPPair       = "com.microsoft.wm.srvppair"
 	featureStartupProfile = "com.microsoft.wm.startupprofile"
 	featureFastCache      = "com.microsoft.wm.fastcache"
+	featurePacketPairSSRC = "com.microsoft.wm.packetpairssrc"
 )
 
 // clientFeatures is the Supported header the client sends: only what it
