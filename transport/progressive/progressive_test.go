@@ -30,7 +30,7 @@ const (
 // digest reads every sample of the selected tracks and summarises them.
 func digest(t *testing.T, s transport.Session, tracks []int, from time.Duration) (n int, sum string, first time.Duration) {
 	t.Helper()
-	if err := s.Select(tracks); err != nil {
+	if err := s.Select(context.Background(), tracks); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Play(context.Background(), from); err != nil {
@@ -272,7 +272,7 @@ func TestHTTPStallTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.Select([]int{1})
+	s.Select(context.Background(), []int{1})
 	s.Play(context.Background(), 0)
 	for {
 		_, err := s.ReadSample(context.Background())
