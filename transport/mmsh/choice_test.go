@@ -111,3 +111,56 @@ func TestEntryWithoutSelectGetsEveryStream(t *testing.T) {
 		t.Errorf("stream-switch-entry %q, want every stream on", v)
 	}
 }
+
+// TestCapsFromFeatures: Info.Caps reports what the server's features allow
+// for the content (2.2.1.4.8): fast forward and rewind where "stridable"
+// and never for a broadcast, skips where "skipforward" / "skipbackward",
+// per playlist entry (the first entry has no previous one, the last no
+// next one); stream switching always (SelectStream, or a Play at the
+// position reached without sswitch).
+func TestCapsFromFeatures(t *testing.T) {
+	caps := func(rate, fwd, back bool) transport.Capabilities {
+		return transport.Capabilities{Rate: rate, SkipForward: fwd, SkipBackward: back, SwitchStreams: true}
+	}
+	for _, tc := range []struct {
+		name      string
+		stridable bool
+		broadcast bool
+		want      transport.Capabilities
+	}{
+		{"file", false, false, caps(false, false, false)},
+		{"stridable file", true, false, caps(true, false, false)},
+		{"broadcast", true, true, caps(false, false, false)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fileContent(t, "c_wmav2.wma")
+			c.Stridable, c.Broadcast = tc.stridable, tc.broadcast
+			srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": c})
+			s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
+			if got := s.Info().Caps; got != tc.want {
+				t.Errorf("caps %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+	t.Run("playlist", func(t *testing.T) {
+		_, a := fixture(t, "c_wmav2.wma")
+		_, b := fixture(t, "pcm_4s.asf")
+		pl, err := mmshtest.Playlist(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl.Stridable = true
+		srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/list": pl})
+		s := dial(t, baseDialer(), srv.URL+"/list", transport.Config{})
+		if got, want := s.Info().Caps, caps(true, true, false); got != want {
+			t.Errorf("entry 1 caps %+v, want %+v", got, want)
+		}
+		play(t, s, nil)
+		if _, err := readUntil(t, s); !errors.Is(err, transport.ErrInfoChanged) {
+			t.Fatalf("entry 1 ended with %v", err)
+		}
+		if got, want := s.Info().Caps, caps(true, false, true); got != want {
+			t.Errorf("entry 2 caps %+v, want %+v", got, want)
+		}
+	})
+}

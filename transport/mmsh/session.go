@@ -283,12 +283,22 @@ func (s *session) Select(ctx context.Context, tracks []int) error {
 // Play starts delivery at from (a seek when streaming: Stop, Log, Play,
 // 3.1.4.7).
 func (s *session) Play(ctx context.Context, from time.Duration) error {
+	s.playing()
 	return s.call(ctx, command{kind: cmdPlay, from: from, rate: 1})
+}
+
+// playing notes a Play, PlayRate or Skip: its request lists the selection,
+// so no entry waits for a Select any more (owner.stopStreaming).
+func (s *session) playing() {
+	s.mu.Lock()
+	s.needSel = false
+	s.mu.Unlock()
 }
 
 // PlayRate plays at rate (fast forward / rewind) where the content is
 // stridable (2.2.1.4.22, 4.9).
 func (s *session) PlayRate(ctx context.Context, from time.Duration, rate float64) error {
+	s.playing()
 	return s.call(ctx, command{kind: cmdPlay, from: from, rate: rate})
 }
 
@@ -304,6 +314,7 @@ func (s *session) Skip(ctx context.Context, offset int) error {
 	if offset != 1 && offset != -1 {
 		return fmt.Errorf("mmsh: skip offset %d is not 1 or -1", offset)
 	}
+	s.playing()
 	return s.call(ctx, command{kind: cmdSkip, offset: offset})
 }
 
@@ -343,7 +354,11 @@ func (s *session) StartupBuffer() (time.Duration, bool) {
 // (transport.Session: until Select, every track is received).
 func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
 	s.mu.Lock()
-	need, all := s.needSel, allTracks(s.info)
+	need := s.needSel
+	var all []int
+	if need {
+		all = allTracks(s.info)
+	}
 	s.mu.Unlock()
 	if need {
 		if err := s.Select(ctx, all); err != nil {

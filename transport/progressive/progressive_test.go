@@ -322,3 +322,17 @@ func FuzzParseReference(f *testing.F) {
 		}
 	})
 }
+
+// TestFileCapabilities: a file can switch streams during playback (every
+// packet holds every stream: a switch is a demuxer filter) and offers no
+// fast forward or playlist (transport.Capabilities).
+func TestFileCapabilities(t *testing.T) {
+	s, err := FileDialer{}.Dial(context.Background(), wmaFixture, transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, want := s.Info().Caps, (transport.Capabilities{SwitchStreams: true}); got != want {
+		t.Fatalf("caps %+v, want %+v", got, want)
+	}
+}
