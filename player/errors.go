@@ -15,6 +15,14 @@ var (
 	// ErrNoPlaylist is reported when SkipEntry is asked of a source that
 	// is not a server-side playlist.
 	ErrNoPlaylist = errors.New("this source is not a server-side playlist")
+	// ErrSkipUnsupported is reported when SkipEntry asks for a direction
+	// the server does not offer from the current entry (the next entry
+	// from the last one, a server that allows skipping forward only).
+	ErrSkipUnsupported = errors.New("the server does not offer skipping to that entry")
+	// ErrSwitchUnsupported is reported when SelectStreams asks for a
+	// switch during playback that the source can do neither in the
+	// running stream nor by playing again from the position reached.
+	ErrSwitchUnsupported = errors.New("this source cannot switch streams during playback")
 	// ErrNothingDecoded is reported when a presentation ends before a
 	// single audio sample or picture was decoded (every packet corrupt, a
 	// header without packets, a start position past the last media).

@@ -47,12 +47,13 @@ type Media struct {
 	Broadcast bool
 	Metadata  transport.Metadata
 	Tracks    []TrackInfo
-	// CanRate reports that the source may offer fast forward and rewind
-	// (Player.SetRate); the server may still refuse for this content.
+	// CanRate reports that the source offers fast forward and rewind for
+	// this content (Player.SetRate; transport.Capabilities.Rate).
 	CanRate bool
-	// CanSkip reports a server-side playlist whose entries can be skipped
-	// (Player.SkipEntry).
-	CanSkip bool
+	// CanSkip and CanSkipBack report a server-side playlist that offers
+	// the next and the previous entry from this one (Player.SkipEntry with
+	// 1 and -1; transport.Capabilities.SkipForward / SkipBackward).
+	CanSkip, CanSkipBack bool
 }
 
 // Stats are the player's counters, merged with the transport's.

@@ -24,6 +24,7 @@ type fakeSession struct {
 	step      time.Duration // sample duration
 	pos       int
 	selected  []int
+	selects   [][]int // every Select, in order
 	plays     []time.Duration
 	closed    bool
 	closeCh   chan struct{}
@@ -67,6 +68,7 @@ func newFakeSession(seconds int) *fakeSession {
 		info: transport.Info{
 			URL: "fake://x", Protocol: "fake", Duration: time.Duration(seconds) * time.Second,
 			Preroll: 500 * time.Millisecond, Seekable: true,
+			Caps:     transport.Capabilities{SwitchStreams: true},
 			Metadata: transport.Metadata{Title: "Fake"},
 			Tracks: []transport.Track{
 				{ID: 1, Type: transport.Audio, Codec: transport.WaveFormat(transport.TagPCM), Bitrate: 128000,
@@ -96,10 +98,11 @@ func (f *fakeSession) Info() transport.Info {
 	return f.info
 }
 
-func (f *fakeSession) Select(ids []int) error {
+func (f *fakeSession) Select(ctx context.Context, ids []int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.selected = append([]int(nil), ids...)
+	f.selects = append(f.selects, f.selected)
 	return nil
 }
 

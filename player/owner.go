@@ -203,6 +203,7 @@ func (p *Player) handle(c command) {
 	case cmdSelect:
 		p.o.userSel = c.ids
 		if p.o.pb != nil {
+			p.o.pb.setUserSel(c.ids)
 			p.reselect()
 		}
 	}
@@ -308,13 +309,14 @@ func (p *Player) onDial(m dialResult) {
 	}
 	pb := newPlayback(p, m.sess, p.o.gen)
 	pb.paused.Store(p.o.paused)
+	pb.setUserSel(p.o.userSel)
 	p.o.pb = pb
 	ts, err := pb.plan(m.sess.Info(), p.o.userSel)
 	if err != nil {
 		p.fail(err)
 		return
 	}
-	if err := pb.sess.Select(ts.selected); err != nil {
+	if err := pb.selectNow(ts.selected); err != nil {
 		ts.close()
 		p.fail(fmt.Errorf("selecting streams %v: %w", ts.selected, err))
 		return
@@ -373,12 +375,9 @@ func (p *Player) setRate(r float64) {
 	if pb == nil || r == pb.rateOrOne() {
 		return
 	}
-	if r != 1 {
-		_, ok := pb.sess.(transport.RatePlayer)
-		if !ok || !pb.info.Seekable || pb.info.Broadcast {
-			p.warn(fmt.Errorf("fast forward and rewind: %w", ErrRateUnsupported))
-			return
-		}
+	if r != 1 && !pb.canRate() {
+		p.warn(fmt.Errorf("fast forward and rewind: %w", ErrRateUnsupported))
+		return
 	}
 	pos := pb.position()
 	if p.o.state == Ended && r < 0 && pb.info.Duration > 0 {
@@ -400,8 +399,13 @@ func (p *Player) skipEntry(offset int) {
 		return
 	}
 	nav, ok := pb.sess.(transport.PlaylistNavigator)
-	if !ok {
+	switch {
+	case !ok || !pb.canSkip(1) && !pb.canSkip(-1):
 		p.warn(ErrNoPlaylist)
+		return
+	case !pb.canSkip(offset):
+		// Info.Caps: not in this direction from this entry.
+		p.warn(ErrSkipUnsupported)
 		return
 	}
 	if seg := pb.seg; seg != nil {
@@ -484,7 +488,7 @@ func (p *Player) reselect() {
 		// Restart where the listener is: nothing replays from zero.
 		pos := pb.position()
 		pb.stopSegment()
-		if err := pb.sess.Select(ts.selected); err != nil {
+		if err := pb.selectNow(ts.selected); err != nil {
 			ts.close()
 			p.warn(fmt.Errorf("switching streams: %w", err))
 			p.startSegment(pos)
@@ -494,6 +498,13 @@ func (p *Player) reselect() {
 		pb.adopt(ts)
 		p.publishMedia()
 		p.startSegment(pos)
+		return
+	}
+	if !pb.info.Caps.SwitchStreams {
+		// A source that can neither seek back to the position reached
+		// nor switch in the running stream.
+		ts.close()
+		p.warn(fmt.Errorf("switching streams: %w", ErrSwitchUnsupported))
 		return
 	}
 	// Live: the reader switches inside the running session.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,6 +86,9 @@ type playback struct {
 	segID int
 
 	pendingSwitch atomic.Pointer[switchReq]
+	// userSel is the user's explicit stream choice (nil: automatic), for
+	// the reader's choice on a new presentation.
+	userSel atomic.Pointer[[]int]
 	// endAt is the end fixed by the first segment's limit (ns; 0 = none).
 	endAt atomic.Int64
 	// rate is the playback rate of the next segments (owner only).
@@ -155,10 +159,13 @@ func newPlayback(p *Player, s transport.Session, gen int) *playback {
 	return &playback{p: p, sess: s, gen: gen}
 }
 
-// plan chooses tracks and creates decoders for info. user is the user's
-// choice (nil = automatic). It touches no playback state, so the reader
-// goroutine may call it too.
-func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
+// plan chooses tracks and creates decoders for info: the player is the one
+// owner of the stream choice (transport.ChooseTracks), sessions only apply
+// it. user is the user's choice (nil = automatic); langs are languages to
+// prefer before Config.Language (those of what was playing before a new
+// presentation). It touches no playback state, so the reader goroutine
+// may call it too.
+func (pb *playback) plan(info transport.Info, user []int, langs ...string) (*trackSet, error) {
 	cfg := &pb.p.cfg
 	bandwidth := cfg.Bandwidth
 	if bandwidth == 0 {
@@ -184,9 +191,8 @@ func (pb *playback) plan(info transport.Info, user []int) (*trackSet, error) {
 			return nil, err
 		}
 	} else {
-		var langs []string
 		if cfg.Language != "" {
-			langs = []string{cfg.Language}
+			langs = append(slices.Clip(langs), cfg.Language)
 		}
 		sel = transport.ChooseTracks(info, bandwidth, transport.Preferences{Languages: langs, Supported: playable, NoVideo: cfg.Video == nil})
 	}
@@ -347,20 +353,21 @@ func (pb *playback) contentBitrate() int64 {
 	return sum
 }
 
-// media describes the presentation for the UI.
+// media describes the presentation for the UI. What it can do comes from
+// the content's capabilities (Info.Caps), and only where the session has
+// the method.
 func (pb *playback) media() *Media {
 	in := pb.info
-	_, canRate := pb.sess.(transport.RatePlayer)
-	_, canSkip := pb.sess.(transport.PlaylistNavigator)
 	m := &Media{
-		CanRate:   canRate && in.Seekable && !in.Broadcast,
-		CanSkip:   canSkip,
-		URL:       in.URL,
-		Protocol:  in.Protocol,
-		Duration:  in.Duration,
-		Seekable:  in.Seekable && !in.Broadcast,
-		Broadcast: in.Broadcast,
-		Metadata:  in.Metadata,
+		CanRate:     pb.canRate(),
+		CanSkip:     pb.canSkip(1),
+		CanSkipBack: pb.canSkip(-1),
+		URL:         in.URL,
+		Protocol:    in.Protocol,
+		Duration:    in.Duration,
+		Seekable:    in.Seekable && !in.Broadcast,
+		Broadcast:   in.Broadcast,
+		Metadata:    in.Metadata,
 	}
 	sel := map[int]bool{}
 	if pb.cur != nil {
@@ -372,6 +379,47 @@ func (pb *playback) media() *Media {
 		m.Tracks = append(m.Tracks, TrackInfo{Track: t, Decoder: pb.p.cfg.Decoders.Name(t), Selected: sel[t.ID]})
 	}
 	return m
+}
+
+// setUserSel records the user's explicit choice (nil: automatic) for the
+// reader's choice on a new presentation.
+func (pb *playback) setUserSel(ids []int) {
+	if ids == nil {
+		pb.userSel.Store(nil)
+		return
+	}
+	c := slices.Clone(ids)
+	pb.userSel.Store(&c)
+}
+
+// selectNow has the session apply a choice from the owner goroutine
+// (before the first Play, or between segments), within the network
+// timeout: a session may send requests for it (MS-RTSP SETUP).
+func (pb *playback) selectNow(ids []int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), pb.p.cfg.Transport.TimeoutOrDefault())
+	defer cancel()
+	return pb.sess.Select(ctx, ids)
+}
+
+// canRate reports that the content may be played fast forward and
+// rewound: the session offers it for this content (Caps.Rate) and has
+// the method (transport.RatePlayer).
+func (pb *playback) canRate() bool {
+	in := pb.info
+	_, ok := pb.sess.(transport.RatePlayer)
+	return ok && in.Caps.Rate && in.Seekable && !in.Broadcast
+}
+
+// canSkip reports that the session can move to the next (offset > 0) or
+// previous entry of a server-side playlist from the current one.
+func (pb *playback) canSkip(offset int) bool {
+	if _, ok := pb.sess.(transport.PlaylistNavigator); !ok {
+		return false
+	}
+	if offset > 0 {
+		return pb.info.Caps.SkipForward
+	}
+	return pb.info.Caps.SkipBackward
 }
 
 // control runs a session call that must not block the owner (a network
@@ -617,14 +665,19 @@ func (pb *playback) reader(seg *segment) {
 	if !pb.startDelivery(seg) {
 		return
 	}
+	// last is the track set the session applies now: a new presentation
+	// carries its choice over (nextSet).
+	last := seg.active.Load()
 	for {
 		if sw := pb.pendingSwitch.Swap(nil); sw != nil {
-			if err := pb.sess.Select(sw.ts.selected); err != nil {
+			if err := pb.sess.Select(ctx, sw.ts.selected); err != nil {
 				sw.ts.close()
 				pb.send(seg, pbMsg{kind: msgWarning, err: fmt.Errorf("switching streams: %w", err)})
 			} else if err := seg.q.push(ctx, item{change: sw.ts}); err != nil {
 				sw.ts.close()
 				return
+			} else {
+				last = sw.ts
 			}
 		}
 		s, err := pb.sess.ReadSample(ctx)
@@ -636,20 +689,26 @@ func (pb *playback) reader(seg *segment) {
 		case ctx.Err() != nil:
 			return
 		case errors.Is(err, transport.ErrInfoChanged):
-			ts, perr := pb.plan(pb.sess.Info(), nil)
+			// The session chooses nothing: the player chooses for the new
+			// presentation and the session applies it (an MS-WMSP
+			// playlist entry streams only once it has).
+			ts, perr := pb.nextSet(last, pb.sess.Info())
 			if perr != nil {
 				seg.q.finish(fmt.Errorf("after a new header: %w", perr))
 				return
 			}
-			if err := pb.sess.Select(ts.selected); err != nil {
+			if err := pb.sess.Select(ctx, ts.selected); err != nil {
 				ts.close()
-				seg.q.finish(fmt.Errorf("after a new header: selecting streams: %w", err))
+				if ctx.Err() == nil {
+					seg.q.finish(fmt.Errorf("after a new header: selecting streams: %w", err))
+				}
 				return
 			}
 			if err := seg.q.push(ctx, item{change: ts}); err != nil {
 				ts.close()
 				return
 			}
+			last = ts
 		case errors.Is(err, io.EOF):
 			seg.q.finish(io.EOF)
 			return

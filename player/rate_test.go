@@ -45,6 +45,7 @@ func rateHarness(t *testing.T, seconds int) (*harness, *rateSession, *frameLog) 
 // rateHarnessWith is rateHarness with a video decoder of the test's.
 func rateHarnessWith(t *testing.T, seconds int, newVideo func() decoder.Video) (*harness, *rateSession, *frameLog) {
 	base := newFakeSession(seconds).withVideo(false)
+	base.info.Caps = transport.Capabilities{Rate: true, SkipForward: true, SkipBackward: true, SwitchStreams: true}
 	rs := &rateSession{fakeSession: base}
 	log := &frameLog{}
 	h := newHarness(t, base, func(c *Config) {

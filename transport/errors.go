@@ -14,8 +14,9 @@ var (
 	ErrNotSeekable = errors.New("source is not seekable")
 	// ErrInfoChanged is returned by ReadSample when the presentation changed
 	// mid-stream (a new ASF header: server-side playlist). The caller reads
-	// Info again, re-selects tracks and re-creates decoders, then goes on
-	// reading.
+	// Info again (its tracks and Caps), chooses the tracks to play
+	// (ChooseTracks), calls Select with them and re-creates decoders, then
+	// goes on reading.
 	ErrInfoChanged = errors.New("presentation changed")
 	// ErrEncrypted reports DRM-protected content.
 	ErrEncrypted = errors.New("DRM-protected content is not supported")

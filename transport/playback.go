@@ -51,6 +51,7 @@ type PlaybackFacts struct {
 
 // RatePlayer is implemented by sessions that can play fast forward or
 // rewind (MS-WMSP rate, where the server declares the content stridable).
+// Whether the current content may be played so is Info().Caps.Rate.
 type RatePlayer interface {
 	// PlayRate starts delivery at position from and the given rate
 	// (1 normal; 2..5 fast forward; -1..-5 rewind). It returns an error
@@ -70,6 +71,8 @@ type StartupAdvisor interface {
 // PlaylistNavigator is implemented by sessions on server-side playlists
 // that can skip to the next (offset 1) or previous (offset -1) entry. The
 // session then reports ErrInfoChanged from ReadSample for the new entry.
+// Whether the current entry may be skipped from, and in which direction,
+// is Info().Caps.SkipForward / SkipBackward.
 type PlaylistNavigator interface {
 	Skip(ctx context.Context, offset int) error
 }

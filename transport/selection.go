@@ -30,9 +30,11 @@ type Preferences struct {
 // that fits bandwidth (bits per second; 0 = unlimited), more media types
 // before more bit rate; when nothing fits, the cheapest single track. A
 // combination never holds two tracks of one exclusion group (ASF Bitrate
-// or Advanced Mutual Exclusion, i.e. multiple-bitrate files): the MS-WMSP
-// and MS-RTSP clients use it to select streams for each playlist entry,
-// the player for the initial choice. The result is sorted.
+// or Advanced Mutual Exclusion, i.e. multiple-bitrate files). It is the
+// one place streams are chosen: the player calls it for every
+// presentation (the first, and each new one a session reports with
+// ErrInfoChanged) and sessions only apply the result (Session.Select).
+// The result is sorted.
 func ChooseTracks(info Info, bandwidth int64, p Preferences) []int {
 	var cmds []int
 	for _, t := range info.Tracks {

@@ -15,13 +15,23 @@ import (
 // promptly and leaves the session usable: the player cancels a read to seek,
 // then calls Play with the new position.
 type Session interface {
-	// Info describes the presentation. It may change after ReadSample
-	// returns ErrInfoChanged.
+	// Info describes the presentation and what the session can do with
+	// it (Info.Caps). It may change after ReadSample returns
+	// ErrInfoChanged.
 	Info() Info
-	// Select chooses the tracks to receive. It may be called before Play
-	// and during playback (a stream switch); samples of unselected tracks
-	// are not delivered after it returns.
-	Select(tracks []int) error
+	// Select applies the caller's choice of tracks (IDs of the current
+	// Info's tracks); the session never chooses by itself. It is called
+	// before Play, during playback (a stream switch, which the session
+	// applies in the running stream or by restarting it at the position
+	// reached; see Capabilities.SwitchStreams), and after ReadSample
+	// returned ErrInfoChanged, for the new presentation, before reading
+	// on: a session may hold the new presentation's delivery until then
+	// (MS-WMSP sends the new entry's stream selection, MS-RTSP sets up
+	// its streams). Until the first Select for a presentation, every
+	// track of it is received. Samples of unselected tracks are not
+	// delivered after Select returns. ctx bounds the network requests
+	// Select may send.
+	Select(ctx context.Context, tracks []int) error
 	// Play starts or restarts delivery at position from. A non-zero from on
 	// a source that cannot seek returns ErrNotSeekable.
 	Play(ctx context.Context, from time.Duration) error

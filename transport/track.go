@@ -129,7 +129,9 @@ type Info struct {
 	// Preroll is how much media the source asks to buffer before playback
 	// (ASF File Properties Preroll).
 	Preroll time.Duration
-	// Seekable reports whether Play may start at a non-zero position.
+	// Seekable reports whether Play may start at a non-zero position: the
+	// seek capability, which every transport reports here (the others
+	// are in Caps).
 	Seekable bool
 	// Broadcast reports a live source.
 	Broadcast bool
@@ -138,6 +140,38 @@ type Info struct {
 	Metadata   Metadata
 	Tracks     []Track
 	Exclusions []Exclusion
+	// Caps are what the session can do with this presentation beyond
+	// playing and seeking.
+	Caps Capabilities
+}
+
+// Capabilities are what a session can do with the content it is playing.
+// They depend on the content and the server (a live broadcast, a file a
+// server offers for fast forward, a server-side playlist and its last
+// entry), so they come with the Info they describe and change with it
+// (ErrInfoChanged). A caller uses an optional method (RatePlayer,
+// PlaylistNavigator) only when its capability is set; a session that
+// lacks the method reports the capability false. A session still refuses
+// what the server refuses after all (a feature withdrawn between two
+// headers) with an error.
+type Capabilities struct {
+	// Rate: RatePlayer.PlayRate plays fast forward (rates 2..5) and
+	// rewind (-5..-1). MS-WMSP: the server lists "stridable" in features
+	// (2.2.1.4.8.8); MS-RTSP: a=type lacks "notstridable" (2.2.5.2.6).
+	// Never for a broadcast.
+	Rate bool
+	// SkipForward and SkipBackward: PlaylistNavigator.Skip(ctx, 1) and
+	// Skip(ctx, -1) move to the next and previous entry of a server-side
+	// playlist. MS-WMSP: features "skipforward" / "skipbackward"
+	// (2.2.1.4.8.6/7) from a server of version 5.0 or later; MS-RTSP:
+	// a=type "skipforward" / "skipbackward" (2.2.5.2.6.6/7).
+	SkipForward, SkipBackward bool
+	// SwitchStreams: Select during playback changes the tracks without
+	// the caller stopping delivery (the session switches inside the
+	// running stream, or restarts it itself at the position reached).
+	// When false, a caller switches by stopping and playing again at the
+	// position reached, which a source that cannot seek cannot do.
+	SwitchStreams bool
 }
 
 // Track returns the track with the given ID.

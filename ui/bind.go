@@ -199,7 +199,11 @@ func (v *View) applyStatus(s player.Status) {
 	}
 
 	v.status.SetStatus(s)
-	v.stats.Set(s.Stats)
+	proto := ""
+	if s.Media != nil {
+		proto = s.Media.Protocol
+	}
+	v.stats.Set(s.Stats, proto)
 }
 
 // showState updates what depends on the state alone: the video area's

@@ -65,6 +65,48 @@ func TestStatsView(t *testing.T) {
 	}
 }
 
+// TestStatsRecoveryRows: the Statistics tab shows the packets rebuilt by
+// FEC, resent after NACKs, late, and the jitter for an RTSP session even
+// at zero, and for any session that reports them; an MMSH session that
+// reports none does not get the rows.
+func TestStatsRecoveryRows(t *testing.T) {
+	f := newFixture(t)
+	p := f.v.stats
+	emit := func(proto string, st player.Stats) {
+		m := demoMedia()
+		m.Protocol = proto
+		s := status(player.Playing, m, time.Second)
+		s.Stats = st
+		f.emit(player.StatsChanged, s)
+	}
+	shown := func() bool {
+		return p.recovered.Visible() && p.recoveredName.Visible() && p.jitter.Visible() && p.jitterName.Visible()
+	}
+	emit("mmsh", player.Stats{})
+	if p.recovered.Visible() || p.recoveredName.Visible() || p.jitter.Visible() || p.jitterName.Visible() {
+		t.Fatal("recovery rows shown for an MMSH session that reports no recovery")
+	}
+	emit("rtsp", player.Stats{})
+	if !shown() || p.recovered.Text != "0 by FEC · 0 resent" || p.jitter.Text != "0.0 ms" {
+		t.Fatalf("RTSP at zero: shown %v, %q, %q", shown(), p.recovered.Text, p.jitter.Text)
+	}
+	var st player.Stats
+	st.PacketsRecoveredFEC, st.PacketsRecoveredResent, st.NACKsSent, st.PacketsLate = 12, 3, 40, 2
+	st.Jitter = 4200 * time.Microsecond
+	emit("rtspu", st)
+	if !shown() || p.recovered.Text != "12 by FEC · 3 resent · 40 NACKs sent" || p.jitter.Text != "4.2 ms · 2 packets late" {
+		t.Fatalf("RTSP counters: shown %v, %q, %q", shown(), p.recovered.Text, p.jitter.Text)
+	}
+	emit("mmsh", player.Stats{})
+	if p.recovered.Visible() {
+		t.Fatal("recovery rows left shown after an RTSP session")
+	}
+	emit("mmsh", player.Stats{Stats: transport.Stats{PacketsRecoveredResent: 1}})
+	if !shown() || p.recovered.Text != "0 by FEC · 1 resent" {
+		t.Fatalf("a session reporting a resend: shown %v, %q", shown(), p.recovered.Text)
+	}
+}
+
 // TestBufferingDuringFastStart: while the player fills its buffer (fast
 // start bursts included) the status bar says Buffering with the fill
 // level, and the gauge goes when playback starts.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,11 +16,16 @@ import (
 // statsPanel shows the player's and the transport's counters: what
 // arrived and was lost, the link and the buffer, whether fast start was
 // used and the play logs sent (the MS-WMSP facts first), then the
-// decoders' work.
+// decoders' work. The recovery rows (packets rebuilt by FEC, resent after
+// NACKs, late, jitter) show for RTSP sessions and wherever the session
+// reports such counters; MMSH and file statistics are not cluttered with
+// their zeros.
 type statsPanel struct {
 	root *fyne.Container
 
 	received, lost, bandwidth, bitrate, buffer, rebuffers *widget.Label
+	recovered, jitter                                     *widget.Label
+	recoveredName, jitterName                             *widget.RichText
 	fastStart, logs, reconnects, firstAudio               *widget.Label
 	decodeErrors, frames, avSync, elapsed                 *widget.Label
 }
@@ -30,9 +36,13 @@ func newStatsPanel() *statsPanel {
 	p.received, p.lost, p.bandwidth, p.bitrate, p.buffer, p.rebuffers = value(), value(), value(), value(), value(), value()
 	p.fastStart, p.logs, p.reconnects, p.firstAudio = value(), value(), value(), value()
 	p.decodeErrors, p.frames, p.avSync, p.elapsed = value(), value(), value(), value()
+	p.recovered, p.jitter = value(), value()
+	p.recoveredName, p.jitterName = fieldName("Recovered"), fieldName("Jitter")
 	p.root = container.New(layout.NewFormLayout(),
 		fieldName("Received"), p.received,
 		fieldName("Lost"), p.lost,
+		p.recoveredName, p.recovered,
+		p.jitterName, p.jitter,
 		fieldName("Bandwidth"), p.bandwidth,
 		fieldName("Bit rate"), p.bitrate,
 		fieldName("Buffer"), p.buffer,
@@ -46,12 +56,13 @@ func newStatsPanel() *statsPanel {
 		fieldName("A/V sync"), p.avSync,
 		fieldName("Session time"), p.elapsed,
 	)
-	p.Set(player.Stats{})
+	p.Set(player.Stats{}, "")
 	return p
 }
 
-// Set shows s.
-func (p *statsPanel) Set(s player.Stats) {
+// Set shows s, the counters of a session of the given protocol
+// (transport.Info.Protocol).
+func (p *statsPanel) Set(s player.Stats, protocol string) {
 	p.received.SetText(fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
 	lost := fmt.Sprint(s.PacketsLost)
 	if s.CorruptPackets > 0 {
@@ -61,6 +72,22 @@ func (p *statsPanel) Set(s player.Stats) {
 		lost += fmt.Sprintf(" · %d repeated", s.PacketsDuplicate)
 	}
 	p.lost.SetText(lost)
+	recovery := s.PacketsRecoveredFEC != 0 || s.PacketsRecoveredResent != 0 || s.NACKsSent != 0 || s.PacketsLate != 0 || s.Jitter != 0
+	if recovery || strings.HasPrefix(protocol, "rtsp") {
+		rec := fmt.Sprintf("%d by FEC · %d resent", s.PacketsRecoveredFEC, s.PacketsRecoveredResent)
+		if s.NACKsSent > 0 {
+			rec += fmt.Sprintf(" · %d NACKs sent", s.NACKsSent)
+		}
+		p.recovered.SetText(rec)
+		jit := fmt.Sprintf("%.1f ms", float64(s.Jitter)/float64(time.Millisecond))
+		if s.PacketsLate > 0 {
+			jit += fmt.Sprintf(" · %d packets late", s.PacketsLate)
+		}
+		p.jitter.SetText(jit)
+		showAll(p.recoveredName, p.recovered, p.jitterName, p.jitter)
+	} else {
+		hideAll(p.recoveredName, p.recovered, p.jitterName, p.jitter)
+	}
 	p.bandwidth.SetText(formatBitrate(s.BandwidthBps))
 	rate := formatBitrate(s.BitrateBps)
 	if s.ReceiveBps > 0 {
@@ -89,6 +116,22 @@ func (p *statsPanel) Set(s player.Stats) {
 		p.avSync.SetText("—")
 	}
 	p.elapsed.SetText(formatClock(s.Elapsed))
+}
+
+func showAll(ws ...fyne.CanvasObject) {
+	for _, w := range ws {
+		if !w.Visible() {
+			w.Show()
+		}
+	}
+}
+
+func hideAll(ws ...fyne.CanvasObject) {
+	for _, w := range ws {
+		if w.Visible() {
+			w.Hide()
+		}
+	}
 }
 
 // formatSeconds renders a short duration with one decimal: "2.5 s".

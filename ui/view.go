@@ -341,6 +341,7 @@ func (v *View) refreshPlaybackMenu() {
 	m := v.st.Media
 	canRate := m != nil && m.CanRate
 	canSkip := m != nil && m.CanSkip
+	canSkipBack := m != nil && m.CanSkipBack
 	rate := v.st.Rate
 	if rate == 0 {
 		rate = 1
@@ -356,7 +357,7 @@ func (v *View) refreshPlaybackMenu() {
 	set(v.rateItems[1], !canRate, rate < 0)
 	set(v.rateItems[2], !canRate && rate == 1, false)
 	set(v.entryItems[0], !canSkip, false)
-	set(v.entryItems[1], !canSkip, false)
+	set(v.entryItems[1], !canSkipBack, false)
 	if changed {
 		v.playbackMenu.Refresh()
 	}

@@ -811,8 +811,16 @@ func TestPlaybackMenuRateAndEntries(t *testing.T) {
 	if !ff.Disabled || !next.Disabled {
 		t.Fatal("enabled for a file that offers neither")
 	}
-	m.URL, m.CanRate, m.CanSkip = "mmsh://h/list", true, true
+	// The last entry of a server-side playlist: the previous entry only.
+	m.URL, m.CanRate, m.CanSkip, m.CanSkipBack = "mmsh://h/list", true, false, true
 	st := status(player.Playing, m, time.Second)
+	st.Rate = 1
+	f.emit(player.MediaChanged, st)
+	if !next.Disabled || prev.Disabled {
+		t.Fatalf("last entry: next disabled %v, previous disabled %v", next.Disabled, prev.Disabled)
+	}
+	m.CanSkip = true
+	st = status(player.Playing, m, time.Second)
 	st.Rate = 1
 	f.emit(player.MediaChanged, st)
 	if ff.Disabled || rw.Disabled || next.Disabled || prev.Disabled {

@@ -323,17 +323,24 @@ type statsJSON struct {
 	PacketsLost      int64  `json:"packets_lost"`
 	CorruptPackets   int64  `json:"corrupt_packets"`
 	PacketsDuplicate int64  `json:"packets_duplicate"`
-	TimeToFirstAudio int64  `json:"time_to_first_audio_ms"`
-	Rebuffers        int    `json:"rebuffers"`
-	DecodeErrors     int    `json:"decode_errors"`
-	BandwidthBps     int64  `json:"bandwidth_bps"`
-	LogPosts         int    `json:"log_posts"`
-	FastStart        bool   `json:"fast_start"`
-	Reconnects       int    `json:"reconnects"`
-	FramesDecoded    int    `json:"frames_decoded"`
-	FramesDropped    int    `json:"frames_dropped"`
-	AVSyncMaxMS      int64  `json:"av_sync_max_ms"`
-	AudioMS          int64  `json:"audio_ms"`
+	// The recovery counters of transport.Stats (fed by MS-RTSP; zero
+	// elsewhere).
+	PacketsRecoveredFEC    int64   `json:"packets_recovered_fec"`
+	PacketsRecoveredResent int64   `json:"packets_recovered_resent"`
+	NACKsSent              int64   `json:"nacks_sent"`
+	PacketsLate            int64   `json:"packets_late"`
+	JitterMS               float64 `json:"jitter_ms"`
+	TimeToFirstAudio       int64   `json:"time_to_first_audio_ms"`
+	Rebuffers              int     `json:"rebuffers"`
+	DecodeErrors           int     `json:"decode_errors"`
+	BandwidthBps           int64   `json:"bandwidth_bps"`
+	LogPosts               int     `json:"log_posts"`
+	FastStart              bool    `json:"fast_start"`
+	Reconnects             int     `json:"reconnects"`
+	FramesDecoded          int     `json:"frames_decoded"`
+	FramesDropped          int     `json:"frames_dropped"`
+	AVSyncMaxMS            int64   `json:"av_sync_max_ms"`
+	AudioMS                int64   `json:"audio_ms"`
 }
 
 func printStats(w io.Writer, st player.Status) error {
@@ -346,6 +353,8 @@ func printStats(w io.Writer, st player.Status) error {
 		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
 		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
 		CorruptPackets: s.CorruptPackets, PacketsDuplicate: s.PacketsDuplicate,
+		PacketsRecoveredFEC: s.PacketsRecoveredFEC, PacketsRecoveredResent: s.PacketsRecoveredResent,
+		NACKsSent: s.NACKsSent, PacketsLate: s.PacketsLate, JitterMS: float64(s.Jitter) / float64(time.Millisecond),
 		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,

@@ -135,7 +135,7 @@ func Run(reg *transport.Registry, url string, cfg transport.Config, lim Limits) 
 		s.Close()
 	}
 	defer s.Close()
-	err = selectAll(s)
+	err = selectAll(ctx, s)
 	if err == nil {
 		err = s.Play(ctx, 0)
 	}
@@ -145,7 +145,7 @@ func Run(reg *transport.Registry, url string, cfg transport.Config, lim Limits) 
 		smp, err = s.ReadSample(ctx)
 		if errors.Is(err, transport.ErrInfoChanged) && res.InfoChanges < 100 {
 			res.InfoChanges++
-			err = selectAll(s)
+			err = selectAll(ctx, s)
 			continue
 		}
 		if err != nil {
@@ -171,12 +171,14 @@ func Run(reg *transport.Registry, url string, cfg transport.Config, lim Limits) 
 	return res
 }
 
-func selectAll(s transport.Session) error {
+// selectAll selects every track of the session's current Info: the
+// harness checks that nothing is delivered twice or lost, for all of them.
+func selectAll(ctx context.Context, s transport.Session) error {
 	var ids []int
 	for _, tr := range s.Info().Tracks {
 		ids = append(ids, tr.ID)
 	}
-	return s.Select(ids)
+	return s.Select(ctx, ids)
 }
 
 // SameSamples reports whether two runs delivered the same samples.

@@ -37,10 +37,6 @@ type Dialer struct {
 	// Language is the user's language tag for Accept-Language and
 	// c-playerlanguage; default "en-US".
 	Language string
-	// Preferences steer the automatic stream choice for server-side
-	// playlist entries the player has not chosen for yet (the initial
-	// choice is the player's, through Select).
-	Preferences transport.Preferences
 	// DisablePipelining keeps the client in non-pipelined mode: no
 	// pipeline experiment in the Describe (3.1.4.2.1).
 	DisablePipelining bool

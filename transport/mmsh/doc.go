@@ -9,10 +9,15 @@
 //		Credentials: creds,         // asked for after a *transport.AuthRequiredError
 //	})
 //	ids := transport.ChooseTracks(s.Info(), bandwidth, prefs)
-//	s.Select(ids)
+//	s.Select(ctx, ids)
 //	s.Play(ctx, 0)
 //	for {
 //		smp, err := s.ReadSample(ctx) // io.EOF, transport.ErrInfoChanged
+//		if errors.Is(err, transport.ErrInfoChanged) {
+//			// A new entry: choose for it; its SelectStream or
+//			// PlayNextEntry goes out with this choice.
+//			s.Select(ctx, transport.ChooseTracks(s.Info(), bandwidth, prefs))
+//		}
 //		...
 //	}
 //	s.Close() // Stop, then the play log
@@ -45,8 +50,10 @@
 //     Speed only where fastcache is supported.
 //   - Server-side playlists: $E reasons, $C and the next entry's $M/$H
 //     (transport.ErrInfoChanged with the entry's titles), SelectStream or
-//     PlayNextEntry for the new entry, predictive selection, pl-offset
-//     skips (transport.PlaylistNavigator).
+//     PlayNextEntry for the new entry with the streams the consumer then
+//     selects (the session never chooses), predictive selection, pl-offset
+//     skips (transport.PlaylistNavigator). What the content allows (rate,
+//     skips) is reported in Info.Caps from the server's features.
 //   - Cookies (a jar shared with HTTP and RTSP, package wms), proxies
 //     (Dialer.Proxy, the HTTP client's proxy, 305), Basic, Digest, NTLM and
 //     Negotiate (NTLMSSP, package auth) for server and proxy;

@@ -34,7 +34,7 @@ func TestStreamSwitchContinues(t *testing.T) {
 		}
 		last = smp.PTS
 	}
-	if err := s.Select([]int{2}); err != nil {
+	if err := s.Select(ctxT(t), []int{2}); err != nil {
 		t.Fatal(err)
 	}
 	for n := 0; n < 5; {
@@ -445,7 +445,7 @@ func TestDescribeErrors(t *testing.T) {
 func TestPlayError(t *testing.T) {
 	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{PlayStatus: 503}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
 	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
-	if err := s.Select([]int{1}); err != nil {
+	if err := s.Select(ctxT(t), []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	err := s.Play(ctxT(t), 0)

@@ -144,7 +144,7 @@ func play(t testing.TB, s transport.Session, tracks []int) {
 			tracks = append(tracks, tr.ID)
 		}
 	}
-	if err := s.Select(tracks); err != nil {
+	if err := s.Select(ctxT(t), tracks); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -56,7 +56,7 @@ func TestMidStreamHeader(t *testing.T) {
 				t.Fatalf("tracks after the new header: %+v", info.Tracks)
 			}
 			// The player re-plans and selects; the samples go on at once.
-			if err := s.Select([]int{info.Tracks[0].ID}); err != nil {
+			if err := s.Select(ctxT(t), []int{info.Tracks[0].ID}); err != nil {
 				t.Fatal(err)
 			}
 			after, err := readAll(t, s)

@@ -60,7 +60,7 @@ func TestRate(t *testing.T) {
 	srv := server(t, mmshtest.Options{}, map[string]*mmshtest.Content{"/a.wma": c})
 	s := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
 	rp := s.(transport.RatePlayer)
-	if err := s.Select([]int{1}); err != nil {
+	if err := s.Select(ctxT(t), []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := rp.PlayRate(ctxT(t), 0, 5); !errors.Is(err, mmsh.ErrNotSupported) {
@@ -68,7 +68,7 @@ func TestRate(t *testing.T) {
 	}
 	c.Stridable = true
 	s2 := dial(t, baseDialer(), srv.URL+"/a.wma", transport.Config{})
-	if err := s2.Select([]int{1}); err != nil {
+	if err := s2.Select(ctxT(t), []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []float64{0.5, 6, -7} {

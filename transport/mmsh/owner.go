@@ -91,9 +91,17 @@ type owner struct {
 	meta  *Metadata
 	demux *asf.Demuxer
 	info  transport.Info
-	sel   map[int]bool
-	// userChose is set once the player selected tracks itself.
-	userChose bool
+	// sel is the streams the server was asked for: every stream of the
+	// Describe's header until the first Select; across a new header, the
+	// ones it still has, until the consumer selects for it.
+	sel map[int]bool
+	// presGen counts the presentations announced to the consumer
+	// (ErrInfoChanged); a Select applies to the current one only.
+	presGen int
+	// awaitSel is set while a new playlist entry waits for the consumer's
+	// Select before its SelectStream or PlayNextEntry goes out (3.1.4.5):
+	// the player, not the session, chooses its streams.
+	awaitSel bool
 
 	st              *stream
 	gen             int
@@ -300,28 +308,39 @@ func (o *owner) metadataPacket(p Packet) error {
 	return nil
 }
 
-// firstHeader installs the Describe's ASF header.
+// firstHeader installs the Describe's ASF header. Until the consumer's
+// Select, a Play asks for every stream (transport.Session).
 func (o *owner) firstHeader(raw []byte) error {
 	h, err := asf.ParseHeader(raw)
 	if err != nil {
 		return fmt.Errorf("ASF header: %w", err)
 	}
 	o.install(h)
+	o.sel = map[int]bool{}
+	for _, id := range o.streamNumbers() {
+		o.sel[id] = true
+	}
 	return nil
 }
 
-// install makes h the current entry's header and chooses its streams.
+// install makes h the current entry's header. It chooses nothing: the
+// demuxer delivers every stream until the consumer selects for the new
+// header (the samples of streams it leaves out are dropped by ReadSample),
+// and sel keeps the streams asked for that h still has, which is what the
+// server goes on sending where no request follows the header (a header
+// in the middle of the data, xResetStrm, a Play's answer).
 func (o *owner) install(h *asf.Header) {
-	prevInfo := o.info
 	o.hdr = h
 	o.demux = asf.NewDemuxer(h)
 	o.info = o.infoFor(h)
-	sel := o.chooseFor(prevInfo)
-	o.sel = map[int]bool{}
-	for _, id := range sel {
-		o.sel[id] = true
+	keep := map[int]bool{}
+	for id := range o.sel {
+		if _, ok := o.info.Track(id); ok {
+			keep[id] = true
+		}
 	}
-	o.demux.SetStreams(asftrack.StreamNumbers(sel))
+	o.sel = keep
+	o.demux.SetStreams(nil)
 }
 
 // infoFor builds the transport.Info of an entry: the ASF header's tracks
@@ -339,6 +358,7 @@ func (o *owner) infoFor(h *asf.Header) transport.Info {
 		in.Seekable = false
 		in.Duration = 0
 	}
+	in.Caps = o.caps(in.Broadcast)
 	if o.meta != nil {
 		if t := o.meta.Title(); t != "" {
 			in.Metadata.Title = t
@@ -363,38 +383,26 @@ func (o *owner) infoFor(h *asf.Header) transport.Info {
 	return in
 }
 
-// chooseFor picks the streams of a new entry: the player's choice when
-// the tracks still exist, else the automatic choice by bandwidth and by
-// the languages of what was playing (transport.ChooseTracks).
-func (o *owner) chooseFor(prev transport.Info) []int {
-	if o.userChose {
-		// The player's choice stands while the new entry has tracks of the
-		// same numbers and types.
-		var keep []int
-		for id := range o.sel {
-			old, ok1 := prev.Track(id)
-			now, ok2 := o.info.Track(id)
-			if ok1 && ok2 && old.Type == now.Type {
-				keep = append(keep, id)
-			}
-		}
-		if len(keep) == len(o.sel) && len(keep) > 0 {
-			slices.Sort(keep)
-			return keep
-		}
+// caps are the capabilities of the current content (transport.Capabilities)
+// from the server's features and version: fast forward and rewind where
+// "stridable" (2.2.1.4.8.8, never for a broadcast), playlist skips where
+// "skipforward" / "skipbackward" (2.2.1.4.8.6/7) from a server of version
+// 5.0 or later (pl-offset, 3.1.4.3.1), the same tests as PlayRate and Skip
+// apply. Stream switches always work: SelectStream, or a Play at the
+// position reached without sswitch (3.1.4.4).
+func (o *owner) caps(broadcast bool) transport.Capabilities {
+	f := o.features
+	v5 := o.server.AtLeast(5, 0)
+	return transport.Capabilities{
+		Rate:          f[FeatureStridable] && !broadcast,
+		SkipForward:   f[FeatureSkipForward] && v5,
+		SkipBackward:  f[FeatureSkipBackward] && v5,
+		SwitchStreams: true,
 	}
-	prefs := o.s.d.Preferences
-	prefs.Tracks = nil
-	for id := range o.sel {
-		if t, ok := prev.Track(id); ok && t.Language != "" {
-			prefs.Languages = append([]string{t.Language}, prefs.Languages...)
-		}
-	}
-	return transport.ChooseTracks(o.info, o.bandwidth(), prefs)
 }
 
-// bandwidth is the link bandwidth for stream choice: the user's setting,
-// else the packet-pair measurement, else unknown (0).
+// bandwidth is the link bandwidth (c-max-bandwidth of the logs): the
+// user's setting, else the packet-pair measurement, else unknown (0).
 func (o *owner) bandwidth() int64 {
 	if o.s.cfg.Bandwidth > 0 {
 		return o.s.cfg.Bandwidth
@@ -520,12 +528,15 @@ func (o *owner) queueEOF(err error) {
 	o.push(item{err: err, sticky: true})
 }
 
-// announce tells the reader of ReadSample about a new entry.
+// announce tells the reader of ReadSample about a new presentation. Its
+// tracks are delivered until the reader selects for it; awaitSel says that
+// the entry waits for that Select before it streams.
 func (o *owner) announce() {
 	o.unannounced = false
+	o.presGen++
 	in := o.info
 	in.Tracks = slices.Clone(in.Tracks)
-	o.push(item{err: transport.ErrInfoChanged, info: &in, selected: o.selectedList(), entry: o.genID})
+	o.push(item{err: transport.ErrInfoChanged, info: &in, entry: o.genID, awaitSel: o.awaitSel})
 }
 
 // positionFor turns a seek target into Play tokens: stream-time where the

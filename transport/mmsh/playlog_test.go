@@ -50,7 +50,7 @@ func TestPlayLogFields(t *testing.T) {
 					audio = tr.ID
 				}
 			}
-			if err := s.Select([]int{audio}); err != nil {
+			if err := s.Select(ctxT(t), []int{audio}); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.(transport.RatePlayer).PlayRate(ctxT(t), 2*time.Second, 5); err != nil {

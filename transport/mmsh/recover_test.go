@@ -174,7 +174,12 @@ func TestReconnectsPerMinute(t *testing.T) {
 	d := baseDialer()
 	d.Clock = clock
 	d.MaxReconnectsPerMinute = 3
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 2 * time.Minute})
+	// A timeout of 3 minutes puts the stall checks of a stream (at half
+	// the timeout) at 90 s: the only timer armed for a minute is the
+	// reconnection's wait (with 2 minutes the 4th stream's stall check
+	// matched too, and advancing the clock for it left the reconnection
+	// waiting for a minute that never came).
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 3 * time.Minute})
 	play(t, s, nil)
 	done := readInBackground(s)
 	// Three reconnections at once; the fourth waits for the minute since
@@ -412,7 +417,7 @@ func testUnansweredPlayGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
 	d.Clock = clock
 	const timeout = 2 * time.Second
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
-	if err := s.Select([]int{1}); err != nil {
+	if err := s.Select(ctxT(t), []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	res := make(chan error, 1)

@@ -65,7 +65,7 @@ func TestNoSSwitchFallsBackToPlay(t *testing.T) {
 		}
 		last = smp.PTS
 	}
-	if err := s.Select([]int{2}); err != nil {
+	if err := s.Select(ctxT(t), []int{2}); err != nil {
 		t.Fatal(err)
 	}
 	smp, err := s.ReadSample(ctxT(t))
@@ -90,7 +90,7 @@ func TestPipelinedSelectStream(t *testing.T) {
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Select([]int{2}); err != nil {
+	if err := s.Select(ctxT(t), []int{2}); err != nil {
 		t.Fatal(err)
 	}
 	for n := 0; n < 3; {
@@ -281,7 +281,7 @@ func TestSelectStreamNamesOnlyChanges(t *testing.T) {
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Select([]int{1, 3}); err != nil {
+	if err := s.Select(ctxT(t), []int{1, 3}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "SelectStream", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
@@ -303,8 +303,8 @@ func TestSelectStreamNamesOnlyChanges(t *testing.T) {
 }
 
 // inEntryOneAfterEntryTwo plays a playlist of a 20 s WMA file and a PCM
-// file until the session has entry 2's header (the client confirms it with
-// a SelectStream) while the reader has read one sample of entry 1.
+// file until the session has entry 2's header (Counters.Entries) while
+// the reader has read one sample of entry 1.
 func inEntryOneAfterEntryTwo(t *testing.T, opts mmshtest.Options) (*mmshtest.Server, transport.Session) {
 	t.Helper()
 	_, a := fixture(t, "wmav2_20s.wma")
@@ -319,6 +319,8 @@ func inEntryOneAfterEntryTwo(t *testing.T, opts mmshtest.Options) (*mmshtest.Ser
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "entry 2's header", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	// Entry 2's SelectStream waits for the reader's Select, which it
+	// makes only once it reads entry 2's ErrInfoChanged.
+	waitFor(t, "entry 2's header", func() bool { c, _ := mmsh.SessionCounters(s); return c.Entries == 1 })
 	return srv, s
 }

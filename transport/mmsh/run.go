@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
@@ -31,7 +32,9 @@ func (s *session) run() {
 		if o.accepting() {
 			evc = s.events
 		}
-		o.armStall(evc != nil)
+		// While a new entry waits for the consumer's Select the server
+		// owes nothing: that time is not a stall.
+		o.armStall(evc != nil && !o.awaitSel)
 		select {
 		case c := <-s.cmds:
 			if c.kind == cmdClose {
@@ -233,13 +236,17 @@ func (o *owner) header(raw []byte, inc uint8) error {
 	} else if o.newEntry || reset {
 		o.info = o.infoFor(h)
 	}
-	if changed || o.newEntry || reset || o.unannounced {
-		o.announce()
-	}
 	if o.newEntry {
-		// Not for xResetStrm: 3.1.5.11 MUST NOT send PlayNextEntry.
+		// The entry's SelectStream or PlayNextEntry (enterEntry) carries
+		// the consumer's choice for it: it goes out when the consumer,
+		// told of the entry by ErrInfoChanged, calls Select. Not for
+		// xResetStrm: 3.1.5.11 MUST NOT send PlayNextEntry.
 		o.newEntry = false
-		o.enterEntry()
+		o.awaitSel = true
+		o.s.stats.entries.Add(1)
+	}
+	if changed || o.awaitSel || reset || o.unannounced {
+		o.announce()
 	}
 	return nil
 }
@@ -359,8 +366,8 @@ func (o *owner) change(reason uint32) error {
 	return nil
 }
 
-// enterEntry selects the streams of a new playlist entry and tells the
-// server (3.1.4.5): SelectStream on a new connection in non-pipelined
+// enterEntry tells the server the consumer's streams of a new playlist
+// entry (3.1.4.5): SelectStream on a new connection in non-pipelined
 // mode, PlayNextEntry on the Play connection in pipelined mode, both with
 // the complete selection state.
 func (o *owner) enterEntry() {
@@ -538,6 +545,8 @@ func (o *owner) stopStreaming() {
 	}
 	o.state = stateIdle
 	o.newEntry = false
+	// A Play replaces the entry's SelectStream: it lists the selection.
+	o.awaitSel = false
 	o.startKeepAlive()
 }
 
@@ -548,24 +557,38 @@ func (o *owner) pause() error {
 	return nil
 }
 
-// selectTracks handles Select (3.1.4.4).
+// selectTracks handles Select: the consumer's choice for the presentation
+// it last read of (c.gen). A new playlist entry waiting for it now asks
+// the server for its streams (3.1.4.5); during playback a changed choice
+// is a stream switch (3.1.4.4).
 func (o *owner) selectTracks(c command) error {
 	if o.fatal != nil {
 		return o.fatal
+	}
+	if c.gen != o.presGen {
+		// A choice for a presentation the stream has left: its
+		// successor's announcement is queued, and the consumer selects
+		// again when it reads it. The server is asked for nothing.
+		return nil
 	}
 	next := map[int]bool{}
 	for _, id := range c.tracks {
 		next[id] = true
 	}
-	o.userChose = true
+	if o.demux != nil {
+		o.demux.SetStreams(streamNumbersOf(sortedIDs(next)))
+	}
+	if o.awaitSel {
+		o.awaitSel = false
+		o.sel = next
+		o.enterEntry()
+		return nil
+	}
 	if equalSets(next, o.sel) {
 		return nil
 	}
 	prev := o.sel
 	o.sel = next
-	if o.demux != nil {
-		o.demux.SetStreams(streamNumbersOf(o.selectedList()))
-	}
 	if o.state != stateStreaming {
 		return nil // the next Play lists the selection
 	}
@@ -592,6 +615,16 @@ func (o *owner) selectTracks(c command) error {
 	req := o.identity().selectStreamRequest(es, o.supportedHeader(false), false, "")
 	o.sideSend(&sideRequest{req: req})
 	return nil
+}
+
+// sortedIDs lists a set sorted.
+func sortedIDs(set map[int]bool) []int {
+	out := make([]int, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func equalSets(a, b map[int]bool) bool {

@@ -46,10 +46,10 @@ type item struct {
 	sample transport.Sample
 	err    error
 	info   *transport.Info
-	// selected is the stream choice that comes with a new Info, entry
-	// its playlist-gen-id.
-	selected []int
+	// entry is the new Info's playlist-gen-id; awaitSel says that its
+	// entry streams only once the consumer selects for it.
 	entry    uint32
+	awaitSel bool
 	// sticky errors stay at the head of the queue.
 	sticky bool
 }
@@ -59,6 +59,8 @@ type command struct {
 	kind   cmdKind
 	ctx    context.Context
 	tracks []int
+	// gen is the presentation a Select is for (owner.presGen).
+	gen    int
 	from   time.Duration
 	rate   float64
 	offset int
@@ -106,7 +108,12 @@ type session struct {
 	mu       sync.Mutex
 	info     transport.Info
 	selected map[int]bool
-	facts    transport.PlaybackFacts
+	// presGen counts the presentations ReadSample reported (the owner's
+	// presGen when the consumer has read them all); needSel is set while
+	// the entry it last reported waits for a Select.
+	presGen int
+	needSel bool
+	facts   transport.PlaybackFacts
 	// entry is the playlist-gen-id of the entry ReadSample is in.
 	entry    uint32
 	startup  time.Duration
@@ -125,12 +132,12 @@ type counters struct {
 	bytes, packets, lost, corrupt atomic.Int64
 	bandwidth                     atomic.Int64
 	reconnects, logPosts          atomic.Int64
-	// dups, headerChanges and the side failures feed Counters.
-	dups, headerChanges atomic.Int64
-	sideFailures        atomic.Int64
-	lastSideErr         atomic.Pointer[error]
-	fastStart           atomic.Bool
-	opened              time.Time
+	// dups, headerChanges, entries and the side failures feed Counters.
+	dups, headerChanges, entries atomic.Int64
+	sideFailures                 atomic.Int64
+	lastSideErr                  atomic.Pointer[error]
+	fastStart                    atomic.Bool
+	opened                       time.Time
 }
 
 // sideFailed counts a side request that failed.
@@ -242,18 +249,23 @@ func (s *session) Info() transport.Info {
 	return s.info
 }
 
-// Select chooses the streams to receive: before Play it sets what the
-// Play asks for; during playback it switches streams without restarting
-// (SelectStream, [MS-WMSP] 3.1.4.4), falling back to a Play at the
-// current position when the server lacks com.microsoft.wm.sswitch.
-func (s *session) Select(tracks []int) error {
-	info := s.Info()
+// Select applies the consumer's choice of streams for the presentation it
+// last read of (Info): before Play it sets what the Play asks for; during
+// playback it switches streams without restarting (SelectStream, [MS-WMSP]
+// 3.1.4.4), falling back to a Play at the current position when the
+// server lacks com.microsoft.wm.sswitch; after ErrInfoChanged for a new
+// playlist entry it sends the entry's SelectStream or PlayNextEntry
+// (3.1.4.5), which the server waits for before it streams the entry.
+func (s *session) Select(ctx context.Context, tracks []int) error {
+	s.mu.Lock()
+	info, gen := s.info, s.presGen
+	s.mu.Unlock()
 	for _, id := range tracks {
 		if _, ok := info.Track(id); !ok {
 			return fmt.Errorf("mmsh: select: no track %d in %s", id, s.url.Redacted())
 		}
 	}
-	if err := s.call(context.Background(), command{kind: cmdSelect, tracks: slices.Clone(tracks)}); err != nil {
+	if err := s.call(ctx, command{kind: cmdSelect, tracks: slices.Clone(tracks), gen: gen}); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -261,6 +273,7 @@ func (s *session) Select(tracks []int) error {
 	for _, id := range tracks {
 		s.selected[id] = true
 	}
+	s.needSel = false
 	s.mu.Unlock()
 	return nil
 }
@@ -268,12 +281,22 @@ func (s *session) Select(tracks []int) error {
 // Play starts delivery at from (a seek when streaming: Stop, Log, Play,
 // 3.1.4.7).
 func (s *session) Play(ctx context.Context, from time.Duration) error {
+	s.playing()
 	return s.call(ctx, command{kind: cmdPlay, from: from, rate: 1})
+}
+
+// playing notes a Play, PlayRate or Skip: its request lists the selection,
+// so no entry waits for a Select any more (owner.stopStreaming).
+func (s *session) playing() {
+	s.mu.Lock()
+	s.needSel = false
+	s.mu.Unlock()
 }
 
 // PlayRate plays at rate (fast forward / rewind) where the content is
 // stridable (2.2.1.4.22, 4.9).
 func (s *session) PlayRate(ctx context.Context, from time.Duration, rate float64) error {
+	s.playing()
 	return s.call(ctx, command{kind: cmdPlay, from: from, rate: rate})
 }
 
@@ -289,6 +312,7 @@ func (s *session) Skip(ctx context.Context, offset int) error {
 	if offset != 1 && offset != -1 {
 		return fmt.Errorf("mmsh: skip offset %d is not 1 or -1", offset)
 	}
+	s.playing()
 	return s.call(ctx, command{kind: cmdSkip, offset: offset})
 }
 
@@ -322,8 +346,23 @@ func (s *session) StartupBuffer() (time.Duration, bool) {
 	return s.startup, s.hasStart
 }
 
-// ReadSample returns the next sample of the selected tracks.
+// ReadSample returns the next sample of the selected tracks. After an
+// ErrInfoChanged for a playlist entry that waits for a Select, a
+// ReadSample without one selects every track of the entry
+// (transport.Session: until Select, every track is received).
 func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
+	s.mu.Lock()
+	need := s.needSel
+	var all []int
+	if need {
+		all = allTracks(s.info)
+	}
+	s.mu.Unlock()
+	if need {
+		if err := s.Select(ctx, all); err != nil {
+			return transport.Sample{}, err
+		}
+	}
 	for {
 		var it item
 		select {
@@ -338,8 +377,10 @@ func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
 				s.mu.Lock()
 				s.info = *it.info
 				s.entry = it.entry
+				s.presGen++
+				s.needSel = it.awaitSel
 				s.selected = map[int]bool{}
-				for _, id := range it.selected {
+				for _, id := range allTracks(*it.info) {
 					s.selected[id] = true
 				}
 				s.mu.Unlock()
@@ -353,6 +394,15 @@ func (s *session) ReadSample(ctx context.Context) (transport.Sample, error) {
 			return it.sample, nil
 		}
 	}
+}
+
+// allTracks lists the IDs of every track of in.
+func allTracks(in transport.Info) []int {
+	ids := make([]int, 0, len(in.Tracks))
+	for _, t := range in.Tracks {
+		ids = append(ids, t.ID)
+	}
+	return ids
 }
 
 // Stats returns the session counters.
@@ -379,6 +429,11 @@ type Counters struct {
 	// the middle of the data without a $C (a server looping its source),
 	// each reported as transport.ErrInfoChanged.
 	HeaderChanges int64
+	// Entries counts the server-side playlist entries whose header
+	// arrived after a $C (3.1.5.14), each reported as
+	// transport.ErrInfoChanged; the entry streams once the consumer
+	// selects for it (3.1.4.5).
+	Entries int64
 	// SideFailures counts the requests sent on connections of their own
 	// (in non-pipelined mode Log, KeepAlive and SelectStream; SendEvent;
 	// web-server logs) that failed: an error status, a connection that
@@ -397,7 +452,7 @@ func SessionCounters(s transport.Session) (c Counters, ok bool) {
 	if !ok {
 		return Counters{}, false
 	}
-	c = Counters{HeaderChanges: ss.stats.headerChanges.Load(), SideFailures: ss.stats.sideFailures.Load()}
+	c = Counters{HeaderChanges: ss.stats.headerChanges.Load(), Entries: ss.stats.entries.Load(), SideFailures: ss.stats.sideFailures.Load()}
 	if err := ss.stats.lastSideErr.Load(); err != nil {
 		c.LastSideError = *err
 	}

@@ -65,7 +65,7 @@ func TestRequestShapes(t *testing.T) {
 	if err != nil || smp.Track != 1 {
 		t.Fatalf("first sample %v %v", smp.Track, err)
 	}
-	if err := s.Select([]int{2}); err != nil {
+	if err := s.Select(ctxT(t), []int{2}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "SelectStream", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })

@@ -30,7 +30,7 @@ const (
 // digest reads every sample of the selected tracks and summarises them.
 func digest(t *testing.T, s transport.Session, tracks []int, from time.Duration) (n int, sum string, first time.Duration) {
 	t.Helper()
-	if err := s.Select(tracks); err != nil {
+	if err := s.Select(context.Background(), tracks); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Play(context.Background(), from); err != nil {
@@ -272,7 +272,7 @@ func TestHTTPStallTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.Select([]int{1})
+	s.Select(context.Background(), []int{1})
 	s.Play(context.Background(), 0)
 	for {
 		_, err := s.ReadSample(context.Background())
@@ -321,4 +321,18 @@ func FuzzParseReference(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFileCapabilities: a file can switch streams during playback (every
+// packet holds every stream: a switch is a demuxer filter) and offers no
+// fast forward or playlist (transport.Capabilities).
+func TestFileCapabilities(t *testing.T) {
+	s, err := FileDialer{}.Dial(context.Background(), wmaFixture, transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, want := s.Info().Caps, (transport.Capabilities{SwitchStreams: true}); got != want {
+		t.Fatalf("caps %+v, want %+v", got, want)
+	}
 }

@@ -158,7 +158,7 @@ func readWatched(t *testing.T, s transport.Session) ([]transport.Sample, error, 
 	for _, tr := range s.Info().Tracks {
 		ids = append(ids, tr.ID)
 	}
-	if err := s.Select(ids); err != nil {
+	if err := s.Select(context.Background(), ids); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Play(context.Background(), 0); err != nil {
@@ -389,7 +389,7 @@ func TestHTTPReadSampleHonoursContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Select([]int{1})
+	s.Select(context.Background(), []int{1})
 	s.Play(context.Background(), 0)
 	start := time.Now()
 	wd := time.AfterFunc(watchdog, func() { s.Close() })

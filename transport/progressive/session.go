@@ -60,6 +60,8 @@ func NewSession(f *asf.File, closer io.Closer, url, protocol string, seekable bo
 	s.info.URL, s.info.Protocol = url, protocol
 	s.seekable = seekable && !h.Broadcast
 	s.info.Seekable = s.seekable
+	// Every packet holds every stream: a switch is a demuxer filter.
+	s.info.Caps = transport.Capabilities{SwitchStreams: true}
 	s.count = f.PacketCount()
 	s.unknown = h.Broadcast || s.count == 0
 	if d := declaredPackets(f); !s.unknown && d > s.count {
@@ -115,8 +117,8 @@ func (s *Session) bind(ctx context.Context) func() {
 func (s *Session) Info() transport.Info { return s.info }
 
 // Select implements transport.Session: only the selected streams are
-// reassembled.
-func (s *Session) Select(tracks []int) error {
+// reassembled. A file needs no request: ctx is not used.
+func (s *Session) Select(ctx context.Context, tracks []int) error {
 	for _, id := range tracks {
 		if _, ok := s.info.Track(id); !ok {
 			return fmt.Errorf("progressive: stream %d is not in the file", id)

@@ -284,6 +284,10 @@ func (s *session) infoFor(o *owner) transport.Info {
 	if o.pres.notSeekable {
 		in.Seekable = false
 	}
+	// Streams switch with SETUP and TEARDOWN (3.1.4.4). Scale and
+	// playlist skips (a=type stridable, skipforward) are not implemented
+	// by this client, so they are not offered.
+	in.Caps = transport.Capabilities{SwitchStreams: true}
 	return in
 }
 

@@ -157,8 +157,8 @@ func (s *session) closedErr() error {
 }
 
 // Select implements transport.Session: the tracks to receive.
-func (s *session) Select(tracks []int) error {
-	return s.call(context.Background(), command{kind: cmdSelect, tracks: append([]int(nil), tracks...)})
+func (s *session) Select(ctx context.Context, tracks []int) error {
+	return s.call(ctx, command{kind: cmdSelect, tracks: append([]int(nil), tracks...)})
 }
 
 // Play implements transport.Session: SETUP of the chosen streams when
@@ -219,15 +219,20 @@ func (s *session) version() string {
 func (s *session) Stats() transport.Stats {
 	c := &s.stats
 	return transport.Stats{
-		BytesReceived:    c.bytes.Load(),
-		PacketsReceived:  c.packets.Load(),
-		PacketsLost:      c.lost.Load(),
-		CorruptPackets:   c.corrupt.Load(),
-		PacketsDuplicate: c.dup.Load(),
-		BandwidthBps:     c.bandwidth.Load(),
-		LogPosts:         int(c.logPosts.Load()),
-		FastStart:        c.fastStart.Load(),
-		Elapsed:          s.now().Sub(c.opened),
+		BytesReceived:          c.bytes.Load(),
+		PacketsReceived:        c.packets.Load(),
+		PacketsLost:            c.lost.Load(),
+		CorruptPackets:         c.corrupt.Load(),
+		PacketsDuplicate:       c.dup.Load(),
+		PacketsRecoveredFEC:    c.fec.Load(),
+		PacketsRecoveredResent: c.resent.Load(),
+		NACKsSent:              c.nacks.Load(),
+		PacketsLate:            c.late.Load(),
+		Jitter:                 time.Duration(c.jitter.Load()),
+		BandwidthBps:           c.bandwidth.Load(),
+		LogPosts:               int(c.logPosts.Load()),
+		FastStart:              c.fastStart.Load(),
+		Elapsed:                s.now().Sub(c.opened),
 	}
 }
 

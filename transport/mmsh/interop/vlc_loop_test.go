@@ -103,7 +103,7 @@ func loopSession(t *testing.T, url string, objects [][]byte, ref []byte) time.Du
 			if c.HeaderChanges != int64(len(headers)) || len(info.Tracks) != 1 || !sameTrack(info.Tracks[0], first.Tracks[0]) {
 				t.Fatalf("header change %d: counted %d, tracks %+v", len(headers), c.HeaderChanges, info.Tracks)
 			}
-			if err := s.Select([]int{info.Tracks[0].ID}); err != nil {
+			if err := s.Select(ctxT(t), []int{info.Tracks[0].ID}); err != nil {
 				t.Fatal(err)
 			}
 			continue

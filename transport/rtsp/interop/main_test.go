@@ -106,7 +106,7 @@ func readAll(t *testing.T, s transport.Session) []transport.Sample {
 	for _, tr := range s.Info().Tracks {
 		ids = append(ids, tr.ID)
 	}
-	if err := s.Select(ids); err != nil {
+	if err := s.Select(ctx, ids); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Play(ctx, 0); err != nil {
