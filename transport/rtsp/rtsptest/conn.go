@@ -84,6 +84,8 @@ type slot struct {
 	tcp     bool
 	channel int
 	addr    *net.UDPAddr
+	// lastTS is the RTP timestamp of the last packet sent.
+	lastTS uint32
 }
 
 // fecSlot is the FEC stream of a media stream (MS-RTSP 2.2.2, 2.2.5.4).

@@ -264,8 +264,11 @@ func (c *conn) teardown(req *rtsp.Request) bool {
 	}
 	if tg.aggregate {
 		c.stopStreamer()
-		c.send(c.reply(req, 200))
-		return false
+		ok := c.send(c.reply(req, 200))
+		// 3.2.5.17: a Windows Media server closes the connection.
+		// GStreamer's keeps it for the client to close, and rtspsrc may
+		// still send a PAUSE after its TEARDOWN.
+		return ok && c.s.cfg.Style == StyleGStreamer
 	}
 	resume, was := c.stopForChange()
 	c.mu.Lock()

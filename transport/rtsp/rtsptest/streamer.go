@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 
 	"github.com/eddyplayer/eddy/asf"
@@ -247,6 +248,11 @@ func (st *streamer) end(j job) {
 		c.mu.Unlock()
 	}()
 	st.pos = 0
+	if cfg.Style == StyleGStreamer {
+		// GStreamer's server ends with BYE and sends no EndOfStream.
+		st.bye(j)
+		return
+	}
 	c.mu.Lock()
 	more := j.entry+1 < len(s.entries) && j.entry == c.entry
 	var info []string
@@ -297,6 +303,31 @@ func (st *streamer) end(j job) {
 	c.mu.Unlock()
 	s.count(func(x *Stats) { x.Announces++ })
 	c.write(ann.Marshal())
+}
+
+// bye ends each RTP session with an RTCP BYE (RFC 3550 §6.6), as
+// GStreamer's RTSP server does at the end of a stream: its clients take it
+// as the end. Over TCP it goes on the interleaved RTCP channel, over UDP
+// to the client's RTCP port.
+func (st *streamer) bye(j job) {
+	for _, sl := range j.slots {
+		// A compound packet starts with a report (RFC 3550 §6.1).
+		b, err := rtcp.Marshal([]rtcp.Packet{
+			&rtcp.SenderReport{SSRC: sl.ssrc, RTPTime: sl.lastTS},
+			&rtcp.SourceDescription{Chunks: []rtcp.SourceDescriptionChunk{{Source: sl.ssrc, Items: []rtcp.SourceDescriptionItem{{Type: rtcp.SDESCNAME, Text: "user1@host-rtsptest"}}}}},
+			&rtcp.Goodbye{Sources: []uint32{sl.ssrc}},
+		})
+		if err != nil {
+			continue
+		}
+		if sl.tcp {
+			if fr, err := rtsp.MarshalFrame(byte(sl.channel+1), b); err == nil {
+				st.c.write(fr)
+			}
+		} else if j.udp != nil && sl.addr != nil {
+			j.udp.mediaRTCP.WriteToUDP(b, &net.UDPAddr{IP: sl.addr.IP, Port: sl.addr.Port + 1})
+		}
+	}
 }
 
 // expect numbers a request of the server and returns a channel closed

@@ -52,6 +52,7 @@ func (w *wire) media(sl *slot, p *rtp.Packet) bool {
 	if err != nil {
 		return false
 	}
+	sl.lastTS = p.Timestamp
 	if w.resend && w.u != nil {
 		w.u.queue.add(sl.ssrc, p.SequenceNumber, p.Timestamp, b)
 	}
