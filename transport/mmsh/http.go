@@ -8,16 +8,18 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport/header"
 )
 
 // HTTP message limits.
 const (
 	// MaxHeaderLines bounds the header lines of one response.
-	MaxHeaderLines = 256
+	MaxHeaderLines = header.MaxLines
 	// MaxHeaderBytes bounds the status line plus headers of one response.
-	MaxHeaderBytes = 64 << 10
+	MaxHeaderBytes = header.MaxBytes
 	// maxLine bounds one header or chunk-size line.
-	maxLine = 8 << 10
+	maxLine = header.MaxLine
 	// maxDrain bounds how much of an unwanted body (an error page, a
 	// side request's answer) is read and thrown away.
 	maxDrain = 256 << 10
@@ -156,30 +158,13 @@ func (r *response) noBody() bool {
 }
 
 // readLine reads one CRLF- (or LF-) terminated line of at most maxLine
-// bytes without the terminator.
+// bytes without the terminator (header.ReadLine, shared with RTSP).
 func readLine(br *bufio.Reader) (string, int, error) {
-	var line []byte
-	for {
-		frag, err := br.ReadSlice('\n')
-		line = append(line, frag...)
-		if len(line) > maxLine {
-			return "", len(line), fmt.Errorf("%w: line longer than %d bytes", ErrTooLarge, maxLine)
-		}
-		if err == nil {
-			break
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if errors.Is(err, io.EOF) && len(line) > 0 {
-			return "", len(line), io.ErrUnexpectedEOF
-		}
-		return "", len(line), err
+	line, n, err := header.ReadLine(br)
+	if errors.Is(err, header.ErrTooLarge) {
+		return "", n, fmt.Errorf("%w: line longer than %d bytes", ErrTooLarge, maxLine)
 	}
-	n := len(line)
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	return string(line), n, nil
+	return line, n, err
 }
 
 // readResponse reads a status line and headers. It accepts the spec
@@ -196,33 +181,18 @@ func readResponse(br *bufio.Reader) (*response, error) {
 	if err := r.parseStatus(line); err != nil {
 		return nil, err
 	}
-	for {
-		line, n, err := readLine(br)
-		if err != nil {
-			return nil, fmt.Errorf("reading headers: %w", err)
-		}
-		r.HeaderBytes += n
-		if r.HeaderBytes > MaxHeaderBytes {
-			return nil, fmt.Errorf("%w: response headers over %d bytes", ErrTooLarge, MaxHeaderBytes)
-		}
-		if line == "" {
-			break
-		}
-		if len(r.Header) >= MaxHeaderLines {
-			return nil, fmt.Errorf("%w: more than %d header lines", ErrTooLarge, MaxHeaderLines)
-		}
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t") {
-			if line[0] == ' ' || line[0] == '\t' {
-				// obsolete line folding: continue the previous value
-				if len(r.Header) > 0 {
-					r.Header[len(r.Header)-1].Value += " " + strings.TrimSpace(line)
-					continue
-				}
-			}
-			return nil, fmt.Errorf("%w: malformed header line %q", ErrProtocol, line)
-		}
-		r.Header = append(r.Header, hdr{Name: name, Value: strings.TrimSpace(value)})
+	h, used, err := header.Read(br, r.HeaderBytes)
+	r.HeaderBytes = used
+	switch {
+	case errors.Is(err, header.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+	case errors.Is(err, header.ErrMalformed):
+		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
+	case err != nil:
+		return nil, err
+	}
+	for _, f := range h {
+		r.Header = append(r.Header, hdr{Name: f.Name, Value: f.Value})
 	}
 	if te := strings.ToLower(strings.Join(r.values("Transfer-Encoding"), ",")); te != "" {
 		if !strings.Contains(te, "chunked") {
