@@ -205,3 +205,24 @@ func Read(br *bufio.Reader, used int) (Header, int, error) {
 		h = append(h, Field{Name: name, Value: strings.TrimSpace(value)})
 	}
 }
+
+// SplitList splits a header value at the commas outside double quotes
+// (RFC 2616 2.1's #rule with quoted-strings; RTSP's Transport, RTP-Info
+// and X-RTP-Info quote URLs that hold commas, MS-RTSP 2.2.6.27). The
+// parts are not trimmed.
+func SplitList(v string) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				out = append(out, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, v[start:])
+}

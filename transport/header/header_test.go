@@ -127,3 +127,16 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitList(t *testing.T) {
+	got := SplitList(`url="rtsp://h/a,b;c/x";seq=1, url=rtsp://h/y,`)
+	want := []string{`url="rtsp://h/a,b;c/x";seq=1`, ` url=rtsp://h/y`, ``}
+	if len(got) != len(want) {
+		t.Fatalf("%q", got)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%q, want %q", got, want)
+		}
+	}
+}

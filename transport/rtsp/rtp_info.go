@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport/header"
 )
 
 // RTPInfo is one stream entry of an RTP-Info header (RFC 2326 §12.33,
@@ -34,7 +36,7 @@ const maxRTPInfoEntries = 128
 // (MS-RTSP 2.2.6.27). Unknown parameters are ignored.
 func ParseRTPInfo(v string) ([]RTPInfo, error) {
 	var out []RTPInfo
-	for _, entry := range splitList(v) {
+	for _, entry := range header.SplitList(v) {
 		entry = strings.TrimSpace(entry)
 		if entry == "" {
 			continue

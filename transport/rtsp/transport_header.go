@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport/header"
 )
 
 // TransportSpec is one transport-spec of a Transport header (RFC 2326
@@ -75,7 +77,7 @@ func (t TransportSpec) String() string {
 // (MS-RTSP 2.2.6: unknown tokens in known headers MUST be ignored).
 func ParseTransport(v string) ([]TransportSpec, error) {
 	var out []TransportSpec
-	for _, part := range splitList(v) {
+	for _, part := range header.SplitList(v) {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -167,22 +169,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// splitList splits a header value at commas outside double quotes.
-func splitList(v string) []string {
-	var out []string
-	quoted, start := false, 0
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '"':
-			quoted = !quoted
-		case ',':
-			if !quoted {
-				out = append(out, v[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, v[start:])
 }
