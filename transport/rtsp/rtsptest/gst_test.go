@@ -24,9 +24,8 @@ func gstDecode(t *testing.T, ctx context.Context, out string, source ...string) 
 
 // TestGStreamerPlaysFromTheServer checks the server against a third-party
 // client (peers README §6): GStreamer's rtspsrc over TCP ! rtpasfdepay !
-// asfdemux plays the GStreamer-style SDP and RTP to the end (the RTCP BYE
-// ends it) and decodes exactly the audio GStreamer decodes from the file
-// itself.
+// asfdemux plays the GStreamer-style SDP and RTP to the end and decodes
+// exactly the audio GStreamer decodes from the file itself.
 func TestGStreamerPlaysFromTheServer(t *testing.T) {
 	file := fixture(t, "c_wmav2.wma")
 	// Speed 4: rtspsrc's jitter buffer plays out by the RTP timestamps; a

@@ -223,6 +223,11 @@ func TestPlaylistEndOfEntryAnnounceAndPlayInPlaying(t *testing.T) {
 	if eos.get("X-Playlist-Gen-Id") != "5351" || string(eos.body) != "Session: 13856065358275910855\r\nEOF: true\r\nEnd-Of-Playlist-Entry: true\r\n" {
 		t.Errorf("EndOfStream of the first entry: %q %q", eos.lines, eos.body)
 	}
+	// 3.2.4.1: the server waits for the EndOfStream answer before it
+	// announces the next entry.
+	if r := rc.do("GET_PARAMETER", s.URL(), ""); r.status() != 200 || len(rc.requests) != 1 {
+		t.Errorf("before the EndOfStream answer: keep-alive %q, server requests %d", r.start, len(rc.requests))
+	}
 	rc.answer(eos)
 	logBody := "<XML><Summary>0.0.0.0 2002-04-22 23:31:24 - rtsp://x 0 6 1 200</Summary></XML>"
 	rc.do("SET_PARAMETER", s.URL(), logBody, "Content-Type: application/x-wms-Logplaystats;charset=UTF-8", "X-Playlist-Gen-Id: 5351")
