@@ -68,6 +68,13 @@ func (c *conn) udpSockets() (*udpSet, error) {
 				if err != nil {
 					return // closed with the session
 				}
+				if s != u.rtxRTCP {
+					// 3.1.4.6: NACKs go to RTCP-Destination-Port, the rtx
+					// stream's; what comes to the media RTCP port is not
+					// acted on.
+					c.s.count(func(x *Stats) { x.RTCPIgnored++ })
+					continue
+				}
 				c.rtcp(u, append([]byte(nil), buf[:n]...))
 			}
 		}()

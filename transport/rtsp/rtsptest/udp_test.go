@@ -188,20 +188,28 @@ func TestNACKGetsExactCopiesOnTheRtxPort(t *testing.T) {
 	rc := dialRaw(t, s.Addr())
 	rc.do("DESCRIBE", s.URL(), "")
 	r := rc.do("SETUP", s.URL()+"/rtx", "", fmt.Sprintf("Transport: RTP/AVP/UDP;unicast;client_port=%d-%d;ssrc=16a4ffff;mode=PLAY", portOf(rtxRTP), portOf(rtxRTCP)))
-	_, dest := serverPorts(t, r.get("Transport"))
+	rtpPort, dest := serverPorts(t, r.get("Transport"))
 	if !strings.HasSuffix(r.get("Transport"), ";ssrc=2f73682b;mode=PLAY") || r.get("Session") != "13856065358275910855;timeout=60" {
 		t.Fatalf("rtx SETUP: %q", r.lines)
 	}
 	if r = rc.do("SETUP", s.URL()+"/rtx", "", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=PLAY"); r.status() != 461 {
 		t.Errorf("rtx over TCP: %q, want 461 (the rtx stream is UDP only)", r.start)
 	}
-	rc.do("SETUP", s.URL()+"/audio", "", fmt.Sprintf("Transport: RTP/AVP/UDP;unicast;client_port=%d;ssrc=16a4ffff;mode=PLAY", portOf(media)))
+	audio := rc.do("SETUP", s.URL()+"/audio", "", fmt.Sprintf("Transport: RTP/AVP/UDP;unicast;client_port=%d;ssrc=16a4ffff;mode=PLAY", portOf(media)))
 	rc.do("PLAY", s.URL(), "", "Range: npt=0.000-", "Scale: 1.0")
 	rc.untilRequest("SET_PARAMETER")
 	pkts := readN(t, media, s.Stats().Sent)
 	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: dest}
 	if _, err := rtxRTCP.WriteToUDP(nack(1, 0x2f73682b, 1005, 1), to); err != nil {
 		t.Fatal(err)
+	}
+	// The right NACK to the wrong port (the first server_port, and the
+	// media stream's RTCP port) is not acted on either.
+	_, mediaRTCP := serverPorts(t, audio.get("Transport"))
+	for _, port := range []int{rtpPort, mediaRTCP} {
+		if _, err := rtxRTCP.WriteToUDP(nack(0x2f73682b, 0x2f73682b, 1005, 1), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := rtxRTCP.WriteToUDP(nack(0x2f73682b, 0x2f73682b, 1005, 1), to); err != nil {
 		t.Fatal(err)
@@ -213,7 +221,10 @@ func TestNACKGetsExactCopiesOnTheRtxPort(t *testing.T) {
 		}
 	}
 	st := s.Stats()
-	if st.RTCPIgnored != 1 || st.NACKs != 1 || st.Resent != 2 || st.NotFound != 0 {
+	// The wrong-CNAME NACK went before the right one to the same port:
+	// it has been handled. The one to the media RTCP port may still be
+	// on its way.
+	if st.RTCPIgnored < 1 || st.NACKs != 1 || st.Resent != 2 || st.NotFound != 0 {
 		t.Errorf("stats %+v: want the wrong-CNAME NACK ignored and 2 packets resent", st)
 	}
 	all := append(pkts, resent...)
