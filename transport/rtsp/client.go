@@ -284,10 +284,10 @@ func (s *session) infoFor(o *owner) transport.Info {
 	if o.pres.notSeekable {
 		in.Seekable = false
 	}
-	// Streams switch with SETUP and TEARDOWN (3.1.4.4). Scale and
-	// playlist skips (a=type stridable, skipforward) are not implemented
-	// by this client, so they are not offered.
-	in.Caps = transport.Capabilities{SwitchStreams: true}
+	// Streams switch with SETUP and TEARDOWN (3.1.4.4); Scale where the
+	// content is stridable (2.2.5.2.6.4) and not live. Playlist skips
+	// (X-Playlist) are not implemented, so they are not offered.
+	in.Caps = transport.Capabilities{SwitchStreams: true, Rate: !o.pres.notStridable && !in.Broadcast && in.Seekable}
 	return in
 }
 

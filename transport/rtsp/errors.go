@@ -19,6 +19,9 @@ var (
 	// ErrUDPBlocked reports that no UDP arrived within the Firewall time
 	// (MS-RTSP 3.1.6.1: "UDP unreachable, probably a firewall").
 	ErrUDPBlocked = errors.New("rtsp: no media arrived over UDP; a firewall probably blocks it")
+	// ErrNotSupported reports an operation the content or server does
+	// not offer (a rate on content that is not stridable).
+	ErrNotSupported = errors.New("rtsp: not supported by the content")
 )
 
 // StatusError is a failure status answering a request that must succeed

@@ -16,7 +16,11 @@ type periodStart struct {
 // content position from (MS-RTSP 3.1.4.7, 3.1.5.13).
 func (o *owner) startPeriod(from time.Duration) {
 	st := &o.s.stats
-	o.period.Start(o.s.now(), from, 1, o.s.playbackFacts())
+	rate := o.playRate
+	if rate == 0 {
+		rate = 1
+	}
+	o.period.Start(o.s.now(), from, rate, o.s.playbackFacts())
 	o.periodAt = periodStart{fec: st.fec.Load(), resent: st.resent.Load(), nacks: st.nacks.Load()}
 }
 

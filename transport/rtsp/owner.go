@@ -60,6 +60,7 @@ type owner struct {
 	open, play, pause *command
 	loggedConnect     bool
 	playFrom          time.Duration
+	playRate          float64
 	queue             []item
 	queuedBytes       int
 	disc              bool
@@ -667,12 +668,18 @@ func (o *owner) command(c command) {
 			c.reply <- errors.New("rtsp: a Play or Pause is already in progress")
 			return
 		}
-		if c.from != 0 && !o.s.info.Seekable {
+		in := o.s.infoFor(o)
+		if c.from != 0 && !in.Seekable {
 			c.reply <- transport.ErrNotSeekable
+			return
+		}
+		if c.rate != 0 && c.rate != 1 && !in.Caps.Rate {
+			c.reply <- fmt.Errorf("%w: the content is not stridable (a=type notstridable, or a broadcast)", ErrNotSupported)
 			return
 		}
 		o.play = &c
 		o.playFrom = c.from
+		o.playRate = c.rate
 		o.startPlay()
 	case cmdPause:
 		if o.st != statePlaying {

@@ -286,7 +286,7 @@ func (o *owner) sendPlay() {
 	if bw <= 0 {
 		bw = 4 * bitrate
 	}
-	o.send(o.s.playRequest(from, accel, bw), func(resp *Response, err error) {
+	o.send(o.s.playRequest(from, o.playRate, accel, bw), func(resp *Response, err error) {
 		if err != nil {
 			o.playDone(err)
 			return

@@ -21,9 +21,9 @@ type presentation struct {
 	hdr    *asf.Header
 	// maxps is a=maxps (0: absent).
 	maxps uint32
-	// broadcast, notSeekable: a=type flags (2.2.5.2.6).
-	broadcast, notSeekable bool
-	media                  []mediaDesc
+	// broadcast, notSeekable, notStridable: a=type flags (2.2.5.2.6).
+	broadcast, notSeekable, notStridable bool
+	media                                []mediaDesc
 	// rtx is the retransmission stream (2.2.5.5), nil when absent.
 	rtx *mediaDesc
 }
@@ -54,11 +54,12 @@ func parsePresentation(body []byte, base *url.URL) (presentation, error) {
 		return presentation{}, err
 	}
 	p := presentation{
-		header:      d.Header,
-		hdr:         d.ASF,
-		maxps:       d.MaxPacketSize,
-		broadcast:   d.Type.Broadcast,
-		notSeekable: d.Type.NotSeekable,
+		header:       d.Header,
+		hdr:          d.ASF,
+		maxps:        d.MaxPacketSize,
+		broadcast:    d.Type.Broadcast,
+		notSeekable:  d.Type.NotSeekable,
+		notStridable: d.Type.NotStridable,
 	}
 	if d.Control != nil {
 		p.aggregate = strings.TrimSuffix(d.Control.String(), "/")

@@ -85,23 +85,27 @@ func (s *session) setupRequest(url string, t TransportSpec) *Request {
 }
 
 // playRequest is 2.2.7.9's Play in READY: Range from the position (npt,
-// never ;time=), Scale (MUST, 3.1.5.9.1), the user's bandwidth and fast
+// never ;time=), Scale (MUST, 3.1.5.9.1: 1, or the fast forward/rewind
+// rate, RFC 2326 12.34), the user's bandwidth and, at rate 1, fast
 // start (X-Accelerate-Streaming: AccelDuration in ms of media,
 // AccelBandwidth in bits per second).
-func (s *session) playRequest(from time.Duration, accel time.Duration, accelBps int64) *Request {
+func (s *session) playRequest(from time.Duration, rate float64, accel time.Duration, accelBps int64) *Request {
 	r := s.base("PLAY", s.o.pres.aggregate)
 	r.Header.Add("Supported", clientFeatures)
 	if s.o.genID != 0 {
 		r.Header.Add("X-Playlist-Seek-Id", strconv.FormatUint(uint64(s.o.genID), 10))
 	}
 	r.Header.Add("Range", "npt="+npt(from)+"-")
-	r.Header.Add("Scale", "1.0")
+	if rate == 0 {
+		rate = 1
+	}
+	r.Header.Add("Scale", strconv.FormatFloat(rate, 'f', 1, 64))
 	if bw := s.cfg.Bandwidth; bw > 0 {
 		r.Header.Add("Bandwidth", strconv.FormatInt(min(bw, 4294967295), 10))
 	} else {
 		r.Header.Add("Bandwidth", "2147483647")
 	}
-	if accel > 0 && accelBps > 0 {
+	if accel > 0 && accelBps > 0 && rate == 1 {
 		r.Header.Add("X-Accelerate-Streaming", fmt.Sprintf("AccelDuration=%d;AccelBandwidth=%d",
 			min(accel.Milliseconds(), 4294967295), min(accelBps, 4294967295)))
 	}

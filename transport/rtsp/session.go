@@ -57,6 +57,7 @@ type command struct {
 	ctx    context.Context
 	tracks []int
 	from   time.Duration
+	rate   float64
 	reply  chan error
 }
 
@@ -166,6 +167,17 @@ func (s *session) Select(ctx context.Context, tracks []int) error {
 // 3.1.4.8: while playing, PAUSE then PLAY with the new Range).
 func (s *session) Play(ctx context.Context, from time.Duration) error {
 	return s.call(ctx, command{kind: cmdPlay, from: from})
+}
+
+// PlayRate implements transport.RatePlayer: PLAY with Scale (RFC 2326
+// 12.34, MS-RTSP 4.4.7): 2..5 fast forward, -5..-1 rewind, where
+// Info().Caps.Rate says the content allows it (a=type without
+// notstridable, not a broadcast, 2.2.5.2.6.4).
+func (s *session) PlayRate(ctx context.Context, from time.Duration, rate float64) error {
+	if rate == 0 || rate > 5 || rate < -5 || (rate > -1 && rate < 1 && rate != 1) {
+		return fmt.Errorf("%w: rate %v (1, 2..5 or -5..-1)", ErrNotSupported, rate)
+	}
+	return s.call(ctx, command{kind: cmdPlay, from: from, rate: rate})
 }
 
 // Pause implements transport.Session (3.1.4.7: PAUSE, then LogPlay).
