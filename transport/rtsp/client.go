@@ -151,6 +151,7 @@ func (o *owner) describe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.r.Now = s.now
 	o.ctrl = c
 	o.authRounds = 0
 	o.sendDescribe(s.target.String(), "", "")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eddyplayer/eddy/transport/header"
 )
@@ -42,7 +43,9 @@ func writeHeadTail(b *bytes.Buffer, h header.Header, body []byte) {
 			header.Header{f}.Write(b)
 		}
 	}
-	if len(body) > 0 {
+	if len(body) > 0 || h.Has("Content-Length") {
+		// An empty body's Content-Length: 0 only when asked for (the
+		// TcpPacketPair request carries it, MS-RTSP 2.2.7.12).
 		b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
 	}
 	b.WriteString("\r\n")
@@ -61,6 +64,16 @@ type Response struct {
 	// HeaderBytes is the size of the status line and headers on the
 	// wire (TcpPacketPair's Reason field counts them, MS-WMSP 2.2.3.7).
 	HeaderBytes int
+	// Pairs are the $P packets of a TcpPacketPair answer as they
+	// arrived (MS-RTSP 3.1.5.5).
+	Pairs []PairArrival
+}
+
+// PairArrival is one $P packet of a TcpPacketPair answer: its size on
+// the wire and when it was complete.
+type PairArrival struct {
+	Size int
+	At   time.Time
 }
 
 // Marshal renders the response; Content-Length as for Request.Marshal.

@@ -14,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
 	"github.com/eddyplayer/eddy/transport/rtsp/rtx"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // assumedRTT sizes the jitter buffers until a round trip is measured.
@@ -473,8 +474,12 @@ const ctypeUDPPacketPair = "application/x-rtsp-udp-packetpair"
 // retransmission stream and packet pair (2.2.6.10.6: without srvppair the
 // client MUST NOT send UdpPacketPair).
 func (o *owner) probeUDP() {
-	if o.s.lower == LowerTCP || o.pres.rtx == nil || !o.features[featureSrvPPair] {
-		o.openDone(nil)
+	if !o.features[featureSrvPPair] {
+		o.openDone(nil) // 2.2.6.10.6: no packet pair without srvppair
+		return
+	}
+	if o.s.lower == LowerTCP || o.pres.rtx == nil {
+		o.probeTCP()
 		return
 	}
 	if err := o.newMedia(); err != nil {
@@ -538,4 +543,24 @@ func (o *owner) endProbe() {
 	o.media.close()
 	o.media = nil
 	o.openDone(nil)
+}
+
+// probeTCP measures the link over the control connection with
+// TcpPacketPair (2.2.7.12, 3.1.5.5): GET_PARAMETER answered by three $P
+// packets, the rate of the second from the arrivals of the first two
+// (the reader stamps each as it completes). A failure only costs the
+// measure.
+func (o *owner) probeTCP() {
+	r := o.s.base("GET_PARAMETER", o.pres.aggregate)
+	r.Header.Add("Content-Type", ctypePacketPair)
+	r.Header.Add("Content-Length", "0")
+	o.send(r, func(resp *Response, err error) {
+		if err == nil && resp.StatusCode/100 == 2 && len(resp.Pairs) >= 2 {
+			p := resp.Pairs
+			if bps := wms.PacketPairBandwidth(p[1].Size, p[0].At, p[1].At); bps > 0 {
+				o.s.stats.bandwidth.Store(bps)
+			}
+		}
+		o.openDone(nil)
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eddyplayer/eddy/transport/header"
 )
@@ -31,6 +32,8 @@ const (
 // MaxGarbage bytes in a row.
 type Reader struct {
 	br *bufio.Reader
+	// Now stamps the packets of a TcpPacketPair answer; default time.Now.
+	Now func() time.Time
 	// Garbage counts bytes skipped since the reader was made.
 	Garbage int64
 	run     int // garbage bytes since the last message
@@ -143,11 +146,16 @@ func (r *Reader) response(line string, n int) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rtsp: response %d: %w", c, wrapHeader(err))
 	}
-	body, err := r.body(h)
+	resp := &Response{StatusCode: c, Reason: reason, Header: h, HeaderBytes: used}
+	if strings.EqualFold(strings.TrimSpace(h.Get("Content-Type")), ctypePacketPair) {
+		err = r.pairBody(resp)
+	} else {
+		resp.Body, err = r.body(h)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rtsp: response %d: %w", c, err)
 	}
-	return &Response{StatusCode: c, Reason: reason, Header: h, Body: body, HeaderBytes: used}, nil
+	return resp, nil
 }
 
 func (r *Reader) request(line string, n int) (*Request, error) {
@@ -204,4 +212,68 @@ func wrapHeader(err error) error {
 		return fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
 	return err
+}
+
+// ctypePacketPair is TcpPacketPair's Content-Type (MS-RTSP 2.2.7.12).
+const ctypePacketPair = "application/x-rtsp-packetpair"
+
+// maxPairPackets bounds the $P packets of one answer (the server sends
+// three, MS-WMSP 2.2.3.7).
+const maxPairPackets = 8
+
+// pairBody reads a TcpPacketPair answer's body: $P packets ([MS-WMSP]
+// 2.2.3.1.1, 2.2.3.7: '$' (0x24, or 0xA4 with the B bit), 'P', a 16-bit
+// little-endian length of what follows) stamped as each is complete
+// (MS-RTSP 3.1.5.5: "process each as soon as it is complete"), in
+// Response.Pairs. Bytes after them, up to Content-Length, are kept in
+// Body.
+func (r *Reader) pairBody(resp *Response) error {
+	n, ok, err := resp.Header.ContentLength()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	if !ok || n == 0 {
+		return nil
+	}
+	if n > MaxBody {
+		return fmt.Errorf("%w: a body of %d bytes (limit %d)", ErrTooLarge, n, MaxBody)
+	}
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	left := n
+	for left >= 4 && len(resp.Pairs) < maxPairPackets {
+		var h [4]byte
+		if _, err := io.ReadFull(r.br, h[:]); err != nil {
+			return fmt.Errorf("reading a $P packet: %w", unexpected(err))
+		}
+		left -= 4
+		size := int64(h[2]) | int64(h[3])<<8
+		if h[0]&0x7F != '$' || h[1] != 'P' || size > left {
+			// Not a $P packet: keep the rest as the body.
+			rest, err := r.readN(left)
+			resp.Body = append(h[:], rest...)
+			return err
+		}
+		if _, err := io.CopyN(io.Discard, r.br, size); err != nil {
+			return fmt.Errorf("reading a $P packet: %w", unexpected(err))
+		}
+		left -= size
+		resp.Pairs = append(resp.Pairs, PairArrival{Size: int(size) + 4, At: now()})
+	}
+	rest, err := r.readN(left)
+	resp.Body = rest
+	return err
+}
+
+func (r *Reader) readN(n int64) ([]byte, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if _, err := io.CopyN(&b, r.br, n); err != nil {
+		return nil, fmt.Errorf("reading a %d-byte body: %w", n, unexpected(err))
+	}
+	return b.Bytes(), nil
 }

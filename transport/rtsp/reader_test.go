@@ -3,9 +3,11 @@ package rtsp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // crlf turns a spec example written with LF line ends into wire form.
@@ -176,4 +178,39 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReaderTimesPacketPairs(t *testing.T) {
+	// A TcpPacketPair answer (MS-RTSP 2.2.7.12, 3.1.5.5): three $P packets
+	// of [MS-WMSP] 2.2.3.7 (little-endian lengths 504, 504, 1048 with
+	// Reason 0), each stamped as it completes.
+	pkt := func(b0 byte, n int) string {
+		return string([]byte{b0, 'P', byte(n), byte(n >> 8)}) + strings.Repeat("\x00", n)
+	}
+	body := pkt('$', 504) + pkt(0xA4, 504) + pkt('$', 1048)
+	in := "RTSP/1.0 200 OK\r\nContent-Type: application/x-rtsp-packetpair\r\nCSeq: 2\r\nContent-Length: " +
+		fmt.Sprint(len(body)) + "\r\n\r\n" + body + "RTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n"
+	r := NewReader(strings.NewReader(in))
+	clock := time.Unix(0, 0)
+	r.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+	m, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := m.(*Response)
+	if len(resp.Pairs) != 3 || resp.Pairs[0].Size != 508 || resp.Pairs[1].Size != 508 || resp.Pairs[2].Size != 1052 {
+		t.Fatalf("pairs %+v", resp.Pairs)
+	}
+	if !resp.Pairs[1].At.After(resp.Pairs[0].At) || !resp.Pairs[2].At.After(resp.Pairs[1].At) {
+		t.Fatalf("not stamped one by one: %+v", resp.Pairs)
+	}
+	if m, err := r.Next(); err != nil || m.(*Response).CSeq() != 3 {
+		t.Fatalf("the next message: %v %v", m, err)
+	}
+	// A body that is no $P train is kept as the body.
+	in = "RTSP/1.0 200 OK\r\nContent-Type: application/x-rtsp-packetpair\r\nContent-Length: 5\r\n\r\nhello"
+	m, err = NewReader(strings.NewReader(in)).Next()
+	if err != nil || string(m.(*Response).Body) != "hello" || len(m.(*Response).Pairs) != 0 {
+		t.Fatalf("%+v %v", m, err)
+	}
 }
