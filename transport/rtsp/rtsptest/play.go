@@ -1,7 +1,9 @@
 package rtsptest
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/rand"
 	"strconv"
 	"strings"
 
@@ -177,7 +179,39 @@ func (c *conn) pause(req *rtsp.Request) bool {
 // getParameter answers KeepAlive (no Content-Type, MS-RTSP 2.2.7.5) and
 // anything else with an empty 200.
 func (c *conn) getParameter(req *rtsp.Request) bool {
+	if strings.EqualFold(contentType(req.Header), "application/x-rtsp-packetpair") && c.s.supports("com.microsoft.wm.srvppair") {
+		return c.tcpPacketPair(req)
+	}
 	return c.send(c.reply(req, 200))
+}
+
+// tcpPacketPair answers TcpPacketPair (MS-RTSP 2.2.7.12, 3.2.5.5) with
+// three $P packets in the body ([MS-WMSP] 2.2.3.7, little-endian):
+// '$' 'P', PacketLength 504, 504, 1048, Reason R = min(504, the bytes of
+// the response before the first $P), then 504−R, 504 and 1048+R random
+// bytes. Each $P goes in its own write (3.2.5.5: its own TCP segment).
+func (c *conn) tcpPacketPair(req *rtsp.Request) bool {
+	const bodySize = (8 + 504) + (8 + 504) + (8 + 1048) // R cancels out
+	r := c.reply(req, 200)
+	r.Header.Add("Content-Type", "application/x-rtsp-packetpair")
+	r.Body = make([]byte, bodySize)
+	head := r.Marshal()[:len(r.Marshal())-bodySize]
+	reason := min(504, len(head))
+	rnd := rand.New(rand.NewSource(int64(len(head))))
+	pp := func(length, size int) []byte {
+		b := make([]byte, 8+size)
+		b[0], b[1] = 0x24, 'P'
+		binary.LittleEndian.PutUint16(b[2:], uint16(length))
+		binary.LittleEndian.PutUint32(b[4:], uint32(reason))
+		rnd.Read(b[8:])
+		return b
+	}
+	for _, b := range [][]byte{append(head, pp(504, 504-reason)...), pp(504, 504), pp(1048, 1048+reason)} {
+		if c.write(b) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // setParameter answers LogConnect and LogPlay (kept in Requests,

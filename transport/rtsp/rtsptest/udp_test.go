@@ -239,3 +239,63 @@ func TestNACKGetsExactCopiesOnTheRtxPort(t *testing.T) {
 		t.Errorf("%d ASF packets after resends, the file has %d", len(asfPkts), n)
 	}
 }
+
+// TestTcpPacketPair checks the answer to TcpPacketPair (MS-RTSP 2.2.7.12,
+// 3.2.5.5): three $P packets of [MS-WMSP] 2.2.3.7 in the body, each with
+// the Reason R = min(504, bytes of the response before the first $P) and
+// 504−R, 504 and 1048+R bytes after its 8-byte header.
+func TestTcpPacketPair(t *testing.T) {
+	s := New(t, Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}})
+	rc := dialRaw(t, s.Addr())
+	rc.do("DESCRIBE", s.URL(), "")
+	r := rc.do("GET_PARAMETER", s.URL(), "", "Content-Type: application/x-rtsp-packetpair", "Content-Length: 0")
+	head := len(r.start) + 2 + 2
+	for _, l := range r.lines {
+		head += len(l) + 2
+	}
+	R := min(504, head)
+	b := r.body
+	if r.get("Content-Type") != "application/x-rtsp-packetpair" || len(b) != 8+504-R+512+8+1048+R {
+		t.Fatalf("%q, body of %d bytes", r.lines, len(b))
+	}
+	for i, p := range []struct{ off, length, size int }{{0, 504, 504 - R}, {8 + 504 - R, 504, 504}, {8 + 504 - R + 512, 1048, 1048 + R}} {
+		h := b[p.off:]
+		if h[0] != 0x24 || h[1] != 'P' || int(binary.LittleEndian.Uint16(h[2:])) != p.length || int(binary.LittleEndian.Uint32(h[4:])) != R {
+			t.Errorf("$P %d: % x", i+1, h[:8])
+		}
+		if i == 2 && len(h) != 8+p.size {
+			t.Errorf("$P 3 has %d bytes, want %d", len(h), 8+p.size)
+		}
+	}
+}
+
+// TestUdpPacketPair: after the rtx SETUP, UdpPacketPair with variable-size
+// (MS-RTSP 2.2.7.14, 3.2.5.7) gets its body echoed (as in 4.4.2) and three
+// packet-pair RTP packets on the rtx client port (2.2.3.2): the rtx
+// payload type and ssrc, timestamp 0, a 4-byte header with L = 1 (S on the
+// first) giving the size of the random data, sizes 1283, 1284, 1285 (mod 3:
+// 2, 0, 1).
+func TestUdpPacketPair(t *testing.T) {
+	s := New(t, Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}, RTX: true})
+	rtxRTP := udpPort(t)
+	rc := dialRaw(t, s.Addr())
+	rc.do("DESCRIBE", s.URL(), "")
+	rc.do("SETUP", s.URL()+"/rtx", "", fmt.Sprintf("Transport: RTP/AVP/UDP;unicast;client_port=%d-%d;ssrc=16a4ffff;mode=PLAY", portOf(rtxRTP), portOf(rtxRTP)+1))
+	body := "type: high-entropy-packetpair variable-size"
+	r := rc.do("SET_PARAMETER", s.URL(), body, "Content-Type: application/x-rtsp-udp-packetpair")
+	if r.status() != 200 || string(r.body) != body {
+		t.Errorf("UdpPacketPair: %q %q", r.start, r.body)
+	}
+	for i, p := range readN(t, rtxRTP, 3) {
+		size := 1283 + i
+		pl := p.Payload
+		flags := byte(0x40)
+		if i == 0 {
+			flags = 0xC0
+		}
+		if p.PayloadType != ptRTX || p.Timestamp != 0 || p.SSRC != 0x2f73682b || len(pl) != 4+size ||
+			pl[0] != flags || int(pl[1])<<16|int(pl[2])<<8|int(pl[3]) != size {
+			t.Errorf("packet-pair packet %d: PT %d ts %d SSRC %08x len %d header % x", i, p.PayloadType, p.Timestamp, p.SSRC, len(pl), pl[:4])
+		}
+	}
+}
