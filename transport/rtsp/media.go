@@ -166,13 +166,15 @@ func (m *mediaPath) port(sock int) int {
 // readUDP hands datagrams to the owner until the socket closes.
 func (m *mediaPath) readUDP(sock int, c net.PacketConn) {
 	defer m.wg.Done()
+	buf := make([]byte, maxDatagram)
 	for {
-		buf := make([]byte, maxDatagram)
 		n, from, err := c.ReadFrom(buf)
 		if err != nil {
 			return
 		}
-		d := datagram{sock: sock, data: buf[:n:n], from: from, at: m.o.s.now()}
+		// A copy the size of the datagram: the queue holds at most
+		// udpQueue of them, not udpQueue buffers of 64 KiB.
+		d := datagram{sock: sock, data: append([]byte(nil), buf[:n]...), from: from, at: m.o.s.now()}
 		select {
 		case m.udpIn <- d:
 		case <-m.done:
