@@ -3,7 +3,6 @@ package rtsptest
 import (
 	"errors"
 	"fmt"
-	"math/rand"
 	"net"
 	"strconv"
 	"sync"
@@ -296,8 +295,5 @@ func (s *Server) record(r *rtsp.Request) {
 		Time:   s.cfg.Now(),
 	})
 }
-
-// newRand returns the generator of the random faults.
-func (s *Server) newRand() *rand.Rand { return rand.New(rand.NewSource(s.cfg.Faults.LossSeed)) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
