@@ -142,7 +142,8 @@ type wire struct {
 	mu      sync.Mutex
 	written []byte
 	waiters []waiter
-	// holdRead, when set, runs before each read of the connection.
+	// holdRead, when set, runs after each read of the connection, before
+	// the client gets the bytes.
 	holdRead func()
 	// local, when set, is the address the client's connection is bound
 	// to (and what the server sees), while LocalAddr reports 127.0.0.1.
@@ -196,10 +197,11 @@ type wireConn struct {
 }
 
 func (c *wireConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
 	if h := c.w.holdRead; h != nil {
 		h()
 	}
-	return c.Conn.Read(b)
+	return n, err
 }
 
 func (c *wireConn) Write(b []byte) (int, error) {
