@@ -20,6 +20,9 @@ type content struct {
 	duration   time.Duration
 	streams    []int
 	perStream  map[int]int64
+	// objects counts each stream's media objects (distinct presentation
+	// times), as the ASF demuxer rebuilds them from the whole file.
+	objects map[int]int64
 }
 
 // count parses every data packet of an ASF file.
@@ -29,7 +32,16 @@ func count(data []byte) (content, error) {
 		return content{}, fmt.Errorf("the benchmark's file: %w", err)
 	}
 	h := f.Header()
-	c := content{packetSize: f.PacketSize(), duration: h.Duration(), perStream: map[int]int64{}}
+	c := content{packetSize: f.PacketSize(), duration: h.Duration(), perStream: map[int]int64{}, objects: map[int]int64{}}
+	demux := asf.NewDemuxer(h)
+	seen := map[objectKey]bool{}
+	emit := func(o asf.Object) {
+		k := objectKey{int(o.Stream), o.PTS}
+		if len(o.Data) > 0 && !seen[k] {
+			seen[k] = true
+			c.objects[k.stream]++
+		}
+	}
 	for _, s := range h.Streams {
 		c.streams = append(c.streams, int(s.Number))
 	}
@@ -53,11 +65,29 @@ func count(data []byte) (content, error) {
 			}
 		}
 		c.packets++
+		if err := demux.Push(b, emit); err != nil {
+			return content{}, fmt.Errorf("the benchmark's file, packet %d: %w", n, err)
+		}
 	}
 	if c.packets == 0 {
 		return content{}, errors.New("the benchmark's file has no data packet")
 	}
 	return c, nil
+}
+
+// objectKey names a media object, or the sample made of it.
+type objectKey struct {
+	stream int
+	pts    time.Duration
+}
+
+// expectedObjects is the number of media objects of the streams played.
+func (c content) expectedObjects(streams []int) int64 {
+	var n int64
+	for _, s := range streams {
+		n += c.objects[s]
+	}
+	return n
 }
 
 // expected is the number of ASF packets a WMS-style server sends for the

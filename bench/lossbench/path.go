@@ -111,6 +111,8 @@ type SSRCFate struct {
 	// and Copies how many copies of each the server sent.
 	Undelivered []uint16
 	Copies      map[uint16]int
+	// ResentSeqs are the sequence numbers sent more than once.
+	ResentSeqs []uint16
 }
 
 // Fates returns the per-SSRC sums, in SSRC order.
@@ -127,6 +129,7 @@ func (p *Path) Fates() []SSRCFate {
 		s.Packets++
 		if f.copies > 1 {
 			s.Resent++
+			s.ResentSeqs = append(s.ResentSeqs, k.seq)
 		}
 		if f.delivered == 0 {
 			s.Undelivered = append(s.Undelivered, k.seq)
@@ -139,6 +142,7 @@ func (p *Path) Fates() []SSRCFate {
 	out := make([]SSRCFate, 0, len(by))
 	for _, s := range by {
 		slices.Sort(s.Undelivered)
+		slices.Sort(s.ResentSeqs)
 		out = append(out, *s)
 	}
 	slices.SortFunc(out, func(a, b SSRCFate) int { return cmp.Compare(a.SSRC, b.SSRC) })
