@@ -79,6 +79,9 @@ type mediaPath struct {
 	chans []*channel
 	// nextCh is the next free interleaved channel pair (TCP).
 	nextCh int
+	// holding: a PLAY is unanswered; held are the packets meanwhile.
+	holding bool
+	held    []heldPacket
 	// server is the address UDP media must come from.
 	server net.IP
 	socks  [4]net.PacketConn
@@ -320,6 +323,10 @@ func (m *mediaPath) frame(f *Frame) {
 // media packets to the decoder and the jitter buffer, recovered ones
 // after them.
 func (m *mediaPath) rtp(ch *channel, p *rtp.Packet, at time.Time) {
+	if m.holding {
+		m.hold(heldPacket{ch: ch, p: p, at: at})
+		return
+	}
 	if !ch.haveT {
 		ch.t0, ch.ts0, ch.haveT = at, p.Timestamp, true
 	}
@@ -383,10 +390,64 @@ func (m *mediaPath) resent(d datagram) {
 		m.unknown++
 		return
 	}
+	if m.holding {
+		m.hold(heldPacket{ch: ch, p: p, at: d.at, resent: true})
+		return
+	}
 	if ch.tracker != nil {
 		ch.tracker.Received(p.SequenceNumber, p.Timestamp, d.at, true)
 	}
 	m.push(ch, p, d.at, jitter.Resent)
+}
+
+// maxHeld bounds the packets held while a PLAY is answered.
+const maxHeld = 4096
+
+// heldPacket is an RTP packet that came while a PLAY was unanswered.
+type heldPacket struct {
+	ch     *channel
+	p      *rtp.Packet
+	at     time.Time
+	resent bool
+}
+
+// holdUntilPlayed holds the packets that arrive until the PLAY answer
+// says where the new run of packets starts (RTP-Info): over UDP the
+// server's first packets may come before its answer on the control
+// connection, and they belong to the new run.
+func (m *mediaPath) holdUntilPlayed() {
+	m.holding = true
+	m.held = m.held[:0]
+}
+
+func (m *mediaPath) hold(h heldPacket) {
+	if len(m.held) >= maxHeld {
+		m.o.s.stats.overrun.Add(1)
+		return
+	}
+	m.held = append(m.held, h)
+}
+
+// release stops holding: after restart (the PLAY was answered) the held
+// packets go into the new run; after a refused PLAY they are dropped.
+func (m *mediaPath) release(deliver bool) {
+	m.holding = false
+	held := m.held
+	m.held = nil
+	if !deliver {
+		return
+	}
+	for _, h := range held {
+		if h.resent {
+			if h.ch.tracker != nil {
+				h.ch.tracker.Received(h.p.SequenceNumber, h.p.Timestamp, h.at, true)
+			}
+			m.push(h.ch, h.p, h.at, jitter.Resent)
+			continue
+		}
+		m.rtp(h.ch, h.p, h.at)
+	}
+	m.drain()
 }
 
 // rtxState is the retransmission stream (2.2.3, 3.1.5.6).

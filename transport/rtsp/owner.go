@@ -77,6 +77,9 @@ type owner struct {
 	// announced: an ANNOUNCE brought the next entry; the player's Select
 	// completes the choice (3.1.4.5).
 	announced bool
+	// announcedAt is the CSeq of the last request sent before the last
+	// ANNOUNCE arrived.
+	announcedAt int
 	// probe is the packet-pair probe running during the open.
 	probe    *rtx.Probe
 	gotUDP   bool
@@ -347,7 +350,9 @@ func (o *owner) response(resp *Response) error {
 	if v := resp.Header.Get("Supported"); resp.Header.Has("Supported") {
 		o.features = features(v)
 	}
-	if v := resp.Header.Get("X-Playlist-Gen-Id"); v != "" {
+	// 3.1.5.2 rule 3, but not from the answer to a request sent before
+	// the last ANNOUNCE came: that answer speaks of the entry before.
+	if v := resp.Header.Get("X-Playlist-Gen-Id"); v != "" && p.cseq > o.announcedAt {
 		if n, err := parseUint32(v); err == nil {
 			o.genID = n
 		}
@@ -491,6 +496,7 @@ func (o *owner) announce(req *Request) error {
 			o.genID = n
 		}
 	}
+	o.announcedAt = o.cseq
 	if p.aggregate == "" {
 		p.aggregate = o.pres.aggregate
 	}

@@ -287,12 +287,15 @@ func (o *owner) sendPlay() {
 	if bw <= 0 {
 		bw = 4 * bitrate
 	}
+	o.media.holdUntilPlayed()
 	o.send(o.s.playRequest(from, o.playRate, accel, bw), func(resp *Response, err error) {
 		if err != nil {
+			o.media.release(false)
 			o.playDone(err)
 			return
 		}
 		if resp.StatusCode/100 != 2 {
+			o.media.release(false)
 			o.playDone(statusErr("PLAY", resp))
 			return
 		}
@@ -324,6 +327,7 @@ func (o *owner) sendPlay() {
 		o.ended = false
 		o.dropQueued()
 		o.startPeriod(from)
+		o.media.release(true)
 		o.playDone(nil)
 	})
 	o.sendLogConnect()
