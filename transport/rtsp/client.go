@@ -107,7 +107,13 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 	s.o.s = s
 	s.wg.Add(1)
 	go s.o.run()
-	ctx, cancelOpen := context.WithTimeout(ctx, s.timeout)
+	// The open is the DESCRIBE within the timeout, plus, where UDP may
+	// be tried, the packet pair's Firewall time (3.1.5.6).
+	limit := s.timeout
+	if lower != LowerTCP {
+		limit += d.firewallTimeout()
+	}
+	ctx, cancelOpen := context.WithTimeout(ctx, limit)
 	defer cancelOpen()
 	if err := s.call(ctx, command{kind: cmdOpen}); err != nil {
 		s.Close()
