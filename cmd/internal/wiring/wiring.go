@@ -15,8 +15,8 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
-	"github.com/eddyplayer/eddy/transport/rtsp"
 	"github.com/eddyplayer/eddy/transport/progressive"
+	"github.com/eddyplayer/eddy/transport/rtsp"
 )
 
 // DemoScheme is the URL scheme of the built-in demo ("demo:").
