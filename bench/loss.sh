@@ -13,7 +13,9 @@
 # MS-RTSP 4.4.4.4's example), NACK only and both, and with GStreamer's
 # rtspsrc ! rtpasfdepay (plain RTP) on the same path, and prints the share
 # of the ASF packets sent that each handed to the demuxer, and Eddy's
-# rebuffers. Exits 1 when both at 5% loss is under 99.9% or rebuffered.
+# rebuffers; for Eddy also the share of media objects that reached the
+# player (counted outside the session). Exits 1 when both at 5% loss is
+# under 99.9% (either count) or rebuffered.
 #
 # Each configuration takes the stream's length; 4 run at once (about
 # 4 minutes in all). Flags go to the program, e.g.

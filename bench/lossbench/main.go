@@ -8,8 +8,12 @@
 // both, and through GStreamer's rtspsrc ! rtpasfdepay (plain RTP: no WMS
 // FEC or NACK) on the same kind of path. It prints, per rate, the share of
 // the ASF packets sent that were handed to the demuxer, and the player's
-// rebuffers; it exits 1 when the goal (≥ 99.9% at 5% loss with both, 0
-// rebuffers) is missed, 2 on an error.
+// rebuffers. Eddy's share is counted twice: the session's own counter of
+// ASF packets handed to the demuxer (PacketsReceived), and the media
+// objects that reached the player as samples, counted by this program
+// against the objects the ASF demuxer finds in the whole file. It exits 1
+// when the goal (both at 5% loss: ≥ 99.9% by both counts, 0 rebuffers)
+// is missed, 2 on an error.
 //
 // bench/loss.sh builds and runs it. The share counts ASF data packets:
 // Windows Media Services sends each ASF stream in its own RTP session
@@ -230,7 +234,7 @@ func report(w io.Writer, o *options, jobs []job, results []result) int {
 			reb[j.mode] = res.rebufCell()
 			if j.mode == both && r == 5 {
 				checked = true
-				if res.err == nil && res.share() >= o.goal && res.rebuffers == 0 {
+				if res.err == nil && res.share() >= o.goal && res.objectShare() >= o.goal && res.rebuffers == 0 {
 					code = 0
 				}
 			}
@@ -243,8 +247,13 @@ func report(w io.Writer, o *options, jobs []job, results []result) int {
 			reb[fecOnly], reb[nackOnly], reb[both])
 	}
 	for i, j := range jobs {
-		if results[i].err != nil {
-			fmt.Fprintf(w, "%g%% %s: %v\n", j.rate, j.mode, results[i].err)
+		res := results[i]
+		if res.err != nil {
+			fmt.Fprintf(w, "%g%% %s: %v\n", j.rate, j.mode, res.err)
+		}
+		if res.eddy != nil && res.handed > res.expected {
+			fmt.Fprintf(w, "%g%% %s: the session counted %d ASF packets handed on where the server sent %d (resends %d, duplicates %d): its PacketsReceived over-counts, so the packet share is an upper bound; the object share is counted outside the session\n",
+				j.rate, j.mode, res.handed, res.expected, res.eddy.PacketsRecoveredResent, res.eddy.PacketsDuplicate)
 		}
 	}
 	switch {
@@ -252,9 +261,9 @@ func report(w io.Writer, o *options, jobs []job, results []result) int {
 		fmt.Fprintln(w, "goal not checked: 5% loss was not among -rates")
 		code = 0
 	case code == 0:
-		fmt.Fprintf(w, "goal met: both at 5%% loss >= %g%% with 0 rebuffers\n", o.goal)
+		fmt.Fprintf(w, "goal met: both at 5%% loss >= %g%% of the ASF packets and of the media objects, 0 rebuffers\n", o.goal)
 	default:
-		fmt.Fprintf(w, "GOAL MISSED: both at 5%% loss must reach %g%% with 0 rebuffers\n", o.goal)
+		fmt.Fprintf(w, "GOAL MISSED: both at 5%% loss must reach %g%% of the ASF packets and of the media objects with 0 rebuffers\n", o.goal)
 	}
 	return code
 }
