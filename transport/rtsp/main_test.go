@@ -135,6 +135,34 @@ func sameSamples(t *testing.T, got, want []sampleKey) {
 	}
 }
 
+// sameByTrack fails unless got holds want's samples, track by track in
+// order (over UDP the tracks' RTP sessions interleave as they arrive).
+func sameByTrack(t *testing.T, got, want []sampleKey) {
+	t.Helper()
+	split := func(ks []sampleKey) map[int][]sampleKey {
+		m := map[int][]sampleKey{}
+		for _, k := range ks {
+			m[k.Track] = append(m[k.Track], k)
+		}
+		return m
+	}
+	g, w := split(got), split(want)
+	if len(g) != len(w) {
+		t.Fatalf("%d tracks, want %d", len(g), len(w))
+	}
+	for tr, ws := range w {
+		gs := g[tr]
+		if len(gs) != len(ws) {
+			t.Fatalf("track %d: %d samples, want %d", tr, len(gs), len(ws))
+		}
+		for i := range ws {
+			if gs[i] != ws[i] {
+				t.Fatalf("track %d sample %d: %v (%x…), want %v (%x…)", tr, i, gs[i].PTS, gs[i].Sum[:4], ws[i].PTS, ws[i].Sum[:4])
+			}
+		}
+	}
+}
+
 // wire records what the client writes on its control connections and
 // tells a test when a line it waits for has been written: the client's
 // requests as bytes, and the events to wait on without sleeping.

@@ -12,7 +12,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/rtsp/rtsptest"
 )
 
-// TestEndOfStream (over TCP): the server's EndOfStream (2.2.7.3) is answered 200
+// TestEndOfStream: the server's EndOfStream (2.2.7.3) is answered 200
 // with its CSeq (3.1.5.13 MUST respond), followed by LogPlay, every
 // sample arrives, ReadSample returns io.EOF (and again), and the state
 // is READY: a Pause sends no PAUSE (3.1.4.7: only in PLAYING), Close
@@ -20,7 +20,7 @@ import (
 func TestEndOfStream(t *testing.T) {
 	file := fixture(t, "d_wmv2_wmav2.wmv")
 	want := reference(t, file)
-	for _, scheme := range []string{"rtspt"} {
+	for _, scheme := range []string{"rtspt", "rtspu"} {
 		t.Run(scheme, func(t *testing.T) {
 			// Paced (8 times real time) so that loopback UDP loses
 			// nothing: the samples must be the file's, all of them.
@@ -47,7 +47,7 @@ func TestEndOfStream(t *testing.T) {
 					}
 				}
 			}
-			sameSamples(t, got, want)
+			sameByTrack(t, got, want)
 			if _, err := s.ReadSample(ctx); !errors.Is(err, io.EOF) {
 				t.Errorf("ReadSample after the end: %v, want io.EOF", err)
 			}

@@ -1,0 +1,134 @@
+package rtsp_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/rtsp"
+	"github.com/eddyplayer/eddy/transport/rtsp/rtsptest"
+)
+
+// TestPlaylist plays a server-side playlist of two entries (3.1.4.5,
+// 3.1.5.13-3.1.5.16): EndOfStream with End-Of-Playlist-Entry leaves the
+// state PLAYING (no io.EOF), LogPlay, ANNOUNCE answered 200,
+// ErrInfoChanged with the next entry's tracks; the player's Select sets
+// up what the server did not predict and tears down what it does not
+// want, then PLAY in PLAYING has X-Playlist-Seek-Id = the new
+// X-Playlist-Gen-Id, Scale, no Range, and X-RTP-Info with the untouched
+// predicted streams' URLs only.
+func TestPlaylist(t *testing.T) {
+	audio, both := fixture(t, "c_wmav2.wma"), fixture(t, "d_wmv2_wmav2.wmv")
+	cases := []struct {
+		name    string
+		entries [][]byte
+		// second picks the tracks of the second entry.
+		second    func(tracks []transport.Track) []int
+		selection []string // SelectStreams after ANNOUNCE, "METHOD /control"
+		xrtp      []string // X-RTP-Info entries of the PLAY
+	}{
+		{"add-video", [][]byte{audio, both}, func(ts []transport.Track) []int {
+			var ids []int
+			for _, tr := range ts {
+				ids = append(ids, tr.ID)
+			}
+			return ids
+		}, []string{"SETUP /video"}, []string{"url=/audio"}},
+		{"drop-video", [][]byte{both, both}, func(ts []transport.Track) []int {
+			var ids []int
+			for _, tr := range ts {
+				if tr.Type == transport.Audio {
+					ids = append(ids, tr.ID)
+				}
+			}
+			return ids
+		}, []string{"TEARDOWN /video"}, []string{"url=/audio"}},
+		{"audio-next", [][]byte{both, audio}, func(ts []transport.Track) []int {
+			return []int{ts[0].ID}
+		}, nil, []string{"url=/audio"}},
+	}
+	for _, c := range cases {
+		for _, scheme := range []string{"rtspt", "rtspu"} {
+			t.Run(c.name+"/"+scheme, func(t *testing.T) {
+				srv := rtsptest.New(t, rtsptest.Config{Entries: c.entries, Speed: 20})
+				s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), scheme), transport.Config{})
+				selectAll(t, s)
+				ctx := testCtx(t)
+				if err := s.Play(ctx, 0); err != nil {
+					t.Fatal(err)
+				}
+				first, err := readAll(t, s)
+				if !errors.Is(err, transport.ErrInfoChanged) {
+					t.Fatalf("after %d samples: %v, want ErrInfoChanged", len(first), err)
+				}
+				if len(first) == 0 {
+					t.Fatal("no samples of the first entry")
+				}
+				nreq := len(srv.Requests())
+				if err := s.Select(ctx, c.second(s.Info().Tracks)); err != nil {
+					t.Fatal(err)
+				}
+				second, err := readAll(t, s)
+				if err != nil {
+					t.Fatalf("second entry after %d samples: %v", len(second), err)
+				}
+				if len(second) == 0 {
+					t.Fatal("no samples of the second entry")
+				}
+				s.Close() // answered: the server has read all before it
+				reqs := srv.Requests()
+				agg := srv.URL()
+				var sel []string
+				var play *rtsptest.Request
+				for i := nreq; i < len(reqs); i++ {
+					r := reqs[i]
+					switch r.Method {
+					case "SETUP", "TEARDOWN":
+						if r.URL == agg {
+							continue // Close's TEARDOWN of the session
+						}
+						sel = append(sel, r.Method+" "+strings.TrimPrefix(r.URL, agg))
+						if r.Header.Get("X-Playlist-Gen-Id") != "5352" {
+							t.Errorf("%s %s: X-Playlist-Gen-Id %q, want 5352 (3.1.5.1)", r.Method, r.URL, r.Header.Get("X-Playlist-Gen-Id"))
+						}
+					case "PLAY":
+						if play == nil {
+							play = &reqs[i]
+						}
+					}
+				}
+				if strings.Join(sel, "|") != strings.Join(c.selection, "|") {
+					t.Errorf("SelectStreams %q, want %q", sel, c.selection)
+				}
+				if play == nil {
+					t.Fatal("no PLAY for the second entry")
+				}
+				checkLines(t, "PLAY in PLAYING", *play, with(sessionLine, `X-Playlist-Seek-Id: 5352`, `Scale: 1(\.0+)?`), "Range")
+				var xr []string
+				for _, e := range strings.Split(play.Header.Get("X-RTP-Info"), ",") {
+					xr = append(xr, strings.Replace(strings.TrimSpace(e), agg, "", 1))
+				}
+				if strings.Join(xr, "|") != strings.Join(c.xrtp, "|") {
+					t.Errorf("X-RTP-Info %q, want %q (URLs only, 2.2.6.27)", play.Header.Get("X-RTP-Info"), c.xrtp)
+				}
+				// Every server request answered 200: EndOfStream, ANNOUNCE,
+				// the last EndOfStream.
+				var ans []string
+				for _, r := range srv.Responses() {
+					ans = append(ans, r.Method+" "+r.Header.Get("CSeq"))
+					if r.StatusCode != 200 {
+						t.Errorf("answer to %s: %d", r.Method, r.StatusCode)
+					}
+				}
+				if len(ans) != 3 || !strings.HasPrefix(ans[1], "ANNOUNCE ") {
+					t.Errorf("answers %q, want EndOfStream, ANNOUNCE, EndOfStream", ans)
+				}
+				// LogPlay for each EndOfStream (3.1.5.13).
+				if n := len(srv.RequestsOf("SET_PARAMETER application/x-wms-Logplaystats")); n != 2 {
+					t.Errorf("%d LogPlays, want 2", n)
+				}
+			})
+		}
+	}
+}
