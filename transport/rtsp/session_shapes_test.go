@@ -2,6 +2,9 @@ package rtsp_test
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -335,5 +338,47 @@ func TestLogConnectPipelined(t *testing.T) {
 	}
 	if n := strings.Count(w.text(), "Content-Type: application/x-wms-Logconnectstats"); n != 1 {
 		t.Fatalf("%d LogConnects written when Play returned, want 1", n)
+	}
+}
+
+// TestNoPacketPairWithoutSrvppair: a server whose Supported lacks
+// com.microsoft.wm.srvppair gets neither UdpPacketPair nor TcpPacketPair
+// (2.2.6.10.6 MUST NOT); the session plays all the same.
+func TestNoPacketPairWithoutSrvppair(t *testing.T) {
+	for _, scheme := range []string{"rtspt", "rtspu"} {
+		srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}, RTX: true,
+			Supported: []string{"com.microsoft.wm.eosmsg", "com.microsoft.wm.sswitch"}})
+		s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), scheme), transport.Config{})
+		selectAll(t, s)
+		if err := s.Play(testCtx(t), 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readAll(t, s); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		for _, r := range srv.Requests() {
+			if ct := r.Header.Get("Content-Type"); strings.Contains(ct, "packetpair") {
+				t.Errorf("%s: %s %s with %s to a server without srvppair", scheme, r.Method, r.URL, ct)
+			}
+		}
+	}
+}
+
+// TestCookieOnDescribe: a cookie the HTTP side got for http://host/ goes
+// on the RTSP DESCRIBE to rtsp://host/ (2.2.6.4: one store, the schemes
+// equivalent; 2.2.7.2: MUST include Cookie).
+func TestCookieOnDescribe(t *testing.T) {
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}})
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hu, _ := url.Parse("http://" + srv.Addr() + "/")
+	jar.SetCookies(hu, []*http.Cookie{{Name: "wmsAuth", Value: "c0ffee"}})
+	dial(t, &rtsp.Dialer{}, srv.URL(), transport.Config{HTTPClient: &http.Client{Jar: jar}})
+	d := srv.RequestsOf("DESCRIBE")
+	if len(d) != 1 || d[0].Header.Get("Cookie") != "wmsAuth=c0ffee" {
+		t.Fatalf("DESCRIBE Cookie %q, want wmsAuth=c0ffee", d[0].Header.Get("Cookie"))
 	}
 }
