@@ -10,8 +10,10 @@ import (
 )
 
 // lossPattern loses one packet in each of several spans of 4 (FirstSeq
-// is 1000), away from the start and the end of the streams.
-var lossPattern = []uint16{1010, 1017, 1023, 1030, 1041, 1046, 1052}
+// is 1000), away from the start and from the end of the WMA file's 43
+// packets: at the end the session waits only the gap hold time for a
+// resend (3.1.5.13), which a loaded machine can miss.
+var lossPattern = []uint16{1008, 1014, 1019, 1025, 1030}
 
 // TestLossRecovery plays over UDP with packets lost on purpose: with FEC
 // (one loss per span of 4 with one FEC packet, 3.1.5.12.1) every lost
@@ -33,7 +35,7 @@ func TestLossRecovery(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := c.cfg
-			cfg.Entries, cfg.Speed = [][]byte{file}, 8
+			cfg.Entries, cfg.Speed = [][]byte{file}, 4
 			cfg.Faults.DropSeqs = lossPattern
 			srv := rtsptest.New(t, cfg)
 			s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspu"), transport.Config{})
