@@ -104,6 +104,15 @@ func TestPlaylist(t *testing.T) {
 				if play == nil {
 					t.Fatal("no PLAY for the second entry")
 				}
+				// The first PLAY names the first entry (3.1.5.9.1), the
+				// session's TEARDOWN carries the current generation
+				// (3.1.5.1 rule 5).
+				if v := srv.RequestsOf("PLAY")[0].Header.Get("X-Playlist-Seek-Id"); v != "5351" {
+					t.Errorf("the first PLAY's X-Playlist-Seek-Id %q, want 5351", v)
+				}
+				if last := reqs[len(reqs)-1]; last.Method != "TEARDOWN" || last.URL != agg || last.Header.Get("X-Playlist-Gen-Id") != "5352" {
+					t.Errorf("the last request %s %s with X-Playlist-Gen-Id %q, want the TEARDOWN with 5352", last.Method, last.URL, last.Header.Get("X-Playlist-Gen-Id"))
+				}
 				checkLines(t, "PLAY in PLAYING", *play, with(sessionLine, `X-Playlist-Seek-Id: 5352`, `Scale: 1(\.0+)?`), "Range")
 				var xr []string
 				for _, e := range strings.Split(play.Header.Get("X-RTP-Info"), ",") {
