@@ -88,7 +88,7 @@ func (r result) cell() string {
 }
 
 func (r result) rebufCell() string {
-	if r.eddy == nil {
+	if r.eddy == nil || (r.err != nil && r.handed == 0) {
 		return "-"
 	}
 	return strconv.Itoa(r.rebuffers)
