@@ -63,6 +63,9 @@ type channel struct {
 	haveT bool
 	// bye: the sender said goodbye (RTCP BYE, RFC 3550 6.6).
 	bye bool
+	// fecSSRC is the FEC stream's SSRC (fecSSRCK: known).
+	fecSSRC  uint32
+	fecSSRCK bool
 	// tracker decides the NACKs of the channel (nil without the
 	// retransmission stream).
 	tracker *rtx.Tracker
@@ -82,14 +85,16 @@ type mediaPath struct {
 	// holding: a PLAY is unanswered; held are the packets meanwhile.
 	holding bool
 	held    []heldPacket
-	// server is the address UDP media must come from.
-	server net.IP
-	socks  [4]net.PacketConn
-	udpIn  chan datagram
-	tmr    *time.Timer
-	armed  bool
-	wg     sync.WaitGroup
-	done   chan struct{}
+	// server is the address UDP media must come from, serverPorts the
+	// ports its SETUP answers named (server_port; none named: any).
+	server      net.IP
+	serverPorts map[int]bool
+	socks       [4]net.PacketConn
+	udpIn       chan datagram
+	tmr         *time.Timer
+	armed       bool
+	wg          sync.WaitGroup
+	done        chan struct{}
 
 	// rtx is the retransmission stream once set up (UDP only): the
 	// client's SSRC in its Transport, the server's ssrc and the port its
@@ -214,7 +219,7 @@ func (m *mediaPath) timerC() <-chan time.Time {
 // datagram handles one UDP packet.
 func (m *mediaPath) datagram(d datagram) {
 	o := m.o
-	if udp, ok := d.from.(*net.UDPAddr); ok && m.server != nil && !udp.IP.Equal(m.server) {
+	if udp, ok := d.from.(*net.UDPAddr); ok && !m.fromServer(udp) {
 		m.foreign++
 		o.s.stats.foreign.Add(1)
 		return
@@ -281,6 +286,11 @@ func (m *mediaPath) bySSRC(p *rtp.Packet) *channel {
 			continue
 		}
 		if ch.ssrcK && ch.ssrc == p.SSRC {
+			return ch
+		}
+		// A FEC stream has an SSRC of its own (its SETUP answer's,
+		// MS-RTSP 4.4.4.4); every stream's FEC may share a payload type.
+		if int(p.PayloadType) == ch.fecPT && ch.fecSSRCK && ch.fecSSRC == p.SSRC {
 			return ch
 		}
 		if match == nil {
@@ -649,4 +659,27 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// fromServer reports whether a datagram comes from the server: its
+// address, and one of the ports its SETUP answers gave (server_port,
+// 2.2.6.11) when they gave any. Anything else is dropped and counted: a
+// packet from another port could take the place of the real one.
+func (m *mediaPath) fromServer(a *net.UDPAddr) bool {
+	if m.server != nil && !a.IP.Equal(m.server) {
+		return false
+	}
+	return len(m.serverPorts) == 0 || m.serverPorts[a.Port]
+}
+
+// allowPorts adds the ports of a SETUP answer's server_port.
+func (m *mediaPath) allowPorts(p [2]int) {
+	for _, n := range p {
+		if n != 0 {
+			if m.serverPorts == nil {
+				m.serverPorts = map[int]bool{}
+			}
+			m.serverPorts[n] = true
+		}
+	}
 }

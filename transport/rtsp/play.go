@@ -163,6 +163,9 @@ func (o *owner) setupMedia(idx int, done func(error)) {
 				m.server = ip
 			}
 		}
+		if !m.tcp {
+			m.allowPorts(got.ServerPort)
+		}
 		if m.rtx != nil && m.rtx.dest != nil {
 			tr, err := rtx.NewTracker(rtx.TrackerConfig{})
 			if err == nil {
@@ -203,6 +206,10 @@ func (o *owner) setupFEC(ch *channel, md mediaDesc, done func(error)) {
 		if v := resp.Header.Get("Transport"); v != "" {
 			if got, err := wmfec.ParseTransportParams(v); err == nil {
 				p = got
+			}
+			if ts, err := ParseTransport(v); err == nil {
+				ch.fecSSRC, ch.fecSSRCK = ts[0].SSRC, ts[0].HasSSRC
+				m.allowPorts(ts[0].ServerPort)
 			}
 		}
 		if err := o.newChannel(ch, p); err != nil {
@@ -440,6 +447,7 @@ func (o *owner) setupRtx(done func(error)) {
 		if ts, err := ParseTransport(resp.Header.Get("Transport")); err == nil {
 			got := ts[0]
 			st.serverSSRC = got.SSRC
+			m.allowPorts(got.ServerPort)
 			if got.ServerPort[1] != 0 {
 				st.dest = &net.UDPAddr{IP: m.server, Port: got.ServerPort[1]}
 			}
@@ -538,8 +546,10 @@ func (o *owner) endProbe() {
 		o.openDone(fmt.Errorf("%w (no packet-pair packet in %v)", ErrUDPBlocked, o.s.d.firewallTimeout()))
 		return
 	}
-	// UDP is blocked: remove the retransmission stream and go on over TCP.
+	// UDP is blocked: remove the retransmission stream and go on over
+	// TCP, setting the streams up from the start.
 	o.fellBack = true
+	o.st = stateInit
 	o.s.stats.fellBack.Store(true)
 	r := o.s.base("TEARDOWN", o.pres.rtx.control)
 	o.s.genID(r)
