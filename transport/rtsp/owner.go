@@ -32,6 +32,8 @@ type pending struct {
 	done func(resp *Response, err error)
 	// due is when the answer is overdue (Config.Timeout after sending).
 	due time.Time
+	// sent is when it was written, for the round-trip time.
+	sent time.Time
 }
 
 // owner holds the protocol state; only the owner goroutine touches it.
@@ -66,9 +68,11 @@ type owner struct {
 	disc              bool
 	ended             bool
 	redirects         int
-	authRounds        int
-	period            wmlog.Period
-	periodAt          periodStart
+	// rtt is the shortest request round trip measured (0: none yet).
+	rtt        time.Duration
+	authRounds int
+	period     wmlog.Period
+	periodAt   periodStart
 	// stall fires when PLAYING brings no media for the timeout; fw when
 	// UDP brings nothing for the Firewall time (3.1.6.1).
 	stall, fw, reqTimer *time.Timer
@@ -281,7 +285,8 @@ func (o *owner) send(req *Request, done func(*Response, error)) {
 	if v := wms.CookieHeader(o.s.jar, o.s.target); v != "" {
 		req.Header.Set("Cookie", v) // 3.1.5.1 rule 8
 	}
-	o.fifo = append(o.fifo, pending{req: req, cseq: o.cseq, done: done, due: o.s.now().Add(o.s.timeout)})
+	now := o.s.now()
+	o.fifo = append(o.fifo, pending{req: req, cseq: o.cseq, done: done, due: now.Add(o.s.timeout), sent: now})
 	if err := o.ctrl.write(req.Marshal()); err != nil {
 		o.fail(err)
 		return
@@ -346,6 +351,11 @@ func (o *owner) response(resp *Response) error {
 	p := o.fifo[i]
 	o.fifo = append(o.fifo[:i], o.fifo[i+1:]...)
 	o.armRequestTimer()
+	// The shortest request round trip is the best estimate of the path's
+	// (the server's work only adds to it); the NACK timers start from it.
+	if rtt := o.s.now().Sub(p.sent); rtt > 0 && (o.rtt == 0 || rtt < o.rtt) {
+		o.rtt = rtt
+	}
 	// Rules for every response (3.1.5.2).
 	if v := resp.Header.Get("Supported"); resp.Header.Has("Supported") {
 		o.features = features(v)

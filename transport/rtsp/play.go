@@ -167,7 +167,7 @@ func (o *owner) setupMedia(idx int, done func(error)) {
 			m.allowPorts(got.ServerPort)
 		}
 		if m.rtx != nil && m.rtx.dest != nil {
-			tr, err := rtx.NewTracker(rtx.TrackerConfig{})
+			tr, err := rtx.NewTracker(rtx.TrackerConfig{RTT: o.rtt})
 			if err == nil {
 				ch.tracker = tr
 			}
@@ -525,6 +525,12 @@ func (o *owner) pairPacket(p *rtp.Packet, size int, at time.Time) {
 	o.probe.Packet(p, size, at)
 	if o.probe.State() == rtx.ProbeDone {
 		o.endProbe()
+		return
+	}
+	// UDP gets through: a train whose last packet is lost is not waited
+	// for the whole Firewall time.
+	if o.probe.Packets() == 1 {
+		o.fw.Reset(min(o.s.d.firewallTimeout(), max(10*o.rtt, 500*time.Millisecond)))
 	}
 }
 
