@@ -24,7 +24,11 @@
 //     SelectStream with SETUP, TEARDOWN and SET_PARAMETER, TEARDOWN.
 //   - EndOfStream (2.2.7.3) at the end; for a playlist of several files
 //     EndOfStream with End-Of-Playlist-Entry, then ANNOUNCE of the next
-//     entry with X-Playlist-Gen-Id and X-RTP-Info, then PLAY in PLAYING.
+//     entry with X-Playlist-Gen-Id and X-RTP-Info, then PLAY in PLAYING;
+//     a=type skipforward / skipbackward where an entry has a next /
+//     previous one, and PLAY with X-Playlist: pl-offset=1 or -1 answered
+//     with X-Playlist-Change-Notice: true, no RTP, the EndOfStream and the
+//     ANNOUNCE of the entry skipped to (2.2.6.20, 3.2.5.8).
 //   - Faults (Config.Faults): loss by pattern and by seeded random rate,
 //     reordering and duplication on the wire after FEC, a stall, a closed
 //     connection, garbage interleaved frames, UDP from a wrong source

@@ -45,6 +45,9 @@ func (c *conn) play(req *rtsp.Request) bool {
 			return c.fail(req, 412)
 		}
 	}
+	if req.Header.Has("X-Playlist") {
+		return c.skip(req)
+	}
 	p := playParams{speed: 1}
 	if v := req.Header.Get("Scale"); v != "" {
 		f, err := parseScale(v)
@@ -132,6 +135,55 @@ func (c *conn) play(req *rtsp.Request) bool {
 		return false
 	}
 	c.startStreamer(start, &p)
+	return true
+}
+
+// skip answers a PLAY with X-Playlist (MS-RTSP 2.2.6.20, 3.2.5.8): the
+// entry skipped from is X-Playlist-Seek-Id's, which must be the current
+// one (checked by play); the request names no Range (2.2.7.9: Range or
+// X-Playlist); "pl-offset=1" goes to the next entry, "pl-offset=-1" to
+// the previous one, one that is not there is 400. The answer is 200 with
+// X-Playlist-Change-Notice: true (2.2.6.21) and no RTP follows: the
+// EndOfStream with End-Of-Playlist-Entry, then the ANNOUNCE of the entry
+// reached (startSkip).
+func (c *conn) skip(req *rtsp.Request) bool {
+	c.mu.Lock()
+	gen, entry := c.genID, c.entry
+	c.mu.Unlock()
+	if gen == 0 || !req.Header.Has("X-Playlist-Seek-Id") || req.Header.Has("Range") {
+		return c.fail(req, 400)
+	}
+	var offset int
+	switch strings.TrimSpace(req.Header.Get("X-Playlist")) {
+	case "pl-offset=1":
+		offset = 1
+	case "pl-offset=-1":
+		offset = -1
+	default:
+		return c.fail(req, 400)
+	}
+	target := entry + offset
+	if target < 0 || target >= len(c.s.entries) {
+		return c.fail(req, 400)
+	}
+	c.stopStreamer()
+	c.mu.Lock()
+	moved := c.genID != gen // the entry ended meanwhile: ANNOUNCE sent
+	if !moved {
+		c.state = statePlaying
+		c.pauseInReady = false
+	}
+	c.mu.Unlock()
+	if moved {
+		return c.fail(req, 412)
+	}
+	resp := c.reply(req, 200)
+	resp.Header.Add("X-Playlist-Change-Notice", "true")
+	if !c.send(resp) {
+		return false
+	}
+	c.s.count(func(x *Stats) { x.Skips++ })
+	c.startSkip(target)
 	return true
 }
 

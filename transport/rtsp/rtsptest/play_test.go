@@ -210,7 +210,7 @@ func TestPlaylistEndOfEntryAnnounceAndPlayInPlaying(t *testing.T) {
 	s := New(t, Config{Entries: [][]byte{one, two}})
 	rc := dialRaw(t, s.Addr())
 	r := rc.do("DESCRIBE", s.URL(), "")
-	if r.get("X-Playlist-Gen-Id") != "5351" || !strings.Contains(string(r.body), "\r\na=type:playlist\r\n") {
+	if r.get("X-Playlist-Gen-Id") != "5351" || !strings.Contains(string(r.body), "\r\na=type:playlist,skipforward\r\n") {
 		t.Errorf("DESCRIBE of a playlist: %q", r.lines)
 	}
 	rc.do("SETUP", s.URL()+"/audio", "", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=PLAY", "X-Playlist-Gen-Id: 5351")
@@ -237,7 +237,7 @@ func TestPlaylistEndOfEntryAnnounceAndPlayInPlaying(t *testing.T) {
 		ann.get("Session") != "13856065358275910855" || !strings.HasPrefix(ann.get("X-RTP-Info"), wantInfo) {
 		t.Errorf("ANNOUNCE:\n%s\n%s\nwant X-RTP-Info %q", ann.start, strings.Join(ann.lines, "\n"), wantInfo)
 	}
-	if b := string(ann.body); !strings.Contains(b, "\r\na=type:playlist,lastentry\r\n") || !strings.Contains(b, "\r\nm=video ") {
+	if b := string(ann.body); !strings.Contains(b, "\r\na=type:playlist,skipbackward,lastentry\r\n") || !strings.Contains(b, "\r\nm=video ") {
 		t.Errorf("ANNOUNCE SDP is not the second entry's:\n%s", b)
 	}
 	rc.answer(ann)

@@ -145,11 +145,20 @@ func (s *Server) gstSDP(i int) []byte {
 	return []byte(b.String())
 }
 
-// types is entry i's a=type value (MS-RTSP 2.2.5.2.6).
+// types is entry i's a=type value (MS-RTSP 2.2.5.2.6): a playlist adds
+// "playlist", "skipbackward" where entry i has a previous entry,
+// "skipforward" where it has a next one (X-Playlist, 2.2.5.2.6.6/7), and
+// "lastentry" on the last.
 func (s *Server) types(i int) string {
 	t := append([]string(nil), s.cfg.Types...)
 	if len(s.entries) > 1 {
 		t = append(t, "playlist")
+		if i > 0 {
+			t = append(t, "skipbackward")
+		}
+		if i < len(s.entries)-1 {
+			t = append(t, "skipforward")
+		}
 		if i == len(s.entries)-1 {
 			t = append(t, "lastentry")
 		}

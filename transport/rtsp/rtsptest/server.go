@@ -45,6 +45,8 @@ type Stats struct {
 	NACKs, RTCPIgnored, Resent, NotFound int
 	// EndOfStreams and Announces count the server's requests sent.
 	EndOfStreams, Announces int
+	// Skips counts the PLAYs with X-Playlist answered 200 (2.2.6.20).
+	Skips int
 }
 
 // Server is a loopback MS-RTSP server (see the package documentation).

@@ -43,6 +43,35 @@ func (c *conn) startStreamer(start uint64, p *playParams) {
 	if p != nil {
 		c.params = *p
 	}
+	st, j := c.newStreamer(start)
+	c.mu.Unlock()
+	c.s.wg.Add(1)
+	go func() {
+		defer c.s.wg.Done()
+		defer close(st.done)
+		st.run(j)
+	}()
+}
+
+// startSkip ends the current entry at once for a PLAY with X-Playlist
+// (MS-RTSP 3.2.5.8): no RTP, the EndOfStream with End-Of-Playlist-Entry,
+// then, once it is answered, the ANNOUNCE of entry target. It runs as a
+// streamer, so a PAUSE or TEARDOWN stops it as any other.
+func (c *conn) startSkip(target int) {
+	c.mu.Lock()
+	st, j := c.newStreamer(0)
+	c.mu.Unlock()
+	c.s.wg.Add(1)
+	go func() {
+		defer c.s.wg.Done()
+		defer close(st.done)
+		st.finish(j, target)
+	}()
+}
+
+// newStreamer makes the connection's streamer and its job from the
+// slots. c.mu is held.
+func (c *conn) newStreamer(start uint64) (*streamer, job) {
 	st := &streamer{c: c, stop: make(chan struct{}), done: make(chan struct{}), pos: start}
 	c.str = st
 	j := job{entry: c.entry, fec: map[string]*fecSlot{}, rtx: c.rtx, udp: c.udp, params: c.params}
@@ -56,13 +85,7 @@ func (c *conn) startStreamer(start uint64, p *playParams) {
 	for _, f := range c.features {
 		j.locid = j.locid || f == "com.microsoft.wm.locid"
 	}
-	c.mu.Unlock()
-	c.s.wg.Add(1)
-	go func() {
-		defer c.s.wg.Done()
-		defer close(st.done)
-		st.run(j)
-	}()
+	return st, j
 }
 
 // stopStreamer stops the running streamer, if any, and keeps its
@@ -231,12 +254,23 @@ func (st *streamer) gap(p playParams, start, prev, sendTime uint32, prevSize int
 	return d
 }
 
-// end sends EndOfStream (MS-RTSP 3.2.4.1, 2.2.7.3) and, when the
-// playlist has a next entry, waits for its answer (3.2.4.1: the server
-// MUST wait for the response) and sends ANNOUNCE of the next entry
-// (3.2.4.2) with the streams the server selected for it in X-RTP-Info
-// (2.2.6.27). The next PLAY starts at the beginning.
+// end ends the entry at its last packet: finish with the next entry
+// of the playlist, if there is one.
 func (st *streamer) end(j job) {
+	next := -1
+	if j.entry+1 < len(st.c.s.entries) {
+		next = j.entry + 1
+	}
+	st.finish(j, next)
+}
+
+// finish sends EndOfStream (MS-RTSP 3.2.4.1, 2.2.7.3) and, when the
+// playlist goes on at entry next (≥ 0: after the last packet, the next
+// entry; after a skip, the entry skipped to), waits for its answer
+// (3.2.4.1: the server MUST wait for the response) and sends ANNOUNCE of
+// that entry (3.2.4.2) with the streams the server selected for it in
+// X-RTP-Info (2.2.6.27). The next PLAY starts at the beginning.
+func (st *streamer) finish(j job, next int) {
 	c := st.c
 	s := c.s
 	cfg := &s.cfg
@@ -254,7 +288,7 @@ func (st *streamer) end(j job) {
 		return
 	}
 	c.mu.Lock()
-	more := j.entry+1 < len(s.entries) && j.entry == c.entry
+	more := next >= 0 && next < len(s.entries) && j.entry == c.entry
 	var info []string
 	for _, sl := range j.slots {
 		info = append(info, "url="+sl.url+";seq="+itoa(int(sl.seq)))
@@ -299,7 +333,7 @@ func (st *streamer) end(j job) {
 		return
 	}
 	c.mu.Lock()
-	ann := c.nextEntry()
+	ann := c.moveTo(next)
 	c.mu.Unlock()
 	s.count(func(x *Stats) { x.Announces++ })
 	c.write(ann.Marshal())
@@ -339,14 +373,15 @@ func (c *conn) expect(method string) chan struct{} {
 	return ch
 }
 
-// nextEntry moves the session to the next playlist entry and returns its
-// ANNOUNCE (MS-RTSP 3.2.4.2, 2.2.7.1): a new Playlist-gen-id, the slots
-// whose control name the new entry has kept (predictive stream selection)
-// and listed in X-RTP-Info, PLAYING when any is. c.mu is held.
-func (c *conn) nextEntry() *rtsp.Request {
+// moveTo moves the session to playlist entry i (the next one, or the one
+// a skip names) and returns its ANNOUNCE (MS-RTSP 3.2.4.2, 2.2.7.1): a
+// new Playlist-gen-id, the slots whose control name the new entry has
+// kept (predictive stream selection) and listed in X-RTP-Info, PLAYING
+// when any is. c.mu is held.
+func (c *conn) moveTo(i int) *rtsp.Request {
 	s := c.s
 	cfg := &s.cfg
-	c.entry++
+	c.entry = i
 	e := s.entries[c.entry]
 	c.prevGenID = c.genID
 	c.genID++
