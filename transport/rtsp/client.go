@@ -292,9 +292,15 @@ func (s *session) infoFor(o *owner) transport.Info {
 		in.Seekable = false
 	}
 	// Streams switch with SETUP and TEARDOWN (3.1.4.4); Scale where the
-	// content is stridable (2.2.5.2.6.4) and not live. Playlist skips
-	// (X-Playlist) are not implemented, so they are not offered.
-	in.Caps = transport.Capabilities{SwitchStreams: true, Rate: !o.pres.notStridable && !in.Broadcast && in.Seekable}
+	// content is stridable (2.2.5.2.6.4) and not live; a playlist entry
+	// is skipped from (X-Playlist, 2.2.6.20) in the directions its a=type
+	// offers (2.2.5.2.6.6/7).
+	in.Caps = transport.Capabilities{
+		SwitchStreams: true,
+		Rate:          !o.pres.notStridable && !in.Broadcast && in.Seekable,
+		SkipForward:   o.pres.skipForward,
+		SkipBackward:  o.pres.skipBackward,
+	}
 	return in
 }
 

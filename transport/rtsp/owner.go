@@ -88,6 +88,10 @@ type owner struct {
 	probe    *rtx.Probe
 	gotUDP   bool
 	fellBack bool
+	// changeNotice is X-Playlist-Change-Notice-Variable (3.1.2): the last
+	// PLAY answer said an EndOfStream and an ANNOUNCE follow, not RTP
+	// (2.2.6.21); that EndOfStream sends no LogPlay (3.1.5.13).
+	changeNotice bool
 }
 
 // run is the owner goroutine.
@@ -379,6 +383,10 @@ func (o *owner) response(resp *Response) error {
 	if v := resp.Header.Get("Server"); v != "" {
 		o.serverHdr = v
 	}
+	if p.req.Method == "PLAY" {
+		// 3.1.5.10: true iff the answer says "true", else false.
+		o.changeNotice = strings.EqualFold(strings.TrimSpace(resp.Header.Get("X-Playlist-Change-Notice")), "true")
+	}
 	wms.StoreCookies(o.s.jar, o.s.target, resp.Header.Values("Set-Cookie")) // 3.1.5.2 rule 6
 	p.done(resp, nil)
 	return nil
@@ -432,7 +440,7 @@ func (o *owner) endOfStream(req *Request, eos EndOfStream) {
 		o.st = stateReady
 		o.restartKeepAlive()
 	}
-	o.beginEnd(last, !eos.EndOfEntry)
+	o.beginEnd(last, !eos.EndOfEntry, o.changeNotice)
 }
 
 // endOfMedia ends the stream when every sender said BYE (RFC 3550 6.6):
@@ -443,7 +451,7 @@ func (o *owner) endOfMedia() {
 	}
 	o.st = stateReady
 	o.restartKeepAlive()
-	o.beginEnd(nil, true)
+	o.beginEnd(nil, true, false)
 }
 
 // ending is an end of stream waiting for the packets still on their way.
@@ -452,6 +460,9 @@ type ending struct {
 	last map[*channel]uint16
 	// final: the stream ends (else a playlist entry does, 3.1.5.13).
 	final bool
+	// noLog: X-Playlist-Change-Notice-Variable was true, so no LogPlay
+	// (3.1.5.13): the entry was skipped from.
+	noLog bool
 }
 
 // beginEnd starts the end of the stream (3.1.5.13: packets the RTP-Info
@@ -460,8 +471,8 @@ type ending struct {
 // be queued or on their way, or a resend due: the end waits until each
 // channel has handed on its last packet, or for the longest a gap is
 // held.
-func (o *owner) beginEnd(last map[*channel]uint16, final bool) {
-	o.ending = &ending{last: last, final: final}
+func (o *owner) beginEnd(last map[*channel]uint16, final, noLog bool) {
+	o.ending = &ending{last: last, final: final, noLog: noLog}
 	if o.media == nil || o.media.tcp || (len(last) > 0 && o.media.allIn(last)) {
 		o.finishEnd()
 		return
@@ -481,7 +492,12 @@ func (o *owner) finishEnd() {
 	if o.media != nil {
 		o.media.flush()
 	}
-	o.sendLogPlay()
+	if e.noLog {
+		// The period of the entry skipped from ends unlogged (3.1.5.13).
+		o.period.Active = false
+	} else {
+		o.sendLogPlay()
+	}
 	if e.final && !o.ended {
 		o.ended = true
 		o.stall.Stop()
@@ -697,6 +713,8 @@ func (o *owner) command(c command) {
 		o.playFrom = c.from
 		o.playRate = c.rate
 		o.startPlay()
+	case cmdSkip:
+		o.skip(c)
 	case cmdPause:
 		if o.st != statePlaying {
 			c.reply <- nil // 3.1.4.7: PAUSE only when PLAYING
@@ -716,6 +734,43 @@ func (o *owner) command(c command) {
 		})
 		o.sendLogPlay()
 	}
+}
+
+// skip sends the Play that skips to the next or previous playlist entry
+// (2.2.6.20, 3.1.5.9.1): X-Playlist with the offset and
+// X-Playlist-Seek-Id of the current entry, no Range. Skips go only where
+// a=type offers them (2.2.5.2.6.6/7), with the streams set up. On the
+// answer (3.1.5.10) the state is PLAYING and what is queued of the entry
+// left is dropped; its X-Playlist-Change-Notice was taken by response.
+// The EndOfStream and ANNOUNCE that follow go the way of any entry's end
+// (endOfStream, announce).
+func (o *owner) skip(c command) {
+	if o.play != nil || o.pause != nil {
+		c.reply <- errors.New("rtsp: a Play, Pause or Skip is already in progress")
+		return
+	}
+	in := o.s.infoFor(o)
+	if c.offset > 0 && !in.Caps.SkipForward || c.offset < 0 && !in.Caps.SkipBackward {
+		c.reply <- fmt.Errorf("%w: the server offers no skip by %d from this entry (a=type, 2.2.5.2.6.6/7)", ErrNotSupported, c.offset)
+		return
+	}
+	if o.st == stateInit || o.media == nil || o.genID == 0 || o.sessionID == "" || o.ctrl == nil {
+		c.reply <- fmt.Errorf("%w: no playlist session set up to skip in (Select and Play first)", errNotPlaying)
+		return
+	}
+	o.play = &c
+	o.send(o.s.skipRequest(c.offset), func(resp *Response, err error) {
+		if err == nil && resp.StatusCode/100 != 2 {
+			err = statusErr("PLAY", resp)
+		}
+		if err == nil {
+			o.st = statePlaying
+			o.ended = false
+			o.dropQueued()
+		}
+		o.playDone(err)
+	})
+	o.sendLogConnect() // 3.1.5.9.1: after the first PLAY of the session
 }
 
 // teardown ends the session (3.1.4.10): TEARDOWN in READY or PLAYING,

@@ -23,7 +23,10 @@ type presentation struct {
 	maxps uint32
 	// broadcast, notSeekable, notStridable: a=type flags (2.2.5.2.6).
 	broadcast, notSeekable, notStridable bool
-	media                                []mediaDesc
+	// skipForward, skipBackward: a=type skipforward / skipbackward, the
+	// server takes X-Playlist pl-offset=1 / -1 (2.2.5.2.6.6/7).
+	skipForward, skipBackward bool
+	media                     []mediaDesc
 	// rtx is the retransmission stream (2.2.5.5), nil when absent.
 	rtx *mediaDesc
 }
@@ -60,6 +63,8 @@ func parsePresentation(body []byte, base *url.URL) (presentation, error) {
 		broadcast:    d.Type.Broadcast,
 		notSeekable:  d.Type.NotSeekable,
 		notStridable: d.Type.NotStridable,
+		skipForward:  d.Type.SkipForward,
+		skipBackward: d.Type.SkipBackward,
 	}
 	if d.Control != nil {
 		p.aggregate = strings.TrimSuffix(d.Control.String(), "/")

@@ -112,6 +112,24 @@ func (s *session) playRequest(from time.Duration, rate float64, accel time.Durat
 	return r
 }
 
+// skipRequest is 2.2.7.9's Play that skips from the current playlist
+// entry (3.1.5.9.1): X-Playlist instead of Range (2.2.6.20),
+// X-Playlist-Seek-Id of the entry skipped from (2.2.6.23), Scale (MUST)
+// and Bandwidth (SHOULD).
+func (s *session) skipRequest(offset int) *Request {
+	r := s.base("PLAY", s.o.pres.aggregate)
+	r.Header.Add("Supported", clientFeatures)
+	r.Header.Add("X-Playlist-Seek-Id", strconv.FormatUint(uint64(s.o.genID), 10))
+	r.Header.Add("X-Playlist", "pl-offset="+strconv.Itoa(offset))
+	r.Header.Add("Scale", "1.0")
+	if bw := s.cfg.Bandwidth; bw > 0 {
+		r.Header.Add("Bandwidth", strconv.FormatInt(min(bw, 4294967295), 10))
+	} else {
+		r.Header.Add("Bandwidth", "2147483647")
+	}
+	return r
+}
+
 // npt renders a position as RFC 2326 §3.6 npt seconds with milliseconds.
 func npt(d time.Duration) string {
 	if d < 0 {

@@ -48,6 +48,7 @@ const (
 	cmdSelect
 	cmdPlay
 	cmdPause
+	cmdSkip
 	cmdClose
 )
 
@@ -58,6 +59,8 @@ type command struct {
 	tracks []int
 	from   time.Duration
 	rate   float64
+	// offset is a skip's pl-offset (1 or -1).
+	offset int
 	reply  chan error
 }
 
@@ -178,6 +181,22 @@ func (s *session) PlayRate(ctx context.Context, from time.Duration, rate float64
 		return fmt.Errorf("%w: rate %v (1, 2..5 or -5..-1)", ErrNotSupported, rate)
 	}
 	return s.call(ctx, command{kind: cmdPlay, from: from, rate: rate})
+}
+
+// Skip implements transport.PlaylistNavigator: PLAY with X-Playlist:
+// pl-offset=1 (next entry) or -1 (previous) and X-Playlist-Seek-Id of the
+// entry skipped from (MS-RTSP 2.2.6.20, 3.1.5.9.1), where Info().Caps
+// offers that direction (a=type skipforward / skipbackward,
+// 2.2.5.2.6.6/7). It returns once the server has answered; the answer's
+// X-Playlist-Change-Notice (3.1.5.10) keeps the EndOfStream that follows
+// from sending LogPlay (3.1.5.13), and the ANNOUNCE of the entry reached
+// shows as ErrInfoChanged from ReadSample: the player's Select then
+// starts it (3.1.4.5).
+func (s *session) Skip(ctx context.Context, offset int) error {
+	if offset != 1 && offset != -1 {
+		return fmt.Errorf("%w: skip offset %d (1 or -1, 2.2.6.20)", ErrNotSupported, offset)
+	}
+	return s.call(ctx, command{kind: cmdSkip, offset: offset})
 }
 
 // Pause implements transport.Session (3.1.4.7: PAUSE, then LogPlay).
