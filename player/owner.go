@@ -458,13 +458,17 @@ func (p *Player) report() {
 	if !p.o.bufferingSince.IsZero() {
 		rt += p.now().Sub(p.o.bufferingSince)
 	}
-	r.ReportPlayback(transport.PlaybackFacts{
+	f := transport.PlaybackFacts{
 		Rendered:      p.o.rendered,
 		Rebuffers:     p.o.rebuffers,
 		RebufferTime:  rt,
 		PlayerVersion: p.cfg.PlayerVersion,
 		Language:      p.cfg.Language,
-	})
+	}
+	if p.o.state == Playing && pb.rateOrOne() == 1 {
+		f.Clock, f.ClockAt = pb.position(), p.now()
+	}
+	r.ReportPlayback(f)
 }
 
 // reselect applies a new stream choice during playback.

@@ -67,9 +67,20 @@ func TestPauseReleasesSessionAndResumesExactly(t *testing.T) {
 	end := h.waitState(Ended)
 	sess.mu.Lock()
 	pauses, facts := sess.pauses, len(sess.facts)
+	var clocked *transport.PlaybackFacts
+	for i := range sess.facts {
+		if !sess.facts[i].ClockAt.IsZero() && clocked == nil {
+			clocked = &sess.facts[i]
+		}
+	}
 	sess.mu.Unlock()
 	if pauses != 1 || facts == 0 {
 		t.Fatalf("pauses %d, reports %d", pauses, facts)
+	}
+	// The report made while playing, at the pause, carries the audio
+	// clock: within the presentation.
+	if clocked == nil || clocked.Clock < 0 || clocked.Clock > 4*time.Second {
+		t.Fatalf("no report with the audio clock while playing: %+v", clocked)
 	}
 	// The output is the whole presentation, in order, without a gap at
 	// the pause. The position is the cursor minus what the sink holds,

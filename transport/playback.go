@@ -47,6 +47,13 @@ type PlaybackFacts struct {
 	// MediaName and MediaRole come from an ASX's log parameters
 	// (cs-media-name, cs-media-role) when the server gives none.
 	MediaName, MediaRole string
+	// Clock is the presentation time being heard (the audio clock, in
+	// Sample.PTS terms) at ClockAt, while playing at rate 1; ClockAt is
+	// zero otherwise. A session that must give up on late data (the
+	// MS-RTSP jitter buffer) maps a packet's time to the moment the
+	// player needs it with it.
+	Clock   time.Duration
+	ClockAt time.Time
 }
 
 // RatePlayer is implemented by sessions that can play fast forward or

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/rtp"
+
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
@@ -141,5 +143,48 @@ func TestMediaPathPlaysPacketizedFile(t *testing.T) {
 	}
 	if st := o.s.Stats(); st.PacketsReceived != 12 || st.PacketsLost != 0 || st.CorruptPackets != 0 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+func TestDeadlineFromTheAudioClock(t *testing.T) {
+	o, m := fuzzOwner(t)
+	ch := m.chans[0]
+	dl := o.deadline(ch)
+	now := time.Unix(5000, 0)
+	pkt := &rtp.Packet{Header: rtp.Header{Timestamp: 10000}} // sent at 10 s
+	// A Windows Media server, the player heard 5 s at now: the packet
+	// sent at 10 s is due when the clock reaches 10 s, later than the
+	// hold from its arrival, so the clock extends the hold.
+	o.serverHdr = "WMServer/9.1.1.5000"
+	o.s.ReportPlayback(transport.PlaybackFacts{Clock: 5 * time.Second, ClockAt: now})
+	want := now.Add(10*time.Second - 5*time.Second - decodeMargin)
+	if got := dl(pkt, now.Add(100*time.Millisecond)); !got.Equal(want) {
+		t.Fatalf("deadline %v, want %v", got.Sub(now), want.Sub(now))
+	}
+	// No recent clock, or a server whose RTP timestamps are not send
+	// times: the deadline comes from the arrival and the preroll.
+	fallback := now.Add(100 * time.Millisecond).Add(o.maxWait())
+	o.s.ReportPlayback(transport.PlaybackFacts{Clock: 5 * time.Second, ClockAt: now.Add(-10 * time.Second)})
+	if got := dl(pkt, now.Add(100*time.Millisecond)); !got.Equal(fallback) {
+		t.Fatalf("stale clock: deadline %v, want %v", got.Sub(now), fallback.Sub(now))
+	}
+	o.s.ReportPlayback(transport.PlaybackFacts{Clock: 5 * time.Second, ClockAt: now})
+	o.serverHdr = "GStreamer RTSP server"
+	if got := dl(pkt, now.Add(100*time.Millisecond)); !got.Equal(fallback) {
+		t.Fatalf("GStreamer: deadline %v, want %v", got.Sub(now), fallback.Sub(now))
+	}
+}
+
+func TestAudioClockNeverShortensTheHold(t *testing.T) {
+	o, m := fuzzOwner(t)
+	dl := o.deadline(m.chans[0])
+	now := time.Unix(5000, 0)
+	o.serverHdr = "WMServer/9.1.1.5000"
+	// The clock is at 9.9 s: a packet sent at 10 s is due in 100 ms, but
+	// the hold from its arrival is longer and stays.
+	o.s.ReportPlayback(transport.PlaybackFacts{Clock: 9900 * time.Millisecond, ClockAt: now})
+	pkt := &rtp.Packet{Header: rtp.Header{Timestamp: 10000}}
+	if got, want := dl(pkt, now), now.Add(o.maxWait()); !got.Equal(want) {
+		t.Fatalf("deadline %v, want the hold %v", got.Sub(now), want.Sub(now))
 	}
 }

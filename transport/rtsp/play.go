@@ -272,11 +272,17 @@ func (o *owner) maxWait() time.Duration {
 // before that, leaving the rest to the decoder and the audio buffer.
 func (o *owner) deadline(ch *channel) func(*rtp.Packet, time.Time) time.Time {
 	return func(p *rtp.Packet, at time.Time) time.Time {
-		if !ch.haveT {
-			return at.Add(o.maxWait())
+		due := at.Add(o.maxWait())
+		if ch.haveT {
+			ahead := time.Duration(int32(p.Timestamp-ch.ts0)) * time.Millisecond
+			due = ch.t0.Add(ahead + o.maxWait())
 		}
-		ahead := time.Duration(int32(p.Timestamp-ch.ts0)) * time.Millisecond
-		return ch.t0.Add(ahead + o.maxWait())
+		// The player's buffer may allow longer (fast start filled it):
+		// its audio clock extends the hold, never shortens it.
+		if ad, ok := o.audioDeadline(p, at); ok && ad.After(due) {
+			due = ad
+		}
+		return due
 	}
 }
 
@@ -583,4 +589,30 @@ func (o *owner) probeTCP() {
 		}
 		o.openDone(nil)
 	})
+}
+
+// decodeMargin is what the deadline leaves for decoding and the output.
+const decodeMargin = 200 * time.Millisecond
+
+// audioDeadline is a packet's playout deadline from the player's audio
+// clock (transport.PlaybackFacts.Clock): a Windows Media server's RTP
+// timestamp is the ASF send time (2.2.1.2), and a server sends each
+// packet about a preroll ahead of its presentation, so its send time is
+// about its sample time (preroll removed): the packet is due when the
+// clock reaches it. ok is false without a recent clock or with another
+// server, whose RTP timestamps need not be send times (GStreamer stamps
+// its own clock).
+func (o *owner) audioDeadline(p *rtp.Packet, at time.Time) (time.Time, bool) {
+	if !strings.HasPrefix(o.serverHdr, "WMServer/") || o.hdr == nil {
+		return time.Time{}, false
+	}
+	f := o.s.playbackFacts()
+	if f.ClockAt.IsZero() || at.Sub(f.ClockAt) > 3*time.Second || at.Before(f.ClockAt.Add(-time.Second)) {
+		return time.Time{}, false
+	}
+	ahead := time.Duration(p.Timestamp)*time.Millisecond - f.Clock
+	// A server keeps about 10 s of packets for resending (3.2.4.3):
+	// waiting longer for a gap is useless.
+	ahead = min(ahead, at.Sub(f.ClockAt)+10*time.Second)
+	return f.ClockAt.Add(ahead - decodeMargin), true
 }
