@@ -84,6 +84,8 @@ type owner struct {
 	// announcedAt is the CSeq of the last request sent before the last
 	// ANNOUNCE arrived.
 	announcedAt int
+	// announceTime is when the last ANNOUNCE came (X-Player-Lag-Time).
+	announceTime time.Time
 	// probe is the packet-pair probe running during the open.
 	probe    *rtx.Probe
 	gotUDP   bool
@@ -523,6 +525,7 @@ func (o *owner) announce(req *Request) error {
 		}
 	}
 	o.announcedAt = o.cseq
+	o.announceTime = o.s.now()
 	if p.aggregate == "" {
 		p.aggregate = o.pres.aggregate
 	}
@@ -640,6 +643,11 @@ func (o *owner) playEntry(untouched []string, c command) {
 		r.Header.Add("X-Playlist-Seek-Id", strconv.FormatUint(uint64(o.genID), 10))
 	}
 	r.Header.Add("Scale", "1.0")
+	// 2.2.6.19, 3.1.5.16.1: the player took longer than normal to come
+	// back with its choice; the server then delays later ANNOUNCEs.
+	if lag := o.s.now().Sub(o.announceTime); !o.announceTime.IsZero() && lag > normalLag {
+		r.Header.Add("X-Player-Lag-Time", strconv.FormatInt(min(lag.Milliseconds(), 4294967295), 10))
+	}
 	if len(untouched) > 0 {
 		urls := make([]string, len(untouched))
 		for i, u := range untouched {
@@ -660,6 +668,10 @@ func (o *owner) playEntry(untouched []string, c command) {
 		c.reply <- err
 	})
 }
+
+// normalLag is how long a player normally takes between an ANNOUNCE and
+// its PLAY in PLAYING: it chooses and answers at once.
+const normalLag = time.Second
 
 // quoteURL quotes a stream URL holding "," or ";" (2.2.6.27).
 func quoteURL(u string) string {
