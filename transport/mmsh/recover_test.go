@@ -241,9 +241,12 @@ func testStallGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
 	start := clock.Now()
 	play(t, s, nil)
 	done := readInBackground(s)
-	waitFor(t, "stall timer", func() bool { return clock.Pending() > 0 })
+	// The stall check at half the timeout, not just any timer: the
+	// pipelined Play's answer timer can be armed first, and advancing the
+	// clock before the stall check is armed leaves it 2.5 s in the future.
+	waitFor(t, "stall timer", func() bool { return clock.Armed(2500 * time.Millisecond) })
 	clock.Advance(2500 * time.Millisecond)
-	waitFor(t, "resume", func() bool { return len(srv.RequestsOf("Play")) == 2 && clock.Pending() > 0 })
+	waitFor(t, "resume", func() bool { return len(srv.RequestsOf("Play")) == 2 && clock.Armed(2500*time.Millisecond) })
 	clock.Advance(2500 * time.Millisecond)
 	var res readResult
 	select {
