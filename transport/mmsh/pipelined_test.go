@@ -103,7 +103,11 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 		"Pragma: xStopStrm=1",
 		"Content-Length: 0",
 	})
-	// The pause started the KeepAlive timer (timeout=60000 ⇒ 55 s).
+	// The pause started the KeepAlive timer (timeout=60000 ⇒ 55 s). Each
+	// request restarts it, so wait for the pause's Log to be sent too:
+	// advancing the clock before that left the restarted timer 55 s
+	// ahead (a CI failure).
+	waitFor(t, "the pause's Log", func() bool { return len(srv.RequestsOf("Log")) == 2 })
 	waitFor(t, "the KeepAlive timer", func() bool { return clock.Armed(55 * time.Second) })
 	clock.Advance(56 * time.Second)
 	waitFor(t, "OPTIONS", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
