@@ -98,6 +98,10 @@ func (p *fakePlayer) pull() {
 		}
 		n, err := p.r.Read(tmp)
 		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return
+		}
 		p.buf = append(p.buf, tmp[:n]...)
 		if err != nil {
 			p.eof = true
@@ -134,6 +138,7 @@ func (p *fakePlayer) waitBuffered(n int) {
 func (p *fakePlayer) Close() error {
 	p.mu.Lock()
 	p.closed = true
+	p.buf = nil // as oto's Close drops what the player held
 	p.cond.Broadcast()
 	p.mu.Unlock()
 	return nil
