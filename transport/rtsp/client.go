@@ -109,7 +109,10 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 	go s.o.run()
 	// The open is the DESCRIBE within the timeout, plus, where UDP may
 	// be tried, the packet pair's Firewall time (3.1.5.6).
-	limit := s.timeout
+	// A second more than the request timer's, so an unanswered DESCRIBE
+	// ends with the timer's message (ErrTimeout naming it), not with
+	// the context's.
+	limit := s.timeout + time.Second
 	if lower != LowerTCP {
 		limit += d.firewallTimeout()
 	}
