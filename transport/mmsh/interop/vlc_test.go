@@ -8,12 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/internal/peertest"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 )
 
@@ -50,7 +50,7 @@ func vlcServer(t *testing.T, src string, options ...string) string {
 		t.Fatal(err)
 	}
 	os.Chmod(in, 0o644)
-	port := freePort(t)
+	port := peertest.FreePort(t)
 	args := append([]string{"-I", "dummy", "--no-audio", "--no-video"}, options...)
 	args = append(args, in, "--sout", fmt.Sprintf("#std{access=mmsh,mux=asfh,dst=127.0.0.1:%d/}", port))
 	var cmd *exec.Cmd
@@ -62,21 +62,8 @@ func vlcServer(t *testing.T, src string, options ...string) string {
 	}
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting VLC: %v", err)
-	}
-	t.Cleanup(func() {
-		// timeout passes SIGTERM on to VLC.
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
+	// timeout passes SIGTERM on to VLC.
+	peertest.Start(t, "VLC", cmd)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	// VLC listens before its muxer has made the ASF header; until then a
 	// Describe gets an empty body. Wait for a header.
@@ -101,16 +88,6 @@ func vlcReady(addr string) bool {
 	fmt.Fprintf(c, "GET / HTTP/1.0\r\nUser-Agent: NSPlayer/12.0.7724.0\r\nPragma: no-cache\r\n\r\n")
 	b, _ := io.ReadAll(c)
 	return bytes.Contains(b, []byte("\r\n\r\n$H"))
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // TestVLCInterop plays VLC's MMSH stream of a 60 s WMA file for a few

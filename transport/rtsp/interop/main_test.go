@@ -11,12 +11,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/internal/peertest"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/rtsp"
 )
@@ -47,7 +46,7 @@ func gstServer(t *testing.T, src string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port := peertest.FreePort(t)
 	cmd := exec.Command("timeout", "120", "/usr/bin/python3", "testdata/gst_rtsp_server.py", abs, fmt.Sprint(port))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -55,20 +54,7 @@ func gstServer(t *testing.T, src string) string {
 	}
 	var log bytes.Buffer
 	cmd.Stderr = &log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting GStreamer's RTSP server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
+	peertest.Start(t, "GStreamer's RTSP server", cmd)
 	ready := make(chan bool, 1)
 	go func() {
 		line, _ := bufio.NewReader(out).ReadString('\n')
@@ -84,16 +70,6 @@ func gstServer(t *testing.T, src string) string {
 		t.Fatalf("GStreamer's RTSP server did not start in 30 s:\n%s", log.String())
 	}
 	return fmt.Sprintf("127.0.0.1:%d/test", port)
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // readAll plays a session from the start and returns every sample up to
