@@ -353,8 +353,8 @@ func (p *asxParser) open(parent, f *frame, attrs []attr) {
 		if u == "" {
 			return
 		}
-		if len(*logs) >= maxParams {
-			p.w.warn("more than %d LOGURLs: the rest ignored", maxParams)
+		if len(*logs) >= maxLogURLs {
+			p.w.warn("more than %d LOGURLs: the rest ignored", maxLogURLs)
 			return
 		}
 		*logs = append(*logs, u)

@@ -63,7 +63,7 @@ const maxRedirects = 10
 // leaving http(s).
 var fetchClient = &http.Client{
 	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= maxRedirects {
+		if len(via) > maxRedirects {
 			return fmt.Errorf("more than %d redirects", maxRedirects)
 		}
 		return nil
@@ -155,7 +155,8 @@ func locate(raw string) (*url.URL, error) {
 // Load fetches the metafile at rawURL (a URL or a local path), parses it
 // and resolves its ENTRYREFs (Resolve). The metafile's final URL (after
 // redirects) is its base; a metafile reached over the network (either
-// URL not file) follows the network's security rules.
+// URL not file) follows the network's security rules. A show left with
+// no entry (every ENTRYREF failed) is an error wrapping ErrEmpty.
 func Load(ctx context.Context, rawURL string, opts LoadOptions) (*Playlist, error) {
 	opts = opts.withDefaults()
 	pl, err := fetchParse(ctx, rawURL, opts)
@@ -164,6 +165,9 @@ func Load(ctx context.Context, rawURL string, opts LoadOptions) (*Playlist, erro
 	}
 	if err := Resolve(ctx, pl, opts); err != nil {
 		return nil, err
+	}
+	if len(Flatten(pl)) == 0 {
+		return nil, fmt.Errorf("playlist %s: %w", Redact(pl.URL), emptyError(pl.Warnings))
 	}
 	return pl, nil
 }
@@ -323,17 +327,15 @@ func (r *resolveRun) entryRef(ctx context.Context, ref *EntryRef, depth int, rem
 		r.warn("%s: %s", quoteShort(href), w)
 	}
 	items := dropSkipIfRef(sub.Items)
-	items, err = r.items(ctx, items, depth+1, remote || isRemote(u))
-	if err != nil {
-		return nil, err
-	}
+	// The entries of this file; those of its own ENTRYREFs are counted as
+	// they are spliced.
 	n := countEntries(items)
 	if r.entries+n > r.opts.MaxEntries {
 		r.warn("ENTRYREF %s skipped: its %d entries would pass the limit of %d", quoteShort(href), n, r.opts.MaxEntries)
 		return nil, nil
 	}
 	r.entries += n
-	return items, nil
+	return r.items(ctx, items, depth+1, remote || isRemote(u))
 }
 
 // dropSkipIfRef removes the SKIPIFREF=YES entries (at any REPEAT depth).

@@ -23,8 +23,10 @@ const (
 	// maxRefs bounds the REFs of one entry (and the RefN of a
 	// [Reference] file).
 	maxRefs = 64
-	// maxParams bounds the PARAMs and LOGURLs of one element.
-	maxParams = 256
+	// maxParams bounds the PARAMs of one element, maxLogURLs its
+	// LOGURLs (Effective copies the show's into every entry).
+	maxParams  = 64
+	maxLogURLs = 16
 	// maxEvents bounds the EVENTs of a show.
 	maxEvents = 256
 	// maxDepth bounds element nesting; deeper elements are ignored.
