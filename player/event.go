@@ -26,6 +26,9 @@ const (
 	// Warning: Err is a non-fatal problem (e.g. an unsupported video codec
 	// while audio plays).
 	Warning
+	// PlaylistChanged: Status.Playlist was loaded, moved to another
+	// entry, or an entry failed to open.
+	PlaylistChanged
 )
 
 // TrackInfo is a track as the UI shows it.
@@ -96,6 +99,9 @@ type Status struct {
 	// (< 0) rate.
 	Rate  float64
 	Stats Stats
+	// Playlist is the client-side playlist being played (an ASX or
+	// [Reference] metafile), nil when a single URL plays.
+	Playlist *Playlist
 }
 
 // Event is published to subscribers when something changes.

@@ -45,6 +45,9 @@ type fakeSession struct {
 	// as a source does that can only start at a key point (an index entry
 	// of a video file); asked past its end, it starts at its last sample.
 	keyBack time.Duration
+	// base is added to the index in the PCM values, so tests can tell
+	// sessions apart (playlist entries).
+	base int
 }
 
 // playRate starts fast forward / rewind: only video comes, forward or
@@ -180,7 +183,7 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 			id = s
 		}
 	}
-	return transport.Sample{Track: id, PTS: time.Duration(i) * f.step, Key: true, Data: fakePCM(i, f.step)}, nil
+	return transport.Sample{Track: id, PTS: time.Duration(i) * f.step, Key: true, Data: fakePCM(f.base+i, f.step)}, nil
 }
 
 // fakePCM is one sample's PCM: every 16-bit value is the sample index.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/playlist"
 )
 
 // owner is the state only the owner goroutine touches.
@@ -19,6 +20,9 @@ type owner struct {
 	pb         *playback
 	paused     bool
 	userSel    []int
+	// list is the client-side playlist being played (ASX, [Reference]),
+	// nil for a single URL.
+	list *listState
 
 	playAt      time.Time // when the current start was requested (TTFA)
 	ttfa        time.Duration
@@ -40,6 +44,10 @@ type dialResult struct {
 	gen  int
 	sess transport.Session
 	err  error
+	// entry and ref are the playlist entry and the REF that opened (the
+	// entry alone when none did); nil for a single URL.
+	entry *playlist.Entry
+	ref   playlist.Ref
 }
 
 // pbMsgKind is what a playback goroutine reports.
@@ -58,6 +66,7 @@ const (
 	msgRateRefused                       // the source refused a rate (err)
 	msgSkipFailed                        // a playlist skip failed (err)
 	msgPreviewShown                      // a preview segment showed its picture
+	msgDelivered                         // the session delivered its last sample
 )
 
 type pbMsg struct {
@@ -91,6 +100,10 @@ func (p *Player) run() {
 			switch m := m.(type) {
 			case dialResult:
 				p.onDial(m)
+			case playlistResult:
+				p.onPlaylist(m)
+			case prefetched:
+				p.onPrefetched(m)
 			case pbMsg:
 				p.onPlayback(m)
 			}
@@ -141,7 +154,7 @@ func (p *Player) handle(c command) {
 				from = 0 // a live source resumes at the live point
 			}
 			p.startSegment(from)
-		case p.o.pb != nil && p.o.state == Ended && p.o.pb.info.Seekable && !p.o.pb.info.Broadcast:
+		case p.o.pb != nil && p.o.state == Ended && p.o.list == nil && p.o.pb.info.Seekable && !p.o.pb.info.Broadcast:
 			p.startSegment(0)
 		case (p.o.pb == nil || p.o.state == Ended) && p.o.url != "" && p.o.state != Opening:
 			// Stopped, failed, or ended on a source that cannot start over
@@ -197,7 +210,23 @@ func (p *Player) handle(c command) {
 	case cmdRate:
 		p.setRate(c.v)
 	case cmdSkip:
+		if p.o.list != nil {
+			p.moveInList(int(c.d), 0, false)
+			return
+		}
 		p.skipEntry(int(c.d))
+	case cmdJump:
+		if p.o.list != nil {
+			p.moveInList(0, int(c.d), true)
+		}
+	case cmdRepeat:
+		if l := p.o.list; l != nil && l.repeat != (c.v != 0) {
+			l.repeat = c.v != 0
+			if !l.repeat {
+				l.dropPrefetch(p)
+			}
+			p.publishPlaylist()
+		}
 	case cmdCredentials:
 		p.cfg.Transport.Credentials = c.cred
 	case cmdSelect:
@@ -209,10 +238,47 @@ func (p *Player) handle(c command) {
 	}
 }
 
-// open starts dialing url, replacing the current presentation.
+// open starts dialing url, replacing the current presentation (and
+// playlist). A metafile (by its extension, or because the transport met
+// one in place of media) is loaded and its entries played in turn.
 func (p *Player) open(url string, opts OpenOptions) {
 	p.teardown(false)
-	p.o.url, p.o.opts = url, opts
+	p.o.list = nil
+	p.updateStatus(func(st *Status) { st.Playlist = nil })
+	p.o.url = url
+	p.resetForOpen(opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	p.o.dialCancel = cancel
+	gen := p.o.gen
+	reg, cfg := p.cfg.Transports, p.cfg.Transport // a copy: the dial goroutine owns it
+	go func() {
+		var m any
+		if isMetafileURL(url) {
+			pl, err := p.loadPlaylist(ctx, url)
+			m = playlistResult{gen: gen, pl: pl, hops: 1, err: err}
+		} else {
+			s, err := reg.Dial(ctx, url, cfg)
+			m = dialResult{gen: gen, sess: s, err: err}
+			var me *transport.MetafileError
+			if errors.As(err, &me) {
+				pl, err := p.parseMetafile(ctx, me)
+				m = playlistResult{gen: gen, pl: pl, hops: 1, err: err}
+			}
+		}
+		select {
+		case p.inbox <- m:
+		case <-p.done:
+			if d, ok := m.(dialResult); ok && d.sess != nil {
+				d.sess.Close()
+			}
+		}
+	}()
+}
+
+// resetForOpen clears the facts of the presentation that was playing and
+// shows Opening, for a new URL or playlist entry.
+func (p *Player) resetForOpen(opts OpenOptions) {
+	p.o.opts = opts
 	p.o.paused = opts.Paused
 	if opts.Paused {
 		p.cfg.Sink.Pause()
@@ -230,25 +296,41 @@ func (p *Player) open(url string, opts OpenOptions) {
 		st.Stats = Stats{}
 	})
 	p.setState(Opening)
-	ctx, cancel := context.WithCancel(context.Background())
-	p.o.dialCancel = cancel
-	gen := p.o.gen
-	reg, cfg := p.cfg.Transports, p.cfg.Transport // a copy: the dial goroutine owns it
-	go func() {
-		s, err := reg.Dial(ctx, url, cfg)
-		select {
-		case p.inbox <- dialResult{gen: gen, sess: s, err: err}:
-		case <-p.done:
-			if s != nil {
-				s.Close()
-			}
-		}
-	}()
 }
 
-// teardown ends the current playback and dial. The session is closed in
-// the background (closing may send a play log over the network).
+// teardown ends the current playback and dial, and a playlist entry
+// opened ahead. The session is closed in the background (closing may send
+// a play log over the network).
 func (p *Player) teardown(final bool) {
+	if l := p.o.list; l != nil {
+		l.dropPrefetch(p)
+	}
+	p.teardownPlayback()
+	if !final {
+		return
+	}
+	// Drain dial results that raced with the quit so their sessions close.
+	for {
+		select {
+		case m := <-p.inbox:
+			switch d := m.(type) {
+			case dialResult:
+				if d.sess != nil {
+					d.sess.Close()
+				}
+			case prefetched:
+				if d.res.sess != nil {
+					d.res.sess.Close()
+				}
+			}
+		default:
+			return
+		}
+	}
+}
+
+// teardownPlayback ends the current playback and dial.
+func (p *Player) teardownPlayback() {
 	p.o.gen++
 	if p.o.dialCancel != nil {
 		p.o.dialCancel()
@@ -277,20 +359,6 @@ func (p *Player) teardown(final bool) {
 			})
 		}()
 	}
-	if !final {
-		return
-	}
-	// Drain dial results that raced with the quit so their sessions close.
-	for {
-		select {
-		case m := <-p.inbox:
-			if d, ok := m.(dialResult); ok && d.sess != nil {
-				d.sess.Close()
-			}
-		default:
-			return
-		}
-	}
 }
 
 // onDial builds the playback for a freshly opened session.
@@ -304,10 +372,18 @@ func (p *Player) onDial(m dialResult) {
 	}
 	p.o.dialCancel = nil
 	if m.err != nil {
+		if p.o.list != nil {
+			p.entryFailed(m.err)
+			return
+		}
 		p.fail(fmt.Errorf("opening %s: %w", p.o.url, m.err))
 		return
 	}
+	if l := p.o.list; l != nil {
+		l.failed, l.opened = 0, true
+	}
 	pb := newPlayback(p, m.sess, p.o.gen)
+	pb.entry = m.entry
 	pb.paused.Store(p.o.paused)
 	pb.setUserSel(p.o.userSel)
 	p.o.pb = pb
@@ -331,7 +407,7 @@ func (p *Player) onDial(m dialResult) {
 		p.o.opts.Start = 0
 	}
 	if d := pb.info.Duration; p.o.opts.Start > 0 && d > 0 && p.o.opts.Start >= d && !pb.info.Broadcast {
-		p.fail(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, p.o.url, d))
+		p.fail(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, playlist.Redact(pb.info.URL), d))
 		return
 	}
 	if p.o.paused {
@@ -465,6 +541,9 @@ func (p *Player) report() {
 		PlayerVersion: p.cfg.PlayerVersion,
 		Language:      p.cfg.Language,
 	}
+	if l, e := p.o.list, pb.entry; l != nil && e != nil {
+		entryLogFacts(&f, l.pl, e)
+	}
 	if p.o.state == Playing && pb.rateOrOne() == 1 {
 		f.Clock, f.ClockAt = pb.position(), p.now()
 	}
@@ -590,6 +669,9 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.updateStatus(func(st *Status) { st.Position = end })
 		p.publish(PositionChanged, nil)
 		p.publish(StatsChanged, nil)
+		if p.advance() {
+			return
+		}
 		p.setState(Ended)
 	case msgFatal:
 		p.fail(m.err)
@@ -611,6 +693,8 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.startSegment(pb.position())
 	case msgWarning:
 		p.warn(m.err)
+	case msgDelivered:
+		p.prefetchNext()
 	case msgMediaChanged:
 		if m.ts != nil {
 			// A new header (a server-side playlist's next entry, a looping
@@ -644,6 +728,9 @@ func (p *Player) tick() {
 		})
 		if changed {
 			p.publish(PositionChanged, nil)
+		}
+		if end := p.entryEnd(); end > 0 && p.o.state == Playing && end-pos < prefetchLead {
+			p.prefetchNext()
 		}
 	}
 	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {

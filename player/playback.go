@@ -12,6 +12,7 @@ import (
 
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/playlist"
 )
 
 // maxConsecutiveDecodeErrors ends playback when a decoder fails on this many
@@ -77,6 +78,9 @@ type playback struct {
 	p    *Player
 	sess transport.Session
 	gen  int
+	// entry is the client-side playlist entry this session plays, nil
+	// for a single URL.
+	entry *playlist.Entry
 	// Owner's view: the latest presentation and planned track set.
 	info   transport.Info
 	cur    *trackSet
@@ -711,6 +715,8 @@ func (pb *playback) reader(seg *segment) {
 			last = ts
 		case errors.Is(err, io.EOF):
 			seg.q.finish(io.EOF)
+			// The next playlist entry may open while this one plays out.
+			pb.send(seg, pbMsg{kind: msgDelivered})
 			return
 		default:
 			seg.q.finish(err)

@@ -23,6 +23,7 @@ import (
 	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/playlist"
 )
 
 // Config configures a Player. Transports, Decoders and Sink are required.
@@ -39,6 +40,10 @@ type Config struct {
 	Video VideoOutput
 	// Transport is passed to every Dial.
 	Transport transport.Config
+	// PlaylistFetch fetches metafiles (ASX, [Reference]) and the
+	// playlists their ENTRYREFs name; nil means transport/playlist's
+	// default (HTTP with bounded size and redirects, local files).
+	PlaylistFetch playlist.FetchFunc
 	// BufferTarget is the media time buffered before playback starts and
 	// after an underrun. Default: the presentation's preroll, at least
 	// 500 ms and at most half of MaxBuffer.
@@ -201,6 +206,8 @@ const (
 	cmdCredentials
 	cmdRate
 	cmdSkip
+	cmdJump
+	cmdRepeat
 )
 
 type command struct {
@@ -294,7 +301,9 @@ func (p *Player) SetRate(r float64) {
 	p.enqueue(command{kind: cmdRate, v: max(min(r, 5), -5)})
 }
 
-// SkipEntry moves to the next (offset 1) or previous (-1) entry of a
+// SkipEntry moves to the next (offset 1) or previous (-1) entry: of the
+// client-side playlist (an ASX, Status.Playlist) when one plays, where an
+// entry with CLIENTSKIP="NO" cannot be skipped forward; else of a
 // server-side playlist (Media.CanSkip).
 func (p *Player) SkipEntry(offset int) {
 	if offset > 0 {
@@ -303,6 +312,25 @@ func (p *Player) SkipEntry(offset int) {
 		offset = -1
 	}
 	p.enqueue(command{kind: cmdSkip, d: time.Duration(offset)})
+}
+
+// JumpTo plays entry index (0-based, Status.Playlist.Entries) of the
+// client-side playlist; a forward jump from an entry that cannot be
+// skipped (CLIENTSKIP="NO") is refused with a Warning.
+func (p *Player) JumpTo(index int) {
+	if index >= 0 {
+		p.enqueue(command{kind: cmdJump, d: time.Duration(index)})
+	}
+}
+
+// SetPlaylistRepeat makes the client-side playlist start over after its
+// last entry (on), or end there (off, the default).
+func (p *Player) SetPlaylistRepeat(on bool) {
+	v := 0.0
+	if on {
+		v = 1
+	}
+	p.enqueue(command{kind: cmdRepeat, v: v})
 }
 
 // SetCredentials gives the user name and password to offer servers that

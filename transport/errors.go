@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"net/url"
 )
 
 var (
@@ -61,4 +62,25 @@ type RedirectError struct {
 
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("redirected to %s: %s", e.Location, e.Reason)
+}
+
+// MetafileError says that a URL answered with a playlist metafile (an ASX
+// or a [Reference] redirector), not media: the caller opens it as a
+// playlist (transport/playlist). Body is the metafile, bounded in size.
+type MetafileError struct {
+	// URL is where the metafile came from, after redirects: the base of
+	// its relative URLs. It may hold credentials: print it redacted.
+	URL string
+	// ContentType is the response's media type, "" when unknown.
+	ContentType string
+	// Body is the metafile's bytes.
+	Body []byte
+}
+
+func (e *MetafileError) Error() string {
+	u := e.URL
+	if p, err := url.Parse(e.URL); err == nil {
+		u = p.Redacted()
+	}
+	return fmt.Sprintf("%s is a playlist (metafile), not media", u)
 }

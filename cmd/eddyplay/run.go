@@ -207,6 +207,7 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 	done := make(chan result, 1)
 	bar := newProgressBar(stderr)
 	var warnings []error // the event goroutine's; read after done
+	lastEntry := -1
 	cancel := p.Subscribe(func(ev player.Event) {
 		switch ev.Kind {
 		case player.ErrorOccurred:
@@ -218,6 +219,13 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 			warnings = append(warnings, ev.Err)
 			bar.clear()
 			fmt.Fprintln(stderr, "eddyplay: warning:", ev.Err)
+		case player.PlaylistChanged:
+			if pl := ev.Status.Playlist; pl != nil && pl.Current >= 0 && pl.Current < len(pl.Entries) && pl.Current != lastEntry {
+				lastEntry = pl.Current
+				bar.clear()
+				e := pl.Entries[pl.Current]
+				fmt.Fprintf(stderr, "eddyplay: playlist entry %d/%d: %s\n", pl.Current+1, len(pl.Entries), entryName(e))
+			}
 		case player.StateChanged:
 			if ev.Status.State == player.Playing && o.soundNote != "" {
 				bar.clear()
@@ -284,6 +292,9 @@ func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer)
 		streams = o.streams
 	}
 	m, err := player.Probe(ctx, cfg, o.url, streams)
+	if me := (*transport.MetafileError)(nil); m == nil && errors.As(err, &me) {
+		return probePlaylist(ctx, cfg, o, stdout)
+	}
 	if m == nil {
 		return err
 	}
@@ -311,6 +322,55 @@ func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer)
 		return werr
 	}
 	return err
+}
+
+// playlistJSON is eddyplay --probe's output for a playlist (an ASX or
+// [Reference] metafile): the show and its entries, each described by its
+// first REF that opens.
+type playlistJSON struct {
+	URL       string      `json:"url"`
+	Playlist  bool        `json:"playlist"`
+	Title     string      `json:"title"`
+	Author    string      `json:"author"`
+	Copyright string      `json:"copyright"`
+	Entries   []entryJSON `json:"entries"`
+	Warnings  []string    `json:"warnings,omitempty"`
+}
+
+type entryJSON struct {
+	Title      string   `json:"title"`
+	Author     string   `json:"author"`
+	Refs       []string `json:"refs"`
+	StartMS    int64    `json:"start_ms,omitempty"`
+	DurationMS int64    `json:"duration_ms"`
+	ClientSkip bool     `json:"client_skip"`
+	Protocol   string   `json:"protocol,omitempty"`
+	Streams    int      `json:"streams"`
+	Error      string   `json:"error,omitempty"`
+}
+
+func probePlaylist(ctx context.Context, cfg player.Config, o *options, stdout io.Writer) error {
+	pl, media, err := player.ProbePlaylist(ctx, cfg, o.url)
+	if err != nil {
+		return err
+	}
+	if pl == nil {
+		return fmt.Errorf("opening %s: not a playlist", o.url)
+	}
+	pj := playlistJSON{URL: pl.URL, Playlist: true, Title: pl.Title, Author: pl.Author, Copyright: pl.Copyright,
+		Entries: []entryJSON{}, Warnings: pl.Warnings}
+	for i, e := range pl.Entries {
+		ej := entryJSON{Title: e.Title, Author: e.Author, Refs: e.Refs, StartMS: e.Start.Milliseconds(),
+			DurationMS: e.Duration.Milliseconds(), ClientSkip: e.ClientSkip, Error: e.Failed}
+		if m := media[i]; m != nil {
+			ej.Protocol, ej.Streams = m.Protocol, len(m.Tracks)
+			if ej.DurationMS == 0 {
+				ej.DurationMS = max(m.Duration-e.Start, 0).Milliseconds()
+			}
+		}
+		pj.Entries = append(pj.Entries, ej)
+	}
+	return json.NewEncoder(stdout).Encode(pj)
 }
 
 // statsJSON is eddyplay --stats' output.
@@ -361,4 +421,16 @@ func printStats(w io.Writer, st player.Status) error {
 		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),
 		AudioMS: s.AudioPlayed.Milliseconds(),
 	})
+}
+
+// entryName is how eddyplay names a playlist entry: its title, else its
+// first REF.
+func entryName(e player.PlaylistEntry) string {
+	switch {
+	case e.Title != "":
+		return e.Title
+	case len(e.Refs) > 0:
+		return e.Refs[0]
+	}
+	return "(no REF)"
 }
