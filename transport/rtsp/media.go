@@ -46,7 +46,17 @@ type datagram struct {
 // stream if any, and what rebuilds its ASF packets (MS-RTSP 3.1.5.12).
 type channel struct {
 	media int // index into pres.media
-	url   string
+	// url is the stream's URL: its control URL, or the URL the server
+	// named it by in X-RTP-Info when it predicted it (2.2.6.27).
+	url string
+	// slot is the URL of the SETUP that selected the RTP session the
+	// stream travels in (2.2.7.10.2): url for a stream the client set
+	// up; for a predicted stream, the slot of the channel of the
+	// previous entry whose RTP session carries it (3.2.4.2), so a chain
+	// of entries keeps the first SETUP's URL (2.2.7.10.3).
+	slot string
+	// kind is the m= media of the stream (audio, video, application).
+	kind  string
 	pt    uint8
 	fecPT int // -1: no FEC
 	ssrc  uint32
@@ -278,7 +288,11 @@ func (m *mediaPath) rtcp(b []byte, ch *channel) {
 }
 
 // bySSRC finds the channel of a packet: by payload type first (the FEC
-// stream has its own), then by SSRC when several channels share it.
+// stream has its own), then by SSRC when several channels share it. A
+// packet whose SSRC is none of the channels' goes only to a channel whose
+// SSRC is not known yet: the packets of a stream the client removed (a
+// TEARDOWN the server has not handled yet, or refused, 3.1.5.2) share
+// the port and payload type of the others and would corrupt them.
 func (m *mediaPath) bySSRC(p *rtp.Packet) *channel {
 	var match *channel
 	for _, ch := range m.chans {
@@ -293,7 +307,11 @@ func (m *mediaPath) bySSRC(p *rtp.Packet) *channel {
 		if int(p.PayloadType) == ch.fecPT && ch.fecSSRCK && ch.fecSSRC == p.SSRC {
 			return ch
 		}
-		if match == nil {
+		known := ch.ssrcK
+		if p.PayloadType != ch.pt {
+			known = ch.fecSSRCK // a FEC packet
+		}
+		if match == nil && !known {
 			match = ch
 		}
 	}

@@ -551,6 +551,7 @@ func (o *owner) predicted(xrtp string) {
 	old := m.chans
 	m.chans = nil
 	infos, _ := ParseRTPInfo(xrtp)
+	claimed := map[*channel]bool{}
 	for _, in := range infos {
 		idx := -1
 		for i, md := range o.pres.media {
@@ -561,14 +562,14 @@ func (o *owner) predicted(xrtp string) {
 		if idx < 0 {
 			continue // the rtx stream, or a stream the SDP does not have
 		}
-		ch := &channel{media: idx, url: in.URL, pt: o.pres.media[idx].pt, fecPT: -1, rtpCh: -1, fecCh: -1}
+		md := o.pres.media[idx]
+		ch := &channel{media: idx, url: in.URL, slot: in.URL, kind: md.kind, pt: md.pt, fecPT: -1, rtpCh: -1, fecCh: -1}
 		if in.Transport.HasSSRC {
 			ch.ssrc, ch.ssrcK = in.Transport.SSRC, true
 		}
-		for _, oc := range old {
-			if sameStream(in.URL, oc.url) {
-				ch.rtpCh, ch.tracker = oc.rtpCh, oc.tracker
-			}
+		if oc := slotOf(in, md.kind, old, claimed, m.tcp); oc != nil {
+			claimed[oc] = true
+			ch.slot, ch.rtpCh, ch.tracker = oc.slot, oc.rtpCh, oc.tracker
 		}
 		if m.tcp && in.Transport.HasInterleaved {
 			ch.rtpCh = in.Transport.Interleaved[0]
@@ -581,6 +582,46 @@ func (o *owner) predicted(xrtp string) {
 		}
 		m.chans = append(m.chans, ch)
 	}
+}
+
+// slotOf finds the channel of the previous entry whose RTP session a
+// predicted stream travels in (3.2.4.2: the same UDP port or TCP channel
+// the client set up): the one of the same URL; over TCP the one of the
+// interleaved channel X-RTP-Info names; the one of the SSRC it names;
+// else one not yet claimed of the same media kind, else any not yet
+// claimed, else the first (4.4.4.3: any slot set up with the same
+// transport may name it). nil when there was none.
+func slotOf(in RTPInfo, kind string, old []*channel, claimed map[*channel]bool, tcp bool) *channel {
+	for _, oc := range old {
+		if sameStream(in.URL, oc.url) {
+			return oc
+		}
+	}
+	if tcp && in.Transport.HasInterleaved {
+		for _, oc := range old {
+			if oc.rtpCh == in.Transport.Interleaved[0] {
+				return oc
+			}
+		}
+	}
+	if in.Transport.HasSSRC {
+		for _, oc := range old {
+			if oc.ssrcK && oc.ssrc == in.Transport.SSRC {
+				return oc
+			}
+		}
+	}
+	for _, sameKind := range []bool{true, false} {
+		for _, oc := range old {
+			if !claimed[oc] && (!sameKind || oc.kind == kind) {
+				return oc
+			}
+		}
+	}
+	if len(old) > 0 {
+		return old[0]
+	}
+	return nil
 }
 
 // selectEntry completes the stream choice of an announced entry
@@ -619,10 +660,7 @@ func (o *owner) selectEntry(c command) {
 			continue
 		}
 		outstanding++
-		o.removeChannel(ch)
-		r := o.s.base("TEARDOWN", ch.url)
-		o.s.genID(r)
-		o.send(r, func(*Response, error) { step(nil) })
+		o.deselect(ch, func() { step(nil) })
 	}
 	for i := range o.pres.media {
 		if need[i] && !have[i] {

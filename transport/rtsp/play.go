@@ -122,7 +122,7 @@ func (o *owner) setupAll(media []int, done func(error)) {
 func (o *owner) setupMedia(idx int, done func(error)) {
 	md := o.pres.media[idx]
 	m := o.media
-	ch := &channel{media: idx, url: md.control, pt: md.pt, fecPT: -1, rtpCh: -1, fecCh: -1}
+	ch := &channel{media: idx, url: md.control, slot: md.control, kind: md.kind, pt: md.pt, fecPT: -1, rtpCh: -1, fecCh: -1}
 	t := TransportSpec{TCP: m.tcp, Unicast: true, Mode: "PLAY"}
 	if m.tcp {
 		if m.nextCh > 254 {
@@ -399,10 +399,7 @@ func (o *owner) applySelection(c command) {
 			continue
 		}
 		outstanding++
-		o.removeChannel(ch)
-		r := o.s.base("TEARDOWN", ch.url)
-		o.s.genID(r)
-		o.send(r, func(*Response, error) { finish(nil) })
+		o.deselect(ch, func() { finish(nil) })
 	}
 	for i := range o.pres.media {
 		if !need[i] || have[i] {
@@ -412,6 +409,21 @@ func (o *owner) applySelection(c command) {
 		o.setupMedia(i, finish)
 	}
 	finish(nil)
+}
+
+// deselect stops receiving a channel and removes its stream with a
+// SelectStream TEARDOWN (2.2.7.10.2, deselectRequest): on the URL of the
+// SETUP of its RTP session, with a body naming the stream when the
+// server predicted it under another URL. done runs with the answer,
+// whatever it is: a failed removal is not an error (3.1.5.2).
+func (o *owner) deselect(ch *channel, done func()) {
+	o.removeChannel(ch)
+	md := o.pres.media[ch.media]
+	var number uint16
+	if len(md.streams) == 1 {
+		number = md.streams[0]
+	}
+	o.send(o.s.deselectRequest(ch.slot, md.control, number), func(*Response, error) { done() })
 }
 
 // removeChannel stops receiving a channel.

@@ -35,7 +35,9 @@ type presentation struct {
 // server sends the whole file in one RTP session (GStreamer).
 type mediaDesc struct {
 	control string // resolved control URL
-	pt      uint8
+	// kind is the m= media: "audio", "video" or "application".
+	kind string
+	pt   uint8
 	// streams are the ASF stream numbers (a=stream); empty: all.
 	streams []uint16
 	fec     *fecDesc
@@ -70,7 +72,7 @@ func parsePresentation(body []byte, base *url.URL) (presentation, error) {
 		p.aggregate = strings.TrimSuffix(d.Control.String(), "/")
 	}
 	for _, m := range d.ASFMedia() {
-		md := mediaDesc{control: m.Control.String(), pt: m.PayloadType}
+		md := mediaDesc{control: m.Control.String(), kind: m.Kind, pt: m.PayloadType}
 		if m.Stream != 0 {
 			md.streams = []uint16{uint16(m.Stream)}
 		}

@@ -139,6 +139,51 @@ func npt(d time.Duration) string {
 	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
 }
 
+// ssEntry is a SelectStream body (2.2.7.10): "SSEntry:" SP OldStream SP
+// NewStream SP ThinLevel [SP OldStreamURI] [SP NewStreamURI] CRLF, each
+// URI present iff its stream number is not noStream (4294967295). The
+// stream numbers are a=stream's (2.2.5.2.5).
+func ssEntry(old, nw uint32, thin int, oldURI, newURI string) []byte {
+	b := []byte("SSEntry: ")
+	b = strconv.AppendUint(b, uint64(old), 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, uint64(nw), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(thin), 10)
+	if old != noStream {
+		b = append(b, ' ')
+		b = append(b, oldURI...)
+	}
+	if nw != noStream {
+		b = append(b, ' ')
+		b = append(b, newURI...)
+	}
+	return append(b, '\r', '\n')
+}
+
+// deselectRequest is SelectStream with TEARDOWN (2.2.7.10.2), removing
+// the stream at streamURL (a=stream number, 0: none) from the RTP
+// session the SETUP of slotURL selected. The request line names the
+// SETUP's URL; when the stream is not the one of that URL (the server
+// predicted it under its own URL, 2.2.6.27, 4.4.4.2), the body names it:
+// SSEntry: <number> 4294967295 0 <streamURL> (NewStream 4294967295,
+// ThinLevel 0). A body needs the server's sswitch (2.2.6.10.7) and the
+// stream's number (2.2.7.10); without either the TEARDOWN goes to the
+// stream's own URL, as a plain SelectStream.
+func (s *session) deselectRequest(slotURL, streamURL string, number uint16) *Request {
+	body := !sameStream(streamURL, slotURL)
+	if body && (number == 0 || !s.o.features[featureSSwitch]) {
+		slotURL, body = streamURL, false
+	}
+	r := s.base("TEARDOWN", slotURL)
+	s.genID(r)
+	if body {
+		r.Header.Add("Content-Type", ctypeStreamSwitch)
+		r.Body = ssEntry(uint32(number), noStream, 0, streamURL, "")
+	}
+	return r
+}
+
 // pauseRequest is 2.2.7.8's Pause: no Range (3.1.4.7).
 func (s *session) pauseRequest() *Request { return s.base("PAUSE", s.o.pres.aggregate) }
 

@@ -98,6 +98,16 @@ type Config struct {
 	// playlist (the next entries count on from it); default 5351. A
 	// single file has none (Playlist-gen-id 0).
 	PlaylistGenID uint32
+	// RenamedStreams names the audio and video streams of every entry
+	// after the first "<media>=<number>" (audio=2, video=1), as MS-RTSP
+	// 4.4.4.2 and 4.4.4.3's examples do, instead of "audio" and "video".
+	// The streams the server predicts for such an entry (2.2.6.27) then
+	// have other URLs than the SETUPs of the RTP sessions they travel in:
+	// each set-up slot carries the entry's first stream of its media
+	// type, listed in X-RTP-Info, RTP-Info and EndOfStream under its own
+	// URL. Deselecting one takes a TEARDOWN on the slot's SETUP URL with
+	// the SSEntry body naming it (2.2.7.10.2).
+	RenamedStreams bool
 	// Types is added to a=type (e.g. "notseekable"); a playlist adds
 	// "playlist" and the last entry "lastentry" (MS-RTSP 2.2.5.2.6).
 	Types []string

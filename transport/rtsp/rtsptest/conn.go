@@ -76,8 +76,16 @@ type pendingReq struct {
 // slot is one set-up media stream: its control URL, transport and RTP
 // state (MS-RTSP 3.2.1 Selected-Streams).
 type slot struct {
+	// url and control are the SETUP's URL and control name: the slot's
+	// name in SelectStream requests (2.2.7.10.2).
 	url     string
 	control string
+	// media is the m= media of the stream set up (audio, video, …).
+	media string
+	// stream is the control name of the stream the slot carries when
+	// the server predicted one of another name into it (2.2.6.27,
+	// Config.RenamedStreams); "" when it carries control's.
+	stream  string
 	number  uint8 // ASF stream number; 0: every stream (GStreamer)
 	ssrc    uint32
 	seq     uint16
@@ -292,6 +300,15 @@ func (c *conn) resolve(raw string) (target, bool) {
 
 func (c *conn) base() string { return c.s.url + "/" }
 
+// streamURL is the URL of the stream a slot carries: the SETUP's, or the
+// predicted stream's own (Config.RenamedStreams).
+func (c *conn) streamURL(sl *slot) string {
+	if sl.stream == "" {
+		return sl.url
+	}
+	return c.base() + sl.stream
+}
+
 // describe answers DESCRIBE (MS-RTSP 3.2.5.4): a redirect, a challenge,
 // or the SDP of the current entry.
 func (c *conn) describe(req *rtsp.Request) bool {
@@ -455,6 +472,7 @@ func (c *conn) setup(req *rtsp.Request) bool {
 		c.mu.Unlock()
 	default:
 		var number uint8
+		media := "application"
 		if cfg.Style == StyleGStreamer {
 			if tg.control != "stream=0" {
 				return c.fail(req, 404)
@@ -464,7 +482,7 @@ func (c *conn) setup(req *rtsp.Request) bool {
 			if !ok {
 				return c.fail(req, 404)
 			}
-			number = st.number
+			number, media = st.number, st.media
 		}
 		c.mu.Lock()
 		var sl *slot
@@ -477,7 +495,7 @@ func (c *conn) setup(req *rtsp.Request) bool {
 			sl = &slot{control: tg.control, ssrc: c.s.ssrc(len(c.slots)), seq: cfg.FirstSeq}
 			c.slots = append(c.slots, sl)
 		}
-		sl.url, sl.number, sl.tcp = req.URL, number, ts.TCP
+		sl.url, sl.number, sl.tcp, sl.media, sl.stream = req.URL, number, ts.TCP, media, ""
 		c.tcpMedia = ts.TCP
 		c.mu.Unlock()
 		if ts.TCP {

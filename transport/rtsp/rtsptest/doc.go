@@ -28,7 +28,11 @@
 //     a=type skipforward / skipbackward where an entry has a next /
 //     previous one, and PLAY with X-Playlist: pl-offset=1 or -1 answered
 //     with X-Playlist-Change-Notice: true, no RTP, the EndOfStream and the
-//     ANNOUNCE of the entry skipped to (2.2.6.20, 3.2.5.8).
+//     ANNOUNCE of the entry skipped to (2.2.6.20, 3.2.5.8); with
+//     Config.RenamedStreams later entries name their streams audio=N and
+//     video=N (4.4.4.3), so the predicted streams have other URLs than the
+//     SETUPs of their RTP sessions and a SelectStream TEARDOWN of one is
+//     taken only on a SETUP's URL with its SSEntry body (2.2.7.10.2).
 //   - Faults (Config.Faults): loss by pattern and by seeded random rate,
 //     reordering and duplication on the wire after FEC, a stall, a closed
 //     connection, garbage interleaved frames, UDP from a wrong source

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -117,7 +118,7 @@ func (c *conn) play(req *rtsp.Request) bool {
 	c.mu.Lock()
 	var info []string
 	for _, sl := range c.slots {
-		s := "url=" + sl.url + ";seq=" + itoa(int(sl.seq))
+		s := "url=" + c.streamURL(sl) + ";seq=" + itoa(int(sl.seq))
 		if t, ok := firstSendTime(e, start, sl.number); ok {
 			s += ";rtptime=" + strconv.FormatUint(uint64(t+cfg.TimestampBase), 10)
 		}
@@ -340,6 +341,84 @@ func (c *conn) streamSwitch(req *rtsp.Request) bool {
 	return c.fail(req, code)
 }
 
+// ssEntryRE is a SelectStream body of a TEARDOWN as MS-RTSP 2.2.7.10
+// writes it: "SSEntry:" SP OldStream SP NewStream SP ThinLevel
+// [SP OldStreamURI] [SP NewStreamURI] CRLF, one line.
+var ssEntryRE = regexp.MustCompile(`^SSEntry: ([0-9]{1,10}) ([0-9]{1,10}) ([012])((?: [^ \r\n]+)*)\r\n$`)
+
+// deselect answers a SelectStream with TEARDOWN of a media stream
+// (MS-RTSP 2.2.7.10.2, 3.2.5.6.2, 3.2.5.6.4). The request URL is the one
+// of a SETUP of the session. Without a body the slot of that SETUP must
+// carry its own stream, which is removed. With a body
+// (application/x-wms-streamswitch) it must read "SSEntry: <old>
+// 4294967295 <thin> <old-url>": NewStream 4294967295 and no
+// NewStreamURI (2.2.7.10: present iff not 4294967295), OldStreamURI
+// present; the slot carrying the stream numbered old under that URL, on
+// the same transport as the request URL's slot (4.4.4.3), is removed.
+// Anything else is 400, a URL no SETUP used 404; both counted in
+// Stats.DeselectRefused.
+func (c *conn) deselect(req *rtsp.Request, tg target) bool {
+	refuse := func(code int) bool {
+		c.s.count(func(x *Stats) { x.DeselectRefused++ })
+		return c.fail(req, code)
+	}
+	c.mu.Lock()
+	var own *slot
+	for _, sl := range c.slots {
+		if sl.control == tg.control {
+			own = sl
+		}
+	}
+	c.mu.Unlock()
+	if own == nil {
+		return refuse(404)
+	}
+	var oldNum uint64
+	var oldURI string
+	if len(req.Body) > 0 {
+		if !strings.EqualFold(contentType(req.Header), "application/x-wms-streamswitch") {
+			return refuse(400)
+		}
+		m := ssEntryRE.FindStringSubmatch(string(req.Body))
+		if m == nil {
+			return refuse(400)
+		}
+		old, err1 := strconv.ParseUint(m[1], 10, 32)
+		nw, err2 := strconv.ParseUint(m[2], 10, 32)
+		uris := strings.Fields(m[4])
+		if err1 != nil || err2 != nil || nw != 4294967295 || old == 4294967295 || len(uris) != 1 {
+			return refuse(400)
+		}
+		oldNum, oldURI = old, uris[0]
+	}
+	resume, was := c.stopForChange()
+	c.mu.Lock()
+	idx := -1
+	for i, sl := range c.slots {
+		switch {
+		case oldURI == "":
+			if sl == own && sl.stream == "" {
+				idx = i
+			}
+		case uint64(sl.number) == oldNum && c.streamURL(sl) == oldURI && sl.tcp == own.tcp:
+			idx = i
+		}
+	}
+	if idx >= 0 {
+		c.slots = append(c.slots[:idx], c.slots[idx+1:]...)
+	}
+	empty := len(c.slots) == 0
+	c.mu.Unlock()
+	if was && !empty {
+		c.startStreamer(resume, nil)
+	}
+	if idx < 0 {
+		return refuse(400)
+	}
+	c.s.count(func(x *Stats) { x.Deselected++ })
+	return c.send(c.reply(req, 200))
+}
+
 // teardown answers TEARDOWN (MS-RTSP 3.2.5.17): of the content, the
 // session ends and the connection is closed; of a stream, that stream
 // is deselected (SelectStream, 3.2.5.6.2).
@@ -356,16 +435,12 @@ func (c *conn) teardown(req *rtsp.Request) bool {
 		// still send a PAUSE after its TEARDOWN.
 		return ok && c.s.cfg.Style == StyleGStreamer
 	}
+	if tg.control != "" && tg.control != "rtx" {
+		return c.deselect(req, tg)
+	}
 	resume, was := c.stopForChange()
 	c.mu.Lock()
 	found := false
-	for i, sl := range c.slots {
-		if sl.control == tg.control {
-			c.slots = append(c.slots[:i], c.slots[i+1:]...)
-			found = true
-			break
-		}
-	}
 	if tg.fec != "" {
 		_, found = c.fec[tg.fec]
 		delete(c.fec, tg.fec)

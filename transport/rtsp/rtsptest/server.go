@@ -47,6 +47,13 @@ type Stats struct {
 	EndOfStreams, Announces int
 	// Skips counts the PLAYs with X-Playlist answered 200 (2.2.6.20).
 	Skips int
+	// Deselected counts the streams removed by a SelectStream TEARDOWN
+	// (2.2.7.10.2), DeselectRefused the ones refused: a URL no SETUP of
+	// the session used, a body that is not an SSEntry as 2.2.7.10 and
+	// 2.2.7.10.2 write it, a stream the body names that no slot
+	// carries, or no body where the slot carries a stream of another
+	// URL.
+	Deselected, DeselectRefused int
 }
 
 // Server is a loopback MS-RTSP server (see the package documentation).
@@ -91,6 +98,13 @@ func NewServer(cfg Config) (*Server, error) {
 		e, err := newEntry(d)
 		if err != nil {
 			return nil, fmt.Errorf("rtsptest: entry %d: %w", i, err)
+		}
+		if cfg.RenamedStreams && i > 0 {
+			for j := range e.streams {
+				if st := &e.streams[j]; st.media == "audio" || st.media == "video" {
+					st.control = st.media + "=" + strconv.Itoa(int(st.number))
+				}
+			}
 		}
 		s.entries = append(s.entries, e)
 	}

@@ -290,8 +290,9 @@ func (st *streamer) finish(j job, next int) {
 	c.mu.Lock()
 	more := next >= 0 && next < len(s.entries) && j.entry == c.entry
 	var info []string
-	for _, sl := range j.slots {
-		info = append(info, "url="+sl.url+";seq="+itoa(int(sl.seq)))
+	for i := range j.slots {
+		sl := &j.slots[i]
+		info = append(info, "url="+c.streamURL(sl)+";seq="+itoa(int(sl.seq)))
 	}
 	eos := &rtsp.Request{Method: "SET_PARAMETER", URL: s.url}
 	eos.Header.Add("Content-Type", "application/x-wms-extension-cmd")
@@ -387,17 +388,30 @@ func (c *conn) moveTo(i int) *rtsp.Request {
 	c.genID++
 	var kept []*slot
 	var info []string
+	taken := map[uint8]bool{}
 	for _, sl := range c.slots {
 		si, ok := e.stream(sl.control)
+		sl.stream = ""
+		if !ok && cfg.RenamedStreams {
+			// The entry's first stream of the slot's media type, under
+			// its own name (4.4.4.3).
+			for _, x := range e.streams {
+				if x.media == sl.media && !taken[x.number] {
+					si, ok, sl.stream = x, true, x.control
+					break
+				}
+			}
+		}
 		if cfg.Style == StyleGStreamer {
 			ok = true
 		}
 		if !ok {
 			continue
 		}
+		taken[si.number] = true
 		sl.number = si.number
 		kept = append(kept, sl)
-		v := quoteURL(sl.url) + ";" + c.transportOf(sl) + ";thinlevel=0;seq=" + itoa(int(sl.seq))
+		v := quoteURL(c.streamURL(sl)) + ";" + c.transportOf(sl) + ";thinlevel=0;seq=" + itoa(int(sl.seq))
 		if t, ok := firstSendTime(e, 0, sl.number); ok {
 			v += ";rtptime=" + strconv.FormatUint(uint64(t+cfg.TimestampBase), 10)
 		}
