@@ -52,7 +52,8 @@ func (e *StatusError) Error() string {
 
 // RedirectError asks the caller to open another location instead, e.g. a
 // plain HTTP request that reached a Windows Media server (open it as
-// mmsh://), or a [Reference] redirector body. Registry.Dial follows it.
+// mmsh://). Registry.Dial follows it. (A [Reference] redirector body is a
+// playlist: MetafileError.)
 type RedirectError struct {
 	// Location is the URL to open instead.
 	Location string

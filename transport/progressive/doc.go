@@ -5,8 +5,12 @@
 //
 // An HTTP response that turns out to come from a Windows Media server
 // (application/vnd.ms.wms-hdr.asfv1, application/x-mms-framed, a Cougar or
-// WMServer Server header) or a [Reference] redirector is handed back to the
-// registry as a *transport.RedirectError pointing at the MMSH client.
+// WMServer Server header) is handed back to the registry as a
+// *transport.RedirectError pointing at the MMSH client. A body, or a local
+// file, that is a playlist metafile (an ASX playlist or a [Reference]
+// redirector, recognised by transport/playlist.Sniff) is returned whole
+// (at most playlist.MaxSize bytes) as a *transport.MetafileError, for the
+// caller to open with transport/playlist.
 //
 // Hostile or broken servers end in bounded time with an error that says
 // what happened:

@@ -45,9 +45,19 @@ func (FileDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 		f.Close()
 		return nil, fmt.Errorf("opening %s: is a directory", path)
 	}
-	af, err := asf.OpenFile(newCachedReader(f, st.Size()), st.Size())
+	cr := newCachedReader(f, st.Size())
+	af, err := asf.OpenFile(cr, st.Size())
 	if err != nil {
+		// A playlist metafile (a local .asx) is handed back to be opened
+		// as a playlist.
+		me, merr := detectMetafile(cr, u, "")
 		f.Close()
+		if me != nil {
+			return nil, me
+		}
+		if merr != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, merr)
+		}
 		return nil, fmt.Errorf("reading %s: %w", path, truncation(err))
 	}
 	s, err := NewSession(af, f, u.String(), "file", true, cfg.Now)

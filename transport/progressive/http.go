@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/playlist"
 )
 
 // UserAgent is sent on progressive HTTP requests unless Config.UserAgent is
@@ -23,8 +25,9 @@ const UserAgent = "Eddy/0.1"
 // forward and discard to reach an offset.
 const maxSkip = 1 << 20
 
-// maxReferenceSize bounds a [Reference] redirector body.
-const maxReferenceSize = 64 << 10
+// sniffSize is how much of a body that is not ASF is read to tell a
+// playlist metafile (playlist.Sniff) from anything else.
+const sniffSize = 64 << 10
 
 // MatchHTTP accepts http:// and https:// URLs.
 func MatchHTTP(u *url.URL) bool { return u.Scheme == "http" || u.Scheme == "https" }
@@ -80,17 +83,12 @@ func dialHTTP(ctx context.Context, r *httpReader, u *url.URL, cfg transport.Conf
 		return nil, err
 	}
 	if !bytes.Equal(head, asf.GUIDHeader[:]) {
-		// Not ASF: perhaps a redirector or a playlist, which are small
-		// text files.
-		text, err := readPrefix(cr, maxReferenceSize)
-		if err != nil {
-			return nil, err
-		}
-		if redirect, err := detectRedirector(u, text); redirect != nil || err != nil {
+		// Not ASF: perhaps a playlist metafile, a small text file.
+		if me, err := detectMetafile(cr, finalURL(u, resp), resp.Header.Get("Content-Type")); me != nil || err != nil {
 			if err != nil {
 				return nil, err
 			}
-			return nil, redirect
+			return nil, me
 		}
 		return nil, fmt.Errorf("GET %s: not an ASF file (Content-Type %q)", u.Redacted(), resp.Header.Get("Content-Type"))
 	}
@@ -118,6 +116,26 @@ func readPrefix(r io.ReaderAt, n int) ([]byte, error) {
 		return nil, err
 	}
 	return b[:k], nil
+}
+
+// readSequential reads the body from the start up to limit bytes (fewer
+// when it is shorter), continuing after head (its first bytes) in chunks
+// the cachedReader serves in order, so a source without Range requests
+// can be read too.
+func readSequential(r io.ReaderAt, head []byte, limit int) ([]byte, error) {
+	body := append([]byte(nil), head...)
+	chunk := make([]byte, sniffSize)
+	for len(body) < limit {
+		n, err := r.ReadAt(chunk[:min(len(chunk), limit-len(body))], int64(len(body)))
+		body = append(body, chunk[:n]...)
+		if errors.Is(err, io.EOF) || err == nil && n == 0 {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
 }
 
 // detectWMS recognises a Windows Media server from its response headers and
@@ -148,56 +166,40 @@ func detectWMS(u *url.URL, resp *http.Response) *transport.RedirectError {
 	return &transport.RedirectError{Location: m.String(), Reason: "the server speaks MS-WMSP (" + why + ")"}
 }
 
-// detectRedirector handles bodies that are not media: a [Reference]
-// redirector becomes a redirect to its first entry; an ASX playlist is a
-// clear error for now. text is the start of the body (up to
-// maxReferenceSize bytes).
-func detectRedirector(u *url.URL, text []byte) (*transport.RedirectError, error) {
-	trimmed := bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	trimmed = bytes.TrimLeft(trimmed, " \t\r\n")
-	lower := bytes.ToLower(trimmed[:min(len(trimmed), 16)])
-	switch {
-	case bytes.HasPrefix(lower, []byte("[reference]")):
-		refs := ParseReference(text)
-		if len(refs) == 0 {
-			return nil, fmt.Errorf("GET %s: [Reference] redirector lists no URL", u.Redacted())
-		}
-		loc, err := u.Parse(refs[0])
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: [Reference] entry %q: %w", u.Redacted(), refs[0], err)
-		}
-		// Redirector entries point at Windows Media servers: http there
-		// means MMSH.
-		if loc.Scheme == "http" {
-			loc.Scheme = "mmsh"
-		}
-		return &transport.RedirectError{Location: loc.String(), Reason: "[Reference] redirector"}, nil
-	case bytes.HasPrefix(lower, []byte("<asx")):
-		return nil, fmt.Errorf("GET %s: this is an ASX playlist; ASX playlists are not supported yet", u.Redacted())
+// finalURL is the URL that answered: u after the HTTP redirects followed.
+func finalURL(u *url.URL, resp *http.Response) *url.URL {
+	if resp.Request != nil && resp.Request.URL != nil {
+		return resp.Request.URL
 	}
-	return nil, nil
+	return u
 }
 
-// ParseReference reads the entries of a [Reference] redirector (the
-// INI-style .asx/.wax/.wvx files a Windows Media server sends to plain HTTP
-// clients): the values of the keys starting with "Ref", in file order.
-func ParseReference(b []byte) []string {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	var refs []string
-	for i, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if i == 0 || line == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(k)), "ref") {
-			continue
-		}
-		if v = strings.TrimSpace(v); v != "" {
-			refs = append(refs, v)
-		}
+// detectMetafile recognises a body that is a playlist metafile (an ASX
+// playlist or a [Reference] redirector, told by playlist.Sniff from its
+// first sniffSize bytes) and returns it whole as a
+// *transport.MetafileError for the caller to open as a playlist. A
+// metafile larger than playlist.MaxSize is an error wrapping
+// playlist.ErrTooLarge. Anything else: nil, nil.
+func detectMetafile(r io.ReaderAt, u *url.URL, contentType string) (*transport.MetafileError, error) {
+	head, err := readPrefix(r, sniffSize)
+	if err != nil {
+		return nil, err
 	}
-	return refs
+	if len(head) == 0 || playlist.Sniff(u.Path, contentType, head) == playlist.KindNone {
+		return nil, nil
+	}
+	body, err := readSequential(r, head, playlist.MaxSize+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > playlist.MaxSize {
+		return nil, fmt.Errorf("%s: %w", u.Redacted(), playlist.ErrTooLarge)
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = ""
+	}
+	return &transport.MetafileError{URL: u.String(), ContentType: mt, Body: body}, nil
 }
 
 // parseContentRange parses "bytes START-END/TOTAL" (TOTAL may be "*").

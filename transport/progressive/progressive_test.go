@@ -209,10 +209,6 @@ func TestHTTPDetectsWindowsMediaServer(t *testing.T) {
 		{"server", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Server", "Cougar/9.01.01.3814")
 		}, "mmsh://"},
-		{"reference", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "video/x-ms-asf")
-			io.WriteString(w, "\xef\xbb\xbf[Reference]\r\nRef1=http://media.example.com/live?MSWMExt=.asf\r\nRef2=http://mirror.example.com/live\r\n")
-		}, "mmsh://media.example.com/live?MSWMExt=.asf"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -235,8 +231,6 @@ func TestHTTPErrors(t *testing.T) {
 		case "/html":
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, "<html>hello</html>")
-		case "/asx":
-			io.WriteString(w, `<ASX version="3.0"><ENTRY><REF HREF="mms://x/y"/></ENTRY></ASX>`)
 		}
 	}))
 	defer srv.Close()
@@ -247,9 +241,6 @@ func TestHTTPErrors(t *testing.T) {
 	}
 	if _, err := (HTTPDialer{}).Dial(context.Background(), srv.URL+"/html", transport.Config{}); err == nil || !strings.Contains(err.Error(), "not an ASF file") {
 		t.Fatalf("html: %v", err)
-	}
-	if _, err := (HTTPDialer{}).Dial(context.Background(), srv.URL+"/asx", transport.Config{}); err == nil || !strings.Contains(err.Error(), "ASX") {
-		t.Fatalf("asx: %v", err)
 	}
 }
 
@@ -286,13 +277,6 @@ func TestHTTPStallTimesOut(t *testing.T) {
 	}
 }
 
-func TestParseReference(t *testing.T) {
-	got := ParseReference([]byte("[Reference]\r\nRef1=http://a/b\r\nref2 = mms://c/d \r\nBAD\r\nRef3=\r\nOther=x\r\n"))
-	if len(got) != 2 || got[0] != "http://a/b" || got[1] != "mms://c/d" {
-		t.Fatalf("%q", got)
-	}
-}
-
 func TestParseContentRange(t *testing.T) {
 	for _, c := range []struct {
 		in           string
@@ -309,18 +293,6 @@ func TestParseContentRange(t *testing.T) {
 			t.Errorf("%q: %d %d %v", c.in, s, tot, ok)
 		}
 	}
-}
-
-func FuzzParseReference(f *testing.F) {
-	f.Add([]byte("[Reference]\r\nRef1=http://a/b\r\n"))
-	f.Add([]byte("\xef\xbb\xbf[reference]\nref1=x\nRef2"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, r := range ParseReference(b) {
-			if r == "" || strings.ContainsAny(r, "\n") {
-				t.Fatalf("bad entry %q", r)
-			}
-		}
-	})
 }
 
 // TestFileCapabilities: a file can switch streams during playback (every
