@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,6 +150,31 @@ func hostPort(u *url.URL) string {
 	return net.JoinHostPort(u.Hostname(), DefaultPort)
 }
 
+// controlAddr is where the control connection goes: the proxy a 305
+// named, else the URL's host (3.1.4.2).
+func (o *owner) controlAddr() string {
+	if o.proxy != "" {
+		return o.proxy
+	}
+	return hostPort(o.s.target)
+}
+
+// proxyAddr is the host:port of the proxy a 305 Use Proxy's Location
+// names (RFC 2326 §11.2, RFC 2616 §10.3.6: "the URI of the
+// proxy"): an rtsp:// URL, port 554 by default, or a bare host:port.
+func proxyAddr(loc string, base *url.URL) (string, error) {
+	if host, port, err := net.SplitHostPort(strings.TrimSpace(loc)); err == nil && host != "" && !strings.Contains(host, "/") {
+		if n, err := strconv.ParseUint(port, 10, 16); err == nil && n > 0 {
+			return net.JoinHostPort(host, port), nil
+		}
+	}
+	u, err := base.Parse(loc)
+	if err != nil || u.Host == "" || !Match(u) {
+		return "", fmt.Errorf("rtsp: 305 Use Proxy names %q, not an RTSP proxy", loc)
+	}
+	return hostPort(u), nil
+}
+
 // describe connects and sends DESCRIBE for the target URL (3.1.4.2).
 func (o *owner) describe(ctx context.Context) error {
 	s := o.s
@@ -156,7 +182,7 @@ func (o *owner) describe(ctx context.Context) error {
 	if dial == nil {
 		dial = (&net.Dialer{}).DialContext
 	}
-	c, err := dialConn(ctx, dial, hostPort(s.target), s.timeout)
+	c, err := dialConn(ctx, dial, o.controlAddr(), s.timeout)
 	if err != nil {
 		return err
 	}
@@ -225,13 +251,25 @@ func (o *owner) described(target string, resp *Response, sentAuth bool) {
 			return
 		}
 		base, _ := url.Parse(target)
-		loc, err := base.Parse(resp.Header.Get("Location"))
-		if err != nil || !Match(loc) {
-			o.openDone(&transport.RedirectError{Location: resp.Header.Get("Location"), Reason: "the RTSP server redirected"})
-			return
-		}
-		if code != 305 { // 305 names a proxy: not supported, keep the URL
-			s.target = canonical(loc)
+		if code == 305 {
+			// 305 Use Proxy: the same request through the proxy the
+			// Location names; the URL stays (RFC 2326 §11.2, MS-RTSP
+			// 3.1.5.4), and so do the session's later connections.
+			p, err := proxyAddr(resp.Header.Get("Location"), base)
+			if err != nil {
+				o.openDone(err)
+				return
+			}
+			o.proxy = p
+		} else {
+			loc, err := base.Parse(resp.Header.Get("Location"))
+			if err != nil || !Match(loc) {
+				o.openDone(&transport.RedirectError{Location: resp.Header.Get("Location"), Reason: "the RTSP server redirected"})
+				return
+			}
+			// Another server: asked directly, without a proxy an
+			// earlier 305 named for the old one.
+			s.target, o.proxy = canonical(loc), ""
 		}
 		o.ctrl.close()
 		o.ctrl = nil

@@ -16,7 +16,8 @@
 //	}
 //
 // The session follows the client flow of [MS-RTSP] 3.1: DESCRIBE (with
-// redirects and authentication, 3.1.5.4), the retransmission stream and
+// redirects, a 305 through the proxy it names, and authentication,
+// 3.1.5.4), the retransmission stream and
 // the UDP packet pair (3.1.5.6-3.1.5.8) or TcpPacketPair (3.1.5.5), one
 // SETUP per chosen ASF stream and its FEC stream (3.1.4.3.1), PLAY with
 // fast start and LogConnect (3.1.5.9.1), PAUSE and LogPlay (3.1.4.7),

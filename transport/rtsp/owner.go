@@ -68,6 +68,10 @@ type owner struct {
 	disc              bool
 	ended             bool
 	redirects         int
+	// proxy is the host:port a 305 Use Proxy named (3.1.5.4): the
+	// control connections go there, the requests keep the URL; "" for
+	// none.
+	proxy string
 	// rtt is the shortest request round trip measured (0: none yet).
 	rtt        time.Duration
 	authRounds int
@@ -223,7 +227,7 @@ func (o *owner) firewall() {
 	if dial == nil {
 		dial = (&net.Dialer{}).DialContext
 	}
-	c, err := dialConn(o.s.ctx, dial, hostPort(o.s.target), o.s.timeout)
+	c, err := dialConn(o.s.ctx, dial, o.controlAddr(), o.s.timeout)
 	if err != nil {
 		o.fail(err)
 		return
