@@ -484,7 +484,7 @@ func (p *Player) moveInList(offset, index int, jump bool) {
 		err = playlist.ErrNoEntry
 	}
 	if err != nil {
-		p.warn(fmt.Errorf("playlist: %w", err))
+		p.warn(err)
 		return
 	}
 	l.dropPrefetch(p)

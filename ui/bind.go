@@ -198,6 +198,15 @@ func (v *View) applyStatus(s player.Status) {
 		v.total.SetText("--:--")
 	}
 
+	if s.Playlist != v.list.pl {
+		if s.Playlist != nil && v.list.pl == nil {
+			// A playlist was opened: show its entries.
+			v.tabs.SelectIndex(3)
+		}
+		v.list.Set(s.Playlist)
+		v.setTitles()
+	}
+
 	v.status.SetStatus(s)
 	proto := ""
 	if s.Media != nil {
@@ -249,16 +258,45 @@ func (v *View) setMedia(m *player.Media) {
 	if v.st.State != player.Failed {
 		v.video.showMedia(m)
 	}
-	title := m.Metadata.Title
+	v.setTitles()
+}
+
+// setTitles shows what plays in the window title and the now-playing
+// line: the media's title and author, or the playlist entry's (an ASX
+// ENTRY's TITLE wins over the clip's own, as in Windows Media Player),
+// and the ASX's own TITLE in the window title.
+func (v *View) setTitles() {
+	m := v.media
+	if m == nil {
+		return
+	}
+	title, author := m.Metadata.Title, m.Metadata.Author
+	show := ""
+	if pl := v.st.Playlist; pl != nil {
+		show = pl.Title
+		if pl.Current >= 0 && pl.Current < len(pl.Entries) {
+			e := pl.Entries[pl.Current]
+			if e.Title != "" && e.Title != pl.Title {
+				title = e.Title
+			}
+			if e.Author != "" {
+				author = e.Author
+			}
+		}
+	}
 	if title == "" {
 		title = displayName(m.URL)
 	}
 	now := title
-	if m.Metadata.Author != "" {
-		now += " — " + m.Metadata.Author
+	if author != "" {
+		now += " — " + author
 	}
 	v.nowPlaying.SetText(now)
-	v.win.SetTitle(title + " — " + appName)
+	win := title
+	if show != "" && show != title {
+		win += " — " + show
+	}
+	v.win.SetTitle(win + " — " + appName)
 }
 
 // sameMedia reports whether the applied copy a still describes b.

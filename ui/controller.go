@@ -34,9 +34,15 @@ type Controller interface {
 	// SetRate plays fast forward (> 1) or rewind (< 0) where the source
 	// offers it (Media.CanRate); 1 is normal playback.
 	SetRate(r float64)
-	// SkipEntry moves to the next (1) or previous (-1) entry of a
+	// SkipEntry moves to the next (1) or previous (-1) entry: of the
+	// client-side playlist (Status.Playlist) when one plays, else of a
 	// server-side playlist (Media.CanSkip).
 	SkipEntry(offset int)
+	// JumpTo plays entry i of the client-side playlist.
+	JumpTo(i int)
+	// SetPlaylistRepeat makes the client-side playlist start over after
+	// its last entry.
+	SetPlaylistRepeat(on bool)
 	// Subscribe registers fn for every event until cancel is called. fn
 	// runs on a player goroutine.
 	Subscribe(fn func(player.Event)) (cancel func())

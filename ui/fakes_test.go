@@ -51,7 +51,11 @@ func (f *fakeController) Stop()                { f.record("Stop", nil) }
 func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
 func (f *fakeController) SetRate(r float64)    { f.record("SetRate", r) }
 func (f *fakeController) SkipEntry(offset int) { f.record("SkipEntry", offset) }
-func (f *fakeController) SetVolume(v float64)  { f.record("SetVolume", v) }
+func (f *fakeController) JumpTo(i int)         { f.record("JumpTo", i) }
+func (f *fakeController) SetPlaylistRepeat(on bool) {
+	f.record("SetPlaylistRepeat", on)
+}
+func (f *fakeController) SetVolume(v float64) { f.record("SetVolume", v) }
 func (f *fakeController) SetCredentials(user, password string) {
 	f.record("SetCredentials", [2]string{user, password})
 }

@@ -40,7 +40,7 @@ const (
 )
 
 // fileExtensions are the files the Open File dialog offers.
-var fileExtensions = []string{".asf", ".wma", ".wmv"}
+var fileExtensions = []string{".asf", ".wma", ".wmv", ".asx", ".wax", ".wvx", ".wmx", ".nsc"}
 
 // Config is what New needs.
 type Config struct {
@@ -101,6 +101,7 @@ type View struct {
 	info    *infoPanel
 	streams *streamList
 	stats   *statsPanel
+	list    *playlistPanel
 	status  *statusBar
 	tabs    *container.AppTabs
 
@@ -179,6 +180,10 @@ func New(cfg Config) *View {
 	v.streams.OnSelect = v.ctl.SelectStreams
 	v.streams.OnChange = v.refreshStreamsMenu
 	v.stats = newStatsPanel()
+	v.list = newPlaylistPanel()
+	v.list.OnJump = v.ctl.JumpTo
+	v.list.OnSkip = v.ctl.SkipEntry
+	v.list.OnRepeat = v.ctl.SetPlaylistRepeat
 	v.status = newStatusBar()
 
 	v.content = v.layout()
@@ -228,7 +233,8 @@ func (v *View) layout() fyne.CanvasObject {
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Info", theme.InfoIcon(), container.NewVScroll(v.info.root)),
 		container.NewTabItemWithIcon("Streams", theme.ListIcon(), v.streams.root),
-		container.NewTabItemWithIcon("Statistics", theme.ComputerIcon(), container.NewVScroll(v.stats.root)),
+		container.NewTabItemWithIcon("Stats", theme.ComputerIcon(), container.NewVScroll(v.stats.root)),
+		container.NewTabItemWithIcon("Playlist", theme.ListIcon(), v.list.root),
 	)
 	v.videoHost = container.NewStack(v.video.root)
 	split := container.NewHSplit(v.videoHost, v.tabs)
@@ -302,10 +308,11 @@ func (v *View) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Fast Rewind (5×)", func() { v.ctl.SetRate(-fastRate) }),
 		fyne.NewMenuItem("Normal Speed", func() { v.ctl.SetRate(1) }),
 	}
-	v.entryItems = []*fyne.MenuItem{
-		fyne.NewMenuItem("Next Playlist Entry", func() { v.ctl.SkipEntry(1) }),
-		fyne.NewMenuItem("Previous Playlist Entry", func() { v.ctl.SkipEntry(-1) }),
-	}
+	next := fyne.NewMenuItem("Next Playlist Entry", func() { v.ctl.SkipEntry(1) })
+	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	prev := fyne.NewMenuItem("Previous Playlist Entry", func() { v.ctl.SkipEntry(-1) })
+	prev.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
+	v.entryItems = []*fyne.MenuItem{next, prev}
 	items := []*fyne.MenuItem{playPause, stop, fyne.NewMenuItemSeparator(), back, fwd, fyne.NewMenuItemSeparator()}
 	items = append(items, v.rateItems...)
 	items = append(items, fyne.NewMenuItemSeparator())
@@ -324,7 +331,8 @@ func (v *View) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.tabs.SelectIndex(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }),
-		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }))
+		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }),
+		fyne.NewMenuItem("Show Playlist", func() { v.tabs.SelectIndex(3) }))
 	return fyne.NewMainMenu(file, playback, v.streamsMenu, view)
 }
 
@@ -342,6 +350,12 @@ func (v *View) refreshPlaybackMenu() {
 	canRate := m != nil && m.CanRate
 	canSkip := m != nil && m.CanSkip
 	canSkipBack := m != nil && m.CanSkipBack
+	if pl := v.st.Playlist; pl != nil {
+		// The client-side playlist's entries (CLIENTSKIP decides forward).
+		cur := pl.Current >= 0 && pl.Current < len(pl.Entries)
+		canSkip = cur && pl.Entries[pl.Current].ClientSkip && (pl.Current+1 < len(pl.Entries) || pl.Repeat)
+		canSkipBack = cur && pl.Current > 0
+	}
 	rate := v.st.Rate
 	if rate == 0 {
 		rate = 1

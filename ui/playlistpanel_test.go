@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+func showPlaylist(current int) *player.Playlist {
+	return &player.Playlist{
+		URL: "http://example.com/show.asx", Title: "Show", Author: "Station",
+		MoreInfo: "http://example.com/about", Banner: "http://example.com/banner.png", BannerText: "Our station",
+		Current: current,
+		Entries: []player.PlaylistEntry{
+			{Title: "Show", Author: "Station", Refs: []string{"mms://example.com/intro"}, ClientSkip: true, Duration: 90 * time.Second},
+			{Title: "Advert", Author: "Sponsor", Refs: []string{"mms://example.com/ad"}, ClientSkip: false},
+			{Title: "News", Author: "Station", Refs: []string{"mms://example.com/news"}, ClientSkip: true, Failed: "dial: refused"},
+		},
+	}
+}
+
+// TestPlaylistPanelShowsTheShow: a playlist brings the Playlist tab
+// forward with the show's title, its entries (the current one bold with a
+// play icon, a failed one with an error icon), the entry's title and the
+// show's in the window title; Previous plays the previous entry while Next
+// follows the entry's CLIENTSKIP, in the panel and in the Playback menu.
+func TestPlaylistPanelShowsTheShow(t *testing.T) {
+	f := newFixture(t)
+	fetched := make(chan string, 1)
+	f.v.list.do = func(fn func()) { fn() }
+	f.v.list.fetchBanner = func(ctx context.Context, u string) (image.Image, error) {
+		fetched <- u
+		img := image.NewRGBA(image.Rect(0, 0, 194, 32))
+		img.Set(0, 0, color.White)
+		return img, nil
+	}
+	m := demoMedia()
+	st := status(player.Playing, m, 0)
+	st.Playlist = showPlaylist(1)
+	f.emit(player.PlaylistChanged, st)
+
+	if got := f.v.tabs.SelectedIndex(); got != 3 {
+		t.Errorf("selected tab %d, want the Playlist tab (3)", got)
+	}
+	if got := f.v.list.title.Text; got != "Show" {
+		t.Errorf("panel title %q", got)
+	}
+	if got := f.win.Title(); got != "Advert — Show — Eddy" {
+		t.Errorf("window title %q", got)
+	}
+	if got := f.v.nowPlaying.Text; got != "Advert — Sponsor" {
+		t.Errorf("now playing %q", got)
+	}
+	if got := f.v.list.length(); got != 3 {
+		t.Fatalf("%d rows", got)
+	}
+	row := newPlaylistRow(f.v.list)
+	f.v.list.updateRow(1, row)
+	if !row.name.TextStyle.Bold || row.name.Text != "2. Advert — Sponsor" || row.detail.Text != "no skip" {
+		t.Errorf("current row %q bold=%v detail %q", row.name.Text, row.name.TextStyle.Bold, row.detail.Text)
+	}
+	f.v.list.updateRow(2, row)
+	if row.name.TextStyle.Bold || row.icon.Resource == nil || row.icon.Resource.Name() == "" {
+		t.Errorf("row 3 %q bold=%v", row.name.Text, row.name.TextStyle.Bold)
+	}
+	f.v.list.updateRow(0, row)
+	if row.detail.Text != "1:30" {
+		t.Errorf("row 1 detail %q, want its DURATION", row.detail.Text)
+	}
+	if !f.v.list.nextBtn.Disabled() || f.v.list.prevBtn.Disabled() {
+		t.Errorf("next disabled=%v prev disabled=%v on a CLIENTSKIP=NO entry after the first", f.v.list.nextBtn.Disabled(), f.v.list.prevBtn.Disabled())
+	}
+	if !f.v.entryItems[0].Disabled || f.v.entryItems[1].Disabled {
+		t.Errorf("menu next disabled=%v prev disabled=%v", f.v.entryItems[0].Disabled, f.v.entryItems[1].Disabled)
+	}
+	if !f.v.list.more.Visible() || f.v.list.more.URL.String() != "http://example.com/about" {
+		t.Errorf("more info link %v", f.v.list.more.URL)
+	}
+	select {
+	case u := <-fetched:
+		if u != "http://example.com/banner.png" {
+			t.Errorf("banner fetched from %s", u)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("banner not fetched")
+	}
+
+	// Double-clicking an entry plays it; Previous; Repeat.
+	row = newPlaylistRow(f.v.list)
+	f.v.list.updateRow(2, row)
+	row.DoubleTapped(&fyne.PointEvent{})
+	test.Tap(f.v.list.prevBtn)
+	test.Tap(f.v.list.repeat)
+	f.expectCalls("JumpTo(2)", "SkipEntry(-1)", "SetPlaylistRepeat(true)")
+
+	// On a skippable entry, Next is offered and skips.
+	st.Playlist = showPlaylist(0)
+	f.emit(player.PlaylistChanged, st)
+	if f.v.list.nextBtn.Disabled() || !f.v.list.prevBtn.Disabled() {
+		t.Errorf("first entry: next disabled=%v prev disabled=%v", f.v.list.nextBtn.Disabled(), f.v.list.prevBtn.Disabled())
+	}
+	test.Tap(f.v.list.nextBtn)
+	f.expectCalls("SkipEntry(1)")
+	if got := f.win.Title(); got != "Eddy Demo — Show — Eddy" {
+		t.Errorf("window title %q (the entry's title is the show's: the clip's own shows)", got)
+	}
+
+	// Opening a single URL again empties the panel.
+	st.Playlist = nil
+	f.emit(player.StateChanged, st)
+	if f.v.list.body.Visible() || !f.v.list.empty.Visible() {
+		t.Error("the panel still shows a playlist")
+	}
+}
