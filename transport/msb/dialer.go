@@ -106,6 +106,7 @@ func (d *Dialer) Open(ctx context.Context, st *nsc.Station, stationURL string, r
 	defer timer.Stop()
 	select {
 	case <-s.heard:
+		s.begin()
 		return s, nil
 	case <-ctx.Done():
 		s.Close()

@@ -63,6 +63,7 @@ func TestMulticast(t *testing.T) {
 	t.Run("IPv6", testIPv6)
 	t.Run("EndAndLog", testEndAndLog)
 	t.Run("PauseLive", testPauseLive)
+	t.Run("Select", testSelect)
 }
 
 func reexecInNetns(t *testing.T) {
@@ -418,8 +419,13 @@ func testFallback(t *testing.T) {
 	if _, err := d.Open(context.Background(), st, "http://web.example/live.nsc", true, transport.Config{}); !errors.Is(err, ErrNoMulticast) || len(dialed) != 1 {
 		t.Fatalf("a remote station fell over to a local file: %v, dialed %q", err, dialed)
 	}
+	// A local station file, opened by its path, with no Unicast URL.
 	st.UnicastURL = ""
-	_, err = d.Open(context.Background(), st, "file:///x.nsc", false, transport.Config{})
+	path := t.TempDir() + "/silent.nsc"
+	if err := os.WriteFile(path, nsc.Encode(st), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Dial(context.Background(), path, transport.Config{})
 	if !errors.Is(err, ErrNoMulticast) || !strings.Contains(err.Error(), "239.192.48.180 port 30010 in 200ms") {
 		t.Fatalf("no Unicast URL: %v", err)
 	}
@@ -433,7 +439,9 @@ func testFormats(t *testing.T) {
 	audio, av := loadFixture(t, "c_wmav2.wma"), loadFixture(t, "d_wmv2_wmav2.wmv")
 	group := netip.MustParseAddrPort("239.192.48.181:30020")
 	snd := newSender(t, "127.0.0.1", group)
-	st := station(group, format(t, 926, audio), format(t, 5, av))
+	// The first packet's format is not the station's first: Dial must
+	// describe the one that is on the air.
+	st := station(group, format(t, 5, av), format(t, 926, audio))
 	d := &Dialer{}
 	pr := &progress{ch: make(chan struct{}, 1)}
 	d.datagram = pr.hook
@@ -647,11 +655,12 @@ func testPauseLive(t *testing.T) {
 			pr.wait(t, snd.sent)
 		}
 	}
-	send(0, 4)
-	// The objects completed by the first 4 packets.
+	send(0, 6)
+	// Read only the objects of the first 2 packets: the rest stays queued
+	// and must not be delivered after the pause.
 	var first []asf.Object
 	dm := asf.NewDemuxer(fx.hdr)
-	for _, p := range fx.packets[:4] {
+	for _, p := range fx.packets[:2] {
 		dm.Push(p, func(o asf.Object) { first = append(first, o) })
 	}
 	sameObjects(t, readSamples(t, s, len(first)), first)
@@ -673,4 +682,36 @@ func testPauseLive(t *testing.T) {
 	if smp.PTS < minPTS || !smp.Discontinuity {
 		t.Fatalf("first sample after the pause: pts %v discontinuity %v, want ≥ %v and a discontinuity", smp.PTS, smp.Discontinuity, minPTS)
 	}
+}
+
+// Select is honoured: the samples of unselected tracks are not delivered.
+func testSelect(t *testing.T) {
+	fx := loadFixture(t, "d_wmv2_wmav2.wmv")
+	group := netip.MustParseAddrPort("239.192.48.185:30070")
+	snd := newSender(t, "127.0.0.1", group)
+	s, pr := open(t, &Dialer{}, station(group, format(t, 926, fx)), snd)
+	audio := -1
+	for _, tr := range s.Info().Tracks {
+		if tr.Type == transport.Audio {
+			audio = tr.ID
+		}
+	}
+	if audio < 0 || len(s.Info().Tracks) != 2 {
+		t.Fatalf("tracks %+v", s.Info().Tracks)
+	}
+	if err := s.Select(context.Background(), []int{audio}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := fx.msbPackets(t, 10)
+	for i, p := range data {
+		snd.send(dgram(uint32(i), 926, p))
+		pr.wait(t, snd.sent)
+	}
+	var want []asf.Object
+	for _, o := range fx.objects(t) {
+		if int(o.Stream) == audio {
+			want = append(want, o)
+		}
+	}
+	sameObjects(t, readSamples(t, s, len(want)), want)
 }

@@ -67,6 +67,8 @@ type receiver struct {
 	// when the last known MSB packet came.
 	heard    bool
 	lastData time.Time
+	// first is the wStreamID of the first known MSB packet, -1 before.
+	first int32
 
 	started bool
 	next    uint32 // next dwPacketID to deliver
@@ -83,7 +85,7 @@ func newReceiver(known func(uint16) bool, source netip.Addr, hold time.Duration,
 		hold = DefaultGapHold
 	}
 	return &receiver{
-		known: known, source: source, hold: hold, c: c, onLost: func(int64) {},
+		known: known, source: source, hold: hold, c: c, onLost: func(int64) {}, first: -1,
 		held: map[uint32]stored{}, data: map[uint32]stored{}, parity: map[uint32]stored{},
 	}
 }
@@ -121,6 +123,9 @@ func (r *receiver) datagram(b []byte, from netip.Addr, now time.Time, emit func(
 	}
 	r.heard = true
 	r.lastData = now
+	if r.first < 0 {
+		r.first = int32(p.StreamID)
+	}
 	r.c.bytes.Add(int64(len(b)))
 	s := stored{stream: p.StreamID, ec: ec, pkt: append([]byte(nil), p.ASF...)}
 	if ec.parity {
@@ -179,6 +184,11 @@ func (r *receiver) addParity(id uint32, s stored, now time.Time, emit func(item)
 	r.c.parity.Add(1)
 	if r.started && before(id, r.next) && r.next-id > maxJump {
 		r.resync(id+1, emit)
+	}
+	if r.started && (before(id, r.next-keep) || !before(id, r.next) && id-r.next > 2*maxAhead) {
+		// Too old to help, or so far ahead that the gaps before it will
+		// be given up: not kept, so that parity packets cannot pile up.
+		return
 	}
 	r.parity[id] = s
 	r.recover(id)

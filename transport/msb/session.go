@@ -60,6 +60,9 @@ type Session struct {
 	// lastData is when the last known MSB packet came (UnixNano).
 	lastData atomic.Int64
 	corrupt  atomic.Int64
+	// first is the wStreamID of the first known packet (-1: none yet),
+	// set before heard is closed.
+	first atomic.Int32
 
 	// Reader side: used by the methods the player serialises.
 	started  bool
@@ -132,6 +135,7 @@ func newSession(d *Dialer, st *nsc.Station, stationURL string, cfg transport.Con
 		cur:    -1,
 		format: &st.Formats[0],
 	}
+	s.first.Store(-1)
 	s.log.guid = cfg.ClientID
 	if s.log.guid == "" {
 		s.log.guid = newGUID()
@@ -153,6 +157,19 @@ func newGUID() string {
 	b[6] = b[6]&0x0F | 0x40
 	b[8] = b[8]&0x3F | 0x80
 	return fmt.Sprintf("{%X-%X-%X-%X-%X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// begin takes the format of the first packet heard as the presentation
+// Dial describes (the station's first format when only a Beacon came).
+// It runs once the Open timer stopped, before the session is returned.
+func (s *Session) begin() {
+	if id := s.first.Load(); id >= 0 {
+		if f, ok := s.st.Format(uint16(id) & FormatIDMask); ok && f != s.format {
+			s.format = f
+			s.info = s.infoFor(f)
+			s.demux = asf.NewDemuxer(f.ASF)
+		}
+	}
 }
 
 // Group is the multicast group and port joined.
@@ -226,6 +243,7 @@ func (s *Session) run() {
 			s.d.datagram()
 		}
 		if !heard && s.rx.heard {
+			s.first.Store(s.rx.first)
 			// 3.2.5.1, 3.2.5.2: the Open timer stops.
 			heard = true
 			close(s.heard)
