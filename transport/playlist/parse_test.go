@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -254,6 +255,7 @@ func TestParseClock(t *testing.T) {
 		{"2562047:47:16.854775807", time.Duration(1<<63 - 1), true},
 		{"2562047:47:16.854775808", 0, false},
 		{"9999999999:00:00", 0, false},
+		{"5124096:00:00", 0, false}, // wraps to 25 minutes without the overflow check
 		{"999999999999999999999", 0, false},
 		{"1:60", 0, false},
 		{"1:60:00", 0, false},
@@ -408,6 +410,7 @@ func TestSniff(t *testing.T) {
 		{"not asx: asxfoo", "x", "", "<asxfoo>", KindNone},
 		{"html", "x.asx", "", "<html><body>hello</body></html>", KindNone},
 		{"asf media named .asx", "song.asx", "video/x-ms-asf", asfHead, KindNone},
+		{"asf media with <asx in its header", "song.wma", "", asfHead + "title <ASX VERSION=3>", KindNone},
 		{"extension only", "http://h/list.ASX?x=1", "", "", KindASX},
 		{"wax", "/music/a.wax", "", "", KindASX},
 		{"wvx", "a.wvx", "", "", KindASX},
@@ -499,10 +502,18 @@ func TestLimits(t *testing.T) {
 	if !strings.Contains(strings.Join(pl.Warnings, "\n"), "beyond the limit") {
 		t.Errorf("no warning for the dropped entries: %q", pl.Warnings)
 	}
-	// Deep nesting: of unknown elements and of REPEATs.
+	// Deep nesting: of unknown elements and of REPEATs. Elements deeper
+	// than maxDepth are not kept open, so the parse allocates little more
+	// than the text (100,000 open frames would take megabytes).
 	for _, open := range []string{"<X>", "<REPEAT>"} {
-		deep := "<ASX VERSION=3>" + strings.Repeat(open, 100000) + "<ENTRY><REF HREF=http://h/a></ENTRY>"
-		pl, err := Parse([]byte(deep), nil)
+		deep := []byte("<ASX VERSION=3>" + strings.Repeat(open, 100000) + "<ENTRY><REF HREF=http://h/a></ENTRY>")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		pl, err := Parse(deep, nil)
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 3*uint64(len(deep)) {
+			t.Errorf("%s×100000: %d bytes allocated for %d of input", open, n, len(deep))
+		}
 		if open == "<X>" && (err != nil || len(pl.Items) != 1) {
 			t.Errorf("deep unknown elements: %v", err)
 		}
@@ -510,6 +521,13 @@ func TestLimits(t *testing.T) {
 			t.Errorf("deep REPEATs: %v", err)
 		}
 	}
+	// ENTRYREFs and REPEATs count against MaxEntries too.
+	refsDoc := "<ASX VERSION=3>" + strings.Repeat("<ENTRYREF HREF=x>", 3000) + strings.Repeat("<REPEAT COUNT=1><ENTRY><REF HREF=y></REPEAT>", 3000)
+	pl, err = Parse([]byte(refsDoc), mustURL(t, "http://h/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, pl)
 	// A huge attribute and a huge title.
 	huge := "<ASX VERSION=3><ENTRY><TITLE>" + strings.Repeat("t", 500000) + "</TITLE><REF HREF=\"http://h/" + strings.Repeat("a", 400000) + "\"></ENTRY></ASX>"
 	pl, err = Parse([]byte(huge), nil)
@@ -599,6 +617,9 @@ func FuzzParseASX(f *testing.F) {
 	})
 }
 
+// FuzzParseReference. testdata/fuzz/FuzzParseReference/3f95dab0531e0da4
+// ("Ref0=http:") found a REF with a scheme and no host kept (and not
+// rewritten to mmsh); such URLs are now dropped.
 func FuzzParseReference(f *testing.F) {
 	f.Add(readSample(f, "reference.asx"))
 	f.Add([]byte("[Reference]\r\nRef1=http://a/b\r\nref2 = mms://c/d \r\nBAD\r\nRef3=\r\nOther=x\r\n"))

@@ -78,6 +78,10 @@ func (r *resolver) resolve(what, href string, allowed map[string]bool) string {
 		// caller's (a local metafile's) choice.
 		return u.String()
 	}
+	if u.Scheme != "" && u.Scheme != "file" && len(u.Scheme) > 1 && u.Host == "" {
+		r.warn("%s %s dropped: no host", what, quoteShort(u.Redacted()))
+		return ""
+	}
 	if len(u.Scheme) == 1 || !allowed[u.Scheme] {
 		r.warn("%s %s dropped: scheme %q is not allowed here", what, quoteShort(u.Redacted()), u.Scheme)
 		return ""
