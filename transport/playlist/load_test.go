@@ -259,6 +259,13 @@ func TestLoadFailures(t *testing.T) {
 			t.Errorf("only a failing ENTRYREF: %v", err)
 		}
 	}
+	// A connection refused: the error names the URL without its password.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	addr := closed.Listener.Addr().String()
+	closed.Close()
+	if _, err := Load(context.Background(), "http://user:s3cret@"+addr+"/x.asx", LoadOptions{}); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("refused: %v", err)
+	}
 	// A server that never answers: the fetch's deadline ends it.
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer hang.Close()
