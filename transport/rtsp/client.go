@@ -47,6 +47,18 @@ type Dialer struct {
 	// packet after PLAY before it decides UDP is blocked (3.1.2: 1 s to
 	// 30 s, SHOULD be 10 s + RTT/2). 0 means 10 s.
 	FirewallTimeout time.Duration
+	// FastCacheSpeed, when above 1, asks a server that lists
+	// com.microsoft.wm.fastcache to stream that many times faster than
+	// real time (Fast Cache: Speed on PLAY, RFC 2326 §12.35, MS-RTSP
+	// 3.1.5.9.1), as Windows Media Player does and as
+	// mmsh.Dialer.FastCacheSpeed does over HTTP. Only where the media go
+	// over TCP: the session's queue is bounded, and only TCP makes a
+	// server wait for a player that reads in real time; over UDP the
+	// excess would be dropped. A server that subscribes the client to
+	// remote-log events then gets, at the end of each logged period, a
+	// streaming LogPlay and a remote-log SendEvent with the rendering log
+	// (3.1.4.7, 3.1.4.9). Default 0: off.
+	FastCacheSpeed float64
 }
 
 // firewallTimeout returns FirewallTimeout within 3.1.2's bounds.
@@ -304,6 +316,7 @@ func (o *owner) described(target string, resp *Response, sentAuth bool) {
 	if v := resp.Header.Get("X-Broadcast-Id"); v != "" && v != "0" {
 		p.broadcast = true
 	}
+	o.remoteLog = remoteLogSubscribed(resp.Header.Values("Cache-Control"))
 	o.pres = p
 	o.install(p.hdr)
 	in := s.infoFor(o)

@@ -20,7 +20,10 @@
 // 3.1.5.4), the retransmission stream and
 // the UDP packet pair (3.1.5.6-3.1.5.8) or TcpPacketPair (3.1.5.5), one
 // SETUP per chosen ASF stream and its FEC stream (3.1.4.3.1), PLAY with
-// fast start and LogConnect (3.1.5.9.1), PAUSE and LogPlay (3.1.4.7),
+// fast start and LogConnect (3.1.5.9.1) and, when asked for
+// (Dialer.FastCacheSpeed, over TCP), Fast Cache's Speed, PAUSE and LogPlay
+// (3.1.4.7) with the remote-log SendEvent a subscribing server gets after
+// a Speed PLAY (3.1.4.9),
 // EndOfStream and ANNOUNCE of server-side playlists (3.1.5.13-3.1.5.16),
 // keep-alive (3.1.6.2) and TEARDOWN (3.1.4.10). One owner goroutine holds
 // the protocol state; the control connection's reader sorts responses,

@@ -1,6 +1,8 @@
 package rtsp
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport/wmlog"
@@ -51,16 +53,94 @@ func (o *owner) sendLogConnect() {
 	o.send(o.s.logRequest(ctypeLogConnect, body), o.logAnswered)
 }
 
-// sendLogPlay ends the period and sends its legacy play log (MS-WMLOG
-// 2.5) with LogPlay (2.2.7.7). A player that never asks for Speed sends
-// no remote-log events, so the legacy format is the one (digest §6).
+// sendLogPlay ends the period and sends its play log with LogPlay
+// (2.2.7.7): the legacy log (MS-WMLOG 2.5), or, when the period's PLAY
+// asked for Speed and the server subscribed to remote-log events, the
+// streaming log (2.6, 3.1.4.7: MUST when remote-log SendEvents are sent)
+// followed by the SendEvent with the rendering log (2.7, 3.1.4.9: the
+// playback of the entry, or of the stretch stopped, has finished).
 func (o *owner) sendLogPlay() {
 	if !o.period.Active || o.ctrl == nil || o.sessionID == "" {
 		return
 	}
 	o.period.Active = false
 	rec := o.record(o.s.now())
-	o.send(o.s.logRequest(ctypeLogPlay, rec.XML(wmlog.Legacy)), o.logAnswered)
+	if !(o.speed > 1 && o.remoteLog) {
+		o.send(o.s.logRequest(ctypeLogPlay, rec.XML(wmlog.Legacy)), o.logAnswered)
+		return
+	}
+	o.send(o.s.logRequest(ctypeLogPlay, rec.XML(wmlog.Streaming)), o.logAnswered)
+	rendering := rec
+	rendering.Rate = o.period.Facts.Rate
+	body := remoteLogEvent(o.s.userAgent, "{"+o.s.guid+"}", o.s.target.String(), rendering.XML(wmlog.Rendering))
+	o.send(o.s.logRequest(ctypeSendEvent, body), o.logAnswered)
+}
+
+// remoteLogEvent is the body of a remote-log SendEvent ([MS-WMSP] 2.2.5):
+// "1" CRLF "1,30,0" CRLF (encoding 1, version 1, event 30 remote-log,
+// reason S_OK), then two content descriptions ([MS-WMSP] 2.2.4), each
+// "<name length>,<name>,<type>,<value length>,<value>" pairs joined by
+// "," and ended by CRLF, lengths in bytes: context-type 2 with
+// WMS_USER_AGENT and WMS_USER_GUID, then context-type 5 with
+// @WMS_COMMAND_CONTEXT_URL and @.REMOTE_LOG, the rendering log.
+func remoteLogEvent(ua, guid, url string, renderingLog []byte) []byte {
+	const vtI4, vtLPWStr = 3, 31
+	b := []byte("1\r\n1,30,0\r\n")
+	pair := func(first bool, name string, typ int, value string) {
+		if !first {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(len(name)), 10)
+		b = append(b, ',')
+		b = append(b, name...)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(typ), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(len(value)), 10)
+		b = append(b, ',')
+		b = append(b, value...)
+	}
+	pair(true, "context-type", vtI4, "2")
+	pair(false, "WMS_USER_AGENT", vtLPWStr, ua)
+	pair(false, "WMS_USER_GUID", vtLPWStr, guid)
+	b = append(b, '\r', '\n')
+	pair(true, "context-type", vtI4, "5")
+	pair(false, "@WMS_COMMAND_CONTEXT_URL", vtLPWStr, url)
+	pair(false, "@.REMOTE_LOG", vtLPWStr, string(renderingLog))
+	return append(b, '\r', '\n')
+}
+
+// remoteLogSubscribed reports whether Cache-Control values hold
+// x-wms-event-subscription with remote-log among its events
+// (2.2.6.2.10: x-wms-event-subscription=%x22 log-event *2("," log-event)
+// %x22; the quoted list holds commas, so the value is cut at its quotes).
+func remoteLogSubscribed(values []string) bool {
+	const directive = "x-wms-event-subscription="
+	for _, v := range values {
+		for rest := v; ; {
+			i := indexASCIIFold(rest, directive)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(directive):]
+			var list string
+			if strings.HasPrefix(rest, `"`) {
+				end := strings.IndexByte(rest[1:], '"')
+				if end < 0 {
+					break
+				}
+				list, rest = rest[1:1+end], rest[2+end:]
+			} else {
+				list, _, _ = strings.Cut(rest, ",")
+			}
+			for _, ev := range strings.Split(list, ",") {
+				if strings.EqualFold(strings.TrimSpace(ev), "remote-log") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // logAnswered counts the logs the server accepted; a failed log is not
@@ -116,4 +196,26 @@ func (o *owner) record(now time.Time) wmlog.Record {
 	}
 	rec.AddCodecs(info.Tracks, sel)
 	return rec
+}
+
+// indexASCIIFold is the index of the first sub in s, ASCII letters of
+// either case alike, or -1. Bytes are compared in place: lowering s
+// first could change its length (non-ASCII runes) and misplace the index.
+func indexASCIIFold(s, sub string) int {
+	lower := func(c byte) byte {
+		if 'A' <= c && c <= 'Z' {
+			return c + 'a' - 'A'
+		}
+		return c
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && lower(s[i+j]) == lower(sub[j]) {
+			j++
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
 }

@@ -68,6 +68,12 @@ type owner struct {
 	disc              bool
 	ended             bool
 	redirects         int
+	// speed is the Speed the PLAY of the logged period asked (0: none,
+	// Dialer.FastCacheSpeed); remoteLog: the server's Cache-Control
+	// subscribed the client to remote-log events (2.2.6.2.10). Both make
+	// the period's logs a streaming LogPlay and a SendEvent (3.1.4.9).
+	speed     float64
+	remoteLog bool
 	// proxy is the host:port a 305 Use Proxy named (3.1.5.4): the
 	// control connections go there, the requests keep the URL; "" for
 	// none.
@@ -528,6 +534,9 @@ func (o *owner) announce(req *Request) error {
 			o.genID = n
 		}
 	}
+	if cc := req.Header.Values("Cache-Control"); len(cc) > 0 {
+		o.remoteLog = remoteLogSubscribed(cc)
+	}
 	o.announcedAt = o.cseq
 	o.announceTime = o.s.now()
 	if p.aggregate == "" {
@@ -705,6 +714,7 @@ func (o *owner) playEntry(untouched []string, c command) {
 			o.st = statePlaying
 			o.ended = false
 			o.stall.Reset(o.s.timeout)
+			o.speed = 0 // PLAY in PLAYING asks no Speed (3.1.5.16.1)
 			o.startPeriod(0)
 		}
 		c.reply <- err

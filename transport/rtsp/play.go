@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -301,7 +302,15 @@ func (o *owner) sendPlay() {
 		bw = 4 * bitrate
 	}
 	o.media.holdUntilPlayed()
-	o.send(o.s.playRequest(from, o.playRate, accel, bw), func(resp *Response, err error) {
+	req := o.s.playRequest(from, o.playRate, accel, bw)
+	speed := 0.0
+	if sp := o.s.d.FastCacheSpeed; sp > 1 && o.features[featureFastCache] && o.media.tcp {
+		// 3.1.5.9.1: Speed only when the server lists fastcache (MUST
+		// NOT otherwise); over TCP only (Dialer.FastCacheSpeed).
+		speed = min(sp, 4294967295)
+		req.Header.Add("Speed", strconv.FormatFloat(speed, 'f', 3, 64))
+	}
+	o.send(req, func(resp *Response, err error) {
 		if err != nil {
 			o.media.release(false)
 			o.playDone(err)
@@ -339,6 +348,7 @@ func (o *owner) sendPlay() {
 		o.disc = true
 		o.ended = false
 		o.dropQueued()
+		o.speed = speed
 		o.startPeriod(from)
 		o.media.release(true)
 		o.playDone(nil)

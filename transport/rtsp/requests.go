@@ -37,6 +37,7 @@ const (
 	ctypeLogConnect   = "application/x-wms-Logconnectstats;charset=UTF-8"
 	ctypeLogPlay      = "application/x-wms-Logplaystats;charset=UTF-8"
 	ctypeStreamSwitch = "application/x-wms-streamswitch"
+	ctypeSendEvent    = "application/x-wms-sendevent"
 	ctypeExtension    = "application/x-wms-extension-cmd"
 )
 

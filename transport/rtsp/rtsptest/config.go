@@ -111,6 +111,11 @@ type Config struct {
 	// Types is added to a=type (e.g. "notseekable"); a playlist adds
 	// "playlist" and the last entry "lastentry" (MS-RTSP 2.2.5.2.6).
 	Types []string
+	// RemoteLog subscribes the client to remote-log events: the
+	// Cache-Control of the DESCRIBE and ANNOUNCE answers holds
+	// x-wms-event-subscription="remote-log" (MS-RTSP 2.2.6.2.10), so a
+	// client whose PLAY asked for Speed sends a SendEvent (3.1.4.9).
+	RemoteLog bool
 	// MaxAccelBandwidth caps the AccelBandwidth granted in bits per
 	// second; default 2,000,000 (Windows Media Services' cap, MS-RTSP
 	// §6 note <32>).

@@ -300,6 +300,15 @@ func (c *conn) resolve(raw string) (target, bool) {
 
 func (c *conn) base() string { return c.s.url + "/" }
 
+// eventSubscription is the Cache-Control directive of Config.RemoteLog
+// (MS-RTSP 2.2.6.2.10), with its leading ", ", or "".
+func (s *Server) eventSubscription() string {
+	if !s.cfg.RemoteLog {
+		return ""
+	}
+	return `, x-wms-event-subscription="remote-log"`
+}
+
 // streamURL is the URL of the stream a slot carries: the SETUP's, or the
 // predicted stream's own (Config.RenamedStreams).
 func (c *conn) streamURL(sl *slot) string {
@@ -354,7 +363,7 @@ func (c *conn) describe(req *rtsp.Request) bool {
 	if cfg.Style == StyleWMS {
 		r.Header.Add("Vary", "Accept")
 		r.Header.Add("X-Broadcast-Id", strconv.FormatUint(uint64(cfg.BroadcastID), 10))
-		r.Header.Add("Cache-Control", "no-cache, x-wms-content-size="+itoa(len(cfg.Entries[entry])))
+		r.Header.Add("Cache-Control", "no-cache, x-wms-content-size="+itoa(len(cfg.Entries[entry]))+c.s.eventSubscription())
 	}
 	r.Header.Add("Content-Base", c.base())
 	r.Body = body

@@ -439,7 +439,7 @@ func (c *conn) moveTo(i int) *rtsp.Request {
 	if len(info) > 0 {
 		a.Header.Add("X-RTP-Info", strings.Join(info, ", "))
 	}
-	a.Header.Add("Cache-Control", "no-cache")
+	a.Header.Add("Cache-Control", "no-cache"+s.eventSubscription())
 	c.expect("ANNOUNCE")
 	a.Header.Add("CSeq", itoa(c.serverCSeq))
 	a.Header.Add("User-Agent", cfg.Server)
