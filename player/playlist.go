@@ -293,6 +293,7 @@ func (p *Player) dialEntry(ctx context.Context, e playlist.Entry, referer string
 			err = fmt.Errorf("%w (a playlist inside a playlist entry: use ENTRYREF)", ErrNestedPlaylist)
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", playlist.Redact(r.URL), err))
+		p.log.Info("playlist REF did not open", "ref", playlist.Redact(r.URL), "err", err)
 		if ctx.Err() != nil {
 			break
 		}

@@ -17,6 +17,8 @@ import (
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
+	"github.com/eddyplayer/eddy/transport/msb"
 )
 
 // streamList collects repeated --stream flags.
@@ -291,6 +293,9 @@ func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer)
 	if len(o.streams) > 0 {
 		streams = o.streams
 	}
+	if u, err := transport.ParseURL(o.url); err == nil && msb.Match(u) {
+		return probeStation(ctx, cfg, o, stdout)
+	}
 	m, err := player.Probe(ctx, cfg, o.url, streams)
 	if me := (*transport.MetafileError)(nil); m == nil && errors.As(err, &me) {
 		return probePlaylist(ctx, cfg, o, stdout)
@@ -371,6 +376,56 @@ func probePlaylist(ctx context.Context, cfg player.Config, o *options, stdout io
 		pj.Entries = append(pj.Entries, ej)
 	}
 	return json.NewEncoder(stdout).Encode(pj)
+}
+
+// stationJSON is eddyplay --probe's output for a Windows Media Station
+// (.nsc) file: the multicast group it names and each format's streams,
+// read from the file without joining the group.
+type stationJSON struct {
+	URL        string       `json:"url"`
+	Protocol   string       `json:"protocol"`
+	Name       string       `json:"name"`
+	Group      string       `json:"group"`
+	Port       int          `json:"port"`
+	TTL        int          `json:"ttl"`
+	Adapter    string       `json:"multicast_adapter,omitempty"`
+	UnicastURL string       `json:"unicast_url,omitempty"`
+	LogURL     string       `json:"log_url,omitempty"`
+	Formats    []formatJSON `json:"formats"`
+	Warnings   []string     `json:"warnings,omitempty"`
+}
+
+type formatJSON struct {
+	ID          int          `json:"id"`
+	Description string       `json:"description,omitempty"`
+	Title       string       `json:"title"`
+	Streams     []streamJSON `json:"streams"`
+}
+
+func probeStation(ctx context.Context, cfg player.Config, o *options, stdout io.Writer) error {
+	st, u, err := msb.LoadStation(ctx, o.url, cfg.Transport)
+	if err != nil {
+		return err
+	}
+	sj := stationJSON{URL: u.Redacted(), Protocol: "msb", Name: st.Name, Group: st.Group.String(), Port: int(st.Port),
+		TTL: st.TTL, UnicastURL: st.UnicastURL, LogURL: st.LogURL, Formats: []formatJSON{}, Warnings: st.Warnings}
+	if st.MulticastAdapter.IsValid() {
+		sj.Adapter = st.MulticastAdapter.String()
+	}
+	for _, f := range st.Formats {
+		info := asftrack.Info(f.ASF)
+		fj := formatJSON{ID: int(f.ID), Description: f.Description, Title: info.Metadata.Title, Streams: []streamJSON{}}
+		for _, t := range info.Tracks {
+			dec := cfg.Decoders.Name(t)
+			fj.Streams = append(fj.Streams, streamJSON{
+				Number: t.ID, Type: t.Type.String(), Codec: t.Codec.Name(), CodecID: t.Codec.ID(), Decoder: dec,
+				Bitrate: t.Bitrate, SampleRate: t.Audio.SampleRate, Channels: t.Audio.Channels,
+				Width: t.Video.Width, Height: t.Video.Height, Language: t.Language,
+			})
+		}
+		sj.Formats = append(sj.Formats, fj)
+	}
+	return json.NewEncoder(stdout).Encode(sj)
 }
 
 // statsJSON is eddyplay --stats' output.

@@ -70,19 +70,30 @@ func Match(u *url.URL) bool {
 // session Fallback opens for the station's Unicast URL (3.2.6.1); a
 // station fetched from the network never falls over to a local file.
 func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) (transport.Session, error) {
-	u, err := transport.ParseURL(rawURL)
+	st, u, err := LoadStation(ctx, rawURL, cfg)
 	if err != nil {
 		return nil, err
+	}
+	return d.Open(ctx, st, u.String(), u.Scheme != "file", cfg)
+}
+
+// LoadStation reads and parses the .nsc file at rawURL (a path, file://,
+// http or https) without joining its group: what eddyplay --probe shows.
+// It returns the station and the parsed URL.
+func LoadStation(ctx context.Context, rawURL string, cfg transport.Config) (*nsc.Station, *url.URL, error) {
+	u, err := transport.ParseURL(rawURL)
+	if err != nil {
+		return nil, nil, err
 	}
 	data, err := fetch(ctx, u, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, err := nsc.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %w", ErrStation, u.Redacted(), err)
+		return nil, nil, fmt.Errorf("%w %s: %w", ErrStation, u.Redacted(), err)
 	}
-	return d.Open(ctx, st, u.String(), u.Scheme != "file", cfg)
+	return st, u, nil
 }
 
 // Open joins the station's group and returns the session, or the

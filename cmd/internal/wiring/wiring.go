@@ -15,6 +15,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/msb"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/rtsp"
 )
@@ -38,6 +39,10 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	if demo != nil {
 		r.Register("demo", transport.MatchSchemes(DemoScheme), progressive.MemoryDialer{Data: demo, Protocol: "demo"})
 	}
+	// .nsc stations before the file and HTTP dialers, which would take
+	// their URLs; the station's unicast rollover goes through the
+	// registry, so mms:// there rolls over as everywhere.
+	r.Register("msb", msb.Match, &msb.Dialer{Fallback: r, PlayerVersion: Version})
 	r.Register("file", progressive.MatchFile, progressive.FileDialer{})
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	md := &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
