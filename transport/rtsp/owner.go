@@ -91,6 +91,10 @@ type owner struct {
 	// announced: an ANNOUNCE brought the next entry; the player's Select
 	// completes the choice (3.1.4.5).
 	announced bool
+	// rtxPredicted is the retransmission stream's URL when the ANNOUNCE's
+	// X-RTP-Info listed it: selected by the server and left untouched,
+	// PLAY in PLAYING lists it (3.1.5.16.1, as its example does).
+	rtxPredicted string
 	// announcedAt is the CSeq of the last request sent before the last
 	// ANNOUNCE arrived.
 	announcedAt int
@@ -565,7 +569,12 @@ func (o *owner) predicted(xrtp string) {
 	m.chans = nil
 	infos, _ := ParseRTPInfo(xrtp)
 	claimed := map[*channel]bool{}
+	o.rtxPredicted = ""
 	for _, in := range infos {
+		if r := o.pres.rtx; r != nil && m.rtx != nil && sameStream(in.URL, r.control) {
+			o.rtxPredicted = in.URL
+			continue
+		}
 		idx := -1
 		for i, md := range o.pres.media {
 			if sameStream(in.URL, md.control) {
@@ -680,6 +689,9 @@ func (o *owner) selectEntry(c command) {
 			outstanding++
 			o.setupMedia(i, step)
 		}
+	}
+	if o.rtxPredicted != "" {
+		untouched = append(untouched, o.rtxPredicted)
 	}
 	step(nil)
 }

@@ -141,3 +141,35 @@ func TestPlaylist(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaylistPlayListsRtx: over UDP with the retransmission stream set
+// up, the ANNOUNCE's X-RTP-Info lists it among the streams the server
+// selected for the next entry; no SelectStream touches it, so PLAY in
+// PLAYING lists it with the media (3.1.5.16.1: every server-selected
+// stream left untouched; its example ends with url=…/rtx), URLs only.
+func TestPlaylistPlayListsRtx(t *testing.T) {
+	both := fixture(t, "d_wmv2_wmav2.wmv")
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{both, both}, Speed: 20, RTX: true})
+	agg := srv.URL()
+	s := dial(t, &rtsp.Dialer{}, withScheme(agg, "rtspu"), transport.Config{})
+	selectAll(t, s)
+	ctx := testCtx(t)
+	if err := s.Play(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAll(t, s); !errors.Is(err, transport.ErrInfoChanged) {
+		t.Fatalf("%v, want ErrInfoChanged", err)
+	}
+	selectAll(t, s)
+	if got, err := readAll(t, s); err != nil || len(got) == 0 {
+		t.Fatalf("second entry: %d samples: %v", len(got), err)
+	}
+	plays := srv.RequestsOf("PLAY")
+	if len(plays) != 2 {
+		t.Fatalf("%d PLAYs, want 2", len(plays))
+	}
+	want := "url=" + agg + "/video, url=" + agg + "/audio, url=" + agg + "/rtx"
+	if got := plays[1].Header.Get("X-RTP-Info"); got != want {
+		t.Errorf("PLAY in PLAYING X-RTP-Info %q, want %q", got, want)
+	}
+}
