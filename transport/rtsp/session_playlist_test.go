@@ -53,18 +53,8 @@ func TestPlaylist(t *testing.T) {
 			t.Run(c.name+"/"+scheme, func(t *testing.T) {
 				srv := rtsptest.New(t, rtsptest.Config{Entries: c.entries, Speed: 20})
 				s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), scheme), transport.Config{})
-				selectAll(t, s)
+				playFirstEntry(t, s)
 				ctx := testCtx(t)
-				if err := s.Play(ctx, 0); err != nil {
-					t.Fatal(err)
-				}
-				first, err := readAll(t, s)
-				if !errors.Is(err, transport.ErrInfoChanged) {
-					t.Fatalf("after %d samples: %v, want ErrInfoChanged", len(first), err)
-				}
-				if len(first) == 0 {
-					t.Fatal("no samples of the first entry")
-				}
 				nreq := len(srv.Requests())
 				if err := s.Select(ctx, c.second(s.Info().Tracks)); err != nil {
 					t.Fatal(err)
@@ -152,14 +142,7 @@ func TestPlaylistPlayListsRtx(t *testing.T) {
 	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{both, both}, Speed: 20, RTX: true})
 	agg := srv.URL()
 	s := dial(t, &rtsp.Dialer{}, withScheme(agg, "rtspu"), transport.Config{})
-	selectAll(t, s)
-	ctx := testCtx(t)
-	if err := s.Play(ctx, 0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := readAll(t, s); !errors.Is(err, transport.ErrInfoChanged) {
-		t.Fatalf("%v, want ErrInfoChanged", err)
-	}
+	playFirstEntry(t, s)
 	selectAll(t, s)
 	if got, err := readAll(t, s); err != nil || len(got) == 0 {
 		t.Fatalf("second entry: %d samples: %v", len(got), err)
@@ -172,4 +155,23 @@ func TestPlaylistPlayListsRtx(t *testing.T) {
 	if got := plays[1].Header.Get("X-RTP-Info"); got != want {
 		t.Errorf("PLAY in PLAYING X-RTP-Info %q, want %q", got, want)
 	}
+}
+
+// playFirstEntry selects every track and plays the first entry of a
+// playlist up to the next one's ANNOUNCE (transport.ErrInfoChanged),
+// returning its samples.
+func playFirstEntry(t *testing.T, s transport.Session) []sampleKey {
+	t.Helper()
+	selectAll(t, s)
+	if err := s.Play(testCtx(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	first, err := readAll(t, s)
+	if !errors.Is(err, transport.ErrInfoChanged) {
+		t.Fatalf("after %d samples: %v, want ErrInfoChanged", len(first), err)
+	}
+	if len(first) == 0 {
+		t.Fatal("no samples of the first entry")
+	}
+	return first
 }
