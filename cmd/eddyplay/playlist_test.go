@@ -11,11 +11,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 	"github.com/eddyplayer/eddy/transport/nsc"
 )
@@ -207,5 +209,68 @@ func TestProbeStation(t *testing.T) {
 	types := f.Streams[0].Type + " " + f.Streams[1].Type
 	if types != "video audio" && types != "audio video" {
 		t.Errorf("streams %+v", f.Streams)
+	}
+}
+
+// TestPlaylistWithVLCEntry: an ASX whose middle entry is VLC's MMSH
+// broadcast, cut to two seconds by DURATION, between a file on a web
+// server and the MMSH fake server: the WAV is FFmpeg's decode of the
+// first file, then two seconds of the source VLC broadcasts (a run of
+// FFmpeg's decode of it, joined mid-stream), then FFmpeg's decode of the
+// last file.
+func TestPlaylistWithVLCEntry(t *testing.T) {
+	need(t, "ffmpeg", "cvlc")
+	files, err := asftest.NewFiles("eddyplay-vlc-", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(files.Remove)
+	long := files.Path(t, "long_wmav2_60s.wma")
+	vlc := mmshtest.VLC(t, long)
+	msrv := serve(t, mmshtest.Options{}, "/b.wmv", wmvFixture)
+	wma, err := os.ReadFile(wmaFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	web := httptest.NewServer(mux)
+	t.Cleanup(web.Close)
+	mux.HandleFunc("/a.wma", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "a.wma", time.Time{}, bytes.NewReader(wma))
+	})
+	mux.HandleFunc("/show.wax", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<ASX VERSION="3.0"><ENTRY><REF HREF="a.wma"/></ENTRY>
+<ENTRY><REF HREF="%s"/><DURATION VALUE="00:02"/></ENTRY>
+<ENTRY><REF HREF="%s/b.wmv"/></ENTRY></ASX>`, vlc, msrv.URL)
+	})
+	out := filepath.Join(t.TempDir(), "show.wav")
+	if _, stderr, err := eddyplay(t, "--out", out, web.URL+"/show.wax"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	_, got := wavPCM(t, out)
+	first, last := decodeRef(t, wmaFixture), decodeRef(t, wmvFixture)
+	const rate = 44100 * 2 // values per second: 44.1 kHz stereo
+	if len(got) < len(first)+len(last)+rate {
+		t.Fatalf("%d samples: too short for the three entries", len(got))
+	}
+	equalPCM(t, "the first entry", got[:len(first)], first)
+	equalPCM(t, "the last entry", got[len(got)-len(last):], last)
+	mid := got[len(first) : len(got)-len(last)]
+	if d := len(mid) - 2*rate; d < -rate/10 || d > rate/10 {
+		t.Errorf("the VLC entry gave %d values, DURATION 2 s is %d", len(mid), 2*rate)
+	}
+	// Joined mid-stream: the decoder lacks the overlap of the frames
+	// before the first; past three frames, the PCM is the source's.
+	const warm = 3 * 2048 * 2
+	src := decodeRef(t, long)
+	run := mid[warm:]
+	at := -1
+	for i := 0; i+len(run) <= len(src) && at < 0; i++ {
+		if src[i] == run[0] && slices.Equal(src[i:i+len(run)], run) {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatal("the VLC entry's audio is not a run of FFmpeg's decode of the source")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 	"github.com/eddyplayer/eddy/transport/progressive"
 )
 
@@ -68,7 +69,7 @@ func TestVLCLoopingBroadcast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := vlcServer(t, src, "--loop", "--sout-keep")
+	url := mmshtest.VLC(t, src, "--loop", "--sout-keep")
 
 	var preroll time.Duration // the new headers'
 	if !t.Run("session", func(t *testing.T) { preroll = loopSession(t, url, objects, ref) }) {

@@ -12,6 +12,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
 // TestVLCInteropMP3 is issue 7's item 6: VLC's MMSH stream of an
@@ -24,7 +25,7 @@ import (
 // with decoder.ErrMissingData, and no frame after them is silent.
 func TestVLCInteropMP3(t *testing.T) {
 	src := fixtures.Path(t, "long_mp3_60s.asf")
-	url := vlcServer(t, src)
+	url := mmshtest.VLC(t, src)
 	s := dial(t, &mmsh.Dialer{}, url, transport.Config{})
 	info := s.Info()
 	if !info.Broadcast || len(info.Tracks) != 1 || info.Tracks[0].Codec != transport.WaveFormat(transport.TagMP3) {

@@ -3,18 +3,14 @@ package interop_test
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
-	"github.com/eddyplayer/eddy/transport/internal/peertest"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
 
 // Interop with a third-party MS-WMSP server: VLC 3's MMSH stream output
@@ -24,78 +20,12 @@ import (
 // mid-stream; what it receives must be the source's own media objects
 // and decode to exactly what FFmpeg decodes from the source.
 
-// vlcServer starts VLC streaming src over MMSH on a free loopback port
-// and returns the mmsh:// URL; options go to VLC before the input
-// ("--loop", ...). VLC refuses to run as root: it is started as nobody
-// (setpriv), under timeout, and stopped at the end of the test.
-func vlcServer(t *testing.T, src string, options ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(home, 0o777)
-	in := filepath.Join(dir, filepath.Base(src))
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(in, 0o644)
-	port := peertest.FreePort(t)
-	args := append([]string{"-I", "dummy", "--no-audio", "--no-video"}, options...)
-	args = append(args, in, "--sout", fmt.Sprintf("#std{access=mmsh,mux=asfh,dst=127.0.0.1:%d/}", port))
-	var cmd *exec.Cmd
-	if os.Geteuid() == 0 {
-		cmd = exec.Command("timeout", append([]string{"120", "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-			"env", "HOME=" + home, "cvlc"}, args...)...)
-	} else {
-		cmd = exec.Command("timeout", append([]string{"120", "cvlc"}, args...)...)
-	}
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	// timeout passes SIGTERM on to VLC.
-	peertest.Start(t, "VLC", cmd)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	// VLC listens before its muxer has made the ASF header; until then a
-	// Describe gets an empty body. Wait for a header.
-	deadline := time.Now().Add(20 * time.Second)
-	for !vlcReady(addr) {
-		if time.Now().After(deadline) {
-			t.Fatalf("VLC did not serve a header on %s\n%s", addr, log.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return "mmsh://" + addr + "/"
-}
-
-// vlcReady sends a bare Describe and reports whether a $H came back.
-func vlcReady(addr string) bool {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(2 * time.Second))
-	fmt.Fprintf(c, "GET / HTTP/1.0\r\nUser-Agent: NSPlayer/12.0.7724.0\r\nPragma: no-cache\r\n\r\n")
-	b, _ := io.ReadAll(c)
-	return bytes.Contains(b, []byte("\r\n\r\n$H"))
-}
-
 // TestVLCInterop plays VLC's MMSH stream of a 60 s WMA file for a few
 // seconds of media and checks objects and decoded audio against the
 // source.
 func TestVLCInterop(t *testing.T) {
 	src := fixtures.Path(t, "long_wmav2_60s.wma")
-	url := vlcServer(t, src)
+	url := mmshtest.VLC(t, src)
 	s := dial(t, &mmsh.Dialer{}, url, transport.Config{})
 	info := s.Info()
 	if !info.Broadcast || info.Seekable || len(info.Tracks) != 1 || info.Tracks[0].Codec != transport.WaveFormat(transport.TagWMA2) {
@@ -139,7 +69,7 @@ func TestVLCInterop(t *testing.T) {
 // selection), the demuxer drops the video.
 func TestVLCInteropVideo(t *testing.T) {
 	src := fixtures.Path(t, "long_wmv2_wmav2_60s.wmv")
-	url := vlcServer(t, src)
+	url := mmshtest.VLC(t, src)
 	s := dial(t, &mmsh.Dialer{}, url, transport.Config{})
 	info := s.Info()
 	var audio transport.Track
