@@ -154,3 +154,49 @@ func TestPredictedUnderOtherURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestDeselectPredictedDuringPlayback removes a stream predicted under
+// another URL while its entry plays (3.1.4.4: the player's Select in
+// PLAYING): the TEARDOWN goes to the SETUP URL of its RTP session with
+// the SSEntry body naming it (2.2.7.10.2), as after an ANNOUNCE, and the
+// entry plays to its end. The fake server's packets are held at a gate
+// during the Select, so the entry is still playing.
+func TestDeselectPredictedDuringPlayback(t *testing.T) {
+	both := fixture(t, "d_wmv2_wmav2.wmv")
+	for _, scheme := range []string{"rtspt", "rtspu"} {
+		t.Run(scheme, func(t *testing.T) {
+			g := newGate(1 << 30)
+			srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{both, both}, Speed: 1, Sleep: g.sleep, RenamedStreams: true})
+			agg := srv.URL()
+			s := dial(t, &rtsp.Dialer{}, withScheme(agg, scheme), transport.Config{})
+			playFirstEntry(t, s)
+			g.mu.Lock()
+			g.budget = 0 // the second entry waits at the gate
+			g.mu.Unlock()
+			selectAll(t, s)
+			n := len(srv.Requests())
+			var audio []int
+			for _, tr := range s.Info().Tracks {
+				if tr.Type == transport.Audio {
+					audio = append(audio, tr.ID)
+				}
+			}
+			if err := s.Select(testCtx(t), audio); err != nil {
+				t.Fatal(err)
+			}
+			reqs := srv.Requests()[n:]
+			if len(reqs) != 1 || reqs[0].Method != "TEARDOWN" || reqs[0].URL != agg+"/video" ||
+				string(reqs[0].Body) != "SSEntry: 1 4294967295 0 "+agg+"/video=1\r\n" {
+				t.Fatalf("requests of the Select %+v, want TEARDOWN %s/video with SSEntry: 1 4294967295 0 %s/video=1", reqs, agg, agg)
+			}
+			checkLines(t, "TEARDOWN", reqs[0], with(sessionLine, `X-Playlist-Gen-Id: 5352`, `Content-Type: application/x-wms-streamswitch`))
+			g.add(1 << 30)
+			if got, err := readAll(t, s); err != nil || len(got) == 0 {
+				t.Fatalf("the second entry after the Select: %d samples: %v", len(got), err)
+			}
+			if x := srv.Stats(); x.Deselected != 1 || x.DeselectRefused != 0 {
+				t.Errorf("the server removed %d streams and refused %d, want 1 and 0", x.Deselected, x.DeselectRefused)
+			}
+		})
+	}
+}
