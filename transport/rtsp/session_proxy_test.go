@@ -18,7 +18,8 @@ import (
 // TestUseProxy follows a 305 Use Proxy to DESCRIBE (MS-RTSP 3.1.5.4):
 // the Location names a proxy, the DESCRIBE goes to it on a new
 // connection with the URL unchanged, and the session goes on there (the
-// proxy here is a second fake server serving the same path). A proxy that
+// proxy here is a second fake server serving the same path); a 302 from
+// the proxy sends it to the new server directly. A proxy that
 // answers 305 again is followed no further than any redirect, and a 305
 // naming something that is not an RTSP proxy ends the open with an error
 // that says so, not with a redirect to open that URL as content.
@@ -53,6 +54,25 @@ func TestUseProxy(t *testing.T) {
 			t.Errorf("Location %q: the proxy got %s, want the whole session", loc, m)
 		}
 	}
+
+	// A proxy that answers 302: the new server is asked directly, not
+	// through the proxy named for the old one.
+	final := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file}})
+	moving := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file},
+		Redirects: map[string]rtsptest.Redirect{"/content.wmv": {Status: 302, Location: final.URL()}}})
+	origin := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file},
+		Redirects: map[string]rtsptest.Redirect{"/content.wmv": {Status: 305, Location: moving.Addr()}}})
+	s := dial(t, &rtsp.Dialer{}, withScheme(origin.URL(), "rtspt"), transport.Config{})
+	if got := s.Info().URL; got != final.URL() {
+		t.Errorf("305 then 302: Info().URL %q, want the 302's Location %q", got, final.URL())
+	}
+	if m := methodsOf(moving.Requests()); m != "DESCRIBE" {
+		t.Errorf("305 then 302: the proxy got %s, want one DESCRIBE", m)
+	}
+	if r := final.RequestsOf("DESCRIBE"); len(r) != 1 || r[0].URL != final.URL() {
+		t.Errorf("305 then 302: the new server's DESCRIBEs %+v, want one of %s", r, final.URL())
+	}
+	s.Close()
 
 	// A proxy that sends the client to itself: each DESCRIBE answered
 	// 305 naming its own address, the connection closed (3.2.5.4).
