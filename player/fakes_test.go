@@ -48,6 +48,32 @@ type fakeSession struct {
 	// base is added to the index in the PCM values, so tests can tell
 	// sessions apart (playlist entries).
 	base int
+	// script, when set, is sent once as a script command of the Command
+	// track (ID 9) before the sample at index scriptAt.
+	script     *transport.ScriptCommand
+	scriptAt   int
+	scriptSent bool
+}
+
+// withScript adds a Command track (ID 9) carrying one script command
+// before sample at.
+func (f *fakeSession) withScript(at int, typ, cmd string) *fakeSession {
+	f.info.Tracks = append(f.info.Tracks, transport.Track{ID: 9, Type: transport.Command, Codec: transport.FourCC("SCRP")})
+	f.script, f.scriptAt = &transport.ScriptCommand{Type: typ, Command: cmd}, at
+	return f
+}
+
+// scriptPayload is a Command track sample: the type and the command,
+// each a null-terminated UTF-16LE string.
+func scriptPayload(typ, cmd string) []byte {
+	var b []byte
+	for _, s := range []string{typ, cmd} {
+		for _, r := range s {
+			b = append(b, byte(r), byte(r>>8))
+		}
+		b = append(b, 0, 0)
+	}
+	return b
 }
 
 // playRate starts fast forward / rewind: only video comes, forward or
@@ -170,6 +196,10 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 	}
 	if f.pos >= f.n {
 		return transport.Sample{}, io.EOF
+	}
+	if f.script != nil && !f.scriptSent && f.pos == f.scriptAt {
+		f.scriptSent = true
+		return transport.Sample{Track: 9, PTS: time.Duration(f.pos) * f.step, Key: true, Data: scriptPayload(f.script.Type, f.script.Command)}, nil
 	}
 	i := f.pos
 	f.pos++

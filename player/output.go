@@ -171,6 +171,14 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	if ts == nil {
 		return false, nil
 	}
+	if t, ok := ts.info.Track(s.Track); ok && t.Type == transport.Command {
+		// A script command, handled as it reaches the output (within
+		// the sink's buffer of being heard).
+		if typ, cmd, ok := transport.ParseScriptSample(s.Data); ok && o.seg.rate == 1 && !o.seg.preview && s.PTS >= o.seg.from {
+			o.pb.send(o.seg, pbMsg{kind: msgScript, script: transport.ScriptCommand{Time: s.PTS, Type: typ, Command: cmd}})
+		}
+		return false, nil
+	}
 	if (ts.audio != nil && s.Track == ts.audio.ID) || (ts.video != nil && s.Track == ts.video.ID) {
 		if o.pb.samplesIn.Add(1) == 1 || int64(s.PTS) > o.pb.lastPTS.Load() {
 			o.pb.lastPTS.Store(int64(s.PTS))

@@ -23,6 +23,9 @@ type owner struct {
 	// list is the client-side playlist being played (ASX, [Reference]),
 	// nil for a single URL.
 	list *listState
+	// scriptNext is the index of the first header script command not yet
+	// reached (Info.Scripts).
+	scriptNext int
 
 	playAt      time.Time // when the current start was requested (TTFA)
 	ttfa        time.Duration
@@ -48,6 +51,8 @@ type dialResult struct {
 	// entry alone when none did); nil for a single URL.
 	entry *playlist.Entry
 	ref   playlist.Ref
+	// resume: the entry an EVENT interrupted, opened where it was.
+	resume bool
 }
 
 // pbMsgKind is what a playback goroutine reports.
@@ -67,6 +72,7 @@ const (
 	msgSkipFailed                        // a playlist skip failed (err)
 	msgPreviewShown                      // a preview segment showed its picture
 	msgDelivered                         // the session delivered its last sample
+	msgScript                            // a Command track's script command came due
 )
 
 type pbMsg struct {
@@ -76,6 +82,7 @@ type pbMsg struct {
 	value    float64
 	at       time.Time
 	ts       *trackSet
+	script   transport.ScriptCommand
 }
 
 // run is the owner goroutine.
@@ -407,6 +414,11 @@ func (p *Player) onDial(m dialResult) {
 		p.o.opts.Start = 0
 	}
 	if d := pb.info.Duration; p.o.opts.Start > 0 && d > 0 && p.o.opts.Start >= d && !pb.info.Broadcast {
+		if p.o.list != nil {
+			// An entry's STARTTIME (or a resume) past its end: the next.
+			p.entryFailed(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, playlist.Redact(pb.info.URL), d))
+			return
+		}
 		p.fail(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, playlist.Redact(pb.info.URL), d))
 		return
 	}
@@ -430,6 +442,7 @@ func (p *Player) startSegment(from time.Duration) {
 	p.o.lastPos = from
 	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
 	p.setState(Buffering)
+	p.o.scriptNext = scriptIndex(pb.info.Scripts, from)
 	pb.startSegment(from, p.o.opts.Duration, false)
 	p.publish(PositionChanged, nil)
 }
@@ -695,6 +708,8 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.warn(m.err)
 	case msgDelivered:
 		p.prefetchNext()
+	case msgScript:
+		p.onScript(m.script)
 	case msgMediaChanged:
 		if m.ts != nil {
 			// A new header (a server-side playlist's next entry, a looping
@@ -731,6 +746,9 @@ func (p *Player) tick() {
 		}
 		if end := p.entryEnd(); end > 0 && p.o.state == Playing && end-pos < prefetchLead {
 			p.prefetchNext()
+		}
+		if p.o.state == Playing {
+			p.headerScripts(pos)
 		}
 	}
 	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {

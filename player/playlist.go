@@ -1,11 +1,13 @@
 package player
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +79,13 @@ type listState struct {
 	view   *Playlist
 	hops   int  // metafiles followed to reach this one
 	repeat bool // start over after the last entry (the user's choice)
+	// resumeAt is where the entry an EVENT interrupted resumes (ASX
+	// WHENDONE="RESUME"); 0 for a broadcast (the live point).
+	resumeAt time.Duration
+	// resumed is set while the entry playing was resumed at resumeAt:
+	// the script commands up to there (the one that interrupted it
+	// included) are not run again.
+	resumed bool
 	opened bool // an entry of this pass opened: a fully failed pass ends the show
 	failed int  // entries in a row that failed to open
 	// next is the entry opened ahead of the current one's end.
@@ -86,6 +95,7 @@ type listState struct {
 // prefetch is the next entry, dialed while the current one ends.
 type prefetch struct {
 	index  int // Flatten index of the entry
+	resume bool // the entry an EVENT interrupted, resumed
 	cursor *playlist.Cursor
 	cancel context.CancelFunc
 	done   bool
@@ -220,6 +230,21 @@ func (p *Player) publishPlaylist() {
 	p.publish(PlaylistChanged, nil)
 }
 
+// options are the open options of entry e through REF r, resumed where
+// an EVENT interrupted it when resume.
+func (l *listState) options(e playlist.Entry, r playlist.Ref, resume bool, base OpenOptions) OpenOptions {
+	o := entryOptions(e, r, base)
+	l.resumed = resume
+	if resume {
+		if o.Duration > 0 {
+			// DURATION counts from the entry's start, not the resume.
+			o.Duration = max(o.Duration-max(l.resumeAt-o.Start, 0), time.Millisecond)
+		}
+		o.Start = l.resumeAt
+	}
+	return o
+}
+
 // entryOptions are the open options of entry e: the Start and Duration of
 // its first REF that sets them, else the entry's.
 func entryOptions(e playlist.Entry, r playlist.Ref, base OpenOptions) OpenOptions {
@@ -240,9 +265,12 @@ func entryOptions(e playlist.Entry, r playlist.Ref, base OpenOptions) OpenOption
 }
 
 // openEntry opens the cursor's current entry, replacing what plays.
-func (p *Player) openEntry() {
+func (p *Player) openEntry() { p.openStep(p.o.list.cur.Current()) }
+
+// openStep opens the entry of a cursor step: from its start, or where
+// an EVENT interrupted it (Step.Resume).
+func (p *Player) openStep(st playlist.Step) {
 	l := p.o.list
-	st := l.cur.Current()
 	if st.End {
 		p.endList()
 		return
@@ -253,14 +281,15 @@ func (p *Player) openEntry() {
 		l.next.cancel()
 		l.next = nil
 	}
-	p.resetForOpen(entryOptions(e, firstRef(e), p.o.opts))
+	p.resetForOpen(l.options(e, firstRef(e), st.Resume, p.o.opts))
 	p.publishPlaylist()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.o.dialCancel = cancel
 	gen := p.o.gen
+	resume := st.Resume
 	go func() {
 		res := p.dialEntry(ctx, e, l.pl.URL)
-		res.gen = gen
+		res.gen, res.resume = gen, resume
 		select {
 		case p.inbox <- res:
 		case <-p.done:
@@ -357,7 +386,7 @@ func (p *Player) advance() bool {
 			return true
 		}
 		p.teardownPlayback()
-		p.resetForOpen(entryOptions(*nx.res.entry, nx.res.ref, p.o.opts))
+		p.resetForOpen(l.options(*nx.res.entry, nx.res.ref, nx.resume, p.o.opts))
 		p.publishPlaylist()
 		res := nx.res
 		res.gen = p.o.gen
@@ -375,14 +404,16 @@ func (p *Player) advance() bool {
 		p.o.dialCancel = nx.cancel
 		return true
 	}
-	if l.cur.Next().End {
+	st := l.cur.Next()
+	if st.End {
 		if !l.repeat || !l.opened {
 			return false
 		}
 		l.cur = playlist.NewCursor(l.pl)
 		l.opened = false
+		st = l.cur.Current()
 	}
-	p.openEntry()
+	p.openStep(st)
 	return true
 }
 
@@ -404,7 +435,7 @@ func (p *Player) prefetchNext() {
 	}
 	e := st.Entry
 	ctx, cancel := context.WithCancel(context.Background())
-	nx := &prefetch{index: c.Index(), cursor: c, cancel: cancel}
+	nx := &prefetch{index: c.Index(), cursor: c, cancel: cancel, resume: st.Resume}
 	l.next = nx
 	p.log.Debug("opening the next playlist entry ahead", "entry", c.Index()+1)
 	go func() {
@@ -443,7 +474,7 @@ func (p *Player) onPrefetched(m prefetched) {
 		p.entryFailed(m.res.err)
 		return
 	}
-	p.o.opts = entryOptions(*m.res.entry, m.res.ref, p.o.opts)
+	p.o.opts = l.options(*m.res.entry, m.res.ref, m.nx.resume, p.o.opts)
 	res := m.res
 	res.gen = p.o.gen
 	p.onDial(res)
@@ -592,3 +623,55 @@ func ProbePlaylist(ctx context.Context, cfg Config, url string) (*Playlist, []*M
 
 // maxProbedEntries bounds how many entries ProbePlaylist opens.
 const maxProbedEntries = 64
+
+// scriptIndex is the index of the first script command at or after from.
+func scriptIndex(scripts []transport.ScriptCommand, from time.Duration) int {
+	i, _ := slices.BinarySearchFunc(scripts, from, func(s transport.ScriptCommand, t time.Duration) int {
+		return cmp.Compare(s.Time, t)
+	})
+	return i
+}
+
+// headerScripts runs the header's script commands that playback has
+// reached at pos.
+func (p *Player) headerScripts(pos time.Duration) {
+	pb := p.o.pb
+	for p.o.pb == pb && p.o.scriptNext < len(pb.info.Scripts) && pb.info.Scripts[p.o.scriptNext].Time <= pos {
+		sc := pb.info.Scripts[p.o.scriptNext]
+		p.o.scriptNext++
+		p.onScript(sc)
+	}
+}
+
+// onScript handles a script command that came due. An "event" plays the
+// client-side playlist's EVENT of that name, interrupting the entry
+// playing (ASX EVENT); other types (URL flips, captions, …) are logged
+// and ignored: a stream never makes Eddy open a web page or run
+// anything.
+func (p *Player) onScript(sc transport.ScriptCommand) {
+	l, pb := p.o.list, p.o.pb
+	if !strings.EqualFold(strings.TrimSpace(sc.Type), "event") || l == nil || pb == nil {
+		p.log.Debug("script command ignored", "type", sc.Type, "at", sc.Time)
+		return
+	}
+	// The entry is interrupted at the command's own time (where it is
+	// heard), which RESUME returns to.
+	at := max(sc.Time, 0)
+	if l.resumed && at <= l.resumeAt {
+		return // heard before the EVENT it raised
+	}
+	c := l.cur.Clone()
+	if _, ok := c.Event(sc.Command); !ok {
+		p.log.Debug("script event without an ASX EVENT", "name", sc.Command)
+		return
+	}
+	p.log.Info("playlist EVENT", "name", sc.Command, "interrupting entry", l.cur.Index()+1, "at", at)
+	l.dropPrefetch(p)
+	l.cur = c
+	if pb.info.Seekable && !pb.info.Broadcast {
+		l.resumeAt = at
+	} else {
+		l.resumeAt = 0 // a broadcast resumes at the live point
+	}
+	p.openEntry()
+}

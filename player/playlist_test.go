@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,9 @@ type listHarness struct {
 	sessions map[string]*reportingSession
 	files    map[string]string
 	pages    map[string]string
+	// scripts: name → {sample index, type, command} of a script command
+	// the session sends.
+	scripts map[string][3]any
 }
 
 // reportingSession is a fakeSession that keeps the play-log facts the
@@ -90,6 +94,9 @@ func newListHarness(t *testing.T, files map[string]string, mod func(*Config)) *l
 			}
 			s := &reportingSession{fakeSession: newFakeSession(secs)}
 			s.base = l.bases[name]
+			if sc, ok := l.scripts[name]; ok {
+				s.withScript(sc[0].(int), sc[1].(string), sc[2].(string))
+			}
 			s.info.URL = raw
 			l.sessions[name] = s
 			return s, nil
@@ -424,5 +431,45 @@ func TestPlaylistLogFacts(t *testing.T) {
 	if f.Referer != listURL || f.MediaRole != "Advertisement" || f.MediaName != "spot1" ||
 		fmt.Sprint(f.LogURLs) != "[http://logs.example/show http://logs.example/entry]" {
 		t.Errorf("facts %+v", f)
+	}
+}
+
+// TestPlaylistEvent: an "event" script command in the stream plays the
+// ASX EVENT of that name, interrupting the entry; WHENDONE="RESUME"
+// resumes the interrupted entry where it was, then the show goes on;
+// WHENDONE="NEXT" goes to the entry after it instead.
+func TestPlaylistEvent(t *testing.T) {
+	for _, tc := range []struct{ whenDone string }{{"RESUME"}, {"NEXT"}} {
+		t.Run(tc.whenDone, func(t *testing.T) {
+			l := newListHarness(t, map[string]string{listURL: `<ASX VERSION="3.0">
+				<ENTRY><REF HREF="mms://a"/></ENTRY><ENTRY><REF HREF="mms://b"/></ENTRY>
+				<EVENT NAME="AdBreak" WHENDONE="` + tc.whenDone + `"><ENTRY><REF HREF="mms://c"/></ENTRY></EVENT></ASX>`}, nil)
+			l.scripts = map[string][3]any{"a": {4, "event", "adbreak"}}
+			l.p.Open(listURL)
+			l.waitEnded()
+			got := l.blocks()
+			at := slices.Index(got, 300)
+			if at < 3 || at > 10 || fmt.Sprint(got[:at]) != fmt.Sprint(run(100, at)) {
+				t.Fatalf("the sink got %v: a's start, then the EVENT's entry c", got)
+			}
+			rest := got[at:]
+			if fmt.Sprint(rest[:10]) != fmt.Sprint(run(300, 10)) {
+				t.Fatalf("the EVENT's entry: %v", rest)
+			}
+			rest = rest[10:]
+			if tc.whenDone == "RESUME" {
+				if len(rest) == 0 || rest[0] < 103 || rest[0] > 100+at {
+					t.Fatalf("after the EVENT %v: a resumes where it was (sample %d or before)", rest, at)
+				}
+				m := rest[0] - 100
+				if fmt.Sprint(rest[:10-m]) != fmt.Sprint(run(100+m, 10-m)) {
+					t.Fatalf("a resumed: %v", rest)
+				}
+				rest = rest[10-m:]
+			}
+			if fmt.Sprint(rest) != fmt.Sprint(run(200, 10)) {
+				t.Fatalf("after the EVENT and a: %v, want b", rest)
+			}
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package transport
 
-import "time"
+import (
+	"time"
+	"unicode/utf16"
+)
 
 // MediaType is the kind of a track.
 type MediaType uint8
@@ -138,6 +141,11 @@ type Info struct {
 	// MaxBitrate is the presentation's maximum bit rate (0 when unknown).
 	MaxBitrate int
 	Metadata   Metadata
+	// Scripts are the header's timed script commands (ASF Script Command
+	// Object), in time order: "URL" flips, captions, and the "event"s
+	// an ASX EVENT reacts to. Commands carried in a Command track come as
+	// its samples instead (ParseScriptSample).
+	Scripts    []ScriptCommand
 	Tracks     []Track
 	Exclusions []Exclusion
 	// Caps are what the session can do with this presentation beyond
@@ -172,6 +180,41 @@ type Capabilities struct {
 	// When false, a caller switches by stopping and playing again at the
 	// position reached, which a source that cannot seek cannot do.
 	SwitchStreams bool
+}
+
+// ScriptCommand is one script command: a type ("EVENT", "URL",
+// "CAPTION", …) and its parameter, at a presentation time.
+type ScriptCommand struct {
+	Time          time.Duration
+	Type, Command string
+}
+
+// ParseScriptSample reads the script command a Command track's sample
+// carries: two null-terminated UTF-16LE strings, the type then the
+// command (the Windows Media "two strings" script type). ok is false for
+// a payload that is not of that form.
+func ParseScriptSample(data []byte) (typ, cmd string, ok bool) {
+	if len(data)%2 != 0 {
+		data = data[:len(data)-1]
+	}
+	var parts []string
+	var cur []uint16
+	for i := 0; i+1 < len(data) && len(parts) < 2; i += 2 {
+		c := uint16(data[i]) | uint16(data[i+1])<<8
+		if c == 0 {
+			parts = append(parts, string(utf16.Decode(cur)))
+			cur = cur[:0]
+			continue
+		}
+		cur = append(cur, c)
+	}
+	if len(parts) == 1 && len(cur) > 0 {
+		parts = append(parts, string(utf16.Decode(cur))) // an unterminated command
+	}
+	if len(parts) != 2 || parts[0] == "" {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
 }
 
 // Track returns the track with the given ID.

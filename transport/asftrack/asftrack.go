@@ -6,6 +6,8 @@
 package asftrack
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/eddyplayer/eddy/asf"
@@ -60,6 +62,10 @@ func Info(h *asf.Header) transport.Info {
 	for _, s := range h.Streams {
 		in.Tracks = append(in.Tracks, Track(s))
 	}
+	for _, sc := range h.Scripts {
+		in.Scripts = append(in.Scripts, transport.ScriptCommand{Time: sc.Time, Type: sc.Type, Command: sc.Command})
+	}
+	slices.SortStableFunc(in.Scripts, func(a, b transport.ScriptCommand) int { return cmp.Compare(a.Time, b.Time) })
 	estimateBitrate(in.Tracks, int(h.MaxBitrate))
 	for _, e := range h.Exclusions {
 		ex := transport.Exclusion{Type: transport.ExcludeUnknown}
