@@ -86,15 +86,15 @@ type listState struct {
 	// the script commands up to there (the one that interrupted it
 	// included) are not run again.
 	resumed bool
-	opened bool // an entry of this pass opened: a fully failed pass ends the show
-	failed int  // entries in a row that failed to open
+	opened  bool // an entry of this pass opened: a fully failed pass ends the show
+	failed  int  // entries in a row that failed to open
 	// next is the entry opened ahead of the current one's end.
 	next *prefetch
 }
 
 // prefetch is the next entry, dialed while the current one ends.
 type prefetch struct {
-	index  int // Flatten index of the entry
+	index  int  // Flatten index of the entry
 	resume bool // the entry an EVENT interrupted, resumed
 	cursor *playlist.Cursor
 	cancel context.CancelFunc
