@@ -94,6 +94,20 @@ func server(t testing.TB, opts mmshtest.Options, paths map[string]*mmshtest.Cont
 	return srv
 }
 
+// pipeServer starts a fake server over in-memory pipes
+// (mmshtest.NewPipeServer) and makes d dial it: for a test inside a
+// testing/synctest bubble, which must call it inside the bubble.
+func pipeServer(t testing.TB, opts mmshtest.Options, paths map[string]*mmshtest.Content, d *mmsh.Dialer) *mmshtest.Server {
+	t.Helper()
+	srv := mmshtest.NewPipeServer(opts)
+	t.Cleanup(srv.Close)
+	for p, c := range paths {
+		srv.Handle(p, c)
+	}
+	d.DialContext = srv.DialContext
+	return srv
+}
+
 func fileContent(t testing.TB, name string) *mmshtest.Content {
 	t.Helper()
 	_, b := fixture(t, name)
@@ -104,8 +118,7 @@ func fileContent(t testing.TB, name string) *mmshtest.Content {
 	return c
 }
 
-// testDialer is a Dialer for tests: no pipelining or packet-pair unless
-// asked, a fake clock when given.
+// dial opens url with d and closes the session when the test ends.
 func dial(t testing.TB, d *mmsh.Dialer, url string, cfg transport.Config) transport.Session {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
