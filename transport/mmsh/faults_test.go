@@ -136,25 +136,9 @@ func TestStallTimeout(t *testing.T) {
 		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 4}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
 		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
 		play(t, s, nil)
-		done := make(chan error, 1)
-		go func() {
-			_, err := readAll(t, s)
-			done <- err
-		}()
-		synctest.Wait()
-		if n := s.Stats().PacketsReceived; n != 4 {
-			t.Fatalf("%d packets before the stall, want 4", n)
-		}
-		time.Sleep(2500*time.Millisecond - time.Millisecond)
-		synctest.Wait()
-		if n := len(srv.RequestsOf("Play")); n != 1 {
-			t.Fatalf("%d Plays a millisecond before half the timeout", n)
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if n := len(srv.RequestsOf("Play")); n != 2 {
-			t.Fatalf("%d Plays half the timeout into the stall, want the resume", n)
-		}
+		done := readUntilQuiet(t, s, 4)
+		// The resume, half the timeout into the stall.
+		requestAt(t, srv, "Play", 2500*time.Millisecond, 2)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
@@ -175,15 +159,7 @@ func TestStallGivesUp(t *testing.T) {
 		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3, ResumeStatus: 503}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
 		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
 		play(t, s, nil)
-		done := make(chan error, 1)
-		go func() {
-			_, err := readAll(t, s)
-			done <- err
-		}()
-		synctest.Wait()
-		if n := s.Stats().PacketsReceived; n != 3 {
-			t.Fatalf("%d packets before the stall, want 3", n)
-		}
+		done := readUntilQuiet(t, s, 3)
 		stalled := time.Now()
 		err := <-done
 		var se *transport.StatusError
@@ -250,15 +226,7 @@ func TestCloseDuringRead(t *testing.T) {
 		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
 		s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 		play(t, s, nil)
-		done := make(chan error, 1)
-		go func() {
-			_, err := readAll(t, s)
-			done <- err
-		}()
-		synctest.Wait()
-		if n := s.Stats().PacketsReceived; n != 3 {
-			t.Fatalf("%d packets, want the 3 before the stall", n)
-		}
+		done := readUntilQuiet(t, s, 3)
 		select {
 		case err := <-done:
 			t.Fatalf("ReadSample returned before Close: %v", err)

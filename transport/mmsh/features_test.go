@@ -182,16 +182,7 @@ func TestPauseResumeKeepAlive(t *testing.T) {
 		for i := 1; i <= 2; i++ {
 			// timeout=20000 ⇒ every 15 s (5 s early), from the pause, then
 			// from each KeepAlive.
-			time.Sleep(15*time.Second - time.Millisecond)
-			synctest.Wait()
-			if n := len(srv.RequestsOf("KeepAlive")); n != i-1 {
-				t.Fatalf("%d KeepAlives %v into period %d", n, 15*time.Second-time.Millisecond, i)
-			}
-			time.Sleep(time.Millisecond)
-			synctest.Wait()
-			if n := len(srv.RequestsOf("KeepAlive")); n != i {
-				t.Fatalf("%d KeepAlives at the end of period %d", n, i)
-			}
+			requestAt(t, srv, "KeepAlive", 15*time.Second, i)
 		}
 		id, _ := srv.RequestsOf("Play")[0].Token("client-id")
 		if err := s.Play(ctxT(t), 5*time.Second); err != nil {
@@ -255,14 +246,9 @@ func TestKeepAliveTimer(t *testing.T) {
 		if err := s.Pause(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(55*time.Second - time.Millisecond)
-		keepAlives(0, "a millisecond before the second pause's full period")
-		time.Sleep(time.Millisecond)
-		keepAlives(1, "55 s after the second pause")
-		time.Sleep(55*time.Second - time.Millisecond)
-		keepAlives(1, "a millisecond before the next period ends")
-		time.Sleep(time.Millisecond)
-		keepAlives(2, "a period after the first KeepAlive")
+		// A full period from the second pause, then from the KeepAlive.
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 2)
 	})
 }
 

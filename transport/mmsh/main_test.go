@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -165,6 +166,43 @@ func play(t testing.TB, s transport.Session, tracks []int) {
 	if err := s.Play(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// requestAt lets d of a testing/synctest bubble's virtual time pass and
+// checks that the server has want requests of kind at its end but want-1
+// a millisecond before: what sends the request runs out exactly then.
+func requestAt(t *testing.T, srv *mmshtest.Server, kind string, d time.Duration, want int) {
+	t.Helper()
+	count := func() int {
+		synctest.Wait()
+		return len(srv.RequestsOf(kind))
+	}
+	time.Sleep(d - time.Millisecond)
+	if n := count(); n != want-1 {
+		t.Fatalf("%d %s requests a millisecond before %v had passed, want %d", n, kind, d, want-1)
+	}
+	time.Sleep(time.Millisecond)
+	if n := count(); n != want {
+		t.Fatalf("%d %s requests when %v had passed, want %d", n, kind, d, want)
+	}
+}
+
+// readUntilQuiet reads s in the background until it ends (the error, nil
+// at io.EOF, goes to the channel) and, inside a testing/synctest bubble,
+// waits until nothing moves and checks that the session has received
+// packets data packets by then.
+func readUntilQuiet(t *testing.T, s transport.Session, packets int64) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := readAll(t, s)
+		done <- err
+	}()
+	synctest.Wait()
+	if n := s.Stats().PacketsReceived; n != packets {
+		t.Fatalf("%d packets received when the stream went quiet, want %d", n, packets)
+	}
+	return done
 }
 
 // waitFor polls cond (the fake server's records fill asynchronously).

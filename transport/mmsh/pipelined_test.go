@@ -117,16 +117,7 @@ func testPipelinedStopKeepAlive(t *testing.T, c *mmshtest.Content) {
 	if n := len(srv.RequestsOf("Log")); n != 2 {
 		t.Fatalf("%d Logs after the pause, want 2", n)
 	}
-	time.Sleep(55*time.Second - time.Millisecond)
-	synctest.Wait()
-	if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
-		t.Fatalf("%d KeepAlives before the 55 s period ran out", n)
-	}
-	time.Sleep(time.Millisecond)
-	synctest.Wait()
-	if n := len(srv.RequestsOf("KeepAlive")); n != 1 {
-		t.Fatalf("%d KeepAlives when the 55 s period ran out, want 1", n)
-	}
+	requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
 	playReq := srv.RequestsOf("Play")[0]
 	ka := srv.RequestsOf("KeepAlive")[0]
 	if ka.Method != "OPTIONS" || ka.Target != "*" || ka.Conn != playReq.Conn {
@@ -263,17 +254,7 @@ func TestUnsolicitedResponse(t *testing.T) {
 func TestStopAnswerRestartsKeepAlive(t *testing.T) {
 	c := fileContent(t, "wmav2_20s.wma")
 	synctest.Test(t, func(t *testing.T) {
-		d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}
-		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
-		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
-		play(t, s, nil)
-		if _, err := s.ReadSample(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-		synctest.Wait()
-		if n := srv.Sent()[0].DataPackets; n != 3 {
-			t.Fatalf("%d packets sent, want the 3 before the hold", n)
-		}
+		srv, s := heldPipelined(t, c)
 		if err := s.Pause(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
@@ -283,16 +264,7 @@ func TestStopAnswerRestartsKeepAlive(t *testing.T) {
 		if n := len(srv.RequestsOf("Stop")); n != 1 {
 			t.Fatalf("%d Stops", n)
 		}
-		time.Sleep(55*time.Second - time.Millisecond)
-		synctest.Wait()
-		if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
-			t.Fatalf("%d KeepAlives before a full period from the Stop's answer", n)
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if n := len(srv.RequestsOf("KeepAlive")); n != 1 {
-			t.Fatalf("%d KeepAlives a full period after the Stop's answer, want 1", n)
-		}
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
 	})
 }
 
@@ -306,17 +278,7 @@ func TestStopAnswerRestartsKeepAlive(t *testing.T) {
 func TestPipelinedPlayStopsKeepAlive(t *testing.T) {
 	c := fileContent(t, "wmav2_20s.wma")
 	synctest.Test(t, func(t *testing.T) {
-		d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}
-		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
-		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
-		play(t, s, nil)
-		if _, err := s.ReadSample(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-		synctest.Wait()
-		if n := srv.Sent()[0].DataPackets; n != 3 {
-			t.Fatalf("%d packets sent, want the 3 before the hold", n)
-		}
+		srv, s := heldPipelined(t, c)
 		if err := s.Pause(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
@@ -346,6 +308,25 @@ func TestPipelinedPlayStopsKeepAlive(t *testing.T) {
 			t.Fatalf("%d KeepAlives sent while the Play that resumes awaited its answer", n)
 		}
 	})
+}
+
+// heldPipelined opens a pipelined session (no packet pair, no fast start)
+// with a 10 min timeout on a pipe server (pipeServer) that holds the first
+// Play's stream after 3 packets, plays it and waits for the hold.
+func heldPipelined(t *testing.T, c *mmshtest.Content) (*mmshtest.Server, transport.Session) {
+	t.Helper()
+	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}
+	srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
+	play(t, s, nil)
+	if _, err := s.ReadSample(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	synctest.Wait()
+	if n := srv.Sent()[0].DataPackets; n != 3 {
+		t.Fatalf("%d packets sent, want the 3 before the hold", n)
+	}
+	return srv, s
 }
 
 // TestPipelineBehindHTTP10Proxy: a Describe answer that came through an
