@@ -17,7 +17,7 @@ const IOTimeout = 30 * time.Second
 // Server is a loopback TCP server that runs Handler on every connection it
 // accepts, each in its own goroutine.
 type Server struct {
-	// Addr is the listening address, "127.0.0.1:port".
+	// Addr is the listening address, "127.0.0.1:port" for NewServer.
 	Addr string
 
 	ln      net.Listener
@@ -39,10 +39,17 @@ func NewServer(handler func(*Conn)) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hostile: listening: %w", err)
 	}
+	return Serve(ln, handler), nil
+}
+
+// Serve starts a server accepting on ln, which it closes on Close: an
+// in-memory listener lets a test run inside a testing/synctest bubble
+// (CloseWrite and Reset then only apply to TCP connections).
+func Serve(ln net.Listener, handler func(*Conn)) *Server {
 	s := &Server{Addr: ln.Addr().String(), ln: ln, handler: handler, done: make(chan struct{}), conns: map[*Conn]bool{}}
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
+	return s
 }
 
 // URL returns scheme://Addr/path.

@@ -66,7 +66,6 @@ type client struct {
 	jar      http.CookieJar
 	proxyFor func(*url.URL) (*url.URL, error)
 	auth     *authState
-	clock    Clock
 	timeout  time.Duration
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
 	reqCtx   atomic.Uint32
@@ -198,7 +197,7 @@ func (c *client) connect(ctx context.Context, target *url.URL, timeout time.Dura
 		}
 		return nil, fmt.Errorf("mmsh: connect to %s: %w", addr, err)
 	}
-	cn := newConn(nc, addr, c.clock)
+	cn := newConn(nc, addr)
 	cn.host = target.Host
 	cn.proxied = proxy != nil
 	return cn, nil

@@ -35,8 +35,8 @@ type conn struct {
 	exchStart int64
 }
 
-func newConn(nc net.Conn, addr string, clock Clock) *conn {
-	tr := &timedReader{r: nc, clock: clock}
+func newConn(nc net.Conn, addr string) *conn {
+	tr := &timedReader{r: nc}
 	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, connBufferSize), addr: addr, host: addr}
 }
 
@@ -132,7 +132,6 @@ func ctxErr(ctx context.Context, err error) error {
 // ([MS-WMSP] 3.1.5.6): "measure at the socket read level".
 type timedReader struct {
 	r     io.Reader
-	clock Clock
 	mu    sync.Mutex
 	count int64
 	marks [64]arrival
@@ -147,7 +146,7 @@ type arrival struct {
 func (t *timedReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if n > 0 {
-		now := t.clock.Now()
+		now := time.Now()
 		t.mu.Lock()
 		t.count += int64(n)
 		t.marks[t.next%len(t.marks)] = arrival{end: t.count, at: now}

@@ -73,9 +73,6 @@ type Dialer struct {
 	// ends when that is later than Config.Timeout allows). Default
 	// DefaultMaxReconnectsPerMinute.
 	MaxReconnectsPerMinute int
-	// Clock is the time source for timers (tests inject a fake); default
-	// the real clock with Config.Now.
-	Clock Clock
 	// DialContext opens TCP connections; default a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }

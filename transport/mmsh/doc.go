@@ -71,7 +71,8 @@
 //     bounded in a row without progress (ErrNoProgress) and per minute,
 //     and a stream with no new data packet for Config.Timeout ends
 //     (ErrTimeout) saying what came: nothing, a few bytes, or only packets
-//     already received. Timers run on the injected Clock.
+//     already received. Timers are the time package's; tests run sessions
+//     in a testing/synctest bubble.
 //   - A new ASF header in the middle of the data without $C (a server
 //     looping its source) is a new entry: transport.ErrInfoChanged, new
 //     tracks, counted in Counters.

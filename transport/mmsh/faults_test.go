@@ -3,9 +3,9 @@ package mmsh_test
 import (
 	"errors"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -126,63 +126,50 @@ func TestReconnectKeepsProgress(t *testing.T) {
 }
 
 // TestStallTimeout: a server that stops sending but keeps the connection
-// is detected with the injected clock after half the timeout; the client
-// reconnects and the stream completes.
+// is detected after half the timeout, on the virtual clock of a
+// testing/synctest bubble: not a millisecond earlier, and the client then
+// reconnects at once and the stream completes.
 func TestStallTimeout(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 4}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
-	play(t, s, nil)
-	done := make(chan error, 1)
-	go func() {
-		_, err := readAll(t, s)
-		done <- err
-	}()
-	// Wait until the client is idle on the stalled stream, then let the
-	// stall timer run out.
-	waitFor(t, "stall", func() bool { return s.Stats().PacketsReceived >= 4 && clock.Pending() > 0 })
-	clock.Advance(2500 * time.Millisecond)
-	select {
-	case err := <-done:
-		if err != nil {
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 4}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
+		play(t, s, nil)
+		done := readUntilQuiet(t, s, 4)
+		// The resume, half the timeout into the stall.
+		requestAt(t, srv, "Play", 2500*time.Millisecond, 2)
+		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("no recovery from the stall")
-	}
-	if s.Stats().Reconnects != 1 {
-		t.Errorf("%d reconnects", s.Stats().Reconnects)
-	}
+		if s.Stats().Reconnects != 1 {
+			t.Errorf("%d reconnects", s.Stats().Reconnects)
+		}
+	})
 }
 
 // TestStallGivesUp: a stall whose reconnection fails ends with
-// ErrTimeout (the stall's) and the server's answer.
+// ErrTimeout (the stall's) and the server's answer, half the timeout
+// after the last packet (virtual clock, testing/synctest).
 func TestStallGivesUp(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3, ResumeStatus: 503}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	d.MaxReconnects = 1
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
-	play(t, s, nil)
-	done := make(chan error, 1)
-	go func() {
-		_, err := readAll(t, s)
-		done <- err
-	}()
-	waitFor(t, "stall", func() bool { return s.Stats().PacketsReceived >= 3 && clock.Pending() > 0 })
-	clock.Advance(2500 * time.Millisecond)
-	select {
-	case err := <-done:
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		d.MaxReconnects = 1
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3, ResumeStatus: 503}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
+		play(t, s, nil)
+		done := readUntilQuiet(t, s, 3)
+		stalled := time.Now()
+		err := <-done
 		var se *transport.StatusError
 		if !errors.Is(err, mmsh.ErrTimeout) || !errors.As(err, &se) || se.Code != 503 {
 			t.Fatalf("error %v, want ErrTimeout and the 503", err)
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("hang")
-	}
+		if took := time.Since(stalled); took != 2500*time.Millisecond {
+			t.Errorf("gave up %v after the last packet, want 2.5s (half the timeout)", took)
+		}
+	})
 }
 
 // TestMalformedFraming: bytes that are not framing, or a $D PacketLength
@@ -230,45 +217,27 @@ func TestSelectStreamFailureForNewEntry(t *testing.T) {
 }
 
 // TestCloseDuringRead: Close unblocks a ReadSample that waits for a
-// stream that has stalled (the stall timer, on a fake clock, never fires).
+// stream that has stalled. Inside a testing/synctest bubble the stall
+// timer cannot fire: virtual time does not move while the test runs.
 func TestCloseDuringRead(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
-	play(t, s, nil)
-	waitFor(t, "the three packets", func() bool { return s.Stats().PacketsReceived == 3 })
-	done := make(chan error, 1)
-	go func() {
-		_, err := readAll(t, s)
-		done <- err
-	}()
-	waitBlocked(t, "github.com/eddyplayer/eddy/transport/mmsh.(*session).ReadSample")
-	s.Close()
-	select {
-	case err := <-done:
-		if !errors.Is(err, transport.ErrClosed) {
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
+		play(t, s, nil)
+		done := readUntilQuiet(t, s, 3)
+		select {
+		case err := <-done:
+			t.Fatalf("ReadSample returned before Close: %v", err)
+		default: // blocked in ReadSample
+		}
+		s.Close()
+		if err := <-done; !errors.Is(err, transport.ErrClosed) {
 			t.Errorf("ReadSample blocked in Close: %v", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("ReadSample did not return after Close")
-	}
-}
-
-// waitBlocked waits until a goroutine is blocked in a select in fn (the
-// function's name as goroutine dumps print it).
-func waitBlocked(t *testing.T, fn string) {
-	t.Helper()
-	waitFor(t, fn+" to block", func() bool {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			head, stack, _ := strings.Cut(g, "\n")
-			if strings.Contains(head, "[select") && strings.Contains(stack, fn+"(") {
-				return true
-			}
+		if n := len(srv.RequestsOf("Play")); n != 1 {
+			t.Errorf("%d Plays: the stall timer fired", n)
 		}
-		return false
 	})
 }

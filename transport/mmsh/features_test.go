@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -158,107 +159,96 @@ func TestSeekByPacketWithoutSeekableFeature(t *testing.T) {
 }
 
 // TestPauseResumeKeepAlive pauses for longer than the server keeps an idle
-// session (timeout=20000), with the server's sessions expiring on the same
-// fake clock as the client's timers: the KeepAlives, one every 15 s (5 s
-// before the timeout, 3.1.6.1), each one period after the one before,
-// keep the session, so the Play that resumes at a position finds it (no
-// xResetStrm, the same client-id; checklist 91, 114).
+// session (timeout=20000), with the server's sessions expiring on the
+// same virtual clock as the client's timers (a testing/synctest bubble):
+// the KeepAlives, one every 15 s (5 s before the timeout, 3.1.6.1), each
+// one period after the one before, keep the session, so the Play that
+// resumes at a position finds it (no xResetStrm, the same client-id;
+// checklist 91, 114).
 func TestPauseResumeKeepAlive(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{TimeoutMS: 20000, Clock: clock}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Minute})
-	play(t, s, nil)
-	if _, err := s.ReadSample(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Pause(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 2; i++ {
-		// timeout=20000 ⇒ every 15 s (5 s early), from the pause, then
-		// from each KeepAlive.
-		waitFor(t, "a 15 s KeepAlive timer", func() bool { return clock.Armed(15 * time.Second) })
-		clock.Advance(15*time.Second - time.Millisecond)
-		if n := len(srv.RequestsOf("KeepAlive")); n != i-1 || !clock.Armed(time.Millisecond) {
-			t.Fatalf("%d KeepAlives %v into period %d, timers %v", n, 15*time.Second-time.Millisecond, i, clock.Waiting())
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		srv := pipeServer(t, mmshtest.Options{TimeoutMS: 20000}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Minute})
+		play(t, s, nil)
+		if _, err := s.ReadSample(ctxT(t)); err != nil {
+			t.Fatal(err)
 		}
-		clock.Advance(time.Millisecond)
-		waitFor(t, "KeepAlive", func() bool { return len(srv.RequestsOf("KeepAlive")) == i })
-	}
-	id, _ := srv.RequestsOf("Play")[0].Token("client-id")
-	if err := s.Play(ctxT(t), 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	smp, err := s.ReadSample(ctxT(t))
-	if err != nil || smp.PTS < 3*time.Second || smp.PTS > 5*time.Second {
-		t.Fatalf("resume at 5 s: first sample %v %v (ErrInfoChanged: the session was lost, xResetStrm)", smp.PTS, err)
-	}
-	if r := srv.RequestsOf("Play")[1]; !r.Pragma.Has("client-id") {
-		t.Error("resume Play without client-id")
-	}
-	s.Close()
-	for _, r := range srv.Requests()[1:] {
-		if v, _ := r.Token("client-id"); v != id {
-			t.Errorf("%s with client-id %q, the session's is %s: the server lost the session", r.Kind, v, id)
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
 		}
-	}
-}
-
-// TestKeepAliveTimer measures the KeepAlive timer on the injected clock
-// (3.1.5.1, 3.1.4.6, 3.1.6.1; checklist 67, 70, 114): a pause starts it
-// for a full period (timeout=60000 ⇒ 55 s); sending the Play that resumes
-// stops it (no KeepAlive timer while streaming, whatever was left of the
-// period); the next pause starts a full period again; a KeepAlive goes
-// out when it runs out and starts the next.
-func TestKeepAliveTimer(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{HoldAfter: 3, CloseTimes: 2}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
-	play(t, s, nil)
-	if _, err := s.ReadSample(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	// While streaming the only timer is the stall timer (5 min: half the
-	// timeout); a KeepAlive timer would be under 55 s.
-	keepAlive := func() []time.Duration {
-		var out []time.Duration
-		for _, d := range clock.Waiting() {
-			if d <= 55*time.Second {
-				out = append(out, d)
+		synctest.Wait()
+		for i := 1; i <= 2; i++ {
+			// timeout=20000 ⇒ every 15 s (5 s early), from the pause, then
+			// from each KeepAlive.
+			requestAt(t, srv, "KeepAlive", 15*time.Second, i)
+		}
+		id, _ := srv.RequestsOf("Play")[0].Token("client-id")
+		if err := s.Play(ctxT(t), 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		smp, err := s.ReadSample(ctxT(t))
+		if err != nil || smp.PTS < 3*time.Second || smp.PTS > 5*time.Second {
+			t.Fatalf("resume at 5 s: first sample %v %v (ErrInfoChanged: the session was lost, xResetStrm)", smp.PTS, err)
+		}
+		if r := srv.RequestsOf("Play")[1]; !r.Pragma.Has("client-id") {
+			t.Error("resume Play without client-id")
+		}
+		s.Close()
+		for _, r := range srv.Requests()[1:] {
+			if v, _ := r.Token("client-id"); v != id {
+				t.Errorf("%s with client-id %q, the session's is %s: the server lost the session", r.Kind, v, id)
 			}
 		}
-		return out
-	}
-	if k := keepAlive(); len(k) != 0 {
-		t.Fatalf("KeepAlive timer %v while streaming", k)
-	}
-	if err := s.Pause(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	if k := keepAlive(); len(k) != 1 || k[0] != 55*time.Second {
-		t.Fatalf("after the pause: %v, want one 55 s KeepAlive timer", k)
-	}
-	clock.Advance(30 * time.Second)
-	if err := s.Play(ctxT(t), time.Second); err != nil {
-		t.Fatal(err)
-	}
-	if k := keepAlive(); len(k) != 0 {
-		t.Fatalf("KeepAlive timer %v after the Play was sent", k)
-	}
-	if err := s.Pause(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	if k := keepAlive(); len(k) != 1 || k[0] != 55*time.Second {
-		t.Fatalf("after the second pause: %v, want a full 55 s period", k)
-	}
-	clock.Advance(55 * time.Second)
-	waitFor(t, "the KeepAlive and the next period", func() bool {
-		return len(srv.RequestsOf("KeepAlive")) == 1 && clock.Armed(55*time.Second)
+	})
+}
+
+// TestKeepAliveTimer measures the KeepAlive timer on the virtual clock of
+// a testing/synctest bubble (3.1.5.1, 3.1.4.6, 3.1.6.1; checklist 67, 70,
+// 108, 114): no KeepAlive while streaming; a pause starts a full period
+// (timeout=60000 ⇒ 55 s); sending the Play that resumes stops it (no
+// KeepAlive when the rest of the period has passed); the next pause
+// starts a full period again, not what was left; a KeepAlive goes out
+// when it runs out and starts the next.
+func TestKeepAliveTimer(t *testing.T) {
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		// Both Plays hold after 3 packets: streaming, nothing arrives.
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3, CloseTimes: 2}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		// The stall checks of a stream run at half the timeout: 5 min.
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
+		keepAlives := func(want int, when string) {
+			t.Helper()
+			synctest.Wait()
+			if n := len(srv.RequestsOf("KeepAlive")); n != want {
+				t.Fatalf("%d KeepAlives %s, want %d", n, when, want)
+			}
+		}
+		play(t, s, nil)
+		if _, err := s.ReadSample(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		keepAlives(0, "after a minute of streaming")
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Second)
+		keepAlives(0, "30 s into the pause")
+		if err := s.Play(ctxT(t), time.Second); err != nil {
+			t.Fatal(err)
+		}
+		// The pause's period would have ended 25 s after the Play.
+		time.Sleep(30 * time.Second)
+		keepAlives(0, "30 s after the Play that resumed")
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		// A full period from the second pause, then from the KeepAlive.
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 2)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -94,6 +95,20 @@ func server(t testing.TB, opts mmshtest.Options, paths map[string]*mmshtest.Cont
 	return srv
 }
 
+// pipeServer starts a fake server over in-memory pipes
+// (mmshtest.NewPipeServer) and makes d dial it: for a test inside a
+// testing/synctest bubble, which must call it inside the bubble.
+func pipeServer(t testing.TB, opts mmshtest.Options, paths map[string]*mmshtest.Content, d *mmsh.Dialer) *mmshtest.Server {
+	t.Helper()
+	srv := mmshtest.NewPipeServer(opts)
+	t.Cleanup(srv.Close)
+	for p, c := range paths {
+		srv.Handle(p, c)
+	}
+	d.DialContext = srv.DialContext
+	return srv
+}
+
 func fileContent(t testing.TB, name string) *mmshtest.Content {
 	t.Helper()
 	_, b := fixture(t, name)
@@ -104,8 +119,7 @@ func fileContent(t testing.TB, name string) *mmshtest.Content {
 	return c
 }
 
-// testDialer is a Dialer for tests: no pipelining or packet-pair unless
-// asked, a fake clock when given.
+// dial opens url with d and closes the session when the test ends.
 func dial(t testing.TB, d *mmsh.Dialer, url string, cfg transport.Config) transport.Session {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -152,6 +166,43 @@ func play(t testing.TB, s transport.Session, tracks []int) {
 	if err := s.Play(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// requestAt lets d of a testing/synctest bubble's virtual time pass and
+// checks that the server has want requests of kind at its end but want-1
+// a millisecond before: what sends the request runs out exactly then.
+func requestAt(t *testing.T, srv *mmshtest.Server, kind string, d time.Duration, want int) {
+	t.Helper()
+	count := func() int {
+		synctest.Wait()
+		return len(srv.RequestsOf(kind))
+	}
+	time.Sleep(d - time.Millisecond)
+	if n := count(); n != want-1 {
+		t.Fatalf("%d %s requests a millisecond before %v had passed, want %d", n, kind, d, want-1)
+	}
+	time.Sleep(time.Millisecond)
+	if n := count(); n != want {
+		t.Fatalf("%d %s requests when %v had passed, want %d", n, kind, d, want)
+	}
+}
+
+// readUntilQuiet reads s in the background until it ends (the error, nil
+// at io.EOF, goes to the channel) and, inside a testing/synctest bubble,
+// waits until nothing moves and checks that the session has received
+// packets data packets by then.
+func readUntilQuiet(t *testing.T, s transport.Session, packets int64) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := readAll(t, s)
+		done <- err
+	}()
+	synctest.Wait()
+	if n := s.Stats().PacketsReceived; n != packets {
+		t.Fatalf("%d packets received when the stream went quiet, want %d", n, packets)
+	}
+	return done
 }
 
 // waitFor polls cond (the fake server's records fill asynchronously).

@@ -159,9 +159,6 @@ func (o *owner) init(s *session) {
 	o.incarnation = -1
 	o.lastLoc = -1
 	o.rate = 1
-	o.keepalive.clock = s.clock
-	o.stall.clock = s.clock
-	o.retry.clock = s.clock
 	o.rec.resumeAfter = -1
 	o.sel = map[int]bool{}
 }

@@ -1,9 +1,11 @@
 package mmsh_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -72,11 +74,15 @@ func TestPipelinedSession(t *testing.T) {
 // counts no log as delivered; a mismatch would count a Stop's or the
 // OPTIONS' 200 as a Log's.
 func TestPipelinedStopKeepAlive(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Pace: true, LogStatus: 500}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true, Clock: clock}
-	// A long timeout: advancing the clock to the KeepAlive must not make
-	// the wait for the answers time out.
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) { testPipelinedStopKeepAlive(t, c) })
+}
+
+func testPipelinedStopKeepAlive(t *testing.T, c *mmshtest.Content) {
+	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}
+	srv := pipeServer(t, mmshtest.Options{Pace: true, LogStatus: 500}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+	// A long timeout: the 55 s to the KeepAlive must not make the wait
+	// for the answers time out.
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
 	play(t, s, nil)
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
@@ -91,7 +97,10 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 	if err := s.Pause(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "two Stops", func() bool { return len(srv.RequestsOf("Stop")) == 2 })
+	synctest.Wait()
+	if n := len(srv.RequestsOf("Stop")); n != 2 {
+		t.Fatalf("%d Stops, want 2", n)
+	}
 	checkShape(t, "Stop", srv.RequestsOf("Stop")[0], []string{
 		"POST /a.wma HTTP/1.1",
 		"Accept: */*",
@@ -103,14 +112,12 @@ func TestPipelinedStopKeepAlive(t *testing.T) {
 		"Pragma: xStopStrm=1",
 		"Content-Length: 0",
 	})
-	// The pause started the KeepAlive timer (timeout=60000 ⇒ 55 s). Each
-	// request restarts it, so wait for the pause's Log to be sent too:
-	// advancing the clock before that left the restarted timer 55 s
-	// ahead (a CI failure).
-	waitFor(t, "the pause's Log", func() bool { return len(srv.RequestsOf("Log")) == 2 })
-	waitFor(t, "the KeepAlive timer", func() bool { return clock.Armed(55 * time.Second) })
-	clock.Advance(56 * time.Second)
-	waitFor(t, "OPTIONS", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
+	// The pause started the KeepAlive timer (timeout=60000 ⇒ 55 s); its
+	// Log, sent at once, restarted it at the same instant.
+	if n := len(srv.RequestsOf("Log")); n != 2 {
+		t.Fatalf("%d Logs after the pause, want 2", n)
+	}
+	requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
 	playReq := srv.RequestsOf("Play")[0]
 	ka := srv.RequestsOf("KeepAlive")[0]
 	if ka.Method != "OPTIONS" || ka.Target != "*" || ka.Conn != playReq.Conn {
@@ -239,33 +246,87 @@ func TestUnsolicitedResponse(t *testing.T) {
 }
 
 // TestStopAnswerRestartsKeepAlive: the Stop's answer restarts the
-// KeepAlive timer (3.1.5.19; checklist 112), measured on the injected
-// clock. The server holds the stream, so the Stop written at the pause is
-// answered only when the test releases it, 10 s later: the timer then runs
-// a full 55 s period from the answer, not the 45 s left of the one the
-// pause started.
+// KeepAlive timer (3.1.5.19; checklist 112), measured on the virtual
+// clock of a testing/synctest bubble. The server holds the stream, so the
+// Stop written at the pause is answered only when the test releases it,
+// 10 s later: the KeepAlive goes out a full 55 s period after the answer,
+// not when the 45 s left of the period the pause started run out.
 func TestStopAnswerRestartsKeepAlive(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true, Clock: clock}
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv, s := heldPipelined(t, c)
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Second)
+		srv.Release()
+		synctest.Wait()
+		if n := len(srv.RequestsOf("Stop")); n != 1 {
+			t.Fatalf("%d Stops", n)
+		}
+		requestAt(t, srv, "KeepAlive", 55*time.Second, 1)
+	})
+}
+
+// TestPipelinedPlayStopsKeepAlive: sending the Play that resumes stops
+// the KeepAlive timer the pause started (3.1.5.1; checklist 70), measured
+// on the virtual clock of a testing/synctest bubble. Pipelined, the
+// server holds the stream, so the answers to the pause's Stop and to the
+// Play wait behind it: the session stays IDLE while the Play is
+// unanswered, and a timer left running would send an OPTIONS KeepAlive
+// when its 55 s ran out.
+func TestPipelinedPlayStopsKeepAlive(t *testing.T) {
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv, s := heldPipelined(t, c)
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Second)
+		played := make(chan error, 1)
+		go func() { played <- s.Play(context.Background(), time.Second) }()
+		// Past the end of the pause's period (25 s on) and of one
+		// restarted when the Play was handled (55 s on).
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if n := len(srv.RequestsOf("Play")); n != 2 {
+			t.Fatalf("%d Plays, want the resume sent", n)
+		}
+		select {
+		case err := <-played:
+			t.Fatalf("the Play returned before its answer: %v", err)
+		default:
+		}
+		srv.Release()
+		if err := <-played; err != nil {
+			t.Fatal(err)
+		}
+		// The server reads the requests after the Play once it has
+		// answered it.
+		synctest.Wait()
+		if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
+			t.Fatalf("%d KeepAlives sent while the Play that resumes awaited its answer", n)
+		}
+	})
+}
+
+// heldPipelined opens a pipelined session (no packet pair, no fast start)
+// with a 10 min timeout on a pipe server (pipeServer) that holds the first
+// Play's stream after 3 packets, plays it and waits for the hold.
+func heldPipelined(t *testing.T, c *mmshtest.Content) (*mmshtest.Server, transport.Session) {
+	t.Helper()
+	d := &mmsh.Dialer{DisablePacketPair: true, DisableFastStart: true}
+	srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{HoldAfter: 3}}, map[string]*mmshtest.Content{"/a.wma": c}, d)
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Minute})
 	play(t, s, nil)
 	if _, err := s.ReadSample(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the hold", func() bool { return srv.Sent()[0].DataPackets == 3 })
-	if err := s.Pause(ctxT(t)); err != nil {
-		t.Fatal(err)
+	synctest.Wait()
+	if n := srv.Sent()[0].DataPackets; n != 3 {
+		t.Fatalf("%d packets sent, want the 3 before the hold", n)
 	}
-	if !clock.Armed(55 * time.Second) {
-		t.Fatalf("timers %v after the pause", clock.Waiting())
-	}
-	clock.Advance(10 * time.Second)
-	srv.Release()
-	waitFor(t, "the Stop's answer", func() bool { return clock.Armed(55 * time.Second) })
-	if len(srv.RequestsOf("Stop")) != 1 {
-		t.Fatalf("%d Stops", len(srv.RequestsOf("Stop")))
-	}
+	return srv, s
 }
 
 // TestPipelineBehindHTTP10Proxy: a Describe answer that came through an

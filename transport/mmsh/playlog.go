@@ -11,7 +11,7 @@ import (
 
 // startPeriod begins a logged period at content position from.
 func (o *owner) startPeriod(from time.Duration) {
-	o.period.Start(o.s.clock.Now(), from, o.rate, o.s.playbackFacts())
+	o.period.Start(o.s.wallNow(), from, o.rate, o.s.playbackFacts())
 }
 
 // endPeriod closes the period and, when asked, sends its logs: the Log
@@ -25,7 +25,7 @@ func (o *owner) endPeriod(send bool) {
 	if !send {
 		return
 	}
-	now := o.s.clock.Now()
+	now := o.s.wallNow()
 	sendEvent := o.speed > 1 && o.remoteLog
 	kind := wmlog.Legacy
 	if sendEvent {

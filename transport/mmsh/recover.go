@@ -77,7 +77,7 @@ func reconnectDelay(attempts int) time.Duration {
 // forgotten, but not the reconnections of the last minute.
 func (o *owner) beginWait() {
 	recent := o.rec.recent
-	o.rec = recovery{since: o.s.clock.Now(), resumeAfter: -1, recent: recent}
+	o.rec = recovery{since: time.Now(), resumeAfter: -1, recent: recent}
 	o.rec.lastPkt = o.rec.since
 	o.retry.stop()
 }
@@ -115,7 +115,7 @@ func (o *owner) duplicate(loc int64) bool {
 // streamOpened notes a new streaming connection (its bytes so far are the
 // response header).
 func (o *owner) streamOpened(cn *conn) {
-	o.rec.lastPkt = o.s.clock.Now()
+	o.rec.lastPkt = time.Now()
 	o.rec.markBytes, _ = cn.tr.activity()
 }
 
@@ -164,7 +164,7 @@ func (o *owner) rearm(now time.Time) {
 // made no progress for the timeout, a silent connection is dropped and
 // resumed, anything else waits for the next check.
 func (o *owner) stallCheck() {
-	now := o.s.clock.Now()
+	now := time.Now()
 	if o.state != stateStreaming {
 		// Waiting for a pipelined answer or the next playlist entry: one
 		// timeout, no recovery.
@@ -272,7 +272,7 @@ func cutBetweenPackets(err error) bool {
 // scheduleReconnect reconnects now or arms the retry timer, or ends the
 // stream when the bounds are reached.
 func (o *owner) scheduleReconnect() {
-	now := o.s.clock.Now()
+	now := time.Now()
 	if o.rec.attempts >= o.s.d.maxReconnects() {
 		o.fail(o.lostError(""))
 		return
@@ -311,7 +311,7 @@ func (o *owner) reconnect() {
 	if o.fatal != nil || o.state != stateStreaming || o.st != nil {
 		return
 	}
-	now := o.s.clock.Now()
+	now := time.Now()
 	// The resume has what is left of the timeout since progress.
 	budget := o.rec.since.Add(o.s.timeout).Sub(now)
 	if budget <= 0 {

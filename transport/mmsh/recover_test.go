@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -22,11 +23,12 @@ type readResult struct {
 }
 
 // readInBackground reads samples until an error other than
-// ErrInfoChanged (counted in changes) and delivers the result once.
+// ErrInfoChanged and delivers the result once. Its bound, 2 minutes,
+// outlasts the minute TestReconnectsPerMinute waits on the virtual clock.
 func readInBackground(s transport.Session) <-chan readResult {
 	done := make(chan readResult, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		var r readResult
 		for {
@@ -84,54 +86,48 @@ func checkOnce(t *testing.T, got []transport.Sample, want []probePacket) int {
 // TestResumeReplayedFromStart: a server that drops the connection after 5
 // packets and, asked to resume at packet 5, starts again from packet 0
 // (issue 7 item 2). The packets it resends are dropped and counted, never
-// played again; the reconnections back off (250 ms, then 500 ms) and the
-// third one without a new packet ends the session with ErrNoProgress,
-// naming the packets the server keeps resending.
+// played again; the reconnections back off (250 ms, then 500 ms, on the
+// virtual clock of a testing/synctest bubble) and the third one without a
+// new packet ends the session with ErrNoProgress, naming the packets the
+// server keeps resending.
 func TestResumeReplayedFromStart(t *testing.T) { inBothModes(t, testResumeReplayedFromStart) }
 
 func testResumeReplayedFromStart(t *testing.T, d *mmsh.Dialer) {
 	path, _ := fixture(t, "wmav2_20s.wma")
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{CloseAfter: 5, CloseTimes: 1000, ReplayFromStart: true}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: time.Minute})
-	play(t, s, nil)
-	done := readInBackground(s)
-	// The first resume goes out at once; the second waits 250 ms, the
-	// third 500 ms (the fake clock moves only here).
-	waitFor(t, "the first resume", func() bool { return len(srv.RequestsOf("Play")) == 2 })
-	waitFor(t, "a 250 ms backoff", func() bool { return clock.Armed(250 * time.Millisecond) })
-	clock.Advance(250 * time.Millisecond)
-	waitFor(t, "a 500 ms backoff", func() bool { return clock.Armed(500 * time.Millisecond) })
-	clock.Advance(500 * time.Millisecond)
-	res := <-done
-	if !errors.Is(res.err, mmsh.ErrNoProgress) || !strings.Contains(res.err.Error(), "#0–#4") || !strings.Contains(res.err.Error(), "after #4") {
-		t.Fatalf("error %v, want ErrNoProgress naming packets #0–#4", res.err)
-	}
-	if missing := checkOnce(t, res.samples, ffprobe(t, path, s.Info().Tracks)); len(res.samples) == 0 || missing == 0 {
-		t.Fatalf("%d samples, %d of the source not delivered", len(res.samples), missing)
-	}
-	st := s.Stats()
-	if st.Reconnects != mmsh.DefaultMaxReconnects || st.PacketsReceived != 5 || st.PacketsDuplicate != 5*mmsh.DefaultMaxReconnects {
-		t.Errorf("reconnects %d, packets %d, duplicates %d", st.Reconnects, st.PacketsReceived, st.PacketsDuplicate)
-	}
-	plays := srv.RequestsOf("Play")
-	if len(plays) != 1+mmsh.DefaultMaxReconnects {
-		t.Fatalf("%d Plays", len(plays))
-	}
-	for i, p := range plays[1:] {
-		if v, _ := p.Token("packet-num"); v != "5" {
-			t.Errorf("resume %d asks packet-num=%s, want 5", i+1, v)
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{CloseAfter: 5, CloseTimes: 1000, ReplayFromStart: true}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: time.Minute})
+		play(t, s, nil)
+		res := <-readInBackground(s)
+		if !errors.Is(res.err, mmsh.ErrNoProgress) || !strings.Contains(res.err.Error(), "#0–#4") || !strings.Contains(res.err.Error(), "after #4") {
+			t.Fatalf("error %v, want ErrNoProgress naming packets #0–#4", res.err)
 		}
-	}
-	// The server's clock is the session's: the resumes went out 0, 250
-	// and 750 ms after the drop.
-	for i, want := range []time.Duration{0, 250 * time.Millisecond, 750 * time.Millisecond} {
-		if d := plays[i+1].Time.Sub(plays[0].Time); d != want {
-			t.Errorf("resume %d %v after the first Play, want %v", i+1, d, want)
+		if missing := checkOnce(t, res.samples, ffprobe(t, path, s.Info().Tracks)); len(res.samples) == 0 || missing == 0 {
+			t.Fatalf("%d samples, %d of the source not delivered", len(res.samples), missing)
 		}
-	}
+		st := s.Stats()
+		if st.Reconnects != mmsh.DefaultMaxReconnects || st.PacketsReceived != 5 || st.PacketsDuplicate != 5*mmsh.DefaultMaxReconnects {
+			t.Errorf("reconnects %d, packets %d, duplicates %d", st.Reconnects, st.PacketsReceived, st.PacketsDuplicate)
+		}
+		plays := srv.RequestsOf("Play")
+		if len(plays) != 1+mmsh.DefaultMaxReconnects {
+			t.Fatalf("%d Plays", len(plays))
+		}
+		for i, p := range plays[1:] {
+			if v, _ := p.Token("packet-num"); v != "5" {
+				t.Errorf("resume %d asks packet-num=%s, want 5", i+1, v)
+			}
+		}
+		// Streaming takes no virtual time: the first resume went out at
+		// the drop, the second 250 ms later, the third 500 ms after that.
+		for i, want := range []time.Duration{0, 250 * time.Millisecond, 750 * time.Millisecond} {
+			if d := plays[i+1].Time.Sub(plays[0].Time); d != want {
+				t.Errorf("resume %d %v after the first Play, want %v", i+1, d, want)
+			}
+		}
+	})
 }
 
 // TestResumeDropsResentPackets: the server answers the resume from
@@ -165,54 +161,46 @@ func testResumeDropsResentPackets(t *testing.T, d *mmsh.Dialer) {
 // TestReconnectsPerMinute: a server that drops the connection every two
 // packets makes progress each time, so nothing ends the session; but at
 // most MaxReconnectsPerMinute reconnections go out in any minute, the next
-// one waits for the minute to pass (fake clock).
+// one waits for the minute to pass (virtual clock, testing/synctest).
 func TestReconnectsPerMinute(t *testing.T) {
 	path, _ := fixture(t, "c_wmav2.wma")
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{CloseAfter: 2, CloseTimes: 6}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	d.MaxReconnectsPerMinute = 3
-	// A timeout of 3 minutes puts the stall checks of a stream (at half
-	// the timeout) at 90 s: the only timer armed for a minute is the
-	// reconnection's wait (with 2 minutes the 4th stream's stall check
-	// matched too, and advancing the clock for it left the reconnection
-	// waiting for a minute that never came).
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 3 * time.Minute})
-	play(t, s, nil)
-	done := readInBackground(s)
-	// Three reconnections at once; the fourth waits for the minute since
-	// the first (the fake clock has not moved).
-	waitFor(t, "the wait for a free minute", func() bool {
-		return len(srv.RequestsOf("Play")) == 4 && clock.Armed(time.Minute)
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		d.MaxReconnectsPerMinute = 3
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{CloseAfter: 2, CloseTimes: 6}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 3 * time.Minute})
+		play(t, s, nil)
+		res := <-readInBackground(s)
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		if missing := checkOnce(t, res.samples, ffprobe(t, path, s.Info().Tracks)); missing != 0 {
+			t.Fatalf("%d samples missing", missing)
+		}
+		plays := srv.RequestsOf("Play")
+		if len(plays) != 7 || s.Stats().Reconnects != 6 {
+			t.Fatalf("%d Plays, %d reconnects", len(plays), s.Stats().Reconnects)
+		}
+		// Three reconnections at once; the fourth waits for the minute
+		// since the first.
+		if gap := plays[3].Time.Sub(plays[1].Time); gap != 0 {
+			t.Errorf("the 3rd reconnection %v after the 1st, want at once", gap)
+		}
+		if gap := plays[4].Time.Sub(plays[1].Time); gap != time.Minute {
+			t.Errorf("the 4th reconnection %v after the 1st, want a minute", gap)
+		}
 	})
-	clock.Advance(time.Minute)
-	res := <-done
-	if res.err != nil {
-		t.Fatal(res.err)
-	}
-	if missing := checkOnce(t, res.samples, ffprobe(t, path, s.Info().Tracks)); missing != 0 {
-		t.Fatalf("%d samples missing", missing)
-	}
-	plays := srv.RequestsOf("Play")
-	if len(plays) != 7 || s.Stats().Reconnects != 6 {
-		t.Fatalf("%d Plays, %d reconnects", len(plays), s.Stats().Reconnects)
-	}
-	if gap := plays[4].Time.Sub(plays[1].Time); gap != time.Minute {
-		t.Errorf("the 4th reconnection %v after the 1st, want a minute", gap)
-	}
 }
 
 // TestReconnectsPerMinuteTimeout: when waiting for the minute to pass
 // would outlast the timeout, the session ends at once with an error
 // naming the limit.
 func TestReconnectsPerMinuteTimeout(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{CloseAfter: 2, CloseTimes: 1000}},
+	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{CloseAfter: 2, CloseTimes: 1000}},
 		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
 	d := baseDialer()
-	d.Clock = clock
 	d.MaxReconnectsPerMinute = 3
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 10 * time.Second})
 	play(t, s, nil)
@@ -228,95 +216,77 @@ func TestReconnectsPerMinuteTimeout(t *testing.T) {
 // TestStallGivesUpWithinTimeout: every Play stalls after the response
 // header (issue 7 item 4). With a 5 s timeout the client drops the silent
 // connection after 2.5 s, resumes, and gives up when 5 s have passed
-// without a data packet: one timeout in all, not one per reconnection, and
-// the error says no data came.
+// without a data packet (virtual clock, testing/synctest): one timeout in
+// all, not one per reconnection, and the error says no data came.
 func TestStallGivesUpWithinTimeout(t *testing.T) { inBothModes(t, testStallGivesUpWithinTimeout) }
 
 func testStallGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{StallAtStart: true, CloseTimes: 1000}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
-	start := clock.Now()
-	play(t, s, nil)
-	done := readInBackground(s)
-	// The stall check at half the timeout, not just any timer: the
-	// pipelined Play's answer timer can be armed first, and advancing the
-	// clock before the stall check is armed leaves it 2.5 s in the future.
-	waitFor(t, "stall timer", func() bool { return clock.Armed(2500 * time.Millisecond) })
-	clock.Advance(2500 * time.Millisecond)
-	waitFor(t, "resume", func() bool { return len(srv.RequestsOf("Play")) == 2 && clock.Armed(2500*time.Millisecond) })
-	clock.Advance(2500 * time.Millisecond)
-	var res readResult
-	select {
-	case res = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("still going %v after the stall began (timeout 5s)", clock.Now().Sub(start))
-	}
-	if !errors.Is(res.err, mmsh.ErrTimeout) || !strings.Contains(res.err.Error(), "no data from "+srv.Addr+" for 5s (1 reconnection)") {
-		t.Fatalf("error %v", res.err)
-	}
-	if n := len(srv.RequestsOf("Play")); n != 2 {
-		t.Errorf("%d Plays", n)
-	}
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAtStart: true, CloseTimes: 1000}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
+		start := time.Now()
+		play(t, s, nil)
+		res := <-readInBackground(s)
+		if took := time.Since(start); took != 5*time.Second {
+			t.Errorf("gave up %v after the Play, want the 5 s timeout", took)
+		}
+		if !errors.Is(res.err, mmsh.ErrTimeout) || !strings.Contains(res.err.Error(), "no data from "+srv.Addr+" for 5s (1 reconnection)") {
+			t.Fatalf("error %v", res.err)
+		}
+		plays := srv.RequestsOf("Play")
+		if len(plays) != 2 {
+			t.Fatalf("%d Plays", len(plays))
+		}
+		if d := plays[1].Time.Sub(plays[0].Time); d != 2500*time.Millisecond {
+			t.Errorf("resumed %v after the Play, want 2.5 s (half the timeout)", d)
+		}
+	})
 }
 
 // TestDripGivesUpWithinTimeout: after three packets the server drips
-// the rest, a byte per 100 ms of its clock (issue 7 item 4). Bytes keep
-// arriving, so the connection is not stalled, but no packet completes:
-// the session ends 5 s after the last packet, saying how few bytes came.
+// the rest, a byte per 100 ms (issue 7 item 4). Bytes keep arriving, so
+// the connection is not stalled, but no packet completes: the session
+// ends 5 s after the last packet (virtual clock, testing/synctest),
+// saying how few bytes came.
 func TestDripGivesUpWithinTimeout(t *testing.T) { inBothModes(t, testDripGivesUpWithinTimeout) }
 
 func testDripGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{DripAfter: 3}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
-	play(t, s, nil)
-	var res readResult
-	finished := make(chan struct{})
-	go func() {
-		res = <-readInBackground(s)
-		close(finished)
-	}()
-	ended := func() bool {
-		select {
-		case <-finished:
-			return true
-		default:
-			return false
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{DripAfter: 3}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: 5 * time.Second})
+		play(t, s, nil)
+		done := readInBackground(s)
+		synctest.Wait()
+		if n := s.Stats().PacketsReceived; n != 3 {
+			t.Fatalf("%d packets before the drip, want 3", n)
 		}
-	}
-	// The client's stall timer and the server's drip timer.
-	waitFor(t, "three packets and the drip", func() bool { return s.Stats().PacketsReceived == 3 && clock.Pending() == 2 })
-	start := clock.Now()
-	for i := 1; !ended(); i++ {
-		if i > 100 {
-			t.Fatalf("still going %v after the drip began (timeout 5s)", clock.Now().Sub(start))
+		start := time.Now()
+		res := <-done
+		if took := time.Since(start); took != 5*time.Second {
+			t.Errorf("gave up %v after the last packet, want 5s", took)
 		}
-		clock.Advance(100 * time.Millisecond)
-		waitFor(t, "a byte", func() bool { return srv.Sent()[0].Dripped >= i || ended() })
-	}
-	if took := clock.Now().Sub(start); took < 5*time.Second || took > 5200*time.Millisecond {
-		t.Errorf("gave up %v after the last packet, want 5s", took)
-	}
-	msg := ""
-	if res.err != nil {
-		msg = res.err.Error()
-	}
-	i := strings.Index(msg, "only ")
-	j := strings.Index(msg, " bytes from "+srv.Addr+" in 5s, no complete packet")
-	if !errors.Is(res.err, mmsh.ErrTimeout) || i < 0 || j < i {
-		t.Fatalf("error %v", res.err)
-	}
-	if n, err := strconv.Atoi(msg[i+len("only ") : j]); err != nil || n < 40 || n > srv.Sent()[0].Dripped {
-		t.Errorf("%q bytes reported, the server dripped %d", msg[i+len("only "):j], srv.Sent()[0].Dripped)
-	}
-	if n := s.Stats().Reconnects; n != 0 {
-		t.Errorf("%d reconnections: a dripping connection is not a silent one", n)
-	}
+		// The server counts a byte once its write returned.
+		synctest.Wait()
+		msg := ""
+		if res.err != nil {
+			msg = res.err.Error()
+		}
+		i := strings.Index(msg, "only ")
+		j := strings.Index(msg, " bytes from "+srv.Addr+" in 5s, no complete packet")
+		if !errors.Is(res.err, mmsh.ErrTimeout) || i < 0 || j < i {
+			t.Fatalf("error %v", res.err)
+		}
+		if n, err := strconv.Atoi(msg[i+len("only ") : j]); err != nil || n < 40 || n > srv.Sent()[0].Dripped {
+			t.Errorf("%q bytes reported, the server dripped %d", msg[i+len("only "):j], srv.Sent()[0].Dripped)
+		}
+		if n := s.Stats().Reconnects; n != 0 {
+			t.Errorf("%d reconnections: a dripping connection is not a silent one", n)
+		}
+	})
 }
 
 // TestCutInsidePacketResumes: a connection that closes inside a $D (here
@@ -376,122 +346,100 @@ func testCutInsidePacketResumes(t *testing.T, d *mmsh.Dialer, lieAfter int) {
 
 // TestNoNextEntry: after $E S_FALSE (more entries follow) the server sends
 // no $C. The client waits for it as long as a server may delay it (3.2.4.2:
-// up to 15 s of client lag plus 8 s; the client allows 30 s), on the
-// injected clock, and then ends the session with an error instead of
-// waiting on the connection for ever.
+// up to 15 s of client lag plus 8 s; the client allows 30 s, measured on
+// the virtual clock of a testing/synctest bubble), and then ends the
+// session with an error instead of waiting on the connection for ever.
 func TestNoNextEntry(t *testing.T) {
-	clock := mmshtest.NewClock()
 	_, a := fixture(t, "c_wmav2.wma")
 	pl, err := mmshtest.Playlist(a, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server(t, mmshtest.Options{Faults: mmshtest.Faults{NoNextEntry: true}}, map[string]*mmshtest.Content{"/list": pl})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/list", transport.Config{Timeout: 5 * time.Second})
-	play(t, s, nil)
-	done := readInBackground(s)
-	// The log of entry 1 went out at its $E; the connection waits for $C.
-	waitFor(t, "the wait for $C", func() bool { return len(srv.RequestsOf("Log")) == 1 && clock.Armed(30*time.Second) })
-	clock.Advance(30 * time.Second)
-	select {
-	case res := <-done:
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{NoNextEntry: true}}, map[string]*mmshtest.Content{"/list": pl}, d)
+		s := dial(t, d, srv.URL+"/list", transport.Config{Timeout: 5 * time.Second})
+		play(t, s, nil)
+		done := readInBackground(s)
+		synctest.Wait()
+		// The log of entry 1 went out at its $E; the connection waits for $C.
+		if n := len(srv.RequestsOf("Log")); n != 1 {
+			t.Fatalf("%d Logs, want entry 1's", n)
+		}
+		start := time.Now()
+		res := <-done
 		if !errors.Is(res.err, mmsh.ErrTimeout) || !strings.Contains(res.err.Error(), "before the next playlist entry") {
 			t.Fatalf("error %v", res.err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("still waiting for $C")
-	}
+		if took := time.Since(start); took != 30*time.Second {
+			t.Errorf("gave up %v after the $E, want 30 s", took)
+		}
+	})
 }
 
 // TestUnansweredPlayGivesUpWithinTimeout: the server reads the Play and
-// never answers (issue 7 item 4). Play fails within the timeout on the
-// session's clock, in both modes; pipelined, the wait for an answer on
-// the Play connection is not the 30 s wait for a next playlist entry.
+// never answers (issue 7 item 4). Play fails when the timeout has passed
+// since it was sent (virtual clock, testing/synctest), in both modes:
+// non-pipelined by the exchange's deadline on the connection, pipelined by
+// the session's wait for an answer on the Play connection, which is not
+// the 30 s wait for a next playlist entry.
 func TestUnansweredPlayGivesUpWithinTimeout(t *testing.T) {
 	inBothModes(t, testUnansweredPlayGivesUpWithinTimeout)
 }
 
 func testUnansweredPlayGivesUpWithinTimeout(t *testing.T, d *mmsh.Dialer) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{PlayNoAnswer: true}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d.Clock = clock
-	const timeout = 2 * time.Second
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
-	if err := s.Select(ctxT(t), []int{1}); err != nil {
-		t.Fatal(err)
-	}
-	res := make(chan error, 1)
-	start := time.Now()
-	go func() { res <- s.Play(context.Background(), 0) }()
-	if !d.DisablePipelining {
-		// Pipelined, the answer is awaited on the session's clock: the
-		// timeout on it must end the wait.
-		waitFor(t, "the wait for the answer", func() bool { return len(srv.RequestsOf("Play")) == 1 && clock.Pending() > 0 })
-		clock.Advance(timeout)
-	}
-	// Non-pipelined, the request's exchange has a deadline in real time.
-	var err error
-	select {
-	case err = <-res:
-	case <-time.After(timeout + 5*time.Second):
-		t.Fatalf("Play still waiting %v after it was sent (timeout %v)", time.Since(start), timeout)
-	}
-	if err == nil || !errors.Is(err, mmsh.ErrTimeout) || !strings.Contains(err.Error(), "no data from "+srv.Addr+" for 2s") {
-		t.Fatalf("error %v, want a timeout saying no data came for 2s", err)
-	}
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{PlayNoAnswer: true}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		const timeout = 2 * time.Second
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
+		if err := s.Select(ctxT(t), []int{1}); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		err := s.Play(context.Background(), 0)
+		if took := time.Since(start); took != timeout {
+			t.Errorf("Play failed %v after it was called, want the %v timeout", took, timeout)
+		}
+		if err == nil || !errors.Is(err, mmsh.ErrTimeout) || !strings.Contains(err.Error(), "no data from "+srv.Addr+" for 2s") {
+			t.Fatalf("error %v, want a timeout saying no data came for 2s", err)
+		}
+		if n := len(srv.RequestsOf("Play")); n != 1 {
+			t.Errorf("%d Plays, want the one unanswered", n)
+		}
+	})
 }
 
 // TestUnansweredResumeEndsCleanly: pipelined, the stream stalls after
 // three packets and the Play that resumes it, on a new connection, gets no
-// answer. The session ends with a timeout within twice the timeout, and
-// Close returns.
+// answer. The session ends with a timeout within twice the timeout of the
+// virtual clock (testing/synctest), and Close returns at once.
 func TestUnansweredResumeEndsCleanly(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{Clock: clock, Faults: mmshtest.Faults{StallAfter: 3, ResumeNoAnswer: true}},
-		map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
-	d := baseDialer()
-	d.DisablePipelining = false
-	d.Clock = clock
-	const timeout = 2 * time.Second
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
-	play(t, s, nil)
-	done := readInBackground(s)
-	// Drive the session's clock until the stream gives up (the checks,
-	// the resume and the wait for its answer all run on it).
-	for ran := time.Duration(0); ; ran += 100 * time.Millisecond {
-		var res readResult
-		ended := false
-		waitFor(t, "a timer or the end", func() bool {
-			select {
-			case res = <-done:
-				ended = true
-				return true
-			default:
-				return clock.Pending() > 0
-			}
-		})
-		if ended {
-			if !errors.Is(res.err, mmsh.ErrTimeout) {
-				t.Fatalf("error %v, want a timeout", res.err)
-			}
-			if len(srv.RequestsOf("Play")) < 2 {
-				t.Fatal("the stream was not resumed")
-			}
-			closed := make(chan error, 1)
-			go func() { closed <- s.Close() }()
-			select {
-			case <-closed:
-			case <-time.After(10 * time.Second):
-				t.Fatal("Close did not return")
-			}
-			return
+	c := fileContent(t, "c_wmav2.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		d.DisablePipelining = false
+		srv := pipeServer(t, mmshtest.Options{Faults: mmshtest.Faults{StallAfter: 3, ResumeNoAnswer: true}},
+			map[string]*mmshtest.Content{"/a.wma": c}, d)
+		const timeout = 2 * time.Second
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Timeout: timeout})
+		start := time.Now()
+		play(t, s, nil)
+		res := <-readInBackground(s)
+		if took := time.Since(start); took > 2*timeout {
+			t.Errorf("ended %v after the Play, want within %v", took, 2*timeout)
 		}
-		if ran > 2*timeout {
-			t.Fatalf("still reading after %v of the session's clock (timeout %v)", ran, timeout)
+		if !errors.Is(res.err, mmsh.ErrTimeout) {
+			t.Fatalf("error %v, want a timeout", res.err)
 		}
-		clock.Advance(100 * time.Millisecond)
-	}
+		if len(srv.RequestsOf("Play")) < 2 {
+			t.Fatal("the stream was not resumed")
+		}
+		closing := time.Now()
+		s.Close()
+		if took := time.Since(closing); took != 0 {
+			t.Errorf("Close took %v", took)
+		}
+	})
 }

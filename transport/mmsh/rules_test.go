@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -137,32 +138,30 @@ func TestConfiguredClientID(t *testing.T) {
 // TestOldServerGating: a 4.1 server gets no fast-start tokens and no
 // KeepAlive (xKeepAliveInPause is for servers from 5.0, 2.2.1.4.34;
 // version gating, checklist 21); TestOldServerLogLine checks Supported.
+// The pause (Stop: the connection closed) starts no KeepAlive timer: two
+// minutes of the virtual clock (testing/synctest) pass without one.
 func TestOldServerGating(t *testing.T) {
-	clock := mmshtest.NewClock()
-	srv := server(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "wmav2_20s.wma")})
-	d := baseDialer()
-	d.Clock = clock
-	s := dial(t, d, srv.URL+"/a.wma", transport.Config{Bandwidth: 500000})
-	play(t, s, nil)
-	if err := s.Pause(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	// The pause (Stop: the connection closed) starts no KeepAlive timer: no
-	// timer at all runs, so however far the clock goes no KeepAlive can
-	// be sent.
-	if w := clock.Waiting(); len(w) != 0 {
-		t.Errorf("timers %v after the pause", w)
-	}
-	clock.Advance(2 * time.Minute)
-	p := srv.RequestsOf("Play")[0]
-	for _, tok := range []string{"AccelBW", "AccelDuration", "LinkBW", "Speed"} {
-		if p.Pragma.Has(tok) {
-			t.Errorf("%s sent to a 4.1 server", tok)
+	c := fileContent(t, "wmav2_20s.wma")
+	synctest.Test(t, func(t *testing.T) {
+		d := baseDialer()
+		srv := pipeServer(t, mmshtest.Options{ServerHeader: "Cougar/4.1.0.3921"}, map[string]*mmshtest.Content{"/a.wma": c}, d)
+		s := dial(t, d, srv.URL+"/a.wma", transport.Config{Bandwidth: 500000})
+		play(t, s, nil)
+		if err := s.Pause(ctxT(t)); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
-		t.Errorf("%d KeepAlives to a 4.1 server", n)
-	}
+		time.Sleep(2 * time.Minute)
+		synctest.Wait()
+		p := srv.RequestsOf("Play")[0]
+		for _, tok := range []string{"AccelBW", "AccelDuration", "LinkBW", "Speed"} {
+			if p.Pragma.Has(tok) {
+				t.Errorf("%s sent to a 4.1 server", tok)
+			}
+		}
+		if n := len(srv.RequestsOf("KeepAlive")); n != 0 {
+			t.Errorf("%d KeepAlives to a 4.1 server", n)
+		}
+	})
 }
 
 // TestPlaybackFactsInLog: what the player reports (rendered time,

@@ -87,7 +87,7 @@ func (o *owner) awaitingPlayAnswer() bool {
 }
 
 // armStall runs the stall timer while the owner waits for media it is
-// ready to take (style guide §13: injected clock). While the queue is full
+// ready to take (style guide §13: time is a parameter). While the queue is full
 // the timer stops, and the time spent so does not count against the
 // server.
 func (o *owner) armStall(accepting bool) {
@@ -95,7 +95,7 @@ func (o *owner) armStall(accepting bool) {
 	want := active && accepting
 	switch {
 	case want && !o.stallOn:
-		now := o.s.clock.Now()
+		now := time.Now()
 		if !o.rec.blockedAt.IsZero() {
 			d := now.Sub(o.rec.blockedAt)
 			o.rec.since = o.rec.since.Add(d)
@@ -106,7 +106,7 @@ func (o *owner) armStall(accepting bool) {
 		o.stallOn = true
 	case !want && o.stallOn:
 		if active {
-			o.rec.blockedAt = o.s.clock.Now()
+			o.rec.blockedAt = time.Now()
 		}
 		o.stall.stop()
 		o.stallOn = false
@@ -136,7 +136,7 @@ func (o *owner) event(ev event) {
 	if o.st == nil || ev.gen != o.st.gen {
 		return // from a stream already dropped
 	}
-	now := o.s.clock.Now()
+	now := time.Now()
 	if ev.err == nil {
 		o.packetArrived(now)
 		// Checked again once the event is handled: a Play response makes
@@ -279,11 +279,11 @@ func (o *owner) data(p Packet) {
 	}
 	o.keepalive.stop()
 	o.expect = packetSetOf(TypeData, TypeEnd, TypeStreamChange)
-	now := o.s.clock.Now()
+	now := time.Now()
 	n := int64(len(p.Payload)) + FramingHeaderSize + MMSHeaderSize
 	o.s.stats.bytes.Add(n)
 	o.period.Bytes += n
-	o.period.LastData = now
+	o.period.LastData = o.s.wallNow() // the log's clock (startPeriod)
 	loc := int64(p.LocationID)
 	if o.duplicate(loc) {
 		// Resent after an on-demand resume: received and played before.

@@ -86,11 +86,14 @@ const (
 type session struct {
 	d       *Dialer
 	cfg     transport.Config
-	clock   Clock
 	cl      *client
 	origURL string
 	url     *url.URL
 	timeout time.Duration
+	// wallNow is Config.Now: the wall clock of the timestamps the play
+	// logs report (MS-WMLOG 2.1). Timers and the durations the session
+	// measures use the time package (monotonic).
+	wallNow func() time.Time
 	// anonID is the log's c-playerid when Dialer.Anonymous is set.
 	anonID string
 
@@ -147,10 +150,6 @@ func (c *counters) sideFailed(err error) {
 }
 
 func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *session {
-	clock := d.Clock
-	if clock == nil {
-		clock = realClock{now: cfg.Now}
-	}
 	timeout := cfg.TimeoutOrDefault()
 	dial := d.DialContext
 	if dial == nil {
@@ -170,13 +169,12 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 		jar:      defaultJar(cfg.HTTPClient),
 		proxyFor: proxyFunc(d.Proxy, cfg.HTTPClient),
 		auth:     newAuthState(ac),
-		clock:    clock,
 		timeout:  timeout,
 		dial:     dial,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{
-		d: d, cfg: cfg, clock: clock, cl: cl, origURL: raw, url: u, timeout: timeout,
+		d: d, cfg: cfg, wallNow: cfg.NowFunc(), cl: cl, origURL: raw, url: u, timeout: timeout,
 		ctx: ctx, cancel: cancel, anonID: anonymousID(),
 		cmds:   make(chan command),
 		out:    make(chan item),
@@ -185,7 +183,7 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 		sideRe: make(chan sideResult, sideQueue+1),
 		done:   make(chan struct{}),
 	}
-	s.stats.opened = clock.Now()
+	s.stats.opened = time.Now()
 	s.o.init(s)
 	return s
 }
@@ -417,7 +415,7 @@ func (s *session) Stats() transport.Stats {
 		Reconnects:       int(s.stats.reconnects.Load()),
 		LogPosts:         int(s.stats.logPosts.Load()),
 		FastStart:        s.stats.fastStart.Load(),
-		Elapsed:          s.clock.Now().Sub(s.stats.opened),
+		Elapsed:          time.Since(s.stats.opened),
 	}
 }
 

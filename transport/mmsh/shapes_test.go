@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
@@ -23,7 +25,7 @@ func shape(r *mmshtest.Request) []string {
 		re   *regexp.Regexp
 		repl string
 	}{
-		{regexp.MustCompile(`127\.0\.0\.1:\d+`), "HOST"},
+		{regexp.MustCompile(`127\.0\.0\.1:\d+|` + regexp.QuoteMeta(mmshtest.PipeAddr)), "HOST"},
 		{regexp.MustCompile(`\{[0-9A-Fa-f-]{36}\}`), "GUID"},
 		{regexp.MustCompile(`client-id=\d+`), "client-id=ID"},
 		{regexp.MustCompile(`playlist-gen-id=\d+`), "playlist-gen-id=GEN"},
@@ -47,18 +49,23 @@ func checkShape(t *testing.T, what string, r *mmshtest.Request, want []string) {
 
 // TestRequestShapes pins the exact requests of a non-pipelined session
 // against the digest's D4 vectors (Describe 2.2.2.1, Play 2.2.2.6, Log
-// 2.2.2.4, SelectStream 2.2.2.8, KeepAlive 2.2.2.3.1).
+// 2.2.2.4, SelectStream 2.2.2.8, KeepAlive 2.2.2.3.1). It runs in a
+// testing/synctest bubble, where the 55 s to the KeepAlive pass on the
+// virtual clock.
 func TestRequestShapes(t *testing.T) {
 	noGC(t)
-	clock := mmshtest.NewClock()
+	c := fileContent(t, "mbr_20s.wma")
+	synctest.Test(t, func(t *testing.T) { testRequestShapes(t, c) })
+}
+
+func testRequestShapes(t *testing.T, c *mmshtest.Content) {
+	d := baseDialer()
 	// Paced: the stream must still be running when the switch is made (a
-	// short file sent as fast as TCP goes may have ended by then, and a
+	// short file sent as fast as it goes may have ended by then, and a
 	// switch after the end sends nothing).
 	// The server keeps every connection open until the client closes it,
 	// so that the client's closes show.
-	srv := server(t, mmshtest.Options{Pace: true, KeepSideConnections: true}, map[string]*mmshtest.Content{"/mbr.wma": fileContent(t, "mbr_20s.wma")})
-	d := baseDialer()
-	d.Clock = clock
+	srv := pipeServer(t, mmshtest.Options{Pace: true, KeepSideConnections: true}, map[string]*mmshtest.Content{"/mbr.wma": c}, d)
 	s := dial(t, d, srv.URL+"/mbr.wma", transport.Config{})
 	play(t, s, []int{1})
 	smp, err := s.ReadSample(ctxT(t))
@@ -68,16 +75,24 @@ func TestRequestShapes(t *testing.T) {
 	if err := s.Select(ctxT(t), []int{2}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "SelectStream", func() bool { return len(srv.RequestsOf("SelectStream")) == 1 })
+	synctest.Wait()
+	if n := len(srv.RequestsOf("SelectStream")); n != 1 {
+		t.Fatalf("%d SelectStreams", n)
+	}
 	if err := s.Pause(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "Log", func() bool { return len(srv.RequestsOf("Log")) == 1 })
+	synctest.Wait()
+	if n := len(srv.RequestsOf("Log")); n != 1 {
+		t.Fatalf("%d Logs", n)
+	}
 	// The KeepAlive timer runs while paused (3.1.6.1): timeout 60 s, sent
 	// 5 s early.
-	waitFor(t, "keepalive timer", func() bool { return clock.Pending() > 0 })
-	clock.Advance(56 * 1e9)
-	waitFor(t, "KeepAlive", func() bool { return len(srv.RequestsOf("KeepAlive")) == 1 })
+	time.Sleep(55 * time.Second)
+	synctest.Wait()
+	if n := len(srv.RequestsOf("KeepAlive")); n != 1 {
+		t.Fatalf("%d KeepAlives 55 s into the pause", n)
+	}
 
 	checkShape(t, "Describe", srv.RequestsOf("Describe")[0], []string{
 		"GET /mbr.wma HTTP/1.1",
@@ -154,6 +169,7 @@ func TestRequestShapes(t *testing.T) {
 		"Connection: Close",
 	})
 	checkSessionInvariants(t, srv.Requests())
+	synctest.Wait()
 	checkConnections(t, srv)
 }
 

@@ -79,7 +79,7 @@ func (s *session) read(st *stream) {
 				send(event{err: err})
 				return false
 			}
-			if !send(event{pkt: &p, at: s.clock.Now()}) {
+			if !send(event{pkt: &p, at: time.Now()}) {
 				return false
 			}
 		}

@@ -36,5 +36,7 @@
 //	...
 //	logs := srv.RequestsOf("Log")
 //
-// Clock is a fake mmsh.Clock for testing timers without sleeping.
+// NewPipeServer serves over in-memory pipes instead of TCP, for tests that
+// run inside a testing/synctest bubble and let virtual time pass
+// (keepalives, stall detection, reconnection backoff).
 package mmshtest

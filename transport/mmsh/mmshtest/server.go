@@ -3,6 +3,7 @@ package mmshtest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -81,13 +82,6 @@ type Options struct {
 	MaxAccelBW int64
 	// SetCookie is sent as a Set-Cookie header on Describe responses.
 	SetCookie string
-	// Clock, when set, is the server's time for the sessions it keeps
-	// (they expire TimeoutMS after their last request), for Request.Time
-	// and for the drip of Faults.DripAfter: a test that advances the
-	// client's fake clock advances the server's too, so a KeepAlive
-	// really saves a session and a missing one really loses it. Default:
-	// the wall clock. Pacing (Pace, LinkRate) stays in real time.
-	Clock *Clock
 	// KeepSideConnections leaves the connection of a Describe, or of a
 	// KeepAlive, Log, SendEvent or SelectStream answered outside a stream,
 	// open whatever its Connection header asks, until the client closes
@@ -160,8 +154,8 @@ type Faults struct {
 	// before any framed packet.
 	StallAtStart bool
 	// DripAfter, when > 0, sends everything after that many $D one byte
-	// at a time, one per DripEvery (default 100 ms) of the server's clock
-	// (Options.Clock); Sent counts the bytes dripped.
+	// at a time, one per DripEvery (default 100 ms); Sent counts the
+	// bytes dripped.
 	DripAfter int
 	DripEvery time.Duration
 	// HoldAfter, when > 0, stops after that many $D of the first Play
@@ -250,6 +244,37 @@ type Server struct {
 
 // NewServer starts a server on 127.0.0.1 (a free port).
 func NewServer(opts Options) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	return serve(opts, ln), nil
+}
+
+// NewPipeServer starts a server that listens on no socket: its
+// connections are in-memory net.Pipe pairs that its DialContext makes
+// (set it as the mmsh.Dialer's DialContext), and its URL names PipeAddr.
+// A test inside a testing/synctest bubble needs it: time moves there
+// only while every goroutine of the bubble is durably blocked, which a
+// goroutine reading a socket never is, but one reading a pipe is. Start
+// it inside the bubble, so that its goroutines belong to it.
+func NewPipeServer(opts Options) *Server {
+	return serve(opts, NewPipeListener())
+}
+
+// DialContext opens a connection to the server, whatever addr says: a
+// pipe for a NewPipeServer, TCP to Addr otherwise. It has the signature
+// of mmsh.Dialer.DialContext.
+func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if pl, ok := s.ln.(*PipeListener); ok {
+		return pl.DialContext(ctx, network, addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", s.Addr)
+}
+
+// serve starts a server accepting on ln.
+func serve(opts Options, ln net.Listener) *Server {
 	if opts.ServerHeader == "" {
 		opts.ServerHeader = "Cougar/9.5.6001.18281"
 	}
@@ -265,10 +290,6 @@ func NewServer(opts Options) (*Server, error) {
 	if opts.LogStatus == 0 {
 		opts.LogStatus = 204
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{
 		opts: opts, ln: ln, started: time.Now(),
 		Addr: ln.Addr().String(), URL: "mmsh://" + ln.Addr().String(),
@@ -277,7 +298,7 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
+	return s
 }
 
 // Handle serves c at path ("/a.wma").
@@ -303,14 +324,6 @@ func (s *Server) RequestsOf(kind string) []*Request {
 		}
 	}
 	return out
-}
-
-// now is the server's time (Options.Clock or the wall clock).
-func (s *Server) now() time.Time {
-	if s.opts.Clock != nil {
-		return s.opts.Clock.Now()
-	}
-	return time.Now()
 }
 
 // Release lets the stream held by Faults.HoldAfter go on.
@@ -464,7 +477,7 @@ func (s *Server) serveConn(nc net.Conn, n int) {
 			return
 		}
 		req.Conn = n
-		req.Time = s.now()
+		req.Time = time.Now()
 		s.mu.Lock()
 		s.requests = append(s.requests, req)
 		s.mu.Unlock()
@@ -654,17 +667,17 @@ func (s *Server) session(r *Request) *srvSession {
 	ss.mu.Lock()
 	idle := ss.streamer == nil
 	ss.mu.Unlock()
-	if s.now().Sub(ss.last) > time.Duration(s.opts.TimeoutMS)*time.Millisecond && idle {
+	if time.Now().Sub(ss.last) > time.Duration(s.opts.TimeoutMS)*time.Millisecond && idle {
 		delete(s.sessions, id)
 		return nil
 	}
-	ss.last = s.now()
+	ss.last = time.Now()
 	return ss
 }
 
 // newSession creates a session.
 func (s *Server) newSession(r *Request, path string) *srvSession {
-	ss := &srvSession{id: randomID(), path: path, last: s.now(), genID: uint32(randomID()%100000 + 1), gens: map[uint32]int{}}
+	ss := &srvSession{id: randomID(), path: path, last: time.Now(), genID: uint32(randomID()%100000 + 1), gens: map[uint32]int{}}
 	ss.gens[ss.genID] = 0
 	ss.guid, _ = r.Pragma.Get("xClientGUID")
 	s.mu.Lock()
@@ -839,7 +852,7 @@ func (s *Server) pipeline(c *srvConn, r *Request) bool {
 	r2, err := readRequest(c.br)
 	_ = c.nc.SetReadDeadline(time.Time{})
 	if r2 != nil {
-		r2.Time = s.now()
+		r2.Time = time.Now()
 	}
 	_ = c.write(append(head, []byte("4\r\n$T\x00\x00\r\n")...))
 	result := "1"

@@ -839,47 +839,31 @@ func (st *streamer) finish() {
 }
 
 // drip writes b one byte at a time, one per Faults.DripEvery of the
-// server's clock, until the stream stops.
+// time package's clock (a testing/synctest bubble's virtual one in a
+// test), until the stream stops.
 func (st *streamer) drip(b []byte) bool {
 	every := st.s.opts.Faults.DripEvery
 	if every <= 0 {
 		every = 100 * time.Millisecond
 	}
-	newTimer := func() mmsh.Timer {
-		if clk := st.s.opts.Clock; clk != nil {
-			return clk.NewTimer(every)
-		}
-		return realTimer{time.NewTimer(every)}
-	}
-	t := newTimer()
+	t := time.NewTimer(every)
+	defer t.Stop()
 	for i := range b {
 		select {
-		case <-t.C():
+		case <-t.C:
 		case <-st.quit:
-			t.Stop()
 			return false
 		}
 		if st.c.write(b[i:i+1]) != nil {
 			return false
 		}
-		// The next byte's timer runs before the count shows this one, so
-		// that a test advancing the clock once per byte seen never
-		// advances past it.
-		t = newTimer()
+		t.Reset(every)
 		st.s.mu.Lock()
 		st.rec.Dripped++
 		st.s.mu.Unlock()
 	}
-	t.Stop()
 	return true
 }
-
-// realTimer is a *time.Timer as an mmsh.Timer.
-type realTimer struct{ t *time.Timer }
-
-func (r realTimer) C() <-chan time.Time   { return r.t.C }
-func (r realTimer) Stop() bool            { return r.t.Stop() }
-func (r realTimer) Reset(d time.Duration) { r.t.Reset(d) }
 
 // packet writes one framed packet (a chunk of its own when pipelined).
 func (st *streamer) packet(p mmsh.Packet) bool {
