@@ -391,20 +391,28 @@ func (c *conn) deselect(req *rtsp.Request, tg target) bool {
 		}
 		oldNum, oldURI = old, uris[0]
 	}
+	find := func() int { // c.mu held
+		for i, sl := range c.slots {
+			switch {
+			case oldURI == "":
+				if sl == own && sl.stream == "" {
+					return i
+				}
+			case uint64(sl.number) == oldNum && c.streamURL(sl) == oldURI && sl.tcp == own.tcp:
+				return i
+			}
+		}
+		return -1
+	}
+	c.mu.Lock()
+	idx := find()
+	c.mu.Unlock()
+	if idx < 0 {
+		return refuse(400) // nothing changes: the stream goes on
+	}
 	resume, was := c.stopForChange()
 	c.mu.Lock()
-	idx := -1
-	for i, sl := range c.slots {
-		switch {
-		case oldURI == "":
-			if sl == own && sl.stream == "" {
-				idx = i
-			}
-		case uint64(sl.number) == oldNum && c.streamURL(sl) == oldURI && sl.tcp == own.tcp:
-			idx = i
-		}
-	}
-	if idx >= 0 {
+	if idx = find(); idx >= 0 {
 		c.slots = append(c.slots[:idx], c.slots[idx+1:]...)
 	}
 	empty := len(c.slots) == 0

@@ -335,6 +335,12 @@ func (st *streamer) finish(j job, next int) {
 	}
 	c.mu.Lock()
 	ann := c.moveTo(next)
+	// The entry is over once its ANNOUNCE goes: a SelectStream the
+	// client sends on it must not restart this streamer (stopForChange)
+	// and stream the new entry before its PLAY.
+	if c.str == st {
+		c.str = nil
+	}
 	c.mu.Unlock()
 	s.count(func(x *Stats) { x.Announces++ })
 	c.write(ann.Marshal())
