@@ -22,7 +22,8 @@ type RolloverStep struct {
 // host goes straight to it (for the life of the Rollover: one player
 // session). It rolls over on any failure but these, which any protocol
 // would repeat: a request for credentials (ErrAuthRequired), DRM
-// (ErrEncrypted), the caller's cancellation.
+// (ErrEncrypted), a playlist in place of media (*MetafileError), the
+// caller's cancellation.
 type Rollover struct {
 	Steps []RolloverStep
 
@@ -85,7 +86,10 @@ func (r *Rollover) Dial(ctx context.Context, rawURL string, cfg Config) (Session
 		}
 		err = fmt.Errorf("%s: %w", step.Scheme, err)
 		rerr.Tried = append(rerr.Tried, err)
-		if errors.Is(err, ErrAuthRequired) || errors.Is(err, ErrEncrypted) || ctx.Err() != nil {
+		var me *MetafileError
+		if errors.Is(err, ErrAuthRequired) || errors.Is(err, ErrEncrypted) || errors.As(err, &me) || ctx.Err() != nil {
+			// A metafile (a web server answered with a playlist) is an
+			// answer: the caller opens it as a playlist.
 			return nil, err
 		}
 	}

@@ -63,6 +63,21 @@ func TestRolloverStopsOnAuthAndReportsAll(t *testing.T) {
 	}
 }
 
+// TestRolloverStopsOnMetafile: a step that met a playlist (a web server
+// answering with an ASX) ends the rollover with it, for the player to
+// open; the later steps are not tried.
+func TestRolloverStopsOnMetafile(t *testing.T) {
+	meta := &stepDialer{err: &MetafileError{URL: "http://h/a.asx", Body: []byte("<asx version=3>")}}
+	refused := &stepDialer{err: errors.New("refused")}
+	next := &stepDialer{}
+	r := &Rollover{Steps: []RolloverStep{{"rtsp", refused}, {"mmsh", meta}, {"mmst", next}}}
+	_, err := r.Dial(context.Background(), "mms://h/a.asx", Config{})
+	var me *MetafileError
+	if !errors.As(err, &me) || me.URL != "http://h/a.asx" || len(next.urls) != 0 {
+		t.Fatalf("err %v, next tried %q", err, next.urls)
+	}
+}
+
 func fmtErr(err error) error { return &wrapped{err} }
 
 type wrapped struct{ err error }

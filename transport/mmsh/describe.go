@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/playlist"
 	"github.com/eddyplayer/eddy/transport/wms"
 )
 
@@ -90,6 +92,11 @@ func (s *session) describeResponse(ctx context.Context, cn *conn, resp *response
 		return s.statusError(reqDescribe, resp)
 	}
 	if err := o.common(resp); err != nil {
+		if errors.Is(err, ErrNotWMSP) {
+			if me := s.metafile(ctx, cn, resp); me != nil {
+				return me
+			}
+		}
 		return s.errorf(reqDescribe, err)
 	}
 	pr := resp.pragma()
@@ -221,4 +228,30 @@ func viaHTTP10(vias []string) bool {
 // request and status.
 func (s *session) statusError(kind reqKind, resp *response) error {
 	return &transport.StatusError{URL: s.url.Redacted(), Method: kind.String(), Code: resp.StatusCode, Status: resp.status()}
+}
+
+// metafile reads the body of an answer from a server that is not a
+// Windows Media server (a web server that an mms:// or mmsh:// URL
+// reached) and returns it as a *transport.MetafileError when it is an
+// ASX playlist or a [Reference] redirector, which the player opens as a
+// playlist, as Windows Media Player does; nil otherwise. At most
+// playlist.MaxSize bytes are read, within the exchange's time.
+func (s *session) metafile(ctx context.Context, cn *conn, resp *response) *transport.MetafileError {
+	var body io.Reader
+	if resp.ContentLength >= 0 && !resp.Chunked {
+		body = io.LimitReader(cn.br, resp.ContentLength)
+	} else {
+		body = resp.body(cn.br)
+	}
+	stop := cn.bound(ctx)
+	defer stop()
+	b, err := io.ReadAll(io.LimitReader(body, playlist.MaxSize+1))
+	if (err != nil && len(b) == 0) || len(b) > playlist.MaxSize {
+		return nil
+	}
+	ct := resp.get("Content-Type")
+	if playlist.Sniff(path.Base(s.url.Path), ct, b) == playlist.KindNone {
+		return nil
+	}
+	return &transport.MetafileError{URL: s.url.String(), ContentType: ct, Body: b}
 }
