@@ -707,7 +707,13 @@ func (p *Player) onPlayback(m pbMsg) {
 	case msgWarning:
 		p.warn(m.err)
 	case msgDelivered:
-		p.prefetchNext()
+		// The next entry opens now when this one ends within the lead
+		// or at an unknown time (a broadcast); else the tick opens it
+		// when the end comes near, so that a server does not keep an
+		// idle session (and drop it) for the length of this entry.
+		if end := p.entryEnd(); end == 0 || end-pb.position() < prefetchLead {
+			p.prefetchNext()
+		}
 	case msgScript:
 		p.onScript(m.script)
 	case msgMediaChanged:

@@ -235,7 +235,7 @@ func (v *View) showState(s player.Status) {
 		v.video.showFailed(displayName(loc), v.lastErr)
 	default:
 		if s.Media != nil {
-			v.video.showMedia(s.Media)
+			v.video.showMedia(v.shown(s.Media))
 		}
 	}
 }
@@ -256,33 +256,45 @@ func (v *View) setMedia(m *player.Media) {
 	v.info.Set(m)
 	v.streams.SetTracks(m.URL, m.Tracks)
 	if v.st.State != player.Failed {
-		v.video.showMedia(m)
+		v.video.showMedia(v.shown(m))
 	}
 	v.setTitles()
 }
 
-// setTitles shows what plays in the window title and the now-playing
-// line: the media's title and author, or the playlist entry's (an ASX
-// ENTRY's TITLE wins over the clip's own, as in Windows Media Player),
-// and the ASX's own TITLE in the window title.
+// shown is m as the window shows it: with the playlist entry's title and
+// author (an ASX ENTRY's TITLE wins over the clip's own, as in Windows
+// Media Player; one it inherits from the show does not).
+func (v *View) shown(m *player.Media) *player.Media {
+	pl := v.st.Playlist
+	if m == nil || pl == nil || pl.Current < 0 || pl.Current >= len(pl.Entries) {
+		return m
+	}
+	c := *m
+	e := pl.Entries[pl.Current]
+	if e.Title != "" && e.Title != pl.Title {
+		c.Metadata.Title = e.Title
+	}
+	if e.Author != "" {
+		c.Metadata.Author = e.Author
+	}
+	return &c
+}
+
+// setTitles shows what plays in the window title, the now-playing line
+// and the video area: the media's title and author, or the playlist
+// entry's (shown), and the ASX's own TITLE in the window title.
 func (v *View) setTitles() {
-	m := v.media
-	if m == nil {
+	if v.media == nil {
 		return
 	}
+	m := v.shown(v.media)
 	title, author := m.Metadata.Title, m.Metadata.Author
 	show := ""
 	if pl := v.st.Playlist; pl != nil {
 		show = pl.Title
-		if pl.Current >= 0 && pl.Current < len(pl.Entries) {
-			e := pl.Entries[pl.Current]
-			if e.Title != "" && e.Title != pl.Title {
-				title = e.Title
-			}
-			if e.Author != "" {
-				author = e.Author
-			}
-		}
+	}
+	if v.st.State != player.Failed && v.st.State != player.Idle {
+		v.video.showMedia(m)
 	}
 	if title == "" {
 		title = displayName(m.URL)
