@@ -2,7 +2,6 @@ package mmsh
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -73,15 +72,6 @@ type client struct {
 	mu sync.Mutex
 	// useProxy is a proxy forced by a 305 response (3.1.5.5).
 	useProxy *url.URL
-}
-
-// newGUID returns a random GUID in registry format with braces.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("{%08X-%04X-%04X-%04X-%012X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // validGUID checks the registry format of xClientGUID (2.2.1.4.33).

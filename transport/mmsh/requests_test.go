@@ -1,6 +1,10 @@
 package mmsh
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/eddyplayer/eddy/transport/wms"
+)
 
 func TestStreamEntries(t *testing.T) {
 	// Hexadecimal stream numbers (2.2.1.4.27, D5 10): 10 is "a".
@@ -77,7 +81,7 @@ func TestURLHelpers(t *testing.T) {
 	if got := userAgent("NSPlayer/9.0.0.2980"); got != "NSPlayer/9.0.0.2980" {
 		t.Errorf("userAgent %q", got)
 	}
-	g := newGUID()
+	g := wms.NewGUID()
 	if !validGUID(g) || validGUID("{abc}") || !validGUID("{3300AD50-2C39-46c0-AE0A-4F6B136D663C}") {
 		t.Errorf("GUID %q", g)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/auth"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // clientState is Client-State ([MS-WMSP] 3.1.1).
@@ -158,7 +159,7 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 	}
 	guid := cfg.ClientID
 	if !validGUID(guid) {
-		guid = newGUID()
+		guid = wms.NewGUID()
 	}
 	ac := auth.NewClient(cfg.Credentials, d.AuthSchemes)
 	cl := &client{

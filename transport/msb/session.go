@@ -2,7 +2,6 @@ package msb
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/nsc"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // queueBytes bounds the packets queued between the receiving goroutine
@@ -138,7 +138,7 @@ func newSession(d *Dialer, st *nsc.Station, stationURL string, cfg transport.Con
 	s.first.Store(-1)
 	s.log.guid = cfg.ClientID
 	if s.log.guid == "" {
-		s.log.guid = newGUID()
+		s.log.guid = wms.NewGUID()
 	}
 	s.info = s.infoFor(s.format)
 	s.demux = asf.NewDemuxer(s.format.ASF)
@@ -149,14 +149,6 @@ func newSession(d *Dialer, st *nsc.Station, stationURL string, cfg transport.Con
 	s.rx.onLost = s.lostRun
 	go s.run()
 	return s, nil
-}
-
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0F | 0x40
-	b[8] = b[8]&0x3F | 0x80
-	return fmt.Sprintf("{%X-%X-%X-%X-%X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // begin takes the format of the first packet heard as the presentation
