@@ -88,7 +88,7 @@ type pbMsg struct {
 // run is the owner goroutine.
 func (p *Player) run() {
 	defer close(p.done)
-	tk := p.cfg.NewTicker(p.cfg.Tick)
+	tk := time.NewTicker(p.cfg.Tick)
 	defer tk.Stop()
 	for {
 		select {
@@ -114,7 +114,7 @@ func (p *Player) run() {
 			case pbMsg:
 				p.onPlayback(m)
 			}
-		case <-tk.C():
+		case <-tk.C:
 			p.tick()
 		}
 	}

@@ -63,25 +63,13 @@ type Config struct {
 	PlayerVersion string
 	// Logger receives the player's log. Default slog.Default().
 	Logger *slog.Logger
-	// Now returns the current time. Default time.Now.
+	// Now returns the current time: the time to first audio, rebuffering
+	// time, the video clock's anchor, play-log timestamps. Default time.Now.
 	Now func() time.Time
-	// Tick is the position-event interval. Default 100 ms.
+	// Tick is the position-event interval (a time.Ticker); statistics are
+	// published about once a second. Default 100 ms.
 	Tick time.Duration
-	// NewTicker creates the position ticker. Default time.NewTicker.
-	NewTicker func(d time.Duration) Ticker
 }
-
-// Ticker is the subset of *time.Ticker the player uses, so tests can drive
-// time themselves.
-type Ticker interface {
-	C() <-chan time.Time
-	Stop()
-}
-
-type realTicker struct{ t *time.Ticker }
-
-func (r realTicker) C() <-chan time.Time { return r.t.C }
-func (r realTicker) Stop()               { r.t.Stop() }
 
 // VideoOutput receives decoded frames. Present is called on the player's
 // video goroutine at (about) the frame's presentation time; it must not
@@ -161,9 +149,6 @@ func New(cfg Config) (*Player, error) {
 	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 100 * time.Millisecond
-	}
-	if cfg.NewTicker == nil {
-		cfg.NewTicker = func(d time.Duration) Ticker { return realTicker{time.NewTicker(d)} }
 	}
 	if cfg.MaxBuffer <= 0 {
 		cfg.MaxBuffer = DefaultMaxBuffer

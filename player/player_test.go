@@ -20,12 +20,6 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// manualTicker never fires unless the test sends on it.
-type manualTicker struct{ c chan time.Time }
-
-func (m manualTicker) C() <-chan time.Time { return m.c }
-func (m manualTicker) Stop()               {}
-
 type harness struct {
 	t      *testing.T
 	p      *Player
@@ -33,7 +27,6 @@ type harness struct {
 	sink   *memSink
 	dec    *passDecoder
 	events chan Event
-	tick   chan time.Time
 	mu     sync.Mutex
 	dials  int
 }
@@ -53,7 +46,7 @@ func (h *harness) dialCount() int {
 func newHarness(t *testing.T, sess *fakeSession, mod func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, sess: sess, sink: newMemSink(), dec: &passDecoder{rate: fakeRate},
-		events: make(chan Event, 4096), tick: make(chan time.Time)}
+		events: make(chan Event, 4096)}
 	reg := transport.NewRegistry()
 	reg.Register("fake", transport.MatchSchemes("fake"), transport.DialerFunc(
 		func(ctx context.Context, raw string, cfg transport.Config) (transport.Session, error) {
@@ -71,8 +64,11 @@ func newHarness(t *testing.T, sess *fakeSession, mod func(*Config)) *harness {
 	})
 	cfg := Config{
 		Transports: reg, Decoders: decs, Sink: h.sink,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NewTicker: func(time.Duration) Ticker { return manualTicker{h.tick} },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// No position ticks during a test that runs on the real clock:
+		// it takes seconds, not an hour. A test that needs ticks sets
+		// Tick and runs in a synctest bubble.
+		Tick: time.Hour,
 	}
 	if mod != nil {
 		mod(&cfg)

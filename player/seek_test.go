@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/audio"
-	"github.com/eddyplayer/eddy/player/audio/audiotest"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
@@ -16,131 +16,130 @@ import (
 // the source restarts at the key point 2 s before the target (as an index
 // does), with each kind of sink: the audio after the seek is the target
 // onwards, exactly once, the clock moves on from the target and the
-// presentation ends at its duration. The paced sink runs on a fake clock,
-// as the window's silent output runs on the real one.
+// presentation ends at its duration. It runs in a synctest bubble: the
+// paced sink plays on the bubble's virtual clock, as the window's silent
+// output plays on the real one, and the position ticker ticks on it.
 func TestSeekKeepsTheClock(t *testing.T) {
 	const target = 5 * time.Second
 	for _, kind := range []string{"realtime", "paced-null", "wav"} {
 		t.Run(kind, func(t *testing.T) {
-			sess := newFakeSession(10).withVideo(false)
-			sess.keyBack = 2 * time.Second
-			sess.gate = make(chan struct{})
-			var clock *audiotest.Clock
-			var null *audio.NullSink
-			var wav bytes.Buffer
-			var sink audio.Sink
-			switch kind {
-			case "paced-null":
-				clock = audiotest.NewClock(time.Unix(0, 0))
-				null = audio.NewNullSink(audio.NullSinkConfig{Paced: true, Clock: clock})
-				sink = null
-			case "wav":
-				sink = audio.NewWAVSink(&wav)
-			}
-			frames := &frameLog{}
-			h := newHarness(t, sess, func(c *Config) {
-				c.Video = frames
-				c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
-				if sink != nil {
-					c.Sink = sink
-				}
-			})
-			h.sink.realtime = kind == "realtime"
-			h.p.Open("fake://av")
-			// Eight audio samples, each followed by its video frame: more
-			// than the 500 ms preroll.
-			for i := 0; i < 16; i++ {
-				sess.gate <- struct{}{}
-			}
-			h.waitState(Playing)
-			h.p.Seek(target)
-			h.waitFor("the seek", func(ev Event) bool {
-				return ev.Kind == PositionChanged && ev.Status.Position == target
-			})
-			close(sess.gate)
-			if clock != nil {
-				// Play one second on the sink's clock: the position must
-				// follow it from the target.
-				var ran time.Duration
-				giveUp := make(chan struct{})
-				defer time.AfterFunc(10*time.Second, func() { close(giveUp) }).Stop()
-				for null.Played() < time.Second {
-					if ran > 3*time.Second || !clock.BlockUntil(1, giveUp) {
-						t.Fatalf("after %v on the sink's clock it played %v", ran, null.Played())
-					}
-					d, _ := clock.Next()
-					clock.Advance(d)
-					ran += d
-				}
-				h.tick <- time.Now()
-				ev := h.waitFor("position after the seek", func(ev Event) bool { return ev.Kind == PositionChanged })
-				lo, hi := target+time.Second-audio.DefaultDeviceBuffer-10*time.Millisecond, target+time.Second
-				if p := ev.Status.Position; p < lo || p > hi {
-					t.Fatalf("one second after the seek the position is %v, want %v..%v", p, lo, hi)
-				}
-				done := make(chan struct{})
-				go func() { h.waitState(Ended); close(done) }()
-				clock.RunUntil(done)
-				<-done
-			} else {
-				h.waitState(Ended)
-			}
-			if p := h.p.Status().Position; p != 10*time.Second {
-				t.Errorf("ended at %v, want the duration 10s", p)
-			}
-			var pcm []byte
-			switch kind {
-			case "realtime":
-				pcm = h.sink.bytes()
-			case "wav":
-				pcm = wav.Bytes()[44:]
-			case "paced-null":
-				if got := null.Played(); got != 10*time.Second-target {
-					t.Errorf("the sink played %v after the seek, want %v", got, 10*time.Second-target)
-				}
-			}
-			if pcm != nil {
-				got := samplesIn(pcm)
-				tail := 5 * fakeRate
-				if len(got) < tail {
-					t.Fatalf("%d frames in all", len(got))
-				}
-				for k, v := range got[len(got)-tail:] {
-					if want := uint16(50 + k/800); v != want {
-						t.Fatalf("frame %d after the seek is from sample %d, want %d", k, v, want)
-					}
-				}
-				// Before the seek, at most what was let through (8
-				// samples) played, in order from the start.
-				for k, v := range got[:len(got)-tail] {
-					if want := uint16(k / 800); v != want || want >= 8 {
-						t.Fatalf("frame %d before the seek is from sample %d, want %d", k, v, want)
-					}
-				}
-			}
-			// The pictures after the seek start at the target: those the
-			// source sent from the key point before it are decoded, not
-			// shown. (How many later ones are dropped as late depends on
-			// how fast the test's sink plays.)
-			pts, _, _ := frames.frames()
-			var after []time.Duration
-			for _, p := range pts {
-				if p >= target-2*time.Second {
-					after = append(after, p)
-				}
-			}
-			if len(after) == 0 || after[0] != target {
-				t.Fatalf("pictures after the seek: %v", after)
-			}
-			for i := 1; i < len(after); i++ {
-				if after[i] <= after[i-1] {
-					t.Fatalf("pictures out of order after the seek: %v", after)
-				}
-			}
-			if kind == "wav" && len(after) != 50 {
-				t.Errorf("%d pictures after the seek, want all 50 (an unpaced sink drops none)", len(after))
-			}
+			synctest.Test(t, func(t *testing.T) { testSeekKeepsTheClock(t, kind, target) })
 		})
+	}
+}
+
+func testSeekKeepsTheClock(t *testing.T, kind string, target time.Duration) {
+	sess := newFakeSession(10).withVideo(false)
+	sess.keyBack = 2 * time.Second
+	sess.gate = make(chan struct{})
+	var null *audio.NullSink
+	var wav bytes.Buffer
+	var sink audio.Sink
+	switch kind {
+	case "paced-null":
+		null = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+		sink = null
+	case "wav":
+		sink = audio.NewWAVSink(&wav)
+	}
+	frames := &frameLog{}
+	h := newHarness(t, sess, func(c *Config) {
+		c.Tick = 100 * time.Millisecond
+		c.Video = frames
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+		if sink != nil {
+			c.Sink = sink
+		}
+	})
+	h.sink.realtime = kind == "realtime"
+	h.p.Open("fake://av")
+	// Eight audio samples, each followed by its video frame: more than
+	// the 500 ms preroll.
+	for i := 0; i < 16; i++ {
+		sess.gate <- struct{}{}
+	}
+	h.waitState(Playing)
+	h.p.Seek(target)
+	h.waitFor("the seek", func(ev Event) bool {
+		return ev.Kind == PositionChanged && ev.Status.Position == target
+	})
+	close(sess.gate)
+	if null != nil {
+		// Let the sink play a second: the position must follow its
+		// clock from the target.
+		for start := time.Now(); null.Played() < time.Second; time.Sleep(10 * time.Millisecond) {
+			if time.Since(start) > 3*time.Second {
+				t.Fatalf("after %v the sink played %v", time.Since(start), null.Played())
+			}
+		}
+		// The next tick's position against what the sink has played at
+		// that instant: the virtual clock stands still from the tick
+		// until this goroutine blocks again.
+		for len(h.events) > 0 {
+			<-h.events
+		}
+		ev := h.waitFor("position after the seek", func(ev Event) bool { return ev.Kind == PositionChanged })
+		played := null.Played()
+		lo, hi := target+played-audio.DefaultDeviceBuffer-10*time.Millisecond, target+played
+		if p := ev.Status.Position; p < lo || p > hi {
+			t.Fatalf("after the sink played %v from the seek the position is %v, want %v..%v", played, p, lo, hi)
+		}
+	}
+	h.waitState(Ended)
+	if p := h.p.Status().Position; p != 10*time.Second {
+		t.Errorf("ended at %v, want the duration 10s", p)
+	}
+	var pcm []byte
+	switch kind {
+	case "realtime":
+		pcm = h.sink.bytes()
+	case "wav":
+		pcm = wav.Bytes()[44:]
+	case "paced-null":
+		if got := null.Played(); got != 10*time.Second-target {
+			t.Errorf("the sink played %v after the seek, want %v", got, 10*time.Second-target)
+		}
+	}
+	if pcm != nil {
+		got := samplesIn(pcm)
+		tail := 5 * fakeRate
+		if len(got) < tail {
+			t.Fatalf("%d frames in all", len(got))
+		}
+		for k, v := range got[len(got)-tail:] {
+			if want := uint16(50 + k/800); v != want {
+				t.Fatalf("frame %d after the seek is from sample %d, want %d", k, v, want)
+			}
+		}
+		// Before the seek, at most what was let through (8 samples)
+		// played, in order from the start.
+		for k, v := range got[:len(got)-tail] {
+			if want := uint16(k / 800); v != want || want >= 8 {
+				t.Fatalf("frame %d before the seek is from sample %d, want %d", k, v, want)
+			}
+		}
+	}
+	// The pictures after the seek start at the target: those the source
+	// sent from the key point before it are decoded, not shown. (How many
+	// later ones are dropped as late depends on how fast the test's sink
+	// plays.)
+	pts, _, _ := frames.frames()
+	var after []time.Duration
+	for _, p := range pts {
+		if p >= target-2*time.Second {
+			after = append(after, p)
+		}
+	}
+	if len(after) == 0 || after[0] != target {
+		t.Fatalf("pictures after the seek: %v", after)
+	}
+	for i := 1; i < len(after); i++ {
+		if after[i] <= after[i-1] {
+			t.Fatalf("pictures out of order after the seek: %v", after)
+		}
+	}
+	if kind == "wav" && len(after) != 50 {
+		t.Errorf("%d pictures after the seek, want all 50 (an unpaced sink drops none)", len(after))
 	}
 }
 

@@ -178,7 +178,7 @@ func (v *View) applyStatus(s player.Status) {
 	pos := s.Position
 	if !v.seekTill.IsZero() {
 		done := absDuration(pos-v.seekTo) <= seekTolerance ||
-			v.clock.Now().After(v.seekTill) || !active(s.State) && s.State != player.Paused
+			time.Now().After(v.seekTill) || !active(s.State) && s.State != player.Paused
 		if done {
 			v.seekTill = time.Time{}
 		} else {

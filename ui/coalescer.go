@@ -12,10 +12,9 @@ import (
 // at most one command per interval, and the final value is never lost.
 //
 // send runs either on the caller's goroutine (the immediate case) or on
-// the clock's timer goroutine (the trailing case); it must be safe to call
+// a time.AfterFunc goroutine (the trailing case); it must be safe to call
 // from any goroutine, as Controller methods are.
 type coalescer[T any] struct {
-	clock    Clock
 	interval time.Duration
 	send     func(T)
 
@@ -28,8 +27,8 @@ type coalescer[T any] struct {
 	closed  bool
 }
 
-func newCoalescer[T any](clock Clock, interval time.Duration, send func(T)) *coalescer[T] {
-	return &coalescer[T]{clock: clock, interval: interval, send: send}
+func newCoalescer[T any](interval time.Duration, send func(T)) *coalescer[T] {
+	return &coalescer[T]{interval: interval, send: send}
 }
 
 // Set requests that v be sent.
@@ -39,7 +38,7 @@ func (c *coalescer[T]) Set(v T) {
 		c.mu.Unlock()
 		return
 	}
-	now := c.clock.Now()
+	now := time.Now()
 	if c.stop == nil && (!c.sent || now.Sub(c.last) >= c.interval) {
 		c.last, c.sent = now, true
 		c.mu.Unlock()
@@ -48,7 +47,7 @@ func (c *coalescer[T]) Set(v T) {
 	}
 	c.value, c.pending = v, true
 	if c.stop == nil {
-		c.stop = c.clock.AfterFunc(c.interval-now.Sub(c.last), c.flush)
+		c.stop = time.AfterFunc(c.interval-now.Sub(c.last), c.flush).Stop
 	}
 	c.mu.Unlock()
 }
@@ -70,7 +69,7 @@ func (c *coalescer[T]) flush() {
 	v := c.value
 	var zero T
 	c.value, c.pending = zero, false
-	c.last, c.sent = c.clock.Now(), true
+	c.last, c.sent = time.Now(), true
 	c.mu.Unlock()
 	c.send(v)
 }

@@ -51,8 +51,6 @@ type Config struct {
 	Window fyne.Window
 	// Controller is the player.
 	Controller Controller
-	// Clock drives rate limits and timeouts. Default: the system clock.
-	Clock Clock
 	// Logo is shown in the video area when nothing is open. Default: none.
 	Logo fyne.Resource
 	// DemoURL, when set, is offered as File ▸ Play Demo and is what Play
@@ -69,11 +67,10 @@ type Config struct {
 // bar; in full screen, the video area alone. Methods must be called on the
 // Fyne goroutine.
 type View struct {
-	app   fyne.App
-	win   fyne.Window
-	ctl   Controller
-	clock Clock
-	demo  string
+	app  fyne.App
+	win  fyne.Window
+	ctl  Controller
+	demo string
 
 	recent *recentList
 	seeks  *coalescer[time.Duration]
@@ -150,22 +147,18 @@ type View struct {
 // Call Close when the window goes away.
 func New(cfg Config) *View {
 	v := &View{
-		app:   cfg.App,
-		win:   cfg.Window,
-		ctl:   cfg.Controller,
-		clock: cfg.Clock,
-		demo:  cfg.DemoURL,
-	}
-	if v.clock == nil {
-		v.clock = systemClock{}
+		app:  cfg.App,
+		win:  cfg.Window,
+		ctl:  cfg.Controller,
+		demo: cfg.DemoURL,
 	}
 	var prefs fyne.Preferences
 	if v.app != nil {
 		prefs = v.app.Preferences()
 	}
 	v.recent = newRecentList(prefs)
-	v.seeks = newCoalescer(v.clock, seekInterval, v.ctl.Seek)
-	v.vols = newCoalescer(v.clock, volumeInterval, v.ctl.SetVolume)
+	v.seeks = newCoalescer(seekInterval, v.ctl.Seek)
+	v.vols = newCoalescer(volumeInterval, v.ctl.SetVolume)
 
 	v.out = cfg.Video
 	if v.out == nil {
@@ -553,7 +546,7 @@ func (v *View) requestSeek(d time.Duration) {
 		d = max
 	}
 	v.seekTo = d
-	v.seekTill = v.clock.Now().Add(seekHold)
+	v.seekTill = time.Now().Add(seekHold)
 	v.seek.SetTime(d)
 	v.elapsed.SetText(formatClock(d))
 	v.seeks.Set(d)

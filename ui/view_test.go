@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,16 +23,18 @@ import (
 const demoURL = "demo:demo.asf"
 
 type fixture struct {
-	t     *testing.T
-	app   fyne.App
-	win   fyne.Window
-	ctl   *fakeController
-	clock *fakeClock
-	v     *View
+	t   *testing.T
+	app fyne.App
+	win fyne.Window
+	ctl *fakeController
+	v   *View
 }
 
-// newFixture builds a view in a 960×600 test window with a fake player
-// and a manual clock. The initial SetVolume call is consumed.
+// newFixture builds a view in a 960×600 test window with a fake player.
+// The initial SetVolume call is consumed. The view's rate limits and seek
+// hold run on the time package: a test that lets time pass calls
+// newFixture inside a synctest bubble (Fyne's test app is synchronous and
+// lives in one) and moves the virtual clock with advance.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -41,8 +44,8 @@ func newFixture(t *testing.T) *fixture {
 func newFixtureWithApp(t *testing.T, a fyne.App) *fixture {
 	t.Helper()
 	w := test.NewTempWindow(t, widget.NewLabel(""))
-	f := &fixture{t: t, app: a, win: w, ctl: newFakeController(), clock: newFakeClock()}
-	f.v = New(Config{App: a, Window: w, Controller: f.ctl, Clock: f.clock, DemoURL: demoURL})
+	f := &fixture{t: t, app: a, win: w, ctl: newFakeController()}
+	f.v = New(Config{App: a, Window: w, Controller: f.ctl, DemoURL: demoURL})
 	w.Resize(fyne.NewSize(960, 600))
 	t.Cleanup(f.v.Close)
 	if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 {
@@ -242,44 +245,46 @@ func TestPlayOpensTypedLocation(t *testing.T) {
 }
 
 func TestKeyboard(t *testing.T) {
-	f := newFixture(t)
-	f.startDemo(5 * time.Second)
-	key := f.win.Canvas().OnTypedKey()
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		f.startDemo(5 * time.Second)
+		key := f.win.Canvas().OnTypedKey()
 
-	key(&fyne.KeyEvent{Name: fyne.KeySpace})
-	f.expectCalls("Pause()")
+		key(&fyne.KeyEvent{Name: fyne.KeySpace})
+		f.expectCalls("Pause()")
 
-	key(&fyne.KeyEvent{Name: fyne.KeyRight})
-	f.expectCalls("Seek(15s)")
-	f.clock.Advance(time.Second)
-	f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 15*time.Second))
-	key(&fyne.KeyEvent{Name: fyne.KeyLeft})
-	f.expectCalls("Seek(5s)")
+		key(&fyne.KeyEvent{Name: fyne.KeyRight})
+		f.expectCalls("Seek(15s)")
+		advance(time.Second)
+		f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 15*time.Second))
+		key(&fyne.KeyEvent{Name: fyne.KeyLeft})
+		f.expectCalls("Seek(5s)")
 
-	f.v.SetVolume(0.5)
-	f.clock.Advance(time.Second)
-	f.ctl.take()
-	key(&fyne.KeyEvent{Name: fyne.KeyDown})
-	if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.45) > 1e-9 {
-		t.Errorf("Down sent %v, want SetVolume(0.45)", got)
-	}
-
-	// The seek bar, when focused, passes Space on to the window.
-	f.v.seek.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	f.expectCalls("Pause()")
-
-	// Shortcut: Ctrl+P toggles play.
-	found := false
-	for _, mi := range f.v.mainMenu.Items[1].Items {
-		if mi.Label == "Play / Pause" {
-			found = true
-			f.win.Canvas().(fyne.Shortcutable).TypedShortcut(mi.Shortcut)
+		f.v.SetVolume(0.5)
+		advance(time.Second)
+		f.ctl.take()
+		key(&fyne.KeyEvent{Name: fyne.KeyDown})
+		if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.45) > 1e-9 {
+			t.Errorf("Down sent %v, want SetVolume(0.45)", got)
 		}
-	}
-	if !found {
-		t.Fatal("no Play / Pause menu item")
-	}
-	f.expectCalls("Pause()")
+
+		// The seek bar, when focused, passes Space on to the window.
+		f.v.seek.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+		f.expectCalls("Pause()")
+
+		// Shortcut: Ctrl+P toggles play.
+		found := false
+		for _, mi := range f.v.mainMenu.Items[1].Items {
+			if mi.Label == "Play / Pause" {
+				found = true
+				f.win.Canvas().(fyne.Shortcutable).TypedShortcut(mi.Shortcut)
+			}
+		}
+		if !found {
+			t.Fatal("no Play / Pause menu item")
+		}
+		f.expectCalls("Pause()")
+	})
 }
 
 func absF(f float64) float64 {
@@ -290,19 +295,21 @@ func absF(f float64) float64 {
 }
 
 func TestRepeatedSeekKeysAreCoalesced(t *testing.T) {
-	f := newFixture(t)
-	f.startDemo(0)
-	key := f.win.Canvas().OnTypedKey()
-	for i := 0; i < 5; i++ {
-		key(&fyne.KeyEvent{Name: fyne.KeyRight})
-	}
-	// The first press seeks at once; the rest accumulate into one seek
-	// sent when the rate limit allows (to the 20 s end: clamped).
-	f.expectCalls("Seek(10s)")
-	f.clock.Advance(seekInterval)
-	f.expectCalls("Seek(20s)")
-	f.clock.Advance(time.Second)
-	f.expectCalls()
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		f.startDemo(0)
+		key := f.win.Canvas().OnTypedKey()
+		for i := 0; i < 5; i++ {
+			key(&fyne.KeyEvent{Name: fyne.KeyRight})
+		}
+		// The first press seeks at once; the rest accumulate into one seek
+		// sent when the rate limit allows (to the 20 s end: clamped).
+		f.expectCalls("Seek(10s)")
+		advance(seekInterval)
+		f.expectCalls("Seek(20s)")
+		advance(time.Second)
+		f.expectCalls()
+	})
 }
 
 func dragTo(s *SeekBar, x float32) {
@@ -310,55 +317,57 @@ func dragTo(s *SeekBar, x float32) {
 }
 
 func TestSeekDragSendsOneSeekOnRelease(t *testing.T) {
-	f := newFixture(t)
-	f.startDemo(2 * time.Second)
-	s := f.v.seek
-	if s.Disabled() {
-		t.Fatal("seek bar disabled for a seekable presentation")
-	}
-	w := s.Size().Width
-	if w < 100 {
-		t.Fatalf("seek bar width %v: not laid out", w)
-	}
-	for _, x := range []float32{w * 0.2, w * 0.3, w * 0.5, w * 0.6, w * 0.75} {
-		dragTo(s, x)
-		// The player keeps reporting its position meanwhile.
-		f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 3*time.Second))
-	}
-	if got := f.ctl.takeMethod("Seek"); len(got) != 0 {
-		t.Fatalf("seeks while dragging: %v", got)
-	}
-	preview := s.Time()
-	if preview < 12*time.Second || preview > 18*time.Second {
-		t.Errorf("thumb at %v after dragging to 75%%", preview)
-	}
-	if f.v.elapsed.Text != formatClock(preview) {
-		t.Errorf("elapsed label %q while dragging, want preview %q", f.v.elapsed.Text, formatClock(preview))
-	}
-	s.DragEnd()
-	got := f.ctl.takeMethod("Seek")
-	if len(got) != 1 || got[0].(time.Duration) != preview {
-		t.Fatalf("seeks after release: %v, want one to %v", got, preview)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		f.startDemo(2 * time.Second)
+		s := f.v.seek
+		if s.Disabled() {
+			t.Fatal("seek bar disabled for a seekable presentation")
+		}
+		w := s.Size().Width
+		if w < 100 {
+			t.Fatalf("seek bar width %v: not laid out", w)
+		}
+		for _, x := range []float32{w * 0.2, w * 0.3, w * 0.5, w * 0.6, w * 0.75} {
+			dragTo(s, x)
+			// The player keeps reporting its position meanwhile.
+			f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 3*time.Second))
+		}
+		if got := f.ctl.takeMethod("Seek"); len(got) != 0 {
+			t.Fatalf("seeks while dragging: %v", got)
+		}
+		preview := s.Time()
+		if preview < 12*time.Second || preview > 18*time.Second {
+			t.Errorf("thumb at %v after dragging to 75%%", preview)
+		}
+		if f.v.elapsed.Text != formatClock(preview) {
+			t.Errorf("elapsed label %q while dragging, want preview %q", f.v.elapsed.Text, formatClock(preview))
+		}
+		s.DragEnd()
+		got := f.ctl.takeMethod("Seek")
+		if len(got) != 1 || got[0].(time.Duration) != preview {
+			t.Fatalf("seeks after release: %v, want one to %v", got, preview)
+		}
 
-	// Until the player catches up, old positions do not pull the thumb back.
-	f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 3*time.Second))
-	if s.Time() != preview {
-		t.Errorf("thumb jumped back to %v before the seek completed", s.Time())
-	}
-	f.emit(player.PositionChanged, status(player.Playing, demoMedia(), preview+200*time.Millisecond))
-	if s.Time() != preview+200*time.Millisecond {
-		t.Errorf("thumb at %v, want to follow the player again", s.Time())
-	}
-	// And a seek the player never completes is given up after seekHold.
-	dragTo(s, w*0.9)
-	s.DragEnd()
-	f.ctl.take()
-	f.clock.Advance(seekHold + time.Millisecond)
-	f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 4*time.Second))
-	if s.Time() != 4*time.Second {
-		t.Errorf("thumb at %v, want the player's 4s after the hold expired", s.Time())
-	}
+		// Until the player catches up, old positions do not pull the thumb back.
+		f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 3*time.Second))
+		if s.Time() != preview {
+			t.Errorf("thumb jumped back to %v before the seek completed", s.Time())
+		}
+		f.emit(player.PositionChanged, status(player.Playing, demoMedia(), preview+200*time.Millisecond))
+		if s.Time() != preview+200*time.Millisecond {
+			t.Errorf("thumb at %v, want to follow the player again", s.Time())
+		}
+		// And a seek the player never completes is given up after seekHold.
+		dragTo(s, w*0.9)
+		s.DragEnd()
+		f.ctl.take()
+		advance(seekHold + time.Millisecond)
+		f.emit(player.PositionChanged, status(player.Playing, demoMedia(), 4*time.Second))
+		if s.Time() != 4*time.Second {
+			t.Errorf("thumb at %v, want the player's 4s after the hold expired", s.Time())
+		}
+	})
 }
 
 func TestSeekTapSeeksAtOnce(t *testing.T) {
@@ -636,43 +645,45 @@ func TestStreamSelection(t *testing.T) {
 }
 
 func TestVolume(t *testing.T) {
-	f := newFixture(t)
-	if f.v.volume.Value != 1 {
-		t.Errorf("default volume %v", f.v.volume.Value)
-	}
-	// A drag of the volume slider: many values, few commands, the last
-	// value always arrives.
-	for i := 1; i <= 10; i++ {
-		f.v.volume.SetValue(1 - float64(i)*0.05)
-	}
-	f.clock.Advance(volumeInterval)
-	got := f.ctl.takeMethod("SetVolume")
-	if len(got) != 2 || absF(got[1].(float64)-0.5) > 1e-9 {
-		t.Errorf("SetVolume calls %v, want 2 ending with 0.5", got)
-	}
-	if p := f.app.Preferences().Float(PrefVolume); absF(p-0.5) > 1e-9 {
-		t.Errorf("volume preference %v", p)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		if f.v.volume.Value != 1 {
+			t.Errorf("default volume %v", f.v.volume.Value)
+		}
+		// A drag of the volume slider: many values, few commands, the last
+		// value always arrives.
+		for i := 1; i <= 10; i++ {
+			f.v.volume.SetValue(1 - float64(i)*0.05)
+		}
+		advance(volumeInterval)
+		got := f.ctl.takeMethod("SetVolume")
+		if len(got) != 2 || absF(got[1].(float64)-0.5) > 1e-9 {
+			t.Errorf("SetVolume calls %v, want 2 ending with 0.5", got)
+		}
+		if p := f.app.Preferences().Float(PrefVolume); absF(p-0.5) > 1e-9 {
+			t.Errorf("volume preference %v", p)
+		}
 
-	test.Tap(f.v.muteBtn)
-	f.clock.Advance(time.Second)
-	if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || got[0].(float64) != 0 {
-		t.Errorf("mute sent %v", got)
-	}
-	test.Tap(f.v.muteBtn)
-	f.clock.Advance(time.Second)
-	if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.5) > 1e-9 {
-		t.Errorf("unmute sent %v", got)
-	}
+		test.Tap(f.v.muteBtn)
+		advance(time.Second)
+		if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || got[0].(float64) != 0 {
+			t.Errorf("mute sent %v", got)
+		}
+		test.Tap(f.v.muteBtn)
+		advance(time.Second)
+		if got := f.ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.5) > 1e-9 {
+			t.Errorf("unmute sent %v", got)
+		}
 
-	// The next window starts at the saved volume and tells the player.
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	ctl := newFakeController()
-	v := New(Config{App: f.app, Window: w, Controller: ctl, Clock: f.clock})
-	defer v.Close()
-	if got := ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.5) > 1e-9 {
-		t.Errorf("new view sent %v", got)
-	}
+		// The next window starts at the saved volume and tells the player.
+		w := test.NewTempWindow(t, widget.NewLabel(""))
+		ctl := newFakeController()
+		v := New(Config{App: f.app, Window: w, Controller: ctl})
+		defer v.Close()
+		if got := ctl.takeMethod("SetVolume"); len(got) != 1 || absF(got[0].(float64)-0.5) > 1e-9 {
+			t.Errorf("new view sent %v", got)
+		}
+	})
 }
 
 func TestOpenFileDialogResult(t *testing.T) {

@@ -11,22 +11,19 @@ const DefaultDeviceBuffer = 200 * time.Millisecond
 // NullSinkConfig configures a NullSink.
 type NullSinkConfig struct {
 	// Paced makes the sink behave like a sound device: it "plays" at the
-	// stream's rate on Clock, Write blocks while its buffer is full, and
-	// Played advances in real time. The player uses a paced NullSink when
-	// there is no sound card. Unpaced, Write never blocks and Played is
-	// what was written.
+	// stream's rate on the wall clock (time.Now), Write blocks while its
+	// buffer is full, and Played advances in real time. The player uses a
+	// paced NullSink when there is no sound card. Unpaced, Write never
+	// blocks and Played is what was written.
 	Paced bool
-	// Clock is the time source of a paced sink; nil means SystemClock.
-	Clock Clock
 	// Buffer is the simulated device buffer of a paced sink;
 	// 0 means DefaultDeviceBuffer.
 	Buffer time.Duration
 }
 
 // NullSink discards PCM but keeps the audio clock (see NullSinkConfig).
-// A paced NullSink waits on its Clock's timers, never by spinning.
+// A paced NullSink waits on timers, never by spinning.
 type NullSink struct {
-	clock Clock
 	paced bool
 	bufd  time.Duration
 
@@ -47,14 +44,12 @@ type NullSink struct {
 	under    int
 	volume   float64
 	wake     chan struct{}
+	waits    int // timer waits of Write and Drain (a sink that spun would make many)
 }
 
 // NewNullSink returns a NullSink.
 func NewNullSink(cfg NullSinkConfig) *NullSink {
-	s := &NullSink{clock: cfg.Clock, paced: cfg.Paced, bufd: cfg.Buffer, volume: 1, wake: make(chan struct{})}
-	if s.clock == nil {
-		s.clock = SystemClock()
-	}
+	s := &NullSink{paced: cfg.Paced, bufd: cfg.Buffer, volume: 1, wake: make(chan struct{})}
 	if s.bufd <= 0 {
 		s.bufd = DefaultDeviceBuffer
 	}
@@ -106,7 +101,7 @@ func (s *NullSink) Write(pcm []byte) (int, error) {
 		if s.gen != gen {
 			return len(pcm), nil
 		}
-		now := s.clock.Now()
+		now := time.Now()
 		played := s.playedAt(now)
 		free := s.capBytes - (s.written - played)
 		if !s.paused && free > 0 {
@@ -122,18 +117,12 @@ func (s *NullSink) Write(pcm []byte) (int, error) {
 			}
 			continue
 		}
-		var timer <-chan time.Time
+		var wait time.Duration // 0: no timer, only a wake (paused)
 		if !s.paused {
 			need := min(int64(len(pcm)-done), s.capBytes/4) - free
-			timer = s.clock.After(s.bytesDur(need))
+			wait = s.bytesDur(need)
 		}
-		wake := s.wake
-		s.mu.Unlock()
-		select {
-		case <-timer:
-		case <-wake:
-		}
-		s.mu.Lock()
+		s.sleep(wait)
 	}
 	return done, nil
 }
@@ -172,6 +161,26 @@ func (s *NullSink) bytesDur(n int64) time.Duration {
 	return time.Duration((frames*int64(time.Second) + rate - 1) / rate)
 }
 
+// sleep releases s.mu until d has passed (never when d is 0) or a
+// broadcast (Flush, Pause, Resume, Close) wakes the sink. Called with s.mu
+// held; returns with it held.
+func (s *NullSink) sleep(d time.Duration) {
+	var timer <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+		s.waits++
+	}
+	wake := s.wake
+	s.mu.Unlock()
+	select {
+	case <-timer:
+	case <-wake:
+	}
+	s.mu.Lock()
+}
+
 func (s *NullSink) broadcast() {
 	close(s.wake)
 	s.wake = make(chan struct{})
@@ -184,7 +193,7 @@ func (s *NullSink) Buffered() time.Duration {
 	if !s.opened {
 		return 0
 	}
-	return s.format.Duration(int(s.written - s.playedAt(s.clock.Now())))
+	return s.format.Duration(int(s.written - s.playedAt(time.Now())))
 }
 
 // Played is the play time since Open.
@@ -194,7 +203,7 @@ func (s *NullSink) Played() time.Duration {
 	if !s.opened {
 		return 0
 	}
-	return s.format.Duration(int(s.playedAt(s.clock.Now())))
+	return s.format.Duration(int(s.playedAt(time.Now())))
 }
 
 // Drain waits until everything written has been played (paced), while
@@ -211,22 +220,16 @@ func (s *NullSink) Drain() error {
 		if !s.opened {
 			return nil
 		}
-		left := s.written - s.playedAt(s.clock.Now())
+		left := s.written - s.playedAt(time.Now())
 		if left <= 0 {
 			s.dry = false
 			return nil
 		}
-		var timer <-chan time.Time
+		var wait time.Duration
 		if !s.paused {
-			timer = s.clock.After(s.bytesDur(left))
+			wait = s.bytesDur(left)
 		}
-		wake := s.wake
-		s.mu.Unlock()
-		select {
-		case <-timer:
-		case <-wake:
-		}
-		s.mu.Lock()
+		s.sleep(wait)
 	}
 }
 
@@ -235,7 +238,7 @@ func (s *NullSink) Flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opened {
-		s.written = s.playedAt(s.clock.Now())
+		s.written = s.playedAt(time.Now())
 		s.base, s.running, s.dry = s.written, false, false
 	}
 	s.gen++
@@ -250,7 +253,7 @@ func (s *NullSink) Pause() {
 		return
 	}
 	if s.opened {
-		s.base, s.running = s.playedAt(s.clock.Now()), false
+		s.base, s.running = s.playedAt(time.Now()), false
 	}
 	s.paused = true
 	s.broadcast()
@@ -265,7 +268,7 @@ func (s *NullSink) Resume() {
 	}
 	s.paused = false
 	if s.opened && s.written > s.base {
-		s.running, s.start = true, s.clock.Now()
+		s.running, s.start = true, time.Now()
 	}
 	s.broadcast()
 }

@@ -55,7 +55,7 @@ var shared struct {
 // the first call: stereo, at f's rate, in sample format sample (S16 or
 // F32). It waits for oto's ready channel at most timeout and then checks
 // Context.Err, which is where oto reports a missing sound card.
-func openDevice(f audio.Format, sample audio.SampleFormat, timeout time.Duration, clock audio.Clock) (device, audio.Format, error) {
+func openDevice(f audio.Format, sample audio.SampleFormat, timeout time.Duration) (device, audio.Format, error) {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.dev != nil || shared.err != nil {
@@ -71,9 +71,11 @@ func openDevice(f audio.Format, sample audio.SampleFormat, timeout time.Duration
 		shared.err = &DeviceError{Err: err}
 		return nil, audio.Format{}, shared.err
 	}
+	limit := time.NewTimer(timeout)
+	defer limit.Stop()
 	select {
 	case <-ready:
-	case <-clock.After(timeout):
+	case <-limit.C:
 		shared.err = &DeviceError{Err: fmt.Errorf("the audio device did not open within %v", timeout)}
 		return nil, audio.Format{}, shared.err
 	}

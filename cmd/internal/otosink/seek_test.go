@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	eddy "github.com/eddyplayer/eddy/player"
@@ -24,10 +25,20 @@ func (countFrames) WantsPictures() bool   { return false }
 // the WMV fixture (WMV8 with WMA, so the audio waits for the first picture
 // after the seek) on this sink over a device the test plays by hand. After
 // the seek, the position follows what the device plays, from the target.
+// It runs in a synctest bubble, so the player's position ticker ticks on
+// virtual time, which moves only while every goroutine of the bubble
+// waits (decoding in libavcodec and reading the file hold it): after the
+// device has played, the test lets one tick pass and reads the position
+// the player published.
 func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 	if lavc.Version() == "" {
 		t.Fatal("needs libavcodec (a cgo build, as this package is)")
 	}
+	synctest.Test(t, testPlayerSeeksOnTheSoundCardSink)
+}
+
+func testPlayerSeeksOnTheSoundCardSink(t *testing.T) {
+	const tick = 100 * time.Millisecond
 	dev := &fakeDevice{}
 	sink := newSink(Config{Buffer: 250 * time.Millisecond, DeviceBuffer: 100 * time.Millisecond},
 		func(f audio.Format) (device, audio.Format, error) { return dev, f, nil })
@@ -36,11 +47,10 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 	decs := decoder.NewRegistry()
 	decoder.RegisterBuiltin(decs)
 	lavc.RegisterMissing(decs)
-	ticks := make(chan time.Time)
 	p, err := eddy.New(eddy.Config{
 		Transports: reg, Decoders: decs, Sink: sink, Video: countFrames{},
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NewTicker: func(time.Duration) eddy.Ticker { return manualTicker(ticks) },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Tick:   tick,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -105,8 +115,11 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 			}
 			left -= n
 		}
-		ticks <- time.Now()
-		return waitFor("position event", func(ev eddy.Event) bool { return ev.Kind == eddy.PositionChanged }).Status.Position
+		// The device holds still from here: the next tick publishes the
+		// position for what it played.
+		time.Sleep(tick)
+		synctest.Wait()
+		return p.Status().Position
 	}
 
 	p.Open("../../../testdata/asf/d_wmv2_wmav2.wmv")
@@ -130,9 +143,3 @@ func TestPlayerSeeksOnTheSoundCardSink(t *testing.T) {
 		}
 	}
 }
-
-// manualTicker is a eddy.Ticker the test fires by hand.
-type manualTicker chan time.Time
-
-func (m manualTicker) C() <-chan time.Time { return m }
-func (m manualTicker) Stop()               {}

@@ -31,9 +31,6 @@ type Config struct {
 	// ReadyTimeout bounds the wait for the device to open
 	// (default DefaultReadyTimeout).
 	ReadyTimeout time.Duration
-	// Clock times ReadyTimeout and Drain's polling; nil means
-	// audio.SystemClock.
-	Clock audio.Clock
 	// ALSAMessages keeps alsa-lib's own messages on stderr (by default
 	// they are silenced: the errors are returned anyway).
 	ALSAMessages bool
@@ -142,13 +139,10 @@ func newSink(cfg Config, open func(audio.Format) (device, audio.Format, error)) 
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = DefaultReadyTimeout
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = audio.SystemClock()
-	}
 	s := &Sink{cfg: cfg, open: open, volume: 1, done: make(chan struct{})}
 	if s.open == nil {
 		s.open = func(f audio.Format) (device, audio.Format, error) {
-			return openDevice(f, cfg.Sample, cfg.ReadyTimeout, cfg.Clock)
+			return openDevice(f, cfg.Sample, cfg.ReadyTimeout)
 		}
 	}
 	return s
@@ -299,6 +293,8 @@ func (s *Sink) Drain() error {
 		return nil
 	}
 	g.ring.Close() // the reader returns what is left, then io.EOF
+	poll := time.NewTicker(drainPoll)
+	defer poll.Stop()
 	for {
 		s.mu.Lock()
 		closed, cur := s.closed, s.gen
@@ -317,7 +313,7 @@ func (s *Sink) Drain() error {
 			break
 		}
 		select {
-		case <-s.cfg.Clock.After(drainPoll):
+		case <-poll.C:
 		case <-s.done:
 		}
 	}

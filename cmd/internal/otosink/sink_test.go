@@ -5,26 +5,27 @@ import (
 	"errors"
 	"runtime"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/audio"
-	"github.com/eddyplayer/eddy/player/audio/audiotest"
 )
 
 // One frame of devFmt is 4 bytes and 1 ms.
 var devFmt = audio.Format{SampleRate: 1000, Channels: 2, Sample: audio.S16}
 
-func newFake(t *testing.T) (*Sink, *fakeDevice, *audiotest.Clock) {
+// newFake returns a sink opened on a fake device that plays only when
+// the test says so.
+func newFake(t *testing.T) (*Sink, *fakeDevice) {
 	t.Helper()
 	dev := &fakeDevice{}
-	clk := audiotest.NewClock(time.Unix(0, 0))
-	s := newSink(Config{Clock: clk, Buffer: 250 * time.Millisecond, DeviceBuffer: 100 * time.Millisecond},
+	s := newSink(Config{Buffer: 250 * time.Millisecond, DeviceBuffer: 100 * time.Millisecond},
 		func(audio.Format) (device, audio.Format, error) { return dev, devFmt, nil })
 	t.Cleanup(func() { s.Close() })
 	if err := s.Open(devFmt); err != nil {
 		t.Fatal(err)
 	}
-	return s, dev, clk
+	return s, dev
 }
 
 func ramp(n int) []byte {
@@ -36,7 +37,7 @@ func ramp(n int) []byte {
 }
 
 func TestSinkClock(t *testing.T) {
-	s, dev, _ := newFake(t)
+	s, dev := newFake(t)
 	pcm := ramp(4 * 1500) // 1.5 s
 	if n, err := s.Write(pcm[:200]); n != 200 || err != nil {
 		t.Fatalf("Write = %d, %v", n, err)
@@ -94,7 +95,7 @@ func TestSinkClock(t *testing.T) {
 }
 
 func TestSinkUnderrun(t *testing.T) {
-	s, dev, _ := newFake(t)
+	s, dev := newFake(t)
 	s.Write(ramp(40))
 	p := dev.last()
 	p.waitBuffered(40)
@@ -114,63 +115,79 @@ func TestSinkUnderrun(t *testing.T) {
 	}
 }
 
+// TestSinkDrainAndReopen runs in a synctest bubble, where Drain's polling
+// of oto's buffer moves on virtual time: Drain waits for the device to
+// play everything, however long that takes, and returns within one poll
+// once it has.
 func TestSinkDrainAndReopen(t *testing.T) {
-	s, dev, clk := newFake(t)
-	s.Write(ramp(400))
-	p := dev.last()
-	drained := make(chan struct{})
-	go func() {
-		defer close(drained)
-		if err := s.Drain(); err != nil {
-			t.Errorf("Drain: %v", err)
+	synctest.Test(t, func(t *testing.T) {
+		s, dev := newFake(t)
+		s.Write(ramp(400))
+		p := dev.last()
+		drained := make(chan struct{})
+		go func() {
+			defer close(drained)
+			if err := s.Drain(); err != nil {
+				t.Errorf("Drain: %v", err)
+			}
+		}()
+		time.Sleep(time.Minute) // the device plays nothing meanwhile
+		select {
+		case <-drained:
+			t.Fatal("Drain returned before the device played")
+		default:
 		}
-	}()
-	// The device plays the 400 bytes as they come (oto pulls them in
-	// pieces).
-	for got := 0; got < 400; got += p.consume(400) {
-		p.waitBuffered(4)
-	}
-	clk.RunUntil(drained)
-	if pl, b := s.Played(), s.Buffered(); pl != 100*time.Millisecond || b != 0 {
-		t.Fatalf("after Drain: Played %v Buffered %v", pl, b)
-	}
-	// A new stream at another rate is resampled to the device's.
-	if err := s.Open(audio.Format{SampleRate: 500, Channels: 1, Sample: audio.F32}); err != nil {
-		t.Fatal(err)
-	}
-	if s.Played() != 0 {
-		t.Fatalf("Played after Open %v", s.Played())
-	}
-	s.Write(make([]byte, 4*50)) // 100 ms of mono f32 at 500 Hz
-	drained = make(chan struct{})
-	go func() { defer close(drained); s.Drain() }()
-	p2 := dev.last()
-	if p2 == p {
-		t.Fatal("no new player after Drain")
-	}
-	for {
-		p2.waitBuffered(4)
-		p2.consume(4000)
-		p2.mu.Lock()
-		// Drain may close the player once everything is played,
-		// before oto's next read would have seen io.EOF.
-		done := (p2.eof || p2.closed) && len(p2.buf) == 0
-		p2.mu.Unlock()
-		if done {
-			break
+		// The device plays the 400 bytes as they come (oto pulls them in
+		// pieces).
+		for got := 0; got < 400; got += p.consume(400) {
+			p.waitBuffered(4)
 		}
-	}
-	clk.RunUntil(drained)
-	if got := len(p2.played); got != 400 { // 100 frames of stereo s16 at 1 kHz
-		t.Fatalf("device got %d bytes for 100 ms, want 400", got)
-	}
-	if pl := s.Played(); pl != 100*time.Millisecond {
-		t.Fatalf("Played %v", pl)
-	}
+		played := time.Now()
+		<-drained
+		if d := time.Since(played); d > drainPoll {
+			t.Fatalf("Drain returned %v after the device played the last byte, want at most %v", d, drainPoll)
+		}
+		if pl, b := s.Played(), s.Buffered(); pl != 100*time.Millisecond || b != 0 {
+			t.Fatalf("after Drain: Played %v Buffered %v", pl, b)
+		}
+		// A new stream at another rate is resampled to the device's.
+		if err := s.Open(audio.Format{SampleRate: 500, Channels: 1, Sample: audio.F32}); err != nil {
+			t.Fatal(err)
+		}
+		if s.Played() != 0 {
+			t.Fatalf("Played after Open %v", s.Played())
+		}
+		s.Write(make([]byte, 4*50)) // 100 ms of mono f32 at 500 Hz
+		drained = make(chan struct{})
+		go func() { defer close(drained); s.Drain() }()
+		p2 := dev.last()
+		if p2 == p {
+			t.Fatal("no new player after Drain")
+		}
+		for {
+			p2.waitBuffered(4)
+			p2.consume(4000)
+			p2.mu.Lock()
+			// Drain may close the player once everything is played,
+			// before oto's next read would have seen io.EOF.
+			done := (p2.eof || p2.closed) && len(p2.buf) == 0
+			p2.mu.Unlock()
+			if done {
+				break
+			}
+		}
+		<-drained
+		if got := len(p2.played); got != 400 { // 100 frames of stereo s16 at 1 kHz
+			t.Fatalf("device got %d bytes for 100 ms, want 400", got)
+		}
+		if pl := s.Played(); pl != 100*time.Millisecond {
+			t.Fatalf("Played %v", pl)
+		}
+	})
 }
 
 func TestSinkFlushAndClose(t *testing.T) {
-	s, dev, _ := newFake(t)
+	s, dev := newFake(t)
 	done := make(chan error)
 	go func() {
 		_, err := s.Write(ramp(4 * 2000)) // more than ring + device buffer

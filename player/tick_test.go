@@ -1,0 +1,60 @@
+package player
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/eddyplayer/eddy/player/audio"
+)
+
+// TestPositionTicks: while playing, the player publishes the position
+// every Tick, which is what the sink has played (within a chunk), and the statistics once
+// a second. It runs in a synctest bubble: the ticker and
+// the paced sink run on the bubble's virtual clock, and an event is
+// received at the virtual instant it was published (the clock stands
+// still while a goroutine of the bubble can run).
+func TestPositionTicks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const tick = 50 * time.Millisecond
+		null := audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+		h := newHarness(t, newFakeSession(10), func(c *Config) {
+			c.Tick = tick
+			c.Sink = null
+		})
+		h.p.Open("fake://song")
+		h.waitState(Playing)
+		var lastPos, lastStats time.Time
+		positions, stats := 0, 0
+		for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
+			ev := <-h.events
+			now := time.Now()
+			switch ev.Kind {
+			case PositionChanged:
+				if !lastPos.IsZero() {
+					if d := now.Sub(lastPos); d != tick {
+						t.Fatalf("position events %v apart, want the tick %v", d, tick)
+					}
+				}
+				// The chunk being written may be in the sink before the
+				// player counts it.
+				if p, played := ev.Status.Position, null.Played(); p > played || p < played-writeChunk {
+					t.Fatalf("position %v when the sink has played %v", p, played)
+				}
+				lastPos = now
+				positions++
+			case StatsChanged:
+				if !lastStats.IsZero() {
+					if d := now.Sub(lastStats); d != time.Second {
+						t.Fatalf("statistics events %v apart, want 1s", d)
+					}
+				}
+				lastStats = now
+				stats++
+			}
+		}
+		if positions < 3*int(time.Second/tick)-1 || stats < 2 {
+			t.Fatalf("%d position and %d statistics events in 3 s", positions, stats)
+		}
+	})
+}
