@@ -12,6 +12,7 @@ import (
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/auth"
+	"github.com/eddyplayer/eddy/transport/internal/call"
 )
 
 // state is the client's State (MS-RTSP 3.1.1).
@@ -134,21 +135,7 @@ func (s *session) call(ctx context.Context, c command) error {
 	}
 	c.ctx = ctx
 	c.reply = make(chan error, 1)
-	select {
-	case s.cmds <- c:
-	case <-s.done:
-		return s.closedErr()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-c.reply:
-		return err
-	case <-s.done:
-		return s.closedErr()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return call.Do(ctx, s.cmds, c, c.reply, s.done, s.closedErr)
 }
 
 func (s *session) closedErr() error {
