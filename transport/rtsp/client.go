@@ -2,7 +2,6 @@ package rtsp
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/auth"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // DefaultPort is RTSP's port (MS-RTSP 1.9).
@@ -96,7 +96,7 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 	}
 	guid := cfg.ClientID
 	if guid == "" {
-		guid = newGUID()
+		guid = wms.NewGUID()
 	}
 	guid = strings.Trim(strings.ToUpper(guid), "{}")
 	ua := DefaultUserAgent + " guid/" + guid + " Eddy/1.0"
@@ -144,12 +144,6 @@ func canonical(u *url.URL) *url.URL {
 	c := *u
 	c.Scheme = "rtsp"
 	return &c
-}
-
-func newGUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // hostPort is where the control connection goes: the URL's port, else
