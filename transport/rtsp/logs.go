@@ -1,6 +1,7 @@
 package rtsp
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +66,12 @@ func (o *owner) sendLogPlay() {
 	}
 	o.period.Active = false
 	rec := o.record(o.s.now())
-	if !(o.speed > 1 && o.remoteLog) {
+	kind := wmlog.Legacy
+	if o.speed > 1 && o.remoteLog {
+		kind = wmlog.Streaming
+	}
+	o.webLogs(rec, kind)
+	if kind == wmlog.Legacy {
 		o.send(o.s.logRequest(ctypeLogPlay, rec.XML(wmlog.Legacy)), o.logAnswered)
 		return
 	}
@@ -218,4 +224,33 @@ func indexASCIIFold(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// webLogs posts the period's log to the web-server log URLs the player
+// names (an ASX LOGURL, PlaybackFacts.LogURLs; MS-WMLOG 2.3), each once,
+// in the background: Close waits for them, each bounded by the session's
+// timeout, and a failed one only costs that log.
+func (o *owner) webLogs(rec wmlog.Record, kind wmlog.Kind) {
+	urls := append(append([]string(nil), o.period.Facts.LogURLs...), o.s.playbackFacts().LogURLs...)
+	seen := map[string]bool{}
+	for _, u := range urls {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		web := rec
+		web.ServerIP = wmlog.ServerIP(o.s.target)
+		body := web.WebServer(kind)
+		s := o.s
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			defer cancel()
+			ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+			if err := ws.Submit(ctx, u, body); err == nil {
+				s.stats.logPosts.Add(1)
+			}
+		}()
+	}
 }
