@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +13,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wmlog/wmlogtest"
 )
 
 // TestSessionExpired: a server that forgot the session answers the next
@@ -89,31 +87,17 @@ func TestRate(t *testing.T) {
 // of the log after validation (MS-WMLOG 2.3); a failing log server does not
 // disturb playback.
 func TestWebLogURL(t *testing.T) {
-	var mu sync.Mutex
-	var bodies []string
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			io.WriteString(w, "<body><h1>WMS ISAPI Log Dll/9.00.00.3372</h1></body>")
-			return
-		}
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		mu.Unlock()
-	}))
-	defer web.Close()
+	web := wmlogtest.New(t)
 	srv := server(t, mmshtest.Options{LogStatus: 500}, map[string]*mmshtest.Content{"/a.wma": fileContent(t, "c_wmav2.wma")})
 	d := baseDialer()
-	d.LogURLs = []string{web.URL + "/scripts/wmsiislog.dll", "http://127.0.0.1:1/unreachable"}
+	d.LogURLs = []string{web.URL, "http://127.0.0.1:1/unreachable"}
 	s := dial(t, d, srv.URL+"/a.wma", transport.Config{})
 	play(t, s, nil)
 	if _, err := readAll(t, s); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "web log", func() bool { mu.Lock(); defer mu.Unlock(); return len(bodies) == 1 })
-	mu.Lock()
-	f, ok := wmlog.IsWebLog([]byte(bodies[0]))
-	mu.Unlock()
+	waitFor(t, "web log", func() bool { return len(web.Posts()) == 1 })
+	f, ok := wmlog.IsWebLog([]byte(web.Posts()[0]))
 	if !ok || len(f) != 47 || f[40] != "127.0.0.1" {
 		t.Errorf("web log fields %v", f)
 	}

@@ -47,19 +47,8 @@ func (o *owner) endPeriod(send bool) {
 		body := remoteEvent(0, o.s.cl.ua, o.s.cl.guid, o.s.url.String(), rendering.XML(wmlog.Rendering))
 		o.sideSend(&sideRequest{req: id.sendEventRequest(body)})
 	}
-	urls := append(append([]string(nil), o.s.d.LogURLs...), o.period.Facts.LogURLs...)
-	if f := o.s.playbackFacts(); len(f.LogURLs) > 0 {
-		urls = append(urls, f.LogURLs...)
-	}
-	seen := map[string]bool{}
-	for _, u := range urls {
-		if u == "" || seen[u] {
-			continue
-		}
-		seen[u] = true
-		web := rec
-		web.ServerIP = wmlog.ServerIP(o.s.url)
-		o.sideSend(&sideRequest{webURL: u, body: web.WebServer(kind)})
+	for _, p := range wmlog.WebPosts(rec, kind, o.s.url, o.s.d.LogURLs, o.period.Facts.LogURLs, o.s.playbackFacts().LogURLs) {
+		o.sideSend(&sideRequest{webURL: p.URL, body: p.Body})
 	}
 }
 

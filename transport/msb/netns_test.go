@@ -16,13 +16,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/nsc"
+	"github.com/eddyplayer/eddy/transport/wmlog/wmlogtest"
 )
 
 // The multicast tests run inside a network namespace of their own, where
@@ -575,21 +575,9 @@ func testIPv6(t *testing.T) {
 func testEndAndLog(t *testing.T) {
 	fx := loadFixture(t, "c_wmav2.wma")
 	group := netip.MustParseAddrPort("239.192.48.183:30050")
-	var mu sync.Mutex
-	var posts []string
-	logSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			io.WriteString(w, "<html><body><h1>WMS ISAPI Log Dll/9.00.00.3372</h1></body></html>")
-			return
-		}
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		posts = append(posts, string(b))
-		mu.Unlock()
-	}))
-	defer logSrv.Close()
+	logSrv := wmlogtest.New(t)
 	st := station(group, format(t, 926, fx))
-	st.LogURL = logSrv.URL + "/scripts/wmsiislog.dll"
+	st.LogURL = logSrv.URL
 	nscSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(nsc.Encode(st))
 	}))
@@ -623,8 +611,7 @@ func testEndAndLog(t *testing.T) {
 		t.Fatalf("after the last sample: %v, want io.EOF", err)
 	}
 	s.Close()
-	mu.Lock()
-	defer mu.Unlock()
+	posts := logSrv.Posts()
 	if len(posts) != 1 {
 		t.Fatalf("%d logs posted", len(posts))
 	}

@@ -231,17 +231,8 @@ func indexASCIIFold(s, sub string) int {
 // in the background: Close waits for them, each bounded by the session's
 // timeout, and a failed one only costs that log.
 func (o *owner) webLogs(rec wmlog.Record, kind wmlog.Kind) {
-	urls := append(append([]string(nil), o.period.Facts.LogURLs...), o.s.playbackFacts().LogURLs...)
-	seen := map[string]bool{}
-	for _, u := range urls {
-		if u == "" || seen[u] {
-			continue
-		}
-		seen[u] = true
-		web := rec
-		web.ServerIP = wmlog.ServerIP(o.s.target)
-		body := web.WebServer(kind)
-		s := o.s
+	for _, p := range wmlog.WebPosts(rec, kind, o.s.target, o.period.Facts.LogURLs, o.s.playbackFacts().LogURLs) {
+		u, body, s := p.URL, p.Body, o.s
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

@@ -1,16 +1,13 @@
 package rtsp_test
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/rtsp"
 	"github.com/eddyplayer/eddy/transport/rtsp/rtsptest"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wmlog/wmlogtest"
 )
 
 // TestWebLogURLs: the log URLs the player names (an ASX LOGURL,
@@ -18,22 +15,10 @@ import (
 // after their validation GET (MS-WMLOG 2.3), each once, besides the
 // LogPlay to the server; Close waits for them.
 func TestWebLogURLs(t *testing.T) {
-	var mu sync.Mutex
-	var bodies []string
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			io.WriteString(w, "<body><h1>WMS ISAPI Log Dll/9.00.00.3372</h1></body>")
-			return
-		}
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		mu.Unlock()
-	}))
-	t.Cleanup(web.Close)
+	web := wmlogtest.New(t)
 	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}})
 	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspt"), transport.Config{})
-	logURL := web.URL + "/scripts/wmsiislog.dll"
+	logURL := web.URL
 	s.(transport.PlaybackReporter).ReportPlayback(transport.PlaybackFacts{
 		Referer: "http://example.com/show.asx", LogURLs: []string{logURL, logURL},
 	})
@@ -45,8 +30,7 @@ func TestWebLogURLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	mu.Lock()
-	defer mu.Unlock()
+	bodies := web.Posts()
 	if len(bodies) != 1 {
 		t.Fatalf("%d web logs, want 1", len(bodies))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -91,4 +92,35 @@ func IsWebLog(body []byte) ([]string, bool) {
 		return nil, false
 	}
 	return strings.Fields(s), true
+}
+
+// WebPost is one web-server log to send: its URL and body.
+type WebPost struct {
+	URL  string
+	Body []byte
+}
+
+// WebPosts are the web-server logs (MS-WMLOG 2.3) of rec for the log
+// URLs in lists (a client's own, an ASX LOGURL, a station's Log URL),
+// each URL once, in order, empty ones skipped; server is the media
+// server the log describes (s-ip).
+func WebPosts(rec Record, kind Kind, server *url.URL, lists ...[]string) []WebPost {
+	var out []WebPost
+	seen := map[string]bool{}
+	web := rec
+	web.ServerIP = ServerIP(server)
+	var body []byte
+	for _, l := range lists {
+		for _, u := range l {
+			if u == "" || seen[u] {
+				continue
+			}
+			seen[u] = true
+			if body == nil {
+				body = web.WebServer(kind)
+			}
+			out = append(out, WebPost{URL: u, Body: body})
+		}
+	}
+	return out
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -53,5 +55,23 @@ func TestWebSubmitter(t *testing.T) {
 	defer mu.Unlock()
 	if len(posts) != 1 {
 		t.Errorf("posted to a URL that failed validation")
+	}
+}
+
+// TestWebPosts: each log URL once, in order, empty ones skipped, every
+// body the web-server form with s-ip set to the media server's address.
+func TestWebPosts(t *testing.T) {
+	srv, _ := url.Parse("mmsh://192.0.2.7:8080/live")
+	rec := Record{URIStem: "mmsh://192.0.2.7:8080/live"}
+	posts := WebPosts(rec, Legacy, srv, []string{"http://a/log", ""}, nil, []string{"http://b/log", "http://a/log"})
+	if len(posts) != 2 || posts[0].URL != "http://a/log" || posts[1].URL != "http://b/log" {
+		t.Fatalf("posts %+v", posts)
+	}
+	f, ok := IsWebLog(posts[0].Body)
+	if !ok || !slices.Contains(f, "192.0.2.7") {
+		t.Errorf("body fields %v", f)
+	}
+	if WebPosts(rec, Legacy, srv) != nil {
+		t.Error("posts without URLs")
 	}
 }
