@@ -103,12 +103,7 @@ func (s *session) describeResponse(ctx context.Context, cn *conn, resp *response
 	// 3.1.5.5: Pipeline-Test-Allowed from the response; an HTTP/1.0 proxy
 	// on the path (Via) breaks pipelining.
 	o.pipelineTest = !s.d.DisablePipelining && pr.Flag("pipeline-experiment") && !viaHTTP10(resp.values("Via"))
-	var body io.Reader
-	if resp.ContentLength >= 0 && !resp.Chunked {
-		body = io.LimitReader(cn.br, resp.ContentLength)
-	} else {
-		body = resp.body(cn.br)
-	}
+	body := bodyOf(cn, resp)
 	// The body is read within what is left of the exchange's time: the
 	// whole Describe, request to ASF header, takes Config.Timeout at most.
 	stop := cn.bound(ctx)
@@ -237,12 +232,7 @@ func (s *session) statusError(kind reqKind, resp *response) error {
 // playlist, as Windows Media Player does; nil otherwise. At most
 // playlist.MaxSize bytes are read, within the exchange's time.
 func (s *session) metafile(ctx context.Context, cn *conn, resp *response) *transport.MetafileError {
-	var body io.Reader
-	if resp.ContentLength >= 0 && !resp.Chunked {
-		body = io.LimitReader(cn.br, resp.ContentLength)
-	} else {
-		body = resp.body(cn.br)
-	}
+	body := bodyOf(cn, resp)
 	stop := cn.bound(ctx)
 	defer stop()
 	b, err := io.ReadAll(io.LimitReader(body, playlist.MaxSize+1))
@@ -254,4 +244,13 @@ func (s *session) metafile(ctx context.Context, cn *conn, resp *response) *trans
 		return nil
 	}
 	return &transport.MetafileError{URL: s.url.String(), ContentType: ct, Body: b}
+}
+
+// bodyOf is the body of a Describe answer: its Content-Length bytes, or
+// the chunked or connection-delimited body.
+func bodyOf(cn *conn, resp *response) io.Reader {
+	if resp.ContentLength >= 0 && !resp.Chunked {
+		return io.LimitReader(cn.br, resp.ContentLength)
+	}
+	return resp.body(cn.br)
 }
