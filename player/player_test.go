@@ -58,6 +58,15 @@ func newHarness(t *testing.T, sess *fakeSession, mod func(*Config)) *harness {
 			}
 			return h.sess, nil
 		}))
+	h.start(reg, mod)
+	return h
+}
+
+// start builds the player on reg with the pass-through PCM decoder and
+// h's sink, subscribes h.events and closes it all when the test ends.
+func (h *harness) start(reg *transport.Registry, mod func(*Config)) {
+	t := h.t
+	t.Helper()
 	decs := decoder.NewRegistry()
 	decs.RegisterAudio(transport.WaveFormat(transport.TagPCM), "pass", func(transport.Track) (decoder.Audio, error) {
 		return h.dec, nil
@@ -83,7 +92,6 @@ func newHarness(t *testing.T, sess *fakeSession, mod func(*Config)) *harness {
 		cancel()
 		p.Close()
 	})
-	return h
 }
 
 var errNoSuchFile = errors.New("no such file")

@@ -5,15 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/playlist"
 )
@@ -101,37 +98,17 @@ func newListHarness(t *testing.T, files map[string]string, mod func(*Config)) *l
 			l.sessions[name] = s
 			return s, nil
 		}))
-	decs := decoder.NewRegistry()
-	decs.RegisterAudio(transport.WaveFormat(transport.TagPCM), "pass", func(transport.Track) (decoder.Audio, error) {
-		return h.dec, nil
-	})
-	cfg := Config{
-		Transports: reg, Decoders: decs, Sink: h.sink,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		// No position ticks on the real clock (as the harness): every
-		// entry is shorter than the prefetch lead, so the end of
-		// delivery opens the next one.
-		Tick: time.Hour,
-		PlaylistFetch: func(ctx context.Context, raw string) ([]byte, string, string, error) {
+	h.start(reg, func(c *Config) {
+		c.PlaylistFetch = func(ctx context.Context, raw string) ([]byte, string, string, error) {
 			body, ok := files[raw]
 			if !ok {
 				return nil, "", "", fmt.Errorf("GET %s: 404", raw)
 			}
 			return []byte(body), "video/x-ms-asf", raw, nil
-		},
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	p, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.p = p
-	cancel := p.Subscribe(func(ev Event) { h.events <- ev })
-	t.Cleanup(func() {
-		cancel()
-		p.Close()
+		}
+		if mod != nil {
+			mod(c)
+		}
 	})
 	return l
 }
