@@ -132,7 +132,7 @@ func (p *Player) setState(s State) {
 
 func (p *Player) fail(err error) {
 	// Reported as an ErrorOccurred event; logged for the record only.
-	p.log.Info("playback failed", "url", p.o.url, "err", err)
+	p.log.Info("playback failed", "url", playlist.Redact(p.o.url), "err", err)
 	p.teardown(false)
 	p.o.state = Failed
 	p.updateStatus(func(st *Status) { st.State = Failed; st.Buffering = 0 })
@@ -140,7 +140,7 @@ func (p *Player) fail(err error) {
 }
 
 func (p *Player) warn(err error) {
-	p.log.Info("playback warning", "url", p.o.url, "err", err)
+	p.log.Info("playback warning", "url", playlist.Redact(p.o.url), "err", err)
 	p.publish(Warning, err)
 }
 
@@ -383,7 +383,7 @@ func (p *Player) onDial(m dialResult) {
 			p.entryFailed(m.err)
 			return
 		}
-		p.fail(fmt.Errorf("opening %s: %w", p.o.url, m.err))
+		p.fail(fmt.Errorf("opening %s: %w", playlist.Redact(p.o.url), m.err))
 		return
 	}
 	if l := p.o.list; l != nil {
