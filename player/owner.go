@@ -560,6 +560,7 @@ func (p *Player) report() {
 	if p.o.state == Playing && pb.rateOrOne() == 1 {
 		f.Clock, f.ClockAt = pb.position(), p.now()
 	}
+	f.Buffered = pb.bufferLevel()
 	r.ReportPlayback(f)
 }
 

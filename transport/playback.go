@@ -54,6 +54,10 @@ type PlaybackFacts struct {
 	// player needs it with it.
 	Clock   time.Duration
 	ClockAt time.Time
+	// Buffered is the media the player holds ahead of what is heard (its
+	// queue and the sound output's buffer): an adaptive session chooses
+	// the next fragment's quality with it (Capabilities.Adaptive).
+	Buffered time.Duration
 }
 
 // RatePlayer is implemented by sessions that can play fast forward or

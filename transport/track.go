@@ -17,6 +17,9 @@ const (
 	Video
 	// Command is an ASF script-command stream (URL flips, captions, events).
 	Command
+	// Text is a sparse text stream (MS-SSTR captions, 2.2.2.3): each
+	// sample is UTF-8 text shown from its PTS for its Duration.
+	Text
 )
 
 // String returns "audio", "video", "command" or "unknown", the names
@@ -29,6 +32,8 @@ func (m MediaType) String() string {
 		return "video"
 	case Command:
 		return "command"
+	case Text:
+		return "text"
 	}
 	return "unknown"
 }
@@ -62,8 +67,18 @@ type Track struct {
 	Type MediaType
 	// Codec identifies the decoder to use.
 	Codec Codec
-	// Config is the codec private data: WAVEFORMATEX extra bytes (cbSize)
-	// for audio, BITMAPINFOHEADER extra bytes for video. Opaque here.
+	// Config is the codec private data, per codec:
+	//   - ASF audio: the WAVEFORMATEX extra bytes (cbSize), which for WMA
+	//     Pro (0x0162) and the other WMA codecs are the decoder's
+	//     extradata;
+	//   - ASF video: the BITMAPINFOHEADER extra bytes;
+	//   - AAC (FourCC "AACL"/"AACH", or WAVE_FORMAT 0x00FF): the
+	//     AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1);
+	//   - H.264 (FourCC "H264"/"AVC1"): an AVCDecoderConfigurationRecord
+	//     (ISO/IEC 14496-15 5.3.3.1), or Annex-B SPS and PPS with start
+	//     codes (MS-SSTR CodecPrivateData), samples then holding
+	//     length-prefixed NAL units (4 bytes) or Annex-B;
+	//   - VC-1 (FourCC "WVC1"): the sequence header as in ASF.
 	Config []byte
 	// Audio is set for audio tracks.
 	Audio AudioParams
@@ -151,6 +166,11 @@ type Info struct {
 	// Caps are what the session can do with this presentation beyond
 	// playing and seeking.
 	Caps Capabilities
+	// SeekWindow is, for a live source that keeps a DVR window, how far
+	// behind the live edge Play may start (MS-SSTR DVRWindowLength);
+	// positions are PTS from the presentation's start and LiveEdge is the
+	// edge when Info was made. 0 for on-demand and for live without DVR.
+	SeekWindow, LiveEdge time.Duration
 }
 
 // Capabilities are what a session can do with the content it is playing.
@@ -180,6 +200,14 @@ type Capabilities struct {
 	// When false, a caller switches by stopping and playing again at the
 	// position reached, which a source that cannot seek cannot do.
 	SwitchStreams bool
+	// Adaptive: tracks of one bit-rate group (ExcludeBitrate) are
+	// qualities of one stream that the session chooses between at
+	// fragment boundaries from the throughput and the player's buffer
+	// (PlaybackFacts.Buffered): Select with several tracks of a group
+	// lets it adapt among them, Select with one pins that quality. Its
+	// samples carry the track they belong to, the first after a change
+	// marked Switched. MS-SSTR.
+	Adaptive bool
 }
 
 // ScriptCommand is one script command: a type ("EVENT", "URL",
