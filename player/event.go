@@ -78,6 +78,9 @@ type Stats struct {
 	BitrateBps int64
 	// ReceiveBps is the rate data arrived at over the last second.
 	ReceiveBps int64
+	// QualitySwitches counts the quality changes of an adaptive session
+	// (a decoder re-made for the new quality, audio and video).
+	QualitySwitches int
 	// BufferLevel is the media time buffered ahead of the play position.
 	BufferLevel time.Duration
 	// AudioPlayed is the media time of the audio written to the output

@@ -53,6 +53,23 @@ type fakeSession struct {
 	script     *transport.ScriptCommand
 	scriptAt   int
 	scriptSent bool
+	// switchAt, when > 0, makes the audio samples from that index on
+	// come on track switchTo (an adaptive quality change), the first
+	// marked Switched.
+	switchAt, switchTo int
+}
+
+// withQualities makes the presentation adaptive: audio track 3 is a
+// second quality of track 1 (a bit-rate group), and from sample at on
+// the session delivers it.
+func (f *fakeSession) withQualities(at int) *fakeSession {
+	q := f.info.Tracks[0]
+	q.ID, q.Bitrate = 3, 64000
+	f.info.Tracks = append(f.info.Tracks, q)
+	f.info.Exclusions = []transport.Exclusion{{Type: transport.ExcludeBitrate, Tracks: []int{1, 3}}}
+	f.info.Caps.Adaptive = true
+	f.switchAt, f.switchTo = at, 3
+	return f
 }
 
 // withScript adds a Command track (ID 9) carrying one script command
@@ -213,7 +230,11 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 			id = s
 		}
 	}
-	return transport.Sample{Track: id, PTS: time.Duration(i) * f.step, Key: true, Data: fakePCM(f.base+i, f.step)}, nil
+	smp := transport.Sample{Track: id, PTS: time.Duration(i) * f.step, Key: true, Data: fakePCM(f.base+i, f.step)}
+	if f.switchAt > 0 && i >= f.switchAt {
+		smp.Track, smp.Switched = f.switchTo, i == f.switchAt
+	}
+	return smp, nil
 }
 
 // fakePCM is one sample's PCM: every 16-bit value is the sample index.

@@ -111,8 +111,10 @@ type outState struct {
 	wrote       bool
 	failStreak  int
 	closedVideo bool
-	anchored    bool          // anchor is set
-	anchor      time.Duration // time of the first audio sample decoded
+	// switchFailed are the qualities no decoder opened for (warned once).
+	switchFailed map[int]bool
+	anchored     bool          // anchor is set
+	anchor       time.Duration // time of the first audio sample decoded
 	// next is the media time right after the last PCM the decoder
 	// produced in this segment, whether it was played, held back or cut
 	// before the segment's start; valid once haveNext.
@@ -179,12 +181,12 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		}
 		return false, nil
 	}
-	if (ts.audio != nil && s.Track == ts.audio.ID) || (ts.video != nil && s.Track == ts.video.ID) {
+	if ts.isAudio(s.Track) || ts.isVideo(s.Track) {
 		if o.pb.samplesIn.Add(1) == 1 || int64(s.PTS) > o.pb.lastPTS.Load() {
 			o.pb.lastPTS.Store(int64(s.PTS))
 		}
 	}
-	if ts.video != nil && s.Track == ts.video.ID {
+	if ts.isVideo(s.Track) {
 		if ts.audio == nil && s.PTS >= o.seg.from {
 			// Video only: the video fixes the end of a --duration run.
 			end := o.seg.end.Load()
@@ -203,9 +205,16 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		}
 		return false, nil
 	}
-	if ts.audio == nil || s.Track != ts.audio.ID || o.seg.rate != 1 || o.seg.preview {
+	if !ts.isAudio(s.Track) || o.seg.rate != 1 || o.seg.preview {
 		// Audio is silent in fast forward and rewind, and in a preview.
 		return false, nil
+	}
+	if s.Track != ts.audioID() {
+		// An adaptive session changed quality: the rest of the old
+		// decoder's PCM, then a decoder for the new track.
+		if !o.switchAudio(s.Track) {
+			return false, nil
+		}
 	}
 	if s.Discontinuity {
 		ts.adec.Reset()
@@ -405,4 +414,39 @@ func (o *outState) finish(atLimit bool) {
 		m.value = 1
 	}
 	o.pb.send(seg, m)
+}
+
+// switchAudio re-makes the audio decoder for track id, a quality an
+// adaptive session changed to (Sample.Switched): what the old decoder
+// still holds is played first, so the change is seamless. It reports
+// false (the sample is dropped) when no decoder opens for the new track.
+func (o *outState) switchAudio(id int) bool {
+	ts := o.ts
+	t := ts.alt[id]
+	dec, err := o.pb.p.cfg.Decoders.NewAudio(t)
+	if err != nil {
+		if !o.switchFailed[id] {
+			if o.switchFailed == nil {
+				o.switchFailed = map[int]bool{}
+			}
+			o.switchFailed[id] = true
+			o.pb.send(o.seg, pbMsg{kind: msgWarning, err: fmt.Errorf("switching to audio stream %d: %w", id, err)})
+		}
+		return false
+	}
+	if fl, ok := ts.adec.(decoder.AudioFlusher); ok {
+		if pcm, err := fl.Flush(o.pcm[:0]); err == nil {
+			o.write(pcm, o.next, false)
+		}
+	}
+	ts.mu.Lock()
+	old := ts.adec
+	ts.adec, ts.audio = dec, &t
+	ts.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	o.pb.qualitySwitches.Add(1)
+	o.pb.send(o.seg, pbMsg{kind: msgMediaChanged})
+	return true
 }

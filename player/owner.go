@@ -791,6 +791,7 @@ func (p *Player) refreshStats() {
 		BitrateBps:       pb.contentBitrate(),
 		ReceiveBps:       p.o.bitrate,
 		BufferLevel:      pb.bufferLevel(),
+		QualitySwitches:  int(pb.qualitySwitches.Load()),
 	}
 	p.updateStatus(func(s *Status) { s.Stats = st })
 }

@@ -35,6 +35,11 @@ type trackSet struct {
 	video    *transport.Track
 	vdec     decoder.Video
 	warnings []error
+	// alt are the other qualities of the audio and video tracks that an
+	// adaptive session may switch to (Capabilities.Adaptive), by ID;
+	// fixed once planned. The output and video goroutines re-make their
+	// decoder when a sample of one of them comes.
+	alt map[int]transport.Track
 
 	mu sync.Mutex
 }
@@ -104,8 +109,11 @@ type playback struct {
 	// the next reader waits for it before calling Play.
 	controlDone chan struct{}
 
-	decodeErrors  atomic.Int64
-	framesDecoded atomic.Int64
+	decodeErrors atomic.Int64
+	// qualitySwitches counts the decoder changes an adaptive session's
+	// quality changes caused (audio and video).
+	qualitySwitches atomic.Int64
+	framesDecoded   atomic.Int64
 	// audioPlayed is the media time of the audio written to the sink
 	// since the presentation opened (ns).
 	audioPlayed atomic.Int64
@@ -234,6 +242,9 @@ func (pb *playback) plan(info transport.Info, user []int, langs ...string) (*tra
 		default:
 			ts.selected = append(ts.selected, id)
 		}
+	}
+	if info.Caps.Adaptive && user == nil {
+		ts.addAlternatives(playable)
 	}
 	if ts.audio == nil && ts.video == nil {
 		if len(problems) == 0 {
@@ -374,10 +385,20 @@ func (pb *playback) media() *Media {
 		Metadata:    in.Metadata,
 	}
 	sel := map[int]bool{}
-	if pb.cur != nil {
-		for _, id := range pb.cur.selected {
-			sel[id] = true
+	if ts := pb.cur; ts != nil {
+		for _, id := range ts.selected {
+			if _, alt := ts.alt[id]; !alt {
+				sel[id] = true
+			}
 		}
+		// Of an adaptive stream's qualities, the one playing.
+		ts.mu.Lock()
+		for _, t := range []*transport.Track{ts.audio, ts.video} {
+			if t != nil {
+				sel[t.ID] = true
+			}
+		}
+		ts.mu.Unlock()
 	}
 	for _, t := range in.Tracks {
 		m.Tracks = append(m.Tracks, TrackInfo{Track: t, Decoder: pb.p.cfg.Decoders.Name(t), Selected: sel[t.ID]})
@@ -522,6 +543,8 @@ func (pb *playback) startSegment(from, limit time.Duration, preview bool) {
 	seg.active.Store(pb.cur)
 	seg.control = pb.controlDone
 	switch {
+	case len(pb.cur.alt) > 0:
+		seg.q.setClock(0) // qualities change track IDs: any sample measures
 	case pb.cur.audio != nil:
 		seg.q.setClock(pb.cur.audio.ID)
 	case pb.cur.video != nil:

@@ -83,3 +83,72 @@ func (pb *playback) nextSet(prev *trackSet, next transport.Info) (*trackSet, err
 	}
 	return pb.plan(next, user, langs...)
 }
+
+// addAlternatives lets an adaptive session switch between the qualities
+// of the chosen audio and video tracks: the playable members of the
+// bit-rate groups (ExcludeBitrate) that hold them are selected too.
+func (ts *trackSet) addAlternatives(playable func(transport.Track) bool) {
+	for _, ex := range ts.info.Exclusions {
+		if ex.Type != transport.ExcludeBitrate {
+			continue
+		}
+		for _, cur := range []*transport.Track{ts.audio, ts.video} {
+			if cur == nil || !slices.Contains(ex.Tracks, cur.ID) {
+				continue
+			}
+			for _, id := range ex.Tracks {
+				t, ok := ts.info.Track(id)
+				if !ok || id == cur.ID || t.Type != cur.Type || !playable(t) {
+					continue
+				}
+				if ts.alt == nil {
+					ts.alt = map[int]transport.Track{}
+				}
+				ts.alt[cur.ID] = *cur // and back
+				if _, dup := ts.alt[id]; !dup {
+					ts.alt[id] = t
+					ts.selected = append(ts.selected, id)
+				}
+			}
+		}
+	}
+	slices.Sort(ts.selected)
+}
+
+// isAudio reports a sample of the audio stream: its track or one of its
+// qualities.
+func (ts *trackSet) isAudio(id int) bool {
+	if ts.audio == nil {
+		return false
+	}
+	if id == ts.audioID() {
+		return true
+	}
+	t, ok := ts.alt[id]
+	return ok && t.Type == transport.Audio
+}
+
+// isVideo reports a sample of the video stream: its track or one of its
+// qualities.
+func (ts *trackSet) isVideo(id int) bool {
+	if ts.video == nil {
+		return false
+	}
+	if id == ts.videoID() {
+		return true
+	}
+	t, ok := ts.alt[id]
+	return ok && t.Type == transport.Video
+}
+
+func (ts *trackSet) audioID() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.audio.ID
+}
+
+func (ts *trackSet) videoID() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.video.ID
+}

@@ -220,6 +220,14 @@ func (pb *playback) video(seg *segment) {
 		if ts == nil || ts.vdec == nil || out == nil {
 			continue
 		}
+		if it.s.Track != ts.videoID() {
+			// An adaptive session changed quality: the pictures the old
+			// decoder still holds, then a decoder for the new track.
+			if !pb.switchVideo(ts, it.s.Track, frames[:0], present) {
+				continue
+			}
+			pb.send(seg, pbMsg{kind: msgMediaChanged})
+		}
 		var err error
 		if seg.rate < 0 {
 			// Rewinding, pictures come latest first: a frame that needs
@@ -253,4 +261,38 @@ func (pb *playback) video(seg *segment) {
 			}
 		}
 	}
+}
+
+// switchVideo re-makes the video decoder for track id, a quality an
+// adaptive session changed to: the old decoder's remaining pictures are
+// shown first. It reports false (the sample is dropped) when no decoder
+// opens for the new track; the old one then stays.
+func (pb *playback) switchVideo(ts *trackSet, id int, frames []decoder.Frame, present func(decoder.Frame) bool) bool {
+	t := ts.alt[id]
+	dec, err := pb.p.cfg.Decoders.NewVideo(t)
+	if err != nil {
+		pb.decodeErrors.Add(1)
+		return false
+	}
+	if w, ok := pb.p.cfg.Video.(PictureWanter); ok && !w.WantsPictures() {
+		if sk, ok := dec.(decoder.PictureSkipper); ok {
+			sk.SkipPictures(true)
+		}
+	}
+	if out, err := ts.vdec.Flush(frames); err == nil {
+		for _, f := range out {
+			if !present(f) {
+				break
+			}
+		}
+	}
+	ts.mu.Lock()
+	old := ts.vdec
+	ts.vdec, ts.video = dec, &t
+	ts.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	pb.qualitySwitches.Add(1)
+	return true
 }

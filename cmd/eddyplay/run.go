@@ -456,6 +456,7 @@ type statsJSON struct {
 	FramesDropped          int     `json:"frames_dropped"`
 	AVSyncMaxMS            int64   `json:"av_sync_max_ms"`
 	AudioMS                int64   `json:"audio_ms"`
+	QualitySwitches        int     `json:"quality_switches"`
 }
 
 func printStats(w io.Writer, st player.Status) error {
@@ -474,7 +475,7 @@ func printStats(w io.Writer, st player.Status) error {
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,
 		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),
-		AudioMS: s.AudioPlayed.Milliseconds(),
+		AudioMS: s.AudioPlayed.Milliseconds(), QualitySwitches: s.QualitySwitches,
 	})
 }
 

@@ -1,0 +1,72 @@
+package player
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/eddyplayer/eddy/player/decoder"
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// TestAdaptiveQualities: on an adaptive presentation the automatic choice
+// selects every quality of the stream (the session adapts among them);
+// when the session changes quality the output re-makes its decoder for
+// the new track without losing a sample, Media shows the quality playing
+// and the switch is counted. A user's choice pins one quality.
+func TestAdaptiveQualities(t *testing.T) {
+	sess := newFakeSession(1).withQualities(5)
+	var opened atomic.Int32
+	h := newHarness(t, sess, func(c *Config) {
+		decs := decoder.NewRegistry()
+		decs.RegisterAudio(transport.WaveFormat(transport.TagPCM), "pass", func(transport.Track) (decoder.Audio, error) {
+			opened.Add(1)
+			return &passDecoder{rate: fakeRate}, nil
+		})
+		c.Decoders = decs
+	})
+	h.p.Open("fake://x")
+	ev := h.waitFor("Ended", func(ev Event) bool { return ev.Kind == StateChanged && ev.Status.State == Ended })
+	sess.mu.Lock()
+	first := fmt.Sprint(sess.selects[0])
+	sess.mu.Unlock()
+	if first != "[1 3]" {
+		t.Errorf("selected %s, want both qualities [1 3]", first)
+	}
+	got := samplesOf(h.sink.bytes())
+	if fmt.Sprint(got) != fmt.Sprint([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Errorf("the sink got %v: every sample across the switch", got)
+	}
+	if n := opened.Load(); n != 2 {
+		t.Errorf("%d audio decoders opened, want 2 (one per quality played)", n)
+	}
+	st := ev.Status
+	if st.Stats.QualitySwitches != 1 {
+		t.Errorf("QualitySwitches %d", st.Stats.QualitySwitches)
+	}
+	m := st.Media
+	if m == nil || m.Tracks[0].Selected || !m.Tracks[1].Selected {
+		t.Errorf("media tracks %+v: the quality playing (3) selected, not 1", m.Tracks)
+	}
+
+	// Pinned by the user: one quality only.
+	sess2 := newFakeSession(1).withQualities(0)
+	h2 := newHarness(t, sess2, nil)
+	h2.p.OpenWith("fake://x", OpenOptions{Streams: []int{3}})
+	h2.waitFor("Ended", func(ev Event) bool { return ev.Kind == StateChanged && ev.Status.State == Ended })
+	sess2.mu.Lock()
+	defer sess2.mu.Unlock()
+	if fmt.Sprint(sess2.selects[0]) != "[3]" {
+		t.Errorf("pinned: selected %v, want [3]", sess2.selects[0])
+	}
+}
+
+// samplesOf lists the fake PCM's sample indexes, one per 100 ms.
+func samplesOf(pcm []byte) []int {
+	var out []int
+	frames := fakeRate / 10
+	for i := 0; i+1 < len(pcm); i += 2 * frames {
+		out = append(out, int(pcm[i])|int(pcm[i+1])<<8)
+	}
+	return out
+}
