@@ -16,6 +16,7 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/msb"
+	"github.com/eddyplayer/eddy/transport/smooth"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/rtsp"
 )
@@ -44,6 +45,8 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	// registry, so mms:// there rolls over as everywhere.
 	r.Register("msb", msb.Match, &msb.Dialer{Fallback: r, PlayerVersion: Version})
 	r.Register("file", progressive.MatchFile, progressive.FileDialer{})
+	// Smooth Streaming manifests (…/Manifest) before plain HTTP.
+	r.Register("smooth", smooth.Match, &smooth.Dialer{})
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	md := &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	rd := &rtsp.Dialer{Language: Language()}
