@@ -126,8 +126,8 @@ func TestTrackCodecs(t *testing.T) {
 		// wFormatTag FFFE, 2 ch, 48000 Hz, 24000 B/s, block 4, 16 bits,
 		// cbSize 22+2; wValidBitsPerSample 16, mask 3, SubFormat
 		// {00000162-0000-0010-8000-00AA00389B71} (WMA Pro), then 2 bytes.
-		wfx := unhex(t, "FEFF" + "0200" + "80BB0000" + "C05D0000" + "0400" + "1000" + "1800" +
-			"1000" + "03000000" + "62010000" + "0000" + "1000" + "800000AA00389B71" + "ABCD")
+		wfx := unhex(t, "FEFF"+"0200"+"80BB0000"+"C05D0000"+"0400"+"1000"+"1800"+
+			"1000"+"03000000"+"62010000"+"0000"+"1000"+"800000AA00389B71"+"ABCD")
 		tr := level(&StreamIndex{Type: "audio"}, &QualityLevel{AudioTag: 65534, CodecPrivateData: wfx})
 		if tr.Codec != transport.WaveFormat(transport.TagWMAPro) || !bytes.Equal(tr.Config, []byte{0xAB, 0xCD}) || tr.Audio.SampleRate != 48000 {
 			t.Errorf("%+v", tr)

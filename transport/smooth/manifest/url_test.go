@@ -51,7 +51,7 @@ func TestFragmentURL(t *testing.T) {
 func TestFragmentURLErrors(t *testing.T) {
 	base := mustURL(t, "http://h/a.ism/Manifest")
 	for _, tmpl := range []string{
-		"",                                  // no Url
+		"",                                   // no Url
 		"QualityLevels({bitrate})/Fragments", // no start time: every fragment one URL
 		"file:///etc/QualityLevels({bitrate})/Fragments(video={start time})",
 		"javascript:x({start time})",
