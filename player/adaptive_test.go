@@ -1,9 +1,11 @@
 package player
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
@@ -69,4 +71,47 @@ func samplesOf(pcm []byte) []int {
 		out = append(out, int(pcm[i])|int(pcm[i+1])<<8)
 	}
 	return out
+}
+
+// TestDVRSeek: a live source with a DVR window seeks within it (a seek
+// before the window's start lands on it, one past the live edge on the
+// edge); a live source without one refuses to seek.
+func TestDVRSeek(t *testing.T) {
+	sess := newFakeSession(600)
+	sess.info.Broadcast, sess.info.Seekable = true, false
+	sess.info.SeekWindow, sess.info.LiveEdge = 20*time.Second, 60*time.Second
+	sess.gate = make(chan struct{}) // nothing plays: only the Plays count
+	sess.playCh = make(chan time.Duration, 8)
+	h := newHarness(t, sess, nil)
+	h.p.Open("fake://x")
+	if got := <-sess.playCh; got != 0 {
+		t.Fatalf("first Play at %v", got)
+	}
+	for _, tc := range []struct{ seek, at time.Duration }{
+		{50 * time.Second, 50 * time.Second}, // inside
+		{10 * time.Second, 40 * time.Second}, // before the window: its start
+		{90 * time.Second, 60 * time.Second}, // past the edge: the edge
+	} {
+		h.p.Seek(tc.seek)
+		select {
+		case got := <-sess.playCh:
+			if got != tc.at {
+				t.Errorf("seek to %v played from %v, want %v", tc.seek, got, tc.at)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no Play after the seek to %v", tc.seek)
+		}
+	}
+
+	live := newFakeSession(600)
+	live.info.Broadcast, live.info.Seekable = true, false
+	live.gate = make(chan struct{})
+	h2 := newHarness(t, live, nil)
+	h2.p.Open("fake://x")
+	h2.waitFor("buffering", func(ev Event) bool { return ev.Kind == StateChanged && ev.Status.State == Buffering })
+	h2.p.Seek(5 * time.Second)
+	ev := h2.waitFor("a warning", func(ev Event) bool { return ev.Kind == Warning })
+	if !errors.Is(ev.Err, transport.ErrNotSeekable) {
+		t.Errorf("warning %v", ev.Err)
+	}
 }

@@ -57,6 +57,8 @@ type fakeSession struct {
 	// come on track switchTo (an adaptive quality change), the first
 	// marked Switched.
 	switchAt, switchTo int
+	// playCh, when set, receives the position of every Play.
+	playCh chan time.Duration
 }
 
 // withQualities makes the presentation adaptive: audio track 3 is a
@@ -158,6 +160,9 @@ func (f *fakeSession) Play(ctx context.Context, from time.Duration) error {
 	f.plays = append(f.plays, from)
 	f.rates = append(f.rates, 1)
 	f.rate = 1
+	if f.playCh != nil {
+		f.playCh <- from
+	}
 	// Start at the sample containing from (less keyBack), like an index
 	// would.
 	f.pos = int(max(from-f.keyBack, 0) / f.step)

@@ -158,7 +158,11 @@ func (p *Player) handle(c command) {
 			pb := p.o.pb
 			from := pb.pausedAt
 			if !pb.info.Seekable || pb.info.Broadcast {
-				from = 0 // a live source resumes at the live point
+				// A live source resumes at the live point, or where it
+				// was paused while that is still in its DVR window.
+				if lo, _, ok := dvrRange(pb.sess.Info()); !ok || from < lo {
+					from = 0
+				}
 			}
 			p.startSegment(from)
 		case p.o.pb != nil && p.o.state == Ended && p.o.list == nil && p.o.pb.info.Seekable && !p.o.pb.info.Broadcast:
@@ -188,6 +192,11 @@ func (p *Player) handle(c command) {
 	case cmdSeek:
 		pb := p.o.pb
 		if pb == nil {
+			return
+		}
+		if lo, hi, ok := dvrRange(pb.sess.Info()); ok && pb.info.Broadcast {
+			// Live with a DVR window: within it (MS-SSTR DVRWindowLength).
+			p.startSegment(min(max(c.d, lo), hi))
 			return
 		}
 		if !pb.info.Seekable || pb.info.Broadcast {
@@ -794,4 +803,14 @@ func (p *Player) refreshStats() {
 		QualitySwitches:  int(pb.qualitySwitches.Load()),
 	}
 	p.updateStatus(func(s *Status) { s.Stats = st })
+}
+
+// dvrRange is where a live source with a DVR window can play from: the
+// window behind its live edge (Info.SeekWindow, Info.LiveEdge); ok is
+// false for a source without one.
+func dvrRange(in transport.Info) (lo, hi time.Duration, ok bool) {
+	if !in.Broadcast || in.SeekWindow <= 0 || in.LiveEdge <= 0 {
+		return 0, 0, false
+	}
+	return max(in.LiveEdge-in.SeekWindow, 0), in.LiveEdge, true
 }
