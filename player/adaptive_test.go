@@ -43,8 +43,8 @@ func TestAdaptiveQualities(t *testing.T) {
 		t.Errorf("%d audio decoders opened, want 2 (one per quality played)", n)
 	}
 	st := ev.Status
-	if st.Stats.QualitySwitches != 1 {
-		t.Errorf("QualitySwitches %d", st.Stats.QualitySwitches)
+	if st.Stats.QualitySwitches != 1 || fmt.Sprint(st.Stats.QualitiesPlayed) != "[64000 128000]" {
+		t.Errorf("QualitySwitches %d, QualitiesPlayed %v", st.Stats.QualitySwitches, st.Stats.QualitiesPlayed)
 	}
 	m := st.Media
 	if m == nil || m.Tracks[0].Selected || !m.Tracks[1].Selected {

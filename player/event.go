@@ -81,6 +81,9 @@ type Stats struct {
 	// QualitySwitches counts the quality changes of an adaptive session
 	// (a decoder re-made for the new quality, audio and video).
 	QualitySwitches int
+	// QualitiesPlayed are the bit rates of the audio and video tracks
+	// played (of an adaptive session: every quality it went through).
+	QualitiesPlayed []int
 	// BufferLevel is the media time buffered ahead of the play position.
 	BufferLevel time.Duration
 	// AudioPlayed is the media time of the audio written to the output

@@ -447,6 +447,7 @@ func (o *outState) switchAudio(id int) bool {
 		old.Close()
 	}
 	o.pb.qualitySwitches.Add(1)
+	o.pb.playedQuality(t)
 	o.pb.send(o.seg, pbMsg{kind: msgMediaChanged})
 	return true
 }

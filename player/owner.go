@@ -801,6 +801,7 @@ func (p *Player) refreshStats() {
 		ReceiveBps:       p.o.bitrate,
 		BufferLevel:      pb.bufferLevel(),
 		QualitySwitches:  int(pb.qualitySwitches.Load()),
+		QualitiesPlayed:  pb.qualitiesPlayed(),
 	}
 	p.updateStatus(func(s *Status) { s.Stats = st })
 }

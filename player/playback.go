@@ -113,6 +113,8 @@ type playback struct {
 	// qualitySwitches counts the decoder changes an adaptive session's
 	// quality changes caused (audio and video).
 	qualitySwitches atomic.Int64
+	qmu             sync.Mutex
+	qualities       map[int]int // track ID → bit rate, of the tracks played
 	framesDecoded   atomic.Int64
 	// audioPlayed is the media time of the audio written to the sink
 	// since the presentation opened (ns).
@@ -294,6 +296,34 @@ func (pb *playback) adopt(ts *trackSet) {
 	pb.info = ts.info
 	pb.cur = ts
 	pb.target = pb.bufferTarget()
+	for _, t := range []*transport.Track{ts.audio, ts.video} {
+		if t != nil {
+			pb.playedQuality(*t)
+		}
+	}
+}
+
+// playedQuality records that t was played (the qualities an adaptive
+// session went through, Stats.QualitiesPlayed).
+func (pb *playback) playedQuality(t transport.Track) {
+	pb.qmu.Lock()
+	defer pb.qmu.Unlock()
+	if pb.qualities == nil {
+		pb.qualities = map[int]int{}
+	}
+	pb.qualities[t.ID] = t.Bitrate
+}
+
+// qualitiesPlayed are the bit rates of the tracks played, ascending.
+func (pb *playback) qualitiesPlayed() []int {
+	pb.qmu.Lock()
+	defer pb.qmu.Unlock()
+	out := make([]int, 0, len(pb.qualities))
+	for _, b := range pb.qualities {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // bufferTarget is the media time to buffer before playing.

@@ -294,5 +294,6 @@ func (pb *playback) switchVideo(ts *trackSet, id int, frames []decoder.Frame, pr
 		old.Close()
 	}
 	pb.qualitySwitches.Add(1)
+	pb.playedQuality(t)
 	return true
 }

@@ -457,6 +457,8 @@ type statsJSON struct {
 	AVSyncMaxMS            int64   `json:"av_sync_max_ms"`
 	AudioMS                int64   `json:"audio_ms"`
 	QualitySwitches        int     `json:"quality_switches"`
+	QualitiesPlayed        []int   `json:"qualities_played"`
+	BytesPerPacket         int64   `json:"bytes_per_packet"`
 }
 
 func printStats(w io.Writer, st player.Status) error {
@@ -476,7 +478,17 @@ func printStats(w io.Writer, st player.Status) error {
 		FastStart: s.FastStart, Reconnects: s.Reconnects,
 		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),
 		AudioMS: s.AudioPlayed.Milliseconds(), QualitySwitches: s.QualitySwitches,
+		QualitiesPlayed: append([]int{}, s.QualitiesPlayed...), BytesPerPacket: perPacket(s.BytesReceived, s.PacketsReceived),
 	})
+}
+
+// perPacket is bytes per packet (per fragment for Smooth Streaming), 0
+// without packets.
+func perPacket(bytes, packets int64) int64 {
+	if packets <= 0 {
+		return 0
+	}
+	return bytes / packets
 }
 
 // entryName is how eddyplay names a playlist entry: its title, else its

@@ -33,7 +33,8 @@ func TestSmoothOnDemand(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
 		t.Fatalf("%v: %s", err, stdout)
 	}
-	if st.Protocol != "smooth" || st.FramesDecoded != 250 || st.DecodeErrors != 0 || st.QualitySwitches < 1 {
+	if st.Protocol != "smooth" || st.FramesDecoded != 250 || st.DecodeErrors != 0 || st.QualitySwitches < 1 ||
+		len(st.QualitiesPlayed) != 3 || st.BytesPerPacket < 10000 || st.Rebuffers != 0 {
 		t.Errorf("stats %+v", st)
 	}
 	_, got := wavPCM(t, out)
