@@ -325,3 +325,23 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestProtected: a manifest with a ProtectionHeader ends the open with
+// the clear error, naming PlayReady, before any fragment is asked.
+func TestProtected(t *testing.T) {
+	hits := 0
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?>
+<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="20000000">
+<Protection><ProtectionHeader SystemID="{9A04F079-9840-4286-AB92-E65BE0885F95}">AAAA</ProtectionHeader></Protection>
+<StreamIndex Type="audio" QualityLevels="1" Chunks="1" Url="QualityLevels({bitrate})/Fragments(audio={start time})">
+<QualityLevel Index="0" Bitrate="64000" FourCC="AACL" SamplingRate="44100" Channels="2" BitsPerSample="16" PacketSize="4" AudioTag="255" CodecPrivateData="1210"/>
+<c d="20000000"/></StreamIndex></SmoothStreamingMedia>`)
+	}))
+	t.Cleanup(web.Close)
+	_, err := (&smooth.Dialer{}).Dial(ctxT(t), web.URL+"/p.ism/Manifest", transport.Config{})
+	if err == nil || !strings.Contains(err.Error(), "PlayReady-protected content is not supported") || hits != 1 {
+		t.Fatalf("err %v after %d requests", err, hits)
+	}
+}
