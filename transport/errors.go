@@ -57,6 +57,10 @@ func (e *StatusError) Error() string {
 type RedirectError struct {
 	// Location is the URL to open instead.
 	Location string
+	// Transport, when set, names the registered transport to open
+	// Location with (a Smooth Streaming manifest at a URL that does not
+	// say so); empty means the one whose match takes Location.
+	Transport string
 	// Reason says why, for logs and errors ("server speaks MS-WMSP").
 	Reason string
 }

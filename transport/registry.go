@@ -94,22 +94,38 @@ const MaxRedirects = 8
 // RedirectErrors (at most MaxRedirects, loops rejected).
 func (r *Registry) Dial(ctx context.Context, raw string, cfg Config) (Session, error) {
 	seen := map[string]bool{}
+	via := ""
 	for i := 0; ; i++ {
 		_, d, _, err := r.Lookup(raw)
 		if err != nil {
 			return nil, err
+		}
+		if via != "" {
+			if d = r.named(via); d == nil {
+				return nil, fmt.Errorf("%w: %q has no %s transport", ErrUnsupportedURL, raw, via)
+			}
 		}
 		s, err := d.Dial(ctx, raw, cfg)
 		var re *RedirectError
 		if !errors.As(err, &re) {
 			return s, err
 		}
-		seen[raw] = true
-		if i >= MaxRedirects || seen[re.Location] {
+		seen[via+" "+raw] = true
+		if i >= MaxRedirects || seen[re.Transport+" "+re.Location] {
 			return nil, fmt.Errorf("%s: too many redirects or a redirect loop: %w", raw, err)
 		}
-		raw = re.Location
+		raw, via = re.Location, re.Transport
 	}
+}
+
+// named returns the dialer registered under name, nil when none is.
+func (r *Registry) named(name string) Dialer {
+	for _, e := range r.entries {
+		if e.name == name {
+			return e.d
+		}
+	}
+	return nil
 }
 
 // MatchSchemes returns a matcher accepting any of the given (lower-case)

@@ -21,7 +21,14 @@ func TestSmoothOnDemand(t *testing.T) {
 	if _, err := smoothtest.MakeTree(dir); err != nil {
 		t.Fatal(err)
 	}
-	web := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	files := http.FileServer(http.Dir(dir))
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ss/show.xml" {
+			// The manifest at a URL that does not say it is one.
+			r.URL.Path = "/ss/Manifest"
+		}
+		files.ServeHTTP(w, r)
+	}))
 	t.Cleanup(web.Close)
 	url := web.URL + "/ss/Manifest"
 	out := filepath.Join(dir, "out.wav")
@@ -57,5 +64,15 @@ func TestSmoothOnDemand(t *testing.T) {
 	}
 	if len(rates) != 3 || rates[800000] == "" || rates[300000] == "" || rates[99634] == "" {
 		t.Errorf("streams %+v: each quality level a stream", pj.Streams)
+	}
+
+	// An http:// URL that answers with a Smooth manifest opens as one.
+	stdout, stderr, err = eddyplay(t, "--probe", web.URL+"/ss/show.xml")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	pj = probeJSON{}
+	if err := json.Unmarshal([]byte(stdout), &pj); err != nil || pj.Protocol != "smooth" || len(pj.Streams) != 3 {
+		t.Fatalf("probe of the manifest at show.xml: %v %s", err, stdout)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/playlist"
+	"github.com/eddyplayer/eddy/transport/smooth/manifest"
 )
 
 // UserAgent is sent on progressive HTTP requests unless Config.UserAgent is
@@ -184,6 +185,11 @@ func detectMetafile(r io.ReaderAt, u *url.URL, contentType string) (*transport.M
 	head, err := readPrefix(r, sniffSize)
 	if err != nil {
 		return nil, err
+	}
+	if len(head) > 0 && manifest.Sniff(contentType, head) {
+		// A Smooth Streaming manifest at a URL that does not end in
+		// /Manifest: the Smooth client opens it.
+		return nil, &transport.RedirectError{Location: u.String(), Transport: "smooth", Reason: "Smooth Streaming manifest"}
 	}
 	if len(head) == 0 || playlist.Sniff(u.Path, contentType, head) == playlist.KindNone {
 		return nil, nil
