@@ -16,9 +16,9 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/msb"
-	"github.com/eddyplayer/eddy/transport/smooth"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/rtsp"
+	"github.com/eddyplayer/eddy/transport/smooth"
 )
 
 // DemoScheme is the URL scheme of the built-in demo ("demo:").
