@@ -17,7 +17,7 @@ var badCases = []struct {
 	{"t going backwards", doc(v22, video(`<c t="100" d="10"/><c t="50" d="10"/>`)), ErrInvalid},
 	{"t inside a repeat run", doc(v22, video(`<c t="100" d="10" r="5"/><c t="130" d="10"/>`)), ErrInvalid},
 	{"t repeated", doc(v22, video(`<c t="100"/><c t="100" d="10"/>`)), ErrInvalid},
-	{"neither t nor d", doc(v22, video(`<c t="0" d="1"/><c n="1"/>`)), ErrInvalid},
+	{"neither t nor d", doc(v22, video(`<c t="0" d="1"/><c n="1"/><c t="5" d="1"/>`)), ErrInvalid},
 	{"last c without d", doc(v22, video(`<c t="0"/><c t="10"/>`)), ErrInvalid},
 	{"only c without d", doc(v22, video(`<c t="0"/>`)), ErrInvalid},
 	{"no t after a c without d", doc(v22, video(`<c t="0"/><c d="10"/>`)), ErrInvalid},
@@ -62,7 +62,7 @@ var badCases = []struct {
 	{"not XML", []byte("0&&&"), ErrInvalid},
 	{"unclosed", []byte(`<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"><StreamIndex Type="video">`), ErrInvalid},
 	{"mismatched end", []byte(`<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"><StreamIndex Type="video"></c></SmoothStreamingMedia>`), ErrInvalid},
-	{"DTD", []byte(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"/>`), ErrInvalid},
+	{"DTD", []byte(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>`+string(doc(v22, video(`<c d="1"/>`))[len(`<?xml version="1.0" encoding="utf-8"?>`):])), ErrInvalid},
 	{"unknown encoding", []byte(`<?xml version="1.0" encoding="ebcdic"?><SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"/>`), ErrInvalid},
 	{"odd UTF-16", []byte{0xFF, 0xFE, '<'}, ErrInvalid},
 }

@@ -34,9 +34,6 @@ func Parse(data []byte) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	// White space before the XML declaration is not XML, but it is what
-	// a server that writes a blank line first sends.
-	text = bytes.TrimLeft(text, " \t\r\n")
 	p := &parser{d: xml.NewDecoder(bytes.NewReader(text))}
 	p.d.CharsetReader = charsetReader
 	m, err := p.document()
