@@ -62,7 +62,7 @@ var badCases = []struct {
 	{"not XML", []byte("0&&&"), ErrInvalid},
 	{"unclosed", []byte(`<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"><StreamIndex Type="video">`), ErrInvalid},
 	{"mismatched end", []byte(`<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"><StreamIndex Type="video"></c></SmoothStreamingMedia>`), ErrInvalid},
-	{"DTD", []byte(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>`+string(doc(v22, video(`<c d="1"/>`))[len(`<?xml version="1.0" encoding="utf-8"?>`):])), ErrInvalid},
+	{"DTD", []byte(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>` + string(doc(v22, video(`<c d="1"/>`))[len(`<?xml version="1.0" encoding="utf-8"?>`):])), ErrInvalid},
 	{"unknown encoding", []byte(`<?xml version="1.0" encoding="ebcdic"?><SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="1"/>`), ErrInvalid},
 	{"odd UTF-16", []byte{0xFF, 0xFE, '<'}, ErrInvalid},
 }
