@@ -185,7 +185,7 @@ func ParseFragment(b []byte, opts Options) (*Fragment, error) {
 		return nil
 	})
 	if err != nil && err != errStop {
-		return nil, fmt.Errorf("fmp4: fragment: %w", err)
+		return nil, fmt.Errorf("fragment: %w", err)
 	}
 	if moof == nil {
 		return nil, fmt.Errorf("%w: no moof in %d bytes", ErrMissingBox, len(b))
@@ -222,11 +222,11 @@ func ParseFragment(b []byte, opts Options) (*Fragment, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("fmp4: %w", err)
+		return nil, err
 	}
 	var mf Mfhd
 	if _, err := mf.Unmarshal(mfhd); err != nil {
-		return nil, fmt.Errorf("fmp4: moof: %w", err)
+		return nil, fmt.Errorf("moof: %w", err)
 	}
 	f.SequenceNumber = mf.SequenceNumber
 
@@ -243,7 +243,7 @@ func ParseFragment(b []byte, opts Options) (*Fragment, error) {
 		t.Samples, samples = samples[:n:n], samples[n:]
 		end, err := resolveTraf(t, tr.boxes, tr.runs, b, moofOff, mdatOff, mdatOff+len(mdat), prevEnd, &opts)
 		if err != nil {
-			return nil, fmt.Errorf("fmp4: traf %d: %w", ti, err)
+			return nil, fmt.Errorf("traf %d: %w", ti, err)
 		}
 		prevEnd = end
 	}
@@ -323,21 +323,24 @@ func resolveTraf(t *TrackFragment, bx trafBoxes, runs []trunView, b []byte, moof
 		defFlags = hd.DefaultSampleFlags
 	}
 
-	// The base data offset (ISO/IEC 14496-12 8.8.7.1).
+	// The base data offset (ISO/IEC 14496-12 8.8.7.1). firstImplicit: the
+	// first traf's base is the moof only by default, and its first run,
+	// without a data offset, starts at the mdat's payload instead.
 	var base int64
-	implicit := false
+	firstImplicit := false
 	switch {
 	case hd.Has(TfhdBaseDataOffset):
 		if hd.BaseDataOffset < opts.FileOffset || hd.BaseDataOffset-opts.FileOffset > maxBase {
 			return 0, fmt.Errorf("%w: base_data_offset %d outside the buffer at file offset %d", ErrCorrupt, hd.BaseDataOffset, opts.FileOffset)
 		}
 		base = int64(hd.BaseDataOffset - opts.FileOffset)
-	case hd.Has(TfhdDefaultBaseIsMoof) || prevEnd < 0:
+	case hd.Has(TfhdDefaultBaseIsMoof):
 		base = int64(moofOff)
-		implicit = !hd.Has(TfhdDefaultBaseIsMoof)
+	case prevEnd < 0:
+		base = int64(moofOff)
+		firstImplicit = true
 	default:
 		base = prevEnd
-		implicit = true
 	}
 
 	pos := base
@@ -348,7 +351,7 @@ func resolveTraf(t *TrackFragment, bx trafBoxes, runs []trunView, b []byte, moof
 		switch {
 		case r.flags&TrunDataOffset != 0:
 			pos = base + int64(r.dataOffset)
-		case ri == 0 && implicit && mdatOff >= 0:
+		case ri == 0 && firstImplicit && mdatOff >= 0:
 			pos = int64(mdatOff)
 		case ri == 0:
 			pos = base
@@ -378,7 +381,7 @@ func resolveTraf(t *TrackFragment, bx trafBoxes, runs []trunView, b []byte, moof
 			}
 			when += uint64(s.Duration)
 			if pos < 0 || pos > maxBase {
-				return 0, fmt.Errorf("%w: sample %d at offset %d", ErrCorrupt, k-1, pos)
+				return 0, fmt.Errorf("%w: sample %d of track %d at offset %d, outside the buffer", ErrCorrupt, k-1, t.TrackID, pos)
 			}
 			s.Offset = int(pos)
 			stop := pos + int64(s.Size)

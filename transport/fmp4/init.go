@@ -90,7 +90,7 @@ func ParseInit(b []byte, maxSize int) (*Init, error) {
 		return nil
 	})
 	if err != nil && err != errStop {
-		return nil, fmt.Errorf("fmp4: init: %w", err)
+		return nil, fmt.Errorf("init: %w", err)
 	}
 	if moov == nil {
 		return nil, fmt.Errorf("%w: no moov in %d bytes", ErrMissingBox, len(b))
@@ -123,7 +123,7 @@ func ParseInit(b []byte, maxSize int) (*Init, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("fmp4: moov: %w", err)
+		return nil, fmt.Errorf("moov: %w", err)
 	}
 	if mvhd == nil {
 		return nil, fmt.Errorf("%w: moov without mvhd", ErrMissingBox)
@@ -138,7 +138,7 @@ func ParseInit(b []byte, maxSize int) (*Init, error) {
 		in.Timescale, in.Duration = r.u32(), uint64(r.u32())
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("fmp4: moov: %w", r.err)
+		return nil, fmt.Errorf("moov: %w", r.err)
 	}
 	for _, d := range trexes {
 		for i := range in.Tracks {
