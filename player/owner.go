@@ -732,6 +732,16 @@ func (p *Player) onPlayback(m pbMsg) {
 			// broadcast) or a live stream switch: new decoders from here.
 			p.log.Info("playing a new set of streams mid-stream", "title", m.ts.info.Metadata.Title, "streams", m.ts.selected)
 			pb.adopt(m.ts)
+		} else if ts := pb.cur; ts != nil {
+			ts.mu.Lock()
+			var rates []int
+			for _, t := range []*transport.Track{ts.audio, ts.video} {
+				if t != nil {
+					rates = append(rates, t.Bitrate)
+				}
+			}
+			ts.mu.Unlock()
+			p.log.Info("quality changed", "bitrates", rates)
 		}
 		p.publishMedia()
 	}

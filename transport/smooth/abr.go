@@ -17,8 +17,12 @@ const (
 	safety = 0.8
 	// panicBuffer: below it, the quality must fit in half the throughput.
 	panicBuffer = 4 * time.Second
-	// climbBuffer: a higher quality is taken only with this much buffered.
+	// climbBuffer: a higher quality is taken with this much buffered…
 	climbBuffer = 6 * time.Second
+	// …or, with headroom (the throughput's safe share holds twice the
+	// higher quality), with this much: a link far faster than the
+	// qualities does not keep the start's low quality for long.
+	headroomBuffer = 2 * time.Second
 )
 
 // estimator keeps the throughput, in bits per second.
@@ -86,7 +90,11 @@ func choose(bitrates []int64, cur int, rate float64, hint int64, others int64, b
 	case cur < 0:
 		return best
 	case best > cur && buffered < climbBuffer:
-		return cur // climb only with a buffer to fall back on
+		// Climb only with a buffer to fall back on, or with headroom.
+		if buffered >= headroomBuffer && float64(2*bitrates[best]) <= budget {
+			return best
+		}
+		return cur
 	}
 	return best
 }
