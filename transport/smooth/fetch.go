@@ -23,6 +23,16 @@ type playback struct {
 	wg       sync.WaitGroup
 	fetchers []*fetcher
 	last     atomic.Int64 // PTS of the last sample delivered
+
+	syncOnce sync.Once // syncLive
+	syncErr  error
+
+	// The fetchers' shared manifest refresh (fetcher.refresh).
+	refreshMu       sync.Mutex
+	refreshAt       time.Time
+	refreshErr      error
+	refreshFailures int
+	refreshed       *manifest.Manifest
 }
 
 // fetcher downloads one stream's fragments in order into out.
@@ -30,8 +40,14 @@ type fetcher struct {
 	pb    *playback
 	index int // the stream's index in session.streams
 	st    *stream
-	next  int // the timeline index of the next fragment to fetch
-	out   chan fragment
+	// next is the start time (the stream's TimeScale units) of the next
+	// fragment to fetch: a time, not an index, because a live timeline
+	// is trimmed at its old end (the DVR window) and renumbered.
+	next uint64
+	// from is the position a live fetcher starts at, resolved into next
+	// when it starts (after bringing a stale timeline up to date).
+	from time.Duration
+	out  chan fragment
 	// reader side
 	head   []transport.Sample
 	ended  bool
@@ -58,33 +74,79 @@ func newPlayback(s *session, from time.Duration) *playback {
 			continue
 		}
 		f := &fetcher{pb: pb, index: i, st: st, out: make(chan fragment, s.d.prefetch()), cur: -1}
-		f.next = s.startIndex(st, from)
+		f.from = from
+		if !s.m.IsLive {
+			f.next = s.startAt(st, from)
+		}
 		pb.fetchers = append(pb.fetchers, f)
 	}
 	return pb
 }
 
-// startIndex is the fragment to start st at for position from: the one
-// holding it; for live without a position, a few fragments behind the
-// newest (the newest may not be complete on every server).
-func (s *session) startIndex(st *stream, from time.Duration) int {
-	n := st.si.Len()
-	if n == 0 {
+// startAt is where st starts for position from (s.mu held): the start of
+// the fragment holding it. Live, from 0 (or a position past the known
+// timeline) is the live point; a position before the DVR window starts at
+// the window's oldest fragment (the player clamps seeks to Info's window;
+// the session clamps too, rather than fail, because the window has moved
+// on since that Info: MS-SSTR 2.2.2.1 only says how far back the server
+// keeps fragments). Negative positions are before the window.
+func (s *session) startAt(st *stream, from time.Duration) uint64 {
+	if st.si.Len() == 0 {
 		return 0
 	}
-	if s.m.IsLive && from == 0 {
-		back := int(s.m.LookaheadCount) + 1
-		return max(n-1-back, 0)
-	}
-	at := from + s.origin
-	f, ok := st.si.FragmentAt(st.si.Ticks(at))
-	if !ok {
-		if at <= 0 {
-			return 0
+	at := st.si.Ticks(max(from, 0) + s.origin)
+	if s.m.IsLive {
+		if from == 0 || at >= st.si.End() {
+			f, _ := st.si.Fragment(s.livePointIndex(st))
+			return f.Start
 		}
-		return n // past the end: the stream ends at once
+		f, _ := st.si.FragmentAt(at)
+		if first, ok := s.windowStart(st); ok && (f.Start < first.Start || from < 0) {
+			f = first
+		}
+		return f.Start
 	}
-	return f.Index
+	if at >= st.si.End() {
+		return st.si.End() // past the end: the stream ends at once
+	}
+	f, _ := st.si.FragmentAt(at)
+	return f.Start
+}
+
+// livePointIndex is the fragment a live stream starts at (s.mu held):
+// LookaheadCount+1 fragments behind the newest known one, so that the
+// fragments fetched first carry tfrf boxes announcing those that follow
+// (MS-SSTR 2.2.4.5) and the server, which buffers LookaheadCount
+// fragments, has them all.
+func (s *session) livePointIndex(st *stream) int {
+	back := int(min(s.m.LookaheadCount, 16)) + 1
+	return max(st.si.Len()-1-back, 0)
+}
+
+// syncLive brings the live timelines up to date once per playback
+// before the fetchers pick where to start: after a pause the known
+// timeline may be far behind the server's edge (and out of its DVR
+// window). A timeline learned less than a fragment ago is fresh.
+func (pb *playback) syncLive(ctx context.Context) error {
+	pb.syncOnce.Do(func() {
+		s := pb.s
+		s.mu.Lock()
+		stale := false
+		now := s.now()
+		for _, st := range s.streams {
+			if n := st.si.Len(); n > 0 {
+				f, _ := st.si.Fragment(n - 1)
+				if now.Sub(st.live.learnedAt) > f.EndTime-f.StartTime {
+					stale = true
+				}
+			}
+		}
+		s.mu.Unlock()
+		if stale {
+			pb.syncErr = s.reload(ctx)
+		}
+	})
+	return pb.syncErr
 }
 
 func (pb *playback) start() {
@@ -162,26 +224,50 @@ func decodeTime(s transport.Sample) time.Duration { return s.PTS - s.Composition
 var errEnd = errors.New("end of stream")
 
 // run fetches fragments until the timeline ends (on demand) or the
-// playback stops.
+// playback stops. Live, it stays LookaheadCount fragments behind the
+// server's estimated edge while the server sends tfrf boxes (pace), so
+// that each fragment's tfrf announces the next one and the timeline grows
+// without fetching the manifest again; when the known timeline is used up
+// (no tfrf) it fetches the manifest again (refresh).
 func (f *fetcher) run() {
 	defer f.pb.wg.Done()
 	s := f.pb.s
 	ctx := f.pb.ctx
+	if s.m.IsLive {
+		if err := f.pb.syncLive(ctx); err != nil {
+			if ctx.Err() == nil {
+				f.send(fragment{err: err})
+			}
+			return
+		}
+		s.mu.Lock()
+		f.next = s.startAt(f.st, f.from)
+		s.mu.Unlock()
+	}
+	var edge edgeWait
 	cur := -1 // index into the allowed qualities last fetched
 	for {
-		fr, ok := s.fragment(f.st, f.next)
+		fr, ok := s.fragmentFrom(f.st, f.next)
 		if !ok {
 			if s.m.IsLive {
 				// The known timeline is used up: wait for the manifest to
 				// grow (a refresh) and go on.
-				if err := s.refresh(ctx, f.st, f.next); err != nil {
-					f.send(fragment{err: err})
+				if err := f.refresh(ctx, &edge); err != nil {
+					if ctx.Err() == nil {
+						f.send(fragment{err: err})
+					}
 					return
 				}
 				continue
 			}
 			f.send(fragment{err: errEnd})
 			return
+		}
+		edge = edgeWait{}
+		if s.m.IsLive {
+			if err := s.pace(ctx, f.st, fr); err != nil {
+				return // stopped
+			}
 		}
 		s.mu.Lock()
 		qs := s.allowedQualities(f.st)
@@ -203,7 +289,7 @@ func (f *fetcher) run() {
 		if !f.send(fragment{samples: samples, media: media}) {
 			return
 		}
-		f.next++
+		f.next = fr.Start + fr.Duration // no overflow: the timeline checks every end
 	}
 }
 
@@ -254,17 +340,32 @@ func (f *fetcher) send(fr fragment) bool {
 }
 
 // fetchFragment downloads fragment fr of quality q, retrying a missing
-// one (404, 412: a live fragment not there yet) and network errors with
-// backoff, and turns it into samples.
+// one (404, 412: a live fragment not there yet, MS-SSTR 2.2.6) and network
+// errors, and turns it into samples. On demand the retries back off from
+// RetryDelay, doubling, Retries times. Live, a fragment near the edge may
+// simply not be there yet: the retries come every half fragment duration
+// for as long as the server could take to produce it (LookaheadCount+2
+// fragment durations, at least the Timeout), then the stream ends with
+// ErrFragmentGone: never an endless retry.
 func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr manifest.Fragment) ([]transport.Sample, time.Duration, error) {
 	u, err := st.si.FragmentURL(s.base, q.ql, fr.Start)
 	if err != nil {
 		return nil, 0, fmt.Errorf("smooth: fragment %d of %s: %w", fr.Index, st.si.Name, err)
 	}
 	delay := s.d.retryDelay()
+	var budget, waited time.Duration
+	if s.m.IsLive {
+		d := fr.EndTime - fr.StartTime
+		delay = max(d/2, time.Millisecond)
+		budget = max(s.cfg.TimeoutOrDefault(), time.Duration(min(s.m.LookaheadCount, 16)+2)*d)
+	}
 	var last error
-	for try := 0; try <= s.d.retries(); try++ {
-		if try > 0 {
+	tries := 0
+	for ; ; tries++ {
+		if tries > 0 {
+			if s.m.IsLive && waited >= budget || !s.m.IsLive && tries > s.d.retries() {
+				break
+			}
 			s.stats.retries.Add(1)
 			t := time.NewTimer(delay)
 			select {
@@ -273,7 +374,10 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 				t.Stop()
 				return nil, 0, ctx.Err()
 			}
-			delay *= 2
+			waited += delay
+			if !s.m.IsLive {
+				delay *= 2
+			}
 		}
 		began := time.Now()
 		body, _, err := s.get(ctx, u.String(), maxFragment)
@@ -297,5 +401,5 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 		}
 		return samples, media, nil
 	}
-	return nil, 0, fmt.Errorf("smooth: fragment %s: %w after %d tries: %w", u.Redacted(), ErrFragmentGone, s.d.retries()+1, last)
+	return nil, 0, fmt.Errorf("smooth: fragment %s: %w after %d tries: %w", u.Redacted(), ErrFragmentGone, tries, last)
 }

@@ -107,6 +107,7 @@ type stream struct {
 	si    *manifest.StreamIndex
 	typ   transport.MediaType
 	quals []quality // ascending bit rate
+	live  liveState // guarded by session.mu
 }
 
 // quality is one QualityLevel as a track.
@@ -171,6 +172,7 @@ func (s *session) setup(m *manifest.Manifest) error {
 		if f, ok := si.Fragment(0); ok && (origin < 0 || f.StartTime < origin) {
 			origin = f.StartTime
 		}
+		st.live.learn(si, si.End(), s.now())
 		s.streams = append(s.streams, st)
 	}
 	if len(s.streams) == 0 {
