@@ -115,3 +115,36 @@ func TestDVRSeek(t *testing.T) {
 		t.Errorf("warning %v", ev.Err)
 	}
 }
+
+// TestCaptions: a text stream's samples are shown as captions as they
+// reach the output (Status.Caption, CaptionChanged): TTML paragraphs as
+// lines without markup, plain text as it is, the next replacing the
+// last; the automatic choice takes the caption stream.
+func TestCaptions(t *testing.T) {
+	sess := newFakeSession(1)
+	sess.info.Tracks = append(sess.info.Tracks, transport.Track{ID: 7, Type: transport.Text, Codec: transport.FourCC("TTML")})
+	sess.captions = map[int]transport.Sample{
+		2: {Track: 7, PTS: 200 * time.Millisecond, Duration: time.Second,
+			Data: []byte(`<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p>Hello <span>there</span></p><p>second<br/>line</p></div></body></tt>`)},
+		6: {Track: 7, PTS: 600 * time.Millisecond, Data: []byte("plain & simple")},
+	}
+	h := newHarness(t, sess, nil)
+	h.p.Open("fake://x")
+	var got []string
+	h.waitFor("Ended", func(ev Event) bool {
+		if ev.Kind == CaptionChanged {
+			got = append(got, ev.Status.Caption)
+		}
+		return ev.Kind == StateChanged && ev.Status.State == Ended
+	})
+	want := []string{"Hello there\nsecond\nline", "plain & simple"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("captions %q, want %q", got, want)
+	}
+	sess.mu.Lock()
+	sel := fmt.Sprint(sess.selects[0])
+	sess.mu.Unlock()
+	if sel != "[1 7]" {
+		t.Errorf("selected %s: the caption stream goes with the audio", sel)
+	}
+}

@@ -29,6 +29,8 @@ const (
 	// PlaylistChanged: Status.Playlist was loaded, moved to another
 	// entry, or an entry failed to open.
 	PlaylistChanged
+	// CaptionChanged: Status.Caption shows a new caption or none.
+	CaptionChanged
 )
 
 // TrackInfo is a track as the UI shows it.
@@ -108,6 +110,9 @@ type Status struct {
 	// Playlist is the client-side playlist being played (an ASX or
 	// [Reference] metafile), nil when a single URL plays.
 	Playlist *Playlist
+	// Caption is the caption of a text stream shown now (MS-SSTR sparse
+	// text), "" when none.
+	Caption string
 }
 
 // Event is published to subscribers when something changes.

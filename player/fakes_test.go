@@ -59,6 +59,9 @@ type fakeSession struct {
 	switchAt, switchTo int
 	// playCh, when set, receives the position of every Play.
 	playCh chan time.Duration
+	// captions are samples of a text track sent before the audio sample
+	// of the same index (each once).
+	captions map[int]transport.Sample
 }
 
 // withQualities makes the presentation adaptive: audio track 3 is a
@@ -218,6 +221,10 @@ func (f *fakeSession) ReadSample(ctx context.Context) (transport.Sample, error) 
 	}
 	if f.pos >= f.n {
 		return transport.Sample{}, io.EOF
+	}
+	if c, ok := f.captions[f.pos]; ok {
+		delete(f.captions, f.pos)
+		return c, nil
 	}
 	if f.script != nil && !f.scriptSent && f.pos == f.scriptAt {
 		f.scriptSent = true

@@ -173,6 +173,14 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 	if ts == nil {
 		return false, nil
 	}
+	if t, ok := ts.info.Track(s.Track); ok && t.Type == transport.Text {
+		// A caption, shown as it reaches the output (within the sink's
+		// buffer of being heard) for its duration.
+		if o.seg.rate == 1 && !o.seg.preview && s.PTS+s.Duration >= o.seg.from {
+			o.pb.send(o.seg, pbMsg{kind: msgCaption, text: captionText(s.Data), pts: s.PTS, dur: s.Duration})
+		}
+		return false, nil
+	}
 	if t, ok := ts.info.Track(s.Track); ok && t.Type == transport.Command {
 		// A script command, handled as it reaches the output (within
 		// the sink's buffer of being heard).

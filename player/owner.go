@@ -26,6 +26,9 @@ type owner struct {
 	// scriptNext is the index of the first header script command not yet
 	// reached (Info.Scripts).
 	scriptNext int
+	// captionEnd is when the caption shown ends (0: none shown, or
+	// shown until the next).
+	captionEnd time.Duration
 
 	playAt      time.Time // when the current start was requested (TTFA)
 	ttfa        time.Duration
@@ -73,6 +76,7 @@ const (
 	msgPreviewShown                      // a preview segment showed its picture
 	msgDelivered                         // the session delivered its last sample
 	msgScript                            // a Command track's script command came due
+	msgCaption                           // a Text track's caption came due
 )
 
 type pbMsg struct {
@@ -83,6 +87,9 @@ type pbMsg struct {
 	at       time.Time
 	ts       *trackSet
 	script   transport.ScriptCommand
+	// text, pts and dur are a caption's (msgCaption).
+	text     string
+	pts, dur time.Duration
 }
 
 // run is the owner goroutine.
@@ -452,6 +459,7 @@ func (p *Player) startSegment(from time.Duration) {
 	p.updateStatus(func(st *Status) { st.Position = from; st.Buffering = 0 })
 	p.setState(Buffering)
 	p.o.scriptNext = scriptIndex(pb.info.Scripts, from)
+	p.showCaption("", 0, 0)
 	pb.startSegment(from, p.o.opts.Duration, false)
 	p.publish(PositionChanged, nil)
 }
@@ -726,6 +734,8 @@ func (p *Player) onPlayback(m pbMsg) {
 		}
 	case msgScript:
 		p.onScript(m.script)
+	case msgCaption:
+		p.showCaption(m.text, m.pts, m.dur)
 	case msgMediaChanged:
 		if m.ts != nil {
 			// A new header (a server-side playlist's next entry, a looping
@@ -776,6 +786,9 @@ func (p *Player) tick() {
 		if p.o.state == Playing {
 			p.headerScripts(pos)
 		}
+		if p.o.captionEnd > 0 && pos >= p.o.captionEnd {
+			p.showCaption("", 0, 0)
+		}
 	}
 	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {
 		p.refreshStats()
@@ -824,4 +837,22 @@ func dvrRange(in transport.Info) (lo, hi time.Duration, ok bool) {
 		return 0, 0, false
 	}
 	return max(in.LiveEdge-in.SeekWindow, 0), in.LiveEdge, true
+}
+
+// showCaption shows text from at until at+d (d 0: until the next one);
+// "" clears it.
+func (p *Player) showCaption(text string, at, d time.Duration) {
+	p.o.captionEnd = 0
+	if text != "" && d > 0 {
+		p.o.captionEnd = at + d
+	}
+	changed := false
+	p.updateStatus(func(st *Status) {
+		if st.Caption != text {
+			st.Caption, changed = text, true
+		}
+	})
+	if changed {
+		p.publish(CaptionChanged, nil)
+	}
 }

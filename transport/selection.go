@@ -37,10 +37,19 @@ type Preferences struct {
 // The result is sorted.
 func ChooseTracks(info Info, bandwidth int64, p Preferences) []int {
 	var cmds []int
+	caption := 0
 	for _, t := range info.Tracks {
-		if t.Type == Command {
+		switch {
+		case t.Type == Command:
 			cmds = append(cmds, t.ID)
+		case t.Type == Text && (caption == 0 || prefersLanguage(t, info, caption, p.Languages)):
+			caption = t.ID
 		}
+	}
+	if caption != 0 && len(p.Tracks) == 0 {
+		// One caption stream, in the preferred language when there is
+		// one (MS-SSTR sparse text streams).
+		cmds = append(cmds, caption)
 	}
 	if len(p.Tracks) > 0 {
 		return explicitChoice(info, p.Tracks, cmds)
@@ -188,4 +197,19 @@ func LanguageMatches(have, want string) bool {
 		return s
 	}
 	return have != "" && want != "" && prim(have) == prim(want)
+}
+
+// prefersLanguage reports whether text track t matches the preferred
+// languages better than the track with ID cur.
+func prefersLanguage(t Track, info Info, cur int, langs []string) bool {
+	c, _ := info.Track(cur)
+	rank := func(tr Track) int {
+		for i, l := range langs {
+			if LanguageMatches(tr.Language, l) {
+				return i
+			}
+		}
+		return len(langs)
+	}
+	return rank(t) < rank(c)
 }

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -63,5 +64,24 @@ func TestLanguageMatches(t *testing.T) {
 		if LanguageMatches(c.have, c.want) != c.ok {
 			t.Errorf("LanguageMatches(%q, %q) != %v", c.have, c.want, c.ok)
 		}
+	}
+}
+
+// TestChooseCaptions: one caption (text) stream is chosen with the media,
+// in the preferred language when one matches, else the first.
+func TestChooseCaptions(t *testing.T) {
+	info := Info{Tracks: []Track{
+		{ID: 1, Type: Audio, Bitrate: 64000},
+		{ID: 2, Type: Text, Language: "en"},
+		{ID: 3, Type: Text, Language: "de"},
+	}}
+	if got := ChooseTracks(info, 0, Preferences{Languages: []string{"de"}}); fmt.Sprint(got) != "[1 3]" {
+		t.Errorf("German preferred: %v", got)
+	}
+	if got := ChooseTracks(info, 0, Preferences{Languages: []string{"fr"}}); fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("no match: %v, want the first caption stream", got)
+	}
+	if got := ChooseTracks(info, 0, Preferences{Tracks: []int{1}}); fmt.Sprint(got) != "[1]" {
+		t.Errorf("explicit choice: %v, want no caption stream added", got)
 	}
 }

@@ -198,6 +198,7 @@ func (v *View) applyStatus(s player.Status) {
 		v.total.SetText("--:--")
 	}
 
+	v.video.setCaption(s.Caption)
 	if s.Playlist != v.list.pl {
 		if s.Playlist != nil && v.list.pl == nil {
 			// A playlist was opened: show its entries.

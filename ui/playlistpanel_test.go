@@ -119,3 +119,21 @@ func TestPlaylistPanelShowsTheShow(t *testing.T) {
 		t.Error("the panel still shows a playlist")
 	}
 }
+
+// TestCaptionOverlay: the caption of a text stream shows over the video
+// while the player reports one, and goes with it.
+func TestCaptionOverlay(t *testing.T) {
+	f := newFixture(t)
+	m := demoMedia()
+	st := status(player.Playing, m, time.Second)
+	st.Caption = "Hello there\nsecond line"
+	f.emit(player.CaptionChanged, st)
+	if !f.v.video.caption.Visible() || f.v.video.captionText.Text != "Hello there\nsecond line" {
+		t.Fatalf("caption visible=%v text %q", f.v.video.caption.Visible(), f.v.video.captionText.Text)
+	}
+	st.Caption = ""
+	f.emit(player.CaptionChanged, st)
+	if f.v.video.caption.Visible() {
+		t.Error("the caption stays after the player cleared it")
+	}
+}

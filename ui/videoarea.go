@@ -47,6 +47,10 @@ type videoArea struct {
 	ended      *fyne.Container
 	endedLabel *widget.Label
 	replayBtn  *widget.Button
+	// caption is the text stream's caption over the bottom of the
+	// picture (player.Status.Caption), hidden when there is none.
+	caption     *fyne.Container
+	captionText *widget.Label
 
 	tile     *canvas.Rectangle
 	tileIcon *widget.Icon
@@ -107,7 +111,14 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 	a.ended = container.NewBorder(nil, container.New(layout.NewCustomPaddedLayout(0, 18, 0, 0), container.NewCenter(card)), nil, nil)
 	a.ended.Hide()
 
-	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.surface, a.ended)
+	a.captionText = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	capScrim := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0xb0})
+	capScrim.CornerRadius = 6
+	a.caption = container.NewBorder(nil, container.New(layout.NewCustomPaddedLayout(0, 24, 40, 40),
+		container.NewStack(capScrim, a.captionText)), nil, nil)
+	a.caption.Hide()
+
+	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.surface, a.ended)
 	a.root = container.NewThemeOverride(a.screen, darkTheme{})
 	a.showIdle()
 	return a
@@ -281,4 +292,17 @@ func (s *videoSurface) DoubleTapped(*fyne.PointEvent) {
 
 func (s *videoSurface) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// setCaption shows text over the bottom of the picture ("" hides it).
+func (a *videoArea) setCaption(text string) {
+	if text == a.captionText.Text && a.caption.Visible() == (text != "") {
+		return
+	}
+	a.captionText.SetText(text)
+	if text == "" {
+		a.caption.Hide()
+	} else {
+		a.caption.Show()
+	}
 }
