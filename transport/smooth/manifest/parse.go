@@ -96,11 +96,11 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 // skipped whole.
 type parser struct {
 	d *xml.Decoder
-	// cs holds each stream's c elements until resolve.
-	cs map[*StreamIndex][]rawC
-	// fs holds each stream's f elements (with the c they belong to).
-	fs     map[*StreamIndex][]rawF
-	totalC int
+	// repeats is set when the manifest may use r (versions 2.2).
+	repeats bool
+	// timelines builds each stream's timeline as its c elements come.
+	timelines map[*StreamIndex]*builder
+	totalC    int
 }
 
 // rawC is a c element as written ([MS-SSTR] 2.2.2.6).
@@ -108,12 +108,6 @@ type rawC struct {
 	t, d, r    uint64
 	hasT, hasD bool
 	hasR       bool
-}
-
-type rawF struct {
-	c     int // index of the c element
-	track uint32
-	data  []byte
 }
 
 func (p *parser) token() (xml.Token, error) {
@@ -192,8 +186,8 @@ func (p *parser) root(se xml.StartElement) (*Manifest, error) {
 		return m, err
 	}
 	m.CanSeek, m.CanPause = a.flag("CanSeek"), a.flag("CanPause")
-	p.cs = map[*StreamIndex][]rawC{}
-	p.fs = map[*StreamIndex][]rawF{}
+	p.repeats = m.MajorVersion == 2 && m.MinorVersion == 2
+	p.timelines = map[*StreamIndex]*builder{}
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -463,10 +457,15 @@ func (p *parser) customAttributes(q *QualityLevel) error {
 	}
 }
 
-// fragment reads a c element ([MS-SSTR] 2.2.2.6) and its f children.
+// fragment reads a c element ([MS-SSTR] 2.2.2.6) and its f children,
+// and adds it to the stream's timeline.
 func (p *parser) fragment(se xml.StartElement, s *StreamIndex) error {
-	cs := p.cs[s]
-	where := func(err error) error { return fmt.Errorf("c %d: %w", len(cs)+1, err) }
+	tb := p.timelines[s]
+	if tb == nil {
+		tb = &builder{tl: &s.timeline, repeats: p.repeats, pending: -1}
+		p.timelines[s] = tb
+	}
+	where := func(err error) error { return fmt.Errorf("c %d: %w", tb.cs+1, err) }
 	if p.totalC >= MaxFragments {
 		return where(fmt.Errorf("%w: more than %d c elements", ErrTooLarge, MaxFragments))
 	}
@@ -485,6 +484,7 @@ func (p *parser) fragment(se xml.StartElement, s *StreamIndex) error {
 	if _, _, err = a.uint("n", 32); err != nil {
 		return where(err)
 	}
+	var inline []InlineSample
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -492,8 +492,15 @@ func (p *parser) fragment(se xml.StartElement, s *StreamIndex) error {
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
-			p.cs[s] = append(cs, c)
+			first, err := tb.add(c)
+			if err != nil {
+				return where(err)
+			}
 			p.totalC++
+			for _, f := range inline {
+				f.Fragment = first
+				s.Inline = append(s.Inline, f)
+			}
 			return nil
 		case xml.StartElement:
 			if t.Name.Local != "f" || !s.ManifestOutput {
@@ -519,7 +526,7 @@ func (p *parser) fragment(se xml.StartElement, s *StreamIndex) error {
 			if err != nil {
 				return where(fmt.Errorf("%w: f i=%d: not base64: %v", ErrInvalid, i, err))
 			}
-			p.fs[s] = append(p.fs[s], rawF{c: len(cs), track: uint32(i), data: data})
+			inline = append(inline, InlineSample{Track: uint32(i), Data: data})
 		}
 	}
 }
@@ -561,12 +568,12 @@ func (m *Manifest) resolve(p *parser) error {
 			}
 			seen[q.Index] = true
 		}
-		firstOf, sum, err := s.timeline.build(p.cs[s], m.MajorVersion == 2 && m.MinorVersion == 2)
-		if err != nil {
-			return where(err)
-		}
-		for _, f := range p.fs[s] {
-			s.Inline = append(s.Inline, InlineSample{Fragment: firstOf[f.c], Track: f.track, Data: f.data})
+		var sum uint64
+		if tb := p.timelines[s]; tb != nil {
+			var err error
+			if sum, err = tb.finish(); err != nil {
+				return where(err)
+			}
 		}
 		// Stream duration in presentation units: sum/scale*TimeScale.
 		hi, lo := bits.Mul64(sum, m.TimeScale)
@@ -591,91 +598,112 @@ func (m *Manifest) resolve(p *parser) error {
 	return nil
 }
 
-// build resolves the c elements into runs ([MS-SSTR] 2.2.2.6 and the
-// rules of 3.1.5.1): a missing t is the previous fragment's end (0 for
-// the first), a missing d is the next t minus this t (erratum: 2.2.2.6
-// says the previous t, which cannot give the last fragment of a
-// start-time-coded run), r is the number of fragments of duration d from
-// t. The last fragment must have a duration, every c a t or a d, and
-// fragment times must increase. It returns, per c, the index of its first
-// fragment, and the sum of all durations (saturated).
-func (tl *timeline) build(cs []rawC, repeatsAllowed bool) (firstOf []int, sum uint64, err error) {
-	firstOf = make([]int, len(cs))
-	pending := -1 // index in tl.runs of a run whose d waits for the next t
-	for i, c := range cs {
-		where := func(err error) error { return fmt.Errorf("c %d: %w", i+1, err) }
-		if !c.hasT && !c.hasD {
-			return nil, 0, where(fmt.Errorf("%w: neither t nor d", ErrInvalid))
-		}
-		var start uint64
-		switch {
-		case c.hasT:
-			start = c.t
-		case len(tl.runs) == 0:
-			start = 0
-		case pending >= 0:
-			return nil, 0, where(fmt.Errorf("%w: no t, and the previous c has no d", ErrInvalid))
-		default:
-			start = tl.End()
-		}
-		if k := len(tl.runs) - 1; k >= 0 {
-			last := tl.runs[k]
-			lastStart := last.start + last.dur*(last.count-1)
-			if pending >= 0 {
-				lastStart = last.start
-			}
-			if start <= lastStart {
-				return nil, 0, where(fmt.Errorf("%w: t=%d does not come after the previous fragment's %d", ErrInvalid, start, lastStart))
-			}
-			if pending >= 0 {
-				tl.runs[pending].dur = start - last.start
-				pending = -1
-			}
-		}
-		count := uint64(1)
-		if c.hasR {
-			if !repeatsAllowed {
-				return nil, 0, where(fmt.Errorf("%w: r needs MajorVersion and MinorVersion 2 ([MS-SSTR] 2.2.2.6)", ErrInvalid))
-			}
-			if c.r == 0 {
-				return nil, 0, where(fmt.Errorf("%w: r=0 (r counts the fragments, from 1)", ErrInvalid))
-			}
-			count = c.r
-		}
-		if count > uint64(MaxFragments-tl.n) {
-			return nil, 0, where(fmt.Errorf("%w: more than %d fragments in one stream", ErrTooLarge, MaxFragments))
-		}
-		if c.hasD {
-			if c.d == 0 {
-				return nil, 0, where(fmt.Errorf("%w: d=0", ErrInvalid))
-			}
-			hi, span := bits.Mul64(c.d, count)
-			if _, carry := bits.Add64(start, span, 0); hi != 0 || carry != 0 {
-				return nil, 0, where(fmt.Errorf("%w: %d fragments of %d from %d end past 2^64", ErrInvalid, count, c.d, start))
-			}
-		} else {
-			if count > 1 {
-				return nil, 0, where(fmt.Errorf("%w: r without d", ErrInvalid))
-			}
-			pending = len(tl.runs)
-		}
-		firstOf[i] = tl.n
-		tl.runs = append(tl.runs, run{start: start, dur: c.d, count: count, first: tl.n})
-		tl.n += int(count)
+// builder resolves a stream's c elements into runs as they come
+// ([MS-SSTR] 2.2.2.6 and the rules of 3.1.5.1): a missing t is the
+// previous fragment's end (0 for the first), a missing d is the next t
+// minus this t (erratum: 2.2.2.6 says the previous t, which cannot give
+// the last fragment of a start-time-coded run), r is the number of
+// fragments of duration d from t. The last fragment must have a
+// duration, every c a t or a d, and fragment times must increase. A c
+// that continues the previous run with the same duration extends it, so
+// a timeline of equal fragments costs one run.
+type builder struct {
+	tl      *timeline
+	repeats bool
+	// pending is the index in tl.runs of a run whose d waits for the
+	// next t, -1 when none.
+	pending int
+	// cs counts the c elements added.
+	cs int
+}
+
+// add adds a c element and returns the timeline index of its first
+// fragment.
+func (b *builder) add(c rawC) (first int, err error) {
+	tl := b.tl
+	if !c.hasT && !c.hasD {
+		return 0, fmt.Errorf("%w: neither t nor d", ErrInvalid)
 	}
-	if pending >= 0 {
-		return nil, 0, fmt.Errorf("c %d: %w: the last c has no d ([MS-SSTR] 3.1.5.1)", len(cs), ErrInvalid)
+	var start uint64
+	switch {
+	case c.hasT:
+		start = c.t
+	case len(tl.runs) == 0:
+		start = 0
+	case b.pending >= 0:
+		return 0, fmt.Errorf("%w: no t, and the previous c has no d", ErrInvalid)
+	default:
+		start = tl.End()
 	}
-	for _, r := range tl.runs {
+	if k := len(tl.runs) - 1; k >= 0 {
+		last := tl.runs[k]
+		lastStart := last.start + last.dur*(last.count-1)
+		if b.pending >= 0 {
+			lastStart = last.start
+		}
+		if start <= lastStart {
+			return 0, fmt.Errorf("%w: t=%d does not come after the previous fragment's %d", ErrInvalid, start, lastStart)
+		}
+		if b.pending >= 0 {
+			tl.runs[b.pending].dur = start - last.start
+			b.pending = -1
+		}
+	}
+	count := uint64(1)
+	if c.hasR {
+		if !b.repeats {
+			return 0, fmt.Errorf("%w: r needs MajorVersion and MinorVersion 2 ([MS-SSTR] 2.2.2.6)", ErrInvalid)
+		}
+		if c.r == 0 {
+			return 0, fmt.Errorf("%w: r=0 (r counts the fragments, from 1)", ErrInvalid)
+		}
+		count = c.r
+	}
+	if count > uint64(MaxFragments-tl.n) {
+		return 0, fmt.Errorf("%w: more than %d fragments in one stream", ErrTooLarge, MaxFragments)
+	}
+	first = tl.n
+	b.cs++
+	if !c.hasD {
+		if count > 1 {
+			return 0, fmt.Errorf("%w: r without d", ErrInvalid)
+		}
+		b.pending = len(tl.runs)
+		tl.runs = append(tl.runs, run{start: start, count: 1, first: first})
+		tl.n++
+		return first, nil
+	}
+	if c.d == 0 {
+		return 0, fmt.Errorf("%w: d=0", ErrInvalid)
+	}
+	hi, span := bits.Mul64(c.d, count)
+	if _, carry := bits.Add64(start, span, 0); hi != 0 || carry != 0 {
+		return 0, fmt.Errorf("%w: %d fragments of %d from %d end past 2^64", ErrInvalid, count, c.d, start)
+	}
+	if k := len(tl.runs) - 1; k >= 0 && tl.runs[k].dur == c.d && tl.End() == start {
+		tl.runs[k].count += count
+	} else {
+		tl.runs = append(tl.runs, run{start: start, dur: c.d, count: count, first: first})
+	}
+	tl.n += int(count)
+	return first, nil
+}
+
+// finish checks the end of the timeline and returns the sum of its
+// durations (saturated).
+func (b *builder) finish() (sum uint64, err error) {
+	if b.pending >= 0 {
+		return 0, fmt.Errorf("c %d: %w: the last c has no d ([MS-SSTR] 3.1.5.1)", b.cs, ErrInvalid)
+	}
+	for _, r := range b.tl.runs {
 		hi, span := bits.Mul64(r.dur, r.count)
 		var carry uint64
 		sum, carry = bits.Add64(sum, span, 0)
 		if hi != 0 || carry != 0 {
-			sum = ^uint64(0)
-			break
+			return ^uint64(0), nil
 		}
 	}
-	return firstOf, sum, nil
+	return sum, nil
 }
 
 // attrs looks attributes up by name: as written first, then without
