@@ -148,3 +148,18 @@ func TestCaptions(t *testing.T) {
 		t.Errorf("selected %s: the caption stream goes with the audio", sel)
 	}
 }
+
+// TestAdaptiveBandwidthCap: the user's bandwidth cap keeps the qualities
+// above it out of the adaptive choice.
+func TestAdaptiveBandwidthCap(t *testing.T) {
+	sess := newFakeSession(1).withQualities(0) // track 3 at 64 kbit/s, 1 at 128
+	sess.switchAt = 0
+	h := newHarness(t, sess, func(c *Config) { c.Bandwidth = 100000 })
+	h.p.Open("fake://x")
+	h.waitFor("Ended", func(ev Event) bool { return ev.Kind == StateChanged && ev.Status.State == Ended })
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if got := fmt.Sprint(sess.selects[0]); got != "[3]" {
+		t.Errorf("selected %s under a 100 kbit/s cap, want only the 64 kbit/s quality", got)
+	}
+}

@@ -246,7 +246,7 @@ func (pb *playback) plan(info transport.Info, user []int, langs ...string) (*tra
 		}
 	}
 	if info.Caps.Adaptive && user == nil {
-		ts.addAlternatives(playable)
+		ts.addAlternatives(playable, cfg.Bandwidth)
 	}
 	if ts.audio == nil && ts.video == nil {
 		if len(problems) == 0 {

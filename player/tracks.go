@@ -86,8 +86,10 @@ func (pb *playback) nextSet(prev *trackSet, next transport.Info) (*trackSet, err
 
 // addAlternatives lets an adaptive session switch between the qualities
 // of the chosen audio and video tracks: the playable members of the
-// bit-rate groups (ExcludeBitrate) that hold them are selected too.
-func (ts *trackSet) addAlternatives(playable func(transport.Track) bool) {
+// bit-rate groups (ExcludeBitrate) that hold them are selected too, those
+// above the user's bandwidth cap (limit, bits per second; 0 = none) left
+// out.
+func (ts *trackSet) addAlternatives(playable func(transport.Track) bool, limit int64) {
 	for _, ex := range ts.info.Exclusions {
 		if ex.Type != transport.ExcludeBitrate {
 			continue
@@ -98,7 +100,8 @@ func (ts *trackSet) addAlternatives(playable func(transport.Track) bool) {
 			}
 			for _, id := range ex.Tracks {
 				t, ok := ts.info.Track(id)
-				if !ok || id == cur.ID || t.Type != cur.Type || !playable(t) {
+				if !ok || id == cur.ID || t.Type != cur.Type || !playable(t) ||
+					limit > 0 && int64(t.Bitrate) > limit && t.Bitrate > cur.Bitrate {
 					continue
 				}
 				if ts.alt == nil {
