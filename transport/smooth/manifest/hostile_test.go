@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // badCases are manifests a client must refuse ([MS-SSTR] 2.2.2, 3.1.5.1)
@@ -125,15 +126,34 @@ func TestLenient(t *testing.T) {
     <c d="5000"><Other/></c>
   </StreamIndex>
 </SmoothStreamingMedia>`
-	var u16 []byte
-	u16 = append(u16, 0xFF, 0xFE)
-	for _, r := range "\n " + in {
-		u16 = append(u16, byte(r), byte(r>>8))
+	for _, be := range []bool{false, true} {
+		b := []byte{0xFF, 0xFE}
+		if be {
+			b = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode([]rune("\n " + in)) {
+			if be {
+				b = append(b, byte(u>>8), byte(u))
+			} else {
+				b = append(b, byte(u), byte(u>>8))
+			}
+		}
+		m, err := Parse(b)
+		if err != nil {
+			t.Fatalf("UTF-16 (big-endian %v): %v", be, err)
+		}
+		checkLenient(t, m)
 	}
-	m, err := Parse(u16)
+	// The same in UTF-8 with its byte-order mark.
+	m, err := Parse(append([]byte("\xEF\xBB\xBF"), strings.Replace(in, "utf-16", "utf-8", 1)...))
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkLenient(t, m)
+}
+
+func checkLenient(t *testing.T, m *Manifest) {
+	t.Helper()
 	if m.MajorVersion != 1 || m.TimeScale != 1000 || m.Duration != 5000 || len(m.Streams) != 1 {
 		t.Fatalf("manifest %+v", m)
 	}

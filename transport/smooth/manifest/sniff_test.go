@@ -16,6 +16,14 @@ func utf16LE(s string, bom bool) []byte {
 	return b
 }
 
+func utf16BE(s string) []byte {
+	b := []byte{0xFE, 0xFF}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return b
+}
+
 func TestSniff(t *testing.T) {
 	ffmpegHead := `<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<SmoothStreamingMedia MajorVersion="2" MinorVersion="0" Duration="100305964">`
 	yes := []struct {
@@ -27,6 +35,7 @@ func TestSniff(t *testing.T) {
 		{"IIS type, any body", "application/vnd.ms-sstr+xml; charset=utf-8", nil},
 		{"UTF-8 BOM and comment", "text/xml", []byte("\xEF\xBB\xBF\r\n<!-- IIS -->\n<?xml-stylesheet x?><SmoothStreamingMedia\n MajorVersion=\"2\">")},
 		{"UTF-16LE", "text/xml", utf16LE(`<?xml version="1.0" encoding="utf-16"?><SmoothStreamingMedia MajorVersion="2">`, true)},
+		{"UTF-16BE", "", utf16BE(`<SmoothStreamingMedia MajorVersion="2">`)},
 		{"no prolog", "", []byte(`<SmoothStreamingMedia>`)},
 	}
 	for _, c := range yes {
