@@ -220,6 +220,18 @@ func (pb *playback) next(ctx context.Context) (transport.Sample, error) {
 
 func decodeTime(s transport.Sample) time.Duration { return s.PTS - s.CompositionOffset }
 
+// errLeftWindow is a live fragment that answered 404 and is older than
+// the server's DVR window: gone, and not coming back.
+var errLeftWindow = errors.New("fragment left the DVR window")
+
+// leftWindow reports whether fr is older than st's DVR window.
+func (s *session) leftWindow(st *stream, fr manifest.Fragment) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws, ok := s.windowStart(st)
+	return ok && fr.Start < ws.Start
+}
+
 // errEnd is a fetcher's end of stream.
 var errEnd = errors.New("end of stream")
 
@@ -278,6 +290,24 @@ func (f *fetcher) run() {
 		}
 		q := f.chooseQuality(qs, &cur)
 		samples, media, err := s.fetchFragment(ctx, f.st, q, fr)
+		if errors.Is(err, errLeftWindow) {
+			// The stream fell behind the DVR window (a reader that
+			// stopped reading without Pause): learn where the window is
+			// now and go on from its oldest fragment.
+			if err := s.reload(ctx); err != nil {
+				if ctx.Err() == nil {
+					f.send(fragment{err: err})
+				}
+				return
+			}
+			s.mu.Lock()
+			f.next = fr.Start + fr.Duration
+			if ws, ok := s.windowStart(f.st); ok {
+				f.next = max(f.next, ws.Start)
+			}
+			s.mu.Unlock()
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -388,6 +418,9 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 			var se *transport.StatusError
 			if errors.As(err, &se) && se.Code != http.StatusNotFound && se.Code != http.StatusPreconditionFailed && se.Code < 500 {
 				return nil, 0, fmt.Errorf("smooth: fragment %s: %w", u.Redacted(), err)
+			}
+			if se != nil && se.Code == http.StatusNotFound && s.m.IsLive && s.leftWindow(st, fr) {
+				return nil, 0, fmt.Errorf("smooth: fragment %s: %w: %w", u.Redacted(), errLeftWindow, err)
 			}
 			last = err
 			continue

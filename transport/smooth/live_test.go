@@ -244,7 +244,8 @@ func TestLiveStartsNearEdge(t *testing.T) {
 // passes of the looped source, without fetching the manifest again, each
 // fragment asked once and never early (no 412), the decode times
 // continuous per stream; and it goes at the live pace: a minute of media
-// takes about a minute. Then the server stops sending tfrf boxes, and
+// takes about a minute; the timeline holds no more than the DVR window
+// (20 s: 10 fragments) and the lookahead. Then the server stops sending tfrf boxes, and
 // the session fetches the manifest again to go on.
 func TestLiveTfrfGrowsTimeline(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
@@ -275,6 +276,12 @@ func TestLiveTfrfGrowsTimeline(t *testing.T) {
 		// run that far ahead of the clock, no further.
 		if took := time.Since(began); took < 60*time.Second-8*time.Second || took > 60*time.Second+4*time.Second {
 			t.Errorf("a minute of media took %v of the live clock", took)
+		}
+
+		for _, name := range []string{"video", "audio"} {
+			if n := smooth.TimelineLen(l.s, name); n < 10 || n > 10+2+1 {
+				t.Errorf("the %s timeline holds %d fragments, the DVR window 10 (+ the lookahead)", name, n)
+			}
 		}
 
 		l.srv.SetTfrf(false)
@@ -317,7 +324,7 @@ func TestLiveNotYet(t *testing.T) {
 	for _, code := range []int{http.StatusPreconditionFailed, http.StatusNotFound} {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			liveTest(t, smoothtest.LiveOptions{AnnounceEarly: 7 * time.Second, NotYetStatus: code}, nil, func(l *live) {
-		t := l.t
+				t := l.t
 				if err := l.s.Play(liveCtx(t), 0); err != nil {
 					t.Fatal(err)
 				}
@@ -429,6 +436,62 @@ func TestLiveSeekWindow(t *testing.T) {
 					t.Errorf("%s: %s answered %d", tc.name, r.Path, r.Status)
 				}
 			}
+		}
+	})
+}
+
+// TestLiveFellBehind: a reader that stops reading (without Pause) for
+// longer than the DVR window finds the fragment its session fetches next
+// gone (404): the session learns the window again and goes on from its
+// oldest fragment, asking the gone one once, not retrying it; the
+// other stream follows.
+func TestLiveFellBehind(t *testing.T) {
+	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
+		t := l.t
+		if err := l.s.Play(liveCtx(t), 0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := l.readMedia(2 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(40 * time.Second)
+		more, err := l.readMedia(20 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jumps := 0
+		var last time.Duration = -1
+		for _, smp := range append(got, more...) {
+			if l.stream(smp) != "video" {
+				continue
+			}
+			if dts := smp.PTS - smp.CompositionOffset; last >= 0 && dts-last > 10*time.Second {
+				jumps++
+			}
+			last = smp.PTS - smp.CompositionOffset
+		}
+		if jumps != 1 {
+			t.Errorf("%d jumps forward in the video, want one to the window", jumps)
+		}
+		// The first stream to find its fragment gone brings the window
+		// up to date for both: the other may skip without a 404.
+		total := 0
+		for _, name := range []string{"video", "audio"} {
+			_, statuses := l.fragmentRequests(name)
+			gone := 0
+			for _, st := range statuses {
+				if st == http.StatusNotFound {
+					gone++
+				}
+			}
+			if gone > 1 {
+				t.Errorf("%s: %d fragments answered 404, want at most the one gone", name, gone)
+			}
+			total += gone
+		}
+		if total == 0 {
+			t.Error("no fragment answered 404: the test did not test")
 		}
 	})
 }
