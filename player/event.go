@@ -55,6 +55,9 @@ type Media struct {
 	// CanRate reports that the source offers fast forward and rewind for
 	// this content (Player.SetRate; transport.Capabilities.Rate).
 	CanRate bool
+	// SeekWindow is, for a live source with a DVR window, how far behind
+	// the live edge it can play (Status.Duration is then the live edge).
+	SeekWindow time.Duration
 	// CanSkip and CanSkipBack report a server-side playlist that offers
 	// the next and the previous entry from this one (Player.SkipEntry with
 	// 1 and -1; transport.Capabilities.SkipForward / SkipBackward).

@@ -786,6 +786,12 @@ func (p *Player) tick() {
 		if p.o.state == Playing {
 			p.headerScripts(pos)
 		}
+		if pb.info.Broadcast && pb.info.SeekWindow > 0 {
+			// A DVR window: the duration is the live edge, which grows.
+			if edge := pb.sess.Info().LiveEdge; edge > 0 {
+				p.updateStatus(func(st *Status) { st.Duration = edge })
+			}
+		}
 		if p.o.captionEnd > 0 && pos >= p.o.captionEnd {
 			p.showCaption("", 0, 0)
 		}

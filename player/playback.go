@@ -412,6 +412,7 @@ func (pb *playback) media() *Media {
 		Duration:    in.Duration,
 		Seekable:    in.Seekable && !in.Broadcast,
 		Broadcast:   in.Broadcast,
+		SeekWindow:  in.SeekWindow,
 		Metadata:    in.Metadata,
 	}
 	sel := map[int]bool{}

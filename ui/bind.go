@@ -167,6 +167,11 @@ func (v *View) applyStatus(s player.Status) {
 	// Seek bar and times.
 	dur := v.duration()
 	seekable := s.Media != nil && s.Media.Seekable && !s.Media.Broadcast && dur > 0
+	if s.Media != nil && s.Media.Broadcast && s.Media.SeekWindow > 0 && dur > 0 {
+		// Live with a DVR window: the bar runs to the live edge; the
+		// player keeps a seek within the window.
+		seekable = true
+	}
 	v.seek.SetDuration(dur, seekable)
 	if seekable {
 		v.backBtn.Enable()

@@ -137,3 +137,26 @@ func TestCaptionOverlay(t *testing.T) {
 		t.Error("the caption stays after the player cleared it")
 	}
 }
+
+// TestDVRSeekBar: a live presentation with a DVR window gets a seek bar
+// up to its live edge (the player keeps seeks within the window); one
+// without stays LIVE with no seeking.
+func TestDVRSeekBar(t *testing.T) {
+	f := newFixture(t)
+	m := demoMedia()
+	m.Seekable, m.Broadcast, m.SeekWindow = false, true, 20*time.Second
+	st := status(player.Playing, m, 50*time.Second)
+	st.Duration = 60 * time.Second
+	f.emit(player.MediaChanged, st)
+	if f.v.backBtn.Disabled() || f.v.total.Text != "LIVE" {
+		t.Errorf("DVR: back disabled=%v total %q", f.v.backBtn.Disabled(), f.v.total.Text)
+	}
+	m2 := *m
+	m2.SeekWindow = 0
+	st2 := status(player.Playing, &m2, 50*time.Second)
+	st2.Duration = 60 * time.Second
+	f.emit(player.MediaChanged, st2)
+	if !f.v.backBtn.Disabled() {
+		t.Error("live without DVR: seeking offered")
+	}
+}
