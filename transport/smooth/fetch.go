@@ -385,7 +385,7 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 	delay := s.d.retryDelay()
 	var budget, waited time.Duration
 	if s.m.IsLive {
-		d := fr.EndTime - fr.StartTime
+		d := min(fr.EndTime-fr.StartTime, time.Minute) // bounded: the durations are the server's
 		delay = max(d/2, time.Millisecond)
 		budget = max(s.cfg.TimeoutOrDefault(), time.Duration(min(s.m.LookaheadCount, 16)+2)*d)
 	}

@@ -147,8 +147,11 @@ func (s *session) grow(st *stream, frags func(yield func(start, dur uint64) bool
 // (MS-SSTR 2.2.4.5). It applies once the server has sent a tfrf for the
 // stream; the estimate of the server's edge is a lower bound (the newest
 // fragment learned, aged at one second per second), so it never asks
-// early because of it. It returns only ctx's error.
+// early because of it. It waits at most LookaheadCount+1 fragment
+// durations (of at most 10 s: the durations are the server's) in all. It
+// returns only ctx's error.
 func (s *session) pace(ctx context.Context, st *stream, fr manifest.Fragment) error {
+	limit := time.Duration(min(s.m.LookaheadCount, 16)+1) * min(fr.EndTime-fr.StartTime, 10*time.Second)
 	for {
 		s.mu.Lock()
 		l := uint64(min(s.m.LookaheadCount, 16))
@@ -165,9 +168,11 @@ func (s *session) pace(ctx context.Context, st *stream, fr manifest.Fragment) er
 			wait = st.si.Time(need - edge)
 		}
 		s.mu.Unlock()
+		wait = min(wait, limit)
 		if wait <= 0 {
 			return nil
 		}
+		limit -= wait
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

@@ -40,7 +40,9 @@ type Dialer struct {
 	Prefetch int
 	// Retries is how many times a fragment answering 404, 412 or a
 	// network error is asked again before the session gives up (default
-	// 4, with backoff from RetryDelay doubling).
+	// 4, with backoff from RetryDelay doubling). A live fragment is asked
+	// again every half fragment duration for as long as the server may
+	// take to produce it instead (fetchFragment).
 	Retries int
 	// RetryDelay is the first wait before a retry (default 500 ms).
 	RetryDelay time.Duration
