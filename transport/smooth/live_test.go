@@ -122,6 +122,20 @@ func (l *live) readMedia(media time.Duration) ([]transport.Sample, error) {
 	}
 }
 
+// play starts delivery at from and reads media of video (readMedia),
+// failing the test on an error.
+func (l *live) play(from, media time.Duration) []transport.Sample {
+	l.t.Helper()
+	if err := l.s.Play(liveCtx(l.t), from); err != nil {
+		l.t.Fatal(err)
+	}
+	got, err := l.readMedia(media)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return got
+}
+
 // fragmentRequests are the fragment starts asked of a stream, in order,
 // with their statuses.
 func (l *live) fragmentRequests(name string) (starts []uint64, statuses []int) {
@@ -179,12 +193,7 @@ func TestLiveInfo(t *testing.T) {
 		if in.LiveEdge != edge {
 			t.Fatalf("live edge %v, the manifest's newest fragment ends at %v", in.LiveEdge, edge)
 		}
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.readMedia(20 * time.Second); err != nil {
-			t.Fatal(err)
-		}
+		l.play(0, 20*time.Second)
 		if grown := l.s.Info().LiveEdge - in.LiveEdge; grown < 16*time.Second {
 			t.Errorf("after 20 s of media the live edge grew by %v", grown)
 		}
@@ -202,13 +211,7 @@ func TestLiveStartsNearEdge(t *testing.T) {
 		for _, name := range []string{"video", "audio"} {
 			win[name] = l.srv.Window(l.srv.Stream(name), 0)
 		}
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.readMedia(0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := l.play(0, 0)
 		for _, name := range []string{"video", "audio"} {
 			starts, _ := l.fragmentRequests(name)
 			if len(starts) == 0 {
@@ -251,13 +254,7 @@ func TestLiveTfrfGrowsTimeline(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
 		t := l.t
 		began := time.Now()
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.readMedia(60 * time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := l.play(0, 60*time.Second)
 		l.checkContinuous(got)
 		if n := l.srv.Count("/Manifest", 0); n != 1 {
 			t.Errorf("manifest fetched %d times, want once (the timeline grows from tfrf)", n)
@@ -301,13 +298,7 @@ func TestLiveTfrfGrowsTimeline(t *testing.T) {
 func TestLiveManifestOnly(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{NoTfrf: true}, nil, func(l *live) {
 		t := l.t
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.readMedia(30 * time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := l.play(0, 30*time.Second)
 		l.checkContinuous(got)
 		if n := l.srv.Count("/Manifest", 0); n < 4 {
 			t.Errorf("%d manifest fetches for 30 s of media", n)
@@ -325,13 +316,7 @@ func TestLiveNotYet(t *testing.T) {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			liveTest(t, smoothtest.LiveOptions{AnnounceEarly: 7 * time.Second, NotYetStatus: code}, nil, func(l *live) {
 				t := l.t
-				if err := l.s.Play(liveCtx(t), 0); err != nil {
-					t.Fatal(err)
-				}
-				got, err := l.readMedia(30 * time.Second)
-				if err != nil {
-					t.Fatal(err)
-				}
+				got := l.play(0, 30*time.Second)
 				l.checkContinuous(got)
 				if n := l.srv.Count("Fragments(", code); n == 0 {
 					t.Errorf("no fragment answered %d: the test did not test", code)
@@ -347,25 +332,14 @@ func TestLiveNotYet(t *testing.T) {
 func TestLivePauseResume(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
 		t := l.t
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.readMedia(6 * time.Second); err != nil {
-			t.Fatal(err)
-		}
+		l.play(0, 6*time.Second)
 		if err := l.s.Pause(liveCtx(t)); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Minute)
 		before := len(l.srv.Requests())
 		w := l.srv.Window(l.srv.Stream("video"), 0)
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.readMedia(4 * time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := l.play(0, 4*time.Second)
 		var first time.Duration = -1
 		for _, smp := range got {
 			if l.stream(smp) == "video" {
@@ -392,12 +366,7 @@ func TestLivePauseResume(t *testing.T) {
 func TestLiveSeekWindow(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
 		t := l.t
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.readMedia(12 * time.Second); err != nil {
-			t.Fatal(err)
-		}
+		l.play(0, 12*time.Second)
 		for _, tc := range []struct {
 			name string
 			back time.Duration // from the live edge
@@ -448,13 +417,7 @@ func TestLiveSeekWindow(t *testing.T) {
 func TestLiveFellBehind(t *testing.T) {
 	liveTest(t, smoothtest.LiveOptions{}, nil, func(l *live) {
 		t := l.t
-		if err := l.s.Play(liveCtx(t), 0); err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.readMedia(2 * time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := l.play(0, 2*time.Second)
 		time.Sleep(40 * time.Second)
 		more, err := l.readMedia(20 * time.Second)
 		if err != nil {
