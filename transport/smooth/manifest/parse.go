@@ -150,41 +150,26 @@ func (p *parser) document() (*Manifest, error) {
 func (p *parser) root(se xml.StartElement) (*Manifest, error) {
 	a := attrs(se.Attr)
 	m := &Manifest{TimeScale: DefaultTimeScale}
-	var err error
-	major, ok, err := a.uint("MajorVersion", 32)
-	if err != nil {
-		return m, err
-	}
-	if !ok || (major != 1 && major != 2) {
+	n := &numbers{a: a}
+	if !number(n, "MajorVersion", &m.MajorVersion) || (m.MajorVersion != 1 && m.MajorVersion != 2) {
+		if n.err != nil {
+			return m, n.err
+		}
 		v, _ := a.get("MajorVersion")
 		return m, fmt.Errorf("%w: MajorVersion %s (2 expected)", ErrVersion, quoteShort(v))
 	}
-	m.MajorVersion = uint32(major)
-	minor, _, err := a.uint("MinorVersion", 32)
-	if err != nil {
-		return m, err
+	number(n, "MinorVersion", &m.MinorVersion)
+	number(n, "TimeScale", &m.TimeScale)
+	number(n, "Duration", &m.Duration)
+	number(n, "LookaheadCount", &m.LookaheadCount)
+	number(n, "DVRWindowLength", &m.DVRWindowLength)
+	if n.err != nil {
+		return m, n.err
 	}
-	m.MinorVersion = uint32(minor)
-	if ts, ok, err := a.uint("TimeScale", 64); err != nil {
-		return m, err
-	} else if ok {
-		if ts == 0 {
-			return m, fmt.Errorf("%w: TimeScale 0", ErrInvalid)
-		}
-		m.TimeScale = ts
-	}
-	if m.Duration, _, err = a.uint("Duration", 64); err != nil {
-		return m, err
+	if m.TimeScale == 0 {
+		return m, fmt.Errorf("%w: TimeScale 0", ErrInvalid)
 	}
 	m.IsLive = a.flag("IsLive") == True
-	la, _, err := a.uint("LookaheadCount", 32)
-	if err != nil {
-		return m, err
-	}
-	m.LookaheadCount = uint32(la)
-	if m.DVRWindowLength, _, err = a.uint("DVRWindowLength", 64); err != nil {
-		return m, err
-	}
 	m.CanSeek, m.CanPause = a.flag("CanSeek"), a.flag("CanPause")
 	p.repeats = m.MajorVersion == 2 && m.MinorVersion == 2
 	p.timelines = map[*StreamIndex]*builder{}
@@ -285,31 +270,18 @@ func (p *parser) stream(se xml.StartElement, pos int) (*StreamIndex, error) {
 	s.URL, _ = a.get("Url")
 	s.ParentStreamIndex, _ = a.get("ParentStreamIndex")
 	s.ManifestOutput = a.flag("ManifestOutput") == True
-	var err error
-	num := func(name string, dst *uint32) {
-		if err != nil {
-			return
-		}
-		var v uint64
-		v, _, err = a.uint(name, 32)
-		*dst = uint32(v)
+	n := &numbers{a: a}
+	number(n, "Chunks", &s.Chunks)
+	number(n, "QualityLevels", &s.NumQualityLevels)
+	number(n, "MaxWidth", &s.MaxWidth)
+	number(n, "MaxHeight", &s.MaxHeight)
+	number(n, "DisplayWidth", &s.DisplayWidth)
+	number(n, "DisplayHeight", &s.DisplayHeight)
+	if number(n, "TimeScale", &s.TimeScale) && s.TimeScale == 0 {
+		return nil, where(fmt.Errorf("%w: TimeScale 0", ErrInvalid))
 	}
-	num("Chunks", &s.Chunks)
-	num("QualityLevels", &s.NumQualityLevels)
-	num("MaxWidth", &s.MaxWidth)
-	num("MaxHeight", &s.MaxHeight)
-	num("DisplayWidth", &s.DisplayWidth)
-	num("DisplayHeight", &s.DisplayHeight)
-	if err != nil {
-		return nil, where(err)
-	}
-	if ts, ok, err := a.uint("TimeScale", 64); err != nil {
-		return nil, where(err)
-	} else if ok {
-		if ts == 0 {
-			return nil, where(fmt.Errorf("%w: TimeScale 0", ErrInvalid))
-		}
-		s.TimeScale = ts
+	if n.err != nil {
+		return nil, where(n.err)
 	}
 	for {
 		tok, err := p.token()
@@ -347,50 +319,27 @@ func (p *parser) qualityLevel(se xml.StartElement, pos int) (*QualityLevel, erro
 	a := attrs(se.Attr)
 	q := &QualityLevel{Index: uint32(pos), NALUnitLengthField: 4}
 	where := func(err error) error { return fmt.Errorf("QualityLevel %d: %w", pos+1, err) }
-	var err error
-	u32 := func(name string, dst *uint32) bool {
-		if err != nil {
-			return false
-		}
-		var v uint64
-		var ok bool
-		v, ok, err = a.uint(name, 32)
-		if ok {
-			*dst = uint32(v)
-		}
-		return ok
-	}
-	u16 := func(name string, dst *uint16) bool {
-		if err != nil {
-			return false
-		}
-		var v uint64
-		var ok bool
-		v, ok, err = a.uint(name, 16)
-		if ok {
-			*dst = uint16(v)
-		}
-		return ok
-	}
-	u32("Index", &q.Index)
-	if !u32("Bitrate", &q.Bitrate) && err == nil {
+	n := &numbers{a: a}
+	number(n, "Index", &q.Index)
+	if !number(n, "Bitrate", &q.Bitrate) && n.err == nil {
 		return nil, where(fmt.Errorf("%w: no Bitrate", ErrInvalid))
 	}
-	if !u32("MaxWidth", &q.MaxWidth) {
-		u32("Width", &q.MaxWidth)
+	if !number(n, "MaxWidth", &q.MaxWidth) {
+		number(n, "Width", &q.MaxWidth)
 	}
-	if !u32("MaxHeight", &q.MaxHeight) {
-		u32("Height", &q.MaxHeight)
+	if !number(n, "MaxHeight", &q.MaxHeight) {
+		number(n, "Height", &q.MaxHeight)
 	}
-	u32("SamplingRate", &q.SamplingRate)
-	u16("Channels", &q.Channels)
-	u16("BitsPerSample", &q.BitsPerSample)
-	u32("PacketSize", &q.PacketSize)
-	u32("AudioTag", &q.AudioTag)
-	u16("NALUnitLengthField", &q.NALUnitLengthField)
-	if err != nil {
-		return nil, where(err)
+	number(n, "SamplingRate", &q.SamplingRate)
+	number(n, "Channels", &q.Channels)
+	number(n, "BitsPerSample", &q.BitsPerSample)
+	number(n, "PacketSize", &q.PacketSize)
+	number(n, "AudioTag", &q.AudioTag)
+	number(n, "NALUnitLengthField", &q.NALUnitLengthField)
+	if n.err != nil {
+		return nil, where(n.err)
 	}
+	var err error
 	switch q.NALUnitLengthField {
 	case 1, 2, 4:
 	default:
@@ -722,6 +671,38 @@ func (a attrs) get(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// numbers reads decimal attributes and keeps the first error, so a
+// parser reads them straight through and checks once.
+type numbers struct {
+	a   attrs
+	err error
+}
+
+// number reads the attribute name into dst, at dst's width ([MS-SSTR]
+// 2.2 STRING-UINT16/32/64). It reports whether the attribute is there;
+// dst is left alone when it is not, and after an error.
+func number[T uint16 | uint32 | uint64](n *numbers, name string, dst *T) bool {
+	if n.err != nil {
+		return false
+	}
+	width := 64
+	switch any(*dst).(type) {
+	case uint16:
+		width = 16
+	case uint32:
+		width = 32
+	}
+	v, ok, err := n.a.uint(name, width)
+	if err != nil {
+		n.err = err
+		return false
+	}
+	if ok {
+		*dst = T(v)
+	}
+	return ok
 }
 
 // uint reads a decimal attribute of the given width ([MS-SSTR] 2.2

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
 )
 
 // Track describes the quality level q of stream s in the transport
@@ -89,18 +90,10 @@ func (q *QualityLevel) Track(id int, s *StreamIndex) transport.Track {
 		}
 	default:
 		if wf := q.waveFormat(cc); wf != nil {
-			t.Codec = transport.WaveFormat(wf.FormatTag)
-			t.Config = wf.Extra
-			if wf.RawFormatTag == asf.WaveFormatExtensible && len(wf.Extra) >= 22 {
-				t.Config = wf.Extra[22:]
-			}
-			t.Audio = transport.AudioParams{
-				SampleRate:     int(wf.SampleRate),
-				Channels:       int(wf.Channels),
-				BitsPerSample:  int(wf.BitsPerSample),
-				BlockAlign:     int(wf.BlockAlign),
-				AvgBytesPerSec: int(wf.AvgBytesPerSec),
-			}
+			// The same codec, Config and parameters as an ASF audio
+			// stream of this WAVEFORMATEX.
+			at := asftrack.Track(&asf.Stream{Audio: wf})
+			t.Codec, t.Config, t.Audio = at.Codec, at.Config, at.Audio
 			return t
 		}
 		switch {
