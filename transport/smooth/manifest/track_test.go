@@ -212,3 +212,24 @@ func TestTrackCodecs(t *testing.T) {
 		}
 	})
 }
+
+// An audio level described only by the vendor WaveFormatEx attribute
+// (MajorVersion 1 servers; VLC reads it): an AAC WAVEFORMATEX (tag 0x00FF,
+// 2 ch, 44100 Hz, 12000 B/s, block 1, 16 bits, cbSize 2) whose extra
+// bytes are the AudioSpecificConfig 12 10.
+func TestWaveFormatExAttribute(t *testing.T) {
+	in := doc(`MajorVersion="1" MinorVersion="0" Duration="20000000"`,
+		`<StreamIndex Type="audio" Url="QualityLevels({bitrate})/Fragments(audio={start time})">`+
+			`<QualityLevel Bitrate="96000" WaveFormatEx="FF00020044AC0000E02E0000010010000200 1210"/>`+
+			`<c n="0" d="20000000"/></StreamIndex>`)
+	m, err := Parse(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Streams[0]
+	tr := s.QualityLevels[0].Track(1, s)
+	want := transport.AudioParams{SampleRate: 44100, Channels: 2, BitsPerSample: 16, BlockAlign: 1, AvgBytesPerSec: 12000}
+	if tr.Codec != transport.WaveFormat(transport.TagAAC) || !bytes.Equal(tr.Config, []byte{0x12, 0x10}) || tr.Audio != want || tr.Bitrate != 96000 {
+		t.Errorf("%+v", tr)
+	}
+}
