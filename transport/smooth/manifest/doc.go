@@ -16,9 +16,11 @@
 //	}
 //
 // A live client extends a stream's timeline with the fragments a tfrf box
-// announces (StreamIndex.Extend) and drops those that left the DVR window
-// (TrimBefore). Sniff tells a manifest from other HTTP answers. Input is
+// announces, or a refreshed manifest lists (StreamIndex.Extend), and
+// drops those that left the DVR window (TrimBefore). Sniff tells a manifest from other HTTP answers. Input is
 // bounded (MaxManifestSize and the other Max constants); times are
 // uint64 and their conversions to time.Duration cannot overflow. The
-// package does no I/O.
+// package does no I/O. A Manifest is a plain value: Extend and TrimBefore
+// change a stream's timeline, so a caller that shares one between
+// goroutines guards it.
 package manifest
