@@ -30,7 +30,7 @@ func TestSniff(t *testing.T) {
 		name, ct string
 		head     []byte
 	}{
-		// A static server sends FFmpeg's manifest as octet-stream (peers README §3).
+		// Python's http.server sends FFmpeg's Manifest file as octet-stream.
 		{"FFmpeg from a static server", "application/octet-stream", []byte(ffmpegHead)},
 		{"IIS type, any body", "application/vnd.ms-sstr+xml; charset=utf-8", nil},
 		{"UTF-8 BOM and comment", "text/xml", []byte("\xEF\xBB\xBF\r\n<!-- IIS -->\n<?xml-stylesheet x?><SmoothStreamingMedia\n MajorVersion=\"2\">")},

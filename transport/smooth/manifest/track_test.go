@@ -16,7 +16,8 @@ func TestAudioSpecificConfig(t *testing.T) {
 		aot, rate, ch int
 		want          string
 	}{
-		// 00010 0011 0010 000: the "1190" of the digest's vector (LC, 48 kHz, 2 ch).
+		// 00010 0011 0010 000: the CodecPrivateData="1190" Unified Streaming
+		// writes (LC, 48 kHz, 2 ch).
 		{AACLC, 48000, 2, "1190"},
 		// 00010 0100 0010 000: the first two bytes of FFmpeg's "121056e500".
 		{AACLC, 44100, 2, "1210"},

@@ -53,13 +53,13 @@ func frags(s *StreamIndex) []frag {
 
 // The manifest example of [MS-SSTR] 4.1, as the specification prints it
 // (testdata/mssstr-4.1.xml, blank lines between its lines) and as the
-// digest quotes it (testdata/digest-4.1.xml, each line indented, the XML
+// other copies print it (testdata/mssstr-4.1-indented.xml, each line indented, the XML
 // declaration too): protected by PlayReady, so Parse refuses it with the
 // error the issue names, and returns the manifest, whose fragments and
 // URLs are those of 4.1 and 4.2 (the 4.2 request with the time the
 // manifest gives, 19680000: the example drops a zero).
 func TestSpecManifest41(t *testing.T) {
-	for _, file := range []string{"testdata/mssstr-4.1.xml", "testdata/digest-4.1.xml"} {
+	for _, file := range []string{"testdata/mssstr-4.1.xml", "testdata/mssstr-4.1-indented.xml"} {
 		t.Run(file, func(t *testing.T) {
 			m, err := Parse(readFile(t, file))
 			var pe *ProtectedError
@@ -136,8 +136,10 @@ func TestSpecManifest41(t *testing.T) {
 	}
 }
 
-// The manifest FFmpeg's smoothstreaming muxer wrote for the peers' tree
-// (peers README §3, testdata/ffmpeg-ss.xml verbatim): fragments carry
+// The manifest FFmpeg 5.1's smoothstreaming muxer writes for 10 s of
+// 640x360 and 320x180 H.264 (no B-frames, 2 s GOPs) and AAC copied from a
+// Matroska file, with -min_frag_duration 2000000 (testdata/ffmpeg-ss.xml
+// verbatim, 1187 bytes): fragments carry
 // only n and d, so start times are the running sums of d (0, 20197120,
 // 40166281, 60135442, 80104603 for the audio, whose durations differ),
 // which are the files' names; no TimeScale (10 MHz); H.264
