@@ -173,6 +173,9 @@ type Summary struct {
 	// the link; AboveS is their media seconds.
 	Above  int
 	AboveS float64
+	// After counts the adaptive fragments started between the drop and the
+	// next change, at any quality.
+	After int
 	// SwitchDown is from the drop to the start of the first fragment that
 	// fits the link (-1: none started before the next change).
 	SwitchDown time.Duration
@@ -220,6 +223,9 @@ func summarize(t *tree, sch Schedule, es []Entry) Summary {
 			continue
 		}
 		start := time.Duration(e.StartMS * float64(time.Millisecond))
+		if start >= drop && start < until {
+			s.After++
+		}
 		switch {
 		case start < drop:
 			if e.StartMS >= lastBefore {
@@ -241,7 +247,11 @@ func summarize(t *tree, sch Schedule, es []Entry) Summary {
 // Report prints the table of the players whose facts files are given (the
 // first is the one the goals are for) and the ratio lines; errGoal when
 // that player missed a goal of issue 10 (0 stalls, down-switch within 2
-// fragments, first frame no later than the second player's).
+// fragments, first frame no later than the second player's). A player
+// that fetched nothing after the drop but the fragments above the link
+// it started then (its buffer already held the rest) has no switch-down
+// delay ("- (no more fetched)"), and is within the goal when those were at
+// most 2.
 func Report(w io.Writer, manifestPath string, sch Schedule, factsFiles []string) error {
 	if len(factsFiles) == 0 {
 		return fmt.Errorf("%w: no players' facts given", errReport)
@@ -289,8 +299,11 @@ func printReport(w io.Writer, t *tree, sch Schedule, facts []Facts, sums []Summa
 			row = append(row, fmt.Sprintf("%.0f", s.Seconds[r]))
 		}
 		down := "never"
-		if s.SwitchDown >= 0 {
+		switch {
+		case s.SwitchDown >= 0:
 			down = fmt.Sprintf("%.1f", s.SwitchDown.Seconds())
+		case s.After == s.Above:
+			down = "- (no more fetched)"
 		}
 		row = append(row, fmt.Sprintf("%.0f", s.MeanKbps), kbps(int64(s.AtDrop)),
 			fmt.Sprintf("%d (%.0f s)", s.Above, s.AboveS), down, fmt.Sprintf("%d/%d", s.Refetched, s.Aborted))
@@ -314,7 +327,7 @@ func printReport(w io.Writer, t *tree, sch Schedule, facts []Facts, sums []Summa
 		fmt.Fprintf(w, "; %s %d", facts[i].Name, sums[i].Above)
 	}
 	fmt.Fprintln(w)
-	if e.Above > 2 || e.SwitchDown < 0 {
+	if e.Above > 2 {
 		missed = append(missed, "switch-down")
 	}
 	if len(facts) > 1 && facts[0].TTFFMS >= 0 && facts[1].TTFFMS > 0 {

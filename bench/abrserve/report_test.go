@@ -101,7 +101,7 @@ func TestSummarize(t *testing.T) {
 		Seconds:   map[uint32]float64{800000: 8, 300000: 8},
 		MeanKbps:  550,
 		Refetched: 2, Aborted: 2, Failed: 1,
-		AtDrop: 800000, Above: 1, AboveS: 2, SwitchDown: time.Second, HasDrop: true,
+		AtDrop: 800000, Above: 1, AboveS: 2, After: 3, SwitchDown: time.Second, HasDrop: true,
 	}
 	if fmt.Sprint(s) != fmt.Sprint(want) {
 		t.Errorf("summary\n%+v\nwant\n%+v", s, want)
@@ -123,8 +123,8 @@ func TestSummarize(t *testing.T) {
 			stuck = append(stuck, e)
 		}
 	}
-	if s := summarize(tr, reportSchedule, stuck); s.SwitchDown != -1 || s.Above != 1 {
-		t.Errorf("never down: switch-down %v, above %d", s.SwitchDown, s.Above)
+	if s := summarize(tr, reportSchedule, stuck); s.SwitchDown != -1 || s.Above != 1 || s.After != 1 {
+		t.Errorf("never down: switch-down %v, above %d, after %d", s.SwitchDown, s.Above, s.After)
 	}
 }
 
@@ -192,9 +192,23 @@ func TestReport(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", want, txt)
 			}
 		}
-		if c.log == logA && !strings.Contains(txt, "above the link after the drop 1 (goal <= 2); GStreamer 0") {
-			t.Errorf("above-link line:\n%s", txt)
+		if c.log == logA && (!strings.Contains(txt, "above the link after the drop 1 (goal <= 2); GStreamer 0") ||
+			!strings.Contains(txt, "1 (2 s)                1.0")) {
+			t.Errorf("above-link figures:\n%s", txt)
 		}
+	}
+	// One fragment above the link and nothing more fetched before the
+	// rise (the buffer held the rest): within the goal, no delay to show.
+	var full []Entry
+	for _, e := range reportLog {
+		if e.StartMS < 4000 || strings.Contains(e.Path, "800000)/Fragments(video=40000000)") {
+			full = append(full, e)
+		}
+	}
+	eddyFull := write("eddy.json", Facts{Name: "Eddy", Log: write("full.jsonl", full), TTFFMS: 1})
+	var out bytes.Buffer
+	if err := Report(&out, m, reportSchedule, []string{eddyFull, gst}); err != nil || !strings.Contains(out.String(), "1 (2 s)                - (no more fetched)") {
+		t.Errorf("nothing more fetched: %v\n%s", err, out.String())
 	}
 	// Three fragments above the link: the switch-down goal is missed.
 	var slow []Entry
@@ -207,7 +221,7 @@ func TestReport(t *testing.T) {
 		Entry{StartMS: 6000, EndMS: 7000, Path: "/QualityLevels(800000)/Fragments(video=60000000)", Status: 200, Bytes: 1, Size: 1, Complete: true},
 		Entry{StartMS: 7000, EndMS: 7500, Path: "/QualityLevels(800000)/Fragments(video=60000000)", Status: 200, Bytes: 1, Size: 1, Complete: true})
 	eddy := write("eddy.json", Facts{Name: "Eddy", Log: write("slow.jsonl", slow), TTFFMS: 1})
-	var out bytes.Buffer
+	out.Reset()
 	if err := Report(&out, m, reportSchedule, []string{eddy, gst}); !errors.Is(err, errGoal) || !strings.Contains(err.Error(), "switch-down") {
 		t.Errorf("three above: %v\n%s", err, out.String())
 	}
