@@ -43,6 +43,16 @@
 #   VERBOSE=1 bench/abr.sh      # with each player's output and request log
 # Needs ffmpeg (libx264), gst-launch-1.0 (plugins good, bad: mssdemux;
 # libav: avdec_h264), Go with cgo and the FFmpeg dev packages.
+#
+# Measured on the project's 2-core machine under other work (load 6-8;
+# GStreamer 1.22, FFmpeg 5.1, defaults, 2026-12-06), two runs: Eddy 0
+# stalls, first audio 299/310 ms, video fetched 28 s at 350k, 6 at 700k,
+# 56 at 1.5M, 0 at 3M (mean 1089 kbit/s) both times, 1.5M at the drop, 1
+# fragment above the link after it (started 0.1 s after the drop), 700k
+# 3.8 s after the drop, then 350k. GStreamer 0 stalls, first PLAYING
+# 4601/4513 ms (ratio 0.07), 3M at the drop, 0/1 fragment above the link,
+# down 2.7/5.5 s after the drop, mean 2263/2250 kbit/s (58 s at 3M). With
+# a 60 s tree GStreamer once paused 3 s for buffering after the drop.
 set -eu
 cd "$(dirname "$0")/.."
 LEN=${LEN:-90}
