@@ -1,6 +1,7 @@
 package smooth
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -25,6 +26,14 @@ const (
 	headroomBuffer = 2 * time.Second
 )
 
+// Half-lives of the throughput averages, in download time: each
+// download weighs by how long it took, so a stream's estimate moves at
+// the same pace whatever its fragments' sizes.
+const (
+	fastHalfLife = 2 * time.Second
+	slowHalfLife = 8 * time.Second
+)
+
 // estimator keeps the throughput, in bits per second.
 type estimator struct {
 	mu         sync.Mutex
@@ -44,8 +53,10 @@ func (e *estimator) add(n int, d time.Duration) {
 	if e.samples == 0 {
 		e.fast, e.slow = bps, bps
 	} else {
-		e.fast = 0.5*bps + 0.5*e.fast
-		e.slow = 0.15*bps + 0.85*e.slow
+		af := 1 - math.Exp2(-d.Seconds()/fastHalfLife.Seconds())
+		as := 1 - math.Exp2(-d.Seconds()/slowHalfLife.Seconds())
+		e.fast = af*bps + (1-af)*e.fast
+		e.slow = as*bps + (1-as)*e.slow
 	}
 	e.samples++
 }

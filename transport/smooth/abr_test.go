@@ -38,8 +38,9 @@ func TestChoose(t *testing.T) {
 	}
 }
 
-// TestEstimator: the lower of a fast and a slow average: a drop shows at
-// once, a rise only when it lasts.
+// TestEstimator: the lower of a fast and a slow average, each weighing a
+// download by how long it took: a drop (long downloads) shows at once, a
+// rise (one short download) only when it lasts.
 func TestEstimator(t *testing.T) {
 	var e estimator
 	if e.rate() != 0 {
@@ -51,8 +52,8 @@ func TestEstimator(t *testing.T) {
 	if r := e.rate(); r < 7.9e6 || r > 8.1e6 {
 		t.Fatalf("steady rate %v", r)
 	}
-	e.add(125_000, time.Second) // 1 Mbit/s
-	if r := e.rate(); r > 4.6e6 {
+	e.add(1_000_000, 8*time.Second) // the same fragment at 1 Mbit/s takes 8 s
+	if r := e.rate(); r > 2e6 {
 		t.Errorf("after a drop %v: the fast average should show it", r)
 	}
 	var u estimator

@@ -348,7 +348,10 @@ func (f *fetcher) chooseQuality(qs []quality, cur *int) quality {
 	if prev >= len(qs) {
 		prev = len(qs) - 1
 	}
-	i := choose(rates, prev, s.est.rate(), s.cfg.Bandwidth, others, buffered)
+	// The stream's own downloads measure the link for it: small audio
+	// fragments, slowed by latency and TCP's start, would drag a shared
+	// estimate far below what a video fragment gets (bench/abr.sh).
+	i := choose(rates, prev, f.st.est.rate(), s.cfg.Bandwidth, others, buffered)
 	*cur = i
 	f.lastRate.Store(qs[i].bitrate)
 	return qs[i]
@@ -426,6 +429,7 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 			continue
 		}
 		s.est.add(len(body), time.Since(began))
+		st.est.add(len(body), time.Since(began))
 		s.stats.bytes.Add(int64(len(body)))
 		s.stats.fragments.Add(1)
 		samples, media, err := s.decode(body, st, q, fr)

@@ -109,7 +109,10 @@ type stream struct {
 	si    *manifest.StreamIndex
 	typ   transport.MediaType
 	quals []quality // ascending bit rate
-	live  liveState // guarded by session.mu
+	// est is the throughput this stream's fragments were fetched at,
+	// what its quality choice goes by.
+	est  estimator
+	live liveState // guarded by session.mu
 }
 
 // quality is one QualityLevel as a track.
