@@ -54,6 +54,10 @@ const (
 	// (DVRWindowLength 0: "effectively infinite"): older fragments are
 	// dropped.
 	maxLiveFragments = 1 << 14
+	// maxLiveFragmentDuration: a live fragment announced as longer is
+	// not believed (live fragments last seconds; a tfrf or a manifest
+	// claiming years would stall the stream on one fragment).
+	maxLiveFragmentDuration = 10 * time.Minute
 )
 
 func satAdd(a, b uint64) uint64 {
@@ -111,12 +115,17 @@ func (s *session) windowStart(st *stream) (manifest.Fragment, bool) {
 // entries, a refreshed manifest's c elements) to st's live timeline, then
 // drops those older than the DVR window (at most maxLiveFragments kept
 // without one), so that a long broadcast keeps bounded memory (s.mu
-// held). It reports whether the timeline grew.
+// held). A fragment longer than maxLiveFragmentDuration ends the growth.
+// It reports whether the timeline grew.
 func (s *session) grow(st *stream, frags func(yield func(start, dur uint64) bool)) bool {
 	added := false
+	longest := st.si.Ticks(maxLiveFragmentDuration)
 	for start, dur := range frags {
 		if start < st.si.End() {
 			continue
+		}
+		if dur > longest {
+			break // not a live fragment: the rest waits for a refresh
 		}
 		ok, err := st.si.Extend(start, dur)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/fmp4"
 	"github.com/eddyplayer/eddy/transport/smooth"
 	"github.com/eddyplayer/eddy/transport/smooth/smoothtest"
 )
@@ -455,6 +456,32 @@ func TestLiveFellBehind(t *testing.T) {
 		}
 		if total == 0 {
 			t.Error("no fragment answered 404: the test did not test")
+		}
+	})
+}
+
+// TestLiveAbsurdTfrf: tfrf boxes announcing next fragments that last
+// 3000 years are not believed: the session learns the next fragments
+// from the manifest instead and plays on, neither waiting for the absurd
+// fragment nor failing.
+func TestLiveAbsurdTfrf(t *testing.T) {
+	tamper := func(k uint64, spec *fmp4.FragmentSpec) {
+		if spec.Tfrf != nil && k >= 17 {
+			for i := range spec.Tfrf.Entries {
+				spec.Tfrf.Entries[i].FragmentDuration = 1 << 60
+			}
+		}
+	}
+	liveTest(t, smoothtest.LiveOptions{Tamper: tamper}, nil, func(l *live) {
+		t := l.t
+		began := time.Now()
+		got := l.play(0, 30*time.Second)
+		l.checkContinuous(got)
+		if took := time.Since(began); took > 40*time.Second {
+			t.Errorf("30 s of media took %v", took)
+		}
+		if n := l.srv.Count("/Manifest", 0); n < 2 {
+			t.Errorf("manifest fetched %d times: the timeline did not go on without the tfrf", n)
 		}
 	})
 }

@@ -143,6 +143,9 @@ type LiveOptions struct {
 	// NoTfrf leaves the tfrf box out of every fragment (SetTfrf changes
 	// it while the server runs).
 	NoTfrf bool
+	// Tamper, when set, may change fragment k's spec before it is built
+	// (a hostile server's tfxd or tfrf).
+	Tamper func(k uint64, spec *fmp4.FragmentSpec)
 }
 
 // LiveRequest is one request the server answered.
@@ -419,6 +422,9 @@ func (s *LiveServer) answer(w http.ResponseWriter, r *http.Request) int {
 		if len(tf.Entries) > 0 {
 			spec.Tfrf = tf
 		}
+	}
+	if s.opt.Tamper != nil {
+		s.opt.Tamper(k, &spec)
 	}
 	b, err := fmp4.BuildFragment(spec)
 	if err != nil {
