@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -146,6 +147,9 @@ type LiveOptions struct {
 	// Tamper, when set, may change fragment k's spec before it is built
 	// (a hostile server's tfxd or tfrf).
 	Tamper func(k uint64, spec *fmp4.FragmentSpec)
+	// Listener, when set, is where the server listens (a TCP socket for a
+	// client in another process) instead of in-memory pipes.
+	Listener net.Listener
 }
 
 // LiveRequest is one request the server answered.
@@ -168,14 +172,14 @@ type LiveRequest struct {
 // fragment not produced yet answers NotYetStatus, one that left the DVR
 // window 404.
 //
-// It listens on an in-memory pipe listener: a client must use Client()
-// (whose transport dials it), and inside a testing/synctest bubble both
-// sides block durably, so virtual time passes while they wait.
+// It listens on an in-memory pipe listener (unless LiveOptions.Listener
+// says otherwise): a client must use Client() (whose transport dials it),
+// and inside a testing/synctest bubble both sides block durably, so
+// virtual time passes while they wait.
 type LiveServer struct {
 	*httptest.Server
 	src  *LiveSource
 	opt  LiveOptions
-	ln   *mmshtest.PipeListener
 	t0   time.Time
 	tr   *http.Transport
 	once sync.Once
@@ -216,11 +220,17 @@ func NewLiveServer(src *LiveSource, opt LiveOptions) *LiveServer {
 	if opt.NotYetStatus == 0 {
 		opt.NotYetStatus = http.StatusPreconditionFailed
 	}
-	s := &LiveServer{src: src, opt: opt, ln: mmshtest.NewPipeListener(), t0: opt.Now(), noTfrf: opt.NoTfrf}
-	s.tr = &http.Transport{DialContext: s.ln.DialContext}
+	s := &LiveServer{src: src, opt: opt, t0: opt.Now(), noTfrf: opt.NoTfrf}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Server.Listener.Close() // a loopback socket: the pipes replace it
-	s.Server.Listener = s.ln
+	s.Server.Listener.Close() // a loopback socket: replaced
+	if opt.Listener != nil {
+		s.tr = &http.Transport{}
+		s.Server.Listener = opt.Listener
+	} else {
+		ln := mmshtest.NewPipeListener()
+		s.tr = &http.Transport{DialContext: ln.DialContext}
+		s.Server.Listener = ln
+	}
 	s.Server.Start()
 	return s
 }
