@@ -2,6 +2,7 @@ package fmp4
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
@@ -278,11 +279,14 @@ func TestParseFragmentTruncated(t *testing.T) {
 // TestParseFragmentDeepNesting: boxes nested 10 000 deep inside a traf are
 // skipped as unknown, without recursion; Walk stops at MaxDepth.
 func TestParseFragmentDeepNesting(t *testing.T) {
-	deep := ""
-	for i := 0; i < 10000; i++ {
-		deep = box("traf", deep)
+	// 10 000 traf headers, each box holding the rest: level i is
+	// 8·(10000-i) bytes.
+	const n = 10000
+	deep := make([]byte, 0, 8*n)
+	for i := 0; i < n; i++ {
+		deep = append(deep, byte(8*(n-i)>>24), byte(8*(n-i)>>16), byte(8*(n-i)>>8), byte(8*(n-i)), 't', 'r', 'a', 'f')
 	}
-	b := hx(box("moof", box("mfhd", "00000000 00000001"), box("traf", box("tfhd", "00000000 00000001"), box("trun", "00000000 00000000"), deep)))
+	b := hx(box("moof", box("mfhd", "00000000 00000001"), box("traf", box("tfhd", "00000000 00000001"), box("trun", "00000000 00000000"), hex.EncodeToString(deep))))
 	if _, err := ParseFragment(b, Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -339,4 +343,41 @@ func TestBuildFragment(t *testing.T) {
 		{DecodeTime: 5000000000, Duration: 1000, CompositionOffset: -2, Size: 2, Flags: SyncSampleFlags, Sync: true, Offset: 197, Data: hx("a1a2")},
 		{DecodeTime: 5000001000, Duration: 1001, Size: 1, Flags: NonSyncSampleFlags, Offset: 199, Data: hx("b1")},
 	})
+}
+
+// TestSyncIsTheNonSyncBit: a sample is a random-access point iff
+// sample_is_non_sync_sample is clear (ISO/IEC 14496-12 8.8.3.1; MS-SSTR
+// 2.2.4.9 SampleIsDifferenceValue), whatever sample_depends_on says.
+func TestSyncIsTheNonSyncBit(t *testing.T) {
+	// moof 8 + mfhd 16 + traf(8 + tfhd 16 + trun 20 + 3·8) = 92; data at 100.
+	b := hx(box("moof", box("mfhd", "00000000 00000001"), box("traf", box("tfhd", "00000000 00000001"),
+		box("trun", "00000601 00000003 00000064",
+			"00000001 00010000",                              // depends unknown, non-sync
+			"00000001 02010000",                              // depends on none, yet marked non-sync
+			"00000001 01000000"))) + box("mdat", "a1 b1 c1")) // depends on others, sync bit clear
+	f, err := ParseFragment(b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, false, true} {
+		if s := f.Tracks[0].Samples[i]; s.Sync != want {
+			t.Errorf("sample %d, flags %#08x: sync %v", i, uint32(s.Flags), s.Sync)
+		}
+	}
+}
+
+// TestParseFragmentStopsAtItsMdat: in a buffer holding several fragments
+// (a whole file), ParseFragment reads the first moof and the mdat after
+// it, and Size says where the next one starts; a moof followed by
+// another moof has no mdat (it does not take the next fragment's).
+func TestParseFragmentStopsAtItsMdat(t *testing.T) {
+	one := hx(smoothFragment)
+	f, err := ParseFragment(append(append([]byte{}, one...), one...), Options{})
+	if err != nil || f.Size != len(one) || f.Tracks[0].Samples[2].Offset != 210 {
+		t.Fatalf("%v %+v", err, f)
+	}
+	f, err = ParseFragment(append(append([]byte{}, one[:197]...), one...), Options{})
+	if err != nil || f.Size != 197 || f.Mdat != nil || f.Tracks[0].Samples[0].Data != nil {
+		t.Fatalf("moof then a fragment: %v %+v", err, f)
+	}
 }
