@@ -381,3 +381,19 @@ func TestParseFragmentStopsAtItsMdat(t *testing.T) {
 		t.Fatalf("moof then a fragment: %v %+v", err, f)
 	}
 }
+
+// TestParseFragmentDurationIsEmpty: a traf whose tfhd has
+// duration-is-empty (ISO/IEC 14496-12 8.8.7.1) may have no trun, and has
+// no samples; without the flag a traf needs a trun (MS-SSTR 2.2.4.3).
+func TestParseFragmentDurationIsEmpty(t *testing.T) {
+	b := hx(box("moof", box("mfhd", "00000000 00000001"), box("traf", box("tfhd", "00010000 00000001"), box("tfdt", "00000000 00000010"))))
+	f, err := ParseFragment(b, Options{})
+	if err != nil || len(f.Tracks) != 1 || len(f.Tracks[0].Samples) != 0 || f.Tracks[0].BaseDecodeTime != 16 {
+		t.Fatalf("%v %+v", err, f)
+	}
+	for s, want := range map[TimeSource]string{TimeFromTfdt: "tfdt", TimeFromTfxd: "tfxd", TimeFromOptions: "caller", 9: "TimeSource(9)"} {
+		if s.String() != want {
+			t.Errorf("%d: %s", s, s)
+		}
+	}
+}

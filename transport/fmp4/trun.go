@@ -129,7 +129,10 @@ func (t *trunView) entry(i int) TrunEntry {
 	return e
 }
 
-// Unmarshal parses a trun box at the start of b and returns its size.
+// Unmarshal parses a trun box at the start of b and returns its size. A
+// trun without per-sample fields may declare at most DefaultMaxSamples
+// samples (its size cannot bound the count); ParseFragment bounds them by
+// the fragment's size as well.
 func (t *Trun) Unmarshal(b []byte) (int, error) {
 	h, p, err := openBox(b, TypeTrun, nil)
 	if err != nil {
