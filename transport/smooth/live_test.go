@@ -201,6 +201,27 @@ func TestLiveInfo(t *testing.T) {
 	})
 }
 
+// TestLiveNoDVR: a live manifest without DVRWindowLength (an infinite
+// window, MS-SSTR 2.2.2.1) keeps every fragment listed; the session
+// reports no seek window, so Play(from) other than the live point is
+// ErrNotSeekable, and the live point is near the newest fragment, not
+// at the presentation's start.
+func TestLiveNoDVR(t *testing.T) {
+	liveTest(t, smoothtest.LiveOptions{DVRWindow: -1}, nil, func(l *live) {
+		t := l.t
+		if in := l.s.Info(); !in.Broadcast || in.SeekWindow != 0 || in.LiveEdge != 30*time.Second {
+			t.Fatalf("info %+v", in)
+		}
+		if err := l.s.Play(liveCtx(t), 5*time.Second); !errors.Is(err, transport.ErrNotSeekable) {
+			t.Fatalf("Play(5s): %v", err)
+		}
+		got := l.play(0, 0)
+		if first := got[len(got)-1]; first.PTS < 22*time.Second {
+			t.Errorf("the live point is at %v of 30 s", first.PTS)
+		}
+	})
+}
+
 // TestLiveStartsNearEdge: Play(0) starts each stream LookaheadCount+1
 // fragments behind the newest in the manifest (within LookaheadCount+2),
 // not at the DVR window's start; the first samples' times are the
