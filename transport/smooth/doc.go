@@ -11,7 +11,11 @@
 //
 // One fetcher goroutine per selected stream downloads fragments in order
 // into a bounded queue (a few fragments ahead), on the HTTP client's
-// keep-alive connections; ReadSample merges the streams in decode order.
+// keep-alive connections; ReadSample merges the streams in decode order
+// (a sparse caption stream's fragments join when they come, never holding
+// the media back). Live fetchers pace themselves LookaheadCount fragments
+// behind the estimated edge so that each fragment's tfrf keeps the
+// timeline growing without fetching the manifest again.
 // A fragment that answers 404 or 412 is retried with backoff (a live
 // fragment not yet there) and, on demand, given up with a clear error
 // after a few tries: never an endless retry.

@@ -178,21 +178,34 @@ func (pb *playback) next(ctx context.Context) (transport.Sample, error) {
 		var pick *fetcher
 		for _, f := range pb.fetchers {
 			for len(f.head) == 0 && !f.ended {
-				select {
-				case fr := <-f.out:
-					f.queued.Add(-int64(fr.media))
-					switch {
-					case errors.Is(fr.err, errEnd):
-						f.ended = true
-					case fr.err != nil:
-						return transport.Sample{}, fr.err
+				var fr fragment
+				if f.st.typ == transport.Text {
+					// A sparse caption stream never holds the media back:
+					// its next caption may be minutes away (MS-SSTR 2.2.5).
+					select {
+					case fr = <-f.out:
 					default:
-						f.head = fr.samples
 					}
-				case <-ctx.Done():
-					return transport.Sample{}, ctx.Err()
-				case <-pb.ctx.Done():
-					return transport.Sample{}, transport.ErrClosed
+					if fr.samples == nil && fr.err == nil {
+						break
+					}
+				} else {
+					select {
+					case fr = <-f.out:
+					case <-ctx.Done():
+						return transport.Sample{}, ctx.Err()
+					case <-pb.ctx.Done():
+						return transport.Sample{}, transport.ErrClosed
+					}
+				}
+				f.queued.Add(-int64(fr.media))
+				switch {
+				case errors.Is(fr.err, errEnd):
+					f.ended = true
+				case fr.err != nil:
+					return transport.Sample{}, fr.err
+				default:
+					f.head = fr.samples
 				}
 			}
 			if len(f.head) == 0 {

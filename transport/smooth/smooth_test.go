@@ -232,7 +232,14 @@ func TestClimbs(t *testing.T) {
 			}
 		}
 		high, _ := srv.count("QualityLevels(800000)")
-		if tc.climb && (high < 3 || switches != 1) {
+		// With the player's 20 s reported, the climb comes at the second
+		// fragment; on the session's own queue alone, once it holds 2 s,
+		// which a loaded machine may delay by a fragment.
+		want := 3
+		if tc.buffered == 0 {
+			want = 1
+		}
+		if tc.climb && (high < want || switches != 1) {
 			t.Errorf("buffer %v: %d fragments at 800k, %d switches: want the climb after the first", tc.buffered, high, switches)
 		}
 		if !tc.climb && (high != 0 || switches != 0) {
