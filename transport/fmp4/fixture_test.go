@@ -72,6 +72,8 @@ func fixtureDir(t testing.TB) string {
 	return fixtures.dir
 }
 
+// TestMain deletes the fixtures after the tests, unless FMP4_KEEP is set
+// (to look at them).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if fixtures.dir != "" {
