@@ -411,6 +411,15 @@ func (v *View) installKeys() {
 
 // TypedKey handles a key typed while no text field has the focus.
 func (v *View) TypedKey(k *fyne.KeyEvent) {
+	if d := v.errDialog; d != nil {
+		// The error dialog takes Escape and Enter: they close it, as
+		// its Close button does; nothing behind it acts on them.
+		switch k.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+			d.Hide()
+			return
+		}
+	}
 	switch k.Name {
 	case fyne.KeySpace:
 		v.TogglePlay()
