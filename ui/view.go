@@ -115,6 +115,7 @@ type View struct {
 	rateItems    []*fyne.MenuItem
 	entryItems   []*fyne.MenuItem
 	errDialog    dialog.Dialog
+	errDetails   *widget.Accordion // the error dialog's Details, closed at first
 	login        *loginPrompt
 	loginUsers   map[string]string // user names typed per host, this session only
 
@@ -696,11 +697,32 @@ func (v *View) showError(title, location string, err error) {
 		head.Text = "Eddy could not play " + location
 		head.Wrapping = fyne.TextWrapBreak
 	}
-	text := &widget.Label{Text: err.Error(), Wrapping: fyne.TextWrapWord, Selectable: true}
-	body := container.NewVBox(text)
-	if root := rootCause(err); root != err && root.Error() != "" && root.Error() != err.Error() {
-		body.Add(&widget.Label{Text: "Cause: " + root.Error(), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+	// In a user's words first, with what to try; the client's own text
+	// (addresses, dial errors) one click away, and copyable.
+	summary, hint := explain(err)
+	root := rootCause(err)
+	if summary == "" {
+		summary = root.Error()
 	}
+	body := container.NewVBox(&widget.Label{Text: summary, Wrapping: fyne.TextWrapWord})
+	if hint != "" {
+		body.Add(&widget.Label{Text: hint, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}})
+	}
+	detail := err.Error()
+	details := container.NewVBox(&widget.Label{Text: detail, Wrapping: fyne.TextWrapWord, Selectable: true})
+	if root != err && root.Error() != "" && root.Error() != err.Error() {
+		details.Add(&widget.Label{Text: "Cause: " + root.Error(), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+		detail += "\nCause: " + root.Error()
+	}
+	details.Add(widget.NewButtonWithIcon("Copy Details", theme.ContentCopyIcon(), func() {
+		if v.app != nil {
+			v.app.Clipboard().SetContent(detail)
+			return
+		}
+		v.win.Clipboard().SetContent(detail)
+	}))
+	v.errDetails = widget.NewAccordion(widget.NewAccordionItem("Details", details))
+	body.Add(v.errDetails)
 	content := container.NewBorder(head, nil, widget.NewIcon(theme.ErrorIcon()), nil, body)
 	d := dialog.NewCustom(title, "Close", content, v.win)
 	width := float32(520)
