@@ -99,7 +99,11 @@ func (v *View) handle(e player.Event) {
 			loc = e.Status.Media.URL
 		}
 		if e.Err != nil {
-			v.status.SetError(oneLine(e.Err.Error()))
+			msg := e.Err.Error()
+			if s, _ := explain(e.Err); s != "" {
+				msg = s // in a user's words; the dialog's Details hold the rest
+			}
+			v.status.SetError(oneLine(msg))
 		}
 		if errors.Is(e.Err, transport.ErrAuthRequired) && v.loc != "" {
 			// Ask for a user name and password and try again.
@@ -238,7 +242,11 @@ func (v *View) showState(s player.Status) {
 		if s.Media != nil {
 			loc = s.Media.URL
 		}
-		v.video.showFailed(displayName(loc), v.lastErr)
+		shown := v.lastErr
+		if s, _ := explain(shown); s != "" {
+			shown = errors.New(s)
+		}
+		v.video.showFailed(displayName(loc), shown)
 	default:
 		if s.Media != nil {
 			v.video.showMedia(v.shown(s.Media))

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -20,6 +19,9 @@ import (
 // of no kind the window knows: the dialog then leads with its innermost
 // cause.
 func explain(err error) (summary, hint string) {
+	if err == nil {
+		return "", ""
+	}
 	var dns *net.DNSError
 	var st *transport.StatusError
 	var ne net.Error
@@ -50,8 +52,6 @@ func explain(err error) (summary, hint string) {
 		return "The file cannot be read: permission denied.", ""
 	case errors.Is(err, transport.ErrTruncated):
 		return "The file or stream ends before its own header says it should.", "It may be incomplete; the part before the end can still play."
-	case errors.Is(err, player.ErrNothingToPlay):
-		return "Eddy cannot decode any stream of this presentation.", "The Details say which codecs it uses."
 	case errors.Is(err, transport.ErrUnsupportedURL):
 		return "Eddy does not know how to open this kind of address.", "Eddy opens files, http(s)://, mms://, mmsh://, rtsp:// and playlists."
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||

@@ -154,7 +154,8 @@ func TestExplain(t *testing.T) {
 		{fmt.Errorf("opening x: %w", context.DeadlineExceeded), "did not answer in time"},
 		{fmt.Errorf("open /a.wma: %w", fs.ErrNotExist), "file does not exist"},
 		{fmt.Errorf("x: %w", transport.ErrEncrypted), "protected (DRM)"},
-		{fmt.Errorf("x: %w", player.ErrNothingToPlay), "cannot decode any stream"},
+		{fmt.Errorf("x: %w", player.ErrNothingToPlay), ""}, // its cause names the codecs: better than any summary
+		{nil, ""},
 		{errors.New("something else"), ""},
 	} {
 		got, _ := explain(tc.err)
