@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -106,5 +107,31 @@ func TestPlayAgainAfterTheEnd(t *testing.T) {
 		if h.dialCount() != wantDials || len(again.plays) != wantPlays {
 			t.Errorf("seekable %v: %d dials and plays %v", seekable, h.dialCount(), again.plays)
 		}
+	}
+}
+
+// TestPlayAgainCountsAfresh: the statistics of a second playing after
+// the end are that playing's (issue 11: they added up across replays),
+// and a stopped player shows nothing buffered.
+func TestPlayAgainCountsAfresh(t *testing.T) {
+	sess := newFakeSession(1).withVideo(false)
+	h := newHarness(t, sess, func(c *Config) {
+		c.Video = &frameLog{}
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+	})
+	h.p.Open("fake://x")
+	first := h.waitState(Ended).Status.Stats
+	if first.FramesDecoded == 0 || first.AudioPlayed == 0 {
+		t.Fatalf("first playing: %+v", first)
+	}
+	h.p.Play()
+	h.waitState(Playing)
+	second := h.waitState(Ended).Status.Stats
+	if second.FramesDecoded != first.FramesDecoded || second.AudioPlayed != first.AudioPlayed {
+		t.Errorf("second playing: %d frames, %v audio; the first had %d, %v", second.FramesDecoded, second.AudioPlayed, first.FramesDecoded, first.AudioPlayed)
+	}
+	h.p.Stop()
+	if st := h.waitState(Stopped).Status; st.Stats.BufferLevel != 0 {
+		t.Errorf("stopped with %v buffered", st.Stats.BufferLevel)
 	}
 }

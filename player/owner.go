@@ -173,6 +173,10 @@ func (p *Player) handle(c command) {
 			}
 			p.startSegment(from)
 		case p.o.pb != nil && p.o.state == Ended && p.o.list == nil && p.o.pb.info.Seekable && !p.o.pb.info.Broadcast:
+			// Played again: the statistics are this playing's, not the
+			// sum of every playing (issue 11).
+			p.o.pb.resetCounters()
+			p.o.rebuffers, p.o.ttfa, p.o.rebufferTime = 0, 0, 0
 			p.startSegment(0)
 		case (p.o.pb == nil || p.o.state == Ended) && p.o.url != "" && p.o.state != Opening:
 			// Stopped, failed, or ended on a source that cannot start over
@@ -193,7 +197,9 @@ func (p *Player) handle(c command) {
 			return
 		}
 		p.teardown(false)
-		p.updateStatus(func(st *Status) { st.Position = 0; st.Buffering = 0 })
+		// Stopped, nothing is buffered (the last figures stay for the
+		// record).
+		p.updateStatus(func(st *Status) { st.Position = 0; st.Buffering = 0; st.Stats.BufferLevel = 0 })
 		p.setState(Stopped)
 		p.publish(PositionChanged, nil)
 	case cmdSeek:

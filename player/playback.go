@@ -778,3 +778,15 @@ func (pb *playback) reader(seg *segment) {
 		}
 	}
 }
+
+// resetCounters starts the playback's own counters over (decoded and
+// dropped frames, decode errors, audio played, A/V sync, quality
+// switches) for a new playing of the same presentation.
+func (pb *playback) resetCounters() {
+	pb.decodeErrors.Store(0)
+	pb.framesDecoded.Store(0)
+	pb.framesDropped.Store(0)
+	pb.avSyncMax.Store(0)
+	pb.audioPlayed.Store(0)
+	pb.qualitySwitches.Store(0)
+}
