@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/eddyplayer/eddy/transport/header"
 )
 
 // Limits of ReadRequest.
@@ -72,7 +74,7 @@ func (r *Request) Path() string {
 // strings, names case-insensitive; a token without "=" has the value "".
 func (r *Request) Pragma(name string) (string, bool) {
 	for _, v := range r.Values("Pragma") {
-		for _, tok := range splitTokens(v) {
+		for _, tok := range header.SplitList(v) {
 			k, val, _ := strings.Cut(tok, "=")
 			if strings.EqualFold(strings.TrimSpace(k), name) {
 				return strings.Trim(strings.TrimSpace(val), `"`), true
@@ -80,25 +82,6 @@ func (r *Request) Pragma(name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// splitTokens splits a comma-separated list, keeping commas inside quoted
-// strings.
-func splitTokens(v string) []string {
-	var out []string
-	quoted, start := false, 0
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '"':
-			quoted = !quoted
-		case ',':
-			if !quoted {
-				out = append(out, v[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, v[start:])
 }
 
 // errRequestTooLarge reports a request beyond MaxRequestHead or
