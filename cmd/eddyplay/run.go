@@ -288,6 +288,17 @@ type streamJSON struct {
 	Selected   bool   `json:"selected"`
 }
 
+// streamOf describes a track for --probe.
+func streamOf(t transport.Track, decoder string, selected bool) streamJSON {
+	return streamJSON{
+		Number: t.ID, Type: t.Type.String(), Codec: t.Codec.Name(), CodecID: t.Codec.ID(),
+		Decoder: decoder, Bitrate: t.Bitrate,
+		SampleRate: t.Audio.SampleRate, Channels: t.Audio.Channels,
+		Width: t.Video.Width, Height: t.Video.Height,
+		Language: t.Language, Selected: selected,
+	}
+}
+
 func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer) error {
 	var streams []int
 	if len(o.streams) > 0 {
@@ -314,13 +325,7 @@ func probe(ctx context.Context, cfg player.Config, o *options, stdout io.Writer)
 		pj.Error = err.Error()
 	}
 	for _, t := range m.Tracks {
-		pj.Streams = append(pj.Streams, streamJSON{
-			Number: t.ID, Type: t.Type.String(), Codec: t.Codec.Name(), CodecID: t.Codec.ID(),
-			Decoder: t.Decoder, Bitrate: t.Bitrate,
-			SampleRate: t.Audio.SampleRate, Channels: t.Audio.Channels,
-			Width: t.Video.Width, Height: t.Video.Height,
-			Language: t.Language, Selected: t.Selected,
-		})
+		pj.Streams = append(pj.Streams, streamOf(t.Track, t.Decoder, t.Selected))
 	}
 	enc := json.NewEncoder(stdout)
 	if werr := enc.Encode(pj); werr != nil {
@@ -416,12 +421,7 @@ func probeStation(ctx context.Context, cfg player.Config, o *options, stdout io.
 		info := asftrack.Info(f.ASF)
 		fj := formatJSON{ID: int(f.ID), Description: f.Description, Title: info.Metadata.Title, Streams: []streamJSON{}}
 		for _, t := range info.Tracks {
-			dec := cfg.Decoders.Name(t)
-			fj.Streams = append(fj.Streams, streamJSON{
-				Number: t.ID, Type: t.Type.String(), Codec: t.Codec.Name(), CodecID: t.Codec.ID(), Decoder: dec,
-				Bitrate: t.Bitrate, SampleRate: t.Audio.SampleRate, Channels: t.Audio.Channels,
-				Width: t.Video.Width, Height: t.Video.Height, Language: t.Language,
-			})
+			fj.Streams = append(fj.Streams, streamOf(t, cfg.Decoders.Name(t), false))
 		}
 		sj.Formats = append(sj.Formats, fj)
 	}
