@@ -257,3 +257,22 @@ func Probe(t testing.TB, path string) []Packet {
 	}
 	return pk
 }
+
+// ReferencePCM is FFmpeg's decode of path's first audio stream as 16-bit
+// little-endian PCM, at channels and rate (0: the stream's own): what
+// the interop tests hold Eddy's decoding to.
+func ReferencePCM(t testing.TB, path string, channels, rate int) []byte {
+	t.Helper()
+	args := []string{"-v", "error", "-i", path, "-map", "0:a:0", "-f", "s16le"}
+	if channels > 0 {
+		args = append(args, "-ac", strconv.Itoa(channels))
+	}
+	if rate > 0 {
+		args = append(args, "-ar", strconv.Itoa(rate))
+	}
+	out, err := exec.Command("ffmpeg", append(args, "-")...).Output()
+	if err != nil {
+		t.Fatalf("ffmpeg decoding %s: %v", path, err)
+	}
+	return out
+}

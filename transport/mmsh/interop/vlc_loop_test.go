@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/player/decoder"
@@ -65,10 +66,7 @@ func TestVLCLoopingBroadcast(t *testing.T) {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
 	objects := sourceObjects(t, src)
-	ref, err := exec.Command("ffmpeg", "-v", "error", "-i", src, "-f", "s16le", "-ac", "2", "-ar", "44100", "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := asftest.ReferencePCM(t, src, 2, 44100)
 	url := mmshtest.VLC(t, src, "--loop", "--sout-keep")
 
 	var preroll time.Duration // the new headers'

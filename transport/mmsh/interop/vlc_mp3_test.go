@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"os/exec"
 	"testing"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
@@ -47,10 +47,7 @@ func TestVLCInteropMP3(t *testing.T) {
 	if at := matchRun(got, ffprobe(t, src, info.Tracks)); at < 0 {
 		t.Fatal("the received objects are not a run of the source's")
 	}
-	ref, err := exec.Command("ffmpeg", "-v", "error", "-i", src, "-map", "0:a", "-f", "s16le", "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := asftest.ReferencePCM(t, src, 0, 0)
 	const frame = 1152 * 2 * 2 // bytes of PCM per MPEG-1 layer III frame, stereo
 	// lead is how many frames of PCM are left out of the comparisons:
 	// the frames whose reservoir was not received and the one that

@@ -2,11 +2,10 @@ package interop_test
 
 import (
 	"bytes"
-	"fmt"
-	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
@@ -150,10 +149,7 @@ func compareDecode(t *testing.T, src string, tr transport.Track, got []transport
 		t.Fatalf("only %d bytes of PCM", len(pcm))
 	}
 	f := dec.Format()
-	ref, err := exec.Command("ffmpeg", "-v", "error", "-i", src, "-map", "0:a", "-f", "s16le", "-ac", fmt.Sprint(f.Channels), "-ar", fmt.Sprint(f.SampleRate), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := asftest.ReferencePCM(t, src, f.Channels, f.SampleRate)
 	at := bytes.Index(ref, pcm[:4096])
 	if at < 0 {
 		t.Fatal("decoded audio not found in FFmpeg's decode of the source")

@@ -20,6 +20,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/internal/peertest"
@@ -189,10 +190,7 @@ func compareAudio(t *testing.T, src string, tr transport.Track, got []transport.
 		}
 	}
 	f := dec.Format()
-	ref, err := exec.Command("ffmpeg", "-v", "error", "-i", src, "-map", "0:a", "-f", "s16le", "-ac", fmt.Sprint(f.Channels), "-ar", fmt.Sprint(f.SampleRate), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := asftest.ReferencePCM(t, src, f.Channels, f.SampleRate)
 	if len(pcm) < len(ref)*9/10 || !bytes.Equal(ref[:len(pcm)], pcm) {
 		n := 0
 		for n < len(pcm) && n < len(ref) && pcm[n] == ref[n] {
