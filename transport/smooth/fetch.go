@@ -432,7 +432,7 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 				return nil, 0, ctx.Err()
 			}
 			var se *transport.StatusError
-			if errors.As(err, &se) && se.Code != http.StatusNotFound && se.Code != http.StatusPreconditionFailed && se.Code < 500 {
+			if errors.Is(err, errTooBig) || errors.As(err, &se) && se.Code != http.StatusNotFound && se.Code != http.StatusPreconditionFailed && se.Code < 500 {
 				return nil, 0, fmt.Errorf("smooth: fragment %s: %w", u.Redacted(), err)
 			}
 			if se != nil && se.Code == http.StatusNotFound && s.m.IsLive && s.leftWindow(st, fr) {

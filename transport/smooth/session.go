@@ -30,7 +30,11 @@ const (
 // ErrFragmentGone is wrapped by the error of a fragment the server does
 // not have (404 or 412 after the retries): on demand the presentation
 // cannot go on past it.
-var ErrFragmentGone = errors.New("smooth: fragment not available")
+var ErrFragmentGone = errors.New("fragment not available")
+
+// errTooBig is wrapped by a response larger than its limit: a server
+// that says so once will say so again, so it is not retried.
+var errTooBig = errors.New("response too large")
 
 // Dialer opens Smooth Streaming presentations: URLs whose path ends in
 // /Manifest (also …/x.ism/Manifest, …/x.isml/Manifest), any case.
@@ -372,14 +376,14 @@ func (s *session) get(ctx context.Context, rawURL string, limit int64) ([]byte, 
 		return nil, nil, &transport.StatusError{URL: redact(rawURL), Method: "GET", Code: resp.StatusCode, Status: resp.Status}
 	}
 	if resp.ContentLength > limit {
-		return nil, nil, fmt.Errorf("%d bytes, more than the %d allowed", resp.ContentLength, limit)
+		return nil, nil, fmt.Errorf("%w: %d bytes, more than the %d allowed", errTooBig, resp.ContentLength, limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, nil, fmt.Errorf("more than the %d bytes allowed", limit)
+		return nil, nil, fmt.Errorf("%w: more than the %d bytes allowed", errTooBig, limit)
 	}
 	return b, resp.Request.URL, nil
 }

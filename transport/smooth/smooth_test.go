@@ -353,3 +353,42 @@ func TestProtected(t *testing.T) {
 		t.Fatalf("err %v after %d requests", err, hits)
 	}
 }
+
+// TestFragmentTooLarge: a fragment response that declares more than the
+// limit ends the stream at once with a clear error; it is not asked for
+// again (the server would say the same).
+func TestFragmentTooLarge(t *testing.T) {
+	dir, err := tree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := 0
+	files := http.FileServer(http.Dir(dir))
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "Fragments(audio=20197120)") {
+			hits++
+			w.Header().Set("Content-Length", "1099511627776")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	t.Cleanup(web.Close)
+	s, err := (&smooth.Dialer{RetryDelay: time.Millisecond}).Dial(ctxT(t), web.URL+"/ss/Manifest", transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ids []int
+	for _, tr := range s.Info().Tracks {
+		ids = append(ids, tr.ID)
+	}
+	s.Select(ctxT(t), ids)
+	if err := s.Play(ctxT(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = readAll(t, s)
+	if err == nil || !strings.Contains(err.Error(), "more than the 67108864 allowed") || hits != 1 {
+		t.Fatalf("err %v after %d requests", err, hits)
+	}
+}
