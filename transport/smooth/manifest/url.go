@@ -18,6 +18,12 @@ import (
 // "Name=Value" joined by "," (each part escaped as a path segment; the ","
 // before the placeholder goes too when q has none). The result must be
 // http or https.
+//
+// The manifest URL's query string (a CDN's access token, "?token=…") is
+// carried onto fragment URLs of the same host, after the template's own
+// query if it has one: RFC 3986 resolution drops it, and the CDN refuses
+// fragments without it. It is not sent to another host: a token is the
+// manifest server's.
 func (s *StreamIndex) FragmentURL(base *url.URL, q *QualityLevel, start uint64) (*url.URL, error) {
 	if s.URL == "" {
 		return nil, fmt.Errorf("%w: stream %s has no Url", ErrTemplate, quoteShort(s.Name))
@@ -48,6 +54,13 @@ func (s *StreamIndex) FragmentURL(base *url.URL, q *QualityLevel, start uint64) 
 	}
 	if base != nil {
 		u = base.ResolveReference(u)
+		if base.RawQuery != "" && strings.EqualFold(u.Host, base.Host) && u.Scheme == base.Scheme {
+			if u.RawQuery == "" {
+				u.RawQuery = base.RawQuery
+			} else {
+				u.RawQuery += "&" + base.RawQuery
+			}
+		}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("%w: fragment URL %s is not http or https", ErrTemplate, quoteShort(u.Redacted()))

@@ -18,21 +18,25 @@ func TestFragmentURL(t *testing.T) {
 		want       string
 	}{
 		{"IIS form", "QualityLevels({bitrate})/Fragments(video={start time})", nil,
-			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(video=123456789012)"},
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(video=123456789012)?token=1"},
 		{"underscore and capital", "QualityLevels({Bitrate})/Fragments(audio_eng={start_time})", nil,
-			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(audio_eng=123456789012)"},
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(audio_eng=123456789012)?token=1"},
 		{"no custom attributes", "QualityLevels({bitrate},{CustomAttributes})/Fragments(video={start time})", nil,
-			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(video=123456789012)"},
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(video=123456789012)?token=1"},
 		{"two custom attributes", "QualityLevels({bitrate},{CustomAttributes})/Fragments(video={start time})",
 			[]Attribute{{"Compatibility", "Desktop"}, {"hdr", "on"}},
-			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000,Compatibility=Desktop,hdr=on)/Fragments(video=123456789012)"},
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000,Compatibility=Desktop,hdr=on)/Fragments(video=123456789012)?token=1"},
 		{"hostile custom attribute", "QualityLevels({bitrate},{CustomAttributes})/Fragments(video={start time})",
 			[]Attribute{{"a:b", "../x?y#z,w"}},
-			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000,a%3Ab=..%2Fx%3Fy%23z%2Cw)/Fragments(video=123456789012)"},
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000,a%3Ab=..%2Fx%3Fy%23z%2Cw)/Fragments(video=123456789012)?token=1"},
 		{"absolute", "http://cdn.example/QualityLevels({bitrate})/Fragments(video={start time})", nil,
 			"http://cdn.example/QualityLevels(2000)/Fragments(video=123456789012)"},
 		{"root-relative", "/other/QualityLevels({bitrate})/Fragments(video={start time})", nil,
-			"https://media.example/other/QualityLevels(2000)/Fragments(video=123456789012)"},
+			"https://media.example/other/QualityLevels(2000)/Fragments(video=123456789012)?token=1"},
+		{"template with its own query", "QualityLevels({bitrate})/Fragments(video={start time})?x=1", nil,
+			"https://media.example/vod/Big%20Buck.ism/QualityLevels(2000)/Fragments(video=123456789012)?x=1&token=1"},
+		{"same host over http: the token stays on https", "http://media.example/QualityLevels({bitrate})/Fragments(video={start time})", nil,
+			"http://media.example/QualityLevels(2000)/Fragments(video=123456789012)"},
 	}
 	for _, c := range cases {
 		s := &StreamIndex{Name: "video", URL: c.tmpl}
