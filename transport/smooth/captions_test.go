@@ -1,13 +1,17 @@
 package smooth_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/fmp4"
@@ -102,5 +106,83 @@ func TestSparseCaptions(t *testing.T) {
 	}
 	if len(got) < 1 || got[0] != "1s first" {
 		t.Errorf("captions %q, want the first at 1 s", got)
+	}
+}
+
+// TestCaptionsFailing: a caption stream whose fragments fail for good
+// ends; the media play to the end, and the loss is counted.
+func TestCaptionsFailing(t *testing.T) {
+	dir, err := tree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, "ss", "Manifest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := `<StreamIndex Type="text" Subtype="CAPT" Name="captions" ParentStreamIndex="audio" ManifestOutput="FALSE" TimeScale="10000000" QualityLevels="1" Chunks="1" Url="QualityLevels({bitrate})/Fragments(captions={start time})">
+<QualityLevel Index="0" Bitrate="1000" FourCC="TTML"/>
+<c t="10000000" d="20000000"/>
+</StreamIndex>
+</SmoothStreamingMedia>`
+	m := strings.Replace(string(manifest), "</SmoothStreamingMedia>", text, 1)
+	files := http.FileServer(http.Dir(dir))
+	// The audio after its first fragment waits until the caption fragment
+	// has been given up (asked 1+4 times), so that the failure comes
+	// while the audio plays.
+	var asked atomic.Int32
+	gaveUp := make(chan struct{})
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/ss/Manifest":
+			w.Write([]byte(m))
+		case strings.Contains(r.URL.Path, "Fragments(captions="):
+			http.Error(w, "gone", http.StatusNotFound)
+			if asked.Add(1) == 5 {
+				close(gaveUp)
+			}
+		case strings.Contains(r.URL.Path, "Fragments(audio=") && !strings.HasSuffix(r.URL.Path, "=0)"):
+			select {
+			case <-gaveUp:
+			case <-r.Context().Done():
+				return
+			}
+			files.ServeHTTP(w, r)
+		default:
+			files.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(web.Close)
+	s, err := (&smooth.Dialer{RetryDelay: time.Millisecond}).Dial(ctxT(t), web.URL+"/ss/Manifest", transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ids []int
+	for _, tr := range s.Info().Tracks {
+		if tr.Type == transport.Audio || tr.Type == transport.Text {
+			ids = append(ids, tr.ID)
+		}
+	}
+	s.Select(ctxT(t), ids)
+	if err := s.Play(ctxT(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	var last time.Duration
+	for {
+		smp, err := s.ReadSample(ctxT(t))
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %v of audio: %v", last, err)
+		}
+		last = smp.PTS
+	}
+	if last < 9*time.Second {
+		t.Errorf("the audio ended at %v", last)
+	}
+	if n := s.Stats().PacketsLost; n != 1 {
+		t.Errorf("PacketsLost %d, want the caption fragment", n)
 	}
 }

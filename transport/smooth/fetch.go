@@ -95,6 +95,15 @@ func (s *session) startAt(st *stream, from time.Duration) uint64 {
 		return 0
 	}
 	at := st.si.Ticks(max(from, 0) + s.origin)
+	if s.m.IsLive && st.si.Sparse() {
+		// A sparse stream starts where its parent does: at the fragment
+		// still showing then, not the oldest of the DVR window.
+		if p := s.stream(st.si.ParentStreamIndex); p != nil && p.si.Len() > 0 {
+			pt := p.si.Time(s.startAt(p, from))
+			f, _ := st.si.FragmentAt(st.si.Ticks(pt))
+			return f.Start
+		}
+	}
 	if s.m.IsLive {
 		if from == 0 || at >= st.si.End() {
 			f, _ := st.si.Fragment(s.livePointIndex(st))
@@ -202,6 +211,10 @@ func (pb *playback) next(ctx context.Context) (transport.Sample, error) {
 				switch {
 				case errors.Is(fr.err, errEnd):
 					f.ended = true
+				case fr.err != nil && f.st.typ == transport.Text:
+					// Captions that fail end; the media go on.
+					f.ended = true
+					pb.s.stats.lost.Add(1)
 				case fr.err != nil:
 					return transport.Sample{}, fr.err
 				default:
@@ -273,6 +286,18 @@ func (f *fetcher) run() {
 	cur := -1 // index into the allowed qualities last fetched
 	for {
 		fr, ok := s.fragmentFrom(f.st, f.next)
+		if !ok && s.m.IsLive && f.st.si.Sparse() {
+			// A sparse stream's next fragment may be minutes away
+			// (MS-SSTR 2.2.5): wait for a pointer to it, without the
+			// media streams' stall limit.
+			if err := f.awaitSparse(ctx); err != nil {
+				if ctx.Err() == nil {
+					f.send(fragment{err: err})
+				}
+				return
+			}
+			continue
+		}
 		if !ok {
 			if s.m.IsLive {
 				// The known timeline is used up: wait for the manifest to
@@ -426,7 +451,7 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 			}
 		}
 		began := time.Now()
-		body, _, err := s.get(ctx, u.String(), maxFragment)
+		body, _, h, err := s.get(ctx, u.String(), maxFragment)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, ctx.Err()
@@ -448,6 +473,9 @@ func (s *session) fetchFragment(ctx context.Context, st *stream, q quality, fr m
 		samples, media, err := s.decode(body, st, q, fr)
 		if err != nil {
 			return nil, 0, fmt.Errorf("smooth: fragment %s: %w", u.Redacted(), err)
+		}
+		if s.m.IsLive && !st.si.Sparse() {
+			s.sparsePointers(h.Values(s.d.sparseHeader()))
 		}
 		return samples, media, nil
 	}

@@ -137,6 +137,10 @@ func (s *session) grow(st *stream, frags func(yield func(start, dur uint64) bool
 		return false
 	}
 	st.live.learn(st.si, st.si.End(), s.now())
+	if st.grew != nil {
+		close(st.grew)
+		st.grew = nil
+	}
 	if w := s.m.DVRWindow(); w > 0 {
 		if end, wt := st.si.End(), st.si.Ticks(w); end > wt {
 			// Fragments that ended before the window: the server no
@@ -304,21 +308,8 @@ func (f *fetcher) refresh(ctx context.Context, w *edgeWait) error {
 	}
 	pb.refreshMu.Lock()
 	defer pb.refreshMu.Unlock()
-	if pb.refreshAt.IsZero() || s.now().Sub(pb.refreshAt) >= wait/2 {
-		m, err := s.fetchManifest(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		pb.refreshAt, pb.refreshErr = s.now(), err
-		if err != nil {
-			pb.refreshFailures++
-		} else {
-			pb.refreshFailures = 0
-			pb.refreshed = m
-			s.mu.Lock()
-			s.merge(m)
-			s.mu.Unlock()
-		}
+	if err := pb.refreshLocked(ctx, wait/2, true); err != nil {
+		return err
 	}
 	if pb.refreshErr != nil {
 		if pb.refreshFailures >= maxRefreshFailures {
@@ -326,12 +317,49 @@ func (f *fetcher) refresh(ctx context.Context, w *edgeWait) error {
 		}
 		return nil // try again after the next wait
 	}
-	if m := pb.refreshed; m != nil && !m.IsLive {
+	return pb.overLocked(f)
+}
+
+// refreshLocked fetches the manifest again and merges it, unless a
+// fetcher of the playback did so less than fresh ago (pb.refreshMu
+// held); count: a failure counts towards maxRefreshFailures. It returns
+// only ctx's error; the refresh's own is in pb.refreshErr.
+func (pb *playback) refreshLocked(ctx context.Context, fresh time.Duration, count bool) error {
+	s := pb.s
+	if !pb.refreshAt.IsZero() && s.now().Sub(pb.refreshAt) < fresh {
+		return nil
+	}
+	m, err := s.fetchManifest(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	pb.refreshAt, pb.refreshErr = s.now(), err
+	switch {
+	case err != nil && count:
+		pb.refreshFailures++
+	case err == nil:
+		pb.refreshFailures = 0
+		pb.refreshed = m
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		if m.Stream(st.si.Name) == nil || f.next >= st.si.End() {
-			return errEnd
-		}
+		s.merge(m)
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// overLocked is errEnd when the last manifest refresh says the
+// presentation is no longer live and f's stream has nothing after f.next
+// (pb.refreshMu held).
+func (pb *playback) overLocked(f *fetcher) error {
+	m := pb.refreshed
+	if m == nil || m.IsLive {
+		return nil
+	}
+	s := pb.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.Stream(f.st.si.Name) == nil || f.next >= f.st.si.End() {
+		return errEnd
 	}
 	return nil
 }
@@ -350,7 +378,7 @@ func (s *session) reload(ctx context.Context) error {
 
 // fetchManifest fetches and parses the manifest.
 func (s *session) fetchManifest(ctx context.Context) (*manifest.Manifest, error) {
-	body, _, err := s.get(ctx, s.base.String(), maxManifest)
+	body, _, _, err := s.get(ctx, s.base.String(), maxManifest)
 	if err != nil {
 		return nil, fmt.Errorf("smooth: manifest refresh: %w", err)
 	}

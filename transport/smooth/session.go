@@ -50,6 +50,11 @@ type Dialer struct {
 	Retries int
 	// RetryDelay is the first wait before a retry (default 500 ms).
 	RetryDelay time.Duration
+	// SparsePointerHeader is the HTTP header a live server puts its
+	// Sparse Stream Pointers in (MS-SSTR 2.2.5, 3.1.3): configuration
+	// that must match the server's. Default
+	// DefaultSparsePointerHeader, IIS's.
+	SparsePointerHeader string
 }
 
 // Match reports the URLs the Dialer opens: http(s) whose path ends in
@@ -89,7 +94,7 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 		return nil, err
 	}
 	s := &session{d: d, cfg: cfg, base: u, now: cfg.NowFunc()}
-	body, final, err := s.get(ctx, u.String(), maxManifest)
+	body, final, _, err := s.get(ctx, u.String(), maxManifest)
 	if err != nil {
 		return nil, fmt.Errorf("smooth: manifest %s: %w", u.Redacted(), err)
 	}
@@ -117,6 +122,9 @@ type stream struct {
 	// what its quality choice goes by.
 	est  estimator
 	live liveState // guarded by session.mu
+	// grew, when not nil, is closed when the timeline grows (guarded by
+	// session.mu): a live sparse stream's fetcher waits on it.
+	grew chan struct{}
 }
 
 // quality is one QualityLevel as a track.
@@ -251,6 +259,16 @@ func (s *session) Select(ctx context.Context, ids []int) error {
 	return s.Play(ctx, from)
 }
 
+// stream is the stream named name, nil when none is played (s.mu held).
+func (s *session) stream(name string) *stream {
+	for _, st := range s.streams {
+		if st.si.Name == name {
+			return st
+		}
+	}
+	return nil
+}
+
 // activeStreams are the indexes of the streams with a selected track.
 func (s *session) activeStreams() []int {
 	s.mu.Lock()
@@ -354,38 +372,38 @@ func (s *session) Close() error {
 	return nil
 }
 
-// get fetches rawURL, at most limit bytes, and returns the body and the
-// final URL after redirects.
-func (s *session) get(ctx context.Context, rawURL string, limit int64) ([]byte, *url.URL, error) {
+// get fetches rawURL, at most limit bytes, and returns the body, the
+// final URL after redirects and the response's header.
+func (s *session) get(ctx context.Context, rawURL string, limit int64) ([]byte, *url.URL, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.TimeoutOrDefault())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if s.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", s.cfg.UserAgent)
 	}
 	resp, err := s.cfg.Client().Do(req)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, nil, &transport.StatusError{URL: redact(rawURL), Method: "GET", Code: resp.StatusCode, Status: resp.Status}
+		return nil, nil, nil, &transport.StatusError{URL: redact(rawURL), Method: "GET", Code: resp.StatusCode, Status: resp.Status}
 	}
 	if resp.ContentLength > limit {
-		return nil, nil, fmt.Errorf("%w: %d bytes, more than the %d allowed", errTooBig, resp.ContentLength, limit)
+		return nil, nil, nil, fmt.Errorf("%w: %d bytes, more than the %d allowed", errTooBig, resp.ContentLength, limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, nil, fmt.Errorf("%w: more than the %d bytes allowed", errTooBig, limit)
+		return nil, nil, nil, fmt.Errorf("%w: more than the %d bytes allowed", errTooBig, limit)
 	}
-	return b, resp.Request.URL, nil
+	return b, resp.Request.URL, resp.Header, nil
 }
 
 func redact(raw string) string {

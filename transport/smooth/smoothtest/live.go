@@ -150,7 +150,25 @@ type LiveOptions struct {
 	// Listener, when set, is where the server listens (a TCP socket for a
 	// client in another process) instead of in-memory pipes.
 	Listener net.Listener
+	// CaptionEvery, when set, adds a sparse text stream "captions"
+	// (MS-SSTR 2.2.2.3: ParentStreamIndex "video", FourCC TTML) holding a
+	// caption every CaptionEvery from Base, each lasting CaptionLength
+	// and saying "caption K" (K from 0). A caption is produced when it
+	// ends.
+	CaptionEvery time.Duration
+	// CaptionsInManifest lists the produced captions of the DVR window
+	// in the manifest as c elements; without it the manifest lists none
+	// (a live server that announces them only by pointer).
+	CaptionsInManifest bool
+	// SparsePointer puts a Sparse Stream Pointer (MS-SSTR 2.2.5) in each
+	// video fragment's Content-Type, as IIS does: the newest caption
+	// that starts at or before the fragment.
+	SparsePointer bool
 }
+
+// CaptionLength is how long each caption of LiveOptions.CaptionEvery
+// lasts, in 100-ns units (1 s).
+const CaptionLength = 10_000_000
 
 // LiveRequest is one request the server answered.
 type LiveRequest struct {
@@ -381,6 +399,9 @@ func (s *LiveServer) answer(w http.ResponseWriter, r *http.Request) int {
 		http.NotFound(w, r)
 		return http.StatusNotFound
 	}
+	if m[2] == CaptionStream && s.opt.CaptionEvery > 0 {
+		return s.caption(w, m[1], m[3])
+	}
 	bitrate, err1 := strconv.ParseUint(m[1], 10, 32)
 	start, err2 := strconv.ParseUint(m[3], 10, 64)
 	st := s.Stream(m[2])
@@ -437,6 +458,78 @@ func (s *LiveServer) answer(w http.ResponseWriter, r *http.Request) int {
 		s.opt.Tamper(k, &spec)
 	}
 	b, err := fmp4.BuildFragment(spec)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return http.StatusInternalServerError
+	}
+	ct := "video/mp4"
+	if st.Type == "video" && s.opt.SparsePointer && s.opt.CaptionEvery > 0 {
+		if k, ok := s.captionAt(f.Start); ok {
+			ct += fmt.Sprintf(`;ChildTrack="%s=%d"`, CaptionStream, s.captionStart(k))
+		}
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Write(b)
+	return http.StatusOK
+}
+
+// CaptionStream is the name of the caption stream of
+// LiveOptions.CaptionEvery.
+const CaptionStream = "captions"
+
+// captionStart is caption k's start, absolute, in 100-ns units.
+func (s *LiveServer) captionStart(k uint64) uint64 {
+	return s.opt.Base + k*uint64(s.opt.CaptionEvery/100)
+}
+
+// captionAt is the newest caption starting at or before t.
+func (s *LiveServer) captionAt(t uint64) (uint64, bool) {
+	if t < s.opt.Base {
+		return 0, false
+	}
+	return (t - s.opt.Base) / uint64(s.opt.CaptionEvery/100), true
+}
+
+// captions are the produced captions of the DVR window, oldest first.
+func (s *LiveServer) captions() []uint64 {
+	edge := s.opt.Base + uint64((s.opt.Elapsed+s.opt.Now().Sub(s.t0))/100)
+	from := s.opt.Base
+	if w := uint64(s.opt.DVRWindow / 100); w > 0 && edge-s.opt.Base > w {
+		from = edge - w
+	}
+	var out []uint64
+	k, _ := s.captionAt(from)
+	for ; s.captionStart(k)+CaptionLength <= edge; k++ {
+		if s.captionStart(k) >= from {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// caption answers a caption fragment request.
+func (s *LiveServer) caption(w http.ResponseWriter, bitrate, start string) int {
+	t, err := strconv.ParseUint(start, 10, 64)
+	k, ok := s.captionAt(t)
+	if err != nil || bitrate != "1000" || !ok || s.captionStart(k) != t {
+		w.WriteHeader(http.StatusNotFound)
+		return http.StatusNotFound
+	}
+	win := s.captions()
+	switch {
+	case len(win) == 0 || k > win[len(win)-1]:
+		w.WriteHeader(s.opt.NotYetStatus)
+		return s.opt.NotYetStatus
+	case k < win[0]:
+		w.WriteHeader(http.StatusNotFound)
+		return http.StatusNotFound
+	}
+	b, err := fmp4.BuildFragment(fmp4.FragmentSpec{
+		SequenceNumber: uint32(k + 1), TrackID: 1,
+		Samples: []fmp4.FragmentSample{{Duration: CaptionLength, Flags: fmp4.SyncSampleFlags,
+			Data: fmt.Appendf(nil, "<tt><body><p>caption %d</p></body></tt>", k)}},
+		Tfxd: &fmp4.Tfxd{Version: 1, FragmentAbsoluteTime: t, FragmentDuration: CaptionLength},
+	})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return http.StatusInternalServerError
@@ -502,6 +595,19 @@ func (s *LiveServer) manifest() []byte {
 				fmt.Fprintf(&b, `<c t="%d" d="%d" />`+"\n", win[i].Start, win[i].Duration)
 			}
 			i = j
+		}
+		b.WriteString("</StreamIndex>\n")
+	}
+	if s.opt.CaptionEvery > 0 {
+		var cs []uint64
+		if s.opt.CaptionsInManifest {
+			cs = s.captions()
+		}
+		fmt.Fprintf(&b, `<StreamIndex Type="text" Subtype="CAPT" Name="%s" ParentStreamIndex="video" ManifestOutput="FALSE" TimeScale="10000000" QualityLevels="1" Chunks="%d" Url="QualityLevels({bitrate})/Fragments(%s={start time})">`+"\n",
+			CaptionStream, len(cs), CaptionStream)
+		b.WriteString(`<QualityLevel Index="0" Bitrate="1000" FourCC="TTML" />` + "\n")
+		for _, k := range cs {
+			fmt.Fprintf(&b, `<c t="%d" d="%d" />`+"\n", s.captionStart(k), CaptionLength)
 		}
 		b.WriteString("</StreamIndex>\n")
 	}
