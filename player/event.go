@@ -71,6 +71,9 @@ type Stats struct {
 	Rebuffers int
 	// TimeToFirstAudio is from Play to the first PCM written to the sink.
 	TimeToFirstAudio time.Duration
+	// TimeToFirstFrame is from Play to the first video picture shown (0
+	// without video).
+	TimeToFirstFrame time.Duration
 	// DecodeErrors counts samples skipped because they would not decode.
 	DecodeErrors int
 	// FramesDecoded and FramesDropped count video frames.

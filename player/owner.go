@@ -32,6 +32,7 @@ type owner struct {
 
 	playAt      time.Time // when the current start was requested (TTFA)
 	ttfa        time.Duration
+	ttff        time.Duration // to the first picture shown
 	rebuffers   int
 	lastBytes   int64
 	lastBytesAt time.Time
@@ -65,6 +66,7 @@ const (
 	msgBuffering    pbMsgKind = iota + 1 // fill level in value
 	msgStarted                           // preroll done, first output
 	msgFirstAudio                        // first PCM reached the sink
+	msgFirstFrame                        // a segment's first picture was shown
 	msgUnderrun                          // queue ran dry while playing
 	msgResumed                           // refilled after an underrun
 	msgEnded                             // everything played
@@ -176,7 +178,7 @@ func (p *Player) handle(c command) {
 			// Played again: the statistics are this playing's, not the
 			// sum of every playing (issue 11).
 			p.o.pb.resetCounters()
-			p.o.rebuffers, p.o.ttfa, p.o.rebufferTime = 0, 0, 0
+			p.o.rebuffers, p.o.ttfa, p.o.ttff, p.o.rebufferTime = 0, 0, 0, 0
 			p.startSegment(0)
 		case (p.o.pb == nil || p.o.state == Ended) && p.o.url != "" && p.o.state != Opening:
 			// Stopped, failed, or ended on a source that cannot start over
@@ -315,7 +317,7 @@ func (p *Player) resetForOpen(opts OpenOptions) {
 		p.cfg.Sink.Resume()
 	}
 	p.o.playAt = p.now()
-	p.o.ttfa = 0
+	p.o.ttfa, p.o.ttff = 0, 0
 	p.o.rebuffers = 0
 	p.o.rendered, p.o.lastPos, p.o.rebufferTime, p.o.bufferingSince = 0, 0, 0, time.Time{}
 	p.o.lastBytes, p.o.bitrate = 0, 0
@@ -669,6 +671,11 @@ func (p *Player) onPlayback(m pbMsg) {
 			p.o.ttfa = m.at.Sub(p.o.playAt)
 			p.log.Info("first audio", "after", p.o.ttfa)
 		}
+	case msgFirstFrame:
+		if p.o.ttff == 0 {
+			p.o.ttff = m.at.Sub(p.o.playAt)
+			p.log.Info("first picture", "after", p.o.ttff)
+		}
 	case msgUnderrun:
 		p.o.rebuffers++
 		p.o.bufferingSince = p.now()
@@ -827,6 +834,7 @@ func (p *Player) refreshStats() {
 		Stats:            ts,
 		Rebuffers:        p.o.rebuffers,
 		TimeToFirstAudio: p.o.ttfa,
+		TimeToFirstFrame: p.o.ttff,
 		DecodeErrors:     int(pb.decodeErrors.Load()),
 		FramesDecoded:    int(pb.framesDecoded.Load()),
 		FramesDropped:    int(pb.framesDropped.Load()),

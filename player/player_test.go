@@ -157,6 +157,9 @@ func TestPlayToEnd(t *testing.T) {
 	if end.Status.Stats.TimeToFirstAudio <= 0 {
 		t.Fatalf("time to first audio not measured: %+v", end.Status.Stats)
 	}
+	if end.Status.Stats.TimeToFirstFrame != 0 {
+		t.Fatalf("a first picture without video: %+v", end.Status.Stats)
+	}
 	if h.sink.opens != 1 {
 		t.Fatalf("sink opened %d times", h.sink.opens)
 	}

@@ -184,6 +184,9 @@ func (pb *playback) video(seg *segment) {
 		}
 		shown++
 		out.Present(f)
+		if shown == 1 {
+			pb.send(seg, pbMsg{kind: msgFirstFrame, at: pb.p.now()})
+		}
 		if recycle {
 			release(f)
 		}

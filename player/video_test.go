@@ -45,6 +45,9 @@ func TestVideoFramesInOrderAlongsideAudio(t *testing.T) {
 	if end.Status.Stats.FramesDecoded != 30 || end.Status.Stats.FramesDropped != 0 {
 		t.Fatalf("stats %+v", end.Status.Stats)
 	}
+	if end.Status.Stats.TimeToFirstFrame <= 0 {
+		t.Fatalf("time to first picture not measured: %+v", end.Status.Stats)
+	}
 	if got := len(samplesIn(h.sink.bytes())); got != 3*fakeRate {
 		t.Fatalf("audio frames %d", got)
 	}

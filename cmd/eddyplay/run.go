@@ -446,6 +446,7 @@ type statsJSON struct {
 	PacketsLate            int64   `json:"packets_late"`
 	JitterMS               float64 `json:"jitter_ms"`
 	TimeToFirstAudio       int64   `json:"time_to_first_audio_ms"`
+	TimeToFirstFrame       int64   `json:"time_to_first_frame_ms"`
 	Rebuffers              int     `json:"rebuffers"`
 	DecodeErrors           int     `json:"decode_errors"`
 	BandwidthBps           int64   `json:"bandwidth_bps"`
@@ -473,7 +474,8 @@ func printStats(w io.Writer, st player.Status) error {
 		CorruptPackets: s.CorruptPackets, PacketsDuplicate: s.PacketsDuplicate,
 		PacketsRecoveredFEC: s.PacketsRecoveredFEC, PacketsRecoveredResent: s.PacketsRecoveredResent,
 		NACKsSent: s.NACKsSent, PacketsLate: s.PacketsLate, JitterMS: float64(s.Jitter) / float64(time.Millisecond),
-		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), Rebuffers: s.Rebuffers,
+		TimeToFirstAudio: s.TimeToFirstAudio.Milliseconds(), TimeToFirstFrame: s.TimeToFirstFrame.Milliseconds(),
+		Rebuffers:    s.Rebuffers,
 		DecodeErrors: s.DecodeErrors, BandwidthBps: s.BandwidthBps, LogPosts: s.LogPosts,
 		FastStart: s.FastStart, Reconnects: s.Reconnects,
 		FramesDecoded: s.FramesDecoded, FramesDropped: s.FramesDropped, AVSyncMaxMS: s.AVSyncMax.Milliseconds(),

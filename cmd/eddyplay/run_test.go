@@ -235,7 +235,7 @@ func TestStartDurationAndStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
 		t.Fatalf("%v: %s", err, stdout)
 	}
-	for _, k := range []string{"bytes_received", "packets_received", "packets_lost", "time_to_first_audio_ms", "rebuffers", "protocol",
+	for _, k := range []string{"bytes_received", "packets_received", "packets_lost", "time_to_first_audio_ms", "time_to_first_frame_ms", "rebuffers", "protocol",
 		"log_posts", "bandwidth_bps", "fast_start", "frames_decoded", "frames_dropped", "av_sync_max_ms", "packets_duplicate", "audio_ms",
 		"packets_recovered_fec", "packets_recovered_resent", "nacks_sent", "packets_late", "jitter_ms"} {
 		if _, ok := st[k]; !ok {
