@@ -288,7 +288,7 @@ func (p *Player) open(url string, opts OpenOptions) {
 			pl, err := p.loadPlaylist(ctx, url)
 			m = playlistResult{gen: gen, pl: pl, hops: 1, err: err}
 		} else {
-			s, err := reg.Dial(ctx, url, cfg)
+			s, err := reg.Dial(ctx, url, urlCredentials(cfg, url))
 			m = dialResult{gen: gen, sess: s, err: err}
 			var me *transport.MetafileError
 			if errors.As(err, &me) {

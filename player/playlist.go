@@ -313,7 +313,7 @@ func (p *Player) dialEntry(ctx context.Context, e playlist.Entry, referer string
 	reg, cfg := p.cfg.Transports, p.cfg.Transport
 	var errs []error
 	for _, r := range e.Refs {
-		s, err := reg.Dial(ctx, r.URL, cfg)
+		s, err := reg.Dial(ctx, r.URL, urlCredentials(cfg, r.URL))
 		if err == nil {
 			return dialResult{sess: s, entry: &e, ref: r}
 		}
@@ -582,7 +582,7 @@ func ProbePlaylist(ctx context.Context, cfg Config, url string) (*Playlist, []*M
 	if isMetafileURL(url) {
 		pl, err = p.loadPlaylist(ctx, url)
 	} else {
-		s, derr := cfg.Transports.Dial(ctx, url, cfg.Transport)
+		s, derr := cfg.Transports.Dial(ctx, url, urlCredentials(cfg.Transport, url))
 		if derr == nil {
 			s.Close()
 			return nil, nil, nil

@@ -15,7 +15,7 @@ func Probe(ctx context.Context, cfg Config, url string, streams []int) (*Media, 
 	if cfg.Bandwidth == 0 {
 		cfg.Bandwidth = cfg.Transport.Bandwidth
 	}
-	s, err := cfg.Transports.Dial(ctx, url, cfg.Transport)
+	s, err := cfg.Transports.Dial(ctx, url, urlCredentials(cfg.Transport, url))
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
 	}

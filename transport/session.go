@@ -78,6 +78,10 @@ type Config struct {
 	Credentials *Credentials
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
+	// Trace, when set, receives the session's protocol messages (requests,
+	// responses, with their headers and timings, credentials redacted):
+	// the protocol trace a person diagnosing a stream reads.
+	Trace Tracer
 }
 
 // TimeoutOrDefault returns c.Timeout, or 15 s when unset.

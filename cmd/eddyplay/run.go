@@ -52,6 +52,7 @@ type options struct {
 	soundNote string
 	buffer    time.Duration
 	noFast    bool
+	trace     string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.every, "frames-every", 25, "with --frames, keep one frame in N")
 	fs.DurationVar(&o.buffer, "buffer", 0, "media to buffer before playing (default: the stream's preroll)")
 	fs.BoolVar(&o.noFast, "no-fast-start", false, "do not ask MMS servers for fast start")
+	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
 		fs.PrintDefaults()
@@ -127,6 +129,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Logger:        logger,
 		PlayerVersion: wiring.Version,
 		Language:      wiring.Language(),
+	}
+	if o.trace != "" {
+		tw, err := newTraceWriter(o.trace)
+		if err != nil {
+			return fmt.Errorf("--trace: %w", err)
+		}
+		defer func() {
+			if cerr := tw.Close(); cerr != nil {
+				fmt.Fprintf(stderr, "eddyplay: --trace: %v\n", cerr)
+			}
+		}()
+		cfg.Transport.Trace = tw.Trace
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

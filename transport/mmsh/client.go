@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/eddyplayer/eddy/transport"
+
 	"github.com/eddyplayer/eddy/transport/wms"
 )
 
@@ -68,6 +70,9 @@ type client struct {
 	timeout  time.Duration
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
 	reqCtx   atomic.Uint32
+	// cfg is the session's configuration: its Trace records the
+	// connections' requests and responses.
+	cfg transport.Config
 
 	mu sync.Mutex
 	// useProxy is a proxy forced by a 305 response (3.1.5.5).
@@ -190,6 +195,9 @@ func (c *client) connect(ctx context.Context, target *url.URL, timeout time.Dura
 	cn := newConn(nc, addr)
 	cn.host = target.Host
 	cn.proxied = proxy != nil
+	if c.cfg.Trace != nil {
+		cn.trace = &tracer{cfg: c.cfg}
+	}
 	return cn, nil
 }
 
@@ -273,13 +281,14 @@ func (c *client) roundTrip(ctx context.Context, cn *conn, req *request, timeout 
 	cn.begin(timeout)
 	stop := cn.bound(ctx)
 	defer stop()
+	cn.trace.request(cn, req)
 	if _, err := cn.nc.Write(req.wire()); err != nil {
 		if ctx.Err() == nil && isTimeout(err) {
 			return nil, fmt.Errorf("the request could not be sent to %s in %v: %w: %w", cn.peer(), timeout.Round(time.Millisecond), ErrTimeout, err)
 		}
 		return nil, ctxErr(ctx, err)
 	}
-	resp, err := readResponse(cn.br)
+	resp, err := cn.readResponse()
 	if errors.Is(err, io.EOF) {
 		err = fmt.Errorf("connection closed before a response: %w", io.ErrUnexpectedEOF)
 	}

@@ -26,6 +26,8 @@ type conn struct {
 	// proxied is set when requests on it go through an HTTP proxy.
 	proxied bool
 	closeMu sync.Once
+	// trace records its requests and responses (nil: not traced).
+	trace *tracer
 
 	// The exchange in progress (begin): its time budget, when the budget
 	// runs out, and the bytes read from the connection before its request
@@ -38,6 +40,13 @@ type conn struct {
 func newConn(nc net.Conn, addr string) *conn {
 	tr := &timedReader{r: nc}
 	return &conn{nc: nc, tr: tr, br: bufio.NewReaderSize(tr, connBufferSize), addr: addr, host: addr}
+}
+
+// readResponse reads a response header on c and traces it.
+func (c *conn) readResponse() (*response, error) {
+	resp, err := readResponse(c.br)
+	c.trace.response(resp, err)
+	return resp, err
 }
 
 // close closes the connection once.

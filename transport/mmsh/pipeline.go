@@ -39,10 +39,12 @@ func (o *owner) pipelineTest2(ctx context.Context, cn *conn) (bool, error) {
 	defer stop()
 	// Both requests in one write: "back-to-back" (2.2.1.4.16, RFC 2616
 	// 8.1.2.2).
+	cn.trace.request(cn, r1)
+	cn.trace.request(cn, r2)
 	if _, err := cn.nc.Write(append(r1.wire(), r2.wire()...)); err != nil {
 		return false, ctxErr(ctx, err)
 	}
-	resp1, err := readResponse(cn.br)
+	resp1, err := cn.readResponse()
 	if err != nil {
 		return false, ctxErr(ctx, err)
 	}
@@ -65,7 +67,7 @@ func (o *owner) pipelineTest2(ctx context.Context, cn *conn) (bool, error) {
 	if _, err := r.Next(); !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("%w: more than a $T in the first Pipeline response", ErrProtocol)
 	}
-	resp2, err := readResponse(cn.br)
+	resp2, err := cn.readResponse()
 	if err != nil {
 		return false, ctxErr(ctx, err)
 	}

@@ -728,6 +728,7 @@ func (o *owner) writePipelined(req *request, reply chan error) error {
 	o.s.cl.prepare(req, o.s.url, o.st.cn)
 	ctx, cancel := context.WithTimeout(o.s.ctx, o.s.timeout)
 	defer cancel()
+	o.st.cn.trace.request(o.st.cn, req)
 	if err := o.st.cn.write(ctx, req.wire(), o.s.timeout); err != nil {
 		return err
 	}

@@ -173,6 +173,7 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL) *sessio
 		auth:     newAuthState(ac),
 		timeout:  timeout,
 		dial:     dial,
+		cfg:      cfg,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{

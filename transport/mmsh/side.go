@@ -75,7 +75,7 @@ func (s *session) sideOne(r *sideRequest) sideResult {
 	if r.webURL != "" {
 		ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
 		defer cancel()
-		ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+		ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("mmsh"), UserAgent: "NSPlayer"}
 		err := ws.Submit(ctx, r.webURL, r.body)
 		if err == nil {
 			s.stats.logPosts.Add(1)

@@ -91,7 +91,7 @@ func (s *session) read(st *stream) {
 		return
 	}
 	for {
-		resp, err := readResponse(st.cn.br)
+		resp, err := st.cn.readResponse()
 		if err != nil {
 			send(event{err: err})
 			return

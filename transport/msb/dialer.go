@@ -167,7 +167,7 @@ func fetch(ctx context.Context, u *url.URL, cfg transport.Config) ([]byte, error
 		if cfg.UserAgent != "" {
 			req.Header.Set("User-Agent", cfg.UserAgent)
 		}
-		resp, err := cfg.Client().Do(req)
+		resp, err := cfg.ClientFor("msb").Do(req)
 		if err != nil {
 			return nil, fmt.Errorf("%w %s: %w", ErrStation, u.Redacted(), err)
 		}

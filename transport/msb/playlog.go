@@ -82,7 +82,7 @@ func (s *Session) sendLocked() {
 		defer s.log.wg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.TimeoutOrDefault())
 		defer cancel()
-		ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+		ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("msb"), UserAgent: "NSPlayer"}
 		if err := ws.Submit(ctx, logURL, body); err != nil {
 			s.log.failures.Add(1)
 			return

@@ -49,7 +49,7 @@ func (HTTPDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", transport.ErrUnsupportedURL, err)
 	}
-	r := newHTTPReader(cfg.Client(), u.String(), cfg.UserAgent, cfg.TimeoutOrDefault())
+	r := newHTTPReader(cfg.ClientFor("http"), u.String(), cfg.UserAgent, cfg.TimeoutOrDefault())
 	if r.ua == "" {
 		r.ua = UserAgent
 	}

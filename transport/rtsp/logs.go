@@ -238,7 +238,7 @@ func (o *owner) webLogs(rec wmlog.Record, kind wmlog.Kind) {
 			defer s.wg.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 			defer cancel()
-			ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+			ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("rtsp"), UserAgent: "NSPlayer"}
 			if err := ws.Submit(ctx, u, body); err == nil {
 				s.stats.logPosts.Add(1)
 			}

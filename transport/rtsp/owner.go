@@ -174,7 +174,9 @@ func (o *owner) run() {
 		case <-o.reqTimer.C:
 			if len(o.fifo) > 0 && !s.now().Before(o.fifo[0].due) {
 				p := o.fifo[0]
-				o.fail(fmt.Errorf("%w: %s unanswered for %v", ErrTimeout, p.req.Method, s.timeout))
+				err := fmt.Errorf("%w: %s unanswered for %v", ErrTimeout, p.req.Method, s.timeout)
+				o.traceFailure(p, err)
+				o.fail(err)
 			} else {
 				o.armRequestTimer()
 			}
@@ -307,6 +309,7 @@ func (o *owner) send(req *Request, done func(*Response, error)) {
 	}
 	now := o.s.now()
 	o.fifo = append(o.fifo, pending{req: req, cseq: o.cseq, done: done, due: now.Add(o.s.timeout), sent: now})
+	o.traceRequest(req)
 	if err := o.ctrl.write(req.Marshal()); err != nil {
 		o.fail(err)
 		return
@@ -342,6 +345,7 @@ func (o *owner) inbound(m inbound) error {
 	case *Response:
 		return o.response(v)
 	case *Request:
+		o.traceServerRequest(v)
 		return o.serverRequest(v)
 	case *Frame:
 		if o.media != nil {
@@ -371,6 +375,7 @@ func (o *owner) response(resp *Response) error {
 	p := o.fifo[i]
 	o.fifo = append(o.fifo[:i], o.fifo[i+1:]...)
 	o.armRequestTimer()
+	o.traceResponse(p, resp)
 	// The shortest request round trip is the best estimate of the path's
 	// (the server's work only adds to it); the NACK timers start from it.
 	if rtt := o.s.now().Sub(p.sent); rtt > 0 && (o.rtt == 0 || rtt < o.rtt) {

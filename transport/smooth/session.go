@@ -384,7 +384,7 @@ func (s *session) get(ctx context.Context, rawURL string, limit int64) ([]byte, 
 	if s.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", s.cfg.UserAgent)
 	}
-	resp, err := s.cfg.Client().Do(req)
+	resp, err := s.cfg.ClientFor("smooth").Do(req)
 	if err != nil {
 		return nil, nil, nil, err
 	}

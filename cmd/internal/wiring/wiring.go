@@ -67,12 +67,11 @@ const Version = "0.1.0"
 // for servers' logs and language-dependent stream choice.
 func Language() string {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		l := os.Getenv(v)
-		if l == "" || l == "C" || l == "POSIX" {
-			continue
-		}
-		l, _, _ = strings.Cut(l, ".")
+		l, _, _ := strings.Cut(os.Getenv(v), ".")
 		l, _, _ = strings.Cut(l, "@")
+		if l == "" || l == "C" || l == "POSIX" {
+			continue // C.UTF-8 is no language either
+		}
 		return strings.ReplaceAll(l, "_", "-")
 	}
 	return "en-US"
