@@ -12,6 +12,9 @@ var (
 	// ErrRateUnsupported is reported when fast forward or rewind is asked
 	// of a source that does not offer it.
 	ErrRateUnsupported = errors.New("this source does not offer fast forward or rewind")
+	// ErrSpeedUnsupported is reported when a playback speed other than 1
+	// is asked of a live broadcast.
+	ErrSpeedUnsupported = errors.New("a live broadcast plays at normal speed only")
 	// ErrNoPlaylist is reported when SkipEntry is asked of a source that
 	// is not a server-side playlist.
 	ErrNoPlaylist = errors.New("this source is not a server-side playlist")

@@ -111,7 +111,10 @@ type Status struct {
 	Volume    float64
 	// Rate is the playback rate: 1, or the fast forward (> 1) or rewind
 	// (< 0) rate.
-	Rate  float64
+	Rate float64
+	// Speed is the playback speed of normal playback, the pitch kept
+	// (Player.SetSpeed): 1, or 0.5 to 2.
+	Speed float64
 	Stats Stats
 	// Playlist is the client-side playlist being played (an ASX or
 	// [Reference] metafile), nil when a single URL plays.

@@ -123,6 +123,12 @@ type outState struct {
 	holding  bool   // audio waits for the first video frame
 	held     []byte // audio held back
 	heldEnd  time.Duration
+	// tempo plays the audio at the speed asked (SetSpeed), in the sink's
+	// format tempoFmt; tempoEnd is the media time after the PCM given it
+	// last.
+	tempo    *audio.Tempo
+	tempoFmt audio.Format
+	tempoEnd time.Duration
 }
 
 // switchTo adopts a new track set (new header or live stream switch). The
@@ -309,6 +315,9 @@ func (o *outState) write(pcm []byte, pts time.Duration, anchor bool) (done bool,
 		if err := o.release(); err != nil {
 			return false, err
 		}
+		if err := o.flushTempo(); err != nil {
+			return false, err
+		}
 		if o.wrote {
 			o.sink.Drain()
 		}
@@ -362,8 +371,45 @@ func (o *outState) release() error {
 // waits for room.
 const writeChunk = 10 * time.Millisecond
 
-// play writes PCM to the sink; end is the media time after it.
+// play writes PCM to the sink, at the speed asked (SetSpeed) with the
+// pitch kept; end is the media time after it.
 func (o *outState) play(pcm []byte, end time.Duration) error {
+	speed := o.pb.speedOrOne()
+	if o.tempo != nil && (o.tempo.Speed() != speed || o.tempoFmt != o.sinkFmt) {
+		if err := o.flushTempo(); err != nil {
+			return err
+		}
+	}
+	if speed != 1 && o.tempo == nil {
+		t, err := audio.NewTempo(o.sinkFmt, speed)
+		if err != nil {
+			return fmt.Errorf("playback speed: %w", err)
+		}
+		o.tempo, o.tempoFmt = t, o.sinkFmt
+	}
+	if o.tempo == nil {
+		return o.output(pcm, end, 1)
+	}
+	out := o.tempo.Process(pcm)
+	o.tempoEnd = end
+	held := o.sinkFmt.Duration(int(min(o.tempo.PendingFrames(), 1<<30)) * o.sinkFmt.FrameSize())
+	return o.output(out, subDur(end, held), speed)
+}
+
+// flushTempo plays out what the tempo holds and drops it (the speed or
+// the format changed, or the audio ends).
+func (o *outState) flushTempo() error {
+	t := o.tempo
+	if t == nil {
+		return nil
+	}
+	o.tempo = nil
+	return o.output(t.Flush(), o.tempoEnd, t.Speed())
+}
+
+// output writes PCM to the sink; end is the media time after it, and
+// each second of it plays speed seconds of media.
+func (o *outState) output(pcm []byte, end time.Duration, speed float64) error {
 	seg := o.seg
 	chunk := max(o.sinkFmt.Bytes(writeChunk), o.sinkFmt.FrameSize())
 	for len(pcm) > 0 {
@@ -378,8 +424,13 @@ func (o *outState) play(pcm []byte, end time.Duration) error {
 			return fmt.Errorf("audio output: %w", err)
 		}
 		pcm = pcm[n:]
-		o.pb.audioPlayed.Add(int64(o.sinkFmt.Duration(n)))
-		seg.cursor.Store(int64(subDur(end, o.sinkFmt.Duration(len(pcm)))))
+		played, left := o.sinkFmt.Duration(n), o.sinkFmt.Duration(len(pcm))
+		if speed != 1 {
+			played = time.Duration(float64(played) * speed)
+			left = time.Duration(float64(left) * speed)
+		}
+		o.pb.audioPlayed.Add(int64(played))
+		seg.cursor.Store(int64(subDur(end, left)))
 		seg.haveCursor.Store(true)
 	}
 	if !o.wrote {
@@ -404,6 +455,7 @@ func (o *outState) finish(atLimit bool) {
 	close(seg.vin)
 	o.closedVideo = true
 	o.release()
+	o.flushTempo()
 	if o.wrote {
 		o.sink.Drain()
 	}

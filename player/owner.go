@@ -33,6 +33,7 @@ type owner struct {
 	playAt      time.Time // when the current start was requested (TTFA)
 	ttfa        time.Duration
 	ttff        time.Duration // to the first picture shown
+	speed       float64       // SetSpeed's; 0 means 1
 	rebuffers   int
 	lastBytes   int64
 	lastBytesAt time.Time
@@ -240,6 +241,8 @@ func (p *Player) handle(c command) {
 		p.publish(StateChanged, nil)
 	case cmdRate:
 		p.setRate(c.v)
+	case cmdSpeed:
+		p.setSpeed(c.v)
 	case cmdSkip:
 		if p.o.list != nil {
 			p.moveInList(int(c.d), 0, false)
@@ -423,6 +426,9 @@ func (p *Player) onDial(m dialResult) {
 		p.fail(err)
 		return
 	}
+	if s := p.o.speed; s != 0 && s != 1 && !pb.info.Broadcast {
+		pb.setSpeed(s)
+	}
 	if err := pb.selectNow(ts.selected); err != nil {
 		ts.close()
 		p.fail(fmt.Errorf("selecting streams %v: %w", ts.selected, err))
@@ -504,6 +510,22 @@ func (p *Player) setRate(r float64) {
 		p.cfg.Sink.Resume()
 	}
 	p.startSegment(pos)
+}
+
+// setSpeed sets the speed of normal playback (SetSpeed).
+func (p *Player) setSpeed(s float64) {
+	if s == p.o.speed || s == 1 && p.o.speed == 0 {
+		return
+	}
+	if pb := p.o.pb; pb != nil && pb.info.Broadcast && s != 1 {
+		p.warn(fmt.Errorf("playback speed: %w", ErrSpeedUnsupported))
+		return
+	}
+	p.o.speed = s
+	if pb := p.o.pb; pb != nil {
+		pb.setSpeed(s)
+	}
+	p.updateStatus(func(st *Status) { st.Speed = s })
 }
 
 // skipEntry moves to the next or previous entry of a server-side playlist.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -101,7 +102,10 @@ type playback struct {
 	// endAt is the end fixed by the first segment's limit (ns; 0 = none).
 	endAt atomic.Int64
 	// rate is the playback rate of the next segments (owner only).
-	rate   float64
+	rate float64
+	// speed is the speed of normal playback (SetSpeed), as float64 bits;
+	// 0 means 1.
+	speed  atomic.Uint64
 	paused atomic.Bool
 	// pausedAt is where a paused presentation resumes.
 	pausedAt time.Duration
@@ -537,7 +541,12 @@ func (pb *playback) position() time.Duration {
 	if !seg.haveCursor.Load() {
 		return seg.from
 	}
-	pos := subDur(time.Duration(seg.cursor.Load()), pb.p.cfg.Sink.Buffered())
+	// The sink's buffered audio is output time: media time at the speed.
+	buffered := pb.p.cfg.Sink.Buffered()
+	if s := pb.speedOrOne(); s != 1 {
+		buffered = time.Duration(float64(buffered) * s)
+	}
+	pos := subDur(time.Duration(seg.cursor.Load()), buffered)
 	return max(pos, seg.from)
 }
 
@@ -571,6 +580,9 @@ func (pb *playback) startSegment(from, limit time.Duration, preview bool) {
 	}
 	seg.wall.reset(from, pb.paused.Load(), pb.p.now())
 	seg.wall.rate = seg.rate
+	if seg.rate == 1 {
+		seg.wall.rate = pb.speedOrOne()
+	}
 	seg.active.Store(pb.cur)
 	seg.control = pb.controlDone
 	switch {
@@ -635,6 +647,24 @@ func (pb *playback) stopSegment() {
 }
 
 // rateOrOne is the playback rate, 1 when unset.
+// speedOrOne is the speed of normal playback (SetSpeed).
+func (pb *playback) speedOrOne() float64 {
+	if s := math.Float64frombits(pb.speed.Load()); s > 0 {
+		return s
+	}
+	return 1
+}
+
+// setSpeed changes the speed of normal playback at once: the output
+// goroutine picks it up at its next write, the wall clock (video
+// without audio) from now.
+func (pb *playback) setSpeed(s float64) {
+	pb.speed.Store(math.Float64bits(s))
+	if seg := pb.seg; seg != nil && seg.rate == 1 {
+		seg.wall.setRate(s, pb.p.now())
+	}
+}
+
 func (pb *playback) rateOrOne() float64 {
 	if pb.rate == 0 {
 		return 1

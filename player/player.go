@@ -171,7 +171,7 @@ func New(cfg Config) (*Player, error) {
 		done:   make(chan struct{}),
 		evDone: make(chan struct{}),
 	}
-	p.status = Status{State: Idle, Volume: 1, Rate: 1}
+	p.status = Status{State: Idle, Volume: 1, Rate: 1, Speed: 1}
 	go p.dispatch()
 	go p.run()
 	return p, nil
@@ -193,6 +193,7 @@ const (
 	cmdSkip
 	cmdJump
 	cmdRepeat
+	cmdSpeed
 )
 
 type command struct {
@@ -284,6 +285,19 @@ func (p *Player) SetRate(r float64) {
 		r = 1
 	}
 	p.enqueue(command{kind: cmdRate, v: max(min(r, 5), -5)})
+}
+
+// SetSpeed plays at speed s (audio.MinSpeed 0.5 to audio.MaxSpeed 2,
+// clamped; 1 is normal) with the pitch kept, as media players' playback
+// speed does: for sources that are not live broadcasts (a broadcast
+// cannot be played ahead of itself, nor fall behind for long), with a
+// warning otherwise. It applies at once, without a seek, and stays for
+// the presentations opened later.
+func (p *Player) SetSpeed(s float64) {
+	if !(s > 0) {
+		s = 1
+	}
+	p.enqueue(command{kind: cmdSpeed, v: max(min(s, audio.MaxSpeed), audio.MinSpeed)})
 }
 
 // SkipEntry moves to the next (offset 1) or previous (-1) entry: of the

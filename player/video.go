@@ -75,6 +75,17 @@ func (w *wallClock) setPaused(p bool, now time.Time) {
 	w.paused, w.at = p, now
 }
 
+// setRate changes the clock's rate from now on.
+func (w *wallClock) setRate(r float64, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running && !w.paused {
+		w.base += w.elapsed(now.Sub(w.at))
+		w.at = now
+	}
+	w.rate = r
+}
+
 func (w *wallClock) now(now time.Time) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -158,6 +169,8 @@ func (pb *playback) video(seg *segment) {
 				if seg.rate != 1 && seg.rate != 0 {
 					// Real time until the clock reaches the frame.
 					ahead = time.Duration(float64(ahead) / max(seg.rate, -seg.rate))
+				} else if sp := pb.speedOrOne(); sp != 1 {
+					ahead = time.Duration(float64(ahead) / sp)
 				}
 				t := time.NewTimer(min(ahead, maxFrameWait))
 				select {

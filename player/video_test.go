@@ -2,6 +2,7 @@ package player
 
 import (
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/decoder"
@@ -65,26 +66,53 @@ func TestVideoSeekSkipsFramesBeforeStart(t *testing.T) {
 	_ = vd
 }
 
+// TestVideoOnlyRunsOnWallClock: without audio, pictures are shown on the
+// wall clock, each at its time. It runs in a synctest bubble, so the
+// clock is virtual and exact (a loaded machine made real-time runs drop a
+// late frame).
 func TestVideoOnlyRunsOnWallClock(t *testing.T) {
-	sess := newFakeSession(1).withVideo(true)
-	h, log, _ := videoHarness(t, sess)
-	h.sink.realtime = true
-	start := time.Now()
-	h.p.Open("fake://v")
-	h.waitState(Ended)
-	pts, at, _ := log.frames()
-	if len(pts) != 10 {
-		t.Fatalf("%d frames", len(pts))
-	}
-	// Paced on real time: the last frame (0.9 s) is shown about 0.9 s
-	// after the first.
-	span := at[len(at)-1].Sub(at[0])
-	if span < 800*time.Millisecond || span > 3*time.Second {
-		t.Fatalf("frames spread over %v", span)
-	}
-	if time.Since(start) < 800*time.Millisecond {
-		t.Fatal("video-only playback did not keep real time")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		sess := newFakeSession(1).withVideo(true)
+		h, log, _ := videoHarness(t, sess)
+		h.sink.realtime = true
+		start := time.Now()
+		h.p.Open("fake://v")
+		h.waitState(Ended)
+		pts, at, _ := log.frames()
+		if len(pts) != 10 {
+			t.Fatalf("%d frames", len(pts))
+		}
+		// Each frame is shown at its time after the first.
+		for i := range pts {
+			if d := at[i].Sub(at[0]); d != pts[i]-pts[0] {
+				t.Errorf("frame %d (%v) shown %v after the first", i, pts[i], d)
+			}
+		}
+		if time.Since(start) < 900*time.Millisecond {
+			t.Fatal("video-only playback did not keep real time")
+		}
+	})
+}
+
+// TestVideoOnlyAtSpeed: at SetSpeed(2) the pictures come twice as fast.
+func TestVideoOnlyAtSpeed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sess := newFakeSession(2).withVideo(true)
+		h, log, _ := videoHarness(t, sess)
+		h.sink.realtime = true
+		h.p.SetSpeed(2)
+		h.p.Open("fake://v")
+		h.waitState(Ended)
+		pts, at, _ := log.frames()
+		if len(pts) != 20 {
+			t.Fatalf("%d frames", len(pts))
+		}
+		for i := range pts {
+			if d := at[i].Sub(at[0]); d != (pts[i]-pts[0])/2 {
+				t.Errorf("frame %d (%v) shown %v after the first, want %v", i, pts[i], d, (pts[i]-pts[0])/2)
+			}
+		}
+	})
 }
 
 func TestAudioUnsupportedVideoPlays(t *testing.T) {

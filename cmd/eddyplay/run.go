@@ -53,6 +53,7 @@ type options struct {
 	buffer    time.Duration
 	noFast    bool
 	trace     string
+	speed     float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -72,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.every, "frames-every", 25, "with --frames, keep one frame in N")
 	fs.DurationVar(&o.buffer, "buffer", 0, "media to buffer before playing (default: the stream's preroll)")
 	fs.BoolVar(&o.noFast, "no-fast-start", false, "do not ask MMS servers for fast start")
+	fs.Float64Var(&o.speed, "speed", 1, "playback speed, 0.5 to 2, the pitch kept (not for live broadcasts)")
 	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
@@ -90,6 +92,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.every < 1 {
 		return nil, errors.New("--frames-every must be at least 1")
+	}
+	if !(o.speed >= 0.5 && o.speed <= 2) {
+		return nil, errors.New("--speed must be from 0.5 to 2")
 	}
 	return o, nil
 }
@@ -260,6 +265,9 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 		}
 	})
 	defer cancel()
+	if o.speed != 1 {
+		p.SetSpeed(o.speed)
+	}
 	p.OpenWith(o.url, player.OpenOptions{Start: o.start, Duration: o.duration, Streams: o.streams})
 	var r result
 	select {
