@@ -189,12 +189,7 @@ func (p *Player) handle(c command) {
 			p.open(p.o.url, opts)
 		}
 	case cmdPause:
-		if p.o.pb != nil && !p.o.paused && (p.o.state == Playing || p.o.state == Buffering) {
-			p.o.paused = true
-			p.cfg.Sink.Pause()
-			p.pauseSession()
-			p.setState(Paused)
-		}
+		p.pause()
 	case cmdStop:
 		if p.o.state == Idle {
 			return
@@ -243,6 +238,8 @@ func (p *Player) handle(c command) {
 		p.setRate(c.v)
 	case cmdSpeed:
 		p.setSpeed(c.v)
+	case cmdStep:
+		p.stepFrame()
 	case cmdSkip:
 		if p.o.list != nil {
 			p.moveInList(int(c.d), 0, false)
@@ -512,6 +509,46 @@ func (p *Player) setRate(r float64) {
 	p.startSegment(pos)
 }
 
+// pause pauses playback (Pause).
+func (p *Player) pause() {
+	if p.o.pb != nil && !p.o.paused && (p.o.state == Playing || p.o.state == Buffering) {
+		p.o.paused = true
+		p.cfg.Sink.Pause()
+		p.pauseSession()
+		p.setState(Paused)
+	}
+}
+
+// stepFrame shows the next picture (StepFrame): playing, it pauses
+// first; paused, a preview segment decodes from the key frame before the
+// picture on screen to the one after it and shows that.
+func (p *Player) stepFrame() {
+	pb := p.o.pb
+	if pb == nil || pb.cur == nil || pb.cur.video == nil || pb.rateOrOne() != 1 {
+		return
+	}
+	if !p.o.paused {
+		p.pause()
+		return
+	}
+	if !pb.info.Seekable || pb.info.Broadcast {
+		p.warn(fmt.Errorf("frame step: %w", transport.ErrNotSeekable))
+		return
+	}
+	from := max(pb.pausedAt, 0)
+	if at := time.Duration(pb.shown.Load()); at >= 0 {
+		from = at + 1
+	}
+	if d := pb.info.Duration; d > 0 && from >= d {
+		return // the last picture is on screen
+	}
+	pb.stepNext = true
+	pb.stopSegment()
+	pb.resetDecoders()
+	pb.startSegment(from, p.o.opts.Duration, true)
+	pb.stepNext = false
+}
+
 // setSpeed sets the speed of normal playback (SetSpeed).
 func (p *Player) setSpeed(s float64) {
 	if s == p.o.speed || s == 1 && p.o.speed == 0 {
@@ -743,7 +780,15 @@ func (p *Player) onPlayback(m pbMsg) {
 		p.fail(m.err)
 	case msgPreviewShown:
 		// The picture at the paused position is on screen: stop there,
-		// and release a network source again as a pause does.
+		// and release a network source again as a pause does. A frame
+		// step moved the position to the picture shown.
+		if seg := pb.seg; seg != nil && seg.step {
+			if at := time.Duration(pb.shown.Load()); at >= 0 {
+				pb.pausedAt = at
+				p.updateStatus(func(st *Status) { st.Position = at })
+				p.publish(PositionChanged, nil)
+			}
+		}
 		pb.stopSegment()
 		pb.seg = nil
 		pb.control(func(ctx context.Context, s transport.Session) error { return s.Pause(ctx) })

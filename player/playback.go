@@ -105,8 +105,12 @@ type playback struct {
 	rate float64
 	// speed is the speed of normal playback (SetSpeed), as float64 bits;
 	// 0 means 1.
-	speed  atomic.Uint64
-	paused atomic.Bool
+	speed atomic.Uint64
+	// shown is the PTS of the picture on screen (-1: none yet).
+	shown atomic.Int64
+	// stepNext makes the next segment a frame step (owner only).
+	stepNext bool
+	paused   atomic.Bool
 	// pausedAt is where a paused presentation resumes.
 	pausedAt time.Duration
 	// controlDone is closed when the last control call (Pause) returns;
@@ -145,6 +149,9 @@ type segment struct {
 	// preview is a segment run while paused after a seek: it shows the
 	// first picture at from, plays no audio, and ends there.
 	preview bool
+	// step makes a preview show the first picture after the one on
+	// screen (from is just after it): a frame step.
+	step bool
 
 	// skipping drops the rest of a playlist entry being skipped.
 	skipping atomic.Bool
@@ -174,7 +181,9 @@ type segment struct {
 }
 
 func newPlayback(p *Player, s transport.Session, gen int) *playback {
-	return &playback{p: p, sess: s, gen: gen}
+	pb := &playback{p: p, sess: s, gen: gen}
+	pb.shown.Store(-1)
+	return pb
 }
 
 // plan chooses tracks and creates decoders for info: the player is the one
@@ -569,7 +578,7 @@ func (pb *playback) startSegment(from, limit time.Duration, preview bool) {
 	pb.segID++
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
-		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(), preview: preview,
+		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(), preview: preview, step: preview && pb.stepNext,
 		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
 		vin:        make(chan videoItem, videoQueueLen),
 		videoDone:  make(chan struct{}),

@@ -194,6 +194,7 @@ const (
 	cmdJump
 	cmdRepeat
 	cmdSpeed
+	cmdStep
 )
 
 type command struct {
@@ -299,6 +300,11 @@ func (p *Player) SetSpeed(s float64) {
 	}
 	p.enqueue(command{kind: cmdSpeed, v: max(min(s, audio.MaxSpeed), audio.MinSpeed)})
 }
+
+// StepFrame shows the next video picture and stays paused there (the
+// position moves to it); when playing it pauses first, as VLC's frame
+// step does. It needs video and a seekable source.
+func (p *Player) StepFrame() { p.enqueue(command{kind: cmdStep}) }
 
 // SkipEntry moves to the next (offset 1) or previous (-1) entry: of the
 // client-side playlist (an ASX, Status.Playlist) when one plays, where an

@@ -3,6 +3,7 @@ package player
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -199,5 +200,56 @@ func await(t *testing.T, what string, c <-chan struct{}) {
 	case <-c:
 	case <-time.After(10 * time.Second):
 		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// TestStepFrame: StepFrame while playing pauses; paused, each StepFrame
+// shows the next picture (decoded from the key point before it, the ones
+// between not shown), moves the position to it, plays no sound, and Play
+// goes on from there.
+func TestStepFrame(t *testing.T) {
+	sess := &capSession{fakeSession: newFakeSession(10).withVideo(false), paused: make(chan struct{}, 8)}
+	sess.keyBack = 2 * time.Second
+	frames := &frameLog{notify: make(chan struct{}, 1)}
+	h := newHarness(t, sess.fakeSession, func(c *Config) {
+		c.Video = frames
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
+		c.Transports.Register("cap", transport.MatchSchemes("cap"), transport.DialerFunc(
+			func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+	})
+	h.sink.block = make(chan struct{})
+	h.p.Open("cap://x")
+	h.waitState(Playing)
+	h.p.StepFrame()
+	h.waitState(Paused)
+	await(t, "the pause", sess.paused)
+	h.p.Seek(5 * time.Second)
+	await(t, "the picture at 5s", frames.notify)
+	await(t, "the source paused again", sess.paused)
+	before := len(h.sink.bytes())
+	pts, _, _ := frames.frames()
+	n := len(pts)
+	for i := 1; i <= 3; i++ {
+		h.p.StepFrame()
+		await(t, "the next picture", frames.notify)
+		await(t, "the source paused again", sess.paused)
+	}
+	pts, _, px := frames.frames()
+	want := []time.Duration{5100 * time.Millisecond, 5200 * time.Millisecond, 5300 * time.Millisecond}
+	if got := pts[n:]; !slices.Equal(got, want) || px[len(px)-1] != 53 {
+		t.Fatalf("frame steps showed %v, want %v", got, want)
+	}
+	if st := h.p.Status(); st.State != Paused || st.Position != 5300*time.Millisecond {
+		t.Fatalf("after the steps: %v at %v", st.State, st.Position)
+	}
+	if len(h.sink.bytes()) != before {
+		t.Fatal("sound was written while stepping")
+	}
+	close(h.sink.block)
+	h.p.Play()
+	h.waitState(Ended)
+	got := samplesIn(h.sink.bytes()[before:])
+	if len(got) == 0 || got[0] != 53 {
+		t.Fatalf("after Play the sound starts at sample %v, want 53 (5.3 s)", got[:min(1, len(got))])
 	}
 }

@@ -132,8 +132,11 @@ func (pb *playback) video(seg *segment) {
 	// present shows f when the clock reaches it; false when cancelled.
 	present := func(f decoder.Frame) bool {
 		before := f.PTS < subDur(seg.from, lateFrame)
-		if seg.rate < 0 {
+		switch {
+		case seg.rate < 0:
 			before = f.PTS > addDur(seg.from, lateFrame)
+		case seg.step:
+			before = f.PTS < seg.from // the picture after the one shown
 		}
 		if end := time.Duration(seg.end.Load()); before || (end > 0 && f.PTS >= end) {
 			// Decoded only to reach the start point after a seek.
@@ -145,10 +148,11 @@ func (pb *playback) video(seg *segment) {
 			// preview is done.
 			shown++
 			out.Present(f)
+			pb.shown.Store(int64(f.PTS))
 			if recycle {
 				release(f)
 			}
-			pb.send(seg, pbMsg{kind: msgPreviewShown})
+			pb.send(seg, pbMsg{kind: msgPreviewShown, value: 1})
 			return false
 		}
 		// dir is 1 forward, -1 in rewind (the clock runs backwards).
@@ -197,6 +201,7 @@ func (pb *playback) video(seg *segment) {
 		}
 		shown++
 		out.Present(f)
+		pb.shown.Store(int64(f.PTS))
 		if shown == 1 {
 			pb.send(seg, pbMsg{kind: msgFirstFrame, at: pb.p.now()})
 		}
