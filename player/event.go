@@ -31,6 +31,9 @@ const (
 	PlaylistChanged
 	// CaptionChanged: Status.Caption shows a new caption or none.
 	CaptionChanged
+	// Resumed: the presentation opened starts where it was left the last
+	// time (Config.Resume); Status.Position is that position.
+	Resumed
 )
 
 // TrackInfo is a track as the UI shows it.

@@ -369,6 +369,7 @@ func (p *Player) teardownPlayback() {
 	}
 	if pb := p.o.pb; pb != nil {
 		p.report()
+		p.rememberPosition(pb)
 		p.o.pb = nil
 		pb.stopSegment()
 		pb.closeDecoders()
@@ -436,6 +437,10 @@ func (p *Player) onDial(m dialResult) {
 		p.warn(w)
 	}
 	p.publishMedia()
+	resumed := false
+	if at, ok := p.resumeAt(pb); ok {
+		p.o.opts.Start, resumed = at, true
+	}
 	if p.o.opts.Start > 0 && !pb.info.Seekable {
 		p.warn(fmt.Errorf("cannot start at %v: %w", p.o.opts.Start, transport.ErrNotSeekable))
 		p.o.opts.Start = 0
@@ -449,6 +454,10 @@ func (p *Player) onDial(m dialResult) {
 		p.fail(fmt.Errorf("cannot start at %v: %w (%s lasts %v)", p.o.opts.Start, ErrPastEnd, playlist.Redact(pb.info.URL), d))
 		return
 	}
+	if resumed {
+		p.updateStatus(func(st *Status) { st.Position = p.o.opts.Start })
+		p.publish(Resumed, nil)
+	}
 	if p.o.paused {
 		pb.pausedAt = p.o.opts.Start
 		p.updateStatus(func(st *Status) { st.Position = pb.pausedAt })
@@ -456,6 +465,43 @@ func (p *Player) onDial(m dialResult) {
 		return
 	}
 	p.startSegment(p.o.opts.Start)
+}
+
+// resumable reports whether pb's presentation has a position worth
+// remembering: a single URL (not a playlist's entry) that can seek and is
+// not a broadcast.
+func (p *Player) resumable(pb *playback) bool {
+	return p.cfg.Resume != nil && p.o.list == nil && p.o.url != "" &&
+		pb.info.Seekable && !pb.info.Broadcast && pb.info.Duration > 2*resumeMargin
+}
+
+// resumeAt is where pb's presentation was left, when it should start
+// there: no start was asked for, and it was left away from both ends.
+func (p *Player) resumeAt(pb *playback) (time.Duration, bool) {
+	if !p.resumable(pb) || p.o.opts.Start != 0 {
+		return 0, false
+	}
+	at, ok := p.cfg.Resume.Position(p.o.url)
+	if !ok || at < resumeMargin || at > pb.info.Duration-resumeMargin {
+		return 0, false
+	}
+	return at, true
+}
+
+// rememberPosition records where pb's presentation is being left (or
+// forgets it when it was played to the end, or left near an end).
+func (p *Player) rememberPosition(pb *playback) {
+	if !p.resumable(pb) {
+		return
+	}
+	at := pb.position()
+	if p.o.paused {
+		at = pb.pausedAt
+	}
+	if p.o.state == Ended || p.o.state == Failed || at < resumeMargin || at > pb.info.Duration-resumeMargin {
+		at = 0
+	}
+	p.cfg.Resume.SetPosition(p.o.url, at)
 }
 
 // startSegment (re)starts delivery at from: a start, a seek or a restart

@@ -69,7 +69,26 @@ type Config struct {
 	// Tick is the position-event interval (a time.Ticker); statistics are
 	// published about once a second. Default 100 ms.
 	Tick time.Duration
+	// Resume, when set, remembers where presentations were left: a file
+	// or on-demand stream opened again (without OpenOptions.Start)
+	// starts where it was stopped or closed (event Resumed); one played
+	// to its end starts from the beginning.
+	Resume Positions
 }
+
+// Positions stores the position each presentation was left at, by URL
+// (Config.Resume). Its methods are called from the player's goroutine.
+type Positions interface {
+	// Position returns where url was left, ok false when nowhere.
+	Position(url string) (at time.Duration, ok bool)
+	// SetPosition records where url was left; 0 forgets it.
+	SetPosition(url string, at time.Duration)
+}
+
+// resumeMargin: a presentation left within this of its start or end
+// starts from the beginning next time (as media players do: nobody
+// resumes the credits).
+const resumeMargin = 5 * time.Second
 
 // VideoOutput receives decoded frames. Present is called on the player's
 // video goroutine at (about) the frame's presentation time; it must not

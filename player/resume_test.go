@@ -1,0 +1,97 @@
+package player
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// memPositions is a Positions in memory.
+type memPositions struct {
+	mu sync.Mutex
+	m  map[string]time.Duration
+}
+
+func (m *memPositions) Position(url string) (time.Duration, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at, ok := m.m[url]
+	return at, ok
+}
+
+func (m *memPositions) SetPosition(url string, at time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at == 0 {
+		delete(m.m, url)
+		return
+	}
+	m.m[url] = at
+}
+
+// TestResume: a file stopped at 7 s opens again at 7 s (event Resumed,
+// the sound from there); played to its end, it opens again from the
+// start; a live broadcast is never remembered.
+func TestResume(t *testing.T) {
+	pos := &memPositions{m: map[string]time.Duration{}}
+	sess := newFakeSession(20)
+	h := newHarness(t, sess, func(c *Config) {
+		c.Resume = pos
+		c.Transports.Register("again", transport.MatchSchemes("again"), transport.DialerFunc(
+			func(context.Context, string, transport.Config) (transport.Session, error) {
+				s := newFakeSession(20)
+				return s, nil
+			}))
+	})
+	h.sink.block = make(chan struct{})
+	h.p.Open("again://film")
+	h.waitState(Playing)
+	h.p.Pause()
+	h.waitState(Paused)
+	h.p.Seek(7 * time.Second)
+	h.p.Stop()
+	h.waitState(Stopped)
+	if at, ok := pos.Position("again://film"); !ok || at != 7*time.Second {
+		t.Fatalf("stopped at 7s, remembered %v %v", at, ok)
+	}
+	close(h.sink.block)
+	before := len(h.sink.bytes())
+	h.p.Open("again://film")
+	ev := h.waitFor("resumed", func(ev Event) bool { return ev.Kind == Resumed })
+	if ev.Status.Position != 7*time.Second {
+		t.Fatalf("resumed at %v", ev.Status.Position)
+	}
+	h.waitState(Ended)
+	got := samplesIn(h.sink.bytes()[before:])
+	if len(got) != 13*fakeRate || got[0] != 70 {
+		t.Fatalf("after resuming: %d frames from sample %d, want 13 s from 70", len(got), got[0])
+	}
+	// Played to the end: forgotten when left.
+	h.p.Open("again://film")
+	h.waitState(Playing)
+	if _, ok := pos.Position("again://film"); ok {
+		t.Error("a presentation played to its end is still remembered")
+	}
+	h.waitState(Ended)
+}
+
+// TestResumeNotLiveNorNearEnds: broadcasts and positions within 5 s of
+// an end are not remembered.
+func TestResumeNotLiveNorNearEnds(t *testing.T) {
+	pos := &memPositions{m: map[string]time.Duration{}}
+	sess := newFakeSession(20)
+	sess.info.Broadcast, sess.info.Seekable = true, false
+	h := newHarness(t, sess, func(c *Config) { c.Resume = pos })
+	h.sink.block = make(chan struct{})
+	h.p.Open("fake://live")
+	h.waitState(Playing)
+	h.p.Stop()
+	h.waitState(Stopped)
+	if len(pos.m) != 0 {
+		t.Errorf("a broadcast was remembered: %v", pos.m)
+	}
+	close(h.sink.block)
+}
