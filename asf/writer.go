@@ -60,6 +60,9 @@ type WriterStats struct {
 	// because the stream's times start beyond them.
 	IndexEntries   uint64
 	IndexTruncated bool
+	// Indexed reports that Close wrote a Simple Index (and set the
+	// Seekable flag).
+	Indexed bool
 	// Duration is the media time recorded: from the first object's
 	// presentation time to the end of the last one.
 	Duration time.Duration
@@ -348,6 +351,7 @@ func (w *Writer) Close() error {
 	if err := w.flush(); err != nil {
 		return err
 	}
+	w.stats.Indexed = indexed
 	fp := w.header[w.fp:]
 	le := binary.LittleEndian
 	le.PutUint64(fp[fpFileSize:], uint64(w.stats.Bytes))

@@ -31,6 +31,10 @@ const (
 	PlaylistChanged
 	// CaptionChanged: Status.Caption shows a new caption or none.
 	CaptionChanged
+	// RecordingChanged: a recording (Player.StartRecording) started or
+	// ended; Status.Recording describes it, and Err says why it ended
+	// when that was not a stop or the end of the stream.
+	RecordingChanged
 )
 
 // TrackInfo is a track as the UI shows it.
@@ -116,6 +120,9 @@ type Status struct {
 	// Caption is the caption of a text stream shown now (MS-SSTR sparse
 	// text), "" when none.
 	Caption string
+	// Recording is the recording in progress or the last one, nil when
+	// there has been none.
+	Recording *Recording
 }
 
 // Event is published to subscribers when something changes.

@@ -132,6 +132,9 @@ type Player struct {
 	evDone  chan struct{}
 	closers sync.WaitGroup // sessions being closed in the background
 
+	// rec routes the sessions' raw ASF to a recording (StartRecording).
+	rec *recHub
+
 	// Owner-goroutine state.
 	o owner
 }
@@ -170,6 +173,7 @@ func New(cfg Config) (*Player, error) {
 		quit:   make(chan struct{}),
 		done:   make(chan struct{}),
 		evDone: make(chan struct{}),
+		rec:    &recHub{},
 	}
 	p.status = Status{State: Idle, Volume: 1, Rate: 1}
 	go p.dispatch()
@@ -193,6 +197,8 @@ const (
 	cmdSkip
 	cmdJump
 	cmdRepeat
+	cmdRecord
+	cmdStopRecord
 )
 
 type command struct {
@@ -342,6 +348,10 @@ func cloneStatus(s Status) Status {
 		m := *s.Media
 		m.Tracks = append([]TrackInfo(nil), m.Tracks...)
 		s.Media = &m
+	}
+	if s.Recording != nil {
+		r := *s.Recording
+		s.Recording = &r
 	}
 	return s
 }

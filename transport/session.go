@@ -78,6 +78,9 @@ type Config struct {
 	Credentials *Credentials
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
+	// Tap, when set, receives the raw ASF header and data packets of an
+	// ASF session (see Tap); nil means none.
+	Tap Tap
 }
 
 // TimeoutOrDefault returns c.Timeout, or 15 s when unset.
