@@ -94,6 +94,7 @@ type WriterOptions struct {
 // A Writer is not safe for concurrent use.
 type Writer struct {
 	ws         io.WriteSeeker
+	disk       *countWriter // under bw: what reached the file
 	bw         *bufio.Writer
 	header     []byte // the Header Object as written
 	fp         int    // offset of File Properties in header
@@ -129,7 +130,8 @@ func NewWriter(ws io.WriteSeeker, raw []byte, opts WriterOptions) (*Writer, erro
 	if err != nil {
 		return nil, fmt.Errorf("asf: recording a header that does not parse: %w", err)
 	}
-	w := &Writer{ws: ws, bw: bufio.NewWriterSize(ws, 64<<10), header: bytes.Clone(raw[:h.Size]),
+	disk := &countWriter{w: ws}
+	w := &Writer{ws: ws, disk: disk, bw: bufio.NewWriterSize(disk, 64<<10), header: bytes.Clone(raw[:h.Size]),
 		packetSize: h.PacketSize, prerollMS: uint64(h.Preroll / time.Millisecond), fileID: h.FileID, fp: -1}
 	// ParseHeader checked the children fit the object: find File
 	// Properties among them.
@@ -211,14 +213,23 @@ func (w *Writer) write(b []byte) {
 	n, err := w.bw.Write(b)
 	w.stats.Bytes += int64(n)
 	if err != nil {
-		w.err = fmt.Errorf("asf: writing the recording: %w", err)
+		w.failed(err)
 	}
+}
+
+// failed records the first write error; the packets counted are then
+// those that reached the file whole (the buffer's are lost).
+func (w *Writer) failed(err error) {
+	w.err = fmt.Errorf("asf: writing the recording: %w", err)
+	start := int64(len(w.header)) + DataObjectFixedSize
+	w.stats.Packets = min(w.stats.Packets, uint64(max(w.disk.n-start, 0))/uint64(w.packetSize))
+	w.stats.Bytes = w.disk.n
 }
 
 func (w *Writer) flush() error {
 	if w.err == nil {
 		if err := w.bw.Flush(); err != nil {
-			w.err = fmt.Errorf("asf: writing the recording: %w", err)
+			w.failed(err)
 		}
 	}
 	return w.err

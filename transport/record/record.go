@@ -24,6 +24,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 
@@ -85,7 +86,8 @@ type Recorder struct {
 	onEnd func(Result)
 
 	mu      sync.Mutex
-	f       *os.File
+	f       File
+	remove  func() // deletes the file (a recording with no header)
 	w       *asf.Writer
 	header  []byte // the Header Object being recorded
 	started bool
@@ -103,7 +105,23 @@ func Create(path string, onEnd func(Result)) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recording to %s: %w", path, err)
 	}
-	return &Recorder{path: path, f: f, onEnd: onEnd}, nil
+	r := New(f, path, onEnd)
+	r.remove = func() { os.Remove(path) }
+	return r, nil
+}
+
+// File is what a Recorder writes into: an *os.File, or anything that
+// seeks, truncates and closes like one.
+type File interface {
+	io.WriteSeeker
+	Truncate(size int64) error
+	Close() error
+}
+
+// New returns a Recorder writing into f, an empty file named path (for
+// Stats and messages); Stop closes f. onEnd is as for Create.
+func New(f File, path string, onEnd func(Result)) *Recorder {
+	return &Recorder{path: path, f: f, onEnd: onEnd}
 }
 
 // headerObject is the Header Object in raw (without a Data Object's fixed
@@ -143,8 +161,8 @@ func (r *Recorder) Header(raw []byte) {
 	}
 	w, err := asf.NewWriter(r.f, raw, asf.WriterOptions{})
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
+		if !errors.Is(err, asf.ErrNotASF) && !errors.Is(err, asf.ErrCorrupt) && !errors.Is(err, asf.ErrTruncated) &&
+			!errors.Is(err, asf.ErrTooLarge) && !errors.Is(err, asf.ErrNoStreams) {
 			r.endLocked(fmt.Errorf("%w: %w", ErrWrite, err), true)
 		} else {
 			r.endLocked(fmt.Errorf("%w: %w", ErrBadHeader, err), true)
@@ -219,8 +237,8 @@ func (r *Recorder) endLocked(reason error, notify bool) {
 	if err := r.f.Close(); err != nil && r.res.Err == nil {
 		r.res.Err = fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	if !r.started {
-		os.Remove(r.path)
+	if !r.started && r.remove != nil {
+		r.remove()
 	}
 	if notify && r.onEnd != nil {
 		r.onEnd(r.res)
