@@ -76,6 +76,9 @@ func (p *Player) StopRecording() { p.enqueue(command{kind: cmdStopRecord}) }
 // recHub chooses which session's raw ASF goes to the recorder: each dial
 // gets its own sessionTap (transport.Config.Tap), and the recording
 // follows the session the player plays (current), never one opened ahead.
+// A tap forwards to the recorder outside mu; binding a recorder to a tap
+// gives it the tap's header under mu, so it sees every later header and
+// packet of the session in order.
 type recHub struct {
 	mu    sync.Mutex
 	cur   *sessionTap      // the tap of the session being played
@@ -158,18 +161,16 @@ func (p *Player) startRecording(path string) {
 	}
 	h.mu.Lock()
 	h.rec, h.bound = rec, nil
-	var header []byte
 	if cur != nil && p.o.pb != nil {
-		// A stream plays: record it from its header on.
-		h.bound, header = cur, cur.header
+		// A stream plays: record it from its header on. Under the lock,
+		// so that no header or packet of the session slips in between.
+		h.bound = cur
+		rec.Header(cur.header)
 	}
 	h.mu.Unlock()
 	p.updateStatus(func(st *Status) { st.Recording = &Recording{Path: path, Active: true} })
 	p.log.Info("recording", "path", path, "url", playlist.Redact(p.o.url))
 	p.publish(RecordingChanged, nil)
-	if header != nil {
-		rec.Header(header)
-	}
 }
 
 // playing tells the hub which session plays now (onDial). A recording
@@ -178,15 +179,15 @@ func (p *Player) playing(t *sessionTap) {
 	h := p.rec
 	h.mu.Lock()
 	h.cur = t
-	rec := h.rec
-	var header []byte
-	bind, moved, notASF := false, false, false
-	if rec != nil {
+	moved, notASF := false, false
+	if h.rec != nil {
 		switch {
 		case h.bound == nil && t != nil && t.header == nil:
 			notASF = true
 		case h.bound == nil && t != nil:
-			h.bound, header, bind = t, t.header, true
+			// Under the lock: see startRecording.
+			h.bound = t
+			h.rec.Header(t.header)
 		case h.bound != t:
 			moved = true
 		}
@@ -197,8 +198,6 @@ func (p *Player) playing(t *sessionTap) {
 		p.endRecording(record.ErrNotASF)
 	case moved:
 		p.endRecording(ErrRecordingSourceChanged)
-	case bind:
-		rec.Header(header)
 	}
 }
 
