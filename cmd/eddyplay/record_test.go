@@ -125,9 +125,17 @@ func TestRecordNotASF(t *testing.T) {
 // playback goes on to the end: the audio is all there, and eddyplay then
 // exits with the recording's error.
 func TestRecordWriteError(t *testing.T) {
-	if _, err := os.Stat("/dev/full"); err != nil {
+	if fi, err := os.Stat("/dev/full"); err != nil || fi.Mode()&os.ModeDevice == 0 {
 		t.Fatalf("/dev/full is needed: %v", err)
 	}
+	// The recording was not made by eddyplay: it must stay (as root, a
+	// recorder that removed what it failed to record would delete the
+	// device).
+	defer func() {
+		if fi, err := os.Stat("/dev/full"); err != nil || fi.Mode()&os.ModeDevice == 0 {
+			t.Errorf("/dev/full is gone or changed: %v", err)
+		}
+	}()
 	out := filepath.Join(t.TempDir(), "out.wav")
 	stdout, _, err := eddyplay(t, "--record", "/dev/full", "--out", out, "--stats", wmaFixture)
 	if !errors.Is(err, record.ErrWrite) || !strings.Contains(err.Error(), "no space left on device") {

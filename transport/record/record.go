@@ -96,17 +96,28 @@ type Recorder struct {
 }
 
 // Create makes (or truncates) the file at path and returns a Recorder that
-// writes into it once the header comes. onEnd, when set, is called once
+// writes into it once the header comes. A recording that never got a
+// header removes the file again when Create made it (never a file, or a
+// device such as /dev/full, that was there before). onEnd, when set, is
+// called once
 // when the recording ends by itself (a new header, a write error), from
 // the goroutine that called the tap; it must not call back into the
 // Recorder.
 func Create(path string, onEnd func(Result)) (*Recorder, error) {
+	_, statErr := os.Lstat(path)
+	made := errors.Is(statErr, os.ErrNotExist)
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("recording to %s: %w", path, err)
 	}
 	r := New(f, path, onEnd)
-	r.remove = func() { os.Remove(path) }
+	if made {
+		r.remove = func() {
+			if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+				os.Remove(path)
+			}
+		}
+	}
 	return r, nil
 }
 

@@ -336,6 +336,21 @@ func TestRecorderNothing(t *testing.T) {
 	if len(ends) != 1 || !errors.Is(ends[0].Err, record.ErrBadHeader) {
 		t.Fatalf("ends %+v", ends)
 	}
+	// A file that was there before is not removed (it is truncated, as
+	// os.Create does).
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = record.Create(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rec.Stop(nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 0 {
+		t.Fatalf("the file that was there: %v", err)
+	}
 	if _, err := record.Create(filepath.Join(t.TempDir(), "no", "such", "dir.asf"), nil); err == nil {
 		t.Fatal("a file in a directory that does not exist was created")
 	}
