@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,7 +19,7 @@ import (
 )
 
 // unhex decodes hex written with spaces and line breaks.
-func unhex(t *testing.T, s string) []byte {
+func unhex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
 	if err != nil {
@@ -479,4 +480,108 @@ func demuxAll(t *testing.T, f *File) []Object {
 func sameObject(a, b Object) bool {
 	return a.Stream == b.Stream && a.PTS == b.PTS && a.Key == b.Key && a.ObjectNumber == b.ObjectNumber &&
 		a.SendTime == b.SendTime && bytes.Equal(a.Data, b.Data)
+}
+
+// keyPacket is a one-payload packet of video stream 2 (64 bytes, as the
+// table packets above) holding key frame object num presented at pts ms,
+// sent at send ms.
+func keyPacket(num byte, pts, send uint32) []byte {
+	w := &wbuf{}
+	w.u8(0x82).u8(0).u8(0).u8(0x08).u8(0x5D).u8(0).u32(send).u16(0)
+	w.u8(0x82).u8(num).u32(0).u8(8).u32(37).u32(pts)
+	w.raw(bytes.Repeat([]byte{num}, 37))
+	return w.b
+}
+
+// TestWriterIndexBounds: presentation times that jump far ahead cannot
+// make the index grow without bound: a first key frame beyond
+// MaxSimpleIndexEntries intervals gives no index at all (and no Seekable
+// flag); a jump later stops the index at MaxSimpleIndexEntries entries,
+// which still name packets of the file in order.
+func TestWriterIndexBounds(t *testing.T) {
+	var out seekBuf
+	w, err := NewWriter(&out, simpleHeader(64), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WritePacket(keyPacket(0, math.MaxUint32-1000, 0))
+	w.WritePacket(keyPacket(1, math.MaxUint32, 10))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.Stats(); st.Indexed || !st.IndexTruncated {
+		t.Fatalf("stats %+v", st)
+	}
+	f, err := OpenFile(bytes.NewReader(out.b), int64(len(out.b)))
+	if err != nil || f.HasIndex() || f.Header().Seekable {
+		t.Fatalf("%v: index %v, seekable %v", err, f.HasIndex(), f.Header().Seekable)
+	}
+
+	out = seekBuf{}
+	w, err = NewWriter(&out, simpleHeader(64), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WritePacket(keyPacket(0, 3100, 0))
+	w.WritePacket(keyPacket(1, 4100, 1000))
+	w.WritePacket(keyPacket(2, math.MaxUint32, 2000))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.Stats(); !st.Indexed || !st.IndexTruncated || st.IndexEntries != MaxSimpleIndexEntries {
+		t.Fatalf("stats %+v", st)
+	}
+	f, err = OpenFile(bytes.NewReader(out.b), int64(len(out.b)))
+	if err != nil || !f.HasIndex() {
+		t.Fatalf("%v: index %v", err, f.HasIndex())
+	}
+	x := f.SimpleIndex()
+	if len(x.Entries) != MaxSimpleIndexEntries || x.Entries[3].Packet != 0 || x.Entries[4].Packet != 0 || x.Entries[5].Packet != 1 ||
+		x.Entries[len(x.Entries)-1].Packet != 1 {
+		t.Fatalf("%d entries, 3..5: %v", len(x.Entries), x.Entries[3:6])
+	}
+}
+
+// FuzzWriter writes arbitrary packets (each byte string up to 100 bytes
+// split off the input by a length byte) into a recording: whatever they
+// hold, the Writer neither panics nor fails, and our reader opens the
+// file with every packet written, its index (when there is one) valid
+// and the Seekable flag saying so.
+func FuzzWriter(f *testing.F) {
+	seed := func(ps ...[]byte) []byte {
+		var b []byte
+		for _, p := range ps {
+			b = append(b, byte(len(p)))
+			b = append(b, p...)
+		}
+		return b
+	}
+	f.Add(seed(unhex(f, wPacket0), unhex(f, wPacket1Short), unhex(f, wPacket2)))
+	f.Add(seed(keyPacket(0, 3100, 0), keyPacket(1, math.MaxUint32, 5)))
+	f.Add(seed(keyPacket(5, 9000, 0), keyPacket(1, 100, 5), []byte{0x82, 0, 0}))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out seekBuf
+		w, err := NewWriter(&out, simpleHeader(64), WriterOptions{IndexInterval: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(in) > 0 {
+			n := min(int(in[0]), len(in)-1, 100)
+			if err := w.WritePacket(in[1 : 1+n]); err != nil {
+				t.Fatal(err)
+			}
+			in = in[1+n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		st := w.Stats()
+		f, err := OpenFile(bytes.NewReader(out.b), int64(len(out.b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.PacketCount() != st.Packets || f.HasIndex() != st.Indexed || f.Header().Seekable != st.Indexed || f.Header().Broadcast {
+			t.Fatalf("%d packets (wrote %d), index %v (wrote %v), flags %#x", f.PacketCount(), st.Packets, f.HasIndex(), st.Indexed, f.Header().Flags)
+		}
+	})
 }
