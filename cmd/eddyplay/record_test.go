@@ -188,3 +188,53 @@ func openASF(t *testing.T, path string) *asf.File {
 	}
 	return f
 }
+
+// TestRecordServerPlaylist: a server-side playlist (MS-WMSP: the next
+// entry's header arrives in the same stream) plays on, but the recording
+// ends where the header changes, said in one warning: the file is the
+// first entry, complete, seekable and decoding as the file served.
+func TestRecordServerPlaylist(t *testing.T) {
+	need(t, "ffmpeg", "ffprobe")
+	a, err := os.ReadFile(wmaFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(wmvFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mmshtest.NewServer(mmshtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	pl, err := mmshtest.Playlist(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Handle("/list", pl)
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "rec.asf")
+	stdout, stderr, err := eddyplay(t, "--record", rec, "--out", filepath.Join(dir, "out.wav"), "--stats", srv.URL+"/list")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if n := strings.Count(stderr, "eddyplay: warning: recording "+rec+": the stream's header changed"); n != 1 {
+		t.Fatalf("%d warnings of the header change:\n%s", n, stderr)
+	}
+	var st statsJSON
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil || st.State != "Ended" || st.AudioMS < 11000 {
+		t.Fatalf("the playlist did not play to its end: %v %s", err, stdout)
+	}
+	src := openASF(t, wmaFixture)
+	f := openASF(t, rec)
+	if f.PacketCount() != src.PacketCount() || st.RecordedPackets != src.PacketCount() || !f.Header().Seekable {
+		t.Fatalf("%d packets recorded (stats %d), the first entry has %d", f.PacketCount(), st.RecordedPackets, src.PacketCount())
+	}
+	if got, want := probeSorted(t, rec), probeSorted(t, wmaFixture); !slices.Equal(got, want) {
+		t.Fatalf("ffprobe: %d media objects, the first entry %d, or they differ", len(got), len(want))
+	}
+	if !bytes.Equal(asftest.ReferencePCM(t, rec, 0, 0), asftest.ReferencePCM(t, wmaFixture, 0, 0)) {
+		t.Fatal("FFmpeg decodes other audio from the recording than from the first entry")
+	}
+}
