@@ -57,8 +57,21 @@ func testRecord(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	want := fx.objects(t)
 	data, parity := fx.msbPackets(t, 10)
-	done := make(chan []transport.Sample, 1)
-	go func() { done <- readSamples(t, s, len(want)) }()
+	var got []transport.Sample
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for len(got) < len(want) {
+			smp, err := s.ReadSample(ctx)
+			if err != nil {
+				done <- err
+				return
+			}
+			got = append(got, smp)
+		}
+		done <- nil
+	}()
 	for c := range parity {
 		first := c * 10
 		for i, p := range data[first:min(first+10, len(data))] {
@@ -70,7 +83,9 @@ func testRecord(t *testing.T) {
 		snd.send(dgram(uint32(min(first+10, len(data))-1), 926, parity[c]))
 		pr.wait(t, snd.sent)
 	}
-	got := <-done
+	if err := <-done; err != nil {
+		t.Fatalf("after %d samples: %v (counters %+v)", len(got), err, s.Counters())
+	}
 	sameObjects(t, got, want)
 	res, err := rec.Stop(nil)
 	if err != nil || res.Err != nil || !res.Indexed {
