@@ -34,6 +34,10 @@ const (
 	// Resumed: the presentation opened starts where it was left the last
 	// time (Config.Resume); Status.Position is that position.
 	Resumed
+	// RecordingChanged: a recording (Player.StartRecording) started or
+	// ended; Status.Recording describes it, and Err says why it ended
+	// when that was not a stop or the end of the stream.
+	RecordingChanged
 )
 
 // TrackInfo is a track as the UI shows it.
@@ -125,6 +129,9 @@ type Status struct {
 	// Caption is the caption of a text stream shown now (MS-SSTR sparse
 	// text), "" when none.
 	Caption string
+	// Recording is the recording in progress or the last one, nil when
+	// there has been none.
+	Recording *Recording
 }
 
 // Event is published to subscribers when something changes.

@@ -58,6 +58,8 @@ type dialResult struct {
 	ref   playlist.Ref
 	// resume: the entry an EVENT interrupted, opened where it was.
 	resume bool
+	// tap is the session's transport.Config.Tap (recording).
+	tap *sessionTap
 }
 
 // pbMsgKind is what a playback goroutine reports.
@@ -104,6 +106,7 @@ func (p *Player) run() {
 		select {
 		case <-p.quit:
 			p.teardown(true)
+			p.endRecording(nil)
 			return
 		case <-p.wake:
 			p.cmdMu.Lock()
@@ -123,6 +126,8 @@ func (p *Player) run() {
 				p.onPrefetched(m)
 			case pbMsg:
 				p.onPlayback(m)
+			case recEnded:
+				p.onRecEnded(m)
 			}
 		case <-tk.C:
 			p.tick()
@@ -138,6 +143,10 @@ func (p *Player) setState(s State) {
 	p.o.state = s
 	p.updateStatus(func(st *Status) { st.State = s })
 	p.publish(StateChanged, nil)
+	if s == Ended || s == Stopped {
+		// The stream is complete, or no longer played.
+		p.endRecording(nil)
+	}
 }
 
 func (p *Player) fail(err error) {
@@ -147,6 +156,7 @@ func (p *Player) fail(err error) {
 	p.o.state = Failed
 	p.updateStatus(func(st *Status) { st.State = Failed; st.Buffering = 0 })
 	p.publish(ErrorOccurred, err)
+	p.endRecording(ErrRecordingPlaybackFailed)
 }
 
 func (p *Player) warn(err error) {
@@ -260,6 +270,10 @@ func (p *Player) handle(c command) {
 		}
 	case cmdCredentials:
 		p.cfg.Transport.Credentials = c.cred
+	case cmdRecord:
+		p.startRecording(c.url)
+	case cmdStopRecord:
+		p.endRecording(nil)
 	case cmdSelect:
 		p.o.userSel = c.ids
 		if p.o.pb != nil {
@@ -282,6 +296,8 @@ func (p *Player) open(url string, opts OpenOptions) {
 	p.o.dialCancel = cancel
 	gen := p.o.gen
 	reg, cfg := p.cfg.Transports, p.cfg.Transport // a copy: the dial goroutine owns it
+	tap := p.rec.newTap()
+	cfg.Tap = tap
 	go func() {
 		var m any
 		if isMetafileURL(url) {
@@ -289,7 +305,7 @@ func (p *Player) open(url string, opts OpenOptions) {
 			m = playlistResult{gen: gen, pl: pl, hops: 1, err: err}
 		} else {
 			s, err := reg.Dial(ctx, url, urlCredentials(cfg, url))
-			m = dialResult{gen: gen, sess: s, err: err}
+			m = dialResult{gen: gen, sess: s, err: err, tap: tap}
 			var me *transport.MetafileError
 			if errors.As(err, &me) {
 				pl, err := p.parseMetafile(ctx, me)
@@ -414,6 +430,7 @@ func (p *Player) onDial(m dialResult) {
 	if l := p.o.list; l != nil {
 		l.failed, l.opened = 0, true
 	}
+	p.playing(m.tap)
 	pb := newPlayback(p, m.sess, p.o.gen)
 	pb.entry = m.entry
 	pb.paused.Store(p.o.paused)
@@ -924,6 +941,7 @@ func (p *Player) tick() {
 	}
 	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {
 		p.refreshStats()
+		p.refreshRecording()
 		p.report()
 		p.publish(StatsChanged, nil)
 	}

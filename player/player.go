@@ -151,6 +151,9 @@ type Player struct {
 	evDone  chan struct{}
 	closers sync.WaitGroup // sessions being closed in the background
 
+	// rec routes the sessions' raw ASF to a recording (StartRecording).
+	rec *recHub
+
 	// Owner-goroutine state.
 	o owner
 }
@@ -189,6 +192,7 @@ func New(cfg Config) (*Player, error) {
 		quit:   make(chan struct{}),
 		done:   make(chan struct{}),
 		evDone: make(chan struct{}),
+		rec:    &recHub{},
 	}
 	p.status = Status{State: Idle, Volume: 1, Rate: 1, Speed: 1}
 	go p.dispatch()
@@ -214,6 +218,8 @@ const (
 	cmdRepeat
 	cmdSpeed
 	cmdStep
+	cmdRecord
+	cmdStopRecord
 )
 
 type command struct {
@@ -381,6 +387,10 @@ func cloneStatus(s Status) Status {
 		m := *s.Media
 		m.Tracks = append([]TrackInfo(nil), m.Tracks...)
 		s.Media = &m
+	}
+	if s.Recording != nil {
+		r := *s.Recording
+		s.Recording = &r
 	}
 	return s
 }

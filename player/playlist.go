@@ -313,9 +313,11 @@ func (p *Player) dialEntry(ctx context.Context, e playlist.Entry, referer string
 	reg, cfg := p.cfg.Transports, p.cfg.Transport
 	var errs []error
 	for _, r := range e.Refs {
+		tap := p.rec.newTap()
+		cfg.Tap = tap
 		s, err := reg.Dial(ctx, r.URL, urlCredentials(cfg, r.URL))
 		if err == nil {
-			return dialResult{sess: s, entry: &e, ref: r}
+			return dialResult{sess: s, entry: &e, ref: r, tap: tap}
 		}
 		var me *transport.MetafileError
 		if errors.As(err, &me) {

@@ -82,6 +82,9 @@ type Config struct {
 	// responses, with their headers and timings, credentials redacted):
 	// the protocol trace a person diagnosing a stream reads.
 	Trace Tracer
+	// Tap, when set, receives the raw ASF header and data packets of an
+	// ASF session (see Tap); nil means none.
+	Tap Tap
 }
 
 // TimeoutOrDefault returns c.Timeout, or 15 s when unset.

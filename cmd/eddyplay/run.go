@@ -19,6 +19,7 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/msb"
+	"github.com/eddyplayer/eddy/transport/record"
 )
 
 // streamList collects repeated --stream flags.
@@ -54,6 +55,7 @@ type options struct {
 	noFast    bool
 	trace     string
 	speed     float64
+	record    string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -75,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.noFast, "no-fast-start", false, "do not ask MMS servers for fast start")
 	fs.Float64Var(&o.speed, "speed", 1, "playback speed, 0.5 to 2, the pitch kept (not for live broadcasts)")
 	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
+	fs.StringVar(&o.record, "record", "", "record the ASF stream played into this file (header as received, packets as they arrive, a Simple Index)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
 		fs.PrintDefaults()
@@ -198,6 +201,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if res.err != nil {
 		return res.err
 	}
+	if o.record != "" {
+		if err := recordOutcome(o.record, res.status.Recording); err != nil {
+			return err
+		}
+	}
 	if _, _, err := frames.result(); err != nil {
 		return err
 	}
@@ -240,6 +248,17 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 			warnings = append(warnings, ev.Err)
 			bar.clear()
 			fmt.Fprintln(stderr, "eddyplay: warning:", ev.Err)
+		case player.RecordingChanged:
+			if errors.Is(ev.Err, record.ErrNotASF) {
+				// Nothing to record: said at once, not after playing.
+				select {
+				case done <- result{status: ev.Status, err: ev.Err, warnings: warnings}:
+				default:
+				}
+			} else if ev.Err != nil && !recordingFailed(ev.Err) {
+				bar.clear()
+				fmt.Fprintln(stderr, "eddyplay: warning:", ev.Err)
+			}
 		case player.PlaylistChanged:
 			if pl := ev.Status.Playlist; pl != nil && pl.Current >= 0 && pl.Current < len(pl.Entries) && pl.Current != lastEntry {
 				lastEntry = pl.Current
@@ -267,6 +286,10 @@ func play(ctx context.Context, p *player.Player, o *options, stderr io.Writer) r
 	defer cancel()
 	if o.speed != 1 {
 		p.SetSpeed(o.speed)
+	}
+	if o.record != "" {
+		// Armed before the stream opens: it is recorded from its header.
+		p.StartRecording(o.record)
 	}
 	p.OpenWith(o.url, player.OpenOptions{Start: o.start, Duration: o.duration, Streams: o.streams})
 	var r result
@@ -482,6 +505,9 @@ type statsJSON struct {
 	QualitySwitches        int     `json:"quality_switches"`
 	QualitiesPlayed        []int   `json:"qualities_played"`
 	BytesPerPacket         int64   `json:"bytes_per_packet"`
+	// --record: the packets and bytes in the file.
+	RecordedPackets uint64 `json:"recorded_packets,omitempty"`
+	RecordedBytes   int64  `json:"recorded_bytes,omitempty"`
 }
 
 func printStats(w io.Writer, st player.Status) error {
@@ -490,7 +516,12 @@ func printStats(w io.Writer, st player.Status) error {
 	if st.Media != nil {
 		proto = st.Media.Protocol
 	}
+	var rec player.Recording
+	if st.Recording != nil {
+		rec = *st.Recording
+	}
 	return json.NewEncoder(w).Encode(statsJSON{
+		RecordedPackets: rec.Packets, RecordedBytes: rec.Bytes,
 		Protocol: proto, State: st.State.String(), PositionMS: st.Position.Milliseconds(),
 		BytesReceived: s.BytesReceived, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
 		CorruptPackets: s.CorruptPackets, PacketsDuplicate: s.PacketsDuplicate,
@@ -513,6 +544,28 @@ func perPacket(bytes, packets int64) int64 {
 		return 0
 	}
 	return bytes / packets
+}
+
+// recordingFailed reports a recording error that fails the run: the file
+// could not be written or the header not recorded. The others (a new
+// header, another playlist entry, playback failing) end a recording that
+// is complete for what it holds, and are warnings.
+func recordingFailed(err error) bool {
+	return errors.Is(err, record.ErrWrite) || errors.Is(err, record.ErrBadHeader) || errors.Is(err, record.ErrNotASF)
+}
+
+// recordOutcome is --record's part of the exit status: an error when the
+// recording failed or holds nothing.
+func recordOutcome(path string, r *player.Recording) error {
+	switch {
+	case r == nil:
+		return fmt.Errorf("--record: nothing was recorded into %s", path)
+	case r.Err != nil && recordingFailed(r.Err):
+		return fmt.Errorf("--record: %w", r.Err)
+	case r.Packets == 0:
+		return fmt.Errorf("--record: no data packet was recorded into %s", path)
+	}
+	return nil
 }
 
 // entryName is how eddyplay names a playlist entry: its title, else its

@@ -328,7 +328,7 @@ func (o *owner) firstHeader(raw []byte) error {
 // in the middle of the data, xResetStrm, a Play's answer).
 func (o *owner) install(h *asf.Header) {
 	o.hdr = h
-	o.demux = asf.NewDemuxer(h)
+	o.demux = asftrack.NewDemuxer(o.s.cfg.Tap, h)
 	o.info = o.infoFor(h)
 	keep := map[int]bool{}
 	for id := range o.sel {

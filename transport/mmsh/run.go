@@ -10,6 +10,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/wms"
 )
 
@@ -306,7 +307,7 @@ func (o *owner) data(p Packet) {
 	// packet at the header's fixed size again.
 	pkt, err := asf.RestorePadding(p.Payload, o.hdr.PacketSize)
 	if err == nil {
-		err = o.demux.Push(pkt, o.emit)
+		err = asftrack.Push(o.s.cfg.Tap, o.demux, pkt, o.emit)
 	}
 	if err != nil {
 		o.s.stats.corrupt.Add(1)

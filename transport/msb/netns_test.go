@@ -66,6 +66,7 @@ func TestMulticast(t *testing.T) {
 	t.Run("PauseLive", testPauseLive)
 	t.Run("Select", testSelect)
 	t.Run("Loss", testLoss)
+	t.Run("Record", testRecord)
 }
 
 func reexecInNetns(t *testing.T) {

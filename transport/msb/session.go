@@ -141,7 +141,7 @@ func newSession(d *Dialer, st *nsc.Station, stationURL string, cfg transport.Con
 		s.log.guid = wms.NewGUID()
 	}
 	s.info = s.infoFor(s.format)
-	s.demux = asf.NewDemuxer(s.format.ASF)
+	s.demux = asftrack.NewDemuxer(cfg.Tap, s.format.ASF)
 	s.rx = newReceiver(func(id uint16) bool {
 		_, ok := st.Format(id & FormatIDMask)
 		return ok
@@ -159,7 +159,7 @@ func (s *Session) begin() {
 		if f, ok := s.st.Format(uint16(id) & FormatIDMask); ok && f != s.format {
 			s.format = f
 			s.info = s.infoFor(f)
-			s.demux = asf.NewDemuxer(f.ASF)
+			s.demux = asftrack.NewDemuxer(s.cfg.Tap, f.ASF)
 		}
 	}
 }
@@ -395,7 +395,7 @@ func (s *Session) ReadSample(ctx context.Context) (transport.Sample, error) {
 		if it.gap {
 			s.demux.Reset()
 		}
-		if err := s.demux.Push(it.pkt, emit); err != nil {
+		if err := asftrack.Push(s.cfg.Tap, s.demux, it.pkt, emit); err != nil {
 			s.corrupt.Add(1)
 		}
 	}
@@ -412,7 +412,7 @@ func (s *Session) switchTo(id uint16) {
 	s.endPeriod()
 	s.cur, s.format = int32(id), f
 	s.info = s.infoFor(f)
-	s.demux = asf.NewDemuxer(f.ASF)
+	s.demux = asftrack.NewDemuxer(s.cfg.Tap, f.ASF)
 	s.selected = nil
 	s.startPeriod()
 }

@@ -60,7 +60,7 @@ func (FileDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 		}
 		return nil, fmt.Errorf("reading %s: %w", path, truncation(err))
 	}
-	s, err := NewSession(af, f, u.String(), "file", true, cfg.Now)
+	s, err := NewSession(af, f, u.String(), "file", true, cfg)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -100,7 +100,7 @@ func dialHTTP(ctx context.Context, r *httpReader, u *url.URL, cfg transport.Conf
 		}
 		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), truncation(err))
 	}
-	s, err := NewSession(af, r, u.String(), u.Scheme, r.ranges(), cfg.Now)
+	s, err := NewSession(af, r, u.String(), u.Scheme, r.ranges(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u.Redacted(), err)
 	}

@@ -28,5 +28,5 @@ func (m MemoryDialer) Dial(ctx context.Context, raw string, cfg transport.Config
 	if p == "" {
 		p = "memory"
 	}
-	return NewSession(af, nil, raw, p, true, cfg.Now)
+	return NewSession(af, nil, raw, p, true, cfg)
 }

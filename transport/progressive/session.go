@@ -20,6 +20,7 @@ type Session struct {
 	closer io.Closer
 	info   transport.Info
 	demux  *asf.Demuxer
+	tap    transport.Tap
 	opened time.Time
 	now    func() time.Time
 
@@ -43,17 +44,16 @@ type Session struct {
 }
 
 // NewSession wraps an opened ASF file. closer (may be nil) is closed by
-// Close. protocol and url fill Info.
-func NewSession(f *asf.File, closer io.Closer, url, protocol string, seekable bool, now func() time.Time) (*Session, error) {
+// Close. protocol and url fill Info. Of cfg, Now (the session's clock) and
+// Tap (given the header and every packet read) are used.
+func NewSession(f *asf.File, closer io.Closer, url, protocol string, seekable bool, cfg transport.Config) (*Session, error) {
 	h := f.Header()
 	if err := h.CheckEncrypted(); err != nil {
 		return nil, fmt.Errorf("%w: %w", transport.ErrEncrypted, err)
 	}
-	if now == nil {
-		now = time.Now
-	}
+	now := cfg.NowFunc()
 	s := &Session{
-		file: f, closer: closer, demux: asf.NewDemuxer(h), now: now, opened: now(),
+		file: f, closer: closer, demux: asftrack.NewDemuxer(cfg.Tap, h), tap: cfg.Tap, now: now, opened: now(),
 		buf: make([]byte, f.PacketSize()),
 	}
 	s.info = asftrack.Info(h)
@@ -192,7 +192,7 @@ func (s *Session) ReadSample(ctx context.Context) (transport.Sample, error) {
 		s.next++
 		s.packets.Add(1)
 		s.bytes.Add(int64(len(pkt)))
-		if err := s.demux.Push(pkt, emit); err != nil {
+		if err := asftrack.Push(s.tap, s.demux, pkt, emit); err != nil {
 			// A corrupt packet is skipped and counted (asf.ErrCorrupt);
 			// the demuxer marks the affected streams discontinuous.
 			s.corrupt.Add(1)

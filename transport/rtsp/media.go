@@ -634,7 +634,7 @@ func (m *mediaPath) asfPacket(p asfrtp.Packet) {
 	if o.demux == nil {
 		return
 	}
-	if err := o.demux.Push(p.Data, o.emit); err != nil {
+	if err := asftrack.Push(o.s.cfg.Tap, o.demux, p.Data, o.emit); err != nil {
 		o.s.stats.corrupt.Add(1)
 		o.disc = true
 	}

@@ -753,7 +753,7 @@ func quoteURL(u string) string {
 // install makes h the current entry's header.
 func (o *owner) install(h *asf.Header) {
 	o.hdr = h
-	o.demux = asf.NewDemuxer(h)
+	o.demux = asftrack.NewDemuxer(o.s.cfg.Tap, h)
 	o.demux.SetStreams(asftrack.StreamNumbers(o.selected))
 	o.disc = true
 }
