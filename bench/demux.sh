@@ -6,7 +6,11 @@
 #   fresh    - every object's Data freshly allocated (the Demuxer's default);
 #   recycled - Data buffers recycled through Demuxer.Alloc, as a player's decode
 #              loop that hands them back to a pool does (FFmpeg's packet buffers
-#              are likewise recycled by its allocator).
+#              are likewise recycled by its allocator);
+#   player   - the demuxer exactly as the player drives it: the local-file
+#              session (transport/progressive) read sample by sample, every
+#              buffer from transport/bufpool and given back to it, as the
+#              player's decoders do (goal: >= 2x FFmpeg, issue 12).
 # Each command runs RUNS times (default 7) as a separate process; the file is read
 # once beforehand so all start from the page cache. Throughput is the file size
 # over the best CPU time (user + system of the whole process, from its resource
@@ -36,16 +40,19 @@ cat "$F" > /dev/null
 
 FRESH=$("$B" -time "$RUNS" -- "$B" -runs 1 "$F")
 RECYCLED=$("$B" -time "$RUNS" -- "$B" -runs 1 -recycle "$F")
+PLAYER=$("$B" -time "$RUNS" -- "$B" -runs 1 -player "$F")
 FFMPEG=$("$B" -time "$RUNS" -- ffmpeg -hide_banner -loglevel error -nostdin -i "$F" -c copy -f null -)
 "$B" -runs 1 "$F" | head -1
-echo "$FRESH $RECYCLED $FFMPEG" | tr '=' ' ' | awk -v size="$SIZE" -v runs="$RUNS" '{
+echo "$FRESH $RECYCLED $FFMPEG $PLAYER" | tr '=' ' ' | awk -v size="$SIZE" -v runs="$RUNS" '{
 	mb = size / 1e6
-	fc = $2; fw = $4; rc = $6; rw = $8; xc = $10; xw = $12
+	fc = $2; fw = $4; rc = $6; rw = $8; xc = $10; xw = $12; pc = $14; pw = $16
 	printf "file: %.1f MB; best of %d runs each; MB/s = size / CPU time (user+sys)\n", mb, runs
 	printf "%-30s %8s %9s %9s\n", "", "cpu s", "MB/s", "wall s"
 	printf "%-30s %8.3f %9.1f %9.3f\n", "eddy demux, fresh buffers", fc, mb / fc, fw
 	printf "%-30s %8.3f %9.1f %9.3f\n", "eddy demux, recycled buffers", rc, mb / rc, rw
+	printf "%-30s %8.3f %9.1f %9.3f\n", "eddy, as the player reads", pc, mb / pc, pw
 	printf "%-30s %8.3f %9.1f %9.3f\n", "ffmpeg -c copy -f null", xc, mb / xc, xw
+	printf "ratio eddy/ffmpeg throughput (CPU time) as the player reads: %.2fx (goal >= 2)\n", xc / pc
 	printf "ratio eddy/ffmpeg throughput (CPU time):  %.2fx recycled buffers, %.2fx fresh buffers\n", xc / rc, xc / fc
 	printf "ratio eddy/ffmpeg throughput (wall time): %.2fx recycled buffers, %.2fx fresh buffers\n", xw / rw, xw / fw
 }'

@@ -9,6 +9,7 @@ import (
 	"github.com/eddyplayer/eddy/player/audio"
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/bufpool"
 )
 
 // realtimeSink is implemented by sinks that play at the speed of a clock;
@@ -239,6 +240,8 @@ func (o *outState) handle(s transport.Sample) (done bool, err error) {
 		o.anchored, o.anchor = true, s.PTS
 	}
 	o.pcm, err = ts.adec.Decode(o.pcm[:0], s)
+	bufpool.Put(s.Data) // decoded: the demuxer may fill it again
+	s.Data = nil
 	if err != nil {
 		var ue *decoder.UnsupportedError
 		if errors.As(err, &ue) {

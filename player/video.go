@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/bufpool"
 )
 
 const (
@@ -259,6 +260,7 @@ func (pb *playback) video(seg *segment) {
 			}
 			ts.vdec.Reset()
 			frames, err = ts.vdec.Decode(frames[:0], it.s)
+			bufpool.Put(it.s.Data)
 			if err == nil {
 				frames, err = ts.vdec.Flush(frames)
 			}
@@ -267,7 +269,9 @@ func (pb *playback) video(seg *segment) {
 				ts.vdec.Reset()
 			}
 			frames, err = ts.vdec.Decode(frames[:0], it.s)
+			bufpool.Put(it.s.Data) // decoded: the demuxer may fill it again
 		}
+		it.s.Data = nil
 		if err != nil {
 			pb.decodeErrors.Add(1)
 			continue

@@ -3,8 +3,13 @@
 // with freshly allocated data — and reports the throughput. bench/demux.sh
 // runs it against `ffmpeg -c copy -f null` on the same file.
 //
-//	demuxbench [-runs N] [-recycle] FILE
+//	demuxbench [-runs N] [-recycle | -player] FILE
 //	demuxbench -time N -- COMMAND [ARG...]
+//
+// With -player it reads the file as the player does: the local-file
+// session (transport/progressive, the same demuxer behind it, its buffers
+// from transport/bufpool) read sample by sample, each sample's buffer
+// given back to the pool as the player's decode loop does.
 //
 // With -time it runs COMMAND N times instead and prints the best CPU time
 // (user + system, from the process's resource usage) and the best wall-clock
@@ -12,6 +17,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +29,9 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/bufpool"
+	"github.com/eddyplayer/eddy/transport/progressive"
 )
 
 func main() {
@@ -44,6 +53,8 @@ func run(args []string, stdout io.Writer) error {
 	recycle := fs.Bool("recycle", false, "recycle object buffers through Demuxer.Alloc, as a player's decode loop "+
 		"returning Data to a pool does (default: every object freshly allocated)")
 	readAhead := fs.Int("readahead", 1<<20, "bytes per read (asf.PacketReader)")
+	asPlayer := fs.Bool("player", false, "read the file through the local-file session, as the player does, "+
+		"giving each sample's buffer back to transport/bufpool")
 	timeRuns := fs.Int("time", 0, "run the command after the flags this many times and print its best CPU and wall times")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -67,7 +78,13 @@ func run(args []string, stdout io.Writer) error {
 	}
 	var best result
 	for i := 0; i < max(1, *runs); i++ {
-		r, err := demux(fs.Arg(0), *recycle, *readAhead)
+		var r result
+		var err error
+		if *asPlayer {
+			r, err = session(fs.Arg(0))
+		} else {
+			r, err = demux(fs.Arg(0), *recycle, *readAhead)
+		}
 		if err != nil {
 			return err
 		}
@@ -175,5 +192,49 @@ func demux(path string, recycle bool, readAhead int) (result, error) {
 	if st := d.Stats(); st.DroppedFragments != 0 || st.IncompleteObjects != 0 {
 		return r, fmt.Errorf("demux lost data: %+v", st)
 	}
+	return r, nil
+}
+
+// session reads path through the local-file session as the player does:
+// every track selected, every sample read, its buffer given back to the
+// pool once "decoded". Packets and bytes are the file's.
+func session(path string) (result, error) {
+	var r result
+	st, err := os.Stat(path)
+	if err != nil {
+		return r, err
+	}
+	ctx := context.Background()
+	start := time.Now()
+	s, err := progressive.FileDialer{}.Dial(ctx, path, transport.Config{})
+	if err != nil {
+		return r, err
+	}
+	defer s.Close()
+	var ids []int
+	for _, t := range s.Info().Tracks {
+		ids = append(ids, t.ID)
+	}
+	if err := s.Select(ctx, ids); err != nil {
+		return r, err
+	}
+	if err := s.Play(ctx, 0); err != nil {
+		return r, err
+	}
+	for {
+		smp, err := s.ReadSample(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return r, err
+		}
+		r.objects++
+		r.objectBytes += uint64(len(smp.Data))
+		bufpool.Put(smp.Data) // the decoder is done with it
+	}
+	r.elapsed = time.Since(start)
+	r.bytes = uint64(st.Size())
+	r.packets = uint64(s.Stats().PacketsReceived)
 	return r, nil
 }

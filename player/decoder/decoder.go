@@ -19,7 +19,9 @@ type Audio interface {
 	Format() audio.Format
 	// Decode decodes one sample and appends the PCM to dst, returning the
 	// extended slice. A corrupt sample returns an error wrapping
-	// ErrCorrupt; the caller counts it and goes on.
+	// ErrCorrupt; the caller counts it and goes on. Decode keeps nothing
+	// of s.Data after it returns: the caller recycles the buffer
+	// (transport/bufpool).
 	Decode(dst []byte, s transport.Sample) ([]byte, error)
 	// Reset drops internal state (after a seek or a discontinuity).
 	Reset()
@@ -40,7 +42,8 @@ type Frame struct {
 // Video decodes one video track.
 type Video interface {
 	// Decode decodes one sample and appends the frames it completes (zero
-	// or more, in presentation order) to dst.
+	// or more, in presentation order) to dst. It keeps nothing of s.Data
+	// after it returns (Audio.Decode says why).
 	Decode(dst []Frame, s transport.Sample) ([]Frame, error)
 	// Flush returns frames the decoder still holds (at end of stream).
 	Flush(dst []Frame) ([]Frame, error)

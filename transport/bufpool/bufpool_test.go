@@ -1,0 +1,66 @@
+package bufpool
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestGetPut(t *testing.T) {
+	for _, n := range []int{0, 1, 63, 64, 65, 1000, 1 << 20, 16 << 20} {
+		b := Get(n)
+		if len(b) != n || cap(b) < n || cap(b)&(cap(b)-1) != 0 {
+			t.Fatalf("Get(%d): len %d cap %d", n, len(b), cap(b))
+		}
+		Put(b)
+		c := Get(n)
+		if cap(c) > 0 && &c[:1][0] != &b[:1][0] {
+			t.Errorf("Get(%d) after Put did not reuse the buffer", n)
+		}
+	}
+	if b := Get(16<<20 + 1); len(b) != 16<<20+1 {
+		t.Fatal("a large Get")
+	}
+	// Foreign buffers are not kept.
+	Put(make([]byte, 100))
+	Put(make([]byte, 0, 100))
+	if b := Get(100); cap(b) != 128 {
+		t.Errorf("a foreign buffer came back: cap %d", cap(b))
+	}
+}
+
+// TestBounded: a class keeps at most its bound; the rest goes.
+func TestBounded(t *testing.T) {
+	c := class(1 << 20)
+	want := max(4, classBytes>>c)
+	for range 3 * want {
+		Put(make([]byte, 0, 1<<20))
+	}
+	if got := len(classes[c]); got != want {
+		t.Errorf("the 1 MiB class keeps %d buffers, want %d", got, want)
+	}
+	for range want {
+		Get(1 << 20)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 1000 {
+				b := Get(100 + i%3000)
+				b[0] = byte(g)
+				Put(b)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func BenchmarkGetPut(b *testing.B) {
+	for b.Loop() {
+		Put(Get(1500))
+	}
+}
