@@ -51,6 +51,10 @@ type videoArea struct {
 	// picture (player.Status.Caption), hidden when there is none.
 	caption     *fyne.Container
 	captionText *widget.Label
+	// osd is the on-screen message over the top of the picture (volume,
+	// seek), hidden when there is none.
+	osd     *fyne.Container
+	osdText *widget.Label
 
 	tile     *canvas.Rectangle
 	tileIcon *widget.Icon
@@ -118,7 +122,9 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		container.NewStack(capScrim, a.captionText)), nil, nil)
 	a.caption.Hide()
 
-	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.surface, a.ended)
+	a.osd, a.osdText = newOSDBox()
+
+	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.osd, a.surface, a.ended)
 	a.root = container.NewThemeOverride(a.screen, darkTheme{})
 	a.showIdle()
 	return a
@@ -275,6 +281,10 @@ func (darkTheme) Size(n fyne.ThemeSizeName) float32       { return theme.Default
 type videoSurface struct {
 	widget.BaseWidget
 	OnDoubleTap func()
+	// OnPointer is called for each pointer move over the area, and with
+	// out set (and the last position) when the pointer leaves it.
+	OnPointer func(pos fyne.Position, out bool)
+	last      fyne.Position
 }
 
 func newVideoSurface() *videoSurface {
