@@ -34,6 +34,20 @@ func (v *View) ShowShortcuts() {
 	if cs := v.win.Canvas().Size(); cs.Height > 100 {
 		d.Resize(fyne.NewSize(minF(560, cs.Width*0.95), cs.Height*0.9))
 	}
+	v.showInfo(d)
+}
+
+// showInfo shows d as the information dialog that Escape and Enter close.
+func (v *View) showInfo(d dialog.Dialog) {
+	if v.infoDialog != nil {
+		v.infoDialog.Hide()
+	}
+	d.SetOnClosed(func() {
+		if v.infoDialog == d {
+			v.infoDialog = nil
+		}
+	})
+	v.infoDialog = d
 	d.Show()
 }
 
@@ -58,8 +72,7 @@ func (v *View) ShowAbout() {
 	for _, l := range lines[1:] {
 		box.Add(&widget.Label{Text: l, Selectable: true})
 	}
-	d := dialog.NewCustom("About Eddy", "Close", box, v.win)
-	d.Show()
+	v.showInfo(dialog.NewCustom("About Eddy", "Close", box, v.win))
 }
 
 // aboutLines are the About dialog's versions, Eddy's first.

@@ -157,6 +157,7 @@ type View struct {
 	rateItems    []*fyne.MenuItem
 	entryItems   []*fyne.MenuItem
 	errDialog    dialog.Dialog
+	infoDialog   dialog.Dialog // Keyboard Shortcuts or About, while shown
 	errDetails   *widget.Accordion // the error dialog's Details, closed at first
 	login        *loginPrompt
 	loginUsers   map[string]string // user names typed per host, this session only
@@ -200,6 +201,9 @@ func New(cfg Config) *View {
 	var prefs fyne.Preferences
 	if v.app != nil {
 		prefs = v.app.Preferences()
+		if _, ok := v.app.Settings().Theme().(menuTheme); !ok {
+			v.app.Settings().SetTheme(menuTheme{v.app.Settings().Theme()})
+		}
 	}
 	v.recent = newRecentList(prefs)
 	v.seeks = newCoalescer(seekInterval, v.ctl.Seek)

@@ -260,6 +260,7 @@ func (f *fixture) menuItem(menu, label string) *fyne.MenuItem {
 // markupNode is an element of Fyne's test markup.
 type markupNode struct {
 	XMLName  xml.Name
+	Color    string       `xml:"color,attr"`
 	Pos      string       `xml:"pos,attr"`
 	Size     string       `xml:"size,attr"`
 	Type     string       `xml:"type,attr"`
@@ -278,7 +279,8 @@ func parseXY(s string, sep string) (float64, float64) {
 }
 
 // TestPlaybackMenuShowsItsKeysInside: the Playback menu as Fyne draws it
-// (rendered, at its own size) shows each item's key inside the item,
+// (rendered, at its own size) shows each item's key readably (not
+// faded) inside the item,
 // right of its label without overlapping it, in every state the menu
 // takes (fast forward checked or not, entries enabled); Play / Pause shows
 // Space, the arrows show ←/→/↑/↓, and the keys are the keyboard table's.
@@ -331,6 +333,12 @@ func TestPlaybackMenuShowsItsKeysInside(t *testing.T) {
 					var keys []string
 					for _, c := range texts[1:] {
 						keys = append(keys, c.Text)
+						// Readable: not the faint alpha 50 of Fyne's
+						// shortcut colour from an opaque foreground.
+						var r, g, b, a int
+						if n, _ := fmt.Sscanf(c.Color, "rgba(%d,%d,%d,%d)", &r, &g, &b, &a); n == 4 && a < 200 {
+							t.Errorf("%s: the key %q of %q is drawn at alpha %d: hard to read", name, c.Text, texts[0].Text, a)
+						}
 					}
 					shortcuts[texts[0].Text] = strings.Join(keys, "")
 				}
@@ -513,7 +521,12 @@ func TestShortcutsDialogListsTheKeyTable(t *testing.T) {
 			}
 		}
 	}
-	f.win.Canvas().Overlays().Top().Hide()
+	// Escape closes it (and does nothing else).
+	f.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close the shortcuts dialog")
+	}
+	f.expectCalls()
 
 	// The keys do what the list says (a sample of plain keys and chords,
 	// through the window's handlers).
@@ -564,6 +577,10 @@ func TestAboutDialog(t *testing.T) {
 	}
 	if strings.Contains(texts, "FFmpeg \n") || strings.HasSuffix(texts, "FFmpeg ") {
 		t.Errorf("About lists an empty library:\n%s", texts)
+	}
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("Enter did not close About")
 	}
 
 	bi := &debug.BuildInfo{Deps: []*debug.Module{
