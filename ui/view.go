@@ -157,7 +157,7 @@ type View struct {
 	rateItems    []*fyne.MenuItem
 	entryItems   []*fyne.MenuItem
 	errDialog    dialog.Dialog
-	infoDialog   dialog.Dialog // Keyboard Shortcuts or About, while shown
+	infoDialog   dialog.Dialog     // Keyboard Shortcuts or About, while shown
 	errDetails   *widget.Accordion // the error dialog's Details, closed at first
 	login        *loginPrompt
 	loginUsers   map[string]string // user names typed per host, this session only
