@@ -770,10 +770,23 @@ func (v *View) fileChosen(rc fyne.URIReadCloser, err error) {
 // files, the URI text otherwise.
 func uriLocation(u fyne.URI) string {
 	if u.Scheme() == "file" {
-		return u.Path()
+		p := u.Path()
+		// A URL dropped from a browser: GLFW passes every dropped line
+		// as a path and Fyne makes it a file URI under the working
+		// directory, squeezing "//" (…/http:/host/x.asf).
+		for _, scheme := range droppedSchemes {
+			if i := strings.Index(p, "/"+scheme+":/"); i >= 0 {
+				return scheme + "://" + p[i+len(scheme)+3:]
+			}
+		}
+		return p
 	}
 	return u.String()
 }
+
+// droppedSchemes are the URL schemes uriLocation recovers from a dropped
+// line Fyne took for a path.
+var droppedSchemes = []string{"https", "http", "mmsh", "mms", "rtspu", "rtspt", "rtsp"}
 
 func (v *View) refreshRecent() {
 	if v.recentMenu == nil {

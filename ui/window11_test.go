@@ -662,6 +662,10 @@ func TestDropFilesAndURLs(t *testing.T) {
 	f.expectCalls("OpenList(Dropped items: /music/a song.wma | http://example.com/b.asf)")
 	f.v.Drop(nil)
 	f.expectCalls()
+	// GLFW hands over every dropped line as a path, and Fyne makes each a
+	// file URI: a URL dragged from a browser comes as file://http://….
+	f.v.Drop([]fyne.URI{storage.NewFileURI("mms://example.com/live"), storage.NewFileURI("http://example.com/c%20d.asf")})
+	f.expectCalls("OpenList(Dropped items: mms://example.com/live | http://example.com/c%20d.asf)")
 	if got := f.v.video.title.Text; got != "Opening…" {
 		t.Errorf("video area %q after a drop", got)
 	}
