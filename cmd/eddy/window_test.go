@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +22,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eddyplayer/eddy/assets"
+	"github.com/eddyplayer/eddy/cmd/eddy/internal/xdnd"
 )
 
 // The window test re-executes this test binary as the app (so the cgo/GL
@@ -69,6 +76,8 @@ const screenW, screenH = windowWidth, windowHeight
 //   - full screen (fullScreenRoundTrip): F, controls over the picture when
 //     the pointer moves and gone when it rests, Escape back to the window
 //     as it was,
+//   - drag and drop (XDND): a dropped file plays; a link (served over
+//     HTTP) and a file dropped together play as a playlist in that order,
 //   - SIGTERM closes the app cleanly (exit status 0).
 //
 // The screenshot is kept in the test's artifact directory (go test
@@ -213,6 +222,31 @@ func TestWindowUnderXvfb(t *testing.T) {
 	pressKey(t, ctx, display, "space")
 	waitFor("playing again", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 1000 && r.PositionMS < 5000 })
 	fullScreenRoundTrip(t, ctx, display, dir, readPNG(t, shot1))
+
+	// Drag and drop (XDND, as from a file manager or a browser): one file
+	// plays it; two items play as a playlist, in the order dropped.
+	one := filepath.Join(t.TempDir(), "one clip.wmv")
+	if err := os.WriteFile(one, assets.DemoASF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dropOn(t, ctx, display, fileURI(one))
+	// The player names a local file by its path, escaped as in a URL
+	// or not, or its file:// URL.
+	is := func(u, path string) bool {
+		return u == path || u == fileURI(path) || u == (&url.URL{Path: path}).String()
+	}
+	waitFor("the dropped file playing", func(r eventRecord) bool { return r.State == "Playing" && is(r.URL, one) })
+	// A URL (as a browser drops a link) and a file.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "two.wmv", time.Time{}, bytes.NewReader(assets.DemoASF))
+	}))
+	defer srv.Close()
+	web := srv.URL + "/two.wmv"
+	dropOn(t, ctx, display, web, fileURI(one))
+	waitFor("the dropped link and file as a playlist", func(r eventRecord) bool {
+		return r.Event == "playlist" && len(r.Entries) == 2 && r.Entries[0] == web && is(r.Entries[1], one)
+	})
+	waitFor("the playlist's first item, the link, playing", func(r eventRecord) bool { return r.State == "Playing" && r.URL == web })
 	for _, f := range []string{shotPaused, shotEnded} {
 		if err := copyFile(f, filepath.Join("..", "..", "out", "screenshots", filepath.Base(f))); err != nil {
 			t.Logf("could not copy %s: %v", f, err)
@@ -431,6 +465,30 @@ func fullScreenRoundTrip(t *testing.T, ctx context.Context, display, dir string,
 			t.Logf("could not copy %s: %v", f, err)
 		}
 	}
+}
+
+// dropOn drops uris on the app's window (found by its title) in the
+// middle of the picture, through XDND as a file manager would.
+func dropOn(t *testing.T, ctx context.Context, display string, uris ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--name", "Eddy")
+	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("xdotool search: %v", err)
+	}
+	id, err := strconv.ParseUint(strings.Fields(string(out))[0], 10, 64)
+	if err != nil {
+		t.Fatalf("xdotool search: %q", out)
+	}
+	if err := xdnd.Drop(display, id, screenW/3, screenH/2, uris); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fileURI is the file:// URI of a path, as file managers drop it.
+func fileURI(path string) string {
+	return (&url.URL{Scheme: "file", Path: path}).String()
 }
 
 // pointer moves the pointer to (x, y) of the screen.
