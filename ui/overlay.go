@@ -133,11 +133,20 @@ func newOSD(a *videoArea, do func(func())) *osd {
 
 // show shows text (only what changed is redrawn).
 func (o *osd) show(text string) {
+	changed := false
 	if o.text.Text != text {
 		o.text.SetText(text)
+		changed = true
 	}
 	if !o.box.Visible() {
 		o.box.Show()
+		changed = true
+	}
+	if changed {
+		// Lay the box out again: its size follows the text (a shown
+		// container is not laid out by Show, and a label's new text
+		// does not resize its parents).
+		o.box.Refresh()
 	}
 	o.timer.poke()
 }

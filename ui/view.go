@@ -128,6 +128,7 @@ type View struct {
 	fsBar        *fyne.Container
 	fsSlot       *fyne.Container // in fsBar: holds controls in full screen
 	fsBand       *canvas.Rectangle
+	fsOverlay    *fyne.Container // in fsRoot, over the video: places fsBar
 	fsVideo      *fyne.Container // in fsRoot: holds the video area in full screen
 	fsHide       *idleTimer
 	pointerOnBar bool
@@ -334,7 +335,8 @@ func (v *View) layout() fyne.CanvasObject {
 	v.fsBar = container.NewStack(v.fsBand, container.New(layout.NewCustomPaddedLayout(6, 6, 12, 12), v.fsSlot))
 	v.fsBar.Hide()
 	v.fsVideo = container.NewStack()
-	v.fsRoot = container.NewStack(v.fsVideo, container.NewBorder(nil, v.fsBar, nil, nil))
+	v.fsOverlay = container.NewBorder(nil, v.fsBar, nil, nil)
+	v.fsRoot = container.NewStack(v.fsVideo, v.fsOverlay)
 	v.video.surface.OnPointer = v.pointerMoved
 
 	bottom := container.NewVBox(v.controlsHost, widget.NewSeparator(), v.status.root)
@@ -546,6 +548,7 @@ func (v *View) pointerMoved(pos fyne.Position, out bool) {
 	v.pointerOnBar = false
 	if !v.fsBar.Visible() {
 		v.fsBar.Show()
+		v.fsOverlay.Refresh() // places the bar (hidden, it was not laid out)
 	}
 	v.fsHide.poke()
 }
@@ -699,7 +702,14 @@ func (v *View) requestSeek(d time.Duration) {
 
 // SetVolume sets the volume slider (0..1) and the player's volume.
 func (v *View) SetVolume(f float64) {
-	v.volume.SetValue(clamp01(f)) // calls volumeChanged
+	f = clamp01(f)
+	if f == v.volume.Value {
+		// Already there (↑ at 100%): the slider calls nobody, but the
+		// user wants to see where the volume is.
+		v.osd.show("Volume " + volumeText(f))
+		return
+	}
+	v.volume.SetValue(f) // calls volumeChanged
 }
 
 func (v *View) volumeChanged(f float64) {

@@ -76,6 +76,11 @@ func TestFullScreenControlsFollowThePointer(t *testing.T) {
 		if !f.v.FullScreenControlsShown() {
 			t.Fatal("moving the pointer did not show the controls")
 		}
+		// Laid out where they show (Show alone lays nothing out).
+		bar, min := f.v.fsBar.Size(), f.v.fsBar.MinSize()
+		if bar.Height < min.Height || bar.Width < f.win.Canvas().Size().Width-1 || f.v.fsBar.Position().Y+bar.Height < f.win.Canvas().Size().Height-1 {
+			t.Errorf("the controls bar is %v at %v (min %v) in a %v screen", bar, f.v.fsBar.Position(), min, f.win.Canvas().Size())
+		}
 		// They are the window's own controls, over the picture.
 		if got := test.WidgetRenderer(f.v.playBtn); got == nil || !isInside(f.v.playBtn, f.v.fsBar) || !isInside(f.v.seek, f.v.fsBar) {
 			t.Fatal("the full-screen controls do not hold the play button and the seek bar")
@@ -431,11 +436,21 @@ func TestOnScreenMessages(t *testing.T) {
 		if f.v.volText.Text != "100%" {
 			t.Errorf("volume shows %q, want 100%%", f.v.volText.Text)
 		}
-		f.v.SetVolume(0.5)
 		key := f.win.Canvas().OnTypedKey()
+		key(&fyne.KeyEvent{Name: fyne.KeyUp}) // at the top already: says so
+		if got := f.v.osd.Text(); got != "Volume 100%" {
+			t.Errorf("message %q after ↑ at 100%%, want Volume 100%%", got)
+		}
+		if got := f.ctl.takeMethod("SetVolume"); len(got) != 0 {
+			t.Errorf("↑ at 100%% sent %v", got)
+		}
+		f.v.SetVolume(0.5)
 		key(&fyne.KeyEvent{Name: fyne.KeyUp})
 		if got := f.v.osd.Text(); got != "Volume 55%" {
 			t.Errorf("message %q after ↑ from 50%%, want Volume 55%%", got)
+		}
+		if sz, min := f.v.video.osdText.Size(), f.v.video.osdText.MinSize(); sz.Width < min.Width || sz.Height < min.Height {
+			t.Errorf("the message is %v, smaller than its text (%v): not laid out", sz, min)
 		}
 		if f.v.volText.Text != "55%" {
 			t.Errorf("volume shows %q, want 55%%", f.v.volText.Text)
