@@ -76,6 +76,8 @@ const screenW, screenH = windowWidth, windowHeight
 //   - full screen (fullScreenRoundTrip): F, controls over the picture when
 //     the pointer moves and gone when it rests, Escape back to the window
 //     as it was,
+//   - the time under the pointer over the seek bar, and the volume
+//     message over the picture after ↓ (seekTipAndVolume),
 //   - drag and drop (XDND): a dropped file plays; a link (served over
 //     HTTP) and a file dropped together play as a playlist in that order,
 //   - SIGTERM closes the app cleanly (exit status 0).
@@ -222,6 +224,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 	pressKey(t, ctx, display, "space")
 	waitFor("playing again", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 1000 && r.PositionMS < 5000 })
 	fullScreenRoundTrip(t, ctx, display, dir, readPNG(t, shot1))
+	seekTipAndVolume(t, ctx, display, dir)
 
 	// Drag and drop (XDND, as from a file manager or a browser): one file
 	// plays it; two items play as a playlist, in the order dropped.
@@ -461,6 +464,88 @@ func fullScreenRoundTrip(t *testing.T, ctx context.Context, display, dir string,
 		}
 	}
 	for _, f := range []string{shot, shotBar, shotBack} {
+		if err := copyFile(f, filepath.Join("..", "..", "out", "screenshots", filepath.Base(f))); err != nil {
+			t.Logf("could not copy %s: %v", f, err)
+		}
+	}
+}
+
+// seekTipAndVolume checks the seek bar's time under the pointer and the
+// on-screen volume message in the real window: hovering the bar shows a
+// light-on-dark label just above it, at the pointer, in the black band
+// under the picture (nothing there otherwise); ↓ shows a dark message box
+// at the top left of the picture, which goes after about 1.5 s.
+func seekTipAndVolume(t *testing.T, ctx context.Context, display, dir string) {
+	t.Helper()
+	const barY, tipX = 534, 400 // the seek bar's middle in the 1000×640 window
+	tipArea := image.Rect(tipX-30, barY-38, tipX+30, barY-22)
+	light := func(img image.Image, r image.Rectangle) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				cr, cg, cb, _ := img.At(x, y).RGBA()
+				if cr>>8 > 150 && cg>>8 > 150 && cb>>8 > 150 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	shot := filepath.Join(dir, "eddy-seek-tip.png")
+	pointer(t, ctx, display, tipX, 300)
+	screenshot(t, ctx, display, shot)
+	if n := light(readPNG(t, shot), tipArea); n != 0 {
+		t.Fatalf("%d light pixels above the seek bar before hovering it", n)
+	}
+	for i := 0; ; i++ {
+		pointer(t, ctx, display, tipX+i%3, barY)
+		screenshot(t, ctx, display, shot)
+		if n := light(readPNG(t, shot), tipArea); n >= 20 {
+			break
+		}
+		if i == 10 {
+			t.Fatal("hovering the seek bar shows no time above it")
+		}
+	}
+	pointer(t, ctx, display, tipX, 300)
+
+	// The volume message: a box darkening the picture (the demo's top
+	// left is a mid-bright purple) with light text.
+	box := image.Rect(24, 100, 140, 126)
+	greyText := func(img image.Image) (dark, lightPx int) {
+		for y := box.Min.Y; y < box.Max.Y; y++ {
+			for x := box.Min.X; x < box.Max.X; x++ {
+				cr, cg, cb, _ := img.At(x, y).RGBA()
+				if 0.299*float64(cr>>8)+0.587*float64(cg>>8)+0.114*float64(cb>>8) < 50 {
+					dark++
+				}
+			}
+		}
+		return dark, light(img, box)
+	}
+	pressKey(t, ctx, display, "Down")
+	shotOSD := filepath.Join(dir, "eddy-volume-message.png")
+	for i := 0; ; i++ {
+		screenshot(t, ctx, display, shotOSD)
+		g, l := greyText(readPNG(t, shotOSD))
+		if g > box.Dx()*box.Dy()/2 && l > 30 {
+			break
+		}
+		if i == 10 {
+			t.Fatalf("↓ shows no volume message over the picture (%d dark, %d light pixels)", g, l)
+		}
+	}
+	deadline := time.Now().Add(8 * time.Second)
+	for {
+		screenshot(t, ctx, display, shotOSD+".gone.png")
+		if g, l := greyText(readPNG(t, shotOSD+".gone.png")); g < box.Dx()*box.Dy()/4 && l < 10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the volume message stays over the picture")
+		}
+	}
+	for _, f := range []string{shot, shotOSD} {
 		if err := copyFile(f, filepath.Join("..", "..", "out", "screenshots", filepath.Base(f))); err != nil {
 			t.Logf("could not copy %s: %v", f, err)
 		}
