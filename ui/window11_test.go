@@ -685,3 +685,71 @@ func TestDropFilesAndURLs(t *testing.T) {
 		t.Errorf("video area %q after a drop", got)
 	}
 }
+
+// TestIdleTimer: fn runs once, delay after the last poke (pokes in
+// between only push it back), on the queue given as do; a run that was
+// queued when a poke came is dropped (the poke starts a new wait), and
+// stop cancels a pending run.
+func TestIdleTimer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var queue []func()
+		runs := 0
+		it := newIdleTimer(time.Second, func(f func()) {
+			mu.Lock()
+			queue = append(queue, f)
+			mu.Unlock()
+		}, func() { runs++ })
+		drain := func() {
+			mu.Lock()
+			q := queue
+			queue = nil
+			mu.Unlock()
+			for _, f := range q {
+				f()
+			}
+		}
+		wait := func(d time.Duration) { time.Sleep(d); synctest.Wait() }
+
+		it.poke()
+		wait(600 * time.Millisecond)
+		it.poke()
+		wait(600 * time.Millisecond) // 1.2 s after the first poke, 0.6 s after the last
+		drain()
+		if runs != 0 {
+			t.Fatal("ran before a second of stillness")
+		}
+		wait(401 * time.Millisecond)
+		// Queued, not yet run on the UI goroutine; a poke comes first.
+		it.poke()
+		drain()
+		if runs != 0 {
+			t.Fatal("a run queued before the last poke was not dropped")
+		}
+		wait(time.Second + time.Millisecond)
+		drain()
+		if runs != 1 {
+			t.Fatalf("%d runs a second after the last poke, want 1", runs)
+		}
+		wait(5 * time.Second)
+		drain()
+		if runs != 1 {
+			t.Fatalf("%d runs without pokes, want still 1", runs)
+		}
+		it.poke()
+		it.stop()
+		wait(2 * time.Second)
+		drain()
+		if runs != 1 {
+			t.Fatal("ran after stop")
+		}
+		// Stopped while its run waits in the queue.
+		it.poke()
+		wait(time.Second + time.Millisecond)
+		it.stop()
+		drain()
+		if runs != 1 {
+			t.Fatal("a queued run ran after stop")
+		}
+	})
+}
