@@ -45,6 +45,7 @@ type videoArea struct {
 	// when the presentation has played to its end: "Ended" and a Play
 	// Again button (replay, the Play button's and Space's action too).
 	ended      *fyne.Container
+	endedPad   *fyne.Container // the card's margin above the bottom
 	endedLabel *widget.Label
 	replayBtn  *widget.Button
 	// caption is the text stream's caption over the bottom of the
@@ -112,7 +113,8 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		container.NewHBox(a.endedLabel, a.replayBtn)))
 	// At the bottom of the area, so that it hides neither the middle of
 	// the last picture nor the placeholder's text (audio only).
-	a.ended = container.NewBorder(nil, container.New(layout.NewCustomPaddedLayout(0, 18, 0, 0), container.NewCenter(card)), nil, nil)
+	a.endedPad = container.New(layout.NewCustomPaddedLayout(0, endedMargin, 0, 0), container.NewCenter(card))
+	a.ended = container.NewBorder(nil, a.endedPad, nil, nil)
 	a.ended.Hide()
 
 	a.captionText = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
@@ -249,8 +251,28 @@ func (a *videoArea) showEnded(on bool, text string) {
 		a.ended.Hide()
 		return
 	}
-	a.endedLabel.SetText(text)
-	a.ended.Show()
+	setText(a.endedLabel, text)
+	if !a.ended.Visible() {
+		a.ended.Show()
+		a.ended.Refresh() // lays out the margin set while hidden
+	}
+}
+
+// endedMargin is the end panel's margin above the bottom of the area.
+const endedMargin = 18
+
+// liftEnded raises the end panel by h above its usual place (the
+// full-screen controls' height while they show, so they do not cover it),
+// or puts it back with 0.
+func (a *videoArea) liftEnded(h float32) {
+	want := layout.NewCustomPaddedLayout(0, endedMargin+h, 0, 0)
+	if a.endedPad.Layout == want {
+		return
+	}
+	a.endedPad.Layout = want
+	if a.ended.Visible() {
+		a.ended.Refresh()
+	}
 }
 
 // showingPicture reports whether a video frame is on screen.

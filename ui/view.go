@@ -512,6 +512,7 @@ func (v *View) SetFullScreen(on bool) {
 		v.fsHide.stop()
 		v.pointerOnBar = false
 		v.fsBar.Hide()
+		v.video.liftEnded(0)
 		v.fsVideo.Objects = nil
 		v.fsSlot.Objects = nil
 		v.win.SetContent(v.content)
@@ -549,6 +550,7 @@ func (v *View) pointerMoved(pos fyne.Position, out bool) {
 	if !v.fsBar.Visible() {
 		v.fsBar.Show()
 		v.fsOverlay.Refresh() // places the bar (hidden, it was not laid out)
+		v.video.liftEnded(v.fsBar.Size().Height)
 	}
 	v.fsHide.poke()
 }
@@ -565,6 +567,7 @@ func (v *View) hideIdleControls() {
 		return
 	}
 	v.fsBar.Hide()
+	v.video.liftEnded(0)
 }
 
 // SidePanelShown reports whether the side panel (information, streams,

@@ -753,3 +753,37 @@ func TestIdleTimer(t *testing.T) {
 		}
 	})
 }
+
+// TestFullScreenControlsLeaveTheEndPanelFree: at the end, in full screen,
+// the controls coming up over the bottom of the picture push the Ended
+// panel (Play Again) above them rather than covering it; it goes back
+// down when they hide.
+func TestFullScreenControlsLeaveTheEndPanelFree(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		advance := f.timerQueue()
+		m := f.startDemo(5 * time.Second)
+		f.emit(player.StateChanged, status(player.Ended, m, m.Duration))
+		f.v.SetFullScreen(true)
+		drv := fyne.CurrentApp().Driver()
+		bottomOf := func(o fyne.CanvasObject) float32 { return drv.AbsolutePositionForObject(o).Y + o.Size().Height }
+		screen := f.win.Canvas().Size().Height
+		if b := bottomOf(f.v.video.replayBtn); b < screen-60 {
+			t.Fatalf("Play Again ends at %.0f of %.0f before the controls show", b, screen)
+		}
+		f.move(100, 100)
+		barTop := drv.AbsolutePositionForObject(f.v.fsBar).Y
+		if b := bottomOf(f.v.video.replayBtn); b > barTop {
+			t.Errorf("Play Again ends at %.0f, under the controls from %.0f", b, barTop)
+		}
+		test.Tap(f.v.video.replayBtn)
+		f.expectCalls("Play()")
+		advance(controlsHideDelay + time.Millisecond)
+		if f.v.FullScreenControlsShown() {
+			t.Fatal("the controls did not hide")
+		}
+		if b := bottomOf(f.v.video.replayBtn); b < screen-60 {
+			t.Errorf("Play Again stays up at %.0f after the controls hid", b)
+		}
+	})
+}
