@@ -23,6 +23,9 @@ type owner struct {
 	// list is the client-side playlist being played (ASX, [Reference]),
 	// nil for a single URL.
 	list *listState
+	// openedList is the playlist OpenList made, played again by Play
+	// after its end (nil when a URL was opened).
+	openedList *playlist.Playlist
 	// scriptNext is the index of the first header script command not yet
 	// reached (Info.Scripts).
 	scriptNext int
@@ -170,6 +173,9 @@ func (p *Player) handle(c command) {
 	case cmdOpen:
 		p.o.userSel = c.opts.Streams
 		p.open(c.url, c.opts)
+	case cmdOpenList:
+		p.o.userSel = nil
+		p.openList(c.list)
 	case cmdPlay:
 		switch {
 		case p.o.pb != nil && p.o.paused:
@@ -196,6 +202,10 @@ func (p *Player) handle(c command) {
 			// in place (a broadcast, HTTP without ranges): open it again.
 			opts := p.o.opts
 			opts.Start, opts.Paused = 0, false
+			if l := p.o.openedList; l != nil {
+				p.openList(l)
+				break
+			}
 			p.open(p.o.url, opts)
 		}
 	case cmdPause:
@@ -289,6 +299,7 @@ func (p *Player) handle(c command) {
 func (p *Player) open(url string, opts OpenOptions) {
 	p.teardown(false)
 	p.o.list = nil
+	p.o.openedList = nil
 	p.updateStatus(func(st *Status) { st.Playlist = nil })
 	p.o.url = url
 	p.resetForOpen(opts)
@@ -320,6 +331,18 @@ func (p *Player) open(url string, opts OpenOptions) {
 			}
 		}
 	}()
+}
+
+// openList plays pl, made by OpenList, from its first entry, replacing
+// the current presentation (and playlist).
+func (p *Player) openList(pl *playlist.Playlist) {
+	p.teardown(false)
+	p.o.list = nil
+	p.updateStatus(func(st *Status) { st.Playlist = nil })
+	p.o.url = pl.Title // for messages; Play again replays openedList
+	p.o.openedList = pl
+	p.resetForOpen(OpenOptions{})
+	p.onPlaylist(playlistResult{gen: p.o.gen, pl: pl})
 }
 
 // resetForOpen clears the facts of the presentation that was playing and

@@ -220,6 +220,7 @@ const (
 	cmdStep
 	cmdRecord
 	cmdStopRecord
+	cmdOpenList
 )
 
 type command struct {
@@ -230,6 +231,7 @@ type command struct {
 	v    float64
 	ids  []int
 	cred *transport.Credentials
+	list *playlist.Playlist // cmdOpenList
 }
 
 // maxPendingCommands bounds the command queue; seeks and volume changes
@@ -270,6 +272,19 @@ func (p *Player) Open(url string) { p.OpenWith(url, OpenOptions{}) }
 func (p *Player) OpenWith(url string, opts OpenOptions) {
 	opts.Start, opts.Duration = clampPosition(opts.Start), clampPosition(opts.Duration)
 	p.enqueue(command{kind: cmdOpen, url: url, opts: opts})
+}
+
+// OpenList plays urls one after the other as a client-side playlist
+// titled title (files and URLs dropped together on the window), exactly
+// as an ASX with one ENTRY and one REF per URL: an entry that does not
+// open is skipped, next/previous/repeat work, Status.Playlist shows it.
+// Nothing is fetched: each URL is opened as Open would open it.
+func (p *Player) OpenList(title string, urls []string) {
+	pl := &playlist.Playlist{Title: title}
+	for _, u := range urls {
+		pl.Items = append(pl.Items, &playlist.Entry{ClientSkip: true, Refs: []playlist.Ref{{URL: u}}})
+	}
+	p.enqueue(command{kind: cmdOpenList, list: pl})
 }
 
 // Play starts or resumes playback. After Stop or the end, it plays the

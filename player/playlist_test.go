@@ -453,3 +453,29 @@ func TestPlaylistEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenListPlaysURLsAsAPlaylist: OpenList (files dropped together on
+// the window) plays its URLs in order as a client-side playlist titled as
+// asked, skipping one that does not open, and Play after the end plays
+// the list again from its first URL.
+func TestOpenListPlaysURLsAsAPlaylist(t *testing.T) {
+	l := newListHarness(t, nil, nil)
+	l.p.OpenList("Dropped", []string{"mms://a", "mms://missing1", "mms://c"})
+	st := l.waitEnded()
+	if got, want := l.blocks(), concat(run(100, 10), run(300, 10)); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the sink got %v\nwant %v", got, want)
+	}
+	pl := st.Playlist
+	if pl == nil || pl.Title != "Dropped" || len(pl.Entries) != 3 || pl.Entries[2].Refs[0] != "mms://c" {
+		t.Fatalf("Status.Playlist = %+v", pl)
+	}
+	if d := l.dials(); fmt.Sprint(d) != "[a missing1 c]" {
+		t.Errorf("dialed %v", d)
+	}
+	l.p.Play()
+	l.waitDial("a")
+	l.waitEnded()
+	if d := l.dials(); fmt.Sprint(d) != "[a missing1 c a missing1 c]" {
+		t.Errorf("dialed %v after Play again", d)
+	}
+}

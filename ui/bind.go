@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
@@ -87,6 +88,11 @@ func (v *View) handle(e player.Event) {
 	if closed {
 		return
 	}
+	if e.Status.State == player.Opening {
+		// The player has taken up the user's Open (the status applied
+		// below may already be a later one).
+		v.pendingOpened = true
+	}
 	switch e.Kind {
 	case player.MediaChanged:
 		// The player has moved on to the presentation the user opened:
@@ -139,6 +145,7 @@ func (v *View) applyStatus(s player.Status) {
 		// belong to it.
 		v.videoHold = false
 	}
+	v.rememberIfPlaying(s)
 	if !showsVideo(s.State) {
 		v.clearVideo()
 	}
@@ -196,15 +203,18 @@ func (v *View) applyStatus(s player.Status) {
 	}
 	if !v.seek.Dragging() {
 		v.seek.SetTime(pos)
-		v.elapsed.SetText(formatClock(pos))
+		setText(v.elapsed, formatClock(pos))
 	}
+	total := "--:--"
 	switch {
 	case s.Media != nil && s.Media.Broadcast:
-		v.total.SetText("LIVE")
+		total = "LIVE"
 	case dur > 0:
-		v.total.SetText(formatClock(dur))
-	default:
-		v.total.SetText("--:--")
+		total = formatClock(dur)
+	}
+	if total != v.total.Text {
+		v.total.SetText(total)
+		v.seekRow.Refresh() // its width may change: lay the row out again
 	}
 
 	v.video.setCaption(s.Caption)
@@ -223,6 +233,24 @@ func (v *View) applyStatus(s player.Status) {
 		proto = s.Media.Protocol
 	}
 	v.stats.Set(s.Stats, proto)
+}
+
+// rememberIfPlaying adds the location opened last to the recent list once
+// the player has taken it up and it plays (or pauses, or has opened its
+// media); a failure forgets it, so failed locations do not go into Recent.
+func (v *View) rememberIfPlaying(s player.Status) {
+	if v.pendingRecent == "" || !v.pendingOpened {
+		return
+	}
+	switch {
+	case s.State == player.Failed:
+		v.pendingRecent = ""
+	case s.State == player.Playing || s.State == player.Paused || s.State == player.Ended ||
+		s.State == player.Buffering && s.Media != nil:
+		v.recent.Add(v.pendingRecent)
+		v.pendingRecent = ""
+		v.refreshRecent()
+	}
 }
 
 // showState updates what depends on the state alone: the video area's
@@ -323,6 +351,14 @@ func (v *View) setTitles() {
 		win += " — " + show
 	}
 	v.win.SetTitle(win + " — " + appName)
+}
+
+// setText sets l's text when it changed (a Label redraws on every
+// SetText).
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // sameMedia reports whether the applied copy a still describes b.

@@ -38,6 +38,9 @@ type Controller interface {
 	// client-side playlist (Status.Playlist) when one plays, else of a
 	// server-side playlist (Media.CanSkip).
 	SkipEntry(offset int)
+	// OpenList plays urls one after the other as a client-side playlist
+	// titled title (several files or URLs dropped on the window).
+	OpenList(title string, urls []string)
 	// JumpTo plays entry i of the client-side playlist.
 	JumpTo(i int)
 	// SetPlaylistRepeat makes the client-side playlist start over after

@@ -35,4 +35,18 @@
 // transport.ErrAuthRequired), the view shows a login prompt instead of the
 // error dialog and, on confirmation, calls Controller.SetCredentials and
 // opens the same location again. Passwords are never logged or stored.
+//
+// Keys: one table (keys.go) lists every key and chord with what it does;
+// the window's key handler and canvas shortcuts are installed from it, the
+// menus show its keys, and Help ▸ Keyboard Shortcuts lists it.
+//
+// Things that go away by themselves (the full-screen controls after the
+// pointer rests, the on-screen volume and seek messages) use an idle timer
+// (overlay.go) on the time package: a poke only records the time, the one
+// timer waits out the rest and posts the hiding to the Fyne goroutine.
+// Widgets are refreshed only when what they show changes.
+//
+// A location goes into the recent list once it plays; one that fails does
+// not. Several files or URLs dropped on the window play as a playlist
+// (Controller.OpenList).
 package ui

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,9 @@ func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
 func (f *fakeController) SetRate(r float64)    { f.record("SetRate", r) }
 func (f *fakeController) SkipEntry(offset int) { f.record("SkipEntry", offset) }
 func (f *fakeController) JumpTo(i int)         { f.record("JumpTo", i) }
+func (f *fakeController) OpenList(title string, urls []string) {
+	f.record("OpenList", title+": "+strings.Join(urls, " | "))
+}
 func (f *fakeController) SetPlaylistRepeat(on bool) {
 	f.record("SetPlaylistRepeat", on)
 }

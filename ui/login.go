@@ -177,7 +177,7 @@ func (v *View) submitLogin(p *loginPrompt) {
 	v.loginUsers[p.userKey] = user
 	v.closeLogin(p)
 	v.ctl.SetCredentials(user, password)
-	v.open(p.location, false)
+	v.open(p.location, p.location != v.demo) // remembered once it plays
 }
 
 func (v *View) closeLogin(p *loginPrompt) {

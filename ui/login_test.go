@@ -81,8 +81,8 @@ func TestLoginPromptRetriesWithCredentials(t *testing.T) {
 	if p.password.Text != "" {
 		t.Error("the password is kept in the entry")
 	}
-	if got := f.v.Recent(); len(got) != 1 {
-		t.Errorf("recent %q: the retry must not add an entry", got)
+	if got := f.v.Recent(); len(got) != 0 {
+		t.Errorf("recent %q: nothing has played yet", got)
 	}
 	if got := f.app.Preferences().StringList(PrefRecent); strings.Contains(strings.Join(got, " "), "s3cret") {
 		t.Errorf("the password reached the preferences: %q", got)
@@ -119,6 +119,25 @@ func TestLoginPromptRetriesWithCredentials(t *testing.T) {
 	}
 	if f.v.video.title.Text != "Could not play" {
 		t.Errorf("video area title %q", f.v.video.title.Text)
+	}
+	if got := f.v.Recent(); len(got) != 0 {
+		t.Errorf("recent %q: a location that did not open is remembered", got)
+	}
+
+	// Logging in again, and it plays: remembered once, without the
+	// password.
+	f.v.showLogin(securedURL, &transport.AuthRequiredError{URL: securedURL, Schemes: []string{"Basic"}})
+	p = f.v.login
+	test.Type(p.password, "s3cret pw")
+	p.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.expectCalls(`SetCredentials([CORP\alice s3cret pw])`, "Open("+securedURL+")")
+	f.emit(player.StateChanged, status(player.Opening, nil, 0))
+	f.emit(player.StateChanged, status(player.Playing, demoMedia(), 0))
+	if got := f.v.Recent(); len(got) != 1 || got[0] != securedURL {
+		t.Errorf("recent %q after the login played, want the location once", got)
+	}
+	if got := f.app.Preferences().StringList(PrefRecent); strings.Contains(strings.Join(got, " "), "s3cret") {
+		t.Errorf("the password reached the preferences: %q", got)
 	}
 }
 

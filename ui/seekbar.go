@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,6 +24,12 @@ type SeekBar struct {
 	OnPreview func(time.Duration)
 	// OnSeek is called with the time the user chose.
 	OnSeek func(time.Duration)
+
+	// OnHover is called while the pointer is over the enabled bar with
+	// the media time under it and its x in the bar; OnHoverEnd when it
+	// leaves (or the bar is disabled).
+	OnHover    func(d time.Duration, x float32)
+	OnHoverEnd func()
 
 	// onKey receives the keys the bar does not handle itself, so the
 	// window's keys (Space) keep working when the bar has the focus.
@@ -58,7 +66,56 @@ func (s *SeekBar) SetDuration(d time.Duration, seekable bool) {
 	if seekable && d > 0 {
 		s.Enable()
 	} else {
+		if !s.Disabled() && s.OnHoverEnd != nil {
+			s.OnHoverEnd()
+		}
 		s.Disable()
+	}
+}
+
+// TimeAt is the media time under x (bar coordinates), the way a tap or a
+// drag there would choose it: the bar's ends are the thumb's centre at
+// 0 and at the duration.
+func (s *SeekBar) TimeAt(x float32) time.Duration {
+	pad := (theme.IconInlineSize()-4)/2 + theme.InnerPadding() - 1.5 // Slider's end offset
+	w := s.Size().Width - 2*pad
+	r := float64(0)
+	switch {
+	case w <= 0 || x <= pad:
+	case x >= s.Size().Width-pad:
+		r = 1
+	default:
+		r = float64(x-pad) / float64(w)
+	}
+	return seconds(s.Min + r*(s.Max-s.Min))
+}
+
+// MouseIn is called by Fyne when the pointer enters the bar.
+func (s *SeekBar) MouseIn(e *desktop.MouseEvent) {
+	s.Slider.MouseIn(e)
+	s.hover(e.Position.X)
+}
+
+// MouseMoved is called by Fyne for each pointer move over the bar.
+func (s *SeekBar) MouseMoved(e *desktop.MouseEvent) {
+	s.Slider.MouseMoved(e)
+	s.hover(e.Position.X)
+}
+
+// MouseOut is called by Fyne when the pointer leaves the bar.
+func (s *SeekBar) MouseOut() {
+	s.Slider.MouseOut()
+	if s.OnHoverEnd != nil {
+		s.OnHoverEnd()
+	}
+}
+
+func (s *SeekBar) hover(x float32) {
+	if s.Disabled() {
+		return
+	}
+	if s.OnHover != nil {
+		s.OnHover(s.TimeAt(x), x)
 	}
 }
 

@@ -481,7 +481,7 @@ func TestFullScreen(t *testing.T) {
 	if !f.win.FullScreen() || !f.v.FullScreen() {
 		t.Fatal("F did not enter full screen")
 	}
-	if c.Content() != f.v.video.root {
+	if c.Content() != f.v.fsRoot || len(f.v.fsVideo.Objects) != 1 || f.v.fsVideo.Objects[0] != f.v.video.root {
 		t.Error("full screen does not show the video area alone")
 	}
 	if f.win.MainMenu() != nil || f.win.Padded() {
@@ -534,7 +534,7 @@ func TestFullScreen(t *testing.T) {
 	var item *fyne.MenuItem
 	for _, m := range f.v.mainMenu.Items {
 		for _, it := range m.Items {
-			if it.Label == "Full Screen  (F)" {
+			if it.Label == "Full Screen" {
 				item = it
 			}
 		}

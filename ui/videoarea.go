@@ -45,12 +45,17 @@ type videoArea struct {
 	// when the presentation has played to its end: "Ended" and a Play
 	// Again button (replay, the Play button's and Space's action too).
 	ended      *fyne.Container
+	endedPad   *fyne.Container // the card's margin above the bottom
 	endedLabel *widget.Label
 	replayBtn  *widget.Button
 	// caption is the text stream's caption over the bottom of the
 	// picture (player.Status.Caption), hidden when there is none.
 	caption     *fyne.Container
 	captionText *widget.Label
+	// osd is the on-screen message over the top of the picture (volume,
+	// seek), hidden when there is none.
+	osd     *fyne.Container
+	osdText *widget.Label
 
 	tile     *canvas.Rectangle
 	tileIcon *widget.Icon
@@ -108,7 +113,8 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		container.NewHBox(a.endedLabel, a.replayBtn)))
 	// At the bottom of the area, so that it hides neither the middle of
 	// the last picture nor the placeholder's text (audio only).
-	a.ended = container.NewBorder(nil, container.New(layout.NewCustomPaddedLayout(0, 18, 0, 0), container.NewCenter(card)), nil, nil)
+	a.endedPad = container.New(layout.NewCustomPaddedLayout(0, endedMargin, 0, 0), container.NewCenter(card))
+	a.ended = container.NewBorder(nil, a.endedPad, nil, nil)
 	a.ended.Hide()
 
 	a.captionText = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
@@ -118,7 +124,9 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		container.NewStack(capScrim, a.captionText)), nil, nil)
 	a.caption.Hide()
 
-	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.surface, a.ended)
+	a.osd, a.osdText = newOSDBox()
+
+	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.osd, a.surface, a.ended)
 	a.root = container.NewThemeOverride(a.screen, darkTheme{})
 	a.showIdle()
 	return a
@@ -243,8 +251,28 @@ func (a *videoArea) showEnded(on bool, text string) {
 		a.ended.Hide()
 		return
 	}
-	a.endedLabel.SetText(text)
-	a.ended.Show()
+	setText(a.endedLabel, text)
+	if !a.ended.Visible() {
+		a.ended.Show()
+		a.ended.Refresh() // lays out the margin set while hidden
+	}
+}
+
+// endedMargin is the end panel's margin above the bottom of the area.
+const endedMargin = 18
+
+// liftEnded raises the end panel by h above its usual place (the
+// full-screen controls' height while they show, so they do not cover it),
+// or puts it back with 0.
+func (a *videoArea) liftEnded(h float32) {
+	want := layout.NewCustomPaddedLayout(0, endedMargin+h, 0, 0)
+	if a.endedPad.Layout == want {
+		return
+	}
+	a.endedPad.Layout = want
+	if a.ended.Visible() {
+		a.ended.Refresh()
+	}
 }
 
 // showingPicture reports whether a video frame is on screen.
@@ -275,6 +303,10 @@ func (darkTheme) Size(n fyne.ThemeSizeName) float32       { return theme.Default
 type videoSurface struct {
 	widget.BaseWidget
 	OnDoubleTap func()
+	// OnPointer is called for each pointer move over the area, and with
+	// out set (and the last position) when the pointer leaves it.
+	OnPointer func(pos fyne.Position, out bool)
+	last      fyne.Position
 }
 
 func newVideoSurface() *videoSurface {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"image/color"
 	"net/url"
 	"path"
 	"strings"
@@ -9,9 +10,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -60,6 +61,8 @@ type Config struct {
 	// frames the view shows. Default: a new one, which no player feeds
 	// (see VideoOutput).
 	Video *VideoView
+	// About is what Help ▸ About says of the program's parts.
+	About AboutInfo
 }
 
 // View is Eddy's main window content: location bar, video area, side
@@ -87,6 +90,7 @@ type View struct {
 	backBtn    *widget.Button
 	fwdBtn     *widget.Button
 	seek       *SeekBar
+	seekRow    *fyne.Container
 	elapsed    *widget.Label
 	total      *widget.Label
 	nowPlaying *widget.Label
@@ -107,6 +111,45 @@ type View struct {
 	fullscreen bool
 	padded     bool // the window's padding, restored when leaving full screen
 
+	// The side panel: split holds the video and the tabs; centerHost
+	// shows the split, or the video alone when the panel is hidden.
+	split      *container.Split
+	centerHost *fyne.Container
+	panelShown bool
+	panelItem  *fyne.MenuItem // View ▸ Side Panel, checked when shown
+
+	// Full screen: fsRoot is the window's content (the video area with
+	// the controls bar over its bottom, shown while the pointer moves);
+	// controls (seek row and buttons) move between controlsHost and
+	// fsBar.
+	controls     *fyne.Container
+	controlsHost *fyne.Container
+	fsRoot       *fyne.Container
+	fsBar        *fyne.Container
+	fsSlot       *fyne.Container // in fsBar: holds controls in full screen
+	fsBand       *canvas.Rectangle
+	fsOverlay    *fyne.Container // in fsRoot, over the video: places fsBar
+	fsVideo      *fyne.Container // in fsRoot: holds the video area in full screen
+	fsHide       *idleTimer
+	pointerOnBar bool
+
+	// osd shows short messages over the video (volume, seek); tip is the
+	// time under the pointer over the seek bar.
+	osd     *osd
+	tip     *seekTip
+	volText *widget.Label // the volume in percent, by the slider
+
+	keys       []*binding    // the keyboard table (keys.go)
+	openDialog dialog.Dialog // Open File or URL, while shown
+	openEntry  *widget.Entry
+	helpMenu   *fyne.Menu
+	about      AboutInfo
+
+	// pendingRecent is the location opened last, added to the recent
+	// list once it plays (a location that fails is not remembered).
+	pendingRecent string
+	pendingOpened bool // the player has taken up the Open (state Opening seen)
+
 	mainMenu    *fyne.MainMenu
 	recentMenu  *fyne.Menu
 	streamsMenu *fyne.Menu
@@ -115,6 +158,7 @@ type View struct {
 	rateItems    []*fyne.MenuItem
 	entryItems   []*fyne.MenuItem
 	errDialog    dialog.Dialog
+	infoDialog   dialog.Dialog     // Keyboard Shortcuts or About, while shown
 	errDetails   *widget.Accordion // the error dialog's Details, closed at first
 	login        *loginPrompt
 	loginUsers   map[string]string // user names typed per host, this session only
@@ -137,6 +181,7 @@ type View struct {
 	// The event pump (bind.go). do runs a function on the Fyne goroutine:
 	// fyne.Do, or a queue in tests.
 	do       func(func())
+	later    func(func()) // for the idle timers, when not do (tests)
 	pump     sync.Mutex
 	latest   player.Status
 	flushing bool
@@ -148,14 +193,18 @@ type View struct {
 // Call Close when the window goes away.
 func New(cfg Config) *View {
 	v := &View{
-		app:  cfg.App,
-		win:  cfg.Window,
-		ctl:  cfg.Controller,
-		demo: cfg.DemoURL,
+		app:   cfg.App,
+		win:   cfg.Window,
+		ctl:   cfg.Controller,
+		demo:  cfg.DemoURL,
+		about: cfg.About,
 	}
 	var prefs fyne.Preferences
 	if v.app != nil {
 		prefs = v.app.Preferences()
+		if _, ok := v.app.Settings().Theme().(menuTheme); !ok {
+			v.app.Settings().SetTheme(menuTheme{v.app.Settings().Theme()})
+		}
 	}
 	v.recent = newRecentList(prefs)
 	v.seeks = newCoalescer(seekInterval, v.ctl.Seek)
@@ -179,17 +228,19 @@ func New(cfg Config) *View {
 	v.list.OnSkip = v.ctl.SkipEntry
 	v.list.OnRepeat = v.ctl.SetPlaylistRepeat
 	v.status = newStatusBar()
+	if v.do == nil {
+		v.do = fyne.Do
+	}
+	v.osd = newOSD(v.video, v.doLater)
+	v.fsHide = newIdleTimer(controlsHideDelay, v.doLater, v.hideIdleControls)
 
+	v.keys = v.bindings()
 	v.content = v.layout()
 	v.win.SetContent(v.content)
 	v.mainMenu = v.buildMenu()
 	v.win.SetMainMenu(v.mainMenu)
 	v.installKeys()
-	v.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if len(uris) > 0 {
-			v.Open(uriLocation(uris[0]))
-		}
-	})
+	v.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { v.Drop(uris) })
 
 	vol := 1.0
 	if prefs != nil {
@@ -202,6 +253,7 @@ func New(cfg Config) *View {
 	v.volume.Value = vol
 	v.volume.Refresh()
 	v.updateMuteIcon()
+	v.volText.SetText(volumeText(vol))
 	v.ctl.SetVolume(vol)
 
 	v.bind()
@@ -223,7 +275,8 @@ func (v *View) layout() fyne.CanvasObject {
 	v.recentBtn = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.showRecentPopup)
 	top := container.NewBorder(nil, nil, v.fileBtn, container.NewHBox(v.openBtn, v.recentBtn), v.location)
 
-	// Side panel.
+	// Side panel: the video takes most of the width; the divider can be
+	// dragged, and the panel hidden (View ▸ Side Panel, Ctrl+I).
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Info", theme.InfoIcon(), container.NewVScroll(v.info.root)),
 		container.NewTabItemWithIcon("Streams", theme.ListIcon(), v.streams.root),
@@ -231,16 +284,18 @@ func (v *View) layout() fyne.CanvasObject {
 		container.NewTabItemWithIcon("Playlist", theme.ListIcon(), v.list.root),
 	)
 	v.videoHost = container.NewStack(v.video.root)
-	split := container.NewHSplit(v.videoHost, v.tabs)
-	split.Offset = 0.62
+	v.split = container.NewHSplit(v.videoHost, v.tabs)
+	v.split.Offset = splitOffset
+	v.centerHost = container.NewStack(v.split)
+	v.panelShown = true
 
-	// Seek row.
+	// Seek row, with the time under the pointer shown over the bar.
 	v.seek = NewSeekBar()
 	v.seek.OnSeek = v.requestSeek
 	v.seek.OnPreview = func(d time.Duration) { v.elapsed.SetText(formatClock(d)) }
 	v.elapsed = &widget.Label{Text: "0:00", TextStyle: fyne.TextStyle{Monospace: true}}
 	v.total = &widget.Label{Text: "--:--", TextStyle: fyne.TextStyle{Monospace: true}}
-	seekRow := container.NewBorder(nil, nil, v.elapsed, v.total, v.seek)
+	v.seekRow = container.NewBorder(nil, nil, v.elapsed, v.total, v.seek)
 
 	// Controls row.
 	v.playBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), v.TogglePlay)
@@ -258,54 +313,75 @@ func (v *View) layout() fyne.CanvasObject {
 	v.volume.Step = 0.01
 	v.volume.OnChanged = v.volumeChanged
 	volBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(130, v.volume.MinSize().Height)), v.volume)
+	// The volume in percent; sized for "100%" so it does not jitter.
+	v.volText = &widget.Label{Text: "100%", TextStyle: fyne.TextStyle{Monospace: true}}
+	volTextBox := container.New(layout.NewGridWrapLayout(v.volText.MinSize()), v.volText)
 	v.fullBtn = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), v.ToggleFullScreen)
 	v.fullBtn.Importance = widget.LowImportance
-	controls := container.NewBorder(nil, nil,
+	buttons := container.NewBorder(nil, nil,
 		container.NewHBox(v.playBtn, v.stopBtn, v.backBtn, v.fwdBtn),
-		container.NewHBox(v.muteBtn, volBox, v.fullBtn),
+		container.NewHBox(v.muteBtn, volBox, volTextBox, v.fullBtn),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 8, 8), v.nowPlaying))
+	v.controls = container.NewVBox(v.seekRow, buttons)
+	v.controlsHost = container.NewStack(v.controls)
 
-	bottom := container.NewVBox(seekRow, controls, widget.NewSeparator(), v.status.root)
-	return container.NewBorder(
-		container.NewVBox(top, widget.NewSeparator()), bottom, nil, nil, split)
+	// Full screen: the video area, and the controls over its bottom on a
+	// band of the window's background colour while the pointer moves
+	// (hidden after controlsHideDelay of stillness). The controls keep
+	// the window's theme: a theme override would stay cached on them
+	// when they move back into the window.
+	v.fsBand = canvas.NewRectangle(color.Transparent)
+	v.fsSlot = container.NewStack()
+	v.fsBar = container.NewStack(v.fsBand, container.New(layout.NewCustomPaddedLayout(6, 6, 12, 12), v.fsSlot))
+	v.fsBar.Hide()
+	v.fsVideo = container.NewStack()
+	v.fsOverlay = container.NewBorder(nil, v.fsBar, nil, nil)
+	v.fsRoot = container.NewStack(v.fsVideo, v.fsOverlay)
+	v.video.surface.OnPointer = v.pointerMoved
+
+	bottom := container.NewVBox(v.controlsHost, widget.NewSeparator(), v.status.root)
+	main := container.NewBorder(
+		container.NewVBox(top, widget.NewSeparator()), bottom, nil, nil, v.centerHost)
+	v.tip = newSeekTip(v.seek)
+	return container.NewStack(main, v.tip.layer)
 }
 
 func (v *View) buildMenu() *fyne.MainMenu {
 	v.recentMenu = fyne.NewMenu("Recent")
 	v.refreshRecent()
-	openFile := fyne.NewMenuItem("Open File…", v.ShowOpenFile)
+	openFile := v.menuItem("Open File…", "openfile")
 	openFile.Icon = theme.FolderOpenIcon()
-	openFile.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	openLoc := fyne.NewMenuItem("Open Location…", v.focusLocation)
-	openLoc.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	openURL := v.menuItem("Open File or URL…", "openurl")
+	openLoc := v.menuItem("Location Bar", "location")
 	recent := fyne.NewMenuItem("Recent", nil)
 	recent.Icon = theme.HistoryIcon()
 	recent.ChildMenu = v.recentMenu
-	file := fyne.NewMenu("File", openFile, openLoc, recent)
+	file := fyne.NewMenu("File", openFile, openURL, openLoc, recent)
 	if v.demo != "" {
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Play Demo", func() { v.OpenTransient(v.demo) }))
 	}
 
-	playPause := fyne.NewMenuItem("Play / Pause", v.TogglePlay)
-	playPause.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
-	stop := fyne.NewMenuItem("Stop", v.ctl.Stop)
-	stop.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
-	back := fyne.NewMenuItem("Back 10 s  (←)", func() { v.SeekBy(-keySeekStep) })
-	fwd := fyne.NewMenuItem("Forward 10 s  (→)", func() { v.SeekBy(keySeekStep) })
-	up := fyne.NewMenuItem("Volume Up  (↑)", func() { v.SetVolume(v.volume.Value + volumeStep) })
-	down := fyne.NewMenuItem("Volume Down  (↓)", func() { v.SetVolume(v.volume.Value - volumeStep) })
-	mute := fyne.NewMenuItem("Mute", v.ToggleMute)
-	mute.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}
+	// Each item shows its key from the keyboard table: Space for Play /
+	// Pause, the arrows, Ctrl+… for the chords.
+	playPause := v.menuItem("Play / Pause", "play")
+	stop := v.menuItem("Stop", "stop")
+	back := v.menuItem("Back 10 s", "back")
+	fwd := v.menuItem("Forward 10 s", "forward")
+	up := v.menuItem("Volume Up", "volup")
+	down := v.menuItem("Volume Down", "voldown")
+	mute := v.menuItem("Mute", "mute")
 	v.rateItems = []*fyne.MenuItem{
 		fyne.NewMenuItem("Fast Forward (5×)", func() { v.ctl.SetRate(fastRate) }),
 		fyne.NewMenuItem("Fast Rewind (5×)", func() { v.ctl.SetRate(-fastRate) }),
 		fyne.NewMenuItem("Normal Speed", func() { v.ctl.SetRate(1) }),
 	}
-	next := fyne.NewMenuItem("Next Playlist Entry", func() { v.ctl.SkipEntry(1) })
-	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	prev := fyne.NewMenuItem("Previous Playlist Entry", func() { v.ctl.SkipEntry(-1) })
-	prev.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
+	// Normal Speed is checked at normal speed, so the menu reserves its
+	// check column from the start: Fyne sizes a menu once, and an item
+	// checked later would push its label into the shortcuts.
+	v.rateItems[2].Checked = true
+	next := v.menuItem("Next Playlist Entry", "next")
+	prev := v.menuItem("Previous Playlist Entry", "prev")
 	v.entryItems = []*fyne.MenuItem{next, prev}
 	items := []*fyne.MenuItem{playPause, stop, fyne.NewMenuItemSeparator(), back, fwd, fyne.NewMenuItemSeparator()}
 	items = append(items, v.rateItems...)
@@ -319,15 +395,21 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	v.streamsMenu = fyne.NewMenu("Streams")
 	v.refreshStreamsMenu()
 
-	full := fyne.NewMenuItem("Full Screen  (F)", v.ToggleFullScreen)
+	full := v.menuItem("Full Screen", "fullscreen")
 	full.Icon = theme.ViewFullScreenIcon()
-	view := fyne.NewMenu("View", full,
+	v.panelItem = v.menuItem("Side Panel", "panel")
+	v.panelItem.Checked = v.panelShown
+	view := fyne.NewMenu("View", full, v.panelItem,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Show Information", func() { v.tabs.SelectIndex(0) }),
-		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }),
-		fyne.NewMenuItem("Show Statistics", func() { v.tabs.SelectIndex(2) }),
-		fyne.NewMenuItem("Show Playlist", func() { v.tabs.SelectIndex(3) }))
-	return fyne.NewMainMenu(file, playback, v.streamsMenu, view)
+		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
+		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
+		fyne.NewMenuItem("Show Statistics", func() { v.showTab(2) }),
+		fyne.NewMenuItem("Show Playlist", func() { v.showTab(3) }))
+
+	shortcuts := v.menuItem("Keyboard Shortcuts", "help")
+	about := fyne.NewMenuItem("About Eddy", v.ShowAbout)
+	v.helpMenu = fyne.NewMenu("Help", shortcuts, about)
+	return fyne.NewMainMenu(file, playback, v.streamsMenu, view, v.helpMenu)
 }
 
 // fastRate is the rate of Fast Forward and Fast Rewind (MS-WMSP allows up
@@ -363,7 +445,7 @@ func (v *View) refreshPlaybackMenu() {
 	}
 	set(v.rateItems[0], !canRate, rate > 1)
 	set(v.rateItems[1], !canRate, rate < 0)
-	set(v.rateItems[2], !canRate && rate == 1, false)
+	set(v.rateItems[2], !canRate && rate == 1, rate == 1)
 	set(v.entryItems[0], !canSkip, false)
 	set(v.entryItems[1], !canSkipBack, false)
 	if changed {
@@ -388,55 +470,9 @@ func (v *View) refreshStreamsMenu() {
 	auto := fyne.NewMenuItem("Automatic Selection", v.streams.automatic)
 	auto.Checked = !v.streams.manual && len(v.streams.tracks) > 0
 	items = append(items, fyne.NewMenuItemSeparator(), auto,
-		fyne.NewMenuItem("Show Streams", func() { v.tabs.SelectIndex(1) }))
+		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }))
 	v.streamsMenu.Items = items
 	v.streamsMenu.Refresh() // rebuilds the menu bar of the window showing it
-}
-
-// installKeys binds the window-wide keys: Space plays or pauses, ←/→ seek
-// by 10 s, ↑/↓ change the volume, F or F11 toggle full screen and Escape
-// leaves it; plus the menu shortcuts.
-func (v *View) installKeys() {
-	c := v.win.Canvas()
-	c.SetOnTypedKey(v.TypedKey)
-	v.seek.onKey = v.TypedKey
-	for _, it := range v.mainMenu.Items {
-		for _, mi := range it.Items {
-			if mi.Shortcut != nil {
-				action := mi.Action
-				c.AddShortcut(mi.Shortcut, func(fyne.Shortcut) { action() })
-			}
-		}
-	}
-}
-
-// TypedKey handles a key typed while no text field has the focus.
-func (v *View) TypedKey(k *fyne.KeyEvent) {
-	if d := v.errDialog; d != nil {
-		// The error dialog takes Escape and Enter: they close it, as
-		// its Close button does; nothing behind it acts on them.
-		switch k.Name {
-		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
-			d.Hide()
-			return
-		}
-	}
-	switch k.Name {
-	case fyne.KeySpace:
-		v.TogglePlay()
-	case fyne.KeyLeft:
-		v.SeekBy(-keySeekStep)
-	case fyne.KeyRight:
-		v.SeekBy(keySeekStep)
-	case fyne.KeyUp:
-		v.SetVolume(v.volume.Value + volumeStep)
-	case fyne.KeyDown:
-		v.SetVolume(v.volume.Value - volumeStep)
-	case fyne.KeyF, fyne.KeyF11:
-		v.ToggleFullScreen()
-	case fyne.KeyEscape:
-		v.SetFullScreen(false)
-	}
 }
 
 // FullScreen reports whether the window shows the video in full screen.
@@ -446,8 +482,10 @@ func (v *View) FullScreen() bool { return v.fullscreen }
 func (v *View) ToggleFullScreen() { v.SetFullScreen(!v.fullscreen) }
 
 // SetFullScreen makes the window full screen with the video area as its
-// only content (no menu bar, controls or side panel; the keys keep
-// working: Space, arrows, F, Escape), or restores the normal window.
+// only content (no menu bar, status bar or side panel; the keys keep
+// working: Space, arrows, F, Escape), the controls appearing over the
+// bottom of the picture while the pointer moves; or restores the window
+// as it was (content, menu, padding, side panel, split).
 func (v *View) SetFullScreen(on bool) {
 	if on == v.fullscreen {
 		return
@@ -455,22 +493,121 @@ func (v *View) SetFullScreen(on bool) {
 	v.fullscreen = on
 	if on {
 		v.win.Canvas().Unfocus()
+		v.tip.hide()
 		v.padded = v.win.Padded()
 		v.videoHost.Objects = nil
 		v.videoHost.Refresh()
+		v.controlsHost.Objects = nil
+		v.controlsHost.Refresh()
+		v.fsVideo.Objects = []fyne.CanvasObject{v.video.root}
+		v.fsSlot.Objects = []fyne.CanvasObject{v.controls}
+		r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA()
+		v.fsBand.FillColor = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xe0}
+		v.fsBar.Hide()
 		v.win.SetMainMenu(nil)
 		v.win.SetPadded(false)
-		v.win.SetContent(v.video.root)
+		v.win.SetContent(v.fsRoot)
 		v.fullBtn.SetIcon(theme.ViewRestoreIcon())
 	} else {
+		v.fsHide.stop()
+		v.pointerOnBar = false
+		v.fsBar.Hide()
+		v.video.liftEnded(0)
+		v.fsVideo.Objects = nil
+		v.fsSlot.Objects = nil
 		v.win.SetContent(v.content)
 		v.videoHost.Objects = []fyne.CanvasObject{v.video.root}
 		v.videoHost.Refresh()
+		v.controlsHost.Objects = []fyne.CanvasObject{v.controls}
+		v.controlsHost.Refresh()
 		v.win.SetPadded(v.padded)
 		v.win.SetMainMenu(v.mainMenu)
 		v.fullBtn.SetIcon(theme.ViewFullScreenIcon())
 	}
 	v.win.SetFullScreen(on)
+}
+
+// FullScreenControlsShown reports whether the controls show over the
+// picture in full screen.
+func (v *View) FullScreenControlsShown() bool { return v.fullscreen && v.fsBar.Visible() }
+
+// pointerMoved is called for every pointer move over the video area (and
+// when the pointer leaves it, with out set): in full screen it shows the
+// controls and (re)starts the idle time after which they hide.
+func (v *View) pointerMoved(pos fyne.Position, out bool) {
+	if !v.fullscreen {
+		return
+	}
+	if out {
+		// Left the picture: onto the controls (over its bottom), or off
+		// the window. Over the controls they stay until the pointer
+		// comes back onto the picture.
+		h := v.video.surface.Size().Height
+		v.pointerOnBar = v.fsBar.Visible() && pos.Y >= h-v.fsBar.Size().Height-controlsEdge
+		return
+	}
+	v.pointerOnBar = false
+	if !v.fsBar.Visible() {
+		v.fsBar.Show()
+		v.fsOverlay.Refresh() // places the bar (hidden, it was not laid out)
+		v.video.liftEnded(v.fsBar.Size().Height)
+	}
+	v.fsHide.poke()
+}
+
+// hideIdleControls hides the full-screen controls when the pointer has
+// been still for controlsHideDelay (idleTimer calls it); not while the
+// pointer is on them.
+func (v *View) hideIdleControls() {
+	if !v.fullscreen || !v.fsBar.Visible() {
+		return
+	}
+	if v.pointerOnBar {
+		v.fsHide.poke()
+		return
+	}
+	v.fsBar.Hide()
+	v.video.liftEnded(0)
+}
+
+// SidePanelShown reports whether the side panel (information, streams,
+// statistics, playlist) is shown.
+func (v *View) SidePanelShown() bool { return v.panelShown }
+
+// ToggleSidePanel hides or shows the side panel.
+func (v *View) ToggleSidePanel() { v.SetSidePanel(!v.panelShown) }
+
+// SetSidePanel shows or hides the side panel; the video takes the whole
+// width while it is hidden. The choice and the split's position last for
+// the session (full screen and new presentations keep them).
+func (v *View) SetSidePanel(on bool) {
+	if on == v.panelShown {
+		return
+	}
+	v.panelShown = on
+	if on {
+		v.split.Leading = v.videoHost
+		v.centerHost.Objects = []fyne.CanvasObject{v.split}
+		v.split.Refresh()
+	} else {
+		v.split.Leading = canvas.NewRectangle(color.Transparent)
+		v.centerHost.Objects = []fyne.CanvasObject{v.videoHost}
+	}
+	v.centerHost.Refresh()
+	if v.panelItem != nil {
+		v.panelItem.Checked = on
+		for _, m := range v.mainMenu.Items {
+			if m.Label == "View" {
+				m.Refresh()
+			}
+		}
+	}
+}
+
+// showTab shows the side panel (if hidden) at tab i.
+func (v *View) showTab(i int) {
+	v.SetSidePanel(true)
+	v.tabs.SelectIndex(i)
 }
 
 // Open opens a location (URL or path), plays it, and remembers it in the
@@ -486,9 +623,12 @@ func (v *View) open(location string, remember bool) {
 	if location == "" {
 		return
 	}
+	// Remembered once it plays (applyStatus): a location that fails does
+	// not go into the recent list.
+	v.pendingRecent = ""
+	v.pendingOpened = false
 	if remember {
-		v.recent.Add(location)
-		v.refreshRecent()
+		v.pendingRecent = location
 	}
 	if location != v.demo {
 		v.location.SetText(location)
@@ -559,12 +699,20 @@ func (v *View) requestSeek(d time.Duration) {
 	v.seekTill = time.Now().Add(seekHold)
 	v.seek.SetTime(d)
 	v.elapsed.SetText(formatClock(d))
+	v.osd.show(formatClock(d) + " / " + formatClock(v.duration()))
 	v.seeks.Set(d)
 }
 
 // SetVolume sets the volume slider (0..1) and the player's volume.
 func (v *View) SetVolume(f float64) {
-	v.volume.SetValue(clamp01(f)) // calls volumeChanged
+	f = clamp01(f)
+	if f == v.volume.Value {
+		// Already there (↑ at 100%): the slider calls nobody, but the
+		// user wants to see where the volume is.
+		v.osd.show("Volume " + volumeText(f))
+		return
+	}
+	v.volume.SetValue(f) // calls volumeChanged
 }
 
 func (v *View) volumeChanged(f float64) {
@@ -573,6 +721,11 @@ func (v *View) volumeChanged(f float64) {
 		v.unmuted = f
 	}
 	v.updateMuteIcon()
+	text := volumeText(f)
+	if v.volText.Text != text {
+		v.volText.SetText(text)
+	}
+	v.osd.show("Volume " + text)
 	if v.app != nil {
 		v.app.Preferences().SetFloat(PrefVolume, f)
 	}
@@ -630,10 +783,23 @@ func (v *View) fileChosen(rc fyne.URIReadCloser, err error) {
 // files, the URI text otherwise.
 func uriLocation(u fyne.URI) string {
 	if u.Scheme() == "file" {
-		return u.Path()
+		p := u.Path()
+		// A URL dropped from a browser: GLFW passes every dropped line
+		// as a path and Fyne makes it a file URI under the working
+		// directory, squeezing "//" (…/http:/host/x.asf).
+		for _, scheme := range droppedSchemes {
+			if i := strings.Index(p, "/"+scheme+":/"); i >= 0 {
+				return scheme + "://" + p[i+len(scheme)+3:]
+			}
+		}
+		return p
 	}
 	return u.String()
 }
+
+// droppedSchemes are the URL schemes uriLocation recovers from a dropped
+// line Fyne took for a path.
+var droppedSchemes = []string{"https", "http", "mmsh", "mms", "rtspu", "rtspt", "rtsp"}
 
 func (v *View) refreshRecent() {
 	if v.recentMenu == nil {
@@ -772,6 +938,8 @@ func rootCause(err error) error {
 // Close unsubscribes from the player and stops pending commands. The
 // window itself is the caller's.
 func (v *View) Close() {
+	v.osd.timer.stop()
+	v.fsHide.stop()
 	v.out.detach(v)
 	v.unbind()
 	v.seeks.Close()

@@ -26,7 +26,11 @@ type eventRecord struct {
 	PositionMS int64  `json:"position_ms"`
 	DurationMS int64  `json:"duration_ms,omitempty"`
 	Title      string `json:"title,omitempty"`
-	Error      string `json:"error,omitempty"`
+	URL        string `json:"url,omitempty"` // the media's
+	// Entries are the client-side playlist's entries (their first
+	// REFs), when one plays.
+	Entries []string `json:"entries,omitempty"`
+	Error   string   `json:"error,omitempty"`
 }
 
 func newEventLog(w io.Writer) *eventLog { return &eventLog{w: w, lastSec: -1} }
@@ -39,6 +43,7 @@ var eventNames = map[player.EventKind]string{
 	player.StatsChanged:     "stats",
 	player.ErrorOccurred:    "error",
 	player.Warning:          "warning",
+	player.PlaylistChanged:  "playlist",
 }
 
 // Handle is a player subscriber; it runs on a player goroutine.
@@ -66,6 +71,16 @@ func (l *eventLog) Handle(e player.Event) {
 	}
 	if e.Status.Media != nil {
 		r.Title = e.Status.Media.Metadata.Title
+		r.URL = e.Status.Media.URL
+	}
+	if pl := e.Status.Playlist; pl != nil {
+		for _, en := range pl.Entries {
+			ref := ""
+			if len(en.Refs) > 0 {
+				ref = en.Refs[0]
+			}
+			r.Entries = append(r.Entries, ref)
+		}
 	}
 	if e.Err != nil {
 		r.Error = e.Err.Error()

@@ -16,6 +16,7 @@ import (
 	"github.com/eddyplayer/eddy/assets"
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/ui"
 )
@@ -128,7 +129,8 @@ func run(args []string) error {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
-	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video})
+	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video,
+		About: ui.AboutInfo{Version: wiring.Version, Libraries: []string{lavc.Version()}}})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
 		v.SetNotice(notice)

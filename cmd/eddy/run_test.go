@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,10 @@ func TestEventLog(t *testing.T) {
 		l.Handle(player.Event{Kind: player.StatsChanged, Status: st(player.Playing, pos)})
 	}
 	l.Handle(player.Event{Kind: player.Warning, Status: st(player.Playing, 2500*time.Millisecond), Err: errors.New("late packet")})
+	pl := st(player.Opening, 0)
+	pl.Media = &player.Media{URL: "/music/b.wma"}
+	pl.Playlist = &player.Playlist{Entries: []player.PlaylistEntry{{Refs: []string{"/music/a.wma"}}, {Refs: []string{"/music/b.wma"}}}}
+	l.Handle(player.Event{Kind: player.PlaylistChanged, Status: pl})
 
 	var got []eventRecord
 	dec := json.NewDecoder(&buf)
@@ -102,12 +107,13 @@ func TestEventLog(t *testing.T) {
 		{Event: "position", State: "Playing", PositionMS: 1000, DurationMS: 20000, Title: "Demo"},
 		{Event: "position", State: "Playing", PositionMS: 2000, DurationMS: 20000, Title: "Demo"},
 		{Event: "warning", State: "Playing", PositionMS: 2500, DurationMS: 20000, Title: "Demo", Error: "late packet"},
+		{Event: "playlist", State: "Opening", DurationMS: 20000, URL: "/music/b.wma", Entries: []string{"/music/a.wma", "/music/b.wma"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d lines %+v, want %d", len(got), got, len(want))
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("line %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
