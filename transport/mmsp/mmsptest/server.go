@@ -151,6 +151,7 @@ type Server struct {
 	conns    map[*conn]bool
 	nconns   int
 	logs     []mmsp.ClientLog
+	notify   chan struct{} // closed when a message is recorded
 	wg       sync.WaitGroup
 	closed   bool
 }
@@ -338,6 +339,54 @@ func (c *conn) record(seq uint16, m mmsp.Message) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	c.s.received = append(c.s.received, Received{Conn: c.n, Seq: seq, Message: m})
+	if c.s.notify != nil {
+		close(c.s.notify)
+		c.s.notify = nil
+	}
+}
+
+// WaitFor waits until clients have sent n messages of mid, at most
+// timeout, and reports whether they have.
+func (s *Server) WaitFor(mid uint32, n int, timeout time.Duration) bool {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		count := 0
+		for _, r := range s.received {
+			if r.Message.MID() == mid {
+				count++
+			}
+		}
+		if count >= n {
+			s.mu.Unlock()
+			return true
+		}
+		if s.notify == nil {
+			s.notify = make(chan struct{})
+		}
+		ch := s.notify
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-t.C:
+			return false
+		}
+	}
+}
+
+// Ping sends a LinkMacToViewerPing on every open connection now, as the
+// KeepAlive timer would (3.2.6.1).
+func (s *Server) Ping() {
+	s.mu.Lock()
+	var cs []*conn
+	for c := range s.conns {
+		cs = append(cs, c)
+	}
+	s.mu.Unlock()
+	for _, c := range cs {
+		c.send(&mmsp.Ping{})
+	}
 }
 
 // send writes one message in its own TcpMessageHeader (3.2.5.2).
@@ -781,7 +830,13 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 		c.mu.Lock()
 		c.entry++
 		e = c.content.Entries[c.entry]
-		c.selected = nil
+		// Over TCP the server chooses the new entry's streams itself
+		// (3.2.4.2): all of them here; the client's StreamSwitch then
+		// narrows them.
+		c.selected = map[int]bool{}
+		for _, st := range e.file.Header().Streams {
+			c.selected[int(st.Number)] = true
+		}
 		h := e.file.Header()
 		c.mu.Unlock()
 		if c.send(&mmsp.ReportStreamChange{TcpHdrIncarnation: 0xFF, PacketSize: e.file.PacketSize(), HeaderSize: uint32(len(e.Header)), BitRate: h.MaxBitrate}) != nil {
