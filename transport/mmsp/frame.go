@@ -172,8 +172,9 @@ func NewReader(r io.Reader) *Reader {
 
 // Next reads the next packet. An error other than io.EOF at a packet
 // boundary wraps ErrMalformed (the bytes break 2.2.2/2.2.3) or the
-// connection's error (io.ErrUnexpectedEOF inside a packet). The returned
-// payloads are valid until the next call.
+// connection's error (io.ErrUnexpectedEOF inside a packet). A Data
+// packet's payload is valid until the next call; messages are the
+// caller's.
 func (r *Reader) Next() (Frame, error) {
 	head, err := r.r.Peek(8)
 	if err != nil {
@@ -212,7 +213,9 @@ func (r *Reader) Next() (Frame, error) {
 		return Frame{}, err
 	}
 	p := &Packet{Seq: binary.LittleEndian.Uint16(b[20:]), TimeSent: binary.LittleEndian.Uint64(b[24:])}
-	msgs := b[HeaderSize:]
+	// Messages keep slices of their bytes (tokens, packet pairs): their
+	// own copy, not the reused buffer.
+	msgs := append([]byte(nil), b[HeaderSize:]...)
 	for len(msgs) > 0 {
 		if len(msgs) < 8 {
 			return Frame{}, fmt.Errorf("%w: %d bytes left after the messages of a TcpMessageHeader", ErrMalformed, len(msgs))

@@ -452,10 +452,11 @@ type owner struct {
 
 	// draining is set from a ReportEndOfStream over UDP until the data
 	// behind it has come (drainEnd is the message).
-	draining bool
-	drainEnd *ReportEndOfStream
-	lastLoc  uint32
-	haveLoc  bool
+	draining      bool
+	drainEnd      *ReportEndOfStream
+	pendingChange *ReportStreamChange
+	lastLoc       uint32
+	haveLoc       bool
 
 	queue  []item
 	failed bool
@@ -791,6 +792,10 @@ func (o *owner) message(m Message) {
 	case *ReportEndOfStream:
 		o.endOfStream(m)
 	case *ReportStreamChange:
+		if o.draining {
+			o.pendingChange = m // after the old entry's last data
+			return
+		}
 		o.streamChange(m)
 	case *ReportStreamSwitch:
 		if Failed(m.HR) {
@@ -827,6 +832,10 @@ func (o *owner) endOfStream(m *ReportEndOfStream) {
 		o.fail(&HRError{MID: m.MID(), HR: m.HR})
 	case m.HR == HRMoreEntries:
 		o.newEntry = true
+		if pc := o.pendingChange; pc != nil {
+			o.pendingChange = nil
+			o.streamChange(pc)
+		}
 	default:
 		o.state = stateReady
 		o.s.idle.Store(true)

@@ -261,7 +261,7 @@ func TestPlayUDP(t *testing.T) {
 	if len(cf) != 1 || !strings.HasPrefix(cf[0].Message.(*mmsp.ConnectFunnel).FunnelName, `\\127.0.0.1\UDP\`) {
 		t.Fatalf("funnels %+v", cf)
 	}
-	if logs := srv.Logs(); len(logs) != 1 || logs[0].Transport != "UDP" {
+	if logs := logsOf(t, srv, 1); len(logs) != 1 || logs[0].Transport != "UDP" {
 		t.Fatalf("logs %+v", logs)
 	}
 }
@@ -364,8 +364,21 @@ func TestUDPHostile(t *testing.T) {
 		if st := s.Stats(); st.PacketsLost != 3 {
 			t.Fatalf("lost %d, want 3", st.PacketsLost)
 		}
-		if l := srv.Logs(); len(l) != 1 || l[0].PacketsLostNet != 3 || l[0].PacketsLostContNet != 2 {
+		if l := logsOf(t, srv, 1); len(l) != 1 || l[0].PacketsLostNet != 3 || l[0].PacketsLostContNet != 2 {
 			t.Fatalf("log %+v", l)
 		}
 	})
+}
+
+// logsOf waits for n play logs and returns the CLIENT_LOGs received.
+func logsOf(t *testing.T, srv *mmsptest.Server, n int) []mmsp.ClientLog {
+	t.Helper()
+	if !srv.WaitFor(mmsp.MIDLogging, n, 5*time.Second) {
+		t.Fatalf("fewer than %d play logs", n)
+	}
+	var out []mmsp.ClientLog
+	for _, r := range srv.ReceivedOf(mmsp.MIDLogging) {
+		out = append(out, r.Message.(*mmsp.Logging).Log)
+	}
+	return out
 }

@@ -75,8 +75,9 @@ type Options struct {
 	// (AuthenPackage "BASIC", 4.6.1) for OpenFile.
 	User, Password string
 	// Pace sends data packets no faster than their send times
-	// (real time); default as fast as possible.
-	Pace bool
+	// (real time) times Speed (default 1); default as fast as possible.
+	Pace  bool
+	Speed float64
 	// CloseAtEnd closes the connection after the last entry's
 	// ReportEndOfStream, as a server whose idle timer (3.2.2) has run
 	// out: FFmpeg's client, which has no end-of-stream handling, waits
@@ -150,7 +151,6 @@ type Server struct {
 	received []Received
 	conns    map[*conn]bool
 	nconns   int
-	logs     []mmsp.ClientLog
 	notify   chan struct{} // closed when a message is recorded
 	wg       sync.WaitGroup
 	closed   bool
@@ -609,10 +609,7 @@ func (c *conn) handle(m mmsp.Message) bool {
 		c.mu.Unlock()
 		return c.send(&mmsp.ReportEndOfStream{PlayIncarnation: m.PlayIncarnation}) == nil
 	case *mmsp.Logging:
-		c.s.mu.Lock()
-		c.s.logs = append(c.s.logs, m.Log)
-		c.s.mu.Unlock()
-		return true
+		return true // recorded: Received
 	case *mmsp.CloseFile:
 		return false
 	}
@@ -774,9 +771,13 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 				st, _ := asf.ParseSendTime(raw)
 				t := time.Duration(st) * time.Millisecond
 				if base < 0 {
-					base = t
+					base, began = t, time.Now()
 				}
-				if wait := time.Until(began.Add(t - base)); wait > 0 {
+				sp := c.s.opts.Speed
+				if sp <= 0 {
+					sp = 1
+				}
+				if wait := time.Until(began.Add(time.Duration(float64(t-base) / sp))); wait > 0 {
 					select {
 					case <-stop:
 						return
@@ -916,11 +917,4 @@ func filter(raw []byte, size uint32, sel map[int]bool, strip bool) ([]byte, bool
 	}
 	b, err := p.Marshal()
 	return b, err == nil, err
-}
-
-// Logs returns the CLIENT_LOGs clients sent in LinkViewerToMacLogging.
-func (s *Server) Logs() []mmsp.ClientLog {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]mmsp.ClientLog(nil), s.logs...)
 }
