@@ -74,27 +74,39 @@ func TestSelectAndSwitch(t *testing.T) {
 	if err := s.Select(context.Background(), []int{2}); err != nil {
 		t.Fatal(err)
 	}
-	rest := readAll(t, s)
-	twos := 0
-	for _, o := range rest {
-		if o.track != 2 {
-			t.Fatalf("a sample of track %d after the switch", o.track)
-		}
-		twos++
+	rest := read(t, s, 3)
+	// Only the changed streams (3.1.4.3): the same selection again sends
+	// nothing; adding stream 1 lists stream 1 alone.
+	if err := s.Select(context.Background(), []int{2}); err != nil {
+		t.Fatal(err)
 	}
-	if twos == 0 {
-		t.Fatal("no sample of the new stream")
+	if err := s.Select(context.Background(), []int{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	rest = append(rest, readAll(t, s)...)
+	twos, ones := 0, 0
+	for i, o := range rest {
+		switch {
+		case o.track == 2:
+			twos++
+		case o.track == 1 && i >= 3:
+			ones++
+		default:
+			t.Fatalf("a sample of track %d right after the switch", o.track)
+		}
+	}
+	if twos == 0 || ones == 0 {
+		t.Fatalf("%d samples of the new stream, %d of the one added again", twos, ones)
 	}
 	sw := srv.ReceivedOf(mmsp.MIDStreamSwitch)
-	if len(sw) != 2 {
+	if len(sw) != 3 {
 		t.Fatalf("%d StreamSwitch", len(sw))
 	}
 	if e := sw[1].Message.(*mmsp.StreamSwitch).Entries; len(e) != 2 || e[0] != want[0] || e[1] != want[1] {
 		t.Fatalf("switch entries %+v", e)
 	}
-	// Only the changed streams: selecting the same again sends nothing.
-	if err := s.Select(context.Background(), []int{2}); err != nil {
-		t.Fatal(err)
+	if e := sw[2].Message.(*mmsp.StreamSwitch).Entries; len(e) != 1 || e[0] != (mmsp.StreamSwitchEntry{Src: 0xFFFF, Dst: 1}) {
+		t.Fatalf("adding stream 1: entries %+v", e)
 	}
 }
 
