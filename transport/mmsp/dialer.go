@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
@@ -36,6 +37,13 @@ type Dialer struct {
 	HeaderTimeout time.Duration
 	// DialContext opens the TCP connection; nil uses net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	mu sync.Mutex
+	// tcpHosts are the hosts whose UDP data did not come: mmsu:// to
+	// them goes over TCP at once for the life of the Dialer (the
+	// player's run), as Windows Media Player remembers the protocol that
+	// worked.
+	tcpHosts map[string]bool
 }
 
 // Match accepts mmst:// and mmsu:// URLs.
@@ -65,11 +73,23 @@ func (d *Dialer) Dial(ctx context.Context, raw string, cfg transport.Config) (tr
 		return nil, fmt.Errorf("%w: %q", transport.ErrUnsupportedURL, raw)
 	}
 	udp := u.Scheme == "mmsu"
+	host := strings.ToLower(u.Hostname())
+	d.mu.Lock()
+	if d.tcpHosts[host] && !d.UDPOnly {
+		udp = false
+	}
+	d.mu.Unlock()
 	s, err := d.open(ctx, raw, u, cfg, udp)
 	if err != nil && udp && !d.UDPOnly && errors.Is(err, ErrUDPBlocked) && ctx.Err() == nil {
 		s, err = d.open(ctx, raw, u, cfg, false)
 		if err == nil {
 			s.stats.reconnects.Add(1)
+			d.mu.Lock()
+			if d.tcpHosts == nil {
+				d.tcpHosts = map[string]bool{}
+			}
+			d.tcpHosts[host] = true
+			d.mu.Unlock()
 		}
 	}
 	if err != nil {
@@ -404,6 +424,13 @@ func (s *session) expect(mids ...uint32) (Message, error) {
 	deadline := time.Now().Add(s.timeout)
 	for {
 		s.nc.SetReadDeadline(deadline)
+		at, head, err := s.r.AtMessage()
+		if err != nil {
+			return nil, s.readErr(err, Name(mids[0]))
+		}
+		if !at {
+			return nil, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
+		}
 		f, err := s.r.Next()
 		if err != nil {
 			return nil, s.readErr(err, Name(mids[0]))

@@ -333,6 +333,26 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 	})
+	t.Run("not an MMS server", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			c, err := ln.Accept()
+			if err == nil {
+				defer c.Close()
+				c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+				io.Copy(io.Discard, c)
+			}
+		}()
+		start := time.Now()
+		_, err = (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", transport.Config{Timeout: 10 * time.Second})
+		if !errors.Is(err, mmsp.ErrProtocol) || !strings.Contains(err.Error(), "HTTP/1.1") || time.Since(start) > 5*time.Second {
+			t.Fatalf("err %v after %v", err, time.Since(start))
+		}
+	})
 	t.Run("garbage", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

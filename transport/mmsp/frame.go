@@ -239,6 +239,17 @@ func (r *Reader) Next() (Frame, error) {
 	return Frame{Packet: p}, nil
 }
 
+// AtMessage reports whether the next packet is a TcpMessageHeader,
+// reading no further than its first 8 bytes: a client waiting for a
+// message tells a peer that is no MMS server at once (3.1.5.2).
+func (r *Reader) AtMessage() (bool, []byte, error) {
+	head, err := r.r.Peek(8)
+	if err != nil {
+		return false, head, unexpected(err)
+	}
+	return binary.LittleEndian.Uint32(head[4:]) == SessionID, head, nil
+}
+
 // read returns the next n bytes (consumed), in a buffer reused by the next
 // call.
 func (r *Reader) read(n int) ([]byte, error) {

@@ -436,6 +436,11 @@ func (c *conn) serve() {
 	}
 	r := mmsp.NewReader(c.nc)
 	for {
+		// A client sends TcpMessageHeader packets only (3.2.5.1): other
+		// bytes (an RTSP or HTTP request) close the connection at once.
+		if at, _, err := r.AtMessage(); err != nil || !at {
+			return
+		}
 		f, err := r.Next()
 		if err != nil {
 			return
