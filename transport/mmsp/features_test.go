@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -403,5 +405,40 @@ func TestBasicAuth(t *testing.T) {
 	of := srv.ReceivedOf(mmsp.MIDOpenFile)
 	if last.PlayIncarnation != of[len(of)-1].Message.(*mmsp.OpenFile).PlayIncarnation {
 		t.Fatalf("SecurityResponse incarnation %d, OpenFile's %d", last.PlayIncarnation, of[len(of)-1].Message.(*mmsp.OpenFile).PlayIncarnation)
+	}
+}
+
+// TestWebLog: the play log also goes to the web-server log URLs the
+// player names (an ASX LOGURL, MS-WMLOG 2.3): validated with a GET, then
+// POSTed as an MX_STATS_LogLine naming the URL played, mms over TCP.
+func TestWebLog(t *testing.T) {
+	posts := make(chan string, 4)
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			io.WriteString(w, "<html><body><h1>WMS ISAPI Log Dll/9.0.0.0</h1></body></html>")
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		posts <- string(b)
+	}))
+	defer web.Close()
+	srv := server(t, mmsptest.Options{}, "/c.wma", content(t, "c_wmav2.wma"))
+	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{})
+	s.(transport.PlaybackReporter).ReportPlayback(transport.PlaybackFacts{LogURLs: []string{web.URL + "/log"}})
+	if err := s.Play(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, s)
+	s.Close()
+	select {
+	case p := <-posts:
+		if !strings.HasPrefix(p, "MX_STATS_LogLine:") || !strings.Contains(p, strings.TrimPrefix(srv.URL, "mmst://")) || !strings.Contains(p, " mms ") && !strings.Contains(p, "mms") {
+			t.Fatalf("web log %q", p)
+		}
+	default:
+		t.Fatal("no web log posted by Close")
+	}
+	if n := s.Stats().LogPosts; n != 2 {
+		t.Fatalf("%d logs counted, want the Logging message and the web post", n)
 	}
 }

@@ -83,6 +83,7 @@ type session struct {
 	timeout time.Duration
 	guid    string
 	server  net.IP
+	port    int // the server's TCP port: its UDP port for resends (3.1.4.7)
 
 	wmu     sync.Mutex
 	seq     uint16
@@ -115,6 +116,7 @@ type session struct {
 
 type counters struct {
 	bytes, packets, lost, corrupt, dups atomic.Int64
+	resent, nacks                       atomic.Int64
 	wrongSource, unknown, logs          atomic.Int64
 	reconnects                          atomic.Int64
 	opened                              time.Time
@@ -126,12 +128,15 @@ func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL, nc net.
 		guid: clientGUID(cfg.ClientID), ctx: ctx, cancel: cancel, started: time.Now(),
 		cmds: make(chan command), out: make(chan item), ev: make(chan event, eventQueue), done: make(chan struct{})}
 	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
-		s.server = ta.IP
+		s.server, s.port = ta.IP, ta.Port
 	}
 	s.stats.opened = time.Now()
 	s.wto.Store(int64(s.timeout))
 	s.o.s = s
 	s.o.playInc = 9 // PlayIncarnation's default (3.1.1)
+	s.o.pending, s.o.asked = map[uint32]*Data{}, map[uint32]bool{}
+	s.o.gap = time.NewTimer(time.Hour)
+	s.o.gap.Stop()
 	s.o.headerInc = 1
 	return s
 }
@@ -336,14 +341,16 @@ func (s *session) ReportPlayback(f transport.PlaybackFacts) {
 // Stats implements transport.Session.
 func (s *session) Stats() transport.Stats {
 	return transport.Stats{
-		BytesReceived:    s.stats.bytes.Load(),
-		PacketsReceived:  s.stats.packets.Load(),
-		PacketsLost:      s.stats.lost.Load(),
-		CorruptPackets:   s.stats.corrupt.Load(),
-		PacketsDuplicate: s.stats.dups.Load(),
-		Reconnects:       int(s.stats.reconnects.Load()),
-		LogPosts:         int(s.stats.logs.Load()),
-		Elapsed:          time.Since(s.stats.opened),
+		BytesReceived:          s.stats.bytes.Load(),
+		PacketsReceived:        s.stats.packets.Load(),
+		PacketsLost:            s.stats.lost.Load(),
+		CorruptPackets:         s.stats.corrupt.Load(),
+		PacketsDuplicate:       s.stats.dups.Load(),
+		PacketsRecoveredResent: s.stats.resent.Load(),
+		NACKsSent:              s.stats.nacks.Load(),
+		Reconnects:             int(s.stats.reconnects.Load()),
+		LogPosts:               int(s.stats.logs.Load()),
+		Elapsed:                time.Since(s.stats.opened),
 	}
 }
 
@@ -410,6 +417,9 @@ func (s *session) run() {
 			o.queue = o.queue[1:]
 		case e := <-ev:
 			o.event(e)
+		case <-o.gap.C:
+			o.gapArmed = false
+			o.giveUp()
 		case <-stall.C:
 			if o.draining {
 				o.endOfStream(o.drainEnd)
@@ -443,8 +453,18 @@ type owner struct {
 	headerInc uint32 // HeaderIncarnation, 1..8
 	stopInc   uint32 // PlayIncarnation-For-Stop
 	dataInc   uint8  // incarnation of the data packets played
-	nextSeq   uint8
 	haveSeq   bool
+	// expect is the 32-bit sequence number of the next data packet to
+	// deliver; pending holds those after a gap, asked the ones asked for
+	// again (3.1.4.7); gap fires when the wait for them is over.
+	expect   uint32
+	pending  map[uint32]*Data
+	asked    map[uint32]bool
+	gap      *time.Timer
+	gapArmed bool
+	// periodResent and periodNacks are the counters at the period's
+	// start.
+	periodResent, periodNacks int64
 	// newEntry is set between ReportStreamChange and the new header;
 	// needPlay after a new header over UDP until the consumer selects.
 	newEntry, needPlay bool
@@ -659,7 +679,8 @@ func (o *owner) start(ctx context.Context, from time.Duration) error {
 	if err := o.s.send(sp); err != nil {
 		return o.fatal(err)
 	}
-	o.stopInc, o.dataInc, o.haveSeq, o.from = inc, uint8(inc), false, from
+	o.stopInc, o.dataInc, o.from = inc, uint8(inc), from
+	o.resetSeq()
 	o.haveLoc, o.draining = false, false
 	o.s.idle.Store(false)
 	// Data may come (over UDP) before ReportStartedPlaying: the state
@@ -684,6 +705,7 @@ func (o *owner) stopPlaying(ctx context.Context) error {
 		return nil
 	}
 	o.draining = false
+	o.resetSeq()
 	if err := o.s.send(&StopPlaying{OpenFileID: o.file.OpenFileID, PlayIncarnation: o.stopInc}); err != nil {
 		return o.fatal(err)
 	}
@@ -825,6 +847,9 @@ func (o *owner) endOfStream(m *ReportEndOfStream) {
 		return
 	}
 	o.draining = false
+	for len(o.pending) > 0 {
+		o.giveUp()
+	}
 	o.sendLog()
 	o.stall.Stop()
 	switch {
@@ -893,22 +918,145 @@ func (o *owner) data(d *Data, udp bool) {
 	} else {
 		o.stall.Reset(o.s.timeout)
 	}
-	o.lastLoc, o.haveLoc = d.LocationID, true
 	o.s.stats.bytes.Add(int64(len(d.Payload)))
 	o.period.Bytes += int64(len(d.Payload))
 	o.period.LastData = time.Now()
-	if o.haveSeq {
-		switch gap := d.Flags - o.nextSeq; {
-		case gap >= 128:
+	if !o.haveSeq {
+		o.haveSeq, o.expect = true, uint32(d.Flags)
+		clear(o.pending)
+		clear(o.asked)
+	}
+	// The 32-bit sequence number nearest the one expected whose low 8
+	// bits are AFFlags (3.1.4.7).
+	seq := o.expect + uint32(int32(int8(d.Flags-uint8(o.expect))))
+	switch {
+	case int32(seq-o.expect) < 0:
+		o.s.stats.dups.Add(1) // late (given up) or repeated
+	case seq == o.expect:
+		o.recovered(seq)
+		o.deliver(d)
+		o.expect++
+		o.release()
+	default:
+		if _, dup := o.pending[seq]; dup {
 			o.s.stats.dups.Add(1)
-			return // late or repeated (AFFlags is 8 bits)
-		case gap > 0:
-			o.s.stats.lost.Add(int64(gap))
-			o.period.Lost(int64(gap))
-			o.dmx.Reset()
+			return
+		}
+		o.recovered(seq)
+		o.pending[seq] = d
+		if len(o.pending) > maxPending {
+			o.giveUp()
+			return
+		}
+		o.requestMissing(seq)
+	}
+}
+
+// Resend handling (3.1.4.7, 2.2.5): packets after a gap wait in pending
+// for resendWait while the missing ones are asked for again (over UDP);
+// then the gap is given up as lost.
+const (
+	maxPending = 512
+	resendWait = 400 * time.Millisecond
+)
+
+// resetSeq forgets the sequence of the data packets: a new StartPlaying
+// or entry starts a new one.
+func (o *owner) resetSeq() {
+	o.haveSeq, o.gapArmed = false, false
+	clear(o.pending)
+	clear(o.asked)
+	o.gap.Stop()
+	o.periodResent, o.periodNacks = o.s.stats.resent.Load(), o.s.stats.nacks.Load()
+}
+
+// recovered counts a packet that came after it was asked for again.
+func (o *owner) recovered(seq uint32) {
+	if o.asked[seq] {
+		delete(o.asked, seq)
+		o.s.stats.resent.Add(1)
+	}
+}
+
+// requestMissing asks for the packets missing before seq that were not
+// asked for yet, 32 per RequestPacketListResend, and arms the gap timer.
+func (o *owner) requestMissing(seq uint32) {
+	var list []uint32
+	for n := o.expect; n != seq && len(o.asked) < maxPending; n++ {
+		if _, ok := o.pending[n]; ok || o.asked[n] {
+			continue
+		}
+		o.asked[n] = true
+		list = append(list, n)
+	}
+	if o.s.udp && o.s.uc != nil && o.clientID != 0 {
+		to := &net.UDPAddr{IP: o.s.server, Port: o.s.port}
+		for len(list) > 0 {
+			n := min(len(list), MaxResend)
+			b := AppendResend(nil, Resend{ClientID: o.clientID, SourceID: uint16(o.file.OpenFileID), Packets: list[:n]})
+			if _, err := o.s.uc.WriteToUDP(b, to); err == nil {
+				o.s.stats.nacks.Add(int64(n))
+			}
+			list = list[n:]
 		}
 	}
-	o.haveSeq, o.nextSeq = true, d.Flags+1
+	if !o.gapArmed {
+		o.gapArmed = true
+		o.gap.Reset(resendWait)
+	}
+}
+
+// giveUp takes the packets missing before the first one waiting as lost
+// and delivers what waits.
+func (o *owner) giveUp() {
+	if len(o.pending) == 0 {
+		return
+	}
+	first := o.expect
+	for n := range o.pending {
+		if first == o.expect || int32(n-first) < 0 {
+			first = n
+		}
+	}
+	if run := int64(first - o.expect); run > 0 {
+		o.s.stats.lost.Add(run)
+		o.period.Lost(run)
+		for n := o.expect; n != first; n++ {
+			delete(o.asked, n)
+		}
+		o.dmx.Reset()
+	}
+	o.expect = first
+	o.release()
+}
+
+// release delivers the packets waiting in order from expect and re-arms
+// the gap timer for a gap left behind.
+func (o *owner) release() {
+	for {
+		d, ok := o.pending[o.expect]
+		if !ok {
+			break
+		}
+		delete(o.pending, o.expect)
+		o.deliver(d)
+		o.expect++
+	}
+	o.gapArmed = false
+	o.gap.Stop()
+	if len(o.pending) > 0 {
+		var last uint32 = o.expect
+		for n := range o.pending {
+			if int32(n-last) > 0 {
+				last = n
+			}
+		}
+		o.requestMissing(last)
+	}
+}
+
+// deliver demuxes one ASF data packet into samples.
+func (o *owner) deliver(d *Data) {
 	pkt, err := asf.RestorePadding(d.Payload, o.h.PacketSize)
 	if err != nil {
 		o.s.stats.corrupt.Add(1)
@@ -916,6 +1064,7 @@ func (o *owner) data(d *Data, udp bool) {
 	}
 	o.s.stats.packets.Add(1)
 	o.period.Packets++
+	o.lastLoc, o.haveLoc = d.LocationID, true
 	defer func() {
 		if o.draining && o.gotLast() {
 			o.endOfStream(o.drainEnd)
@@ -955,7 +1104,8 @@ func (o *owner) newHeader() {
 		o.s.idle.Store(true)
 	} else {
 		o.state = stateStreaming
-		o.dataInc, o.haveSeq = 0xFF, false
+		o.dataInc = 0xFF
+		o.resetSeq()
 		o.s.mu.Lock()
 		facts := o.s.facts
 		o.s.mu.Unlock()
@@ -973,11 +1123,24 @@ func (o *owner) sendLog() {
 	o.s.mu.Lock()
 	facts := o.s.facts
 	o.s.mu.Unlock()
-	var rec wmlog.Record
+	host := wmlog.DefaultHost(o.s.d.PlayerVersion)
+	rec := wmlog.Record{
+		Time: o.s.cfg.NowFunc()(), URIStem: o.s.raw, URL: o.s.raw, PlayerID: o.s.guid,
+		PlayerVersion: wmlog.Version(o.s.d.PlayerVersion), PlayerLanguage: o.s.d.Language, UserAgent: "NSPlayer/9.0.0.2980",
+		Referer: facts.Referer, Host: host, FileLength: o.info.Duration, Protocol: "mms", Transport: "TCP",
+		MediaName: facts.MediaName, MediaRole: facts.MediaRole, ResendRequests: -1,
+	}
+	if o.s.udp {
+		rec.Transport = "UDP"
+	}
+	if o.info.Broadcast {
+		rec.FileLength = 0
+	}
 	o.period.Fill(&rec, facts, o.info.Broadcast)
 	rec.AddCodecs(o.info.Tracks, o.selected)
+	logURLs := o.period.Facts.LogURLs
 	o.period.Active = false
-	host := wmlog.DefaultHost(o.s.d.PlayerVersion)
+	o.webLogs(rec, logURLs, facts.LogURLs)
 	l := ClientLog{
 		URL: o.s.raw, UserAgent: "NSPlayer/9.0.0.2980", ClientVersion: PackVersion(o.s.d.PlayerVersion),
 		Lang: o.s.d.Language, UniquePID: o.s.guid, HostExe: host.Exe, HostExeVersion: PackVersion(host.ExeVersion),
@@ -989,6 +1152,9 @@ func (o *owner) sendLog() {
 	}
 	if o.s.udp {
 		l.Transport = "UDP"
+		l.ResendRequests = clamp32(o.s.stats.nacks.Load() - o.periodNacks)
+		l.PacketsRecoveredResent = clamp32(o.s.stats.resent.Load() - o.periodResent)
+		l.PacketsResent = l.PacketsRecoveredResent
 	}
 	if !o.info.Broadcast {
 		l.FileDurationMS = ms32(o.info.Duration)
@@ -1001,6 +1167,26 @@ func (o *owner) sendLog() {
 	}
 	if err := o.s.send(&Logging{Log: l}); err == nil {
 		o.s.stats.logs.Add(1)
+	}
+}
+
+// webLogs posts the period's log to the web-server log URLs the player
+// names (an ASX LOGURL: PlaybackFacts.LogURLs; MS-WMLOG 2.3), each once,
+// in the background: Close waits for them, each bounded by the session's
+// timeout; a failed one costs only that log.
+func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
+	for _, p := range wmlog.WebPosts(rec, wmlog.Legacy, o.s.u, lists...) {
+		u, body, s := p.URL, p.Body, o.s
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			defer cancel()
+			ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+			if ws.Submit(ctx, u, body) == nil {
+				s.stats.logs.Add(1)
+			}
+		}()
 	}
 }
 

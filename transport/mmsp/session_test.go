@@ -351,7 +351,7 @@ func TestUDPHostile(t *testing.T) {
 	})
 	t.Run("loss", func(t *testing.T) {
 		lost := map[uint32]bool{3: true, 4: true, 9: true}
-		srv := server(t, mmsptest.Options{LoseUDP: func(seq uint32) bool { return lost[seq] }}, "/c.wma", content(t, "c_wmav2.wma"))
+		srv := server(t, mmsptest.Options{NoResend: true, LoseUDP: func(seq uint32) bool { return lost[seq] }}, "/c.wma", content(t, "c_wmav2.wma"))
 		s := dial(t, &mmsp.Dialer{}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
 		if err := s.Play(context.Background(), 0); err != nil {
 			t.Fatal(err)
@@ -361,11 +361,37 @@ func TestUDPHostile(t *testing.T) {
 		if len(got) == 0 || len(got) >= len(want) {
 			t.Fatalf("%d objects of %d with 3 packets lost", len(got), len(want))
 		}
-		if st := s.Stats(); st.PacketsLost != 3 {
-			t.Fatalf("lost %d, want 3", st.PacketsLost)
+		if st := s.Stats(); st.PacketsLost != 3 || st.NACKsSent != 3 || st.PacketsRecoveredResent != 0 {
+			t.Fatalf("lost %d, asked again %d, recovered %d; want 3, 3, 0", st.PacketsLost, st.NACKsSent, st.PacketsRecoveredResent)
 		}
-		if l := logsOf(t, srv, 1); len(l) != 1 || l[0].PacketsLostNet != 3 || l[0].PacketsLostContNet != 2 {
+		if l := logsOf(t, srv, 1); len(l) != 1 || l[0].PacketsLostNet != 3 || l[0].PacketsLostContNet != 2 || l[0].ResendRequests != 3 {
 			t.Fatalf("log %+v", l)
+		}
+	})
+	// 3.1.4.7: the lost packets are asked for again by their 32-bit
+	// sequence numbers (2.2.5: the signature, nCubs, the low 16 bits of
+	// openFileId), and what the server resends fills the gaps: the file
+	// plays whole.
+	t.Run("resent", func(t *testing.T) {
+		lost := map[uint32]bool{3: true, 4: true, 9: true}
+		srv := server(t, mmsptest.Options{LoseUDP: func(seq uint32) bool { return lost[seq] }}, "/c.wma", content(t, "c_wmav2.wma"))
+		s := dial(t, &mmsp.Dialer{}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
+		if err := s.Play(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
+		if st := s.Stats(); st.PacketsLost != 0 || st.NACKsSent != 3 || st.PacketsRecoveredResent != 3 {
+			t.Fatalf("lost %d, asked again %d, recovered %d; want 0, 3, 3", st.PacketsLost, st.NACKsSent, st.PacketsRecoveredResent)
+		}
+		var asked []uint32
+		for _, r := range srv.Resends() {
+			if r.SourceID != 1 || r.ClientID == 0 {
+				t.Fatalf("resend request %+v", r)
+			}
+			asked = append(asked, r.Packets...)
+		}
+		if fmt.Sprint(asked) != "[3 4 9]" {
+			t.Fatalf("asked for %v", asked)
 		}
 	})
 }

@@ -58,6 +58,8 @@ type Options struct {
 	// for which it returns true (given the packet's sequence number);
 	// resends (RequestPacketListResend) are not dropped.
 	LoseUDP func(seq uint32) bool
+	// NoResend ignores RequestPacketListResend packets.
+	NoResend bool
 	// WrongSource also sends every UDP Data packet from another address
 	// (127.0.0.2), with its payload zeroed: a client must drop them.
 	WrongSource bool
@@ -146,14 +148,15 @@ type Server struct {
 	udp  *net.UDPConn
 	bad  *net.UDPConn // the wrong source
 
-	mu       sync.Mutex
-	paths    map[string]*Content
-	received []Received
-	conns    map[*conn]bool
-	nconns   int
-	notify   chan struct{} // closed when a message is recorded
-	wg       sync.WaitGroup
-	closed   bool
+	mu         sync.Mutex
+	paths      map[string]*Content
+	received   []Received
+	conns      map[*conn]bool
+	nconns     int
+	notify     chan struct{} // closed when a message is recorded
+	resendReqs []mmsp.Resend
+	wg         sync.WaitGroup
+	closed     bool
 }
 
 // NewServer starts a server on 127.0.0.1.
@@ -209,6 +212,13 @@ func (s *Server) ReceivedOf(mid uint32) []Received {
 		}
 	}
 	return out
+}
+
+// Resends returns the RequestPacketListResend packets received.
+func (s *Server) Resends() []mmsp.Resend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]mmsp.Resend(nil), s.resendReqs...)
 }
 
 // Connections is how many TCP connections were accepted.
@@ -281,9 +291,12 @@ func (s *Server) resends() {
 			return
 		}
 		r, err := mmsp.ParseResend(buf[:n])
-		if err != nil {
+		if err != nil || s.opts.NoResend {
 			continue
 		}
+		s.mu.Lock()
+		s.resendReqs = append(s.resendReqs, r)
+		s.mu.Unlock()
 		s.mu.Lock()
 		var target *conn
 		for c := range s.conns {
