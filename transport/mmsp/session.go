@@ -920,7 +920,7 @@ func (o *owner) data(d *Data, udp bool) {
 	}
 	o.s.stats.bytes.Add(int64(len(d.Payload)))
 	o.period.Bytes += int64(len(d.Payload))
-	o.period.LastData = time.Now()
+	o.period.LastData = o.s.cfg.NowFunc()()
 	if !o.haveSeq {
 		o.haveSeq, o.expect = true, uint32(d.Flags)
 		clear(o.pending)
