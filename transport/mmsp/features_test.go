@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -155,6 +156,59 @@ func TestSeek(t *testing.T) {
 		t.Fatalf("logs %+v", logs)
 	}
 
+}
+
+// TestSeekByPacket: a server that cannot seek by time (no
+// FILE_ATTRIBUTE_MMS_CANSEEK) is asked for the packet that far into the
+// file: StartPlaying with position DBL_MAX and the locationId (2.2.4.25);
+// what follows is the file from that packet.
+func TestSeekByPacket(t *testing.T) {
+	const name = "c_wmav2.wma"
+	c := content(t, name)
+	c.NoSeek = true
+	srv := server(t, mmsptest.Options{}, "/c.wma", c)
+	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{})
+	in := s.Info()
+	if !in.Seekable {
+		t.Fatal("not seekable by packet")
+	}
+	if err := s.Play(context.Background(), 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	b := fixtures.Bytes(t, name)
+	f, err := asf.OpenFile(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := uint32(float64(f.PacketCount()) * 3 / in.Duration.Seconds())
+	sp := srv.ReceivedOf(mmsp.MIDStartPlaying)[0].Message.(*mmsp.StartPlaying)
+	if sp.Position != math.MaxFloat64 || sp.LocationID != want || want == 0 {
+		t.Fatalf("StartPlaying %+v, want locationId %d", sp, want)
+	}
+	sameObjects(t, readAll(t, s), demux(t, name, nil, uint64(want)))
+}
+
+// TestRedirect: ReportRedirect (2.2.4.9) is a *transport.RedirectError,
+// which the registry follows to the new URL.
+func TestRedirect(t *testing.T) {
+	srv := server(t, mmsptest.Options{}, "/c.wma", content(t, "c_wmav2.wma"))
+	srv.Handle("/old.wma", &mmsptest.Content{RedirectTo: srv.URL + "/c.wma"})
+	_, err := (&mmsp.Dialer{}).Dial(context.Background(), srv.URL+"/old.wma", transport.Config{Timeout: 5 * time.Second})
+	var re *transport.RedirectError
+	if !errors.As(err, &re) || re.Location != srv.URL+"/c.wma" {
+		t.Fatalf("err %v", err)
+	}
+	reg := transport.NewRegistry()
+	mmsp.Register(reg, &mmsp.Dialer{})
+	s, err := reg.Dial(context.Background(), srv.URL+"/old.wma", transport.Config{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Play(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
 }
 
 // TestPauseResume: Pause sends StopPlaying and the log and waits for the

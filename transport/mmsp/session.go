@@ -516,7 +516,9 @@ func (o *owner) setHeader(h *asf.Header) {
 	if attr&(AttrBroadcast|AttrLive) != 0 {
 		in.Broadcast, in.Seekable = true, false
 	} else {
-		in.Seekable = attr&AttrCanSeek != 0 || in.Seekable
+		// By time where the server can (CANSEEK), else by packet
+		// number when the packet count is known (3.1.4.2.1).
+		in.Seekable = attr&AttrCanSeek != 0 || o.file.FilePacketCount > 0
 	}
 	if in.Duration == 0 && o.file.FileDuration > 0 && o.file.FileDuration < 1e9 {
 		in.Duration = time.Duration(o.file.FileDuration * float64(time.Second))
@@ -676,6 +678,11 @@ func (o *owner) start(ctx context.Context, from time.Duration) error {
 	o.noteSent()
 	inc := o.nextPlayInc()
 	sp := &StartPlaying{OpenFileID: o.file.OpenFileID, Position: from.Seconds(), ASFOffset: 0xFFFFFFFF, LocationID: 0xFFFFFFFF, PlayIncarnation: inc}
+	if n, ok := o.packetFor(from); ok {
+		// No seeking by time: by the packet number that far into the
+		// file, position DBL_MAX (2.2.4.25).
+		sp.Position, sp.LocationID = math.MaxFloat64, n
+	}
 	if err := o.s.send(sp); err != nil {
 		return o.fatal(err)
 	}
@@ -696,6 +703,19 @@ func (o *owner) start(ctx context.Context, from time.Duration) error {
 	}
 	_, err := o.await(ctx, MIDReportStartedPlaying)
 	return err
+}
+
+// packetFor is the data packet to start at for a seek to from on content
+// the server cannot seek by time (no FILE_ATTRIBUTE_MMS_CANSEEK): the
+// packet that far into the file, as a fraction of its duration. ok is
+// false when the seek goes by time (or to the start).
+func (o *owner) packetFor(from time.Duration) (uint32, bool) {
+	count, dur := o.file.FilePacketCount, o.info.Duration
+	if from <= 0 || o.file.FileAttributes&AttrCanSeek != 0 || count == 0 || dur <= 0 || o.info.Broadcast {
+		return 0, false
+	}
+	n := min(uint64(float64(count)*(float64(from)/float64(dur))), count-1, math.MaxUint32-1)
+	return uint32(n), n > 0
 }
 
 // stopPlaying sends StopPlaying and the play log, and waits for the

@@ -97,6 +97,12 @@ type Content struct {
 	// Broadcast serves it as a live broadcast: attributes BROADCAST and
 	// LIVE, no seeking, duration 0.
 	Broadcast bool
+	// NoSeek leaves FILE_ATTRIBUTE_MMS_CANSEEK out: a client seeks by
+	// packet (StartPlaying locationId).
+	NoSeek bool
+	// RedirectTo answers OpenFile with ReportRedirect to this URL and
+	// closes the connection (3.2.5.6).
+	RedirectTo string
 }
 
 // Entry is one ASF file.
@@ -656,6 +662,10 @@ func (c *conn) open(pi uint32, name string, token []byte) bool {
 			return false
 		}
 	}
+	if content != nil && content.RedirectTo != "" {
+		c.send(&mmsp.ReportRedirect{Type: mmsp.RedirectURL, Location: content.RedirectTo})
+		return false
+	}
 	if content == nil || len(content.Entries) == 0 {
 		return c.send(&mmsp.ReportOpenFile{HR: 0x80070002, PlayIncarnation: pi}) == nil
 	}
@@ -686,6 +696,9 @@ func (c *conn) openReport(pi uint32) *mmsp.ReportOpenFile {
 	count := e.file.PacketCount()
 	if c.content.Broadcast {
 		attr, dur, count = mmsp.AttrBroadcast|mmsp.AttrLive, 0, 0
+	}
+	if c.content.NoSeek {
+		attr &^= mmsp.AttrCanSeek
 	}
 	if len(c.content.Entries) > 1 {
 		attr |= mmsp.AttrPlaylist
@@ -721,14 +734,14 @@ func (c *conn) sendHeader(inc uint8, port int) error {
 // else position; a broadcast at its live point (the start here).
 func (c *conn) startPacket(m *mmsp.StartPlaying) uint64 {
 	c.mu.Lock()
-	e, live := c.content.Entries[c.entry], c.content.Broadcast
+	e, live, noSeek := c.content.Entries[c.entry], c.content.Broadcast, c.content.NoSeek
 	c.mu.Unlock()
 	switch {
 	case live:
 		return 0
 	case m.Position == math.MaxFloat64 && m.LocationID != 0 && m.LocationID != 0xFFFFFFFF:
 		return min(uint64(m.LocationID), e.file.PacketCount())
-	case m.Position > 0 && m.Position < 1e9:
+	case m.Position > 0 && m.Position < 1e9 && !noSeek:
 		n, err := e.file.SeekPacket(time.Duration(m.Position * float64(time.Second)))
 		if err == nil {
 			return n
