@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/auth"
 )
 
 // Dialer opens mmst:// (data over TCP) and mmsu:// (data over UDP, the
@@ -271,6 +273,7 @@ func (s *session) funnel() error {
 func (s *session) openFile() error {
 	o := &s.o
 	of := &OpenFile{PlayIncarnation: o.nextPlayInc(), FileName: fileName(s.u)}
+	ac := auth.NewClient(s.cfg.Credentials, []string{"NTLM"})
 	if err := s.send(of); err != nil {
 		return err
 	}
@@ -287,25 +290,33 @@ func (s *session) openFile() error {
 			}
 			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
 		case *SecurityChallenge:
-			ntlm := len(m.Token) >= 2 && m.Token[0] == 0 && m.Token[1] == 0
-			scheme := "Basic"
-			if ntlm && o.serverMajor >= 9 || ntlm && o.authScheme == "NTLM" {
-				scheme = "NTLM"
-			}
+			scheme := challengeScheme(o.authScheme, o.serverMajor, m.Token)
 			ae := &transport.AuthRequiredError{Protocol: "mms", URL: redact(s.u), Schemes: []string{scheme}, Rejected: sentCreds}
 			if realm, ok := basicRealm(m.Token); ok {
 				ae.Realm = realm
 			}
-			if s.cfg.Credentials == nil || sentCreds || scheme != "Basic" {
-				return ae
+			var tok []byte
+			if scheme == "NTLM" {
+				t, err := s.ntlmResponse(ac, m.Token, sentCreds)
+				if err != nil {
+					return err
+				}
+				if t == nil {
+					return ae
+				}
+				tok, sentCreds = t, len(m.Token) > 2 || sentCreds
+			} else {
+				if s.cfg.Credentials == nil || sentCreds {
+					return ae
+				}
+				// Basic: base64 of user:password, NUL-terminated ASCII
+				// (2.2.4.24, RFC 2617 basic-credentials).
+				cred := base64.StdEncoding.EncodeToString([]byte(s.cfg.Credentials.User + ":" + s.cfg.Credentials.Password))
+				tok, sentCreds = append([]byte(cred), 0), true
 			}
-			// Basic: base64 of user:password, NUL-terminated ASCII
-			// (2.2.4.24, RFC 2617 basic-credentials).
-			cred := base64.StdEncoding.EncodeToString([]byte(s.cfg.Credentials.User + ":" + s.cfg.Credentials.Password))
-			if err := s.send(&SecurityResponse{PlayIncarnation: m.PlayIncarnation, Cookie: m.Cookie, Token: append([]byte(cred), 0)}); err != nil {
+			if err := s.send(&SecurityResponse{PlayIncarnation: m.PlayIncarnation, Cookie: m.Cookie, Token: tok}); err != nil {
 				return err
 			}
-			sentCreds = true
 		case *ReportOpenFile:
 			if Failed(m.HR) {
 				return &HRError{MID: m.MID(), HR: m.HR}
@@ -314,6 +325,79 @@ func (s *session) openFile() error {
 			return nil
 		}
 	}
+}
+
+// challengeScheme is the Auth-Scheme a SecurityChallenge asks for
+// (3.1.5.8): from a server of version 9 or later, NTLM when the pToken's
+// first two bytes are 0 and Basic otherwise; from an older one, Basic when
+// either is not 0, else the scheme ReportConnectedEX named (NTLM by
+// default, 3.1.1).
+func challengeScheme(authen string, major int, tok []byte) string {
+	zero := len(tok) >= 2 && tok[0] == 0 && tok[1] == 0
+	switch {
+	case major >= 9 && zero, major < 9 && zero && authen != "BASIC":
+		return "NTLM"
+	}
+	return "Basic"
+}
+
+// ntlmAuth is the NTLM_AUTH structure's fixed part (2.2.4.14.1): Zero,
+// One, Reserved1, NTLMTokenSize, Two, Reserved2.
+const ntlmAuthSize = 24
+
+// ntlmToken is the NTLM token of a pToken (2.2.4.14): after its two zero
+// bytes, an NTLM_AUTH structure or the token itself. ok is false when an
+// NTLM_AUTH declares more than there is.
+func ntlmToken(p []byte) (tok []byte, wrapped, ok bool) {
+	if len(p) < 2 {
+		return nil, false, true
+	}
+	p = p[2:]
+	if len(p) >= ntlmAuthSize && binary.LittleEndian.Uint32(p) == 0 && binary.LittleEndian.Uint32(p[4:]) == 1 && binary.LittleEndian.Uint32(p[16:]) == 2 {
+		n := binary.LittleEndian.Uint32(p[12:])
+		if uint64(n) > uint64(len(p)-ntlmAuthSize) {
+			return nil, true, false
+		}
+		return p[ntlmAuthSize : ntlmAuthSize+int(n)], true, true
+	}
+	return p, false, true
+}
+
+// NTLMAuth wraps an NTLM token for a pToken: two zero bytes and an
+// NTLM_AUTH structure (2.2.4.14.1, 2.2.4.24).
+func NTLMAuth(tok []byte) []byte {
+	b := []byte{0, 0}
+	b = put32(put32(put32(put32(put32(put32(b, 0), 1), 0), uint32(len(tok))), 2), 0)
+	return append(b, tok...)
+}
+
+// ntlmResponse answers an NTLM SecurityChallenge (4.6.2) with the next
+// token of the NTLMSSP handshake (package auth, [MS-NLMP]): NEGOTIATE to
+// the first, tokenless challenge, AUTHENTICATE to the one carrying the
+// server's CHALLENGE. nil means there is nothing to answer with: no
+// credentials, or a tokenless challenge after AUTHENTICATE (refused).
+func (s *session) ntlmResponse(ac *auth.Client, p []byte, sent bool) ([]byte, error) {
+	tok, _, ok := ntlmToken(p)
+	if !ok {
+		return nil, fmt.Errorf("%w: an NTLM_AUTH structure longer than its pToken", ErrMalformed)
+	}
+	ch := "NTLM"
+	if len(tok) > 0 {
+		ch += " " + base64.StdEncoding.EncodeToString(tok)
+	}
+	a, ok, err := ac.Respond(false, "OpenFile", fileName(s.u), []string{ch}, sent)
+	if err != nil {
+		return nil, fmt.Errorf("mms: NTLM: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	_, v, _ := strings.Cut(a.Value, " ")
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("mms: NTLM: %w", err)
+	}
+	return NTLMAuth(raw), nil
 }
 
 // basicRealm reads the realm of a Basic challenge's pToken

@@ -496,3 +496,40 @@ func TestWebLog(t *testing.T) {
 		t.Fatalf("%d logs counted, want the Logging message and the web post", n)
 	}
 }
+
+// TestNTLMAuth: the NTLM sequence of 4.6.2: OpenFile, a challenge of two
+// zero bytes, a SecurityResponse with NEGOTIATE, the server's CHALLENGE,
+// a SecurityResponse with AUTHENTICATE (checked by the fake server from
+// [MS-NLMP]), then ReportOpenFile; each pToken is two zero bytes and an
+// NTLM_AUTH structure (Zero 0, One 1, NTLMTokenSize, Two 2) around the
+// token (2.2.4.14.1, 2.2.4.24). Wrong credentials are refused.
+func TestNTLMAuth(t *testing.T) {
+	srv := server(t, mmsptest.Options{User: "bob", Password: "pa55", NTLM: true}, "/c.wma", content(t, "c_wmav2.wma"))
+	_, err := (&mmsp.Dialer{}).Dial(context.Background(), srv.URL+"/c.wma", transport.Config{Timeout: 5 * time.Second})
+	var ae *transport.AuthRequiredError
+	if !errors.As(err, &ae) || ae.Rejected || len(ae.Schemes) != 1 || ae.Schemes[0] != "NTLM" {
+		t.Fatalf("without credentials: %v", err)
+	}
+	_, err = (&mmsp.Dialer{}).Dial(context.Background(), srv.URL+"/c.wma", transport.Config{Timeout: 5 * time.Second, Credentials: &transport.Credentials{User: "bob", Password: "wrong"}})
+	if !errors.As(err, &ae) || !ae.Rejected {
+		t.Fatalf("wrong credentials: %v", err)
+	}
+	n := len(srv.ReceivedOf(mmsp.MIDSecurityResponse))
+	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{Credentials: &transport.Credentials{User: "bob", Password: "pa55"}})
+	if err := s.Play(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
+	rs := srv.ReceivedOf(mmsp.MIDSecurityResponse)[n:]
+	if len(rs) != 2 {
+		t.Fatalf("%d SecurityResponse", len(rs))
+	}
+	for i, r := range rs {
+		p := r.Message.(*mmsp.SecurityResponse).Token
+		le := func(off int) uint32 { return uint32(p[off]) | uint32(p[off+1])<<8 | uint32(p[off+2])<<16 | uint32(p[off+3])<<24 }
+		if len(p) < 2+24+12 || p[0] != 0 || p[1] != 0 || le(2) != 0 || le(6) != 1 || le(18) != 2 || int(le(14)) != len(p)-26 ||
+			string(p[26:34]) != "NTLMSSP\x00" || le(34) != uint32(1+2*i) { // NEGOTIATE (1), then AUTHENTICATE (3)
+			t.Fatalf("SecurityResponse %d pToken % x", i, p)
+		}
+	}
+}

@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport/auth/authtest"
 	"github.com/eddyplayer/eddy/transport/mmsp"
 )
 
@@ -74,8 +75,10 @@ type Options struct {
 	// ReportOpenFile.
 	UnknownMID bool
 	// User and Password, when set, require Basic authentication
-	// (AuthenPackage "BASIC", 4.6.1) for OpenFile.
+	// (AuthenPackage "BASIC", 4.6.1) for OpenFile, or NTLM (4.6.2) when
+	// NTLM is set.
 	User, Password string
+	NTLM           bool
 	// Pace sends data packets no faster than their send times
 	// (real time) times Speed (default 1); default as fast as possible.
 	Pace  bool
@@ -352,6 +355,7 @@ type conn struct {
 	stop        chan struct{}
 	streamDone  chan struct{}
 	authed      bool
+	ntlmState   authtest.Conn
 }
 
 func (c *conn) record(seq uint16, m mmsp.Message) {
@@ -513,6 +517,9 @@ func (c *conn) handle(m mmsp.Message) bool {
 			BlockGroupPlayTime: 1, BlockGroupBlocks: 1, MaxOpenFiles: 1, BlockMaxBytes: 0x8000, MaxBitRate: 0x00989680, ServerVersion: v}
 		if c.s.opts.User != "" {
 			ex.AuthenPackage = "BASIC"
+			if c.s.opts.NTLM {
+				ex.AuthenPackage = "NTLM"
+			}
 		}
 		return c.send(ex) == nil
 	case *mmsp.FunnelInfo:
@@ -649,6 +656,9 @@ func (c *conn) open(pi uint32, name string, token []byte) bool {
 	c.mu.Lock()
 	c.path = name
 	c.mu.Unlock()
+	if c.s.opts.NTLM && c.s.opts.User != "" && !c.authed {
+		return c.ntlm(pi, token)
+	}
 	if u := c.s.opts.User; u != "" && !c.authed {
 		want := base64.StdEncoding.EncodeToString([]byte(u+":"+c.s.opts.Password)) + "\x00"
 		if string(token) != want {
@@ -677,6 +687,42 @@ func (c *conn) open(pi uint32, name string, token []byte) bool {
 	m := c.openReport(pi)
 	c.mu.Unlock()
 	return c.send(m) == nil
+}
+
+// ntlm runs the server's side of the NTLM sequence (4.6.2): a
+// SecurityChallenge of two zero bytes first, then the CHALLENGE message
+// (in an NTLM_AUTH structure when the client used one), then
+// ReportOpenFile for valid credentials (checked by authtest from
+// [MS-NLMP]) or a challenge without a token (refused).
+func (c *conn) ntlm(pi uint32, p []byte) bool {
+	cred, wrapped := "", false
+	if len(p) > 2 && p[0] == 0 && p[1] == 0 {
+		tok := p[2:]
+		// NTLM_AUTH (2.2.4.14.1): Zero, One, Reserved1,
+		// NTLMTokenSize, Two, Reserved2, then the token.
+		le := func(i int) uint32 {
+			return uint32(tok[i]) | uint32(tok[i+1])<<8 | uint32(tok[i+2])<<16 | uint32(tok[i+3])<<24
+		}
+		if len(tok) >= 24 && le(0) == 0 && le(4) == 1 && le(16) == 2 && uint64(le(12)) <= uint64(len(tok)-24) {
+			tok, wrapped = tok[24:24+le(12)], true
+		}
+		cred = "NTLM " + base64.StdEncoding.EncodeToString(tok)
+	}
+	a := authtest.Server{Scheme: "NTLM", User: c.s.opts.User, Password: c.s.opts.Password}
+	ok, ch, keep := a.Check(&c.ntlmState, "OpenFile", cred)
+	if ok {
+		c.authed = true
+		return c.open(pi, c.path, nil)
+	}
+	out := []byte{0, 0}
+	if _, t, found := strings.Cut(ch, " "); found {
+		raw, _ := base64.StdEncoding.DecodeString(t)
+		if wrapped {
+			out = append(out, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, byte(len(raw)), byte(len(raw)>>8), byte(len(raw)>>16), byte(len(raw)>>24), 2, 0, 0, 0, 0, 0, 0, 0)
+		}
+		out = append(out, raw...)
+	}
+	return c.send(&mmsp.SecurityChallenge{PlayIncarnation: pi, Cookie: 0xC00C1E, Token: out}) == nil && keep
 }
 
 func utf16z(s string) []byte {
