@@ -392,3 +392,29 @@ func FuzzData(f *testing.F) {
 		}
 	})
 }
+
+// TestChallengeScheme: the Auth-Scheme of a SecurityChallenge (3.1.5.8):
+// a version 9+ server's pToken starting with two zero bytes means NTLM,
+// anything else Basic; an older server's means Basic when either byte is
+// not zero, else the scheme of ReportConnectedEX (NTLM by default).
+func TestChallengeScheme(t *testing.T) {
+	realm := wstr(`realm="x"`)
+	for _, tc := range []struct {
+		authen string
+		major  int
+		tok    []byte
+		want   string
+	}{
+		{"", 9, []byte{0, 0}, "NTLM"},
+		{"BASIC", 9, []byte{0, 0}, "NTLM"},
+		{"NTLM", 9, realm, "Basic"},
+		{"", 4, realm, "Basic"},
+		{"", 4, []byte{0, 0}, "NTLM"},
+		{"BASIC", 4, []byte{0, 0}, "Basic"},
+		{"NTLM", 4, []byte{0, 0, 1}, "NTLM"},
+	} {
+		if got := challengeScheme(tc.authen, tc.major, tc.tok); got != tc.want {
+			t.Errorf("%q, version %d, % x: %s, want %s", tc.authen, tc.major, tc.tok, got, tc.want)
+		}
+	}
+}

@@ -1116,7 +1116,6 @@ func (o *owner) newHeader() {
 		o.fail(err)
 		return
 	}
-	o.file.FileAttributes &^= 0 // the attributes stay the playlist's
 	o.setHeader(h)
 	in := o.info
 	if o.s.udp {
