@@ -526,7 +526,9 @@ func TestNTLMAuth(t *testing.T) {
 	}
 	for i, r := range rs {
 		p := r.Message.(*mmsp.SecurityResponse).Token
-		le := func(off int) uint32 { return uint32(p[off]) | uint32(p[off+1])<<8 | uint32(p[off+2])<<16 | uint32(p[off+3])<<24 }
+		le := func(off int) uint32 {
+			return uint32(p[off]) | uint32(p[off+1])<<8 | uint32(p[off+2])<<16 | uint32(p[off+3])<<24
+		}
 		if len(p) < 2+24+12 || p[0] != 0 || p[1] != 0 || le(2) != 0 || le(6) != 1 || le(18) != 2 || int(le(14)) != len(p)-26 ||
 			string(p[26:34]) != "NTLMSSP\x00" || le(34) != uint32(1+2*i) { // NEGOTIATE (1), then AUTHENTICATE (3)
 			t.Fatalf("SecurityResponse %d pToken % x", i, p)
