@@ -237,6 +237,11 @@ func TestPauseResume(t *testing.T) {
 	if rest := readAll(t, s); len(rest) == 0 {
 		t.Fatal("nothing after resuming")
 	}
+	// Paced at 8 times the content's 64 kbit/s: the measured rate is
+	// of that order.
+	if bw := s.Stats().BandwidthBps; bw < 64000 || bw > 64000*100 {
+		t.Fatalf("bandwidth %d bit/s", bw)
+	}
 	if sp := srv.ReceivedOf(mmsp.MIDStartPlaying); len(sp) != 2 || sp[1].Message.(*mmsp.StartPlaying).Position != got[3].pts.Seconds() {
 		t.Fatalf("StartPlaying %+v", sp)
 	}

@@ -116,7 +116,7 @@ type session struct {
 
 type counters struct {
 	bytes, packets, lost, corrupt, dups atomic.Int64
-	resent, nacks                       atomic.Int64
+	resent, nacks, bandwidth            atomic.Int64
 	wrongSource, unknown, logs          atomic.Int64
 	reconnects                          atomic.Int64
 	opened                              time.Time
@@ -348,6 +348,7 @@ func (s *session) Stats() transport.Stats {
 		PacketsDuplicate:       s.stats.dups.Load(),
 		PacketsRecoveredResent: s.stats.resent.Load(),
 		NACKsSent:              s.stats.nacks.Load(),
+		BandwidthBps:           s.stats.bandwidth.Load(),
 		Reconnects:             int(s.stats.reconnects.Load()),
 		LogPosts:               int(s.stats.logs.Load()),
 		Elapsed:                time.Since(s.stats.opened),
@@ -391,7 +392,9 @@ func (s *session) run() {
 	defer func() {
 		o.farewell()
 		s.nc.Close()
-		s.closeUDP()
+		if s.uc != nil {
+			s.uc.Close() // the UDP reader still reads s.uc: not set to nil
+		}
 		close(s.done)
 	}()
 	stall := time.NewTimer(time.Hour)
@@ -472,8 +475,12 @@ type owner struct {
 
 	// draining is set from a ReportEndOfStream over UDP until the data
 	// behind it has come (drainEnd is the message).
-	draining      bool
-	drainEnd      *ReportEndOfStream
+	draining   bool
+	drainEnd   *ReportEndOfStream
+	drainUntil time.Time
+	// firstData is when the session's first data packet came: the
+	// bandwidth is measured from it.
+	firstData     time.Time
 	pendingChange *ReportStreamChange
 	lastLoc       uint32
 	haveLoc       bool
@@ -863,6 +870,7 @@ func (o *owner) endOfStream(m *ReportEndOfStream) {
 		// message overtakes it: take what comes until the UDP socket
 		// has been quiet for a moment.
 		o.draining, o.drainEnd = true, m
+		o.drainUntil = time.Now().Add(o.s.timeout)
 		o.stall.Reset(drainQuiet)
 		return
 	}
@@ -933,12 +941,21 @@ func (o *owner) data(d *Data, udp bool) {
 	if o.state != stateStreaming || d.Incarnation != o.dataInc {
 		return // stale: of an earlier StartPlaying
 	}
-	if o.draining {
+	switch {
+	case o.draining && time.Now().After(o.drainUntil):
+		// A server that sends on and on after its end: the end
+		// stands (the timer fires now).
+		o.stall.Reset(0)
+	case o.draining:
 		o.stall.Reset(drainQuiet)
-	} else {
+	default:
 		o.stall.Reset(o.s.timeout)
 	}
-	o.s.stats.bytes.Add(int64(len(d.Payload)))
+	now := time.Now()
+	if o.firstData.IsZero() {
+		o.firstData = now
+	}
+	o.s.stats.bandwidth.Store(bandwidth(o.s.stats.bytes.Add(int64(len(d.Payload))), now.Sub(o.firstData)))
 	o.period.Bytes += int64(len(d.Payload))
 	o.period.LastData = o.s.cfg.NowFunc()()
 	if !o.haveSeq {
@@ -1207,6 +1224,15 @@ func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
 			}
 		}()
 	}
+}
+
+// bandwidth is the average receive rate of n bytes in d, in bits per
+// second (0 until a tenth of a second has passed).
+func bandwidth(n int64, d time.Duration) int64 {
+	if d < 100*time.Millisecond {
+		return 0
+	}
+	return int64(float64(n) * 8 / d.Seconds())
 }
 
 func clamp32(v int64) uint32      { return uint32(min(max(v, 0), math.MaxUint32)) }

@@ -368,6 +368,20 @@ func TestUDPHostile(t *testing.T) {
 			t.Fatalf("log %+v", l)
 		}
 	})
+	// A server that sends on after its end: the end comes within the
+	// timeout all the same, the repeats counted as duplicates.
+	t.Run("chatter after the end", func(t *testing.T) {
+		srv := server(t, mmsptest.Options{Chatter: true}, "/c.wma", content(t, "c_wmav2.wma"))
+		s := dial(t, &mmsp.Dialer{}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{Timeout: time.Second})
+		if err := s.Play(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("the end took %v", d)
+		}
+	})
 	// 3.1.4.7: the lost packets are asked for again by their 32-bit
 	// sequence numbers (2.2.5: the signature, nCubs, the low 16 bits of
 	// openFileId), and what the server resends fills the gaps: the file

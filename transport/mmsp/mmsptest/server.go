@@ -59,6 +59,9 @@ type Options struct {
 	// for which it returns true (given the packet's sequence number);
 	// resends (RequestPacketListResend) are not dropped.
 	LoseUDP func(seq uint32) bool
+	// Chatter keeps sending the last UDP Data packet every 50 ms after
+	// the last entry's ReportEndOfStream, until the connection ends.
+	Chatter bool
 	// NoResend ignores RequestPacketListResend packets.
 	NoResend bool
 	// WrongSource also sends every UDP Data packet from another address
@@ -903,6 +906,9 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 			if last && c.s.opts.CloseAtEnd {
 				c.nc.Close()
 			}
+			if last && c.s.opts.Chatter && port != 0 {
+				c.chatter(stop, port)
+			}
 			return
 		}
 		c.mu.Lock()
@@ -935,6 +941,24 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 			return
 		}
 		start = 0
+	}
+}
+
+// chatter repeats the last data packet sent until stop.
+func (c *conn) chatter(stop chan struct{}, port int) {
+	c.mu.Lock()
+	b := c.sent[c.sequence-1]
+	c.mu.Unlock()
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	to := &net.UDPAddr{IP: c.nc.RemoteAddr().(*net.TCPAddr).IP, Port: port}
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.s.udp.WriteToUDP(b, to)
+		}
 	}
 }
 
