@@ -418,3 +418,46 @@ func TestChallengeScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderReassembly: the ASF file header is put together from Data
+// packets with LocationIds 0, 1, … and AFFlags 0x04 until 0x0C (2.2.2,
+// 3.1.5.12); pieces of another incarnation are stale and skipped; a
+// missing piece, a wrong flag, or a header growing far past the size
+// ReportOpenFile declared is an error.
+func TestHeaderReassembly(t *testing.T) {
+	var h header
+	h.reset(3)
+	for i, d := range []Data{
+		{LocationID: 0, Incarnation: 3, Flags: 0x04, Payload: []byte("abc")},
+		{LocationID: 0, Incarnation: 2, Flags: 0x0C, Payload: []byte("stale")},
+		{LocationID: 1, Incarnation: 3, Flags: 0x0C, Payload: []byte("def")},
+	} {
+		if err := h.add(&d, 6); err != nil {
+			t.Fatalf("piece %d: %v", i, err)
+		}
+	}
+	if !h.done || string(h.buf) != "abcdef" {
+		t.Fatalf("done %v, %q", h.done, h.buf)
+	}
+	for _, tc := range []struct {
+		name   string
+		pieces []Data
+		want   string
+	}{
+		{"a piece missing", []Data{{LocationID: 0, Incarnation: 1, Flags: 4}, {LocationID: 2, Incarnation: 1, Flags: 0x0C}}, "piece 2 where 1"},
+		{"a wrong flag", []Data{{LocationID: 0, Incarnation: 1, Flags: 0x10}}, "AFFlags 0x10"},
+		{"past the declared size", []Data{{LocationID: 0, Incarnation: 1, Flags: 4, Payload: make([]byte, 40000)},
+			{LocationID: 1, Incarnation: 1, Flags: 4, Payload: make([]byte, 40000)}}, "grows past"},
+	} {
+		h.reset(1)
+		var err error
+		for _, d := range tc.pieces {
+			if err = h.add(&d, 100); err != nil {
+				break
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
