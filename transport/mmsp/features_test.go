@@ -329,6 +329,35 @@ func TestPlaylist(t *testing.T) {
 	}
 }
 
+// TestPlaylistHeaderLost: over UDP, the next entry's header lost is asked
+// for again when the Header timer expires (CancelReadBlock, ReadBlock;
+// 3.1.6.1), and the entry plays.
+func TestPlaylistHeaderLost(t *testing.T) {
+	srv := server(t, mmsptest.Options{LoseHeader: func(n int) bool { return n == 2 }}, "/list", content(t, "c_wmav2.wma", "pcm_3s.asf"))
+	s := dial(t, &mmsp.Dialer{HeaderTimeout: 50 * time.Millisecond}, udpURL(srv)+"/list", transport.Config{})
+	if err := s.Play(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for {
+		_, err := s.ReadSample(ctx)
+		if errors.Is(err, transport.ErrInfoChanged) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Select(context.Background(), []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	sameObjects(t, readAll(t, s), demux(t, "pcm_3s.asf", nil, 0))
+	if rb, c := len(srv.ReceivedOf(mmsp.MIDReadBlock)), len(srv.ReceivedOf(mmsp.MIDCancelReadBlock)); rb != 3 || c != 1 {
+		t.Fatalf("%d ReadBlock, %d CancelReadBlock", rb, c)
+	}
+}
+
 // TestFaults: each fault ends with a clear error or is survived and
 // counted.
 func TestFaults(t *testing.T) {

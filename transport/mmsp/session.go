@@ -424,6 +424,10 @@ func (s *session) run() {
 			o.gapArmed = false
 			o.giveUp()
 		case <-stall.C:
+			if o.newEntry && o.s.udp && !o.failed {
+				o.headerExpired()
+				continue
+			}
 			if o.draining {
 				o.endOfStream(o.drainEnd)
 				continue
@@ -476,6 +480,7 @@ type owner struct {
 	// draining is set from a ReportEndOfStream over UDP until the data
 	// behind it has come (drainEnd is the message).
 	draining   bool
+	hdrTries   int // Header timer expiries for the next entry
 	drainEnd   *ReportEndOfStream
 	drainUntil time.Time
 	// firstData is when the session's first data packet came: the
@@ -915,12 +920,37 @@ func (o *owner) streamChange(m *ReportStreamChange) {
 	o.hdr.reset(0xFF)
 	o.stall.Reset(o.s.timeout)
 	if o.s.udp {
-		inc := o.nextHeaderInc()
-		o.hdr.reset(inc)
-		if err := o.s.send(&ReadBlock{OpenFileID: o.file.OpenFileID, Length: 0x8000, Flags: 0xFFFFFFFF, TDeadline: 3600, PlayIncarnation: inc}); err != nil {
-			o.fail(err)
-		}
+		o.hdrTries = 0
+		o.readBlock()
 	}
+}
+
+// readBlock asks for the next entry's header over UDP (3.1.5.19) under
+// the Header timer (3.1.5.9.1): the stall timer runs for it.
+func (o *owner) readBlock() {
+	inc := o.nextHeaderInc()
+	o.hdr.reset(inc)
+	if err := o.s.send(&ReadBlock{OpenFileID: o.file.OpenFileID, Length: 0x8000, Flags: 0xFFFFFFFF, TDeadline: 3600, PlayIncarnation: inc}); err != nil {
+		o.fail(err)
+		return
+	}
+	o.stall.Reset(o.s.headerTimer())
+}
+
+// headerExpired handles the Header timer's expiry for the next entry's
+// header over UDP (3.1.6.1): CancelReadBlock and ReadBlock again, at most
+// retryLimit times, then the end.
+func (o *owner) headerExpired() {
+	if o.hdrTries >= retryLimit {
+		o.fail(fmt.Errorf("%w: no ASF file header of the next entry within %d tries of the Header timer", ErrUDPBlocked, o.hdrTries+1))
+		return
+	}
+	o.hdrTries++
+	if err := o.s.send(&CancelReadBlock{PlayIncarnation: o.hdr.inc}); err != nil {
+		o.fail(err)
+		return
+	}
+	o.readBlock()
 }
 
 // data handles a Data packet (3.1.5.17).

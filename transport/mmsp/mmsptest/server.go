@@ -62,6 +62,10 @@ type Options struct {
 	// Chatter keeps sending the last UDP Data packet every 50 ms after
 	// the last entry's ReportEndOfStream, until the connection ends.
 	Chatter bool
+	// LoseHeader, when set, drops the ASF file header sent over UDP in
+	// answer to the connection's n-th ReadBlock (from 1) when it returns
+	// true.
+	LoseHeader func(n int) bool
 	// NoResend ignores RequestPacketListResend packets.
 	NoResend bool
 	// WrongSource also sends every UDP Data packet from another address
@@ -359,6 +363,7 @@ type conn struct {
 	streamDone  chan struct{}
 	authed      bool
 	ntlmState   authtest.Conn
+	readBlocks  int
 }
 
 func (c *conn) record(seq uint16, m mmsp.Message) {
@@ -595,6 +600,10 @@ func (c *conn) handle(m mmsp.Message) bool {
 		}
 		if c.send(&mmsp.ReportReadBlock{PlayIncarnation: m.PlayIncarnation}) != nil {
 			return false
+		}
+		c.readBlocks++
+		if port != 0 && c.s.opts.LoseHeader != nil && c.s.opts.LoseHeader(c.readBlocks) {
+			return true
 		}
 		return c.sendHeader(uint8(m.PlayIncarnation), port) == nil
 	case *mmsp.StreamSwitch:
