@@ -15,6 +15,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsp"
 	"github.com/eddyplayer/eddy/transport/msb"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/rtsp"
@@ -50,14 +51,27 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	md := &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	rd := &rtsp.Dialer{Language: Language()}
+	pd := &mmsp.Dialer{PlayerVersion: Version, Language: Language()}
 	r.Register("rtsp", rtsp.Match, rd)
-	// mms:// as Windows Media Player opens it: RTSP (UDP, then TCP when
-	// the Firewall time passes without UDP), then MMS over HTTP.
-	r.Register("mms", transport.MatchSchemes("mms"), &transport.Rollover{Steps: []transport.RolloverStep{
-		{Scheme: "rtsp", Dialer: rd}, {Scheme: "mmsh", Dialer: md},
-	}})
+	mmsp.Register(r, pd)
+	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3).
+	r.Register("mms", transport.MatchSchemes("mms"), MMSRollover(rd, pd, md))
 	mmsh.Register(r, md)
 	return r
+}
+
+// MMSRollover is the mms:// rollover of Windows Media Player's reader
+// (WMF SDK: RTSPU, RTSPT, MMSU, MMST, HTTP) in three steps, each of which
+// moves from UDP to TCP itself: RTSP (RTP over UDP, then interleaved when
+// the Firewall time passes without UDP), MMS (data over UDP, then over
+// TCP when the server refuses UDP or none arrives within the Header
+// timer's retries; an answer that is no MMS at all goes straight to the
+// next step, which MMST would not change), then MMS over HTTP. What
+// worked is remembered per host.
+func MMSRollover(rd, pd, md transport.Dialer) *transport.Rollover {
+	return &transport.Rollover{Steps: []transport.RolloverStep{
+		{Scheme: "rtsp", Dialer: rd}, {Scheme: "mmsu", Dialer: pd}, {Scheme: "mmsh", Dialer: md},
+	}}
 }
 
 // Version is Eddy's version, reported in play logs and the User-Agent.

@@ -1,0 +1,600 @@
+package mmsp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/auth"
+)
+
+// Dialer opens mmst:// (data over TCP) and mmsu:// (data over UDP, the
+// control connection over TCP) URLs. mmsu:// falls back to TCP on the same
+// control connection when the server refuses the UDP funnel (3.1.5.5), and
+// on a new one when no UDP data arrives: the Header timer expired more
+// than its retry limit (3.1.6.1), or no data packet came within the
+// Header timer after the server started playing.
+type Dialer struct {
+	// PlayerVersion is reported in play logs (qwClientVersion).
+	PlayerVersion string
+	// Language is the user's language tag (szLang), e.g. "en-US".
+	Language string
+	// UDPOnly makes mmsu:// fail instead of falling back to TCP, for a
+	// rollover whose next step is MMST.
+	UDPOnly bool
+	// HeaderTimeout is the Header timer's base (3.1.2, 3.1.5.9.1: 1 s
+	// plus the header's transfer time at the content's bit rate); 0
+	// means 1 s.
+	HeaderTimeout time.Duration
+	// DialContext opens the TCP connection; nil uses net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	mu sync.Mutex
+	// tcpHosts are the hosts whose UDP data did not come: mmsu:// to
+	// them goes over TCP at once for the life of the Dialer (the
+	// player's run), as Windows Media Player remembers the protocol that
+	// worked.
+	tcpHosts map[string]bool
+}
+
+// Match accepts mmst:// and mmsu:// URLs.
+func Match(u *url.URL) bool { return u.Scheme == "mmst" || u.Scheme == "mmsu" }
+
+// Register adds d to r for mmst:// and mmsu://.
+func Register(r *transport.Registry, d *Dialer) { r.Register("mmsp", Match, d) }
+
+// Errors a caller can test with errors.Is.
+var (
+	// ErrUDPBlocked: no UDP data reached the client (a firewall, most
+	// likely) or the server refused to send over UDP.
+	ErrUDPBlocked = errors.New("no media arrived over UDP; a firewall probably blocks it")
+	// ErrTimeout: the server stopped answering.
+	ErrTimeout = errors.New("server stopped answering")
+	// ErrProtocol: the server broke the protocol's sequence (3.1).
+	ErrProtocol = errors.New("MMS protocol error")
+)
+
+// retryLimit is the Header timer's retry limit (3.1.6.1).
+const retryLimit = 4
+
+// Dial implements transport.Dialer.
+func (d *Dialer) Dial(ctx context.Context, raw string, cfg transport.Config) (transport.Session, error) {
+	u, err := url.Parse(raw)
+	if err != nil || !Match(u) || u.Host == "" {
+		return nil, fmt.Errorf("%w: %q", transport.ErrUnsupportedURL, raw)
+	}
+	udp := u.Scheme == "mmsu"
+	host := strings.ToLower(u.Hostname())
+	d.mu.Lock()
+	if d.tcpHosts[host] && !d.UDPOnly {
+		udp = false
+	}
+	d.mu.Unlock()
+	s, err := d.open(ctx, raw, u, cfg, udp)
+	if err != nil && udp && !d.UDPOnly && errors.Is(err, ErrUDPBlocked) && ctx.Err() == nil {
+		s, err = d.open(ctx, raw, u, cfg, false)
+		if err == nil {
+			s.stats.reconnects.Add(1)
+			d.mu.Lock()
+			if d.tcpHosts == nil {
+				d.tcpHosts = map[string]bool{}
+			}
+			d.tcpHosts[host] = true
+			d.mu.Unlock()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// hostPort is the URL's host with port 1755 when it names none (2.1).
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), strconv.Itoa(DefaultPort))
+}
+
+// fileName is the OpenFile fileName: the URL's path without its leading
+// slash and not percent-encoded, with the query when there is one
+// (servers put tokens there) (2.2.4.21).
+func fileName(u *url.URL) string {
+	p := strings.TrimPrefix(u.Path, "/")
+	if u.RawQuery != "" {
+		if q, err := url.PathUnescape(u.RawQuery); err == nil {
+			p += "?" + q
+		} else {
+			p += "?" + u.RawQuery
+		}
+	}
+	return p
+}
+
+func newGUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0F | 0x40
+	b[8] = b[8]&0x3F | 0x80
+	return fmt.Sprintf("{%X-%X-%X-%X-%X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// clientGUID is the client-guid of subscriberName, Config.ClientID when
+// it is one.
+func clientGUID(id string) string {
+	if len(id) == 38 && id[0] == '{' && id[37] == '}' {
+		return strings.ToUpper(id)
+	}
+	return newGUID()
+}
+
+// open runs the sequence of 3.1 up to the ASF file header (state READY).
+func (d *Dialer) open(ctx context.Context, raw string, u *url.URL, cfg transport.Config, udp bool) (*session, error) {
+	timeout := cfg.TimeoutOrDefault()
+	dial := d.DialContext
+	if dial == nil {
+		nd := &net.Dialer{Timeout: timeout}
+		dial = nd.DialContext
+	}
+	addr := hostPort(u)
+	nc, err := dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("mms: connecting to %s: %w", addr, err)
+	}
+	s := newSession(d, cfg, raw, u, nc, udp)
+	ok := false
+	defer func() {
+		if !ok {
+			s.abort()
+		}
+	}()
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := s.handshake(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("mms %s: %w", redact(u), ctx.Err())
+		}
+		return nil, fmt.Errorf("mms %s: %w", redact(u), err)
+	}
+	if !stop() {
+		return nil, fmt.Errorf("mms %s: %w", redact(u), ctx.Err())
+	}
+	ok = true
+	s.start()
+	return s, nil
+}
+
+func redact(u *url.URL) string { return u.Redacted() }
+
+// handshake is Connect, FunnelInfo, ConnectFunnel, OpenFile (with
+// authentication), ReadBlock and the ASF file header, read synchronously
+// before the session's goroutines start.
+func (s *session) handshake() error {
+	o := &s.o
+	// 3.1.4.1.1: packet pairs not requested.
+	sub := fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s", s.guid, s.u.Host)
+	if err := s.send(&Connect{PlayIncarnation: PacketPairDisabled, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
+		return err
+	}
+	m, err := s.expect(MIDReportConnectedEX)
+	if err != nil {
+		return err
+	}
+	ex := m.(*ReportConnectedEX)
+	if Failed(ex.HR) {
+		return &HRError{MID: ex.MID(), HR: ex.HR}
+	}
+	o.serverMajor = major(ex.ServerVersion)
+	o.authScheme = strings.ToUpper(ex.AuthenPackage)
+	// 3.1.5.3: FunnelInfo without packet pairs; the three TCP packet-pair
+	// ReportFunnelInfo of a server that sends them anyway are read.
+	if err := s.send(&FunnelInfo{PlayIncarnation: PacketPairDisabled}); err != nil {
+		return err
+	}
+	for i := 0; i < 3; i++ {
+		m, err := s.expect(MIDReportFunnelInfo)
+		if err != nil {
+			return err
+		}
+		fi := m.(*ReportFunnelInfo)
+		if Failed(fi.HR) {
+			return &HRError{MID: fi.MID(), HR: fi.HR}
+		}
+		o.clientID = fi.Cubs
+		if fi.PlayIncarnation != PacketPairTCP {
+			break
+		}
+	}
+	if err := s.funnel(); err != nil {
+		return err
+	}
+	if err := s.openFile(); err != nil {
+		return err
+	}
+	return s.readHeader()
+}
+
+// funnel sends ConnectFunnel (3.1.5.4), UDP first for mmsu://, and falls
+// back to TCP on the same connection when the server refuses UDP
+// (3.1.5.5) unless the Dialer is UDP-only.
+func (s *session) funnel() error {
+	local, _ := s.nc.LocalAddr().(*net.TCPAddr)
+	ip := "127.0.0.1"
+	port := 0
+	if local != nil {
+		ip, port = local.IP.String(), local.Port
+	}
+	for {
+		name := fmt.Sprintf(`\\%s\TCP\%d`, ip, port)
+		if s.udp {
+			if err := s.listenUDP(); err != nil {
+				return err
+			}
+			name = fmt.Sprintf(`\\%s\UDP\%d`, ip, s.uc.LocalAddr().(*net.UDPAddr).Port)
+		}
+		if err := s.send(&ConnectFunnel{MaxBlockBytes: 0xFFFFFFFF, MaxBitRate: 0x00989680, FunnelMode: 2, FunnelName: name}); err != nil {
+			return err
+		}
+		m, err := s.expect(MIDReportConnectedFunnel, MIDReportDisconnectedFunnel)
+		if err != nil {
+			return err
+		}
+		if cf, ok := m.(*ReportConnectedFunnel); ok {
+			if Failed(cf.HR) {
+				return &HRError{MID: cf.MID(), HR: cf.HR}
+			}
+			return nil
+		}
+		hr := m.(*ReportDisconnectedFunnel).HR
+		if !s.udp {
+			return &HRError{MID: MIDReportDisconnectedFunnel, HR: hr}
+		}
+		if s.d.UDPOnly {
+			return fmt.Errorf("%w: the server refused to stream over UDP (HRESULT 0x%08X)", ErrUDPBlocked, hr)
+		}
+		s.closeUDP()
+		s.udp = false
+	}
+}
+
+// openFile sends OpenFile and answers security challenges (3.1.5.6–9).
+func (s *session) openFile() error {
+	o := &s.o
+	of := &OpenFile{PlayIncarnation: o.nextPlayInc(), FileName: fileName(s.u)}
+	ac := auth.NewClient(s.cfg.Credentials, []string{"NTLM"})
+	if err := s.send(of); err != nil {
+		return err
+	}
+	sentCreds := false
+	for {
+		m, err := s.expect(MIDReportOpenFile, MIDSecurityChallenge, MIDReportRedirect)
+		if err != nil {
+			return err
+		}
+		switch m := m.(type) {
+		case *ReportRedirect:
+			if m.Type != RedirectURL || m.Location == "" {
+				return fmt.Errorf("%w: a proxy redirect (type %d) to %q, and no proxy is used", ErrProtocol, m.Type, m.Location)
+			}
+			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
+		case *SecurityChallenge:
+			scheme := challengeScheme(o.authScheme, o.serverMajor, m.Token)
+			ae := &transport.AuthRequiredError{Protocol: "mms", URL: redact(s.u), Schemes: []string{scheme}, Rejected: sentCreds}
+			if realm, ok := basicRealm(m.Token); ok {
+				ae.Realm = realm
+			}
+			var tok []byte
+			if scheme == "NTLM" {
+				t, err := s.ntlmResponse(ac, m.Token, sentCreds)
+				if err != nil {
+					return err
+				}
+				if t == nil {
+					return ae
+				}
+				tok, sentCreds = t, len(m.Token) > 2 || sentCreds
+			} else {
+				if s.cfg.Credentials == nil || sentCreds {
+					return ae
+				}
+				// Basic: base64 of user:password, NUL-terminated ASCII
+				// (2.2.4.24, RFC 2617 basic-credentials).
+				cred := base64.StdEncoding.EncodeToString([]byte(s.cfg.Credentials.User + ":" + s.cfg.Credentials.Password))
+				tok, sentCreds = append([]byte(cred), 0), true
+			}
+			if err := s.send(&SecurityResponse{PlayIncarnation: m.PlayIncarnation, Cookie: m.Cookie, Token: tok}); err != nil {
+				return err
+			}
+		case *ReportOpenFile:
+			if Failed(m.HR) {
+				return &HRError{MID: m.MID(), HR: m.HR}
+			}
+			o.file = *m
+			return nil
+		}
+	}
+}
+
+// challengeScheme is the Auth-Scheme a SecurityChallenge asks for
+// (3.1.5.8): from a server of version 9 or later, NTLM when the pToken's
+// first two bytes are 0 and Basic otherwise; from an older one, Basic when
+// either is not 0, else the scheme ReportConnectedEX named (NTLM by
+// default, 3.1.1).
+func challengeScheme(authen string, major int, tok []byte) string {
+	zero := len(tok) >= 2 && tok[0] == 0 && tok[1] == 0
+	switch {
+	case major >= 9 && zero, major < 9 && zero && authen != "BASIC":
+		return "NTLM"
+	}
+	return "Basic"
+}
+
+// ntlmAuth is the NTLM_AUTH structure's fixed part (2.2.4.14.1): Zero,
+// One, Reserved1, NTLMTokenSize, Two, Reserved2.
+const ntlmAuthSize = 24
+
+// ntlmToken is the NTLM token of a pToken (2.2.4.14): after its two zero
+// bytes, an NTLM_AUTH structure or the token itself. ok is false when an
+// NTLM_AUTH declares more than there is.
+func ntlmToken(p []byte) (tok []byte, wrapped, ok bool) {
+	if len(p) < 2 {
+		return nil, false, true
+	}
+	p = p[2:]
+	if len(p) >= ntlmAuthSize && binary.LittleEndian.Uint32(p) == 0 && binary.LittleEndian.Uint32(p[4:]) == 1 && binary.LittleEndian.Uint32(p[16:]) == 2 {
+		n := binary.LittleEndian.Uint32(p[12:])
+		if uint64(n) > uint64(len(p)-ntlmAuthSize) {
+			return nil, true, false
+		}
+		return p[ntlmAuthSize : ntlmAuthSize+int(n)], true, true
+	}
+	return p, false, true
+}
+
+// NTLMAuth wraps an NTLM token for a pToken: two zero bytes and an
+// NTLM_AUTH structure (2.2.4.14.1, 2.2.4.24).
+func NTLMAuth(tok []byte) []byte {
+	b := []byte{0, 0}
+	b = put32(put32(put32(put32(put32(put32(b, 0), 1), 0), uint32(len(tok))), 2), 0)
+	return append(b, tok...)
+}
+
+// ntlmResponse answers an NTLM SecurityChallenge (4.6.2) with the next
+// token of the NTLMSSP handshake (package auth, [MS-NLMP]): NEGOTIATE to
+// the first, tokenless challenge, AUTHENTICATE to the one carrying the
+// server's CHALLENGE. nil means there is nothing to answer with: no
+// credentials, or a tokenless challenge after AUTHENTICATE (refused).
+func (s *session) ntlmResponse(ac *auth.Client, p []byte, sent bool) ([]byte, error) {
+	tok, _, ok := ntlmToken(p)
+	if !ok {
+		return nil, fmt.Errorf("%w: an NTLM_AUTH structure longer than its pToken", ErrMalformed)
+	}
+	ch := "NTLM"
+	if len(tok) > 0 {
+		ch += " " + base64.StdEncoding.EncodeToString(tok)
+	}
+	a, ok, err := ac.Respond(false, "OpenFile", fileName(s.u), []string{ch}, sent)
+	if err != nil {
+		return nil, fmt.Errorf("mms: NTLM: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	_, v, _ := strings.Cut(a.Value, " ")
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("mms: NTLM: %w", err)
+	}
+	return NTLMAuth(raw), nil
+}
+
+// basicRealm reads the realm of a Basic challenge's pToken
+// (`realm="…"` in UTF-16LE, 2.2.4.14).
+func basicRealm(tok []byte) (string, bool) {
+	s := utf16String(tok)
+	v, ok := strings.CutPrefix(s, "realm=")
+	if !ok {
+		return "", false
+	}
+	return strings.Trim(v, `"`), true
+}
+
+// readHeader sends ReadBlock and reassembles the ASF file header
+// (3.1.5.9.1–3.1.5.12), restarting the request when the Header timer
+// expires (3.1.6.1) over UDP.
+func (s *session) readHeader() error {
+	o := &s.o
+	for try := 0; ; try++ {
+		inc := o.nextHeaderInc()
+		o.hdr.reset(inc)
+		if err := s.send(&ReadBlock{OpenFileID: o.file.OpenFileID, Length: 0x8000, Flags: 0xFFFFFFFF, TDeadline: 3600, PlayIncarnation: inc}); err != nil {
+			return err
+		}
+		deadline := time.Now().Add(s.timeout)
+		if s.udp {
+			deadline = time.Now().Add(s.headerTimer())
+		}
+		gotReport := false
+		for !o.hdr.done {
+			var f Frame
+			var err error
+			if s.udp && gotReport {
+				f, err = s.readUDP(deadline)
+			} else {
+				s.nc.SetReadDeadline(deadline)
+				f, err = s.r.Next()
+			}
+			if err != nil {
+				var ne net.Error
+				if s.udp && errors.As(err, &ne) && ne.Timeout() {
+					if try >= retryLimit {
+						return fmt.Errorf("%w: no ASF file header within %d tries of the Header timer", ErrUDPBlocked, try+1)
+					}
+					if err := s.send(&CancelReadBlock{PlayIncarnation: inc}); err != nil {
+						return err
+					}
+					break
+				}
+				return s.readErr(err, "the ASF file header")
+			}
+			if f.Data != nil {
+				if err := o.hdr.add(f.Data, o.file.FileHeaderSize); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, m := range f.Packet.Messages {
+				switch m := m.(type) {
+				case *ReportReadBlock:
+					if Failed(m.HR) {
+						return &HRError{MID: m.MID(), HR: m.HR}
+					}
+					gotReport = true
+				case *Ping:
+					if err := s.send(&Pong{}); err != nil {
+						return err
+					}
+				case *Unknown:
+				default:
+					return fmt.Errorf("%w: %s while waiting for the ASF file header", ErrProtocol, Name(m.MID()))
+				}
+			}
+		}
+		if o.hdr.done {
+			break
+		}
+	}
+	h, err := asf.ParseHeader(o.hdr.buf)
+	if err != nil {
+		return fmt.Errorf("the ASF file header: %w", err)
+	}
+	if err := h.CheckEncrypted(); err != nil {
+		return err
+	}
+	o.setHeader(h)
+	return nil
+}
+
+// headerTimer is the Header timer's period (3.1.5.9.1): the base plus
+// the header's transfer time at the content's bit rate, at most 30 s.
+func (s *session) headerTimer() time.Duration {
+	base := s.d.HeaderTimeout
+	if base <= 0 {
+		base = time.Second
+	}
+	f := s.o.file
+	if f.FileBitRate > 0 {
+		base += time.Duration(float64(f.FileHeaderSize) * 8 / float64(f.FileBitRate) * float64(time.Second))
+	}
+	return min(base, 30*time.Second)
+}
+
+// expect reads messages until one of the MIDs comes, answering pings and
+// skipping unknown messages; data packets before it are a protocol
+// error during the handshake.
+func (s *session) expect(mids ...uint32) (Message, error) {
+	deadline := time.Now().Add(s.timeout)
+	for {
+		s.nc.SetReadDeadline(deadline)
+		at, head, err := s.r.AtMessage()
+		if err != nil {
+			return nil, s.readErr(err, Name(mids[0]))
+		}
+		if !at {
+			return nil, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
+		}
+		f, err := s.r.Next()
+		if err != nil {
+			return nil, s.readErr(err, Name(mids[0]))
+		}
+		if f.Data != nil {
+			return nil, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
+		}
+		for i, m := range f.Packet.Messages {
+			for _, want := range mids {
+				if m.MID() == want {
+					if i != len(f.Packet.Messages)-1 {
+						return nil, fmt.Errorf("%w: messages after %s in its packet", ErrProtocol, Name(want))
+					}
+					return m, nil
+				}
+			}
+			switch m.(type) {
+			case *Ping:
+				if err := s.send(&Pong{}); err != nil {
+					return nil, err
+				}
+			case *Unknown:
+			default:
+				return nil, fmt.Errorf("%w: %s while waiting for %s", ErrProtocol, Name(m.MID()), Name(mids[0]))
+			}
+		}
+	}
+}
+
+// readErr describes a failed read of what.
+func (s *session) readErr(err error, what string) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: no %s from %s within %v", ErrTimeout, what, s.u.Host, s.timeout)
+	}
+	return fmt.Errorf("reading %s from %s: %w", what, s.u.Host, err)
+}
+
+// major is the major version of a ServerVersionInfo ("9.01.01.3814").
+func major(v string) int {
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = min(n*10+int(c-'0'), 1000)
+	}
+	return n
+}
+
+// header reassembles the ASF file header from Data packets (3.1.5.12).
+type header struct {
+	inc  uint32
+	buf  []byte
+	next uint32
+	done bool
+}
+
+func (h *header) reset(inc uint32) { *h = header{inc: inc} }
+
+// add appends a piece; pieces of another incarnation are stale.
+func (h *header) add(d *Data, declared uint32) error {
+	if d.Incarnation != uint8(h.inc) || h.done {
+		return nil
+	}
+	if d.LocationID != h.next {
+		return fmt.Errorf("%w: ASF file header piece %d where %d was due", ErrProtocol, d.LocationID, h.next)
+	}
+	if d.Flags != FlagHeaderMore && d.Flags != FlagHeaderLast && d.Flags != 0x08 {
+		return fmt.Errorf("%w: ASF file header piece with AFFlags 0x%02X", ErrProtocol, d.Flags)
+	}
+	limit := uint64(asf.MaxHeaderSize)
+	if declared > 0 {
+		limit = min(limit, uint64(declared)+asf.DataObjectFixedSize+65536)
+	}
+	if uint64(len(h.buf))+uint64(len(d.Payload)) > limit {
+		return fmt.Errorf("%w: the ASF file header grows past %d bytes (ReportOpenFile declared %d)", ErrProtocol, limit, declared)
+	}
+	h.buf = append(h.buf, d.Payload...)
+	h.next++
+	h.done = d.Flags != FlagHeaderMore
+	return nil
+}
