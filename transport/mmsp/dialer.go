@@ -434,7 +434,7 @@ func (s *session) readHeader() error {
 				f, err = s.readUDP(deadline)
 			} else {
 				s.nc.SetReadDeadline(deadline)
-				f, err = s.r.Next()
+				f, err = s.next()
 			}
 			if err != nil {
 				var ne net.Error
@@ -515,7 +515,7 @@ func (s *session) expect(mids ...uint32) (Message, error) {
 		if !at {
 			return nil, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
 		}
-		f, err := s.r.Next()
+		f, err := s.next()
 		if err != nil {
 			return nil, s.readErr(err, Name(mids[0]))
 		}

@@ -148,6 +148,7 @@ func (s *session) send(m Message) error {
 	defer s.wmu.Unlock()
 	b := AppendPacket(nil, s.seq, uint64(time.Since(s.started).Milliseconds()), m)
 	s.seq++
+	s.trace(transport.TraceRequest, m)
 	s.nc.SetWriteDeadline(time.Now().Add(time.Duration(s.wto.Load())))
 	if _, err := s.nc.Write(b); err != nil {
 		return fmt.Errorf("sending %s to %s: %w", Name(m.MID()), s.u.Host, err)
@@ -230,7 +231,7 @@ func (s *session) readTCP() {
 	defer s.wg.Done()
 	for {
 		s.nc.SetReadDeadline(time.Now().Add(s.timeout))
-		f, err := s.r.Next()
+		f, err := s.next()
 		var ne net.Error
 		if err != nil && errors.As(err, &ne) && ne.Timeout() && s.idle.Load() && s.ctx.Err() == nil {
 			continue // nothing is due while READY; pings may be rare
@@ -517,7 +518,7 @@ func (o *owner) nextHeaderInc() uint32 {
 // setHeader installs a presentation's header.
 func (o *owner) setHeader(h *asf.Header) {
 	o.h = h
-	o.dmx = asf.NewDemuxer(h)
+	o.dmx = asftrack.NewDemuxer(o.s.cfg.Tap, h)
 	in := asftrack.Info(h)
 	in.URL = o.s.raw
 	in.Protocol = "mmst"
@@ -1137,7 +1138,7 @@ func (o *owner) deliver(d *Data) {
 			o.endOfStream(o.drainEnd)
 		}
 	}()
-	if err := o.dmx.Push(pkt, func(obj asf.Object) {
+	if err := asftrack.Push(o.s.cfg.Tap, o.dmx, pkt, func(obj asf.Object) {
 		if !o.selected[int(obj.Stream)] {
 			return
 		}
@@ -1248,7 +1249,7 @@ func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
 			defer s.wg.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 			defer cancel()
-			ws := &wmlog.WebSubmitter{Client: s.cfg.Client(), UserAgent: "NSPlayer"}
+			ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("mmsp"), UserAgent: "NSPlayer"}
 			if ws.Submit(ctx, u, body) == nil {
 				s.stats.logs.Add(1)
 			}

@@ -16,6 +16,8 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
+	"github.com/eddyplayer/eddy/transport/mmsp"
+	"github.com/eddyplayer/eddy/transport/mmsp/mmsptest"
 	"github.com/eddyplayer/eddy/transport/progressive"
 	"github.com/eddyplayer/eddy/transport/record"
 	"github.com/eddyplayer/eddy/transport/rtsp"
@@ -110,6 +112,24 @@ func TestRecordSessions(t *testing.T) {
 			}
 			srv.Handle("/d.wmv", c)
 			s, err := (&mmsh.Dialer{DisablePacketPair: true}).Dial(context.Background(), srv.URL+"/d.wmv", cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}},
+		{"mmst", func(t *testing.T, cfg transport.Config) transport.Session {
+			// Padding stripped on the wire, as MMS servers may send it.
+			srv, err := mmsptest.NewServer(mmsptest.Options{StripPadding: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(srv.Close)
+			e, err := mmsptest.NewEntry(wmv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Handle("/d.wmv", &mmsptest.Content{Entries: []*mmsptest.Entry{e}})
+			s, err := (&mmsp.Dialer{}).Dial(context.Background(), srv.URL+"/d.wmv", cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
