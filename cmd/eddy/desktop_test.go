@@ -96,10 +96,12 @@ func TestInstallMakesEddyTheDefault(t *testing.T) {
 		"XDG_DATA_DIRS=/usr/local/share:/usr/share", "XDG_CONFIG_DIRS="+filepath.Join(tmp, "etc-xdg"),
 		"XDG_CURRENT_DESKTOP=X-Generic", "EDDY_BIN_DIR="+build)
 
-	// The other player, the user's choice for .wmv and WAV files.
+	// The other player, the user's choice for .wmv and WAV files. It
+	// claims no type itself, so only mimeapps.list makes it the default:
+	// after uninstall, .wmv goes to it again only if that line is put back.
 	const other = "org.example.OtherPlayer.desktop"
 	writeFile(t, filepath.Join(data, "applications", other), "[Desktop Entry]\nType=Application\nName=Other Player\n"+
-		"Exec=true %u\nMimeType=video/x-ms-wmv;audio/x-wav;\n")
+		"Exec=true %u\n")
 	writeFile(t, filepath.Join(config, "mimeapps.list"), "[Default Applications]\nvideo/x-ms-wmv="+other+
 		"\naudio/x-wav="+other+"\n")
 
