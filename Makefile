@@ -6,7 +6,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 URL ?=
 
-.PHONY: run test setup setup-test build play package bench clean
+.PHONY: run test setup setup-test build play package install uninstall bench clean
 
 ## run: set up, build and start the window (URL=... opens it; no URL plays the demo)
 run: setup build
@@ -33,9 +33,18 @@ play: setup
 	$(GO) build -o bin/eddyplay ./cmd/eddyplay
 	./bin/eddyplay $(URL)
 
-## package: a Linux desktop package (tar.xz) with `fyne package`
+## package: a Linux desktop package (out/Eddy.tar.xz: eddy, eddyplay, the desktop entry, icon, install.sh) with `fyne package`
 package: setup
 	scripts/package.sh
+
+## install: build, then install for this user (no root): eddy and eddyplay in ~/.local/bin, the desktop
+## entry and icon, and Eddy as the program for ASF/WMA/WMV/ASX/NSC files and mms/mmsh/rtsp links
+install: build
+	scripts/install.sh install
+
+## uninstall: remove what `make install` put in place and give the file and link types back to the programs they had
+uninstall:
+	scripts/install.sh uninstall
 
 ## bench: the benchmark scripts (demux throughput against FFmpeg)
 bench: setup-test

@@ -18,6 +18,10 @@ package main
 import (
 	"fmt"
 	"os"
+
+	// First of all, before Fyne reads the user's locale: Fyne cannot
+	// parse the C locale's names (issue 11 defect 6).
+	_ "github.com/eddyplayer/eddy/cmd/internal/fynelocale"
 )
 
 func main() {
