@@ -121,6 +121,10 @@ func (v *View) handle(e player.Event) {
 		if e.Err != nil {
 			v.status.SetWarning(oneLine(e.Err.Error()))
 		}
+	case player.RecordingChanged:
+		v.recordingChanged(e.Status.Recording, e.Err)
+	case player.Resumed:
+		v.osd.show("Resumed at " + formatClock(e.Status.Position))
 	}
 	v.applyStatus(st)
 }

@@ -34,6 +34,15 @@ type Controller interface {
 	// SetRate plays fast forward (> 1) or rewind (< 0) where the source
 	// offers it (Media.CanRate); 1 is normal playback.
 	SetRate(r float64)
+	// SetSpeed plays at speed s (0.5 to 2) with the pitch kept; 1 is
+	// normal.
+	SetSpeed(s float64)
+	// StepFrame shows the next picture, pausing first when playing.
+	StepFrame()
+	// StartRecording records the ASF stream played into path;
+	// StopRecording ends the recording (events RecordingChanged).
+	StartRecording(path string)
+	StopRecording()
 	// SkipEntry moves to the next (1) or previous (-1) entry: of the
 	// client-side playlist (Status.Playlist) when one plays, else of a
 	// server-side playlist (Media.CanSkip).

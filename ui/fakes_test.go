@@ -51,6 +51,12 @@ func (f *fakeController) Pause()               { f.record("Pause", nil) }
 func (f *fakeController) Stop()                { f.record("Stop", nil) }
 func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
 func (f *fakeController) SetRate(r float64)    { f.record("SetRate", r) }
+func (f *fakeController) SetSpeed(s float64)   { f.record("SetSpeed", s) }
+func (f *fakeController) StepFrame()           { f.record("StepFrame", nil) }
+func (f *fakeController) StartRecording(path string) {
+	f.record("StartRecording", path)
+}
+func (f *fakeController) StopRecording() { f.record("StopRecording", nil) }
 func (f *fakeController) SkipEntry(offset int) { f.record("SkipEntry", offset) }
 func (f *fakeController) JumpTo(i int)         { f.record("JumpTo", i) }
 func (f *fakeController) OpenList(title string, urls []string) {

@@ -39,6 +39,10 @@ func (v *View) bindings() []*binding {
 		{id: "volup", help: "Volume up 5%", keys: []fyne.KeyName{fyne.KeyUp}, action: func() { v.SetVolume(v.volume.Value + volumeStep) }},
 		{id: "voldown", help: "Volume down 5%", keys: []fyne.KeyName{fyne.KeyDown}, action: func() { v.SetVolume(v.volume.Value - volumeStep) }},
 		{id: "mute", help: "Mute or unmute", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyM)}, action: v.ToggleMute},
+		{id: "faster", help: "Faster (up to 2×, the pitch kept)", keys: []fyne.KeyName{fyne.KeyRightBracket}, action: func() { v.changeSpeed(speedStep) }},
+		{id: "slower", help: "Slower (down to 0.5×, the pitch kept)", keys: []fyne.KeyName{fyne.KeyLeftBracket}, action: func() { v.changeSpeed(-speedStep) }},
+		{id: "speed1", help: "Normal speed", keys: []fyne.KeyName{fyne.KeyEqual}, action: func() { v.setSpeed(1) }},
+		{id: "step", help: "Next frame (pauses first)", keys: []fyne.KeyName{fyne.KeyE}, action: v.ctl.StepFrame},
 		{id: "next", help: "Next playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyF)}, action: func() { v.ctl.SkipEntry(1) }},
 		{id: "prev", help: "Previous playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyB)}, action: func() { v.ctl.SkipEntry(-1) }},
 		{id: "fullscreen", help: "Full screen on or off (or double-click the picture)", keys: []fyne.KeyName{fyne.KeyF, fyne.KeyF11}, action: v.ToggleFullScreen},
@@ -93,6 +97,12 @@ func keyLabel(k fyne.KeyName) string {
 		return "Esc"
 	case fyne.KeyPeriod:
 		return "."
+	case fyne.KeyLeftBracket:
+		return "["
+	case fyne.KeyRightBracket:
+		return "]"
+	case fyne.KeyEqual:
+		return "="
 	}
 	return string(k)
 }

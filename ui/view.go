@@ -156,6 +156,10 @@ type View struct {
 	// The Playback menu and its items that depend on the presentation.
 	playbackMenu *fyne.Menu
 	rateItems    []*fyne.MenuItem
+	// recordItem is File ▸ Save Stream As… (Stop Recording while one
+	// runs); recording is the player's recording shown last.
+	recordItem *fyne.MenuItem
+	recording  *player.Recording
 	entryItems   []*fyne.MenuItem
 	errDialog    dialog.Dialog
 	infoDialog   dialog.Dialog     // Keyboard Shortcuts or About, while shown
@@ -356,7 +360,8 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Recent", nil)
 	recent.Icon = theme.HistoryIcon()
 	recent.ChildMenu = v.recentMenu
-	file := fyne.NewMenu("File", openFile, openURL, openLoc, recent)
+	v.recordItem = fyne.NewMenuItem("Save Stream As…", v.ShowSaveStream)
+	file := fyne.NewMenu("File", openFile, openURL, openLoc, recent, fyne.NewMenuItemSeparator(), v.recordItem)
 	if v.demo != "" {
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Play Demo", func() { v.OpenTransient(v.demo) }))
@@ -385,7 +390,9 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	v.entryItems = []*fyne.MenuItem{next, prev}
 	items := []*fyne.MenuItem{playPause, stop, fyne.NewMenuItemSeparator(), back, fwd, fyne.NewMenuItemSeparator()}
 	items = append(items, v.rateItems...)
-	items = append(items, fyne.NewMenuItemSeparator())
+	items = append(items, fyne.NewMenuItemSeparator(),
+		v.menuItem("Faster", "faster"), v.menuItem("Slower", "slower"), v.menuItem("Speed 1×", "speed1"),
+		v.menuItem("Next Frame", "step"), fyne.NewMenuItemSeparator())
 	items = append(items, v.entryItems...)
 	items = append(items, fyne.NewMenuItemSeparator(), up, down, mute)
 	v.playbackMenu = fyne.NewMenu("Playback", items...)

@@ -95,6 +95,7 @@ func run(args []string) error {
 	// The window shows the decoded pictures; the player presents them to
 	// it at their time against the audio clock.
 	video := ui.NewVideoView()
+	a := app.NewWithID(appID)
 	p, err := player.New(player.Config{
 		Transports: wiring.Transports(assets.DemoASF),
 		Decoders:   wiring.Decoders(),
@@ -106,6 +107,8 @@ func run(args []string) error {
 		},
 		Bandwidth: opts.bandwidth,
 		Logger:    logger,
+		// Files and on-demand streams start where they were left.
+		Resume: ui.NewPositions(a.Preferences()),
 	})
 	if err != nil {
 		sink.Close()
@@ -123,7 +126,6 @@ func run(args []string) error {
 		defer cancel()
 	}
 
-	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Eddy")
 	w.SetMaster()

@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// TestSpeedKeys: ] and [ change the speed by 0.25 within 0.5×–2× from
+// the player's current speed, = goes back to 1×, each said on the
+// picture; E steps a frame.
+func TestSpeedKeys(t *testing.T) {
+	f := newFixture(t)
+	st := status(player.Playing, nil, 0)
+	st.Speed = 1.75
+	f.emit(player.StateChanged, st)
+	f.ctl.take()
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRightBracket})
+	if got := f.ctl.takeMethod("SetSpeed"); len(got) != 1 || got[0] != 2.0 {
+		t.Errorf("] at 1.75×: SetSpeed %v, want 2", got)
+	}
+	if txt := f.v.osd.Text(); txt != "Speed 2×" {
+		t.Errorf("on the picture %q", txt)
+	}
+	st.Speed = 2
+	f.emit(player.StateChanged, st)
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRightBracket})
+	if got := f.ctl.takeMethod("SetSpeed"); len(got) != 1 || got[0] != 2.0 {
+		t.Errorf("] at 2×: SetSpeed %v, want 2 (the most)", got)
+	}
+	st.Speed = 0.75
+	f.emit(player.StateChanged, st)
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeftBracket})
+	if got := f.ctl.takeMethod("SetSpeed"); len(got) != 1 || got[0] != 0.5 {
+		t.Errorf("[ at 0.75×: SetSpeed %v, want 0.5", got)
+	}
+	if txt := f.v.osd.Text(); txt != "Speed 0.5×" {
+		t.Errorf("on the picture %q", txt)
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEqual})
+	if got := f.ctl.takeMethod("SetSpeed"); len(got) != 1 || got[0] != 1.0 {
+		t.Errorf("=: SetSpeed %v, want 1", got)
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyE})
+	if got := f.ctl.takeMethod("StepFrame"); len(got) != 1 {
+		t.Errorf("E: %d StepFrame calls", len(got))
+	}
+	// The Playback menu offers them with their keys.
+	var labels []string
+	for _, it := range f.v.playbackMenu.Items {
+		if it.Shortcut != nil {
+			labels = append(labels, it.Label+" "+string(it.Shortcut.(interface{ Key() fyne.KeyName }).Key()))
+		}
+	}
+	for _, want := range []string{"Faster ]", "Slower [", "Speed 1× =", "Next Frame E"} {
+		found := false
+		for _, l := range labels {
+			found = found || l == want
+		}
+		if !found {
+			t.Errorf("the Playback menu lacks %q: %q", want, labels)
+		}
+	}
+}
+
+// TestRecordingMenu: File ▸ Save Stream As… records to the chosen path;
+// while a recording runs the item stops it; its end is said in the
+// status bar, with the reason when it failed.
+func TestRecordingMenu(t *testing.T) {
+	f := newFixture(t)
+	f.v.RecordTo("/tmp/x/radio.asf")
+	if got := f.ctl.takeMethod("StartRecording"); len(got) != 1 || got[0] != "/tmp/x/radio.asf" {
+		t.Fatalf("StartRecording %v", got)
+	}
+	st := status(player.Playing, nil, 0)
+	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Active: true}
+	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
+	if f.v.recordItem.Label != "Stop Recording" {
+		t.Errorf("while recording the item says %q", f.v.recordItem.Label)
+	}
+	f.v.ShowSaveStream()
+	if got := f.ctl.takeMethod("StopRecording"); len(got) != 1 {
+		t.Errorf("the item did not stop the recording: %v", got)
+	}
+	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Bytes: 3 << 20, Err: errors.New("no space left on device")}
+	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
+	if f.v.recordItem.Label != "Save Stream As…" {
+		t.Errorf("after the recording the item says %q", f.v.recordItem.Label)
+	}
+	if got := f.v.status.Message(); got != "Recording radio.asf ended: no space left on device" {
+		t.Errorf("status bar %q", got)
+	}
+	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Bytes: 3 << 20}
+	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
+	if got := f.v.status.Message(); got != "Recorded radio.asf (3.0 MB)" {
+		t.Errorf("status bar %q", got)
+	}
+	if n := recordingName(&player.Media{URL: "mms://host/live/radio.wma"}); n != "radio.asf" {
+		t.Errorf("offered name %q", n)
+	}
+	if n := recordingName(&player.Media{Metadata: player.Media{}.Metadata}); n != "recording.asf" {
+		t.Errorf("offered name %q", n)
+	}
+}
+
+// TestResumedSaid: a presentation that starts where it was left says so
+// on the picture.
+func TestResumedSaid(t *testing.T) {
+	f := newFixture(t)
+	st := status(player.Playing, nil, 83*time.Second)
+	f.ctl.emit(player.Event{Kind: player.Resumed, Status: st})
+	if txt := f.v.osd.Text(); txt != "Resumed at 1:23" {
+		t.Errorf("on the picture %q", txt)
+	}
+}
+
+// TestPositions: where presentations were left is kept in the app's
+// preferences by a hash of the URL (the address is not stored), the
+// oldest forgotten past maxPositions, the built-in demo never.
+func TestPositions(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := NewPositions(a.Preferences())
+	s.SetPosition("file:///films/a.wmv", 90*time.Second)
+	if at, ok := s.Position("file:///films/a.wmv"); !ok || at != 90*time.Second {
+		t.Fatalf("Position %v %v", at, ok)
+	}
+	if _, ok := s.Position("file:///films/b.wmv"); ok {
+		t.Error("a position for a URL never left")
+	}
+	s.SetPosition("demo:", 10*time.Second)
+	if _, ok := s.Position("demo:"); ok {
+		t.Error("the demo was remembered")
+	}
+	s.SetPosition("file:///films/a.wmv", 0)
+	if _, ok := s.Position("file:///films/a.wmv"); ok {
+		t.Error("0 did not forget")
+	}
+	for i := range maxPositions + 5 {
+		s.SetPosition(fmt.Sprintf("http://h/%d.wmv", i), time.Duration(i+10)*time.Second)
+	}
+	if _, ok := s.Position("http://h/0.wmv"); ok {
+		t.Error("the oldest was not forgotten past the bound")
+	}
+	if at, ok := s.Position(fmt.Sprintf("http://h/%d.wmv", maxPositions+4)); !ok || at != time.Duration(maxPositions+14)*time.Second {
+		t.Errorf("the newest: %v %v", at, ok)
+	}
+	if n := len(a.Preferences().StringList(positionsOrder)); n != maxPositions {
+		t.Errorf("%d kept, want %d", n, maxPositions)
+	}
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/eddyplayer/eddy/player/audio"
+)
+
+// speedStep is how much [ and ] change the playback speed.
+const speedStep = 0.25
+
+// changeSpeed moves the playback speed by d, within 0.5×–2×.
+func (v *View) changeSpeed(d float64) {
+	cur := v.st.Speed
+	if cur <= 0 {
+		cur = 1
+	}
+	v.setSpeed(math.Round((cur+d)/speedStep) * speedStep)
+}
+
+// setSpeed asks for speed s (clamped to 0.5×–2×) and says it on the
+// picture.
+func (v *View) setSpeed(s float64) {
+	s = max(min(s, audio.MaxSpeed), audio.MinSpeed)
+	v.ctl.SetSpeed(s)
+	v.osd.show("Speed " + speedText(s))
+}
+
+// speedText is "1.25×".
+func speedText(s float64) string {
+	t := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", s), "0"), ".")
+	return t + "×"
+}
