@@ -56,7 +56,7 @@ func (f *fakeController) StepFrame()           { f.record("StepFrame", nil) }
 func (f *fakeController) StartRecording(path string) {
 	f.record("StartRecording", path)
 }
-func (f *fakeController) StopRecording() { f.record("StopRecording", nil) }
+func (f *fakeController) StopRecording()       { f.record("StopRecording", nil) }
 func (f *fakeController) SkipEntry(offset int) { f.record("SkipEntry", offset) }
 func (f *fakeController) JumpTo(i int)         { f.record("JumpTo", i) }
 func (f *fakeController) OpenList(title string, urls []string) {

@@ -160,12 +160,12 @@ type View struct {
 	// runs); recording is the player's recording shown last.
 	recordItem *fyne.MenuItem
 	recording  *player.Recording
-	entryItems   []*fyne.MenuItem
-	errDialog    dialog.Dialog
-	infoDialog   dialog.Dialog     // Keyboard Shortcuts or About, while shown
-	errDetails   *widget.Accordion // the error dialog's Details, closed at first
-	login        *loginPrompt
-	loginUsers   map[string]string // user names typed per host, this session only
+	entryItems []*fyne.MenuItem
+	errDialog  dialog.Dialog
+	infoDialog dialog.Dialog     // Keyboard Shortcuts or About, while shown
+	errDetails *widget.Accordion // the error dialog's Details, closed at first
+	login      *loginPrompt
+	loginUsers map[string]string // user names typed per host, this session only
 
 	// Applied player state.
 	st       player.Status
