@@ -85,8 +85,9 @@
 // bounded channels. Every queue is bounded; when the reader of ReadSample
 // falls behind, TCP flow control slows the server.
 //
-// Not done: the full mms:// rollover of Windows Media Player (RTSPU,
-// RTSPT, MMSU, MMST, then HTTP); mms:// is tried as MMS over HTTP on port
-// 80. Negotiate carries NTLMSSP only (no Kerberos). See CHECKLIST.md for
+// mms:// reaches this client as the last step of Windows Media Player's
+// rollover (cmd/internal/wiring: RTSP, then MS-MMSP, then MMS over HTTP
+// on port 80). Not done: Negotiate carries NTLMSSP only (no Kerberos).
+// See CHECKLIST.md for
 // every client rule of the spec and the test that covers it.
 package mmsh
