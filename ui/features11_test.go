@@ -3,6 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +156,49 @@ func TestPositions(t *testing.T) {
 	}
 	if n := len(a.Preferences().StringList(positionsOrder)); n != maxPositions {
 		t.Errorf("%d kept, want %d", n, maxPositions)
+	}
+}
+
+// TestSnapshot: S saves the picture on screen as a PNG at the video's own
+// size, named after the title and position, never over an earlier one;
+// with no picture it says so.
+func TestSnapshot(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	f.v.snapshotDir = dir
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
+	if got := f.v.status.Message(); got != "No picture to take a snapshot of" {
+		t.Errorf("with no picture: %q", got)
+	}
+	m := clipMedia(true)
+	m.Metadata.Title = "Clip: one/two"
+	f.emit(player.MediaChanged, status(player.Buffering, m, 0))
+	f.emit(player.StateChanged, status(player.Playing, m, 83*time.Second))
+	f.v.VideoOutput().Present(twoColourFrame(480, 270, red, blue))
+	for range 2 {
+		f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
+		if msg := f.v.status.Message(); !strings.HasPrefix(msg, "Snapshot saved: ") {
+			t.Fatalf("status bar %q", msg)
+		}
+	}
+	for _, name := range []string{"Clip_ one_two 01m23s.png", "Clip_ one_two 01m23s (2).png"} {
+		fh, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() != 480 || b.Dy() != 270 {
+			t.Errorf("%s is %v, want the video's 480×270", name, b)
+		}
+		if c := img.At(100, 135); !colourNear(c, red) {
+			t.Errorf("%s left half %v, want red", name, c)
+		}
+		if c := img.At(380, 135); !colourNear(c, blue) {
+			t.Errorf("%s right half %v, want blue", name, c)
+		}
 	}
 }

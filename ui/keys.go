@@ -47,6 +47,7 @@ func (v *View) bindings() []*binding {
 		{id: "prev", help: "Previous playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyB)}, action: func() { v.ctl.SkipEntry(-1) }},
 		{id: "fullscreen", help: "Full screen on or off (or double-click the picture)", keys: []fyne.KeyName{fyne.KeyF, fyne.KeyF11}, action: v.ToggleFullScreen},
 		{id: "leavefull", help: "Leave full screen", keys: []fyne.KeyName{fyne.KeyEscape}, action: func() { v.SetFullScreen(false) }},
+		{id: "snapshot", help: "Save the picture as a PNG file (in your pictures folder)", keys: []fyne.KeyName{fyne.KeyS}, action: v.Snapshot},
 		{id: "panel", help: "Show or hide the side panel", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyI)}, action: v.ToggleSidePanel},
 		{id: "openfile", help: "Open a file", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyO)}, action: v.ShowOpenFile},
 		{id: "openurl", help: "Open a file or URL by typing it", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyU)}, action: v.ShowOpenLocation},

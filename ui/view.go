@@ -63,6 +63,9 @@ type Config struct {
 	Video *VideoView
 	// About is what Help ▸ About says of the program's parts.
 	About AboutInfo
+	// SnapshotDir is where View ▸ Snapshot saves pictures. Default: the
+	// user's pictures folder.
+	SnapshotDir string
 }
 
 // View is Eddy's main window content: location bar, video area, side
@@ -160,12 +163,14 @@ type View struct {
 	// runs); recording is the player's recording shown last.
 	recordItem *fyne.MenuItem
 	recording  *player.Recording
-	entryItems []*fyne.MenuItem
-	errDialog  dialog.Dialog
-	infoDialog dialog.Dialog     // Keyboard Shortcuts or About, while shown
-	errDetails *widget.Accordion // the error dialog's Details, closed at first
-	login      *loginPrompt
-	loginUsers map[string]string // user names typed per host, this session only
+	// snapshotDir is Config.SnapshotDir.
+	snapshotDir string
+	entryItems  []*fyne.MenuItem
+	errDialog   dialog.Dialog
+	infoDialog  dialog.Dialog     // Keyboard Shortcuts or About, while shown
+	errDetails  *widget.Accordion // the error dialog's Details, closed at first
+	login       *loginPrompt
+	loginUsers  map[string]string // user names typed per host, this session only
 
 	// Applied player state.
 	st       player.Status
@@ -197,11 +202,12 @@ type View struct {
 // Call Close when the window goes away.
 func New(cfg Config) *View {
 	v := &View{
-		app:   cfg.App,
-		win:   cfg.Window,
-		ctl:   cfg.Controller,
-		demo:  cfg.DemoURL,
-		about: cfg.About,
+		app:         cfg.App,
+		win:         cfg.Window,
+		ctl:         cfg.Controller,
+		demo:        cfg.DemoURL,
+		snapshotDir: cfg.SnapshotDir,
+		about:       cfg.About,
 	}
 	var prefs fyne.Preferences
 	if v.app != nil {
@@ -406,7 +412,7 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	full.Icon = theme.ViewFullScreenIcon()
 	v.panelItem = v.menuItem("Side Panel", "panel")
 	v.panelItem.Checked = v.panelShown
-	view := fyne.NewMenu("View", full, v.panelItem,
+	view := fyne.NewMenu("View", full, v.panelItem, v.menuItem("Snapshot", "snapshot"),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
