@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,54 @@ func TestSnapshot(t *testing.T) {
 		if c := img.At(380, 135); !colourNear(c, blue) {
 			t.Errorf("%s right half %v, want blue", name, c)
 		}
+	}
+}
+
+// TestAspectAndZoom: A cycles the picture's shape (4:3 makes a 16:9
+// frame 4:3 on screen), Z cycles the zoom (Original Size shows the
+// video's own 480 pixels across when that fits, Stretch fills the video
+// area); each is said on the picture and ticked in the View menu.
+func TestAspectAndZoom(t *testing.T) {
+	f := newFixture(t)
+	m := clipMedia(true)
+	f.emit(player.MediaChanged, status(player.Buffering, m, 0))
+	f.emit(player.StateChanged, status(player.Playing, m, 0))
+	f.v.VideoOutput().Present(twoColourFrame(480, 270, red, blue))
+	shape := func() float64 { r := f.videoRect(); return float64(r.Dx()) / float64(r.Dy()) }
+	if a := shape(); math.Abs(a-16.0/9) > 0.02 {
+		t.Fatalf("automatic: %.3f", a)
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyA})
+	if a := shape(); math.Abs(a-4.0/3) > 0.02 || f.v.osd.Text() != "Aspect ratio 4:3" {
+		t.Errorf("after A: shape %.3f, said %q; want 4:3", a, f.v.osd.Text())
+	}
+	if !f.v.aspectMenu.Items[1].Checked || f.v.aspectMenu.Items[0].Checked {
+		t.Error("the menu does not tick 4:3")
+	}
+	// A later frame keeps the chosen shape.
+	f.v.VideoOutput().Present(twoColourFrame(480, 270, green, green))
+	if a := shape(); math.Abs(a-4.0/3) > 0.02 {
+		t.Errorf("the next frame: %.3f", a)
+	}
+	for range len(aspectChoices) - 1 {
+		f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyA})
+	}
+	if a := shape(); math.Abs(a-16.0/9) > 0.02 {
+		t.Errorf("back to automatic: %.3f", a)
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyZ})
+	if r := f.videoRect(); r.Dx() != 480 || r.Dy() != 270 || f.v.osd.Text() != "Zoom: Original Size" {
+		t.Errorf("original size: %v, said %q", r, f.v.osd.Text())
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyZ})
+	if r, area := f.videoRect(), f.videoAreaRect(); r != area {
+		t.Errorf("stretch: picture %v, area %v", r, area)
+	}
+	if !f.v.zoomMenu.Items[2].Checked {
+		t.Error("the menu does not tick Stretch")
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyZ})
+	if a := shape(); math.Abs(a-16.0/9) > 0.02 {
+		t.Errorf("back to fit: %.3f", a)
 	}
 }

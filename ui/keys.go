@@ -47,6 +47,8 @@ func (v *View) bindings() []*binding {
 		{id: "prev", help: "Previous playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyB)}, action: func() { v.ctl.SkipEntry(-1) }},
 		{id: "fullscreen", help: "Full screen on or off (or double-click the picture)", keys: []fyne.KeyName{fyne.KeyF, fyne.KeyF11}, action: v.ToggleFullScreen},
 		{id: "leavefull", help: "Leave full screen", keys: []fyne.KeyName{fyne.KeyEscape}, action: func() { v.SetFullScreen(false) }},
+		{id: "aspect", help: "Next aspect ratio (Automatic, 4:3, 16:9, 16:10, 2.35:1, 1:1)", keys: []fyne.KeyName{fyne.KeyA}, action: func() { v.setAspect((v.aspectIndex + 1) % len(aspectChoices)) }},
+		{id: "zoom", help: "Next zoom (Fit Window, Original Size, Stretch)", keys: []fyne.KeyName{fyne.KeyZ}, action: func() { v.setZoom((v.video.frame.zoom + 1) % 3) }},
 		{id: "snapshot", help: "Save the picture as a PNG file (in your pictures folder)", keys: []fyne.KeyName{fyne.KeyS}, action: v.Snapshot},
 		{id: "panel", help: "Show or hide the side panel", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyI)}, action: v.ToggleSidePanel},
 		{id: "openfile", help: "Open a file", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyO)}, action: v.ShowOpenFile},

@@ -188,13 +188,36 @@ func fitRect(area fyne.Size, aspect float64) (fyne.Position, fyne.Size) {
 	return fyne.NewPos((area.Width-size.Width)/2, (area.Height-size.Height)/2), size
 }
 
-// aspectLayout places its objects in the fitRect of its size.
+// aspectLayout places its objects as the zoom says: in the fitRect of
+// its size (zoomFit), at the picture's own width when that fits
+// (zoomOriginal), or over all of it (zoomStretch).
 type aspectLayout struct {
 	aspect float64
+	zoom   zoomMode
+	// width is the picture's own width in pixels (zoomOriginal).
+	width float32
 }
+
+// zoomMode is how the picture fills the video area (View ▸ Zoom).
+type zoomMode int
+
+const (
+	zoomFit      zoomMode = iota // the largest picture of its shape that fits
+	zoomOriginal                 // its own size (one video pixel a screen unit) when it fits, else zoomFit
+	zoomStretch                  // the whole area, the shape ignored
+)
 
 func (l *aspectLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pos, sz := fitRect(size, l.aspect)
+	switch l.zoom {
+	case zoomStretch:
+		pos, sz = fyne.NewPos(0, 0), size
+	case zoomOriginal:
+		if l.aspect > 0 && l.width > 0 && l.width <= sz.Width {
+			sz = fyne.NewSize(l.width, l.width/float32(l.aspect))
+			pos = fyne.NewPos((size.Width-sz.Width)/2, (size.Height-sz.Height)/2)
+		}
+	}
 	for _, o := range objs {
 		o.Move(pos)
 		o.Resize(sz)

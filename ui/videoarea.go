@@ -34,13 +34,16 @@ type videoArea struct {
 	root   *container.ThemeOverride
 	screen *fyne.Container // the layers
 
-	bg          *canvas.LinearGradient
-	videoLayer  *fyne.Container // black bars and the framed picture
-	picture     *canvas.Image
-	frame       *aspectLayout // places picture in the layer
-	frameBox    *fyne.Container
-	placeholder *fyne.Container
-	surface     *videoSurface
+	bg         *canvas.LinearGradient
+	videoLayer *fyne.Container // black bars and the framed picture
+	picture    *canvas.Image
+	frame      *aspectLayout // places picture in the layer
+	// aspectOverride is the display shape the user chose (View ▸ Aspect
+	// Ratio); 0: the stream's.
+	aspectOverride float64
+	frameBox       *fyne.Container
+	placeholder    *fyne.Container
+	surface        *videoSurface
 	// ended is the panel shown over the last picture (or the placeholder)
 	// when the presentation has played to its end: "Ended" and a Play
 	// Again button (replay, the Play button's and Space's action too).
@@ -222,8 +225,11 @@ func (a *videoArea) showMedia(m *player.Media) {
 // placeholder.
 func (a *videoArea) showFrame(img *image.RGBA, aspect float64) {
 	a.picture.Image = img
-	if aspect != a.frame.aspect {
-		a.frame.aspect = aspect
+	if a.aspectOverride > 0 {
+		aspect = a.aspectOverride
+	}
+	if w := float32(img.Rect.Dx()); aspect != a.frame.aspect || w != a.frame.width {
+		a.frame.aspect, a.frame.width = aspect, w
 		a.frameBox.Refresh() // lays the picture out again
 	}
 	if !a.videoLayer.Visible() {

@@ -165,12 +165,16 @@ type View struct {
 	recording  *player.Recording
 	// snapshotDir is Config.SnapshotDir.
 	snapshotDir string
-	entryItems  []*fyne.MenuItem
-	errDialog   dialog.Dialog
-	infoDialog  dialog.Dialog     // Keyboard Shortcuts or About, while shown
-	errDetails  *widget.Accordion // the error dialog's Details, closed at first
-	login       *loginPrompt
-	loginUsers  map[string]string // user names typed per host, this session only
+	// aspectIndex is the aspectChoices entry in use; aspectMenu and
+	// zoomMenu are View ▸ Aspect Ratio and Zoom.
+	aspectIndex          int
+	aspectMenu, zoomMenu *fyne.Menu
+	entryItems           []*fyne.MenuItem
+	errDialog            dialog.Dialog
+	infoDialog           dialog.Dialog     // Keyboard Shortcuts or About, while shown
+	errDetails           *widget.Accordion // the error dialog's Details, closed at first
+	login                *loginPrompt
+	loginUsers           map[string]string // user names typed per host, this session only
 
 	// Applied player state.
 	st       player.Status
@@ -412,7 +416,8 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	full.Icon = theme.ViewFullScreenIcon()
 	v.panelItem = v.menuItem("Side Panel", "panel")
 	v.panelItem.Checked = v.panelShown
-	view := fyne.NewMenu("View", full, v.panelItem, v.menuItem("Snapshot", "snapshot"),
+	aspectItem, zoomItem := v.pictureMenus()
+	view := fyne.NewMenu("View", full, v.panelItem, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
