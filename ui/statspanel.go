@@ -26,19 +26,21 @@ type statsPanel struct {
 	received, lost, bandwidth, bitrate, buffer, rebuffers *widget.Label
 	recovered, jitter                                     *widget.Label
 	recoveredName, jitterName                             *widget.RichText
-	fastStart, logs, reconnects, firstAudio               *widget.Label
+	fastStart, logs, reconnects, firstAudio, firstFrame   *widget.Label
 	decodeErrors, frames, avSync, elapsed                 *widget.Label
+	// graphs are the live graphs under the counters.
+	graphs *graphs
 }
 
 func newStatsPanel() *statsPanel {
 	p := &statsPanel{}
 	value := func() *widget.Label { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} }
 	p.received, p.lost, p.bandwidth, p.bitrate, p.buffer, p.rebuffers = value(), value(), value(), value(), value(), value()
-	p.fastStart, p.logs, p.reconnects, p.firstAudio = value(), value(), value(), value()
+	p.fastStart, p.logs, p.reconnects, p.firstAudio, p.firstFrame = value(), value(), value(), value(), value()
 	p.decodeErrors, p.frames, p.avSync, p.elapsed = value(), value(), value(), value()
 	p.recovered, p.jitter = value(), value()
 	p.recoveredName, p.jitterName = fieldName("Recovered"), fieldName("Jitter")
-	p.root = container.New(layout.NewFormLayout(),
+	form := container.New(layout.NewFormLayout(),
 		fieldName("Received"), p.received,
 		fieldName("Lost"), p.lost,
 		p.recoveredName, p.recovered,
@@ -51,11 +53,14 @@ func newStatsPanel() *statsPanel {
 		fieldName("Logs sent"), p.logs,
 		fieldName("Reconnects"), p.reconnects,
 		fieldName("First audio"), p.firstAudio,
+		fieldName("First picture"), p.firstFrame,
 		fieldName("Decode errors"), p.decodeErrors,
 		fieldName("Video frames"), p.frames,
 		fieldName("A/V sync"), p.avSync,
 		fieldName("Session time"), p.elapsed,
 	)
+	p.graphs = newGraphs()
+	p.root = container.NewVBox(form, widget.NewSeparator(), p.graphs.root)
 	p.Set(player.Stats{}, "")
 	return p
 }
@@ -108,6 +113,12 @@ func (p *statsPanel) Set(s player.Stats, protocol string) {
 	} else {
 		p.firstAudio.SetText("—")
 	}
+	if s.TimeToFirstFrame > 0 {
+		p.firstFrame.SetText(fmt.Sprintf("%d ms", s.TimeToFirstFrame.Milliseconds()))
+	} else {
+		p.firstFrame.SetText("—")
+	}
+	p.graphs.add(time.Now(), s)
 	p.decodeErrors.SetText(fmt.Sprint(s.DecodeErrors))
 	p.frames.SetText(fmt.Sprintf("%d decoded, %d dropped", s.FramesDecoded, s.FramesDropped))
 	if s.FramesDecoded > 0 {
