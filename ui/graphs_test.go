@@ -1,13 +1,19 @@
 package ui
 
 import (
+	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/header"
 )
 
 // TestGraphs: the Statistics tab's graphs take one reading a second
@@ -79,4 +85,56 @@ func sameColour(a, b color.Color) bool {
 	r1, g1, b1, a1 := a.RGBA()
 	r2, g2, b2, a2 := b.RGBA()
 	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
+}
+
+// TestTraceLog: View ▸ Protocol Trace shows the trace the transports
+// wrote, as eddyplay --trace writes it; Copy All puts it on the
+// clipboard; it keeps the newest maxTraceEntries.
+func TestTraceLog(t *testing.T) {
+	f := newFixture(t)
+	l := NewTraceLog()
+	f.v.trace = l
+	t0 := time.Unix(100, 0)
+	l.Trace(transport.TraceEntry{At: t0, Protocol: "rtsp", Kind: transport.TraceRequest, Method: "DESCRIBE", URL: "rtsp://h/x",
+		Header: header.Header{{Name: "CSeq", Value: "1"}}})
+	l.Trace(transport.TraceEntry{At: t0.Add(40 * time.Millisecond), Protocol: "rtsp", Kind: transport.TraceResponse, Method: "DESCRIBE",
+		URL: "rtsp://h/x", Status: 200, Reason: "OK", Took: 40 * time.Millisecond, BodyLen: 900})
+	want := "+0.000s rtsp   → DESCRIBE rtsp://h/x\n    CSeq: 1\n+0.040s rtsp   ← 200 OK to DESCRIBE rtsp://h/x (40 ms, 900 bytes)\n"
+	if got := l.Text(); got != want {
+		t.Errorf("text:\n%s\nwant:\n%s", got, want)
+	}
+	f.v.ShowTrace()
+	shown := ""
+	for _, o := range test.LaidOutObjects(f.win.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok {
+			shown = e.Text
+		}
+	}
+	if shown != want {
+		t.Errorf("the dialog shows:\n%s", shown)
+	}
+	var copyAll *widget.Button
+	for _, o := range test.LaidOutObjects(f.win.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Copy All" {
+			copyAll = b
+		}
+	}
+	if copyAll == nil {
+		t.Fatal("no Copy All")
+	}
+	test.Tap(copyAll)
+	if got := f.app.Clipboard().Content(); got != want {
+		t.Errorf("clipboard %q", got)
+	}
+	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if n := len(f.win.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("Escape left %d overlays", n)
+	}
+	for i := range maxTraceEntries + 10 {
+		l.Trace(transport.TraceEntry{At: t0.Add(time.Duration(i) * time.Second), Protocol: "http", Kind: transport.TraceRequest, Method: "GET", URL: fmt.Sprintf("http://h/%d", i)})
+	}
+	got := l.Text()
+	if !strings.HasPrefix(got, "(older messages dropped)\n") || strings.Contains(got, "http://h/9\n") || !strings.Contains(got, fmt.Sprintf("http://h/%d\n", maxTraceEntries+9)) {
+		t.Errorf("bounded log:\n%.300s", got)
+	}
 }

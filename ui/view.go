@@ -66,6 +66,10 @@ type Config struct {
 	// SnapshotDir is where View ▸ Snapshot saves pictures. Default: the
 	// user's pictures folder.
 	SnapshotDir string
+	// Trace, when set, is the protocol trace the player's transports
+	// write (transport.Config.Trace = Trace.Trace), shown by View ▸
+	// Protocol Trace.
+	Trace *TraceLog
 }
 
 // View is Eddy's main window content: location bar, video area, side
@@ -163,8 +167,9 @@ type View struct {
 	// runs); recording is the player's recording shown last.
 	recordItem *fyne.MenuItem
 	recording  *player.Recording
-	// snapshotDir is Config.SnapshotDir.
+	// snapshotDir is Config.SnapshotDir; trace is Config.Trace.
 	snapshotDir string
+	trace       *TraceLog
 	// aspectIndex is the aspectChoices entry in use; aspectMenu and
 	// zoomMenu are View ▸ Aspect Ratio and Zoom.
 	aspectIndex          int
@@ -211,6 +216,7 @@ func New(cfg Config) *View {
 		ctl:         cfg.Controller,
 		demo:        cfg.DemoURL,
 		snapshotDir: cfg.SnapshotDir,
+		trace:       cfg.Trace,
 		about:       cfg.About,
 	}
 	var prefs fyne.Preferences
@@ -422,7 +428,9 @@ func (v *View) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
 		fyne.NewMenuItem("Show Statistics", func() { v.showTab(2) }),
-		fyne.NewMenuItem("Show Playlist", func() { v.showTab(3) }))
+		fyne.NewMenuItem("Show Playlist", func() { v.showTab(3) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Protocol Trace…", v.ShowTrace))
 
 	shortcuts := v.menuItem("Keyboard Shortcuts", "help")
 	about := fyne.NewMenuItem("About Eddy", v.ShowAbout)

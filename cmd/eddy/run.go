@@ -95,6 +95,7 @@ func run(args []string) error {
 	// The window shows the decoded pictures; the player presents them to
 	// it at their time against the audio clock.
 	video := ui.NewVideoView()
+	trace := ui.NewTraceLog()
 	a := app.NewWithID(appID)
 	p, err := player.New(player.Config{
 		Transports: wiring.Transports(assets.DemoASF),
@@ -104,6 +105,7 @@ func run(args []string) error {
 		Transport: transport.Config{
 			Bandwidth: opts.bandwidth,
 			ClientID:  wiring.ClientID(),
+			Trace:     trace.Trace, // View ▸ Protocol Trace
 		},
 		Bandwidth: opts.bandwidth,
 		Logger:    logger,
@@ -131,7 +133,7 @@ func run(args []string) error {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
-	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video,
+	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: ui.AboutInfo{Version: wiring.Version, Libraries: []string{lavc.Version()}}})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
