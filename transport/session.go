@@ -76,6 +76,10 @@ type Config struct {
 	ClientID string
 	// Credentials, when set, are offered when a server asks for them.
 	Credentials *Credentials
+	// NoPlayLogs sends no play log anywhere (MS-WMLOG: not to the server,
+	// not to an ASX LOGURL or a station's Log URL): the user's choice;
+	// Windows Media Player sends them by default, and so does Eddy.
+	NoPlayLogs bool
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 	// Trace, when set, receives the session's protocol messages (requests,

@@ -55,6 +55,7 @@ type options struct {
 	noFast    bool
 	trace     string
 	speed     float64
+	noLogs    bool
 	record    string
 }
 
@@ -75,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.every, "frames-every", 25, "with --frames, keep one frame in N")
 	fs.DurationVar(&o.buffer, "buffer", 0, "media to buffer before playing (default: the stream's preroll)")
 	fs.BoolVar(&o.noFast, "no-fast-start", false, "do not ask MMS servers for fast start")
+	fs.BoolVar(&o.noLogs, "no-play-logs", false, "send no play log (to the server, an ASX LOGURL or a station's Log URL)")
 	fs.Float64Var(&o.speed, "speed", 1, "playback speed, 0.5 to 2, the pitch kept (not for live broadcasts)")
 	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
 	fs.StringVar(&o.record, "record", "", "record the ASF stream played into this file (header as received, packets as they arrive, a Simple Index)")
@@ -131,6 +133,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			Bandwidth:    o.bandwidth,
 			BufferTarget: o.buffer,
 			ClientID:     wiring.ClientID(),
+			NoPlayLogs:   o.noLogs,
 		},
 		Bandwidth:     o.bandwidth,
 		BufferTarget:  o.buffer,

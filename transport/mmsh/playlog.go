@@ -22,7 +22,7 @@ func (o *owner) endPeriod(send bool) {
 		return
 	}
 	o.period.Active = false
-	if !send {
+	if !send || o.s.cfg.NoPlayLogs {
 		return
 	}
 	now := o.s.wallNow()

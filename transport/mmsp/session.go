@@ -1187,6 +1187,10 @@ func (o *owner) sendLog() {
 	if !o.period.Active {
 		return
 	}
+	if o.s.cfg.NoPlayLogs {
+		o.period.Active = false
+		return
+	}
 	o.s.mu.Lock()
 	facts := o.s.facts
 	o.s.mu.Unlock()

@@ -69,6 +69,9 @@ func (s *Session) sendLocked() {
 		return
 	}
 	s.log.period.Active = false
+	if s.cfg.NoPlayLogs {
+		return
+	}
 	logURL := s.st.LogURL
 	if u, err := url.Parse(logURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		// 2.2.1.4: the Log URL MUST be an http:// URL; nothing else is

@@ -46,7 +46,7 @@ func (o *owner) transportName() string {
 // sendLogConnect sends the connect-time log (MS-WMLOG 2.8) once per
 // session, right after the first PLAY (3.1.5.9.1: MUST).
 func (o *owner) sendLogConnect() {
-	if o.loggedConnect {
+	if o.loggedConnect || o.s.cfg.NoPlayLogs {
 		return
 	}
 	o.loggedConnect = true
@@ -65,6 +65,9 @@ func (o *owner) sendLogPlay() {
 		return
 	}
 	o.period.Active = false
+	if o.s.cfg.NoPlayLogs {
+		return
+	}
 	rec := o.record(o.s.now())
 	kind := wmlog.Legacy
 	if o.speed > 1 && o.remoteLog {
