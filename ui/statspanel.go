@@ -68,7 +68,7 @@ func newStatsPanel() *statsPanel {
 // Set shows s, the counters of a session of the given protocol
 // (transport.Info.Protocol).
 func (p *statsPanel) Set(s player.Stats, protocol string) {
-	p.received.SetText(fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
+	setText(p.received, fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
 	lost := fmt.Sprint(s.PacketsLost)
 	if s.CorruptPackets > 0 {
 		lost += fmt.Sprintf(" · %d corrupt", s.CorruptPackets)
@@ -76,57 +76,57 @@ func (p *statsPanel) Set(s player.Stats, protocol string) {
 	if s.PacketsDuplicate > 0 {
 		lost += fmt.Sprintf(" · %d repeated", s.PacketsDuplicate)
 	}
-	p.lost.SetText(lost)
+	setText(p.lost, lost)
 	recovery := s.PacketsRecoveredFEC != 0 || s.PacketsRecoveredResent != 0 || s.NACKsSent != 0 || s.PacketsLate != 0 || s.Jitter != 0
 	if recovery || strings.HasPrefix(protocol, "rtsp") {
 		rec := fmt.Sprintf("%d by FEC · %d resent", s.PacketsRecoveredFEC, s.PacketsRecoveredResent)
 		if s.NACKsSent > 0 {
 			rec += fmt.Sprintf(" · %d NACKs sent", s.NACKsSent)
 		}
-		p.recovered.SetText(rec)
+		setText(p.recovered, rec)
 		jit := fmt.Sprintf("%.1f ms", float64(s.Jitter)/float64(time.Millisecond))
 		if s.PacketsLate > 0 {
 			jit += fmt.Sprintf(" · %d packets late", s.PacketsLate)
 		}
-		p.jitter.SetText(jit)
+		setText(p.jitter, jit)
 		showAll(p.recoveredName, p.recovered, p.jitterName, p.jitter)
 	} else {
 		hideAll(p.recoveredName, p.recovered, p.jitterName, p.jitter)
 	}
-	p.bandwidth.SetText(formatBitrate(s.BandwidthBps))
+	setText(p.bandwidth, formatBitrate(s.BandwidthBps))
 	rate := formatBitrate(s.BitrateBps)
 	if s.ReceiveBps > 0 {
 		rate += " (arriving at " + formatBitrate(s.ReceiveBps) + ")"
 	}
-	p.bitrate.SetText(rate)
-	p.buffer.SetText(formatSeconds(s.BufferLevel))
-	p.rebuffers.SetText(fmt.Sprint(s.Rebuffers))
+	setText(p.bitrate, rate)
+	setText(p.buffer, formatSeconds(s.BufferLevel))
+	setText(p.rebuffers, fmt.Sprint(s.Rebuffers))
 	if s.FastStart {
-		p.fastStart.SetText("On")
+		setText(p.fastStart, "On")
 	} else {
-		p.fastStart.SetText("Off")
+		setText(p.fastStart, "Off")
 	}
-	p.logs.SetText(fmt.Sprint(s.LogPosts))
-	p.reconnects.SetText(fmt.Sprint(s.Reconnects))
+	setText(p.logs, fmt.Sprint(s.LogPosts))
+	setText(p.reconnects, fmt.Sprint(s.Reconnects))
 	if s.TimeToFirstAudio > 0 {
-		p.firstAudio.SetText(fmt.Sprintf("%d ms", s.TimeToFirstAudio.Milliseconds()))
+		setText(p.firstAudio, fmt.Sprintf("%d ms", s.TimeToFirstAudio.Milliseconds()))
 	} else {
-		p.firstAudio.SetText("—")
+		setText(p.firstAudio, "—")
 	}
 	if s.TimeToFirstFrame > 0 {
-		p.firstFrame.SetText(fmt.Sprintf("%d ms", s.TimeToFirstFrame.Milliseconds()))
+		setText(p.firstFrame, fmt.Sprintf("%d ms", s.TimeToFirstFrame.Milliseconds()))
 	} else {
-		p.firstFrame.SetText("—")
+		setText(p.firstFrame, "—")
 	}
 	p.graphs.add(time.Now(), s)
-	p.decodeErrors.SetText(fmt.Sprint(s.DecodeErrors))
-	p.frames.SetText(fmt.Sprintf("%d decoded, %d dropped", s.FramesDecoded, s.FramesDropped))
+	setText(p.decodeErrors, fmt.Sprint(s.DecodeErrors))
+	setText(p.frames, fmt.Sprintf("%d decoded, %d dropped", s.FramesDecoded, s.FramesDropped))
 	if s.FramesDecoded > 0 {
-		p.avSync.SetText(fmt.Sprintf("within %d ms", s.AVSyncMax.Milliseconds()))
+		setText(p.avSync, fmt.Sprintf("within %d ms", s.AVSyncMax.Milliseconds()))
 	} else {
-		p.avSync.SetText("—")
+		setText(p.avSync, "—")
 	}
-	p.elapsed.SetText(formatClock(s.Elapsed))
+	setText(p.elapsed, formatClock(s.Elapsed))
 }
 
 func showAll(ws ...fyne.CanvasObject) {

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
+	"sync"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -38,6 +41,10 @@ type options struct {
 	events    string
 	verbose   bool
 	location  string // empty: the demo
+	// cpuProfile and profileFor: a CPU profile of the first profileFor
+	// of the run (issue 12's measurements).
+	cpuProfile string
+	profileFor time.Duration
 }
 
 func parseArgs(args []string, stderr io.Writer) (options, error) {
@@ -48,6 +55,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.Int64Var(&o.bandwidth, "bandwidth", 0, "bandwidth cap in bits per second for the automatic stream choice (0: none)")
 	fs.StringVar(&o.events, "events", "", "append the player's events to `FILE` as JSON lines")
 	fs.BoolVar(&o.verbose, "v", false, "log debug messages on stderr")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) of the run's first -profile-for to `FILE`")
+	fs.DurationVar(&o.profileFor, "profile-for", 20*time.Second, "how long -cpuprofile records")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: eddy [flags] [URL-or-FILE]")
 		fmt.Fprintln(stderr, "With no URL or file, Eddy plays its built-in demo.")
@@ -76,6 +85,13 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 
 func run(args []string) error {
 	opts, err := parseArgs(args, os.Stderr)
+	if err == nil && opts.cpuProfile != "" {
+		stop, perr := profileCPU(opts.cpuProfile, opts.profileFor)
+		if perr != nil {
+			return fmt.Errorf("-cpuprofile: %w", perr)
+		}
+		defer stop()
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -163,4 +179,25 @@ func run(args []string) error {
 	w.ShowAndRun()
 	v.Close()
 	return p.Close()
+}
+
+// profileCPU records a CPU profile into path for d (or until stop).
+func profileCPU(path string, d time.Duration) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}
+	time.AfterFunc(d, stop)
+	return stop, nil
 }
