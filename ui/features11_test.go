@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -178,8 +177,8 @@ func TestSnapshot(t *testing.T) {
 	f.v.VideoOutput().Present(twoColourFrame(480, 270, red, blue))
 	for range 2 {
 		f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
-		if msg := f.v.status.Message(); !strings.HasPrefix(msg, "Snapshot saved: ") {
-			t.Fatalf("status bar %q", msg)
+		if msg := f.v.osd.Text(); msg != "Snapshot saved: "+filepath.Base(f.v.lastSnapshot) || f.v.lastSnapshot == "" {
+			t.Fatalf("on the picture %q (file %q)", msg, f.v.lastSnapshot)
 		}
 	}
 	for _, name := range []string{"Clip_ one_two 01m23s.png", "Clip_ one_two 01m23s (2).png"} {

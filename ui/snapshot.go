@@ -13,8 +13,8 @@ import (
 // Snapshot saves the picture on screen as a PNG file at the video's own
 // size (not the window's) in the snapshot folder (Config.SnapshotDir, or
 // the user's pictures folder), named after the title and the position:
-// "Title 01m23s.png". The status bar and the picture say where it went,
-// or why not. It is written at once, fast-compressed (tens of
+// "Title 01m23s.png". The picture says that it went (a success is no
+// warning for the status bar), the status bar why not. It is written at once, fast-compressed (tens of
 // milliseconds for 720p, once per key press): the picture's memory is the
 // next frame's.
 func (v *View) Snapshot() {
@@ -32,8 +32,8 @@ func (v *View) Snapshot() {
 		v.status.SetWarning(oneLine("Snapshot not saved: " + err.Error()))
 		return
 	}
-	v.status.SetWarning("Snapshot saved: " + path)
-	v.osd.show("Snapshot " + filepath.Base(path))
+	v.lastSnapshot = path
+	v.osd.show("Snapshot saved: " + filepath.Base(path))
 }
 
 // snapshotName is "Title 01m23s.png" from a recording name ("Title.asf")

@@ -167,9 +167,11 @@ type View struct {
 	// runs); recording is the player's recording shown last.
 	recordItem *fyne.MenuItem
 	recording  *player.Recording
-	// snapshotDir is Config.SnapshotDir; trace is Config.Trace.
-	snapshotDir string
-	trace       *TraceLog
+	// snapshotDir is Config.SnapshotDir; trace is Config.Trace;
+	// lastSnapshot is the file the last snapshot went to.
+	snapshotDir  string
+	lastSnapshot string
+	trace        *TraceLog
 	// aspectIndex is the aspectChoices entry in use; aspectMenu and
 	// zoomMenu are View ▸ Aspect Ratio and Zoom.
 	aspectIndex          int
