@@ -260,6 +260,11 @@ func (p *Player) handle(c command) {
 		p.setSpeed(c.v)
 	case cmdStep:
 		p.stepFrame()
+	case cmdConfigure:
+		s := c.settings
+		p.cfg.BufferTarget, p.cfg.Transport.BufferTarget = max(s.BufferTarget, 0), max(s.BufferTarget, 0)
+		p.cfg.Bandwidth, p.cfg.Transport.Bandwidth = max(s.Bandwidth, 0), max(s.Bandwidth, 0)
+		p.cfg.Transport.NoPlayLogs = s.NoPlayLogs
 	case cmdSkip:
 		if p.o.list != nil {
 			p.moveInList(int(c.d), 0, false)

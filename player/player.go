@@ -218,20 +218,22 @@ const (
 	cmdRepeat
 	cmdSpeed
 	cmdStep
+	cmdConfigure
 	cmdRecord
 	cmdStopRecord
 	cmdOpenList
 )
 
 type command struct {
-	kind cmdKind
-	url  string
-	opts OpenOptions
-	d    time.Duration
-	v    float64
-	ids  []int
-	cred *transport.Credentials
-	list *playlist.Playlist // cmdOpenList
+	kind     cmdKind
+	url      string
+	opts     OpenOptions
+	d        time.Duration
+	v        float64
+	ids      []int
+	cred     *transport.Credentials
+	list     *playlist.Playlist // cmdOpenList
+	settings Settings           // cmdConfigure
 }
 
 // maxPendingCommands bounds the command queue; seeks and volume changes
@@ -340,6 +342,22 @@ func (p *Player) SetSpeed(s float64) {
 	}
 	p.enqueue(command{kind: cmdSpeed, v: max(min(s, audio.MaxSpeed), audio.MinSpeed)})
 }
+
+// Settings are the user's preferences, applied from the next Open on.
+type Settings struct {
+	// BufferTarget is the media buffered before playing (Config's); 0:
+	// the stream's preroll.
+	BufferTarget time.Duration
+	// Bandwidth is the connection speed in bits per second, capping the
+	// automatic stream choice and fast start (Config's); 0: none.
+	Bandwidth int64
+	// NoPlayLogs sends no play log (transport.Config.NoPlayLogs).
+	NoPlayLogs bool
+}
+
+// Configure applies the user's preferences from the next Open on (the
+// presentation playing keeps its own).
+func (p *Player) Configure(s Settings) { p.enqueue(command{kind: cmdConfigure, settings: s}) }
 
 // StepFrame shows the next video picture and stays paused there (the
 // position moves to it); when playing it pauses first, as VLC's frame

@@ -287,8 +287,9 @@ func (p *Player) openStep(st playlist.Step) {
 	p.o.dialCancel = cancel
 	gen := p.o.gen
 	resume := st.Resume
+	reg, cfg := p.cfg.Transports, p.cfg.Transport // the owner's: read here, not in the goroutine
 	go func() {
-		res := p.dialEntry(ctx, e, l.pl.URL)
+		res := p.dialEntry(ctx, reg, cfg, e, l.pl.URL)
 		res.gen, res.resume = gen, resume
 		select {
 		case p.inbox <- res:
@@ -309,8 +310,7 @@ func firstRef(e playlist.Entry) playlist.Ref {
 
 // dialEntry opens the first REF of e that opens (ASX REF failover): the
 // others are not tried once one has opened.
-func (p *Player) dialEntry(ctx context.Context, e playlist.Entry, referer string) dialResult {
-	reg, cfg := p.cfg.Transports, p.cfg.Transport
+func (p *Player) dialEntry(ctx context.Context, reg *transport.Registry, cfg transport.Config, e playlist.Entry, referer string) dialResult {
 	var errs []error
 	for _, r := range e.Refs {
 		tap := p.rec.newTap()
@@ -440,8 +440,9 @@ func (p *Player) prefetchNext() {
 	nx := &prefetch{index: c.Index(), cursor: c, cancel: cancel, resume: st.Resume}
 	l.next = nx
 	p.log.Debug("opening the next playlist entry ahead", "entry", c.Index()+1)
+	reg, cfg := p.cfg.Transports, p.cfg.Transport
 	go func() {
-		res := p.dialEntry(ctx, e, l.pl.URL)
+		res := p.dialEntry(ctx, reg, cfg, e, l.pl.URL)
 		select {
 		case p.inbox <- prefetched{nx: nx, res: res}:
 		case <-p.done:

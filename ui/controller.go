@@ -39,6 +39,8 @@ type Controller interface {
 	SetSpeed(s float64)
 	// StepFrame shows the next picture, pausing first when playing.
 	StepFrame()
+	// Configure applies the user's preferences from the next Open on.
+	Configure(s player.Settings)
 	// StartRecording records the ASF stream played into path;
 	// StopRecording ends the recording (events RecordingChanged).
 	StartRecording(path string)

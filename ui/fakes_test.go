@@ -53,6 +53,9 @@ func (f *fakeController) Seek(d time.Duration) { f.record("Seek", d) }
 func (f *fakeController) SetRate(r float64)    { f.record("SetRate", r) }
 func (f *fakeController) SetSpeed(s float64)   { f.record("SetSpeed", s) }
 func (f *fakeController) StepFrame()           { f.record("StepFrame", nil) }
+func (f *fakeController) Configure(s player.Settings) {
+	f.record("Configure", s)
+}
 func (f *fakeController) StartRecording(path string) {
 	f.record("StartRecording", path)
 }

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/eddyplayer/eddy/player"
 )
@@ -249,5 +250,51 @@ func TestAspectAndZoom(t *testing.T) {
 	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyZ})
 	if a := shape(); math.Abs(a-16.0/9) > 0.02 {
 		t.Errorf("back to fit: %.3f", a)
+	}
+}
+
+// TestPreferences: File ▸ Preferences saves the buffer, the connection
+// speed and the play-log choice in the app's preferences and gives them
+// to the player; a window made later with the same preferences gives
+// them to its player at once; the defaults send play logs.
+func TestPreferences(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFixtureWithApp(t, a)
+	f.v.ShowPreferences()
+	d := f.v.prefsDialog
+	var sels []*widget.Select
+	var check *widget.Check
+	var save *widget.Button
+	for _, o := range test.LaidOutObjects(f.win.Canvas().Overlays().Top()) {
+		switch w := o.(type) {
+		case *widget.Select:
+			sels = append(sels, w)
+		case *widget.Check:
+			check = w
+		case *widget.Button:
+			if w.Text == "Save" {
+				save = w
+			}
+		}
+	}
+	if d == nil || len(sels) != 2 || check == nil || save == nil {
+		t.Fatalf("the dialog: %d selects, check %v, save %v", len(sels), check != nil, save != nil)
+	}
+	if !check.Checked {
+		t.Error("play logs are not sent by default")
+	}
+	sels[0].SetSelected("5 seconds")
+	sels[1].SetSelected("256 kbit/s")
+	check.SetChecked(false)
+	test.Tap(save)
+	want := player.Settings{BufferTarget: 5 * time.Second, Bandwidth: 256_000, NoPlayLogs: true}
+	if got := f.ctl.takeMethod("Configure"); len(got) != 1 || got[0] != want {
+		t.Fatalf("Configure %v, want %+v", got, want)
+	}
+	ctl := newFakeController()
+	v2 := New(Config{App: a, Window: test.NewTempWindow(t, widget.NewLabel("")), Controller: ctl, DemoURL: demoURL})
+	t.Cleanup(v2.Close)
+	if got := ctl.takeMethod("Configure"); len(got) != 1 || got[0] != want {
+		t.Errorf("a new window gave %v, want the saved %+v", got, want)
 	}
 }

@@ -171,7 +171,9 @@ type View struct {
 	// lastSnapshot is the file the last snapshot went to.
 	snapshotDir  string
 	lastSnapshot string
-	trace        *TraceLog
+	// prefsDialog is File ▸ Preferences while shown.
+	prefsDialog dialog.Dialog
+	trace       *TraceLog
 	// aspectIndex is the aspectChoices entry in use; aspectMenu and
 	// zoomMenu are View ▸ Aspect Ratio and Zoom.
 	aspectIndex          int
@@ -277,6 +279,9 @@ func New(cfg Config) *View {
 	v.updateMuteIcon()
 	v.volText.SetText(volumeText(vol))
 	v.ctl.SetVolume(vol)
+	if s := v.settings(); s != (player.Settings{}) {
+		v.ctl.Configure(s) // the preferences saved last time
+	}
 
 	v.bind()
 	v.out.attach(v)
@@ -379,7 +384,10 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	recent.Icon = theme.HistoryIcon()
 	recent.ChildMenu = v.recentMenu
 	v.recordItem = fyne.NewMenuItem("Save Stream As…", v.ShowSaveStream)
-	file := fyne.NewMenu("File", openFile, openURL, openLoc, recent, fyne.NewMenuItemSeparator(), v.recordItem)
+	prefs := fyne.NewMenuItem("Preferences…", v.ShowPreferences)
+	prefs.Icon = theme.SettingsIcon()
+	file := fyne.NewMenu("File", openFile, openURL, openLoc, recent, fyne.NewMenuItemSeparator(), v.recordItem,
+		fyne.NewMenuItemSeparator(), prefs)
 	if v.demo != "" {
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Play Demo", func() { v.OpenTransient(v.demo) }))

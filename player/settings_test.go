@@ -1,0 +1,38 @@
+package player
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/eddyplayer/eddy/transport"
+)
+
+// TestConfigure: the user's preferences reach the next Open's dial (the
+// connection speed and the play-log choice in transport.Config) and its
+// buffer target.
+func TestConfigure(t *testing.T) {
+	dialed := make(chan transport.Config, 2)
+	sess := newFakeSession(1)
+	h := newHarness(t, sess, func(c *Config) {
+		c.Transports.Register("cfg", transport.MatchSchemes("cfg"), transport.DialerFunc(
+			func(_ context.Context, _ string, cfg transport.Config) (transport.Session, error) {
+				dialed <- cfg
+				return newFakeSession(1), nil
+			}))
+	})
+	h.p.Configure(Settings{BufferTarget: 3 * time.Second, Bandwidth: 256_000, NoPlayLogs: true})
+	h.p.Open("cfg://a")
+	cfg := <-dialed
+	if cfg.Bandwidth != 256_000 || !cfg.NoPlayLogs || cfg.BufferTarget != 3*time.Second {
+		t.Errorf("the dial got %+v", cfg)
+	}
+	h.waitState(Ended)
+	h.p.Configure(Settings{})
+	h.p.Open("cfg://b")
+	cfg = <-dialed
+	if cfg.Bandwidth != 0 || cfg.NoPlayLogs || cfg.BufferTarget != 0 {
+		t.Errorf("after the defaults again, the dial got %+v", cfg)
+	}
+	h.waitState(Ended)
+}

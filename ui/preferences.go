@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/eddyplayer/eddy/player"
+)
+
+// The preferences' keys in the app's preferences.
+const (
+	prefBufferMS   = "pref.buffer_ms"
+	prefBandwidth  = "pref.bandwidth"
+	prefNoPlayLogs = "pref.no_play_logs"
+)
+
+// bufferChoices and speedChoices are what File ▸ Preferences offers.
+var (
+	bufferChoices = []struct {
+		label string
+		d     time.Duration
+	}{{"The stream's own (default)", 0}, {"1 second", time.Second}, {"3 seconds", 3 * time.Second},
+		{"5 seconds", 5 * time.Second}, {"10 seconds", 10 * time.Second}, {"20 seconds", 20 * time.Second}}
+	speedChoices = []struct {
+		label string
+		bps   int64
+	}{{"Detect (no limit)", 0}, {"56 kbit/s (modem)", 56_000}, {"128 kbit/s", 128_000}, {"256 kbit/s", 256_000},
+		{"512 kbit/s", 512_000}, {"1 Mbit/s", 1_000_000}, {"2 Mbit/s", 2_000_000}, {"5 Mbit/s", 5_000_000},
+		{"10 Mbit/s", 10_000_000}}
+)
+
+// settings are the preferences stored in the app's preferences.
+func (v *View) settings() player.Settings {
+	p := v.app.Preferences()
+	return player.Settings{
+		BufferTarget: time.Duration(max(p.Int(prefBufferMS), 0)) * time.Millisecond,
+		Bandwidth:    int64(max(p.Int(prefBandwidth), 0)),
+		NoPlayLogs:   p.Bool(prefNoPlayLogs),
+	}
+}
+
+// applySettings stores s and gives it to the player (from the next Open).
+func (v *View) applySettings(s player.Settings) {
+	p := v.app.Preferences()
+	p.SetInt(prefBufferMS, int(s.BufferTarget/time.Millisecond))
+	p.SetInt(prefBandwidth, int(s.Bandwidth))
+	p.SetBool(prefNoPlayLogs, s.NoPlayLogs)
+	v.ctl.Configure(s)
+}
+
+// ShowPreferences is File ▸ Preferences…: the buffer, the connection
+// speed and whether play logs are sent (on by default, as in Windows
+// Media Player; the choice is the user's). Saved in the app's
+// preferences; they apply from the next Open.
+func (v *View) ShowPreferences() {
+	cur := v.settings()
+	var bufLabels, speedLabels []string
+	buf, speed := bufferChoices[0].label, speedChoices[0].label
+	for _, c := range bufferChoices {
+		bufLabels = append(bufLabels, c.label)
+		if c.d == cur.BufferTarget {
+			buf = c.label
+		}
+	}
+	for _, c := range speedChoices {
+		speedLabels = append(speedLabels, c.label)
+		if c.bps == cur.Bandwidth {
+			speed = c.label
+		}
+	}
+	bufSel := widget.NewSelect(bufLabels, nil)
+	bufSel.SetSelected(buf)
+	speedSel := widget.NewSelect(speedLabels, nil)
+	speedSel.SetSelected(speed)
+	logs := widget.NewCheck("Send play logs to the content provider", nil)
+	logs.SetChecked(!cur.NoPlayLogs)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Buffer", bufSel),
+		widget.NewFormItem("Connection speed", speedSel),
+		widget.NewFormItem("Play logs", logs),
+	}
+	d := dialog.NewForm("Preferences", "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		s := player.Settings{NoPlayLogs: !logs.Checked}
+		for _, c := range bufferChoices {
+			if c.label == bufSel.Selected {
+				s.BufferTarget = c.d
+			}
+		}
+		for _, c := range speedChoices {
+			if c.label == speedSel.Selected {
+				s.Bandwidth = c.bps
+			}
+		}
+		v.applySettings(s)
+		v.osd.show("Preferences saved: from the next stream opened")
+	}, v.win)
+	d.Resize(fyne.NewSize(460, 0))
+	v.prefsDialog = d
+	d.Show()
+}
