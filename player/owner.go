@@ -265,6 +265,7 @@ func (p *Player) handle(c command) {
 		p.cfg.BufferTarget, p.cfg.Transport.BufferTarget = max(s.BufferTarget, 0), max(s.BufferTarget, 0)
 		p.cfg.Bandwidth, p.cfg.Transport.Bandwidth = max(s.Bandwidth, 0), max(s.Bandwidth, 0)
 		p.cfg.Transport.NoPlayLogs = s.NoPlayLogs
+		p.cfg.Transport.NoUDP, p.cfg.Transport.NoTCP, p.cfg.Transport.NoHTTP = s.NoUDP, s.NoTCP, s.NoHTTP
 	case cmdSkip:
 		if p.o.list != nil {
 			p.moveInList(int(c.d), 0, false)

@@ -353,6 +353,9 @@ type Settings struct {
 	Bandwidth int64
 	// NoPlayLogs sends no play log (transport.Config.NoPlayLogs).
 	NoPlayLogs bool
+	// NoUDP, NoTCP and NoHTTP turn streaming protocols off
+	// (transport.Config's, Windows Media Player's Network tab).
+	NoUDP, NoTCP, NoHTTP bool
 }
 
 // Configure applies the user's preferences from the next Open on (the

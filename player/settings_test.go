@@ -21,17 +21,17 @@ func TestConfigure(t *testing.T) {
 				return newFakeSession(1), nil
 			}))
 	})
-	h.p.Configure(Settings{BufferTarget: 3 * time.Second, Bandwidth: 256_000, NoPlayLogs: true})
+	h.p.Configure(Settings{BufferTarget: 3 * time.Second, Bandwidth: 256_000, NoPlayLogs: true, NoUDP: true, NoHTTP: true})
 	h.p.Open("cfg://a")
 	cfg := <-dialed
-	if cfg.Bandwidth != 256_000 || !cfg.NoPlayLogs || cfg.BufferTarget != 3*time.Second {
+	if cfg.Bandwidth != 256_000 || !cfg.NoPlayLogs || cfg.BufferTarget != 3*time.Second || !cfg.NoUDP || cfg.NoTCP || !cfg.NoHTTP {
 		t.Errorf("the dial got %+v", cfg)
 	}
 	h.waitState(Ended)
 	h.p.Configure(Settings{})
 	h.p.Open("cfg://b")
 	cfg = <-dialed
-	if cfg.Bandwidth != 0 || cfg.NoPlayLogs || cfg.BufferTarget != 0 {
+	if cfg.Bandwidth != 0 || cfg.NoPlayLogs || cfg.BufferTarget != 0 || cfg.NoUDP || cfg.NoHTTP {
 		t.Errorf("after the defaults again, the dial got %+v", cfg)
 	}
 	h.waitState(Ended)

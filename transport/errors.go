@@ -10,6 +10,10 @@ var (
 	// ErrUnsupportedURL is returned by Registry.Dial when no transport
 	// handles the URL.
 	ErrUnsupportedURL = errors.New("unsupported URL")
+	// ErrProtocolOff is returned by a Dialer asked for a protocol the
+	// user turned off (Config.NoUDP, NoTCP, NoHTTP): the mms:// rollover
+	// goes on to the next one.
+	ErrProtocolOff = errors.New("protocol turned off in the preferences")
 	// ErrNotSeekable is returned by Play when asked to start at a position
 	// on a source that cannot seek (live broadcast, non-ranged HTTP).
 	ErrNotSeekable = errors.New("source is not seekable")

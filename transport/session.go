@@ -76,6 +76,13 @@ type Config struct {
 	ClientID string
 	// Credentials, when set, are offered when a server asks for them.
 	Credentials *Credentials
+	// NoUDP, NoTCP and NoHTTP turn streaming protocols off, as Windows
+	// Media Player's Network tab does: NoUDP plays MS-RTSP and MS-MMSP
+	// over TCP only (no RTP over UDP, no mmsu data), NoTCP refuses them
+	// over TCP (rtspt://, mmst://, and the fall back to TCP), NoHTTP
+	// refuses MMS over HTTP. A refused protocol fails with ErrProtocolOff
+	// and the mms:// rollover tries the next.
+	NoUDP, NoTCP, NoHTTP bool
 	// NoPlayLogs sends no play log anywhere (MS-WMLOG: not to the server,
 	// not to an ASX LOGURL or a station's Log URL): the user's choice;
 	// Windows Media Player sends them by default, and so does Eddy.

@@ -263,21 +263,26 @@ func TestPreferences(t *testing.T) {
 	f.v.ShowPreferences()
 	d := f.v.prefsDialog
 	var sels []*widget.Select
-	var check *widget.Check
+	var check, udp *widget.Check
 	var save *widget.Button
 	for _, o := range test.LaidOutObjects(f.win.Canvas().Overlays().Top()) {
 		switch w := o.(type) {
 		case *widget.Select:
 			sels = append(sels, w)
 		case *widget.Check:
-			check = w
+			switch w.Text {
+			case "UDP":
+				udp = w
+			case "Send play logs to the content provider":
+				check = w
+			}
 		case *widget.Button:
 			if w.Text == "Save" {
 				save = w
 			}
 		}
 	}
-	if d == nil || len(sels) != 2 || check == nil || save == nil {
+	if d == nil || len(sels) != 2 || check == nil || udp == nil || save == nil {
 		t.Fatalf("the dialog: %d selects, check %v, save %v", len(sels), check != nil, save != nil)
 	}
 	if !check.Checked {
@@ -286,8 +291,9 @@ func TestPreferences(t *testing.T) {
 	sels[0].SetSelected("5 seconds")
 	sels[1].SetSelected("256 kbit/s")
 	check.SetChecked(false)
+	udp.SetChecked(false)
 	test.Tap(save)
-	want := player.Settings{BufferTarget: 5 * time.Second, Bandwidth: 256_000, NoPlayLogs: true}
+	want := player.Settings{BufferTarget: 5 * time.Second, Bandwidth: 256_000, NoPlayLogs: true, NoUDP: true}
 	if got := f.ctl.takeMethod("Configure"); len(got) != 1 || got[0] != want {
 		t.Fatalf("Configure %v, want %+v", got, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,6 +16,9 @@ const (
 	prefBufferMS   = "pref.buffer_ms"
 	prefBandwidth  = "pref.bandwidth"
 	prefNoPlayLogs = "pref.no_play_logs"
+	prefNoUDP      = "pref.no_udp"
+	prefNoTCP      = "pref.no_tcp"
+	prefNoHTTP     = "pref.no_http"
 )
 
 // bufferChoices and speedChoices are what File ▸ Preferences offers.
@@ -39,6 +43,9 @@ func (v *View) settings() player.Settings {
 		BufferTarget: time.Duration(max(p.Int(prefBufferMS), 0)) * time.Millisecond,
 		Bandwidth:    int64(max(p.Int(prefBandwidth), 0)),
 		NoPlayLogs:   p.Bool(prefNoPlayLogs),
+		NoUDP:        p.Bool(prefNoUDP),
+		NoTCP:        p.Bool(prefNoTCP),
+		NoHTTP:       p.Bool(prefNoHTTP),
 	}
 }
 
@@ -48,11 +55,15 @@ func (v *View) applySettings(s player.Settings) {
 	p.SetInt(prefBufferMS, int(s.BufferTarget/time.Millisecond))
 	p.SetInt(prefBandwidth, int(s.Bandwidth))
 	p.SetBool(prefNoPlayLogs, s.NoPlayLogs)
+	p.SetBool(prefNoUDP, s.NoUDP)
+	p.SetBool(prefNoTCP, s.NoTCP)
+	p.SetBool(prefNoHTTP, s.NoHTTP)
 	v.ctl.Configure(s)
 }
 
 // ShowPreferences is File ▸ Preferences…: the buffer, the connection
-// speed and whether play logs are sent (on by default, as in Windows
+// speed, the streaming protocols allowed (UDP, TCP, HTTP, as Windows
+// Media Player's Network tab) and whether play logs are sent (on by default, as in Windows
 // Media Player; the choice is the user's). Saved in the app's
 // preferences; they apply from the next Open.
 func (v *View) ShowPreferences() {
@@ -77,16 +88,23 @@ func (v *View) ShowPreferences() {
 	speedSel.SetSelected(speed)
 	logs := widget.NewCheck("Send play logs to the content provider", nil)
 	logs.SetChecked(!cur.NoPlayLogs)
+	udp := widget.NewCheck("UDP", nil)
+	udp.SetChecked(!cur.NoUDP)
+	tcp := widget.NewCheck("TCP", nil)
+	tcp.SetChecked(!cur.NoTCP)
+	http := widget.NewCheck("HTTP", nil)
+	http.SetChecked(!cur.NoHTTP)
 	items := []*widget.FormItem{
 		widget.NewFormItem("Buffer", bufSel),
 		widget.NewFormItem("Connection speed", speedSel),
+		widget.NewFormItem("Protocols", container.NewHBox(udp, tcp, http)),
 		widget.NewFormItem("Play logs", logs),
 	}
 	d := dialog.NewForm("Preferences", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		s := player.Settings{NoPlayLogs: !logs.Checked}
+		s := player.Settings{NoPlayLogs: !logs.Checked, NoUDP: !udp.Checked, NoTCP: !tcp.Checked, NoHTTP: !http.Checked}
 		for _, c := range bufferChoices {
 			if c.label == bufSel.Selected {
 				s.BufferTarget = c.d

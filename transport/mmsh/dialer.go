@@ -134,6 +134,9 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 	if err != nil {
 		return nil, err
 	}
+	if cfg.NoHTTP {
+		return nil, fmt.Errorf("mmsh: %w: MMS over HTTP", transport.ErrProtocolOff)
+	}
 	s := newSession(d, cfg, rawURL, u)
 	if err := s.describe(ctx); err != nil {
 		s.shutdownUnstarted()

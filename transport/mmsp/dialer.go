@@ -77,12 +77,22 @@ func (d *Dialer) Dial(ctx context.Context, raw string, cfg transport.Config) (tr
 	udp := u.Scheme == "mmsu"
 	host := strings.ToLower(u.Hostname())
 	d.mu.Lock()
-	if d.tcpHosts[host] && !d.UDPOnly {
+	if d.tcpHosts[host] && !d.UDPOnly && !cfg.NoTCP {
 		udp = false
 	}
 	d.mu.Unlock()
+	// The user's protocol choices (Config.NoUDP, NoTCP): data over TCP
+	// when UDP is off, no fall back to TCP when TCP is.
+	switch {
+	case cfg.NoUDP && cfg.NoTCP:
+		return nil, fmt.Errorf("mmsp: %w: UDP and TCP", transport.ErrProtocolOff)
+	case cfg.NoUDP:
+		udp = false
+	case cfg.NoTCP && !udp:
+		return nil, fmt.Errorf("mmsp: %w: TCP (%s)", transport.ErrProtocolOff, u.Scheme)
+	}
 	s, err := d.open(ctx, raw, u, cfg, udp)
-	if err != nil && udp && !d.UDPOnly && errors.Is(err, ErrUDPBlocked) && ctx.Err() == nil {
+	if err != nil && udp && !d.UDPOnly && !cfg.NoTCP && errors.Is(err, ErrUDPBlocked) && ctx.Err() == nil {
 		s, err = d.open(ctx, raw, u, cfg, false)
 		if err == nil {
 			s.stats.reconnects.Add(1)
@@ -261,7 +271,7 @@ func (s *session) funnel() error {
 		if !s.udp {
 			return &HRError{MID: MIDReportDisconnectedFunnel, HR: hr}
 		}
-		if s.d.UDPOnly {
+		if s.d.UDPOnly || s.cfg.NoTCP {
 			return fmt.Errorf("%w: the server refused to stream over UDP (HRESULT 0x%08X)", ErrUDPBlocked, hr)
 		}
 		s.closeUDP()

@@ -94,6 +94,19 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string, cfg transport.Config) 
 			lower = LowerTCP
 		}
 	}
+	// The user's protocol choices (Config.NoUDP, NoTCP).
+	switch {
+	case cfg.NoUDP && cfg.NoTCP:
+		return nil, fmt.Errorf("rtsp: %w: UDP and TCP", transport.ErrProtocolOff)
+	case cfg.NoUDP && lower == LowerUDP:
+		return nil, fmt.Errorf("rtsp: %w: UDP (%s)", transport.ErrProtocolOff, u.Scheme)
+	case cfg.NoTCP && lower == LowerTCP:
+		return nil, fmt.Errorf("rtsp: %w: TCP (%s)", transport.ErrProtocolOff, u.Scheme)
+	case cfg.NoUDP:
+		lower = LowerTCP
+	case cfg.NoTCP:
+		lower = LowerUDP
+	}
 	guid := cfg.ClientID
 	if guid == "" {
 		guid = wms.NewGUID()
