@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -266,6 +267,12 @@ func (p *Player) handle(c command) {
 		p.cfg.Bandwidth, p.cfg.Transport.Bandwidth = max(s.Bandwidth, 0), max(s.Bandwidth, 0)
 		p.cfg.Transport.NoPlayLogs = s.NoPlayLogs
 		p.cfg.Transport.NoUDP, p.cfg.Transport.NoTCP, p.cfg.Transport.NoHTTP = s.NoUDP, s.NoTCP, s.NoHTTP
+		if s.Proxy != nil {
+			// A client of its own: the proxy for every HTTP request.
+			p.cfg.Transport.HTTPClient = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(s.Proxy)}}
+		} else {
+			p.cfg.Transport.HTTPClient = p.httpClient
+		}
 	case cmdSkip:
 		if p.o.list != nil {
 			p.moveInList(int(c.d), 0, false)

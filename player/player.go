@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -127,8 +129,11 @@ type OpenOptions struct {
 // Player is the playback engine. Its methods are safe for concurrent use.
 type Player struct {
 	cfg Config
-	log *slog.Logger
-	now func() time.Time
+	// httpClient is Config.Transport.HTTPClient as given, what a
+	// Settings without a proxy goes back to.
+	httpClient *http.Client
+	log        *slog.Logger
+	now        func() time.Time
 
 	cmdMu  sync.Mutex
 	cmds   []command
@@ -182,17 +187,18 @@ func New(cfg Config) (*Player, error) {
 		cfg.Bandwidth = cfg.Transport.Bandwidth
 	}
 	p := &Player{
-		cfg:    cfg,
-		log:    cfg.Logger.With("component", "player"),
-		now:    cfg.Now,
-		wake:   make(chan struct{}, 1),
-		inbox:  make(chan any, 64),
-		subs:   map[int]func(Event){},
-		evWake: make(chan struct{}, 1),
-		quit:   make(chan struct{}),
-		done:   make(chan struct{}),
-		evDone: make(chan struct{}),
-		rec:    &recHub{},
+		cfg:        cfg,
+		httpClient: cfg.Transport.HTTPClient,
+		log:        cfg.Logger.With("component", "player"),
+		now:        cfg.Now,
+		wake:       make(chan struct{}, 1),
+		inbox:      make(chan any, 64),
+		subs:       map[int]func(Event){},
+		evWake:     make(chan struct{}, 1),
+		quit:       make(chan struct{}),
+		done:       make(chan struct{}),
+		evDone:     make(chan struct{}),
+		rec:        &recHub{},
 	}
 	p.status = Status{State: Idle, Volume: 1, Rate: 1, Speed: 1}
 	go p.dispatch()
@@ -356,6 +362,10 @@ type Settings struct {
 	// NoUDP, NoTCP and NoHTTP turn streaming protocols off
 	// (transport.Config's, Windows Media Player's Network tab).
 	NoUDP, NoTCP, NoHTTP bool
+	// Proxy, when set, is the HTTP proxy of the HTTP-based protocols
+	// (MMS over HTTP, Smooth Streaming, HTTP downloads, playlists), as
+	// "http://host:port"; empty: the environment's (HTTP_PROXY).
+	Proxy *url.URL
 }
 
 // Configure applies the user's preferences from the next Open on (the

@@ -2,6 +2,8 @@ package player
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -28,10 +30,23 @@ func TestConfigure(t *testing.T) {
 		t.Errorf("the dial got %+v", cfg)
 	}
 	h.waitState(Ended)
+	proxy, _ := url.Parse("http://proxy.example:3128")
+	h.p.Configure(Settings{Proxy: proxy})
+	h.p.Open("cfg://p")
+	cfg = <-dialed
+	tr, ok := cfg.HTTPClient.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("with a proxy, the dial's HTTP client is %+v", cfg.HTTPClient)
+	}
+	req, _ := http.NewRequest("GET", "http://media.example/x.asf", nil)
+	if got, err := tr.Proxy(req); err != nil || got.String() != "http://proxy.example:3128" {
+		t.Errorf("the HTTP client's proxy is %v, %v", got, err)
+	}
+	h.waitState(Ended)
 	h.p.Configure(Settings{})
 	h.p.Open("cfg://b")
 	cfg = <-dialed
-	if cfg.Bandwidth != 0 || cfg.NoPlayLogs || cfg.BufferTarget != 0 || cfg.NoUDP || cfg.NoHTTP {
+	if cfg.Bandwidth != 0 || cfg.NoPlayLogs || cfg.BufferTarget != 0 || cfg.NoUDP || cfg.NoHTTP || cfg.HTTPClient != nil {
 		t.Errorf("after the defaults again, the dial got %+v", cfg)
 	}
 	h.waitState(Ended)

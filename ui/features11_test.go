@@ -265,6 +265,7 @@ func TestPreferences(t *testing.T) {
 	var sels []*widget.Select
 	var check, udp *widget.Check
 	var save *widget.Button
+	var proxy *widget.Entry
 	for _, o := range test.LaidOutObjects(f.win.Canvas().Overlays().Top()) {
 		switch w := o.(type) {
 		case *widget.Select:
@@ -280,6 +281,8 @@ func TestPreferences(t *testing.T) {
 			if w.Text == "Save" {
 				save = w
 			}
+		case *widget.Entry:
+			proxy = w
 		}
 	}
 	if d == nil || len(sels) != 2 || check == nil || udp == nil || save == nil {
@@ -292,15 +295,27 @@ func TestPreferences(t *testing.T) {
 	sels[1].SetSelected("256 kbit/s")
 	check.SetChecked(false)
 	udp.SetChecked(false)
+	if proxy == nil || proxy.Validator("proxy.example:3128/path") == nil || proxy.Validator("ftp://x:1") == nil || proxy.Validator("") != nil {
+		t.Fatal("the proxy field does not check what is typed")
+	}
+	proxy.SetText("proxy.example:3128")
 	test.Tap(save)
 	want := player.Settings{BufferTarget: 5 * time.Second, Bandwidth: 256_000, NoPlayLogs: true, NoUDP: true}
-	if got := f.ctl.takeMethod("Configure"); len(got) != 1 || got[0] != want {
-		t.Fatalf("Configure %v, want %+v", got, want)
+	same := func(got any) bool {
+		s, ok := got.(player.Settings)
+		if !ok || s.Proxy == nil || s.Proxy.String() != "http://proxy.example:3128" {
+			return false
+		}
+		s.Proxy = nil
+		return s == want
+	}
+	if got := f.ctl.takeMethod("Configure"); len(got) != 1 || !same(got[0]) {
+		t.Fatalf("Configure %v, want %+v with the proxy", got, want)
 	}
 	ctl := newFakeController()
 	v2 := New(Config{App: a, Window: test.NewTempWindow(t, widget.NewLabel("")), Controller: ctl, DemoURL: demoURL})
 	t.Cleanup(v2.Close)
-	if got := ctl.takeMethod("Configure"); len(got) != 1 || got[0] != want {
+	if got := ctl.takeMethod("Configure"); len(got) != 1 || !same(got[0]) {
 		t.Errorf("a new window gave %v, want the saved %+v", got, want)
 	}
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"net/url"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,7 +22,25 @@ const (
 	prefNoUDP      = "pref.no_udp"
 	prefNoTCP      = "pref.no_tcp"
 	prefNoHTTP     = "pref.no_http"
+	prefProxy      = "pref.proxy"
 )
+
+// parseProxy reads a proxy as the user typed it ("host:port" or
+// "http://host:port"); empty is none.
+func parseProxy(s string) (*url.URL, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
+		return nil, errors.New("a proxy is host:port or http://host:port")
+	}
+	return u, nil
+}
 
 // bufferChoices and speedChoices are what File ▸ Preferences offers.
 var (
@@ -46,6 +67,7 @@ func (v *View) settings() player.Settings {
 		NoUDP:        p.Bool(prefNoUDP),
 		NoTCP:        p.Bool(prefNoTCP),
 		NoHTTP:       p.Bool(prefNoHTTP),
+		Proxy:        proxyOrNil(p.String(prefProxy)),
 	}
 }
 
@@ -58,6 +80,11 @@ func (v *View) applySettings(s player.Settings) {
 	p.SetBool(prefNoUDP, s.NoUDP)
 	p.SetBool(prefNoTCP, s.NoTCP)
 	p.SetBool(prefNoHTTP, s.NoHTTP)
+	proxy := ""
+	if s.Proxy != nil {
+		proxy = s.Proxy.String()
+	}
+	p.SetString(prefProxy, proxy)
 	v.ctl.Configure(s)
 }
 
@@ -94,10 +121,17 @@ func (v *View) ShowPreferences() {
 	tcp.SetChecked(!cur.NoTCP)
 	http := widget.NewCheck("HTTP", nil)
 	http.SetChecked(!cur.NoHTTP)
+	proxy := widget.NewEntry()
+	proxy.SetPlaceHolder("none (host:port)")
+	if cur.Proxy != nil {
+		proxy.SetText(cur.Proxy.Host)
+	}
+	proxy.Validator = func(s string) error { _, err := parseProxy(s); return err }
 	items := []*widget.FormItem{
 		widget.NewFormItem("Buffer", bufSel),
 		widget.NewFormItem("Connection speed", speedSel),
 		widget.NewFormItem("Protocols", container.NewHBox(udp, tcp, http)),
+		widget.NewFormItem("HTTP proxy", proxy),
 		widget.NewFormItem("Play logs", logs),
 	}
 	d := dialog.NewForm("Preferences", "Save", "Cancel", items, func(ok bool) {
@@ -105,6 +139,7 @@ func (v *View) ShowPreferences() {
 			return
 		}
 		s := player.Settings{NoPlayLogs: !logs.Checked, NoUDP: !udp.Checked, NoTCP: !tcp.Checked, NoHTTP: !http.Checked}
+		s.Proxy, _ = parseProxy(proxy.Text) // the form's validator let only a good one through
 		for _, c := range bufferChoices {
 			if c.label == bufSel.Selected {
 				s.BufferTarget = c.d
@@ -121,4 +156,13 @@ func (v *View) ShowPreferences() {
 	d.Resize(fyne.NewSize(460, 0))
 	v.prefsDialog = d
 	d.Show()
+}
+
+// proxyOrNil is the stored proxy, nil when none or unreadable.
+func proxyOrNil(s string) *url.URL {
+	u, err := parseProxy(s)
+	if err != nil {
+		return nil
+	}
+	return u
 }
