@@ -79,12 +79,12 @@ func TestSpeedKeys(t *testing.T) {
 // status bar, with the reason when it failed.
 func TestRecordingMenu(t *testing.T) {
 	f := newFixture(t)
-	f.v.RecordTo("/tmp/x/radio.asf")
-	if got := f.ctl.takeMethod("StartRecording"); len(got) != 1 || got[0] != "/tmp/x/radio.asf" {
+	f.v.RecordTo("recordings/radio.asf")
+	if got := f.ctl.takeMethod("StartRecording"); len(got) != 1 || got[0] != "recordings/radio.asf" {
 		t.Fatalf("StartRecording %v", got)
 	}
 	st := status(player.Playing, nil, 0)
-	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Active: true}
+	st.Recording = &player.Recording{Path: "recordings/radio.asf", Active: true}
 	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
 	if f.v.recordItem.Label != "Stop Recording" {
 		t.Errorf("while recording the item says %q", f.v.recordItem.Label)
@@ -93,7 +93,7 @@ func TestRecordingMenu(t *testing.T) {
 	if got := f.ctl.takeMethod("StopRecording"); len(got) != 1 {
 		t.Errorf("the item did not stop the recording: %v", got)
 	}
-	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Bytes: 3 << 20, Err: errors.New("no space left on device")}
+	st.Recording = &player.Recording{Path: "recordings/radio.asf", Bytes: 3 << 20, Err: errors.New("no space left on device")}
 	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
 	if f.v.recordItem.Label != "Save Stream As…" {
 		t.Errorf("after the recording the item says %q", f.v.recordItem.Label)
@@ -101,7 +101,7 @@ func TestRecordingMenu(t *testing.T) {
 	if got := f.v.status.Message(); got != "Recording radio.asf ended: no space left on device" {
 		t.Errorf("status bar %q", got)
 	}
-	st.Recording = &player.Recording{Path: "/tmp/x/radio.asf", Bytes: 3 << 20}
+	st.Recording = &player.Recording{Path: "recordings/radio.asf", Bytes: 3 << 20}
 	f.ctl.emit(player.Event{Kind: player.RecordingChanged, Status: st})
 	if got := f.v.status.Message(); got != "Recorded radio.asf (3.0 MB)" {
 		t.Errorf("status bar %q", got)
