@@ -23,10 +23,12 @@ func TestParseArgs(t *testing.T) {
 		want    options
 		wantErr string
 	}{
-		{nil, options{audio: "auto"}, ""},
-		{[]string{"x.wma"}, options{audio: "auto", location: "x.wma"}, ""},
+		{nil, options{audio: "auto", profileFor: 20 * time.Second}, ""},
+		{[]string{"x.wma"}, options{audio: "auto", location: "x.wma", profileFor: 20 * time.Second}, ""},
 		{[]string{"-audio", "none", "-bandwidth", "56000", "-events", "ev.jsonl", "-v", "mms://h/p"},
-			options{audio: "none", bandwidth: 56000, events: "ev.jsonl", verbose: true, location: "mms://h/p"}, ""},
+			options{audio: "none", bandwidth: 56000, events: "ev.jsonl", verbose: true, location: "mms://h/p", profileFor: 20 * time.Second}, ""},
+		{[]string{"-cpuprofile", "p.prof", "-profile-for", "5s"},
+			options{audio: "auto", cpuProfile: "p.prof", profileFor: 5 * time.Second}, ""},
 		{[]string{"-audio", "loud"}, options{}, "-audio"},
 		{[]string{"-bandwidth", "-1"}, options{}, "negative"},
 		{[]string{"a", "b"}, options{}, "one URL"},
