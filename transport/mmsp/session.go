@@ -1246,19 +1246,9 @@ func (o *owner) sendLog() {
 // in the background: Close waits for them, each bounded by the session's
 // timeout; a failed one costs only that log.
 func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
-	for _, p := range wmlog.WebPosts(rec, wmlog.Legacy, o.s.u, lists...) {
-		u, body, s := p.URL, p.Body, o.s
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-			defer cancel()
-			ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("mmsp"), UserAgent: "NSPlayer"}
-			if ws.Submit(ctx, u, body) == nil {
-				s.stats.logs.Add(1)
-			}
-		}()
-	}
+	s := o.s
+	wmlog.SubmitAll(&s.wg, s.cfg.ClientFor("mmsp"), s.timeout, wmlog.WebPosts(rec, wmlog.Legacy, s.u, lists...),
+		func() { s.stats.logs.Add(1) })
 }
 
 // bandwidth is the average receive rate of n bytes in d, in bits per

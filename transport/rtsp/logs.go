@@ -1,7 +1,6 @@
 package rtsp
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -234,17 +233,7 @@ func indexASCIIFold(s, sub string) int {
 // in the background: Close waits for them, each bounded by the session's
 // timeout, and a failed one only costs that log.
 func (o *owner) webLogs(rec wmlog.Record, kind wmlog.Kind) {
-	for _, p := range wmlog.WebPosts(rec, kind, o.s.target, o.period.Facts.LogURLs, o.s.playbackFacts().LogURLs) {
-		u, body, s := p.URL, p.Body, o.s
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-			defer cancel()
-			ws := &wmlog.WebSubmitter{Client: s.cfg.ClientFor("rtsp"), UserAgent: "NSPlayer"}
-			if err := ws.Submit(ctx, u, body); err == nil {
-				s.stats.logPosts.Add(1)
-			}
-		}()
-	}
+	s := o.s
+	posts := wmlog.WebPosts(rec, kind, s.target, o.period.Facts.LogURLs, s.playbackFacts().LogURLs)
+	wmlog.SubmitAll(&s.wg, s.cfg.ClientFor("rtsp"), s.timeout, posts, func() { s.stats.logPosts.Add(1) })
 }

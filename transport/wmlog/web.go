@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 )
 
 // maxValidateBody bounds how much of a log URL's validation response is read.
@@ -123,4 +125,24 @@ func WebPosts(rec Record, kind Kind, server *url.URL, lists ...[]string) []WebPo
 		}
 	}
 	return out
+}
+
+// SubmitAll submits posts in the background (WebSubmitter.Submit with
+// client and the "NSPlayer" User-Agent), each on its own goroutine
+// counted in wg and bounded by timeout, so that a slow log server never
+// holds playback; accepted is called (from those goroutines) once per
+// post the server took. A failed post only costs the post.
+func SubmitAll(wg *sync.WaitGroup, client *http.Client, timeout time.Duration, posts []WebPost, accepted func()) {
+	for _, p := range posts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			ws := &WebSubmitter{Client: client, UserAgent: "NSPlayer"}
+			if ws.Submit(ctx, p.URL, p.Body) == nil {
+				accepted()
+			}
+		}()
+	}
 }
