@@ -144,12 +144,12 @@ func testSeekKeepsTheClock(t *testing.T, kind string, target time.Duration) {
 	}
 }
 
-// TestSeekWhilePausedShowsThePicture: a seek while paused shows the
-// picture at the new position at once (decoded from the key point before
-// it, the earlier pictures not shown), plays no sound, releases the
-// source again as a pause does, and Play goes on from there.
-func TestSeekWhilePausedShowsThePicture(t *testing.T) {
-	sess := &capSession{fakeSession: newFakeSession(10).withVideo(false), paused: make(chan struct{}, 4)}
+// pausablePictures is the harness of the paused-picture tests: a 10 s
+// clip with video whose key points are 2 s apart, played from the
+// "cap" scheme by a session that reports each Pause, its pictures logged,
+// and a sink that holds the sound until the test closes h.sink.block.
+func pausablePictures(t *testing.T) (*harness, *capSession, *frameLog) {
+	sess := &capSession{fakeSession: newFakeSession(10).withVideo(false), paused: make(chan struct{}, 8)}
 	sess.keyBack = 2 * time.Second
 	frames := &frameLog{notify: make(chan struct{}, 1)}
 	h := newHarness(t, sess.fakeSession, func(c *Config) {
@@ -159,6 +159,15 @@ func TestSeekWhilePausedShowsThePicture(t *testing.T) {
 			func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
 	})
 	h.sink.block = make(chan struct{})
+	return h, sess, frames
+}
+
+// TestSeekWhilePausedShowsThePicture: a seek while paused shows the
+// picture at the new position at once (decoded from the key point before
+// it, the earlier pictures not shown), plays no sound, releases the
+// source again as a pause does, and Play goes on from there.
+func TestSeekWhilePausedShowsThePicture(t *testing.T) {
+	h, sess, frames := pausablePictures(t)
 	h.p.Open("cap://x")
 	h.waitState(Playing)
 	h.p.Pause()
@@ -208,16 +217,7 @@ func await(t *testing.T, what string, c <-chan struct{}) {
 // between not shown), moves the position to it, plays no sound, and Play
 // goes on from there.
 func TestStepFrame(t *testing.T) {
-	sess := &capSession{fakeSession: newFakeSession(10).withVideo(false), paused: make(chan struct{}, 8)}
-	sess.keyBack = 2 * time.Second
-	frames := &frameLog{notify: make(chan struct{}, 1)}
-	h := newHarness(t, sess.fakeSession, func(c *Config) {
-		c.Video = frames
-		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
-		c.Transports.Register("cap", transport.MatchSchemes("cap"), transport.DialerFunc(
-			func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
-	})
-	h.sink.block = make(chan struct{})
+	h, sess, frames := pausablePictures(t)
 	h.p.Open("cap://x")
 	h.waitState(Playing)
 	h.p.StepFrame()
