@@ -83,6 +83,11 @@ type Config struct {
 	// refuses MMS over HTTP. A refused protocol fails with ErrProtocolOff
 	// and the mms:// rollover tries the next.
 	NoUDP, NoTCP, NoHTTP bool
+	// UDPPorts, when set, is the range of local UDP ports the client
+	// receives data on (RTP and RTCP of MS-RTSP, MS-MMSP's mmsu data), as
+	// Windows Media Player's Network tab sets for a firewall that opens
+	// only those; the zero value means any free port.
+	UDPPorts PortRange
 	// NoPlayLogs sends no play log anywhere (MS-WMLOG: not to the server,
 	// not to an ASX LOGURL or a station's Log URL): the user's choice;
 	// Windows Media Player sends them by default, and so does Eddy.
@@ -97,6 +102,15 @@ type Config struct {
 	// ASF session (see Tap); nil means none.
 	Tap Tap
 }
+
+// PortRange is an inclusive range of UDP port numbers, First <= Last; the
+// zero value means any free port.
+type PortRange struct {
+	First, Last uint16
+}
+
+// IsZero reports whether r is unset (any port).
+func (r PortRange) IsZero() bool { return r.First == 0 && r.Last == 0 }
 
 // TimeoutOrDefault returns c.Timeout, or 15 s when unset.
 func (c Config) TimeoutOrDefault() time.Duration {
