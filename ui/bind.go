@@ -160,13 +160,18 @@ func (v *View) applyStatus(s player.Status) {
 	v.refreshPlaybackMenu()
 
 	// Transport controls.
+	icon := playIcon()
 	switch {
 	case active(s.State):
-		v.playBtn.SetIcon(pauseIcon())
+		icon = pauseIcon()
 	case s.State == player.Ended:
-		v.playBtn.SetIcon(replayIcon())
-	default:
-		v.playBtn.SetIcon(playIcon())
+		icon = replayIcon()
+	}
+	if v.playBtn.Icon != icon {
+		// A button redraws the whole window when its icon is set, even
+		// to the same one: only on a change (issue 12: nothing redraws
+		// while paused).
+		v.playBtn.SetIcon(icon)
 	}
 	if s.State == player.Ended {
 		v.video.showEnded(true, "Ended · "+formatClock(s.Position))

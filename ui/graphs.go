@@ -153,6 +153,20 @@ type graphs struct {
 	arriving, buffer, loss  *graph
 	last                    time.Time
 	lost, recovered, rebufs int64
+	// shown: the graphs are on screen and redrawn with each reading;
+	// off screen they only record (see statsPanel.shown).
+	shown bool
+}
+
+// setShown starts or stops redrawing with each reading; coming on screen
+// the graphs are drawn with the readings taken meanwhile.
+func (g *graphs) setShown(on bool) {
+	g.shown = on
+	if on {
+		for _, x := range []*graph{g.arriving, g.buffer, g.loss} {
+			x.refresh()
+		}
+	}
 }
 
 func newGraphs() *graphs {
@@ -189,6 +203,9 @@ func (g *graphs) add(now time.Time, s player.Stats) {
 	g.buffer.s.add(s.BufferLevel.Seconds(), rebufs > g.rebufs && !first)
 	g.loss.s.add(float64(lost-g.lost+rec-g.recovered), false)
 	g.lost, g.recovered, g.rebufs = lost, rec, rebufs
+	if !g.shown {
+		return
+	}
 	for _, x := range []*graph{g.arriving, g.buffer, g.loss} {
 		x.refresh()
 	}

@@ -23,6 +23,7 @@ import (
 // them again; at most three minutes are kept.
 func TestGraphs(t *testing.T) {
 	g := newGraphs()
+	g.setShown(true)
 	t0 := time.Unix(1000, 0)
 	st := func(bps int64, buf time.Duration, lost, fec int64, rebufs int) player.Stats {
 		return player.Stats{Stats: transport.Stats{PacketsLost: lost, PacketsRecoveredFEC: fec}, ReceiveBps: bps, BufferLevel: buf, Rebuffers: rebufs}

@@ -39,6 +39,8 @@ func TestStatsView(t *testing.T) {
 	s.Stats.Elapsed = 65 * time.Second
 	f.emit(player.StatsChanged, s)
 	p := f.v.stats
+	// Set while the tab is not shown: the counters appear when it is.
+	f.v.showTab(statsTab)
 	for name, tc := range map[string]struct{ got, want string }{
 		"received":    {p.received.Text, "1200 packets · 5.0 MiB"},
 		"lost":        {p.lost.Text, "7 · 1 corrupt · 5 repeated"},
@@ -71,6 +73,7 @@ func TestStatsView(t *testing.T) {
 // reports none does not get the rows.
 func TestStatsRecoveryRows(t *testing.T) {
 	f := newFixture(t)
+	f.v.showTab(statsTab)
 	p := f.v.stats
 	emit := func(proto string, st player.Stats) {
 		m := demoMedia()
@@ -112,6 +115,7 @@ func TestStatsRecoveryRows(t *testing.T) {
 // level, and the gauge goes when playback starts.
 func TestBufferingDuringFastStart(t *testing.T) {
 	f := newFixture(t)
+	f.v.showTab(statsTab)
 	m := demoMedia()
 	for _, level := range []float64{0, 0.3, 0.75} {
 		s := status(player.Buffering, m, 0)

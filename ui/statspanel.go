@@ -30,6 +30,15 @@ type statsPanel struct {
 	decodeErrors, frames, avSync, elapsed                 *widget.Label
 	// graphs are the live graphs under the counters.
 	graphs *graphs
+
+	// shown is set while the panel is on screen (its tab selected, the
+	// side panel shown, not full screen). Off screen, Set only keeps the
+	// newest counters (and the graphs their readings): a label or graph
+	// refreshed off screen still redraws the whole window, about once a
+	// second even while paused (issue 12). setShown brings it up to date.
+	shown    bool
+	latest   player.Stats
+	protocol string
 }
 
 func newStatsPanel() *statsPanel {
@@ -61,13 +70,36 @@ func newStatsPanel() *statsPanel {
 	)
 	p.graphs = newGraphs()
 	p.root = container.NewVBox(form, widget.NewSeparator(), p.graphs.root)
-	p.Set(player.Stats{}, "")
+	p.show(player.Stats{}, "")
 	return p
 }
 
 // Set shows s, the counters of a session of the given protocol
-// (transport.Info.Protocol).
+// (transport.Info.Protocol), at once while the panel is on screen, else
+// when it is next shown. The graphs take their reading either way.
 func (p *statsPanel) Set(s player.Stats, protocol string) {
+	p.latest, p.protocol = s, protocol
+	p.graphs.add(time.Now(), s)
+	if p.shown {
+		p.show(s, protocol)
+	}
+}
+
+// setShown tells the panel whether it is on screen; coming on screen it
+// shows the newest counters and graphs.
+func (p *statsPanel) setShown(on bool) {
+	if on == p.shown {
+		return
+	}
+	p.shown = on
+	p.graphs.setShown(on)
+	if on {
+		p.show(p.latest, p.protocol)
+	}
+}
+
+// show sets the labels to s.
+func (p *statsPanel) show(s player.Stats, protocol string) {
 	setText(p.received, fmt.Sprintf("%d packets · %s", s.PacketsReceived, formatBytes(s.BytesReceived)))
 	lost := fmt.Sprint(s.PacketsLost)
 	if s.CorruptPackets > 0 {
@@ -118,7 +150,6 @@ func (p *statsPanel) Set(s player.Stats, protocol string) {
 	} else {
 		setText(p.firstFrame, "—")
 	}
-	p.graphs.add(time.Now(), s)
 	setText(p.decodeErrors, fmt.Sprint(s.DecodeErrors))
 	setText(p.frames, fmt.Sprintf("%d decoded, %d dropped", s.FramesDecoded, s.FramesDropped))
 	if s.FramesDecoded > 0 {

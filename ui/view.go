@@ -310,6 +310,7 @@ func (v *View) layout() fyne.CanvasObject {
 		container.NewTabItemWithIcon("Stats", theme.ComputerIcon(), container.NewVScroll(v.stats.root)),
 		container.NewTabItemWithIcon("Playlist", theme.ListIcon(), v.list.root),
 	)
+	v.tabs.OnSelected = func(*container.TabItem) { v.updateStatsShown() }
 	v.videoHost = container.NewStack(v.video.root)
 	v.split = container.NewHSplit(v.videoHost, v.tabs)
 	v.split.Offset = splitOffset
@@ -437,7 +438,7 @@ func (v *View) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
-		fyne.NewMenuItem("Show Statistics", func() { v.showTab(2) }),
+		fyne.NewMenuItem("Show Statistics", func() { v.showTab(statsTab) }),
 		fyne.NewMenuItem("Show Playlist", func() { v.showTab(3) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Protocol Trace…", v.ShowTrace))
@@ -561,6 +562,16 @@ func (v *View) SetFullScreen(on bool) {
 		v.fullBtn.SetIcon(theme.ViewFullScreenIcon())
 	}
 	v.win.SetFullScreen(on)
+	v.updateStatsShown()
+}
+
+// statsTab is the index of the Statistics tab.
+const statsTab = 2
+
+// updateStatsShown tells the statistics panel whether it is on screen:
+// its tab selected in the side panel, which shows, outside full screen.
+func (v *View) updateStatsShown() {
+	v.stats.setShown(!v.fullscreen && v.panelShown && v.tabs.SelectedIndex() == statsTab)
 }
 
 // FullScreenControlsShown reports whether the controls show over the
@@ -630,6 +641,7 @@ func (v *View) SetSidePanel(on bool) {
 		v.centerHost.Objects = []fyne.CanvasObject{v.videoHost}
 	}
 	v.centerHost.Refresh()
+	v.updateStatsShown()
 	if v.panelItem != nil {
 		v.panelItem.Checked = on
 		for _, m := range v.mainMenu.Items {

@@ -421,6 +421,7 @@ func TestSeekDisabledWhenNotSeekable(t *testing.T) {
 
 func TestEventsUpdateTheWindow(t *testing.T) {
 	f := newFixture(t)
+	f.v.showTab(statsTab)
 	m := demoMedia()
 	m.Tracks = append(m.Tracks, player.TrackInfo{Track: transport.Track{
 		ID: 2, Type: transport.Video, Codec: transport.FourCC("WMV2"), Bitrate: 300000,
