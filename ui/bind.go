@@ -27,6 +27,9 @@ func (v *View) bind() {
 	if v.do == nil {
 		v.do = fyne.Do
 	}
+	if v.after == nil {
+		v.after = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+	}
 	st := v.ctl.Status()
 	v.pump.Lock()
 	v.latest = st
@@ -61,6 +64,13 @@ func (v *View) onEvent(e player.Event) {
 			return
 		}
 		v.flushing = true
+		if v.frameFlow {
+			// The next frame's update applies it (VideoView.flush).
+			v.pump.Unlock()
+			v.after(frameWait, v.flushLate)
+			return
+		}
+		v.flushQueued = true
 		v.pump.Unlock()
 		v.do(v.flush)
 	default:
@@ -69,10 +79,47 @@ func (v *View) onEvent(e player.Event) {
 	}
 }
 
+// frameWait is how long a status update waits for a video frame to go
+// with before it is applied on its own: above a frame's interval at 10
+// frames a second, below what a person notices of a clock.
+const frameWait = 120 * time.Millisecond
+
+// flushLate queues the status update owed when no frame has taken it
+// within frameWait (any goroutine).
+func (v *View) flushLate() {
+	v.pump.Lock()
+	queue := v.flushing && !v.flushQueued && !v.closed
+	if queue {
+		v.flushQueued = true
+	}
+	v.pump.Unlock()
+	if queue {
+		v.do(v.flush)
+	}
+}
+
+// flushWithFrame applies the status update owed, if any, before a frame
+// is drawn (Fyne goroutine).
+func (v *View) flushWithFrame() {
+	v.pump.Lock()
+	owed := v.flushing
+	v.pump.Unlock()
+	if owed {
+		v.flush()
+	}
+}
+
+// setFrameFlow records whether video frames are arriving (Fyne goroutine).
+func (v *View) setFrameFlow(on bool) {
+	v.pump.Lock()
+	v.frameFlow = on
+	v.pump.Unlock()
+}
+
 // flush applies the newest status (Fyne goroutine).
 func (v *View) flush() {
 	v.pump.Lock()
-	v.flushing = false
+	v.flushing, v.flushQueued = false, false
 	st, closed := v.latest, v.closed
 	v.pump.Unlock()
 	if !closed {
@@ -152,6 +199,9 @@ func (v *View) applyStatus(s player.Status) {
 	v.rememberIfPlaying(s)
 	if !showsVideo(s.State) {
 		v.clearVideo()
+	}
+	if s.State != player.Playing {
+		v.setFrameFlow(false)
 	}
 	if s.State != prevState || s.State == player.Failed {
 		v.showState(s)

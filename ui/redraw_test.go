@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"image/color"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/eddyplayer/eddy/player/decoder"
 
 	"github.com/eddyplayer/eddy/player"
 )
@@ -97,5 +101,158 @@ func TestPausedStatusRedrawsNothing(t *testing.T) {
 	f.emit(player.StatsChanged, s)
 	if n := d.n.Load(); n != 0 {
 		t.Errorf("side panel hidden: %d refreshes, want none", n)
+	}
+}
+
+// TestStatusGoesWithTheNextFrame: while video frames flow, the position's
+// updates are not queued on their own (each would redraw the window
+// between two frames) but applied with the next frame, in the same
+// update; with no frame within frameWait they are applied on their own,
+// and while paused at once.
+func TestStatusGoesWithTheNextFrame(t *testing.T) {
+	f := newFixture(t)
+	m := clipMedia(true)
+	f.emit(player.MediaChanged, status(player.Playing, m, 0))
+	var queue []func()
+	f.v.do = func(fn func()) { queue = append(queue, fn) }
+	var armed []func()
+	f.v.after = func(d time.Duration, fn func()) {
+		if d != frameWait {
+			t.Errorf("fallback armed for %v, want frameWait", d)
+		}
+		armed = append(armed, fn)
+	}
+	run := func() {
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			fn()
+		}
+	}
+	out := f.v.VideoOutput()
+	frame := func() decoder.Frame { return twoColourFrame(48, 27, red, blue) }
+	out.Present(frame())
+	run()
+
+	f.emit(player.PositionChanged, status(player.Playing, m, 5*time.Second))
+	if len(queue) != 0 || len(armed) != 1 {
+		t.Fatalf("position while frames flow: %d updates queued, %d fallbacks armed; want 0 and 1", len(queue), len(armed))
+	}
+	next := frame()
+	out.Present(next)
+	if len(queue) != 1 {
+		t.Fatalf("%d updates queued for a frame and a position, want 1", len(queue))
+	}
+	run()
+	if f.v.elapsed.Text != "0:05" || f.v.video.pictureOf() != next.Image {
+		t.Errorf("after the frame's update: time %q, new picture %v; want 0:05 and the frame", f.v.elapsed.Text, f.v.video.pictureOf() == next.Image)
+	}
+	armed[0]() // the fallback, late: nothing is owed any more
+	if len(queue) != 0 {
+		t.Errorf("the fallback queued %d updates after the frame applied the status", len(queue))
+	}
+
+	// No frame comes (a stall): the fallback applies it.
+	armed = nil
+	f.emit(player.PositionChanged, status(player.Playing, m, 6*time.Second))
+	if len(queue) != 0 || len(armed) != 1 {
+		t.Fatalf("%d queued, %d armed; want 0 and 1", len(queue), len(armed))
+	}
+	armed[0]()
+	run()
+	if f.v.elapsed.Text != "0:06" {
+		t.Errorf("after the fallback: time %q, want 0:06", f.v.elapsed.Text)
+	}
+
+	// Paused: no frames come; updates are applied at once.
+	f.emit(player.StateChanged, status(player.Paused, m, 6*time.Second))
+	run()
+	armed = nil
+	st := status(player.Paused, m, 7*time.Second)
+	f.emit(player.PositionChanged, st)
+	if len(queue) != 1 || len(armed) != 0 {
+		t.Fatalf("paused: %d queued, %d armed; want 1 and 0", len(queue), len(armed))
+	}
+	run()
+	if f.v.elapsed.Text != "0:07" {
+		t.Errorf("paused: time %q, want 0:07", f.v.elapsed.Text)
+	}
+}
+
+// TestGradientNotDrawnUnderThePicture: the video area's gradient is
+// hidden while a picture shows (the black layer covers it; drawing it
+// under every frame is a full-area texture per redraw) and back with the
+// placeholder.
+func TestGradientNotDrawnUnderThePicture(t *testing.T) {
+	f := newFixture(t)
+	f.emit(player.MediaChanged, status(player.Playing, clipMedia(true), 0))
+	if !f.v.video.bg.Visible() {
+		t.Fatal("gradient hidden before any picture")
+	}
+	f.v.VideoOutput().Present(twoColourFrame(48, 27, red, blue))
+	if f.v.video.pictureOf() == nil || f.v.video.bg.Visible() {
+		t.Errorf("picture shown %v, gradient visible %v; want the picture and no gradient", f.v.video.pictureOf() != nil, f.v.video.bg.Visible())
+	}
+	f.emit(player.StateChanged, status(player.Stopped, nil, 0))
+	if f.v.video.pictureOf() != nil || !f.v.video.bg.Visible() {
+		t.Errorf("stopped: picture %v, gradient visible %v; want the placeholder on the gradient", f.v.video.pictureOf() != nil, f.v.video.bg.Visible())
+	}
+}
+
+// TestBarsTileTheAreaAroundThePicture: the black bars cover exactly what
+// the picture does not (no black drawn under the picture, no gap), for
+// letterbox, pillarbox, a picture smaller than the area both ways
+// (Original Size) and a stretched one.
+func TestBarsTileTheAreaAroundThePicture(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		l     aspectLayout
+		area  fyne.Size
+		wantN int // bars with an area
+	}{
+		{"letterbox", aspectLayout{aspect: 16.0 / 9}, fyne.NewSize(640, 480), 2},
+		{"pillarbox", aspectLayout{aspect: 4.0 / 3}, fyne.NewSize(900, 400), 2},
+		{"exact", aspectLayout{aspect: 2}, fyne.NewSize(800, 400), 0},
+		{"original size", aspectLayout{aspect: 4.0 / 3, zoom: zoomOriginal, width: 320}, fyne.NewSize(700, 500), 4},
+		{"stretch", aspectLayout{aspect: 4.0 / 3, zoom: zoomStretch}, fyne.NewSize(900, 400), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			objs := make([]fyne.CanvasObject, 5)
+			for i := range objs {
+				objs[i] = canvas.NewRectangle(color.Black)
+			}
+			tc.l.Layout(objs, tc.area)
+			rects := make([][4]float32, 5)
+			var sum float32
+			n := 0
+			for i, o := range objs {
+				p, s := o.Position(), o.Size()
+				rects[i] = [4]float32{p.X, p.Y, p.X + s.Width, p.Y + s.Height}
+				a := s.Width * s.Height
+				if s.Width < 0 || s.Height < 0 || p.X < 0 || p.Y < 0 || rects[i][2] > tc.area.Width+0.01 || rects[i][3] > tc.area.Height+0.01 {
+					t.Errorf("object %d at %v size %v: outside the area %v", i, p, s, tc.area)
+				}
+				sum += a
+				if i > 0 && a > 0.5 {
+					n++
+				}
+			}
+			if d := sum - tc.area.Width*tc.area.Height; d > 1 || d < -1 {
+				t.Errorf("picture and bars cover %.0f, the area is %.0f", sum, tc.area.Width*tc.area.Height)
+			}
+			for i := range rects {
+				for j := i + 1; j < len(rects); j++ {
+					a, b := rects[i], rects[j]
+					w := min(a[2], b[2]) - max(a[0], b[0])
+					h := min(a[3], b[3]) - max(a[1], b[1])
+					if w > 0.01 && h > 0.01 {
+						t.Errorf("objects %d %v and %d %v overlap", i, a, j, b)
+					}
+				}
+			}
+			if n != tc.wantN {
+				t.Errorf("%d bars with an area, want %d", n, tc.wantN)
+			}
+		})
 	}
 }

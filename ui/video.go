@@ -73,6 +73,7 @@ func (vv *VideoView) flush() {
 	vv.next, vv.has, vv.queued = decoder.Frame{}, false, false
 	vv.mu.Unlock()
 	if ok && v != nil {
+		v.flushWithFrame()
 		v.showFrame(f)
 	}
 }
@@ -136,11 +137,15 @@ func (v *View) showFrame(f decoder.Frame) {
 	}
 	v.video.showFrame(f.Image, displayAspect(w, h, px, py))
 	v.framesShown++
+	if v.st.State == player.Playing {
+		v.setFrameFlow(true)
+	}
 }
 
 // clearVideo removes the picture and shows the placeholder again.
 func (v *View) clearVideo() {
 	v.video.clearFrame()
+	v.setFrameFlow(false)
 }
 
 // selectedVideo returns the video track being played, or nil.
@@ -188,9 +193,11 @@ func fitRect(area fyne.Size, aspect float64) (fyne.Position, fyne.Size) {
 	return fyne.NewPos((area.Width-size.Width)/2, (area.Height-size.Height)/2), size
 }
 
-// aspectLayout places its objects as the zoom says: in the fitRect of
-// its size (zoomFit), at the picture's own width when that fits
-// (zoomOriginal), or over all of it (zoomStretch).
+// aspectLayout places its first object, the picture, as the zoom says:
+// in the fitRect of its size (zoomFit), at the picture's own width when
+// that fits (zoomOriginal), or over all of it (zoomStretch); the next
+// four, when given, are the bars that fill the rest (above, below, left
+// and right of the picture).
 type aspectLayout struct {
 	aspect float64
 	zoom   zoomMode
@@ -218,10 +225,27 @@ func (l *aspectLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			pos = fyne.NewPos((size.Width-sz.Width)/2, (size.Height-sz.Height)/2)
 		}
 	}
-	for _, o := range objs {
-		o.Move(pos)
-		o.Resize(sz)
+	if len(objs) == 0 {
+		return
 	}
+	objs[0].Move(pos)
+	objs[0].Resize(sz)
+	if len(objs) < 5 {
+		return
+	}
+	// The bars around the picture: above, below, left, right (empty
+	// where the picture reaches the edge). Only the bars are painted
+	// black, not the whole area under the picture too: that was a second
+	// fill of the whole video area for every frame (issue 12).
+	right, bottom := pos.X+sz.Width, pos.Y+sz.Height
+	place := func(o fyne.CanvasObject, x, y, w, h float32) {
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(max(w, 0), max(h, 0)))
+	}
+	place(objs[1], 0, 0, size.Width, pos.Y)
+	place(objs[2], 0, bottom, size.Width, size.Height-bottom)
+	place(objs[3], 0, pos.Y, pos.X, sz.Height)
+	place(objs[4], right, pos.Y, size.Width-right, sz.Height)
 }
 
 // MinSize is zero: the picture shrinks with the window.

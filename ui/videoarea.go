@@ -102,8 +102,9 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 	// non-square pixel aspect ratio is honoured), scaled by the GPU.
 	a.picture = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleFastest}
 	a.frame = &aspectLayout{}
-	a.frameBox = container.New(a.frame, a.picture)
-	a.videoLayer = container.NewStack(canvas.NewRectangle(color.Black), a.frameBox)
+	bar := func() fyne.CanvasObject { return canvas.NewRectangle(color.Black) }
+	a.frameBox = container.New(a.frame, a.picture, bar(), bar(), bar(), bar())
+	a.videoLayer = container.NewStack(a.frameBox)
 	a.videoLayer.Hide()
 	a.surface = newVideoSurface()
 
@@ -235,6 +236,9 @@ func (a *videoArea) showFrame(img *image.RGBA, aspect float64) {
 	if !a.videoLayer.Visible() {
 		a.videoLayer.Show()
 		a.placeholder.Hide()
+		// The black layer covers the gradient: not drawn under each
+		// frame (a full-area texture less per redraw).
+		a.bg.Hide()
 	}
 	a.picture.Refresh()
 }
@@ -247,6 +251,7 @@ func (a *videoArea) clearFrame() {
 	a.picture.Image = nil
 	a.frame.aspect = 0
 	a.videoLayer.Hide()
+	a.bg.Show()
 	a.placeholder.Show()
 }
 

@@ -207,8 +207,19 @@ type View struct {
 	pump     sync.Mutex
 	latest   player.Status
 	flushing bool
-	closed   bool
-	cancel   func()
+	// While video frames flow (frameFlow), a status update owed
+	// (flushing) is not queued on its own: the next frame's update
+	// applies it, so the two cost one redraw of the window, not two
+	// (issue 12: Fyne redraws the whole window for any change, and the
+	// position's ten updates a second would add to the 25 or 30 frames').
+	// after arms the fallback for when no frame comes within frameWait
+	// (time.AfterFunc; tests replace it); flushQueued: a status update is
+	// in the Fyne queue.
+	frameFlow   bool
+	flushQueued bool
+	after       func(time.Duration, func())
+	closed      bool
+	cancel      func()
 }
 
 // New builds the view into cfg.Window and subscribes to the controller.
