@@ -5,6 +5,11 @@ export LANG := en_US.UTF-8
 export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 URL ?=
+# no_emoji leaves out Fyne's bundled colour emoji font: parsed once for
+# each text style, it held 28 MB of the window's memory (issue 12); a
+# player's interface draws none (a title's emoji comes from a system
+# font when one has it).
+EDDY_TAGS := no_emoji
 
 .PHONY: run test setup setup-test build play package install uninstall bench clean
 
@@ -25,7 +30,7 @@ setup-test:
 ## build: the window (bin/eddy) and the headless player (bin/eddyplay)
 build:
 	@echo "building (the first build compiles Fyne's OpenGL/GLFW C code: 6-8 minutes on 2 cores)"
-	$(GO) build -o bin/eddy ./cmd/eddy
+	$(GO) build -tags $(EDDY_TAGS) -o bin/eddy ./cmd/eddy
 	$(GO) build -o bin/eddyplay ./cmd/eddyplay
 
 ## play: headless playback of URL to the sound device (eddyplay)

@@ -29,7 +29,7 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2)
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i "color=c=yellow:size=320x240:rate=25:duration=30" \
   -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=30" \
   -c:v wmv2 -b:v 300k -g 25 -c:a wmav2 -b:a 64k -ac 2 "$tmp/clip.wmv"
-go build -o "$tmp/eddy" ./cmd/eddy
+go build -tags no_emoji -o "$tmp/eddy" ./cmd/eddy # as make build does
 go build -o "$tmp/firstpicture" ./bench/firstpicture
 
 Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &

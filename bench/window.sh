@@ -37,7 +37,7 @@ ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=
   -c:v wmv2 -b:v 2500k -g 50 -c:a wmav2 -b:a 128k -ac 2 "$tmp/hd.wmv"
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=$LEN" \
   -ac 2 -c:a wmav2 -b:a 64k "$tmp/audio.wma"
-go build -o "$tmp/eddy" ./cmd/eddy
+go build -tags no_emoji -o "$tmp/eddy" ./cmd/eddy # as make build does
 
 Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!

@@ -72,7 +72,7 @@ cp "$root/assets/icon.png" "$src/Icon.png"
 
 export LANG=${LANG:-en_US.UTF-8}
 mkdir "$work/fyne"
-(cd "$work/fyne" && "$fyne" package --target linux --release --src "$src")
+(cd "$work/fyne" && "$fyne" package --target linux --release --tags no_emoji --src "$src")
 tarball=$(find "$work/fyne" "$src" -maxdepth 1 -name '*.tar.xz' | head -n 1)
 if [[ -z "$tarball" ]]; then
 	echo "package.sh: fyne package produced no .tar.xz" >&2

@@ -7,8 +7,9 @@
 // (issue 12); recycled, it is not.
 //
 // The pool is bounded: buffers are kept by power-of-two capacity, 64 B to
-// 16 MiB, at most about 8 MiB of each size (and at least 4 buffers); a
-// buffer put into a full class is left to the garbage collector.
+// 16 MiB, at most about 8 MiB of each size (and at least 4 buffers, at
+// most maxKept); a buffer put into a full class is left to the garbage
+// collector.
 package bufpool
 
 import "math/bits"
@@ -18,13 +19,22 @@ const (
 	maxClass = 24 // 16 MiB
 	// classBytes bounds the bytes a class keeps.
 	classBytes = 8 << 20
+	// maxKept bounds the buffers of one class: more than a player's
+	// queues hold at once (a 30 s buffer of 50 audio blocks a second),
+	// and it keeps the small classes' slots from costing megabytes
+	// before a single buffer is pooled (131072 slots for 64 B buffers
+	// took 3 MiB of the window's memory; issue 12).
+	maxKept = 2048
 )
+
+// kept is how many buffers class c keeps at most.
+func kept(c int) int { return min(max(4, classBytes>>c), maxKept) }
 
 var classes [maxClass + 1]chan []byte
 
 func init() {
 	for c := minClass; c <= maxClass; c++ {
-		classes[c] = make(chan []byte, max(4, classBytes>>c))
+		classes[c] = make(chan []byte, kept(c))
 	}
 }
 

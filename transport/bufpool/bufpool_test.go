@@ -30,16 +30,21 @@ func TestGetPut(t *testing.T) {
 
 // TestBounded: a class keeps at most its bound; the rest goes.
 func TestBounded(t *testing.T) {
-	c := class(1 << 20)
-	want := max(4, classBytes>>c)
-	for range 3 * want {
-		Put(make([]byte, 0, 1<<20))
-	}
-	if got := len(classes[c]); got != want {
-		t.Errorf("the 1 MiB class keeps %d buffers, want %d", got, want)
-	}
-	for range want {
-		Get(1 << 20)
+	for _, size := range []int{1 << 20, 64} {
+		c := class(size)
+		want := 8 // 8 MiB of 1 MiB buffers
+		if size == 64 {
+			want = maxKept // not 8 MiB of 64 B buffers
+		}
+		for range 3 * want {
+			Put(make([]byte, 0, size))
+		}
+		if got := len(classes[c]); got != want {
+			t.Errorf("the %d B class keeps %d buffers, want %d", size, got, want)
+		}
+		for range want {
+			Get(size)
+		}
 	}
 }
 
