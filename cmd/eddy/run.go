@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"syscall"
@@ -83,7 +84,17 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
+// gcPercent is the window's garbage-collection target (GOGC) unless the
+// environment sets one: the heap may grow by half its live size between
+// collections, not by all of it. Decoded pictures are the garbage (a
+// 320x240 clip makes 7.7 MB a second); collecting twice as often costs a
+// few milliseconds a second and keeps 12 MB less resident (issue 12).
+const gcPercent = 50
+
 func run(args []string) error {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	opts, err := parseArgs(args, os.Stderr)
 	if err == nil && opts.cpuProfile != "" {
 		stop, perr := profileCPU(opts.cpuProfile, opts.profileFor)
