@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -254,5 +255,33 @@ func TestBarsTileTheAreaAroundThePicture(t *testing.T) {
 				t.Errorf("%d bars with an area, want %d", n, tc.wantN)
 			}
 		})
+	}
+}
+
+// TestBufferLevelInWholeSeconds: the status bar shows the buffer in whole
+// seconds, so the level's tenths moving with each packet (ten status
+// updates a second) re-shape no text and redraw nothing.
+func TestBufferLevelInWholeSeconds(t *testing.T) {
+	f, d := newCountingFixture(t)
+	m := demoMedia()
+	s := status(player.Playing, m, 3*time.Second)
+	s.Stats.BitrateBps = 64000
+	s.Stats.BufferLevel = 30100 * time.Millisecond
+	f.emit(player.StateChanged, s)
+	if got := f.v.status.bitrate.Text; !strings.HasSuffix(got, "buffer 30 s") {
+		t.Fatalf("status bar %q, want the buffer as 30 s", got)
+	}
+	d.n.Store(0)
+	for _, ms := range []int64{30200, 30500, 30900, 30000} {
+		s.Stats.BufferLevel = time.Duration(ms) * time.Millisecond
+		f.emit(player.BufferingChanged, s)
+	}
+	if n := d.n.Load(); n != 0 {
+		t.Errorf("%d refreshes for the buffer's tenths, want none", n)
+	}
+	s.Stats.BufferLevel = 29 * time.Second
+	f.emit(player.BufferingChanged, s)
+	if got := f.v.status.bitrate.Text; !strings.HasSuffix(got, "buffer 29 s") || d.n.Load() == 0 {
+		t.Errorf("status bar %q after 29 s (%d refreshes), want it shown", got, d.n.Load())
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -86,7 +87,11 @@ func (b *statusBar) SetStatus(s player.Status) {
 			parts = append(parts, formatBitrate(s.Stats.BitrateBps))
 		}
 		if s.Stats.BufferLevel > 0 {
-			parts = append(parts, "buffer "+formatSeconds(s.Stats.BufferLevel))
+			// Whole seconds: the level moves with every packet, and a
+			// text that changes ten times a second is re-shaped and
+			// redraws the window each time (issue 12); the Statistics
+			// tab has the tenths.
+			parts = append(parts, fmt.Sprintf("buffer %d s", int64(s.Stats.BufferLevel/time.Second)))
 		}
 	}
 	if t := strings.Join(parts, " · "); t != b.bitrate.Text {

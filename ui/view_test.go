@@ -490,7 +490,7 @@ func TestEventsUpdateTheWindow(t *testing.T) {
 	if f.v.status.state.Text != "Playing" || f.v.status.buffer.Visible() {
 		t.Errorf("status %q, gauge visible %v", f.v.status.state.Text, f.v.status.buffer.Visible())
 	}
-	if got := f.v.status.bitrate.Text; got != "96 kb/s · buffer 2.5 s" {
+	if got := f.v.status.bitrate.Text; got != "96 kb/s · buffer 2 s" {
 		t.Errorf("status bit rate %q", got)
 	}
 	if got := f.v.stats.received.Text; got != "42 packets · 1.5 MiB" {
