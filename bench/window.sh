@@ -78,4 +78,23 @@ for f in ${FILES:-small.wmv hd.wmv audio.wma}; do
   printf '%-10s %-7s %8s%% %10s%% %6d MB\n' "$f" ffplay "$fp" "$fpa" $(( fr / 1024 ))
   awk -v ep="$ep" -v fp="$fp" -v er="$er" -v fr="$fr" -v f="$f" \
     'BEGIN {printf "%-10s ratio   CPU %.2fx (goal <= 1.0), RSS %.2fx (goal <= 1.0)\n", f, (fp > 0 ? ep/fp : 0), er/fr}'
+  if [ "$f" != audio.wma ]; then
+    # ffplay opens a window of the video's own size (320x240: a
+    # twelfth of Eddy's 1000x640 window's pixels to draw and present
+    # each frame); the same window size as Eddy's, for the cost per
+    # pixel shown.
+    set -- $(measure p env SDL_AUDIODRIVER=dummy ffplay -hide_banner -loglevel error -autoexit -x 1000 -y 640 "$tmp/$f")
+    printf '%-10s %-7s %8s%% %10s%% %6d MB   (ffplay -x 1000 -y 640, Eddy'"'"'s window size)\n' "$f" ffplay "$1" "$2" $(( $3 / 1024 ))
+    awk -v ep="$ep" -v fp="$1" -v f="$f" 'BEGIN {printf "%-10s ratio   CPU %.2fx against ffplay at the same window size\n", f, (fp > 0 ? ep/fp : 0)}'
+  fi
 done
+# The floor: a bare Fyne window (one label), idle, over PAUSE seconds; Fyne's
+# event loop polls at 60 Hz however still the window is.
+go build -tags no_emoji -o "$tmp/fyneidle" ./bench/fyneidle
+"$tmp/fyneidle" >/dev/null 2>&1 &
+pid=$!
+sleep "$WARM"
+a=$(ticks "$pid"); sleep "$PAUSE"; b=$(ticks "$pid")
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+awk -v a="$a" -v b="$b" -v hz="$HZ" -v p="$PAUSE" 'BEGIN {printf "%-10s %-7s %8s  %10.1f%%   (an empty Fyne window: the floor of any Fyne program)\n", "idle", "fyne", "", 100*(b-a)/hz/p}'
