@@ -95,6 +95,7 @@ func run(args []string) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	tuneMalloc()
 	opts, err := parseArgs(args, os.Stderr)
 	if err == nil && opts.cpuProfile != "" {
 		stop, perr := profileCPU(opts.cpuProfile, opts.profileFor)
