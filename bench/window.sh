@@ -90,7 +90,7 @@ for f in ${FILES:-small.wmv hd.wmv audio.wma}; do
 done
 # The floor: a bare Fyne window (one label), idle, over PAUSE seconds; Fyne's
 # event loop polls at 60 Hz however still the window is.
-go build -tags no_emoji -o "$tmp/fyneidle" ./bench/fyneidle
+go build -tags no_emoji -o "$tmp/fyneidle" ./cmd/internal/fyneidle
 "$tmp/fyneidle" >/dev/null 2>&1 &
 pid=$!
 sleep "$WARM"

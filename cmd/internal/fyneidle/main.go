@@ -1,4 +1,5 @@
-// Command fyneidle is an empty Fyne window (one label) for bench/window.sh:
+// Command fyneidle is an empty Fyne window (one label) for bench/window.sh
+// (under cmd/, where programs that build a Fyne app live):
 // its CPU while idle is the floor under any Fyne program's, Eddy's paused
 // window included, since Fyne's event loop polls the window system at
 // 60 Hz however still the window is.
