@@ -250,6 +250,7 @@ func (pb *playback) video(seg *segment) {
 			}
 			pb.send(seg, pbMsg{kind: msgMediaChanged})
 		}
+		pb.reusePictures(ts)
 		var err error
 		if seg.rate < 0 {
 			// Rewinding, pictures come latest first: a frame that needs
@@ -321,4 +322,21 @@ func (pb *playback) switchVideo(ts *trackSet, id int, frames []decoder.Frame, pr
 	pb.qualitySwitches.Add(1)
 	pb.playedQuality(t)
 	return true
+}
+
+// reusePictures gives the pictures the video output returned
+// (FrameReturner) to the decoder about to decode, which reuses them for
+// its next frames (video goroutine).
+func (pb *playback) reusePictures(ts *trackSet) {
+	r, ok := ts.vdec.(decoder.FrameReleaser)
+	for {
+		select {
+		case img := <-pb.p.returned:
+			if ok {
+				r.Release(img)
+			}
+		default:
+			return
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package player
 
 import (
+	"image"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -127,5 +128,57 @@ func TestAudioUnsupportedVideoPlays(t *testing.T) {
 	h.waitState(Ended)
 	if pts, _, _ := log.frames(); len(pts) != 10 {
 		t.Fatalf("%d frames", len(pts))
+	}
+}
+
+// returningOutput keeps the picture it shows, like a window, and returns
+// it (player.FrameReturner) when the next one replaces it.
+type returningOutput struct {
+	frameLog
+	ret      func(*image.RGBA)
+	shown    *image.RGBA
+	returned int
+}
+
+func (o *returningOutput) SetFrameReturn(ret func(*image.RGBA)) { o.ret = ret }
+
+func (o *returningOutput) Present(f decoder.Frame) {
+	o.frameLog.Present(f)
+	o.mu.Lock()
+	old := o.shown
+	o.shown = f.Image
+	if old != nil {
+		o.returned++
+	}
+	o.mu.Unlock()
+	if old != nil {
+		o.ret(old)
+	}
+}
+
+// TestReturnedPicturesGoBackToTheDecoder: an output that keeps pictures
+// and gives them back later (the window) has them handed to the video
+// decoder for reuse: all but the last one or two returned reach it.
+func TestReturnedPicturesGoBackToTheDecoder(t *testing.T) {
+	out := &returningOutput{}
+	vd := &fakeVideo{}
+	h := newHarness(t, newFakeSession(3).withVideo(false), func(c *Config) {
+		c.Video = out
+		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
+	})
+	h.p.Open("fake://av")
+	h.waitState(Ended)
+	out.mu.Lock()
+	returned := out.returned
+	out.mu.Unlock()
+	vd.mu.Lock()
+	released := vd.released
+	vd.mu.Unlock()
+	if returned != 29 {
+		t.Fatalf("the output returned %d pictures of 30, want 29", returned)
+	}
+	// Returned pictures wait for the next decode; the last ones have none.
+	if released < returned-2 || released > returned {
+		t.Errorf("the decoder got back %d pictures, want %d or one or two fewer", released, returned)
 	}
 }

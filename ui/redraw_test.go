@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"image/color"
 	"strings"
 	"sync/atomic"
@@ -284,4 +285,66 @@ func TestBufferLevelInWholeSeconds(t *testing.T) {
 	if got := f.v.status.bitrate.Text; !strings.HasSuffix(got, "buffer 29 s") || d.n.Load() == 0 {
 		t.Errorf("status bar %q after 29 s (%d refreshes), want it shown", got, d.n.Load())
 	}
+}
+
+// TestPicturesGivenBackOnce: the window gives a picture back (for the
+// decoder to reuse) exactly when nobody will read it again: a frame
+// replaced in the slot before it was drawn, the picture on screen once the
+// next one is drawn, the last one when the video area is cleared, and a
+// frame that arrives while no video may show. Never the one on screen,
+// never twice.
+func TestPicturesGivenBackOnce(t *testing.T) {
+	f := newFixture(t)
+	m := clipMedia(true)
+	f.emit(player.MediaChanged, status(player.Playing, m, 0))
+	var queue []func()
+	f.v.do = func(fn func()) { queue = append(queue, fn) }
+	run := func() {
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			fn()
+		}
+	}
+	out := f.v.VideoOutput()
+	back := map[*image.RGBA]int{}
+	out.SetFrameReturn(func(img *image.RGBA) { back[img]++ })
+	check := func(step string, want ...*image.RGBA) {
+		t.Helper()
+		for _, img := range want {
+			if back[img] != 1 {
+				t.Errorf("%s: a picture given back %d times, want once", step, back[img])
+			}
+		}
+		n := 0
+		for _, c := range back {
+			n += c
+		}
+		if n != len(want) {
+			t.Errorf("%s: %d pictures given back, want %d", step, n, len(want))
+		}
+		if pic, _ := f.v.video.pictureOf().(*image.RGBA); pic != nil && back[pic] != 0 {
+			t.Errorf("%s: the picture on screen was given back", step)
+		}
+		clear(back)
+	}
+	fr := func() decoder.Frame { return twoColourFrame(48, 27, red, blue) }
+
+	a, b := fr(), fr()
+	out.Present(a)
+	out.Present(b) // replaces a before it is drawn
+	check("a replaced in the slot", a.Image)
+	run()
+	check("b drawn")
+	c := fr()
+	out.Present(c)
+	run()
+	check("c drawn over b", b.Image)
+	f.emit(player.StateChanged, status(player.Stopped, nil, 0))
+	run()
+	check("stopped: the area cleared", c.Image)
+	d := fr()
+	out.Present(d) // a late frame of the stopped presentation
+	run()
+	check("a frame while stopped", d.Image)
 }

@@ -31,9 +31,34 @@ type VideoView struct {
 	has    bool          // next holds a frame
 	queued bool          // an update is in the Fyne queue
 
+	// ret gives a picture back to the player (player.FrameReturner):
+	// a frame replaced in the slot before it was drawn, and the picture
+	// on screen once another replaces it.
+	ret func(*image.RGBA)
+
 	// Counters for tests and diagnostics.
 	presented int // frames given to Present
 	replaced  int // frames replaced in the slot before the window drew them
+}
+
+// The window gives pictures back for reuse.
+var _ player.FrameReturner = (*VideoView)(nil)
+
+// SetFrameReturn implements player.FrameReturner.
+func (vv *VideoView) SetFrameReturn(ret func(*image.RGBA)) {
+	vv.mu.Lock()
+	vv.ret = ret
+	vv.mu.Unlock()
+}
+
+// giveBack returns a picture nobody reads any more (any goroutine).
+func (vv *VideoView) giveBack(img *image.RGBA) {
+	vv.mu.Lock()
+	ret := vv.ret
+	vv.mu.Unlock()
+	if ret != nil && img != nil {
+		ret(img)
+	}
 }
 
 // NewVideoView returns a video output not yet attached to a window.
@@ -53,6 +78,9 @@ func (vv *VideoView) Present(f decoder.Frame) {
 	vv.presented++
 	if vv.has {
 		vv.replaced++
+		if vv.ret != nil && vv.next.Image != f.Image {
+			vv.ret(vv.next.Image) // never drawn: nobody reads it
+		}
 	}
 	vv.next, vv.has = f, true
 	v := vv.view
@@ -128,14 +156,21 @@ func showsVideo(s player.State) bool {
 // arrive), and when opening, stopped, idle or failed.
 func (v *View) showFrame(f decoder.Frame) {
 	if v.videoHold || !showsVideo(v.st.State) {
+		v.giveBack(f.Image)
 		return
 	}
+	old, _ := v.video.picture.Image.(*image.RGBA)
 	w, h := f.Image.Rect.Dx(), f.Image.Rect.Dy()
 	var px, py int
 	if t := selectedVideo(v.media); t != nil {
 		px, py = t.Video.AspectX, t.Video.AspectY
 	}
 	v.video.showFrame(f.Image, displayAspect(w, h, px, py))
+	if old != f.Image {
+		// Painting happens on this goroutine: the old picture is read no
+		// more (its texture is the GL driver's copy).
+		v.giveBack(old)
+	}
 	v.framesShown++
 	if v.st.State == player.Playing {
 		v.setFrameFlow(true)
@@ -144,7 +179,11 @@ func (v *View) showFrame(f decoder.Frame) {
 
 // clearVideo removes the picture and shows the placeholder again.
 func (v *View) clearVideo() {
+	old, _ := v.video.picture.Image.(*image.RGBA)
 	v.video.clearFrame()
+	if v.video.picture.Image == nil {
+		v.giveBack(old)
+	}
 	v.setFrameFlow(false)
 }
 
@@ -257,4 +296,11 @@ func (a *videoArea) pictureOf() image.Image {
 		return nil
 	}
 	return a.picture.Image
+}
+
+// giveBack returns a picture the window no longer shows to the player.
+func (v *View) giveBack(img *image.RGBA) {
+	if v.out != nil && img != nil {
+		v.out.giveBack(img)
+	}
 }
