@@ -156,15 +156,19 @@ func (s *session) send(m Message) error {
 	return nil
 }
 
+// listenUDP opens the mmsu data port (the port of
+// LinkViewerToMacConnectFunnel's funnel name, 2.2.4.14): a port of the
+// user's range (Config.UDPPorts, Windows Media Player's Network tab) or
+// any free one. None free is ErrUDPBlocked too: mmsu:// goes on over TCP
+// (the error names the range and wraps transport.ErrNoFreeUDPPort).
 func (s *session) listenUDP() error {
-	local, _ := s.nc.LocalAddr().(*net.TCPAddr)
-	la := &net.UDPAddr{}
-	if local != nil {
-		la.IP = local.IP
+	var ip net.IP
+	if local, ok := s.nc.LocalAddr().(*net.TCPAddr); ok {
+		ip = local.IP
 	}
-	uc, err := net.ListenUDP("udp", la)
+	uc, err := transport.ListenUDP(ip, s.cfg.UDPPorts)
 	if err != nil {
-		return fmt.Errorf("%w: opening a UDP port: %v", ErrUDPBlocked, err)
+		return fmt.Errorf("%w: opening a UDP port: %w", ErrUDPBlocked, err)
 	}
 	uc.SetReadBuffer(udpBuffer)
 	s.uc = uc
