@@ -37,6 +37,12 @@ type Dialer struct {
 	// plus the header's transfer time at the content's bit rate); 0
 	// means 1 s.
 	HeaderTimeout time.Duration
+	// DisablePacketPair asks for no packet-pair bandwidth measurement
+	// (MMS_DISABLE_PACKET_PAIR in LinkViewerToMacConnect, 3.1.4.1.1).
+	// By default the client asks for it: over UDP the two packet-pair
+	// Data packets (3.1.5.11), over TCP the three ReportFunnelInfo
+	// (3.1.5.4); the estimate is Stats().BandwidthBps.
+	DisablePacketPair bool
 	// DialContext opens the TCP connection; nil uses net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
@@ -193,9 +199,14 @@ func redact(u *url.URL) string { return u.Redacted() }
 // before the session's goroutines start.
 func (s *session) handshake() error {
 	o := &s.o
-	// 3.1.4.1.1: packet pairs not requested.
+	// 3.1.4.1.1: packet pairs requested (MMS_USE_PACKET_PAIR) unless the
+	// Dialer turns them off.
+	connectPI := PacketPairUse
+	if s.d.DisablePacketPair {
+		connectPI = PacketPairDisabled
+	}
 	sub := fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s", s.guid, s.u.Host)
-	if err := s.send(&Connect{PlayIncarnation: PacketPairDisabled, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
+	if err := s.send(&Connect{PlayIncarnation: connectPI, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
 		return err
 	}
 	m, err := s.expect(MIDReportConnectedEX)
@@ -208,24 +219,53 @@ func (s *session) handshake() error {
 	}
 	o.serverMajor = major(ex.ServerVersion)
 	o.authScheme = strings.ToUpper(ex.AuthenPackage)
-	// 3.1.5.3: FunnelInfo without packet pairs; the three TCP packet-pair
-	// ReportFunnelInfo of a server that sends them anyway are read.
-	if err := s.send(&FunnelInfo{PlayIncarnation: PacketPairDisabled}); err != nil {
+	// 3.1.5.3: FunnelInfo asks for the high-entropy pair of the data's
+	// transport when the server offered packet pairs (4.4.1, 4.4.2), else
+	// MMS_DISABLE_PACKET_PAIR.
+	fiPI := PacketPairDisabled
+	if connectPI == PacketPairUse && ex.PlayIncarnation == PacketPairUse {
+		fiPI = PacketPairTCP
+		if s.udp {
+			fiPI = PacketPairUDP
+		}
+	}
+	if err := s.send(&FunnelInfo{PlayIncarnation: fiPI}); err != nil {
 		return err
 	}
-	for i := 0; i < 3; i++ {
-		m, err := s.expect(MIDReportFunnelInfo)
+	return s.funnelInfo(fiPI)
+}
+
+// funnelInfo reads the ReportFunnelInfo answer (3.1.5.4): one message, or
+// three carrying the TCP packet pair (MMS_PACKET_PAIR_TCP_HIGH_ENTROPY),
+// the first two timed for the estimate. The three are read also from a
+// server that sends them unasked. A UDP pair agreed
+// (MMS_PACKET_PAIR_UDP_HIGH_ENTROPY) comes after ReadBlock (readHeader).
+// Then the funnel, OpenFile and the ASF file header.
+func (s *session) funnelInfo(asked uint32) error {
+	o := &s.o
+	var tcpPair pairProbe
+	tcpPair.start()
+	for count := 1; count <= 3; count++ {
+		f, err := s.expectFrame(MIDReportFunnelInfo)
 		if err != nil {
 			return err
 		}
-		fi := m.(*ReportFunnelInfo)
+		at := time.Now()
+		fi := f.Packet.Messages[len(f.Packet.Messages)-1].(*ReportFunnelInfo)
 		if Failed(fi.HR) {
 			return &HRError{MID: fi.MID(), HR: fi.HR}
 		}
 		o.clientID = fi.Cubs
 		if fi.PlayIncarnation != PacketPairTCP {
+			o.pairUDP = s.udp && asked == PacketPairUDP && fi.PlayIncarnation == PacketPairUDP
 			break
 		}
+		if count <= 2 && asked == PacketPairTCP {
+			tcpPair.packet(count-1, f.Packet.Size, at)
+		}
+	}
+	if tcpPair.bps > 0 {
+		s.stats.pairBps.Store(tcpPair.bps)
 	}
 	if err := s.funnel(); err != nil {
 		return err
@@ -437,6 +477,15 @@ func (s *session) readHeader() error {
 			deadline = time.Now().Add(s.headerTimer())
 		}
 		gotReport := false
+		if s.udp && o.pairUDP && o.pair.bps == 0 {
+			got, err := s.readPair(deadline)
+			if err != nil {
+				return err
+			}
+			if !got {
+				return s.udpBlocked()
+			}
+		}
 		for !o.hdr.done {
 			var f Frame
 			var err error
@@ -497,6 +546,73 @@ func (s *session) readHeader() error {
 	return nil
 }
 
+// readPair reads the packet pair the server sends over UDP before its
+// ReportReadBlock (3.2.5.8, 4.4.1) until deadline (the Header timer),
+// timing the two packets (3.1.5.11): Packet-Pair-Packets-Expected 2 at
+// each ReadBlock (3.1.3, 3.1.6.1). It ends at the second packet, or at
+// the first other Data packet from the server (a header piece, kept: the
+// pair was lost), or at deadline; got reports whether any Data packet
+// came over UDP.
+func (s *session) readPair(deadline time.Time) (got bool, err error) {
+	o := &s.o
+	o.pair.start()
+	for {
+		f, err := s.readUDP(deadline)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return got, nil
+			}
+			return got, fmt.Errorf("reading the packet pair over UDP: %w", err)
+		}
+		got = true
+		d := f.Data
+		if d.LocationID&^1 == PacketPairLocation && d.Incarnation == 0xFF && d.Flags == FlagPacketPair {
+			if o.pair.packet(int(d.LocationID-PacketPairLocation), DataHeaderSize+len(d.Payload), time.Now()) {
+				if o.pair.bps > 0 {
+					s.stats.pairBps.Store(o.pair.bps)
+				}
+				return true, nil
+			}
+			continue
+		}
+		return true, o.hdr.add(d, o.file.FileHeaderSize)
+	}
+}
+
+// udpBlocked decides that UDP is blocked when not one Data packet came
+// over UDP within the Header timer, neither packet of the pair the server
+// sends first (3.2.5.8, 4.4.1) nor a header piece, while the
+// ReportReadBlock the server sends after the pair does come over TCP: the
+// server sent, TCP carried, UDP did not. Without a packet pair the Header
+// timer's retries decide (3.1.6.1).
+func (s *session) udpBlocked() error {
+	deadline := time.Now().Add(s.timeout)
+	for {
+		s.nc.SetReadDeadline(deadline)
+		f, err := s.next()
+		if err != nil {
+			return s.readErr(err, "ReportReadBlock")
+		}
+		if f.Data != nil {
+			continue // a header piece over TCP: the server ignores our funnel
+		}
+		for _, m := range f.Packet.Messages {
+			switch m := m.(type) {
+			case *ReportReadBlock:
+				if Failed(m.HR) {
+					return &HRError{MID: m.MID(), HR: m.HR}
+				}
+				return fmt.Errorf("%w: the server's packet pair and ASF file header did not come over UDP within the Header timer (%v), its ReportReadBlock did over TCP", ErrUDPBlocked, s.headerTimer())
+			case *Ping:
+				if err := s.send(&Pong{}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
 // headerTimer is the Header timer's period (3.1.5.9.1): the base plus
 // the header's transfer time at the content's bit rate, at most 30 s.
 func (s *session) headerTimer() time.Duration {
@@ -515,40 +631,50 @@ func (s *session) headerTimer() time.Duration {
 // skipping unknown messages; data packets before it are a protocol
 // error during the handshake.
 func (s *session) expect(mids ...uint32) (Message, error) {
+	f, err := s.expectFrame(mids...)
+	if err != nil {
+		return nil, err
+	}
+	return f.Packet.Messages[len(f.Packet.Messages)-1], nil
+}
+
+// expectFrame is expect returning the whole packet: the wanted message is
+// its last.
+func (s *session) expectFrame(mids ...uint32) (Frame, error) {
 	deadline := time.Now().Add(s.timeout)
 	for {
 		s.nc.SetReadDeadline(deadline)
 		at, head, err := s.r.AtMessage()
 		if err != nil {
-			return nil, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErr(err, Name(mids[0]))
 		}
 		if !at {
-			return nil, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
+			return Frame{}, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
 		}
 		f, err := s.next()
 		if err != nil {
-			return nil, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErr(err, Name(mids[0]))
 		}
 		if f.Data != nil {
-			return nil, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
+			return Frame{}, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
 		}
 		for i, m := range f.Packet.Messages {
 			for _, want := range mids {
 				if m.MID() == want {
 					if i != len(f.Packet.Messages)-1 {
-						return nil, fmt.Errorf("%w: messages after %s in its packet", ErrProtocol, Name(want))
+						return Frame{}, fmt.Errorf("%w: messages after %s in its packet", ErrProtocol, Name(want))
 					}
-					return m, nil
+					return f, nil
 				}
 			}
 			switch m.(type) {
 			case *Ping:
 				if err := s.send(&Pong{}); err != nil {
-					return nil, err
+					return Frame{}, err
 				}
 			case *Unknown:
 			default:
-				return nil, fmt.Errorf("%w: %s while waiting for %s", ErrProtocol, Name(m.MID()), Name(mids[0]))
+				return Frame{}, fmt.Errorf("%w: %s while waiting for %s", ErrProtocol, Name(m.MID()), Name(mids[0]))
 			}
 		}
 	}

@@ -29,9 +29,25 @@
 //     Data packets (over UDP under the Header timer: CancelReadBlock and
 //     ReadBlock again, at most 4 retries, 3.1.6.1), StreamSwitch with the
 //     complete selection then StartPlaying, pings answered.
+//   - Packet-pair bandwidth estimation (3.1.5.4, 3.1.5.11, 4.4): the
+//     client asks for it (Connect MMS_USE_PACKET_PAIR; FunnelInfo
+//     MMS_PACKET_PAIR_TCP_HIGH_ENTROPY for mmst://,
+//     MMS_PACKET_PAIR_UDP_HIGH_ENTROPY for mmsu://; Dialer.DisablePacketPair
+//     turns it off) and times the first two of the three ReportFunnelInfo
+//     over TCP, or the two packet-pair Data packets over UDP; the second
+//     packet's bits over the gap (wms.PacketPairBandwidth), with a zero
+//     gap, a lost packet, a size no pair has or a rate beyond 10 Gbit/s
+//     measuring nothing. The estimate is Stats().BandwidthBps (what the
+//     player's automatic stream choice reads when Config.Bandwidth is 0)
+//     and Counters().PacketPairBps.
 //   - mmsu:// moves to TCP on a new connection when no UDP data comes
-//     within the Header timer's retries (ErrUDPBlocked), and remembers
-//     the host for the Dialer's life; Dialer.UDPOnly fails instead.
+//     (ErrUDPBlocked): with a UDP packet pair agreed, when neither pair
+//     packet nor a header piece arrives within the Header timer while the
+//     ReportReadBlock the server sends after the pair (3.2.5.8) arrives
+//     over TCP; without one, after the Header timer's retries (3.1.6.1).
+//     It remembers the host for the Dialer's life; Dialer.UDPOnly fails
+//     instead. Config.UDPPorts bounds the data port; none free is
+//     ErrUDPBlocked too.
 //   - Stream switching during playback with the changed streams only
 //     (3.1.4.3); seeks by time (position) or, where the server cannot
 //     seek by time, by packet number (locationId); pause (StopPlaying, the
@@ -61,7 +77,6 @@
 // bounded channel; the owner stops taking packets while 512 samples wait
 // for ReadSample.
 //
-// Not done: packet-pair bandwidth measurement (the client asks for none),
-// fast start (dwAccelBandwidth), StartStriding (fast forward and rewind),
-// MMS proxies (ReportRedirect type 2).
+// Not done: fast start (dwAccelBandwidth), StartStriding (fast forward
+// and rewind), MMS proxies (ReportRedirect type 2).
 package mmsp

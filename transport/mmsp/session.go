@@ -117,6 +117,9 @@ type session struct {
 type counters struct {
 	bytes, packets, lost, corrupt, dups atomic.Int64
 	resent, nacks, bandwidth            atomic.Int64
+	// pairBps is the packet-pair estimate (3.1.5.4, 3.1.5.11), 0 when
+	// none was measured.
+	pairBps atomic.Int64
 	wrongSource, unknown, logs          atomic.Int64
 	reconnects                          atomic.Int64
 	opened                              time.Time
@@ -353,11 +356,22 @@ func (s *session) Stats() transport.Stats {
 		PacketsDuplicate:       s.stats.dups.Load(),
 		PacketsRecoveredResent: s.stats.resent.Load(),
 		NACKsSent:              s.stats.nacks.Load(),
-		BandwidthBps:           s.stats.bandwidth.Load(),
+		BandwidthBps:           s.bandwidthBps(),
 		Reconnects:             int(s.stats.reconnects.Load()),
 		LogPosts:               int(s.stats.logs.Load()),
 		Elapsed:                time.Since(s.stats.opened),
 	}
+}
+
+// bandwidthBps is the link bandwidth Stats reports: the packet-pair
+// estimate when one was measured (the link's speed, which the player's
+// automatic stream choice reads when the user set none), else the rate
+// data has arrived at.
+func (s *session) bandwidthBps() int64 {
+	if bps := s.stats.pairBps.Load(); bps > 0 {
+		return bps
+	}
+	return s.stats.bandwidth.Load()
 }
 
 // Counters are what the session counts beyond transport.Stats.
@@ -369,6 +383,9 @@ type Counters struct {
 	Unknown int64
 	// Transport is "UDP" or "TCP": where the data arrives.
 	Transport string
+	// PacketPairBps is the packet-pair bandwidth estimate in bits per
+	// second (3.1.5.4 over TCP, 3.1.5.11 over UDP); 0: none measured.
+	PacketPairBps int64
 }
 
 // Counters returns the session's own counters.
@@ -377,7 +394,7 @@ func (s *session) Counters() Counters {
 	if s.udp {
 		t = "UDP"
 	}
-	return Counters{WrongSource: s.stats.wrongSource.Load(), Unknown: int64(s.r.Unknown) + s.stats.unknown.Load(), Transport: t}
+	return Counters{WrongSource: s.stats.wrongSource.Load(), Unknown: int64(s.r.Unknown) + s.stats.unknown.Load(), Transport: t, PacketPairBps: s.stats.pairBps.Load()}
 }
 
 // Close implements transport.Session: StopPlaying and the play log when
@@ -453,6 +470,11 @@ type owner struct {
 	clientID    uint32
 	file        ReportOpenFile
 	hdr         header
+	// pairUDP: the server agreed to send the packet pair over UDP
+	// (MMS_PACKET_PAIR_UDP_HIGH_ENTROPY, 3.1.5.4); pair follows it
+	// after each ReadBlock (3.1.5.11).
+	pairUDP bool
+	pair    pairProbe
 
 	h        *asf.Header
 	dmx      *asf.Demuxer

@@ -193,13 +193,16 @@ func TestPlayTCP(t *testing.T) {
 				}
 			}
 			c := rs[0].Message.(*mmsp.Connect)
-			// 2.2.4.17: packet pairs not requested (0xF0F0F0EF, 3.1.4.1.1),
-			// the revisions, "NSPlayer/9.0; {guid}; Host: host:port".
-			if c.PlayIncarnation != 0xF0F0F0EF || c.MacToViewerRevision != 0x0004000B || c.ViewerToMacRevision != 0x0003001C ||
+			// 2.2.4.17: packet pairs requested (MMS_USE_PACKET_PAIR
+			// 0xF0F0F0F0, 3.1.4.1.1, 4.4.2), the revisions,
+			// "NSPlayer/9.0; {guid}; Host: host:port".
+			if c.PlayIncarnation != 0xF0F0F0F0 || c.MacToViewerRevision != 0x0004000B || c.ViewerToMacRevision != 0x0003001C ||
 				!strings.HasPrefix(c.SubscriberName, "NSPlayer/9.0.0.2980; {") || !strings.HasSuffix(c.SubscriberName, "}; Host: "+strings.TrimPrefix(srv.URL, "mmst://")) {
 				t.Errorf("Connect %+v", c)
 			}
-			if fi := rs[1].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != 0xF0F0F0EF { // 3.1.5.3
+			// 3.1.5.3, 4.4.2: the server offered packet pairs, the data
+			// go over TCP: MMS_PACKET_PAIR_TCP_HIGH_ENTROPY.
+			if fi := rs[1].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != 0xF0F0F0F1 {
 				t.Errorf("FunnelInfo %+v", fi)
 			}
 			// 2.2.4.18: maxBlockBytes 0xFFFFFFFF, maxFunnelBytes 0,
@@ -267,11 +270,14 @@ func TestPlayUDP(t *testing.T) {
 }
 
 // TestUDPFallback: a server that refuses the UDP funnel gets a TCP funnel
-// on the same connection (3.1.5.5); one whose UDP data never arrives has
-// the header asked for again at each Header timer expiry, up to the retry
-// limit of 4 (3.1.6.1), then the client plays over TCP on a new
-// connection; a UDP-only dialer (the rollover's MMSU step) fails with
-// ErrUDPBlocked instead.
+// on the same connection (3.1.5.5). One whose UDP data never arrives:
+// with a packet pair agreed, the pair the server sends over UDP before its
+// ReportReadBlock (3.2.5.8) not arriving within the Header timer while the
+// ReportReadBlock does over TCP decides at the first ReadBlock; without
+// packet pairs the header is asked for again at each Header timer expiry,
+// up to the retry limit of 4 (3.1.6.1). Then the client plays over TCP on
+// a new connection; a UDP-only dialer (the rollover's MMSU step) fails
+// with ErrUDPBlocked instead.
 func TestUDPFallback(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		srv := server(t, mmsptest.Options{RefuseUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
@@ -289,10 +295,31 @@ func TestUDPFallback(t *testing.T) {
 			t.Fatal("not on TCP")
 		}
 	})
-	t.Run("blocked", func(t *testing.T) {
+	t.Run("blocked, packet pair", func(t *testing.T) {
+		srv := server(t, mmsptest.Options{BlockUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
+		s := dial(t, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
+		if err := s.Play(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
+		var first []string
+		for _, r := range srv.Received() {
+			if r.Conn == 1 {
+				first = append(first, mids([]mmsptest.Received{r})...)
+			}
+		}
+		want := "Connect FunnelInfo ConnectFunnel OpenFile ReadBlock"
+		if strings.Join(first, " ") != want || srv.Connections() != 2 || s.Stats().Reconnects != 1 || counters(s).Transport != "TCP" {
+			t.Fatalf("first connection %q, want %q; %d connections, transport %s", first, want, srv.Connections(), counters(s).Transport)
+		}
+		if fi := srv.ReceivedOf(mmsp.MIDFunnelInfo)[0].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != mmsp.PacketPairUDP {
+			t.Fatalf("FunnelInfo %+v, want the UDP packet pair asked for", fi)
+		}
+	})
+	t.Run("blocked, no packet pair", func(t *testing.T) {
 		srv := server(t, mmsptest.Options{BlockUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
 		start := time.Now()
-		s := dial(t, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
+		s := dial(t, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond, DisablePacketPair: true}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
 		if err := s.Play(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}

@@ -98,6 +98,18 @@ type Options struct {
 	// StripPadding removes the ASF padding from the data packets, as
 	// 2.2.2 says a server SHOULD.
 	StripPadding bool
+
+	// DisablePacketPair answers a client asking for packet pairs with
+	// MMS_DISABLE_PACKET_PAIR (ReportConnectedEX, 3.2.5.3): none is sent.
+	DisablePacketPair bool
+	// DropUDPPair sends the two packet-pair Data packets of a UDP
+	// packet pair (3.2.5.8) nowhere, the rest of the UDP data as usual.
+	DropUDPPair bool
+	// PairGap spaces the first two packets of a packet pair (over TCP
+	// the first two ReportFunnelInfo, 3.2.5.4; over UDP the two Data
+	// packets, 3.2.5.8) by this much, as a bottleneck link of
+	// size×8/PairGap bit/s would; 0 sends them back to back.
+	PairGap time.Duration
 }
 
 // Content is what a path serves.
@@ -511,7 +523,7 @@ func (c *conn) handle(m mmsp.Message) bool {
 	switch m := m.(type) {
 	case *mmsp.Connect:
 		pi := mmsp.PacketPairDisabled
-		if m.PlayIncarnation == mmsp.PacketPairUse {
+		if m.PlayIncarnation == mmsp.PacketPairUse && !c.s.opts.DisablePacketPair {
 			pi = mmsp.PacketPairUse
 		}
 		c.mu.Lock()
@@ -544,9 +556,12 @@ func (c *conn) handle(m mmsp.Message) bool {
 		case pi == mmsp.PacketPairUse || pi == mmsp.PacketPairTCP:
 			// Three messages, the packets 512, 512 and 1056 bytes long.
 			fi.PlayIncarnation = mmsp.PacketPairTCP
-			for _, total := range []int{512, 512, 1056} {
+			for i, total := range []int{512, 512, 1056} {
 				fi.PacketPair = make([]byte, total-mmsp.HeaderSize-48)
 				rand.Read(fi.PacketPair)
+				if i == 1 && c.s.opts.PairGap > 0 {
+					time.Sleep(c.s.opts.PairGap) // the bottleneck link's spacing
+				}
 				if c.send(fi) != nil {
 					return false
 				}
@@ -591,10 +606,16 @@ func (c *conn) handle(m mmsp.Message) bool {
 		if !ok {
 			return c.send(&mmsp.ReportReadBlock{HR: 0x80070006, PlayIncarnation: m.PlayIncarnation}) == nil
 		}
-		if port != 0 && pair {
+		if port != 0 && pair && !c.s.opts.DropUDPPair {
+			// 3.2.5.8: two Data packets of 1464 random bytes
+			// (1472-byte datagrams, 4.4.1), LocationId 0xF0F0F000
+			// and 0xF0F0F001, playIncarnation 0xFF, AFFlags 0x10.
 			for i := uint32(0); i < 2; i++ {
 				p := make([]byte, 1464)
 				rand.Read(p)
+				if i == 1 && c.s.opts.PairGap > 0 {
+					time.Sleep(c.s.opts.PairGap) // the bottleneck link's spacing
+				}
 				c.sendData(mmsp.Data{LocationID: mmsp.PacketPairLocation + i, Incarnation: 0xFF, Flags: mmsp.FlagPacketPair, Payload: p}, port)
 			}
 		}
