@@ -119,10 +119,10 @@ type counters struct {
 	resent, nacks, bandwidth            atomic.Int64
 	// pairBps is the packet-pair estimate (3.1.5.4, 3.1.5.11), 0 when
 	// none was measured.
-	pairBps atomic.Int64
-	wrongSource, unknown, logs          atomic.Int64
-	reconnects                          atomic.Int64
-	opened                              time.Time
+	pairBps                    atomic.Int64
+	wrongSource, unknown, logs atomic.Int64
+	reconnects                 atomic.Int64
+	opened                     time.Time
 }
 
 func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL, nc net.Conn, udp bool) *session {
