@@ -156,8 +156,86 @@ func clientGUID(id string) string {
 	return newGUID()
 }
 
-// open runs the sequence of 3.1 up to the ASF file header (state READY).
+// maxRedirects bounds the ReportRedirect messages one Dial follows
+// itself (proxy redirects, and URL redirects while a proxy is used).
+const maxRedirects = 5
+
+// proxyRedirect is a ReportRedirect the client follows itself (3.1.5.7):
+// RedirectType 2, to the MMS proxy at proxy (host:port) or, when proxy is
+// "", straight to the server; or RedirectType 1 while a proxy is used, to
+// location through the same proxy.
+type proxyRedirect struct {
+	proxy    string
+	location *url.URL
+}
+
+func (r *proxyRedirect) Error() string {
+	if r.location != nil {
+		return fmt.Sprintf("redirected to %s through the MMS proxy %s", r.location.Redacted(), r.proxy)
+	}
+	if r.proxy == "" {
+		return "redirected to connect without the MMS proxy"
+	}
+	return "redirected to the MMS proxy " + r.proxy
+}
+
+// parseProxy reads a proxy redirect's wszLocation (2.2.4.9): an mms,
+// mmsu or mmst URL naming the proxy, port 1755 when it names none; ""
+// (no proxy) for an empty string.
+func parseProxy(loc string) (string, error) {
+	if loc == "" {
+		return "", nil
+	}
+	u, err := url.Parse(loc)
+	if err != nil || u.Hostname() == "" || (u.Scheme != "mms" && u.Scheme != "mmsu" && u.Scheme != "mmst") {
+		return "", fmt.Errorf("%w: a proxy redirect to %q, not an mms, mmsu or mmst URL (2.2.4.9)", ErrProtocol, loc)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%w: a proxy redirect to %q: port %q", ErrProtocol, loc, p)
+		}
+	}
+	return hostPort(u), nil
+}
+
+// open runs the sequence of 3.1 up to the ASF file header (state READY),
+// following the redirects 3.1.5.7 has the client follow itself: to an
+// MMS proxy and back (RedirectType 2), and to another URL while a proxy
+// is used (RedirectType 1 through the proxy; without one a
+// *transport.RedirectError goes to the caller, which opens the URL with
+// whatever protocol it names). At most maxRedirects; the same redirect
+// from the same place twice (server → proxy → server → proxy) is a loop,
+// an error.
 func (d *Dialer) open(ctx context.Context, raw string, u *url.URL, cfg transport.Config, udp bool) (*session, error) {
+	proxy := ""
+	seen := map[string]bool{}
+	// 3.1.4.1.1: the same client-guid in every Connect of the session.
+	guid := clientGUID(cfg.ClientID)
+	for hops := 1; ; hops++ {
+		s, err := d.openVia(ctx, raw, u, proxy, guid, cfg, udp)
+		var pr *proxyRedirect
+		if !errors.As(err, &pr) {
+			return s, err
+		}
+		from := proxy + "|" + u.String()
+		if pr.location != nil {
+			u, raw = pr.location, pr.location.String()
+		}
+		proxy = pr.proxy
+		hop := from + " → " + proxy + "|" + u.String()
+		switch {
+		case seen[hop]:
+			return nil, fmt.Errorf("%w: a redirect loop (%v again)", ErrProtocol, pr)
+		case hops > maxRedirects:
+			return nil, fmt.Errorf("%w: more than %d redirects (the last %v)", ErrProtocol, maxRedirects, pr)
+		}
+		seen[hop] = true
+	}
+}
+
+// openVia connects to the server of u, or to the MMS proxy proxy
+// (host:port) when set (3.1.4.1), and runs the sequence.
+func (d *Dialer) openVia(ctx context.Context, raw string, u *url.URL, proxy, guid string, cfg transport.Config, udp bool) (*session, error) {
 	timeout := cfg.TimeoutOrDefault()
 	dial := d.DialContext
 	if dial == nil {
@@ -165,11 +243,18 @@ func (d *Dialer) open(ctx context.Context, raw string, u *url.URL, cfg transport
 		dial = nd.DialContext
 	}
 	addr := hostPort(u)
+	if proxy != "" {
+		addr = proxy
+	}
 	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
+		if proxy != "" {
+			return nil, fmt.Errorf("mms: connecting to the MMS proxy %s: %w", addr, err)
+		}
 		return nil, fmt.Errorf("mms: connecting to %s: %w", addr, err)
 	}
 	s := newSession(d, cfg, raw, u, nc, udp)
+	s.proxy, s.guid = proxy, guid
 	ok := false
 	defer func() {
 		if !ok {
@@ -206,6 +291,13 @@ func (s *session) handshake() error {
 		connectPI = PacketPairDisabled
 	}
 	sub := fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s", s.guid, s.u.Host)
+	if s.proxy != "" {
+		// 2.2.4.17, 3.1.4.1.1: through a proxy the host-param MUST
+		// name the server and its port, and the host-string SHOULD
+		// too, after a NUL.
+		hp := hostPort(s.u)
+		sub = fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s\x00HOST: %s", s.guid, hp, hp)
+	}
 	if err := s.send(&Connect{PlayIncarnation: connectPI, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
 		return err
 	}
@@ -335,10 +427,7 @@ func (s *session) openFile() error {
 		}
 		switch m := m.(type) {
 		case *ReportRedirect:
-			if m.Type != RedirectURL || m.Location == "" {
-				return fmt.Errorf("%w: a proxy redirect (type %d) to %q, and no proxy is used", ErrProtocol, m.Type, m.Location)
-			}
-			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
+			return s.redirect(m)
 		case *SecurityChallenge:
 			scheme := challengeScheme(o.authScheme, o.serverMajor, m.Token)
 			ae := &transport.AuthRequiredError{Protocol: "mms", URL: redact(s.u), Schemes: []string{scheme}, Rejected: sentCreds}
@@ -375,6 +464,34 @@ func (s *session) openFile() error {
 			return nil
 		}
 	}
+}
+
+// redirect is what a ReportRedirect asks (3.1.5.7): RedirectType 2 sets
+// or clears the proxy (*proxyRedirect, followed by Dial); RedirectType 1
+// names another URL, followed through the proxy when one is used, else
+// handed to the caller as a *transport.RedirectError.
+func (s *session) redirect(m *ReportRedirect) error {
+	switch m.Type {
+	case RedirectProxy:
+		p, err := parseProxy(m.Location)
+		if err != nil {
+			return err
+		}
+		return &proxyRedirect{proxy: p}
+	case RedirectURL:
+		if m.Location == "" {
+			return fmt.Errorf("%w: a redirect to an empty URL", ErrProtocol)
+		}
+		if s.proxy == "" {
+			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
+		}
+		u, err := url.Parse(m.Location)
+		if err != nil || u.Hostname() == "" || (u.Scheme != "mms" && u.Scheme != "mmsu" && u.Scheme != "mmst") {
+			return fmt.Errorf("%w: a redirect through the MMS proxy to %q, not an mms, mmsu or mmst URL (2.2.4.9)", ErrProtocol, m.Location)
+		}
+		return &proxyRedirect{proxy: s.proxy, location: u}
+	}
+	return fmt.Errorf("%w: ReportRedirect of RedirectType %d (2.2.4.9 defines 1 and 2)", ErrProtocol, m.Type)
 }
 
 // challengeScheme is the Auth-Scheme a SecurityChallenge asks for

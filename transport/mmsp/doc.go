@@ -54,8 +54,14 @@
 //     log, the ReportEndOfStream that answers it); broadcasts (not
 //     seekable); server-side playlists (ReportEndOfStream hr 1,
 //     ReportStreamChange, the next header: transport.ErrInfoChanged; over
-//     UDP a ReadBlock, the consumer's Select and a StartPlaying);
-//     ReportRedirect as a *transport.RedirectError.
+//     UDP a ReadBlock, the consumer's Select and a StartPlaying).
+//   - ReportRedirect (3.1.5.7): RedirectType 1 as a
+//     *transport.RedirectError (the caller opens the URL), or through the
+//     proxy when one is used; RedirectType 2 connects to the MMS proxy it
+//     names (a Connect whose subscriberName names the server in its
+//     host-param and host-string, 2.2.4.17) or, empty, straight to the
+//     server again. At most 5 redirects; one repeated is a loop, an
+//     error. The client-guid stays the session's throughout.
 //   - Over UDP: datagrams from another address than the server's dropped
 //     and counted (Counters.WrongSource); losses found from the AFFlags
 //     sequence asked for again with RequestPacketListResend (3.1.4.7) and
@@ -78,5 +84,5 @@
 // for ReadSample.
 //
 // Not done: fast start (dwAccelBandwidth), StartStriding (fast forward
-// and rewind), MMS proxies (ReportRedirect type 2).
+// and rewind), an MMS proxy set by the user (only servers name one).
 package mmsp

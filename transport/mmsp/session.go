@@ -82,8 +82,11 @@ type session struct {
 	udp     bool
 	timeout time.Duration
 	guid    string
-	server  net.IP
-	port    int // the server's TCP port: its UDP port for resends (3.1.4.7)
+	// proxy is the MMS proxy connected to (host:port, Proxy-Address and
+	// Proxy-Port of 3.1.1), "" for none.
+	proxy  string
+	server net.IP
+	port   int // the server's TCP port: its UDP port for resends (3.1.4.7)
 
 	wmu     sync.Mutex
 	seq     uint16

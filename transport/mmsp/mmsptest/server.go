@@ -125,6 +125,16 @@ type Content struct {
 	// RedirectTo answers OpenFile with ReportRedirect to this URL and
 	// closes the connection (3.2.5.6).
 	RedirectTo string
+	// RedirectType is the ReportRedirect's RedirectType (2.2.4.9):
+	// default 1 (another URL); 2 (mmsp.RedirectProxy) names an MMS proxy
+	// in RedirectTo, or with RedirectTo "" tells the client to stop
+	// using one.
+	RedirectType uint16
+	// RedirectFirst, when > 0, redirects only the first RedirectFirst
+	// OpenFile of this path; the later ones are served the Entries.
+	RedirectFirst int
+
+	redirected int // OpenFile redirected so far (under Server.mu)
 }
 
 // Entry is one ASF file.
@@ -685,6 +695,11 @@ func (c *conn) handle(m mmsp.Message) bool {
 func (c *conn) open(pi uint32, name string, token []byte) bool {
 	c.s.mu.Lock()
 	content := c.s.paths[strings.TrimPrefix(name, "/")]
+	redirect := content != nil && (content.RedirectTo != "" || content.RedirectType == mmsp.RedirectProxy) &&
+		(content.RedirectFirst <= 0 || content.redirected < content.RedirectFirst)
+	if redirect {
+		content.redirected++
+	}
 	c.s.mu.Unlock()
 	c.mu.Lock()
 	c.path = name
@@ -705,8 +720,12 @@ func (c *conn) open(pi uint32, name string, token []byte) bool {
 			return false
 		}
 	}
-	if content != nil && content.RedirectTo != "" {
-		c.send(&mmsp.ReportRedirect{Type: mmsp.RedirectURL, Location: content.RedirectTo})
+	if redirect {
+		typ := content.RedirectType
+		if typ == 0 {
+			typ = mmsp.RedirectURL
+		}
+		c.send(&mmsp.ReportRedirect{Type: typ, Location: content.RedirectTo})
 		return false
 	}
 	if content == nil || len(content.Entries) == 0 {
