@@ -19,6 +19,7 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/hostile"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsp"
 	"github.com/eddyplayer/eddy/transport/progressive"
 )
 
@@ -142,6 +143,7 @@ func stalls(re string) expectation {
 type counters struct {
 	file *hostile.HTTPFile
 	wmsp *hostile.WMSP
+	mmsp *hostile.MMSP
 }
 
 // scenario is one hostile server and the outcome the client must come to.
@@ -665,11 +667,14 @@ func reference(t testing.TB, m *hostile.Media) []hostile.Sample {
 	return res.Samples
 }
 
-// registry is the player's: progressive HTTP and MS-WMSP.
+// registry is the player's: progressive HTTP, MS-WMSP and MS-MMSP (its
+// Header timer's base at 50 ms, not 1 s: a UDP path that delivers nothing
+// is found within the table's time bound).
 func registry() *transport.Registry {
 	reg := transport.NewRegistry()
 	reg.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	mmsh.Register(reg, &mmsh.Dialer{})
+	mmsp.Register(reg, &mmsp.Dialer{HeaderTimeout: 50 * time.Millisecond})
 	return reg
 }
 

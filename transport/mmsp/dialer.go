@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -802,6 +803,11 @@ func (s *session) readErr(err error, what string) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("%w: no %s from %s within %v", ErrTimeout, what, s.u.Host, s.timeout)
+	}
+	if errors.Is(err, io.EOF) {
+		// The server closed the connection where a packet was due: the
+		// stream is cut, which must not read as its end (io.EOF).
+		return fmt.Errorf("reading %s from %s: the server closed the connection: %w", what, s.u.Host, io.ErrUnexpectedEOF)
 	}
 	return fmt.Errorf("reading %s from %s: %w", what, s.u.Host, err)
 }

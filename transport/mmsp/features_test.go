@@ -381,7 +381,9 @@ func TestFaults(t *testing.T) {
 		for err == nil {
 			_, err = s.ReadSample(ctx)
 		}
-		if err == io.EOF || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "127.0.0.1") {
+		// Not io.EOF, not even wrapped: a cut stream must not read as its
+		// end (errors.Is(err, io.EOF) is how callers test the end).
+		if errors.Is(err, io.EOF) || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "127.0.0.1") {
 			t.Fatalf("a dropped connection ended with %v", err)
 		}
 	})

@@ -491,6 +491,9 @@ type owner struct {
 	stopInc   uint32 // PlayIncarnation-For-Stop
 	dataInc   uint8  // incarnation of the data packets played
 	haveSeq   bool
+	// seqSeen: a data packet came on this connection (the AFFlags
+	// sequence has started, 2.2.2).
+	seqSeen bool
 	// expect is the 32-bit sequence number of the next data packet to
 	// deliver; pending holds those after a gap, asked the ones asked for
 	// again (3.1.4.7); gap fires when the wait for them is over.
@@ -1019,7 +1022,15 @@ func (o *owner) data(d *Data, udp bool) {
 	o.period.Bytes += int64(len(d.Payload))
 	o.period.LastData = o.s.cfg.NowFunc()()
 	if !o.haveSeq {
+		// 2.2.2: the AFFlags sequence starts at 0x00 on the connection
+		// and goes on across StartPlaying; so a first data packet of
+		// the connection that is not 0 follows lost ones (a few: a
+		// larger number is a server counting from elsewhere).
 		o.haveSeq, o.expect = true, uint32(d.Flags)
+		if !o.seqSeen && d.Flags < MaxResend {
+			o.expect = 0
+		}
+		o.seqSeen = true
 		clear(o.pending)
 		clear(o.asked)
 	}
