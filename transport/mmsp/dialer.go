@@ -44,6 +44,10 @@ type Dialer struct {
 	// Data packets (3.1.5.11), over TCP the three ReportFunnelInfo
 	// (3.1.5.4); the estimate is Stats().BandwidthBps.
 	DisablePacketPair bool
+	// DisableFastStart sends StartPlaying without dwAccelBandwidth,
+	// dwAccelDuration and dwLinkBandwidth (2.2.4.25); by default a server
+	// of version 9 or later is asked for fast start (3.1.4.2.1).
+	DisableFastStart bool
 	// DialContext opens the TCP connection; nil uses net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 

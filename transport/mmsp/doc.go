@@ -40,6 +40,14 @@
 //     measuring nothing. The estimate is Stats().BandwidthBps (what the
 //     player's automatic stream choice reads when Config.Bandwidth is 0)
 //     and Counters().PacketPairBps.
+//   - Fast start (3.1.4.2.1, 2.2.4.25) to servers of version 9 or later:
+//     StartPlaying's dwLinkBandwidth (Config.Bandwidth, else the
+//     packet-pair estimate), dwAccelBandwidth and dwAccelDuration
+//     (wms.FastStart: the buffer filled at the link's rate, never above
+//     it; as fast as possible for twice the buffer when the rate is
+//     unknown); Dialer.DisableFastStart turns it off. MS-MMSP has no
+//     Advanced Fast Start (1.6) and no message granting fast start:
+//     Stats().FastStart reports that it was asked for.
 //   - mmsu:// moves to TCP on a new connection when no UDP data comes
 //     (ErrUDPBlocked): with a UDP packet pair agreed, when neither pair
 //     packet nor a header piece arrives within the Header timer while the
@@ -83,6 +91,6 @@
 // bounded channel; the owner stops taking packets while 512 samples wait
 // for ReadSample.
 //
-// Not done: fast start (dwAccelBandwidth), StartStriding (fast forward
-// and rewind), an MMS proxy set by the user (only servers name one).
+// Not done: StartStriding (fast forward and rewind), an MMS proxy set by
+// the user (only servers name one).
 package mmsp

@@ -62,9 +62,10 @@ func TestSelectAndSwitch(t *testing.T) {
 		t.Fatalf("StreamSwitch %+v, want %+v", ss.Entries, want)
 	}
 
-	// During playback, paced so that the switch lands mid-stream.
+	// During playback, paced so that the switch lands mid-stream (no
+	// fast start, which would send the file first).
 	srv = server(t, mmsptest.Options{Pace: true, Speed: 4}, "/mbr.wma", content(t, "e_mbr_2audio.wma"))
-	s = dial(t, &mmsp.Dialer{}, srv.URL+"/mbr.wma", transport.Config{})
+	s = dial(t, &mmsp.Dialer{DisableFastStart: true}, srv.URL+"/mbr.wma", transport.Config{})
 	s.Select(context.Background(), []int{1})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
@@ -119,7 +120,8 @@ func TestSelectAndSwitch(t *testing.T) {
 func TestSeek(t *testing.T) {
 	const name = "c_wmav2.wma"
 	srv := server(t, mmsptest.Options{Pace: true, Speed: 8}, "/c.wma", content(t, name))
-	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{})
+	// No fast start: the seek lands mid-stream.
+	s := dial(t, &mmsp.Dialer{DisableFastStart: true}, srv.URL+"/c.wma", transport.Config{})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +219,9 @@ func TestRedirect(t *testing.T) {
 func TestPauseResume(t *testing.T) {
 	srv := server(t, mmsptest.Options{Pace: true, Speed: 8}, "/c.wma", content(t, "c_wmav2.wma"))
 	// No packet pair: the bandwidth reported is then the rate data came
-	// at.
-	s := dial(t, &mmsp.Dialer{DisablePacketPair: true}, srv.URL+"/c.wma", transport.Config{})
+	// at. No fast start: it would send the 6-second file before the
+	// pause.
+	s := dial(t, &mmsp.Dialer{DisablePacketPair: true, DisableFastStart: true}, srv.URL+"/c.wma", transport.Config{})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}

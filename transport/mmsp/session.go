@@ -17,6 +17,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/internal/call"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // Queue bounds: the owner stops taking packets while this many samples
@@ -125,6 +126,7 @@ type counters struct {
 	pairBps                    atomic.Int64
 	wrongSource, unknown, logs atomic.Int64
 	reconnects                 atomic.Int64
+	fastStart                  atomic.Bool
 	opened                     time.Time
 }
 
@@ -362,6 +364,7 @@ func (s *session) Stats() transport.Stats {
 		BandwidthBps:           s.bandwidthBps(),
 		Reconnects:             int(s.stats.reconnects.Load()),
 		LogPosts:               int(s.stats.logs.Load()),
+		FastStart:              s.stats.fastStart.Load(),
 		Elapsed:                time.Since(s.stats.opened),
 	}
 }
@@ -728,6 +731,7 @@ func (o *owner) start(ctx context.Context, from time.Duration) error {
 		// file, position DBL_MAX (2.2.4.25).
 		sp.Position, sp.LocationID = math.MaxFloat64, n
 	}
+	o.fastStart(sp)
 	if err := o.s.send(sp); err != nil {
 		return o.fatal(err)
 	}
@@ -1289,6 +1293,55 @@ func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
 	s := o.s
 	wmlog.SubmitAll(&s.wg, s.cfg.ClientFor("mmsp"), s.timeout, wmlog.WebPosts(rec, wmlog.Legacy, s.u, lists...),
 		func() { s.stats.logs.Add(1) })
+}
+
+// DefaultBufferTarget is the buffer fast start fills when neither
+// Config.BufferTarget nor the content's preroll says.
+const DefaultBufferTarget = 5 * time.Second
+
+// fastStart fills StartPlaying's fast-start fields (3.1.4.2.1: SHOULD
+// when the Server-Version is 9 or later; 2.2.4.25): dwLinkBandwidth, the
+// link's bandwidth (Config.Bandwidth when the user set it, else the
+// packet-pair estimate; absent when neither is known), and
+// dwAccelBandwidth and dwAccelDuration from wms.FastStart: the buffer
+// target filled at the link's rate, or as fast as possible for twice the
+// buffer when the link's rate is unknown, never above the link's rate.
+func (o *owner) fastStart(sp *StartPlaying) {
+	if o.serverMajor < 9 || o.s.d.DisableFastStart {
+		return
+	}
+	link := o.s.cfg.Bandwidth
+	if link <= 0 {
+		link = o.s.stats.pairBps.Load()
+	}
+	buf := o.s.cfg.BufferTarget
+	if buf <= 0 {
+		buf = o.info.Preroll
+	}
+	if buf <= 0 {
+		buf = DefaultBufferTarget
+	}
+	var rate int64
+	for _, t := range o.info.Tracks {
+		if o.selected[t.ID] {
+			rate += int64(t.Bitrate)
+		}
+	}
+	if rate <= 0 {
+		rate = int64(o.info.MaxBitrate)
+	}
+	bps, dur := wms.FastStart(link, rate, buf)
+	if bps <= 0 {
+		return
+	}
+	sp.HasAccel, sp.AccelBandwidth, sp.AccelDuration = true, clamp32(bps), ms32(dur)
+	if link > 0 {
+		sp.HasLink, sp.LinkBandwidth = true, clamp32(link)
+	}
+	// MS-MMSP has no answer granting it (3.2.5.11: the server SHOULD
+	// send at that rate, <49>: perhaps at less): asked is all a client
+	// can report.
+	o.s.stats.fastStart.Store(true)
 }
 
 // bandwidth is the average receive rate of n bytes in d, in bits per

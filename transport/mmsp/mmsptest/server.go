@@ -137,6 +137,18 @@ type Content struct {
 	redirected int // OpenFile redirected so far (under Server.mu)
 }
 
+// paced is when media at ahead (from the first packet sent) goes out: in
+// real time divided by speed, and the first accelDur of it faster still,
+// at accelBps over the content's bitrate (3.2.5.11) when that is above 1.
+func paced(ahead time.Duration, speed float64, accelBps, bitrate uint32, accelDur time.Duration) time.Duration {
+	k := 1.0
+	if accelBps > 0 && bitrate > 0 && accelBps > bitrate {
+		k = float64(accelBps) / float64(bitrate)
+	}
+	fast := min(ahead, accelDur)
+	return time.Duration(float64(fast)/(speed*k) + float64(ahead-fast)/speed)
+}
+
 // Entry is one ASF file.
 type Entry struct {
 	file *asf.File
@@ -386,6 +398,10 @@ type conn struct {
 	authed      bool
 	ntlmState   authtest.Conn
 	readBlocks  int
+	// accelBps and accelDur are the fast start of the last
+	// StartPlaying (dwAccelBandwidth, dwAccelDuration; 0: none).
+	accelBps uint32
+	accelDur time.Duration
 }
 
 func (c *conn) record(seq uint16, m mmsp.Message) {
@@ -670,6 +686,12 @@ func (c *conn) handle(m mmsp.Message) bool {
 		c.incarnation = m.PlayIncarnation
 		c.streaming = true
 		fid := c.fileID
+		c.accelBps, c.accelDur = 0, 0
+		if m.HasAccel {
+			// 3.2.5.11: the first dwAccelDuration of media at
+			// dwAccelBandwidth (with Pace).
+			c.accelBps, c.accelDur = m.AccelBandwidth, time.Duration(m.AccelDuration)*time.Millisecond
+		}
 		c.mu.Unlock()
 		if c.send(&mmsp.ReportStartedPlaying{PlayIncarnation: m.PlayIncarnation, TigerFileID: fid}) != nil {
 			return false
@@ -906,7 +928,10 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 				if sp <= 0 {
 					sp = 1
 				}
-				if wait := time.Until(began.Add(time.Duration(float64(t-base) / sp))); wait > 0 {
+				c.mu.Lock()
+				accel, accelDur := c.accelBps, c.accelDur
+				c.mu.Unlock()
+				if wait := time.Until(began.Add(paced(t-base, sp, accel, max(e.file.Header().MaxBitrate, 8000), accelDur))); wait > 0 {
 					select {
 					case <-stop:
 						return
