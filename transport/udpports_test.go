@@ -175,3 +175,29 @@ func TestListenUDPPairTakesAnEvenPairOfTheRange(t *testing.T) {
 	a.Close()
 	b.Close()
 }
+
+// FuzzParsePortRange: whatever it is given, ParsePortRange either fails
+// or returns a valid range that String gives back.
+func FuzzParsePortRange(f *testing.F) {
+	for _, s := range []string{"7000-7010", "7000", "1-65535", "7010-7000", "0-10", "7000-", " 7000", "99999999999999999999-1", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParsePortRange(s)
+		if err != nil {
+			if r != (PortRange{}) {
+				t.Fatalf("%q: %v with range %v", s, err, r)
+			}
+			return
+		}
+		if !r.Valid() || r.IsZero() || r.First == 0 {
+			t.Fatalf("%q: invalid range %v", s, r)
+		}
+		if back, err := ParsePortRange(r.String()); err != nil || back != r {
+			t.Fatalf("%q: %v does not read back (%v, %v)", s, r, back, err)
+		}
+		if n := len(PortCandidates(r, false)); n != int(r.Last)-int(r.First)+1 {
+			t.Fatalf("%v: %d candidates", r, n)
+		}
+	})
+}
