@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/eddyplayer/eddy/transport/internal/porttest"
 )
 
 func TestParsePortRange(t *testing.T) {
@@ -77,45 +79,12 @@ func TestPortCandidates(t *testing.T) {
 
 var loopback = net.IPv4(127, 0, 0, 1)
 
-// heldPort holds a UDP port the system chose whose next n ports were free
-// a moment ago (each opened and closed), so a range over them has its
-// first port taken and the others free.
-func heldPort(t *testing.T, n int, even bool) (*net.UDPConn, int) {
-	t.Helper()
-	for try := 0; try < 50; try++ {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: loopback})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := c.LocalAddr().(*net.UDPAddr).Port
-		if (even && p%2 != 0) || p+n > 65535 {
-			c.Close()
-			continue
-		}
-		free := true
-		for i := 1; i <= n && free; i++ {
-			o, err := net.ListenUDP("udp", &net.UDPAddr{IP: loopback, Port: p + i})
-			if err != nil {
-				free = false
-				continue
-			}
-			o.Close()
-		}
-		if free {
-			return c, p
-		}
-		c.Close()
-	}
-	t.Skip("no run of free UDP ports found")
-	return nil, 0
-}
-
 // TestListenUDPTakesAFreePortOfTheRange: the port taken is the range's
 // first free one, not any port the system gives; a range all taken is
 // ErrNoFreeUDPPort with the range in the message.
 func TestListenUDPTakesAFreePortOfTheRange(t *testing.T) {
-	held, p := heldPort(t, 1, false)
-	defer held.Close()
+	p, release := porttest.Hold(t, 2, false)
+	release(1)
 	r := PortRange{uint16(p), uint16(p + 1)}
 	c, err := ListenUDP(loopback, r)
 	if err != nil {
@@ -144,8 +113,10 @@ func TestListenUDPTakesAFreePortOfTheRange(t *testing.T) {
 // TestListenUDPPairTakesAnEvenPairOfTheRange: with the range's first even
 // port taken, the pair is the next even port and the one after it.
 func TestListenUDPPairTakesAnEvenPairOfTheRange(t *testing.T) {
-	held, p := heldPort(t, 3, true)
-	defer held.Close()
+	p, release := porttest.Hold(t, 4, true)
+	release(1)
+	release(2)
+	release(3)
 	r := PortRange{uint16(p), uint16(p + 3)}
 	a, b, err := ListenUDPPair(loopback, r)
 	if err != nil {

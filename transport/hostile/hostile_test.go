@@ -203,18 +203,10 @@ func cut(n int) onGet {
 	}
 }
 
-// garbage returns n pseudo-random bytes (an xorshift generator, so that a
-// seed names the same bytes everywhere), the first one 'X': neither '$'
-// nor the start of an ASF GUID.
+// garbage returns n pseudo-random bytes (hostile.PseudoRandom), the first
+// one 'X': neither '$' nor the start of an ASF GUID.
 func garbage(n int, seed uint64) []byte {
-	b := make([]byte, n)
-	x := seed*2654435761 + 1
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		b[i] = byte(x)
-	}
+	b := hostile.PseudoRandom(n, seed)
 	b[0] = 'X'
 	return b
 }

@@ -406,7 +406,7 @@ func (s *MMSPSession) answer(m ClientMessage) error {
 			// LocationId 0xF0F0F000 and 0xF0F0F001,
 			// playIncarnation 0xFF, AFFlags 0x10.
 			for i := uint32(0); i < 2; i++ {
-				pair := garbageBytes(1464, uint64(i)+7)
+				pair := PseudoRandom(1464, uint64(i)+7)
 				if err := s.datagram(MMSPacket(0xF0F0F000+i, 0xFF, 0x10, pair)); err != nil {
 					return err
 				}
@@ -452,8 +452,10 @@ func utf16String(b []byte) string {
 	return string(utf16.Decode(u))
 }
 
-// garbageBytes returns n pseudo-random bytes from seed (xorshift).
-func garbageBytes(n int, seed uint64) []byte {
+// PseudoRandom returns n pseudo-random bytes from seed (an xorshift
+// generator, so that a seed names the same bytes everywhere): the random
+// data of packet pairs, a scenario's garbage.
+func PseudoRandom(n int, seed uint64) []byte {
 	b := make([]byte, n)
 	x := seed*2654435761 + 1
 	for i := range b {

@@ -150,6 +150,17 @@ func mids(rs []mmsptest.Received) []string {
 	return out
 }
 
+// midsOn names the messages the server received on its n-th connection.
+func midsOn(srv *mmsptest.Server, n int) []string {
+	var out []string
+	for _, r := range srv.Received() {
+		if r.Conn == n {
+			out = append(out, mids([]mmsptest.Received{r})...)
+		}
+	}
+	return out
+}
+
 func counters(s transport.Session) mmsp.Counters {
 	return s.(interface{ Counters() mmsp.Counters }).Counters()
 }
@@ -302,12 +313,7 @@ func TestUDPFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
-		var first []string
-		for _, r := range srv.Received() {
-			if r.Conn == 1 {
-				first = append(first, mids([]mmsptest.Received{r})...)
-			}
-		}
+		first := midsOn(srv, 1)
 		want := "Connect FunnelInfo ConnectFunnel OpenFile ReadBlock"
 		if strings.Join(first, " ") != want || srv.Connections() != 2 || s.Stats().Reconnects != 1 || counters(s).Transport != "TCP" {
 			t.Fatalf("first connection %q, want %q; %d connections, transport %s", first, want, srv.Connections(), counters(s).Transport)
@@ -324,12 +330,7 @@ func TestUDPFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
-		var first []string
-		for _, r := range srv.Received() {
-			if r.Conn == 1 {
-				first = append(first, mids([]mmsptest.Received{r})...)
-			}
-		}
+		first := midsOn(srv, 1)
 		// ReadBlock, then per expiry CancelReadBlock and ReadBlock: 5
 		// ReadBlocks in all (the first and 4 retries).
 		if n := strings.Count(strings.Join(first, " "), "ReadBlock"); n != 5+4 || srv.Connections() != 2 || s.Stats().Reconnects != 1 {

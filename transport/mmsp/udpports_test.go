@@ -3,49 +3,15 @@ package mmsp_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/internal/porttest"
 	"github.com/eddyplayer/eddy/transport/mmsp"
 	"github.com/eddyplayer/eddy/transport/mmsp/mmsptest"
 )
-
-// heldRange holds n consecutive UDP ports; release closes the i-th.
-func heldRange(t *testing.T, n int) (r transport.PortRange, release func(i int)) {
-	t.Helper()
-	lo := net.IPv4(127, 0, 0, 1)
-	for try := 0; try < 50; try++ {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: lo})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := c.LocalAddr().(*net.UDPAddr).Port
-		held := []*net.UDPConn{c}
-		for i := 1; i < n && p+i <= 65535; i++ {
-			o, err := net.ListenUDP("udp", &net.UDPAddr{IP: lo, Port: p + i})
-			if err != nil {
-				break
-			}
-			held = append(held, o)
-		}
-		if len(held) == n {
-			t.Cleanup(func() {
-				for _, c := range held {
-					c.Close()
-				}
-			})
-			return transport.PortRange{First: uint16(p), Last: uint16(p + n - 1)}, func(i int) { held[i].Close() }
-		}
-		for _, c := range held {
-			c.Close()
-		}
-	}
-	t.Skip("no run of free UDP ports found")
-	return transport.PortRange{}, nil
-}
 
 // funnelPort is the UDP port a ConnectFunnel names (\\addr\UDP\port,
 // MS-MMSP 2.2.4.14), or -1 for a TCP funnel.
@@ -71,8 +37,9 @@ func funnelPort(t *testing.T, r mmsptest.Received) int {
 // transport.ErrNoFreeUDPPort, naming the range.
 func TestUDPPorts(t *testing.T) {
 	srv := server(t, mmsptest.Options{}, "/c.wma", content(t, "c_wmav2.wma"))
-	r, release := heldRange(t, 3)
+	p, release := porttest.Hold(t, 3, false)
 	release(1)
+	r := transport.PortRange{First: uint16(p), Last: uint16(p + 2)}
 	s := dial(t, &mmsp.Dialer{}, udpURL(srv)+"/c.wma", transport.Config{UDPPorts: r})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)

@@ -2,67 +2,26 @@ package rtsp_test
 
 import (
 	"errors"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/internal/porttest"
 	"github.com/eddyplayer/eddy/transport/rtsp"
 	"github.com/eddyplayer/eddy/transport/rtsp/rtsptest"
 )
-
-// freePorts finds n consecutive UDP ports from an even one that were free
-// a moment ago, and holds them when hold is set (closed at the test's end).
-func freePorts(t *testing.T, n int, hold bool) transport.PortRange {
-	t.Helper()
-	lo := net.IPv4(127, 0, 0, 1)
-	for try := 0; try < 50; try++ {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: lo})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := c.LocalAddr().(*net.UDPAddr).Port
-		if p%2 != 0 || p+n-1 > 65535 {
-			c.Close()
-			continue
-		}
-		held := []*net.UDPConn{c}
-		for i := 1; i < n; i++ {
-			o, err := net.ListenUDP("udp", &net.UDPAddr{IP: lo, Port: p + i})
-			if err != nil {
-				break
-			}
-			held = append(held, o)
-		}
-		if len(held) == n {
-			if hold {
-				t.Cleanup(func() {
-					for _, c := range held {
-						c.Close()
-					}
-				})
-			} else {
-				for _, c := range held {
-					c.Close()
-				}
-			}
-			return transport.PortRange{First: uint16(p), Last: uint16(p + n - 1)}
-		}
-		for _, c := range held {
-			c.Close()
-		}
-	}
-	t.Skip("no run of free UDP ports found")
-	return transport.PortRange{}
-}
 
 // TestUDPPortsRange: with Config.UDPPorts set, rtspu:// receives the RTP
 // and RTCP of every stream, the retransmission stream's too, on an even
 // port of the range and the next (the SETUPs' client_port).
 func TestUDPPortsRange(t *testing.T) {
 	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}, RTX: true})
-	r := freePorts(t, 4, false)
+	p, release := porttest.Hold(t, 4, true)
+	for i := range 4 {
+		release(i)
+	}
+	r := transport.PortRange{First: uint16(p), Last: uint16(p + 3)}
 	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspu"), transport.Config{UDPPorts: r})
 	selectAll(t, s)
 	if err := s.Play(testCtx(t), 0); err != nil {
@@ -93,7 +52,8 @@ func TestUDPPortsRange(t *testing.T) {
 // RTSP step) goes on over TCP.
 func TestUDPPortsTaken(t *testing.T) {
 	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{fixture(t, "c_wmav2.wma")}, RTX: true})
-	r := freePorts(t, 2, true)
+	p, _ := porttest.Hold(t, 2, true)
+	r := transport.PortRange{First: uint16(p), Last: uint16(p + 1)}
 	cfg := transport.Config{UDPPorts: r}
 	err := func() error {
 		s, err := (&rtsp.Dialer{}).Dial(testCtx(t), withScheme(srv.URL(), "rtspu"), cfg)
