@@ -20,6 +20,7 @@
 //	--buffer DURATION   media to buffer before playing (default: the preroll)
 //	--no-fast-start     do not ask MMS servers for fast start
 //	--timeout DURATION  network timeout (default 15s)
+//	--udp-ports FIRST-LAST  receive UDP media only on these local ports
 //	--log-level LEVEL   debug, info, warn (default) or error, on stderr
 //
 // Errors exit with status 1 and one line "eddyplay: <what failed and why>".

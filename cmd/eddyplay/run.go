@@ -57,6 +57,7 @@ type options struct {
 	speed     float64
 	noLogs    bool
 	record    string
+	udpPorts  transport.PortRange
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -80,6 +81,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.speed, "speed", 1, "playback speed, 0.5 to 2, the pitch kept (not for live broadcasts)")
 	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
 	fs.StringVar(&o.record, "record", "", "record the ASF stream played into this file (header as received, packets as they arrive, a Simple Index)")
+	fs.Func("udp-ports", "receive UDP media (RTSP's RTP and RTCP, MMS's mmsu data) only on these local ports, e.g. 7000-7010 (default: any free port)", func(v string) error {
+		r, err := transport.ParsePortRange(v)
+		o.udpPorts = r
+		return err
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: eddyplay [flags] URL-or-FILE")
 		fs.PrintDefaults()
@@ -134,6 +140,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			BufferTarget: o.buffer,
 			ClientID:     wiring.ClientID(),
 			NoPlayLogs:   o.noLogs,
+			UDPPorts:     o.udpPorts,
 		},
 		Bandwidth:     o.bandwidth,
 		BufferTarget:  o.buffer,

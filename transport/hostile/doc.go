@@ -13,8 +13,10 @@
 // a client's own marshalling: HTTP/1.1 (RFC 9112) status lines, headers and
 // bodies for progressive download, and for MS-WMSP the framing header and
 // MMS data packet of [MS-WMSP] 2.2.3.1 ($H 2.2.3.5, $D 2.2.3.3, $E 2.2.3.4,
-// $C 2.2.3.2) in Describe (2.2.2.1) and Play (2.2.2.6) responses, so a
-// mistake shared by a client and its own fake server cannot hide.
+// $C 2.2.3.2) in Describe (2.2.2.1) and Play (2.2.2.6) responses, and
+// for MS-MMSP the TcpMessageHeader (2.2.3), the server's messages of
+// [MS-MMSP] 2.2.4 and the Data packets of 2.2.2 over TCP and UDP (MMSP),
+// so a mistake shared by a client and its own fake server cannot hide.
 //
 // The scenarios and their expected outcomes are in this package's tests
 // (hostile_test.go); a short table runs with go test, and

@@ -19,6 +19,7 @@ import (
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/hostile"
 	"github.com/eddyplayer/eddy/transport/mmsh"
+	"github.com/eddyplayer/eddy/transport/mmsp"
 	"github.com/eddyplayer/eddy/transport/progressive"
 )
 
@@ -142,6 +143,7 @@ func stalls(re string) expectation {
 type counters struct {
 	file *hostile.HTTPFile
 	wmsp *hostile.WMSP
+	mmsp *hostile.MMSP
 }
 
 // scenario is one hostile server and the outcome the client must come to.
@@ -201,18 +203,10 @@ func cut(n int) onGet {
 	}
 }
 
-// garbage returns n pseudo-random bytes (an xorshift generator, so that a
-// seed names the same bytes everywhere), the first one 'X': neither '$'
-// nor the start of an ASF GUID.
+// garbage returns n pseudo-random bytes (hostile.PseudoRandom), the first
+// one 'X': neither '$' nor the start of an ASF GUID.
 func garbage(n int, seed uint64) []byte {
-	b := make([]byte, n)
-	x := seed*2654435761 + 1
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		b[i] = byte(x)
-	}
+	b := hostile.PseudoRandom(n, seed)
 	b[0] = 'X'
 	return b
 }
@@ -665,11 +659,14 @@ func reference(t testing.TB, m *hostile.Media) []hostile.Sample {
 	return res.Samples
 }
 
-// registry is the player's: progressive HTTP and MS-WMSP.
+// registry is the player's: progressive HTTP, MS-WMSP and MS-MMSP (its
+// Header timer's base at 50 ms, not 1 s: a UDP path that delivers nothing
+// is found within the table's time bound).
 func registry() *transport.Registry {
 	reg := transport.NewRegistry()
 	reg.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	mmsh.Register(reg, &mmsh.Dialer{})
+	mmsp.Register(reg, &mmsp.Dialer{HeaderTimeout: 50 * time.Millisecond})
 	return reg
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // GUIDs of the ASF objects Media looks at (ASF specification 10.1, in the
@@ -33,6 +34,11 @@ type Media struct {
 	// Packets are the data packets, each PacketSize bytes.
 	Packets    [][]byte
 	PacketSize int
+	// Bitrate is the File Properties Object's Maximum Bitrate in bits
+	// per second, and Duration its Play Duration less the Preroll (ASF
+	// specification 3.2): what an MS-MMSP server reports of the file.
+	Bitrate  uint32
+	Duration time.Duration
 }
 
 // NewMedia cuts an ASF file with fixed-size packets.
@@ -49,6 +55,8 @@ func NewMedia(file []byte) (*Media, error) {
 		return nil, errors.New("hostile: no Data Object after the header")
 	}
 	packetSize := 0
+	var bitrate uint32
+	var duration time.Duration
 	count := binary.LittleEndian.Uint32(file[24:28]) // Number of Header Objects
 	pos := 30
 	for i := uint32(0); i < count && pos+24 <= h; i++ {
@@ -59,13 +67,20 @@ func NewMedia(file []byte) (*Media, error) {
 		if bytes.Equal(file[pos:pos+16], guidFileProperties) && size >= 104 {
 			// Maximum Data Packet Size (ASF specification 3.2).
 			packetSize = int(binary.LittleEndian.Uint32(file[pos+96 : pos+100]))
+			bitrate = binary.LittleEndian.Uint32(file[pos+100 : pos+104])
+			// Play Duration (100-ns units) at 64, Preroll (ms) at 80.
+			play := binary.LittleEndian.Uint64(file[pos+64 : pos+72])
+			preroll := binary.LittleEndian.Uint64(file[pos+80 : pos+88])
+			if play < 1<<62 && preroll < 1<<40 {
+				duration = max(time.Duration(play)*100-time.Duration(preroll)*time.Millisecond, 0)
+			}
 		}
 		pos += int(size)
 	}
 	if packetSize <= 0 || packetSize > 1<<20 {
 		return nil, fmt.Errorf("hostile: packet size %d", packetSize)
 	}
-	m := &Media{File: file, Header: file[:h+dataObjectFixed], DataOffset: h + dataObjectFixed, PacketSize: packetSize}
+	m := &Media{File: file, Header: file[:h+dataObjectFixed], DataOffset: h + dataObjectFixed, PacketSize: packetSize, Bitrate: bitrate, Duration: duration}
 	dataEnd := h + int(min(binary.LittleEndian.Uint64(file[h+16:h+24]), uint64(len(file)-h)))
 	for off := m.DataOffset; off+packetSize <= dataEnd; off += packetSize {
 		m.Packets = append(m.Packets, file[off:off+packetSize])

@@ -1,7 +1,9 @@
 package hostile_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -45,7 +47,55 @@ func randomClasses() []randomClass {
 	mmshScenario := func(class, name string, setup func(m *hostile.Media, w *hostile.WMSP), e expectation) scenario {
 		return scenario{name: name, class: class, scheme: "mmsh", path: "/a.wma", handler: wmspHandler(setup), expect: e}
 	}
+	mmspScenario := func(scheme, name string, setup func(m *hostile.Media, w *hostile.MMSP), e expectation) scenario {
+		return scenario{name: name, scheme: scheme, path: "/a.wma", handler: mmspHandler(setup), expect: e}
+	}
+	// mmspData answers StartPlaying with the data packets as bytes
+	// (2.2.2) that change changes, then ReportEndOfStream unless cut.
+	mmspData := func(change func(b []byte) []byte, end bool) func(m *hostile.Media, w *hostile.MMSP) {
+		return onMID(hostile.MIDStartPlaying, func(m *hostile.Media, s *hostile.MMSPSession, msg hostile.ClientMessage) error {
+			inc := startInc(msg)
+			if err := started(s, inc); err != nil {
+				return err
+			}
+			var body []byte
+			for i, p := range m.Packets {
+				body = append(body, hostile.MMSPacket(uint32(i), byte(inc), byte(i), p)...)
+			}
+			if err := s.C.Write(change(body)); err != nil || !end {
+				return errors.New("cut")
+			}
+			return s.Send(hostile.EndOfStream(0, inc))
+		})
+	}
 	return []randomClass{
+		{"random mmsp: data cut, connection closed", func(r *rand.Rand, m *hostile.Media) scenario {
+			n := len(m.Packets) * (8 + m.PacketSize)
+			at := 1 + r.IntN(n-1)
+			return mmspScenario("mmst", fmt.Sprintf("cut at byte %d of %d", at, n), mmspData(func(b []byte) []byte { return b[:at] }, false),
+				errIs(io.ErrUnexpectedEOF))
+		}},
+		{"random mmsp: bit flips in the data", func(r *rand.Rand, m *hostile.Media) scenario {
+			flips := 1 + r.IntN(16)
+			seed := r.Uint64()
+			return mmspScenario("mmst", fmt.Sprintf("%d bits flipped", flips), mmspData(func(b []byte) []byte {
+				return flipBits(rand.New(rand.NewPCG(seed, 3)), b, 0, flips)
+			}, true), survives())
+		}},
+		{"random mmsp: UDP datagrams lost", func(r *rand.Rand, m *hostile.Media) scenario {
+			lost := map[int]bool{r.IntN(len(m.Packets) - 1): true, r.IntN(len(m.Packets) - 1): true}
+			sc := mmspScenario("mmsu", fmt.Sprintf("packets %v lost", lost), func(m *hostile.Media, w *hostile.MMSP) {
+				w.LoseUDP = func(n int) bool { return lost[n] }
+			}, expectation{recover: true, desc: "plays on to the end"})
+			sc.check = func(res hostile.Result, st *counters) error {
+				// Each lost packet (none is the last) is counted lost.
+				if res.Stats.PacketsLost != int64(len(lost)) || res.Stats.PacketsReceived != int64(len(m.Packets)-len(lost)) {
+					return fmt.Errorf("%d lost, %d received; want %d and %d", res.Stats.PacketsLost, res.Stats.PacketsReceived, len(lost), len(m.Packets)-len(lost))
+				}
+				return nil
+			}
+			return sc
+		}},
 		{"random http: cut once, then served whole", func(r *rand.Rand, m *hostile.Media) scenario {
 			at, ranges := 1+r.IntN(len(m.File)-1), r.IntN(2) == 0
 			return httpScenario("", fmt.Sprintf("cut at %d, ranges %v", at, ranges), ranges, func(m *hostile.Media, c *hostile.Conn, req *hostile.Request, n int, resp *hostile.Response) {

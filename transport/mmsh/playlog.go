@@ -129,13 +129,8 @@ func (o *owner) record(now time.Time) wmlog.Record {
 
 // accelTokens renders the fast-start Pragma line (2.2.1.4.1, 2.2.1.4.2,
 // 2.2.1.4.9, 2.2.1.4.24) from the buffer target and the link bandwidth,
-// or "" when the server is older than 5.0 or fast start is off.
-//
-// With the link rate L known and above the content rate r, sending at L
-// fills a buffer B while playing once B·L/(L−r) of media has been sent at
-// that rate; AccelDuration asks for that much (at least B, at most 120 s).
-// With L unknown the client asks like Windows Media Player does: as fast
-// as possible (2147483647) for twice the buffer target (the WMF default).
+// or "" when the server is older than 5.0 or fast start is off; AccelBW
+// and AccelDuration are wms.FastStart's (shared with MS-MMSP).
 func (o *owner) accelTokens() string {
 	if !o.server.AtLeast(5, 0) {
 		return ""
@@ -146,20 +141,8 @@ func (o *owner) accelTokens() string {
 		toks = append(toks, "LinkBW="+strconv.FormatInt(min(link, 4294967295), 10))
 	}
 	if !o.s.d.DisableFastStart && clientVersion >= 8 {
-		buf := o.bufferTarget()
-		rate := o.contentRate()
-		var accelBW int64
-		var dur time.Duration
-		switch {
-		case link <= 0:
-			accelBW, dur = 2147483647, 2*buf
-		case rate > 0 && float64(link) > 1.05*float64(rate):
-			k := float64(link) / float64(rate)
-			accelBW = link
-			dur = time.Duration(float64(buf) * k / (k - 1))
-		}
+		accelBW, dur := wms.FastStart(link, o.contentRate(), o.bufferTarget())
 		if accelBW > 0 {
-			dur = min(max(dur, buf), 120*time.Second)
 			toks = append(toks, "AccelBW="+strconv.FormatInt(accelBW, 10),
 				"AccelDuration="+strconv.FormatInt(dur.Milliseconds(), 10))
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -37,6 +38,16 @@ type Dialer struct {
 	// plus the header's transfer time at the content's bit rate); 0
 	// means 1 s.
 	HeaderTimeout time.Duration
+	// DisablePacketPair asks for no packet-pair bandwidth measurement
+	// (MMS_DISABLE_PACKET_PAIR in LinkViewerToMacConnect, 3.1.4.1.1).
+	// By default the client asks for it: over UDP the two packet-pair
+	// Data packets (3.1.5.11), over TCP the three ReportFunnelInfo
+	// (3.1.5.4); the estimate is Stats().BandwidthBps.
+	DisablePacketPair bool
+	// DisableFastStart sends StartPlaying without dwAccelBandwidth,
+	// dwAccelDuration and dwLinkBandwidth (2.2.4.25); by default a server
+	// of version 9 or later is asked for fast start (3.1.4.2.1).
+	DisableFastStart bool
 	// DialContext opens the TCP connection; nil uses net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
@@ -150,8 +161,86 @@ func clientGUID(id string) string {
 	return newGUID()
 }
 
-// open runs the sequence of 3.1 up to the ASF file header (state READY).
+// maxRedirects bounds the ReportRedirect messages one Dial follows
+// itself (proxy redirects, and URL redirects while a proxy is used).
+const maxRedirects = 5
+
+// proxyRedirect is a ReportRedirect the client follows itself (3.1.5.7):
+// RedirectType 2, to the MMS proxy at proxy (host:port) or, when proxy is
+// "", straight to the server; or RedirectType 1 while a proxy is used, to
+// location through the same proxy.
+type proxyRedirect struct {
+	proxy    string
+	location *url.URL
+}
+
+func (r *proxyRedirect) Error() string {
+	if r.location != nil {
+		return fmt.Sprintf("redirected to %s through the MMS proxy %s", r.location.Redacted(), r.proxy)
+	}
+	if r.proxy == "" {
+		return "redirected to connect without the MMS proxy"
+	}
+	return "redirected to the MMS proxy " + r.proxy
+}
+
+// parseProxy reads a proxy redirect's wszLocation (2.2.4.9): an mms,
+// mmsu or mmst URL naming the proxy, port 1755 when it names none; ""
+// (no proxy) for an empty string.
+func parseProxy(loc string) (string, error) {
+	if loc == "" {
+		return "", nil
+	}
+	u, err := url.Parse(loc)
+	if err != nil || u.Hostname() == "" || (u.Scheme != "mms" && u.Scheme != "mmsu" && u.Scheme != "mmst") {
+		return "", fmt.Errorf("%w: a proxy redirect to %q, not an mms, mmsu or mmst URL (2.2.4.9)", ErrProtocol, loc)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%w: a proxy redirect to %q: port %q", ErrProtocol, loc, p)
+		}
+	}
+	return hostPort(u), nil
+}
+
+// open runs the sequence of 3.1 up to the ASF file header (state READY),
+// following the redirects 3.1.5.7 has the client follow itself: to an
+// MMS proxy and back (RedirectType 2), and to another URL while a proxy
+// is used (RedirectType 1 through the proxy; without one a
+// *transport.RedirectError goes to the caller, which opens the URL with
+// whatever protocol it names). At most maxRedirects; the same redirect
+// from the same place twice (server → proxy → server → proxy) is a loop,
+// an error.
 func (d *Dialer) open(ctx context.Context, raw string, u *url.URL, cfg transport.Config, udp bool) (*session, error) {
+	proxy := ""
+	seen := map[string]bool{}
+	// 3.1.4.1.1: the same client-guid in every Connect of the session.
+	guid := clientGUID(cfg.ClientID)
+	for hops := 1; ; hops++ {
+		s, err := d.openVia(ctx, raw, u, proxy, guid, cfg, udp)
+		var pr *proxyRedirect
+		if !errors.As(err, &pr) {
+			return s, err
+		}
+		from := proxy + "|" + u.String()
+		if pr.location != nil {
+			u, raw = pr.location, pr.location.String()
+		}
+		proxy = pr.proxy
+		hop := from + " → " + proxy + "|" + u.String()
+		switch {
+		case seen[hop]:
+			return nil, fmt.Errorf("%w: a redirect loop (%v again)", ErrProtocol, pr)
+		case hops > maxRedirects:
+			return nil, fmt.Errorf("%w: more than %d redirects (the last %v)", ErrProtocol, maxRedirects, pr)
+		}
+		seen[hop] = true
+	}
+}
+
+// openVia connects to the server of u, or to the MMS proxy proxy
+// (host:port) when set (3.1.4.1), and runs the sequence.
+func (d *Dialer) openVia(ctx context.Context, raw string, u *url.URL, proxy, guid string, cfg transport.Config, udp bool) (*session, error) {
 	timeout := cfg.TimeoutOrDefault()
 	dial := d.DialContext
 	if dial == nil {
@@ -159,11 +248,18 @@ func (d *Dialer) open(ctx context.Context, raw string, u *url.URL, cfg transport
 		dial = nd.DialContext
 	}
 	addr := hostPort(u)
+	if proxy != "" {
+		addr = proxy
+	}
 	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
+		if proxy != "" {
+			return nil, fmt.Errorf("mms: connecting to the MMS proxy %s: %w", addr, err)
+		}
 		return nil, fmt.Errorf("mms: connecting to %s: %w", addr, err)
 	}
 	s := newSession(d, cfg, raw, u, nc, udp)
+	s.proxy, s.guid = proxy, guid
 	ok := false
 	defer func() {
 		if !ok {
@@ -193,9 +289,21 @@ func redact(u *url.URL) string { return u.Redacted() }
 // before the session's goroutines start.
 func (s *session) handshake() error {
 	o := &s.o
-	// 3.1.4.1.1: packet pairs not requested.
+	// 3.1.4.1.1: packet pairs requested (MMS_USE_PACKET_PAIR) unless the
+	// Dialer turns them off.
+	connectPI := PacketPairUse
+	if s.d.DisablePacketPair {
+		connectPI = PacketPairDisabled
+	}
 	sub := fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s", s.guid, s.u.Host)
-	if err := s.send(&Connect{PlayIncarnation: PacketPairDisabled, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
+	if s.proxy != "" {
+		// 2.2.4.17, 3.1.4.1.1: through a proxy the host-param MUST
+		// name the server and its port, and the host-string SHOULD
+		// too, after a NUL.
+		hp := hostPort(s.u)
+		sub = fmt.Sprintf("NSPlayer/9.0.0.2980; %s; Host: %s\x00HOST: %s", s.guid, hp, hp)
+	}
+	if err := s.send(&Connect{PlayIncarnation: connectPI, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
 		return err
 	}
 	m, err := s.expect(MIDReportConnectedEX)
@@ -208,24 +316,53 @@ func (s *session) handshake() error {
 	}
 	o.serverMajor = major(ex.ServerVersion)
 	o.authScheme = strings.ToUpper(ex.AuthenPackage)
-	// 3.1.5.3: FunnelInfo without packet pairs; the three TCP packet-pair
-	// ReportFunnelInfo of a server that sends them anyway are read.
-	if err := s.send(&FunnelInfo{PlayIncarnation: PacketPairDisabled}); err != nil {
+	// 3.1.5.3: FunnelInfo asks for the high-entropy pair of the data's
+	// transport when the server offered packet pairs (4.4.1, 4.4.2), else
+	// MMS_DISABLE_PACKET_PAIR.
+	fiPI := PacketPairDisabled
+	if connectPI == PacketPairUse && ex.PlayIncarnation == PacketPairUse {
+		fiPI = PacketPairTCP
+		if s.udp {
+			fiPI = PacketPairUDP
+		}
+	}
+	if err := s.send(&FunnelInfo{PlayIncarnation: fiPI}); err != nil {
 		return err
 	}
-	for i := 0; i < 3; i++ {
-		m, err := s.expect(MIDReportFunnelInfo)
+	return s.funnelInfo(fiPI)
+}
+
+// funnelInfo reads the ReportFunnelInfo answer (3.1.5.4): one message, or
+// three carrying the TCP packet pair (MMS_PACKET_PAIR_TCP_HIGH_ENTROPY),
+// the first two timed for the estimate. The three are read also from a
+// server that sends them unasked. A UDP pair agreed
+// (MMS_PACKET_PAIR_UDP_HIGH_ENTROPY) comes after ReadBlock (readHeader).
+// Then the funnel, OpenFile and the ASF file header.
+func (s *session) funnelInfo(asked uint32) error {
+	o := &s.o
+	var tcpPair pairProbe
+	tcpPair.start()
+	for count := 1; count <= 3; count++ {
+		f, err := s.expectFrame(MIDReportFunnelInfo)
 		if err != nil {
 			return err
 		}
-		fi := m.(*ReportFunnelInfo)
+		at := time.Now()
+		fi := f.Packet.Messages[len(f.Packet.Messages)-1].(*ReportFunnelInfo)
 		if Failed(fi.HR) {
 			return &HRError{MID: fi.MID(), HR: fi.HR}
 		}
 		o.clientID = fi.Cubs
 		if fi.PlayIncarnation != PacketPairTCP {
+			o.pairUDP = s.udp && asked == PacketPairUDP && fi.PlayIncarnation == PacketPairUDP
 			break
 		}
+		if count <= 2 && asked == PacketPairTCP {
+			tcpPair.packet(count-1, f.Packet.Size, at)
+		}
+	}
+	if tcpPair.bps > 0 {
+		s.stats.pairBps.Store(tcpPair.bps)
 	}
 	if err := s.funnel(); err != nil {
 		return err
@@ -295,10 +432,7 @@ func (s *session) openFile() error {
 		}
 		switch m := m.(type) {
 		case *ReportRedirect:
-			if m.Type != RedirectURL || m.Location == "" {
-				return fmt.Errorf("%w: a proxy redirect (type %d) to %q, and no proxy is used", ErrProtocol, m.Type, m.Location)
-			}
-			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
+			return s.redirect(m)
 		case *SecurityChallenge:
 			scheme := challengeScheme(o.authScheme, o.serverMajor, m.Token)
 			ae := &transport.AuthRequiredError{Protocol: "mms", URL: redact(s.u), Schemes: []string{scheme}, Rejected: sentCreds}
@@ -335,6 +469,34 @@ func (s *session) openFile() error {
 			return nil
 		}
 	}
+}
+
+// redirect is what a ReportRedirect asks (3.1.5.7): RedirectType 2 sets
+// or clears the proxy (*proxyRedirect, followed by Dial); RedirectType 1
+// names another URL, followed through the proxy when one is used, else
+// handed to the caller as a *transport.RedirectError.
+func (s *session) redirect(m *ReportRedirect) error {
+	switch m.Type {
+	case RedirectProxy:
+		p, err := parseProxy(m.Location)
+		if err != nil {
+			return err
+		}
+		return &proxyRedirect{proxy: p}
+	case RedirectURL:
+		if m.Location == "" {
+			return fmt.Errorf("%w: a redirect to an empty URL", ErrProtocol)
+		}
+		if s.proxy == "" {
+			return &transport.RedirectError{Location: m.Location, Reason: "MMS server redirected (LinkMacToViewerReportRedirect)"}
+		}
+		u, err := url.Parse(m.Location)
+		if err != nil || u.Hostname() == "" || (u.Scheme != "mms" && u.Scheme != "mmsu" && u.Scheme != "mmst") {
+			return fmt.Errorf("%w: a redirect through the MMS proxy to %q, not an mms, mmsu or mmst URL (2.2.4.9)", ErrProtocol, m.Location)
+		}
+		return &proxyRedirect{proxy: s.proxy, location: u}
+	}
+	return fmt.Errorf("%w: ReportRedirect of RedirectType %d (2.2.4.9 defines 1 and 2)", ErrProtocol, m.Type)
 }
 
 // challengeScheme is the Auth-Scheme a SecurityChallenge asks for
@@ -437,6 +599,15 @@ func (s *session) readHeader() error {
 			deadline = time.Now().Add(s.headerTimer())
 		}
 		gotReport := false
+		if s.udp && o.pairUDP && o.pair.bps == 0 {
+			got, err := s.readPair(deadline)
+			if err != nil {
+				return err
+			}
+			if !got {
+				return s.udpBlocked()
+			}
+		}
 		for !o.hdr.done {
 			var f Frame
 			var err error
@@ -497,6 +668,73 @@ func (s *session) readHeader() error {
 	return nil
 }
 
+// readPair reads the packet pair the server sends over UDP before its
+// ReportReadBlock (3.2.5.8, 4.4.1) until deadline (the Header timer),
+// timing the two packets (3.1.5.11): Packet-Pair-Packets-Expected 2 at
+// each ReadBlock (3.1.3, 3.1.6.1). It ends at the second packet, or at
+// the first other Data packet from the server (a header piece, kept: the
+// pair was lost), or at deadline; got reports whether any Data packet
+// came over UDP.
+func (s *session) readPair(deadline time.Time) (got bool, err error) {
+	o := &s.o
+	o.pair.start()
+	for {
+		f, err := s.readUDP(deadline)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return got, nil
+			}
+			return got, fmt.Errorf("reading the packet pair over UDP: %w", err)
+		}
+		got = true
+		d := f.Data
+		if d.LocationID&^1 == PacketPairLocation && d.Incarnation == 0xFF && d.Flags == FlagPacketPair {
+			if o.pair.packet(int(d.LocationID-PacketPairLocation), DataHeaderSize+len(d.Payload), time.Now()) {
+				if o.pair.bps > 0 {
+					s.stats.pairBps.Store(o.pair.bps)
+				}
+				return true, nil
+			}
+			continue
+		}
+		return true, o.hdr.add(d, o.file.FileHeaderSize)
+	}
+}
+
+// udpBlocked decides that UDP is blocked when not one Data packet came
+// over UDP within the Header timer, neither packet of the pair the server
+// sends first (3.2.5.8, 4.4.1) nor a header piece, while the
+// ReportReadBlock the server sends after the pair does come over TCP: the
+// server sent, TCP carried, UDP did not. Without a packet pair the Header
+// timer's retries decide (3.1.6.1).
+func (s *session) udpBlocked() error {
+	deadline := time.Now().Add(s.timeout)
+	for {
+		s.nc.SetReadDeadline(deadline)
+		f, err := s.next()
+		if err != nil {
+			return s.readErr(err, "ReportReadBlock")
+		}
+		if f.Data != nil {
+			continue // a header piece over TCP: the server ignores our funnel
+		}
+		for _, m := range f.Packet.Messages {
+			switch m := m.(type) {
+			case *ReportReadBlock:
+				if Failed(m.HR) {
+					return &HRError{MID: m.MID(), HR: m.HR}
+				}
+				return fmt.Errorf("%w: the server's packet pair and ASF file header did not come over UDP within the Header timer (%v), its ReportReadBlock did over TCP", ErrUDPBlocked, s.headerTimer())
+			case *Ping:
+				if err := s.send(&Pong{}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
 // headerTimer is the Header timer's period (3.1.5.9.1): the base plus
 // the header's transfer time at the content's bit rate, at most 30 s.
 func (s *session) headerTimer() time.Duration {
@@ -515,40 +753,50 @@ func (s *session) headerTimer() time.Duration {
 // skipping unknown messages; data packets before it are a protocol
 // error during the handshake.
 func (s *session) expect(mids ...uint32) (Message, error) {
+	f, err := s.expectFrame(mids...)
+	if err != nil {
+		return nil, err
+	}
+	return f.Packet.Messages[len(f.Packet.Messages)-1], nil
+}
+
+// expectFrame is expect returning the whole packet: the wanted message is
+// its last.
+func (s *session) expectFrame(mids ...uint32) (Frame, error) {
 	deadline := time.Now().Add(s.timeout)
 	for {
 		s.nc.SetReadDeadline(deadline)
 		at, head, err := s.r.AtMessage()
 		if err != nil {
-			return nil, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErr(err, Name(mids[0]))
 		}
 		if !at {
-			return nil, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
+			return Frame{}, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
 		}
 		f, err := s.next()
 		if err != nil {
-			return nil, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErr(err, Name(mids[0]))
 		}
 		if f.Data != nil {
-			return nil, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
+			return Frame{}, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
 		}
 		for i, m := range f.Packet.Messages {
 			for _, want := range mids {
 				if m.MID() == want {
 					if i != len(f.Packet.Messages)-1 {
-						return nil, fmt.Errorf("%w: messages after %s in its packet", ErrProtocol, Name(want))
+						return Frame{}, fmt.Errorf("%w: messages after %s in its packet", ErrProtocol, Name(want))
 					}
-					return m, nil
+					return f, nil
 				}
 			}
 			switch m.(type) {
 			case *Ping:
 				if err := s.send(&Pong{}); err != nil {
-					return nil, err
+					return Frame{}, err
 				}
 			case *Unknown:
 			default:
-				return nil, fmt.Errorf("%w: %s while waiting for %s", ErrProtocol, Name(m.MID()), Name(mids[0]))
+				return Frame{}, fmt.Errorf("%w: %s while waiting for %s", ErrProtocol, Name(m.MID()), Name(mids[0]))
 			}
 		}
 	}
@@ -559,6 +807,11 @@ func (s *session) readErr(err error, what string) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("%w: no %s from %s within %v", ErrTimeout, what, s.u.Host, s.timeout)
+	}
+	if errors.Is(err, io.EOF) {
+		// The server closed the connection where a packet was due: the
+		// stream is cut, which must not read as its end (io.EOF).
+		return fmt.Errorf("reading %s from %s: the server closed the connection: %w", what, s.u.Host, io.ErrUnexpectedEOF)
 	}
 	return fmt.Errorf("reading %s from %s: %w", what, s.u.Host, err)
 }

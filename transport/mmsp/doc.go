@@ -29,17 +29,47 @@
 //     Data packets (over UDP under the Header timer: CancelReadBlock and
 //     ReadBlock again, at most 4 retries, 3.1.6.1), StreamSwitch with the
 //     complete selection then StartPlaying, pings answered.
+//   - Packet-pair bandwidth estimation (3.1.5.4, 3.1.5.11, 4.4): the
+//     client asks for it (Connect MMS_USE_PACKET_PAIR; FunnelInfo
+//     MMS_PACKET_PAIR_TCP_HIGH_ENTROPY for mmst://,
+//     MMS_PACKET_PAIR_UDP_HIGH_ENTROPY for mmsu://; Dialer.DisablePacketPair
+//     turns it off) and times the first two of the three ReportFunnelInfo
+//     over TCP, or the two packet-pair Data packets over UDP; the second
+//     packet's bits over the gap (wms.PacketPairBandwidth), with a zero
+//     gap, a lost packet, a size no pair has or a rate beyond 10 Gbit/s
+//     measuring nothing. The estimate is Stats().BandwidthBps (what the
+//     player's automatic stream choice reads when Config.Bandwidth is 0)
+//     and Counters().PacketPairBps.
+//   - Fast start (3.1.4.2.1, 2.2.4.25) to servers of version 9 or later:
+//     StartPlaying's dwLinkBandwidth (Config.Bandwidth, else the
+//     packet-pair estimate), dwAccelBandwidth and dwAccelDuration
+//     (wms.FastStart: the buffer filled at the link's rate, never above
+//     it; as fast as possible for twice the buffer when the rate is
+//     unknown); Dialer.DisableFastStart turns it off. MS-MMSP has no
+//     Advanced Fast Start (1.6) and no message granting fast start:
+//     Stats().FastStart reports that it was asked for.
 //   - mmsu:// moves to TCP on a new connection when no UDP data comes
-//     within the Header timer's retries (ErrUDPBlocked), and remembers
-//     the host for the Dialer's life; Dialer.UDPOnly fails instead.
+//     (ErrUDPBlocked): with a UDP packet pair agreed, when neither pair
+//     packet nor a header piece arrives within the Header timer while the
+//     ReportReadBlock the server sends after the pair (3.2.5.8) arrives
+//     over TCP; without one, after the Header timer's retries (3.1.6.1).
+//     It remembers the host for the Dialer's life; Dialer.UDPOnly fails
+//     instead. Config.UDPPorts bounds the data port; none free is
+//     ErrUDPBlocked too.
 //   - Stream switching during playback with the changed streams only
 //     (3.1.4.3); seeks by time (position) or, where the server cannot
 //     seek by time, by packet number (locationId); pause (StopPlaying, the
 //     log, the ReportEndOfStream that answers it); broadcasts (not
 //     seekable); server-side playlists (ReportEndOfStream hr 1,
 //     ReportStreamChange, the next header: transport.ErrInfoChanged; over
-//     UDP a ReadBlock, the consumer's Select and a StartPlaying);
-//     ReportRedirect as a *transport.RedirectError.
+//     UDP a ReadBlock, the consumer's Select and a StartPlaying).
+//   - ReportRedirect (3.1.5.7): RedirectType 1 as a
+//     *transport.RedirectError (the caller opens the URL), or through the
+//     proxy when one is used; RedirectType 2 connects to the MMS proxy it
+//     names (a Connect whose subscriberName names the server in its
+//     host-param and host-string, 2.2.4.17) or, empty, straight to the
+//     server again. At most 5 redirects; one repeated is a loop, an
+//     error. The client-guid stays the session's throughout.
 //   - Over UDP: datagrams from another address than the server's dropped
 //     and counted (Counters.WrongSource); losses found from the AFFlags
 //     sequence asked for again with RequestPacketListResend (3.1.4.7) and
@@ -61,7 +91,6 @@
 // bounded channel; the owner stops taking packets while 512 samples wait
 // for ReadSample.
 //
-// Not done: packet-pair bandwidth measurement (the client asks for none),
-// fast start (dwAccelBandwidth), StartStriding (fast forward and rewind),
-// MMS proxies (ReportRedirect type 2).
+// Not done: StartStriding (fast forward and rewind), an MMS proxy set by
+// the user (only servers name one).
 package mmsp

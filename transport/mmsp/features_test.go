@@ -62,9 +62,10 @@ func TestSelectAndSwitch(t *testing.T) {
 		t.Fatalf("StreamSwitch %+v, want %+v", ss.Entries, want)
 	}
 
-	// During playback, paced so that the switch lands mid-stream.
+	// During playback, paced so that the switch lands mid-stream (no
+	// fast start, which would send the file first).
 	srv = server(t, mmsptest.Options{Pace: true, Speed: 4}, "/mbr.wma", content(t, "e_mbr_2audio.wma"))
-	s = dial(t, &mmsp.Dialer{}, srv.URL+"/mbr.wma", transport.Config{})
+	s = dial(t, &mmsp.Dialer{DisableFastStart: true}, srv.URL+"/mbr.wma", transport.Config{})
 	s.Select(context.Background(), []int{1})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
@@ -119,7 +120,8 @@ func TestSelectAndSwitch(t *testing.T) {
 func TestSeek(t *testing.T) {
 	const name = "c_wmav2.wma"
 	srv := server(t, mmsptest.Options{Pace: true, Speed: 8}, "/c.wma", content(t, name))
-	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{})
+	// No fast start: the seek lands mid-stream.
+	s := dial(t, &mmsp.Dialer{DisableFastStart: true}, srv.URL+"/c.wma", transport.Config{})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,10 @@ func TestRedirect(t *testing.T) {
 // resumes from the position given.
 func TestPauseResume(t *testing.T) {
 	srv := server(t, mmsptest.Options{Pace: true, Speed: 8}, "/c.wma", content(t, "c_wmav2.wma"))
-	s := dial(t, &mmsp.Dialer{}, srv.URL+"/c.wma", transport.Config{})
+	// No packet pair: the bandwidth reported is then the rate data came
+	// at. No fast start: it would send the 6-second file before the
+	// pause.
+	s := dial(t, &mmsp.Dialer{DisablePacketPair: true, DisableFastStart: true}, srv.URL+"/c.wma", transport.Config{})
 	if err := s.Play(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +384,9 @@ func TestFaults(t *testing.T) {
 		for err == nil {
 			_, err = s.ReadSample(ctx)
 		}
-		if err == io.EOF || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "127.0.0.1") {
+		// Not io.EOF, not even wrapped: a cut stream must not read as its
+		// end (errors.Is(err, io.EOF) is how callers test the end).
+		if errors.Is(err, io.EOF) || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "127.0.0.1") {
 			t.Fatalf("a dropped connection ended with %v", err)
 		}
 	})

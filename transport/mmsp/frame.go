@@ -43,6 +43,9 @@ type Packet struct {
 	// ms (receivers ignore it).
 	Seq      uint16
 	TimeSent uint64
+	// Size is the packet's length in bytes on the connection (set by
+	// Reader): a packet-pair measure counts it (3.1.5.4).
+	Size int
 	// Messages are the messages in order (usually one); a MID the spec
 	// does not define is an *Unknown.
 	Messages []Message
@@ -212,7 +215,7 @@ func (r *Reader) Next() (Frame, error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	p := &Packet{Seq: binary.LittleEndian.Uint16(b[20:]), TimeSent: binary.LittleEndian.Uint64(b[24:])}
+	p := &Packet{Seq: binary.LittleEndian.Uint16(b[20:]), TimeSent: binary.LittleEndian.Uint64(b[24:]), Size: len(b)}
 	// Messages keep slices of their bytes (tokens, packet pairs): their
 	// own copy, not the reused buffer.
 	msgs := append([]byte(nil), b[HeaderSize:]...)

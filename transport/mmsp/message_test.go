@@ -164,6 +164,10 @@ func TestParseServerMessages(t *testing.T) {
 		{"ReportReadBlock 2.2.4.8", 0x00040011, cat(le32(0), le32(1), le32(0)), &ReportReadBlock{PlayIncarnation: 1}},
 		{"ReportRedirect 2.2.4.9", 0x00040022, cat(le32(0), le16(1), le16(uint16(len(wstr("mmst://other/a.asf")))), wstr("mmst://other/a.asf")),
 			&ReportRedirect{Type: 1, Location: "mmst://other/a.asf"}},
+		// RedirectType 2 with an empty wszLocation: only its terminating
+		// NUL, cbLocation 2 (2.2.4.9: stop using the proxy).
+		{"ReportRedirect proxy, empty 2.2.4.9", 0x00040022, cat(le32(0), le16(2), le16(2), []byte{0, 0}, make([]byte, 6)),
+			&ReportRedirect{Type: 2}},
 		{"ReportStartedPlaying 2.2.4.10", 0x00040005, cat(le32(0), le32(9), le32(7), le32(0x40000000), make([]byte, 12)),
 			&ReportStartedPlaying{PlayIncarnation: 9, TigerFileID: 7, Unused1: 0x40000000}},
 		{"ReportStartStriding 2.2.4.11", 0x0004000a, cat(le32(0), le32(11), le32(0)), &ReportStartStriding{PlayIncarnation: 11}},

@@ -17,6 +17,7 @@ import (
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/internal/call"
 	"github.com/eddyplayer/eddy/transport/wmlog"
+	"github.com/eddyplayer/eddy/transport/wms"
 )
 
 // Queue bounds: the owner stops taking packets while this many samples
@@ -82,8 +83,11 @@ type session struct {
 	udp     bool
 	timeout time.Duration
 	guid    string
-	server  net.IP
-	port    int // the server's TCP port: its UDP port for resends (3.1.4.7)
+	// proxy is the MMS proxy connected to (host:port, Proxy-Address and
+	// Proxy-Port of 3.1.1), "" for none.
+	proxy  string
+	server net.IP
+	port   int // the server's TCP port: its UDP port for resends (3.1.4.7)
 
 	wmu     sync.Mutex
 	seq     uint16
@@ -117,9 +121,13 @@ type session struct {
 type counters struct {
 	bytes, packets, lost, corrupt, dups atomic.Int64
 	resent, nacks, bandwidth            atomic.Int64
-	wrongSource, unknown, logs          atomic.Int64
-	reconnects                          atomic.Int64
-	opened                              time.Time
+	// pairBps is the packet-pair estimate (3.1.5.4, 3.1.5.11), 0 when
+	// none was measured.
+	pairBps                    atomic.Int64
+	wrongSource, unknown, logs atomic.Int64
+	reconnects                 atomic.Int64
+	fastStart                  atomic.Bool
+	opened                     time.Time
 }
 
 func newSession(d *Dialer, cfg transport.Config, raw string, u *url.URL, nc net.Conn, udp bool) *session {
@@ -156,15 +164,19 @@ func (s *session) send(m Message) error {
 	return nil
 }
 
+// listenUDP opens the mmsu data port (the port of
+// LinkViewerToMacConnectFunnel's funnel name, 2.2.4.14): a port of the
+// user's range (Config.UDPPorts, Windows Media Player's Network tab) or
+// any free one. None free is ErrUDPBlocked too: mmsu:// goes on over TCP
+// (the error names the range and wraps transport.ErrNoFreeUDPPort).
 func (s *session) listenUDP() error {
-	local, _ := s.nc.LocalAddr().(*net.TCPAddr)
-	la := &net.UDPAddr{}
-	if local != nil {
-		la.IP = local.IP
+	var ip net.IP
+	if local, ok := s.nc.LocalAddr().(*net.TCPAddr); ok {
+		ip = local.IP
 	}
-	uc, err := net.ListenUDP("udp", la)
+	uc, err := transport.ListenUDP(ip, s.cfg.UDPPorts)
 	if err != nil {
-		return fmt.Errorf("%w: opening a UDP port: %v", ErrUDPBlocked, err)
+		return fmt.Errorf("%w: opening a UDP port: %w", ErrUDPBlocked, err)
 	}
 	uc.SetReadBuffer(udpBuffer)
 	s.uc = uc
@@ -349,11 +361,23 @@ func (s *session) Stats() transport.Stats {
 		PacketsDuplicate:       s.stats.dups.Load(),
 		PacketsRecoveredResent: s.stats.resent.Load(),
 		NACKsSent:              s.stats.nacks.Load(),
-		BandwidthBps:           s.stats.bandwidth.Load(),
+		BandwidthBps:           s.bandwidthBps(),
 		Reconnects:             int(s.stats.reconnects.Load()),
 		LogPosts:               int(s.stats.logs.Load()),
+		FastStart:              s.stats.fastStart.Load(),
 		Elapsed:                time.Since(s.stats.opened),
 	}
+}
+
+// bandwidthBps is the link bandwidth Stats reports: the packet-pair
+// estimate when one was measured (the link's speed, which the player's
+// automatic stream choice reads when the user set none), else the rate
+// data has arrived at.
+func (s *session) bandwidthBps() int64 {
+	if bps := s.stats.pairBps.Load(); bps > 0 {
+		return bps
+	}
+	return s.stats.bandwidth.Load()
 }
 
 // Counters are what the session counts beyond transport.Stats.
@@ -365,6 +389,9 @@ type Counters struct {
 	Unknown int64
 	// Transport is "UDP" or "TCP": where the data arrives.
 	Transport string
+	// PacketPairBps is the packet-pair bandwidth estimate in bits per
+	// second (3.1.5.4 over TCP, 3.1.5.11 over UDP); 0: none measured.
+	PacketPairBps int64
 }
 
 // Counters returns the session's own counters.
@@ -373,7 +400,7 @@ func (s *session) Counters() Counters {
 	if s.udp {
 		t = "UDP"
 	}
-	return Counters{WrongSource: s.stats.wrongSource.Load(), Unknown: int64(s.r.Unknown) + s.stats.unknown.Load(), Transport: t}
+	return Counters{WrongSource: s.stats.wrongSource.Load(), Unknown: int64(s.r.Unknown) + s.stats.unknown.Load(), Transport: t, PacketPairBps: s.stats.pairBps.Load()}
 }
 
 // Close implements transport.Session: StopPlaying and the play log when
@@ -449,6 +476,11 @@ type owner struct {
 	clientID    uint32
 	file        ReportOpenFile
 	hdr         header
+	// pairUDP: the server agreed to send the packet pair over UDP
+	// (MMS_PACKET_PAIR_UDP_HIGH_ENTROPY, 3.1.5.4); pair follows it
+	// after each ReadBlock (3.1.5.11).
+	pairUDP bool
+	pair    pairProbe
 
 	h        *asf.Header
 	dmx      *asf.Demuxer
@@ -462,6 +494,9 @@ type owner struct {
 	stopInc   uint32 // PlayIncarnation-For-Stop
 	dataInc   uint8  // incarnation of the data packets played
 	haveSeq   bool
+	// seqSeen: a data packet came on this connection (the AFFlags
+	// sequence has started, 2.2.2).
+	seqSeen bool
 	// expect is the 32-bit sequence number of the next data packet to
 	// deliver; pending holds those after a gap, asked the ones asked for
 	// again (3.1.4.7); gap fires when the wait for them is over.
@@ -696,6 +731,7 @@ func (o *owner) start(ctx context.Context, from time.Duration) error {
 		// file, position DBL_MAX (2.2.4.25).
 		sp.Position, sp.LocationID = math.MaxFloat64, n
 	}
+	o.fastStart(sp)
 	if err := o.s.send(sp); err != nil {
 		return o.fatal(err)
 	}
@@ -990,7 +1026,15 @@ func (o *owner) data(d *Data, udp bool) {
 	o.period.Bytes += int64(len(d.Payload))
 	o.period.LastData = o.s.cfg.NowFunc()()
 	if !o.haveSeq {
+		// 2.2.2: the AFFlags sequence starts at 0x00 on the connection
+		// and goes on across StartPlaying; so a first data packet of
+		// the connection that is not 0 follows lost ones (a few: a
+		// larger number is a server counting from elsewhere).
 		o.haveSeq, o.expect = true, uint32(d.Flags)
+		if !o.seqSeen && d.Flags < MaxResend {
+			o.expect = 0
+		}
+		o.seqSeen = true
 		clear(o.pending)
 		clear(o.asked)
 	}
@@ -1249,6 +1293,55 @@ func (o *owner) webLogs(rec wmlog.Record, lists ...[]string) {
 	s := o.s
 	wmlog.SubmitAll(&s.wg, s.cfg.ClientFor("mmsp"), s.timeout, wmlog.WebPosts(rec, wmlog.Legacy, s.u, lists...),
 		func() { s.stats.logs.Add(1) })
+}
+
+// DefaultBufferTarget is the buffer fast start fills when neither
+// Config.BufferTarget nor the content's preroll says.
+const DefaultBufferTarget = 5 * time.Second
+
+// fastStart fills StartPlaying's fast-start fields (3.1.4.2.1: SHOULD
+// when the Server-Version is 9 or later; 2.2.4.25): dwLinkBandwidth, the
+// link's bandwidth (Config.Bandwidth when the user set it, else the
+// packet-pair estimate; absent when neither is known), and
+// dwAccelBandwidth and dwAccelDuration from wms.FastStart: the buffer
+// target filled at the link's rate, or as fast as possible for twice the
+// buffer when the link's rate is unknown, never above the link's rate.
+func (o *owner) fastStart(sp *StartPlaying) {
+	if o.serverMajor < 9 || o.s.d.DisableFastStart {
+		return
+	}
+	link := o.s.cfg.Bandwidth
+	if link <= 0 {
+		link = o.s.stats.pairBps.Load()
+	}
+	buf := o.s.cfg.BufferTarget
+	if buf <= 0 {
+		buf = o.info.Preroll
+	}
+	if buf <= 0 {
+		buf = DefaultBufferTarget
+	}
+	var rate int64
+	for _, t := range o.info.Tracks {
+		if o.selected[t.ID] {
+			rate += int64(t.Bitrate)
+		}
+	}
+	if rate <= 0 {
+		rate = int64(o.info.MaxBitrate)
+	}
+	bps, dur := wms.FastStart(link, rate, buf)
+	if bps <= 0 {
+		return
+	}
+	sp.HasAccel, sp.AccelBandwidth, sp.AccelDuration = true, clamp32(bps), ms32(dur)
+	if link > 0 {
+		sp.HasLink, sp.LinkBandwidth = true, clamp32(link)
+	}
+	// MS-MMSP has no answer granting it (3.2.5.11: the server SHOULD
+	// send at that rate, <49>: perhaps at less): asked is all a client
+	// can report.
+	o.s.stats.fastStart.Store(true)
 }
 
 // bandwidth is the average receive rate of n bytes in d, in bits per

@@ -150,6 +150,17 @@ func mids(rs []mmsptest.Received) []string {
 	return out
 }
 
+// midsOn names the messages the server received on its n-th connection.
+func midsOn(srv *mmsptest.Server, n int) []string {
+	var out []string
+	for _, r := range srv.Received() {
+		if r.Conn == n {
+			out = append(out, mids([]mmsptest.Received{r})...)
+		}
+	}
+	return out
+}
+
 func counters(s transport.Session) mmsp.Counters {
 	return s.(interface{ Counters() mmsp.Counters }).Counters()
 }
@@ -193,13 +204,16 @@ func TestPlayTCP(t *testing.T) {
 				}
 			}
 			c := rs[0].Message.(*mmsp.Connect)
-			// 2.2.4.17: packet pairs not requested (0xF0F0F0EF, 3.1.4.1.1),
-			// the revisions, "NSPlayer/9.0; {guid}; Host: host:port".
-			if c.PlayIncarnation != 0xF0F0F0EF || c.MacToViewerRevision != 0x0004000B || c.ViewerToMacRevision != 0x0003001C ||
+			// 2.2.4.17: packet pairs requested (MMS_USE_PACKET_PAIR
+			// 0xF0F0F0F0, 3.1.4.1.1, 4.4.2), the revisions,
+			// "NSPlayer/9.0; {guid}; Host: host:port".
+			if c.PlayIncarnation != 0xF0F0F0F0 || c.MacToViewerRevision != 0x0004000B || c.ViewerToMacRevision != 0x0003001C ||
 				!strings.HasPrefix(c.SubscriberName, "NSPlayer/9.0.0.2980; {") || !strings.HasSuffix(c.SubscriberName, "}; Host: "+strings.TrimPrefix(srv.URL, "mmst://")) {
 				t.Errorf("Connect %+v", c)
 			}
-			if fi := rs[1].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != 0xF0F0F0EF { // 3.1.5.3
+			// 3.1.5.3, 4.4.2: the server offered packet pairs, the data
+			// go over TCP: MMS_PACKET_PAIR_TCP_HIGH_ENTROPY.
+			if fi := rs[1].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != 0xF0F0F0F1 {
 				t.Errorf("FunnelInfo %+v", fi)
 			}
 			// 2.2.4.18: maxBlockBytes 0xFFFFFFFF, maxFunnelBytes 0,
@@ -267,11 +281,14 @@ func TestPlayUDP(t *testing.T) {
 }
 
 // TestUDPFallback: a server that refuses the UDP funnel gets a TCP funnel
-// on the same connection (3.1.5.5); one whose UDP data never arrives has
-// the header asked for again at each Header timer expiry, up to the retry
-// limit of 4 (3.1.6.1), then the client plays over TCP on a new
-// connection; a UDP-only dialer (the rollover's MMSU step) fails with
-// ErrUDPBlocked instead.
+// on the same connection (3.1.5.5). One whose UDP data never arrives:
+// with a packet pair agreed, the pair the server sends over UDP before its
+// ReportReadBlock (3.2.5.8) not arriving within the Header timer while the
+// ReportReadBlock does over TCP decides at the first ReadBlock; without
+// packet pairs the header is asked for again at each Header timer expiry,
+// up to the retry limit of 4 (3.1.6.1). Then the client plays over TCP on
+// a new connection; a UDP-only dialer (the rollover's MMSU step) fails
+// with ErrUDPBlocked instead.
 func TestUDPFallback(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		srv := server(t, mmsptest.Options{RefuseUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
@@ -289,20 +306,31 @@ func TestUDPFallback(t *testing.T) {
 			t.Fatal("not on TCP")
 		}
 	})
-	t.Run("blocked", func(t *testing.T) {
+	t.Run("blocked, packet pair", func(t *testing.T) {
 		srv := server(t, mmsptest.Options{BlockUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
-		start := time.Now()
 		s := dial(t, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
 		if err := s.Play(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}
 		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
-		var first []string
-		for _, r := range srv.Received() {
-			if r.Conn == 1 {
-				first = append(first, mids([]mmsptest.Received{r})...)
-			}
+		first := midsOn(srv, 1)
+		want := "Connect FunnelInfo ConnectFunnel OpenFile ReadBlock"
+		if strings.Join(first, " ") != want || srv.Connections() != 2 || s.Stats().Reconnects != 1 || counters(s).Transport != "TCP" {
+			t.Fatalf("first connection %q, want %q; %d connections, transport %s", first, want, srv.Connections(), counters(s).Transport)
 		}
+		if fi := srv.ReceivedOf(mmsp.MIDFunnelInfo)[0].Message.(*mmsp.FunnelInfo); fi.PlayIncarnation != mmsp.PacketPairUDP {
+			t.Fatalf("FunnelInfo %+v, want the UDP packet pair asked for", fi)
+		}
+	})
+	t.Run("blocked, no packet pair", func(t *testing.T) {
+		srv := server(t, mmsptest.Options{BlockUDP: true}, "/c.wma", content(t, "c_wmav2.wma"))
+		start := time.Now()
+		s := dial(t, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond, DisablePacketPair: true}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
+		if err := s.Play(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		sameObjects(t, readAll(t, s), demux(t, "c_wmav2.wma", nil, 0))
+		first := midsOn(srv, 1)
 		// ReadBlock, then per expiry CancelReadBlock and ReadBlock: 5
 		// ReadBlocks in all (the first and 4 retries).
 		if n := strings.Count(strings.Join(first, " "), "ReadBlock"); n != 5+4 || srv.Connections() != 2 || s.Stats().Reconnects != 1 {
@@ -350,7 +378,9 @@ func TestUDPHostile(t *testing.T) {
 		}
 	})
 	t.Run("loss", func(t *testing.T) {
-		lost := map[uint32]bool{3: true, 4: true, 9: true}
+		// Packet 0 too: the sequence starts at 0 on the connection
+		// (2.2.2), so a first packet numbered 1 follows a lost one.
+		lost := map[uint32]bool{0: true, 3: true, 4: true, 9: true}
 		srv := server(t, mmsptest.Options{NoResend: true, LoseUDP: func(seq uint32) bool { return lost[seq] }}, "/c.wma", content(t, "c_wmav2.wma"))
 		s := dial(t, &mmsp.Dialer{}, strings.Replace(srv.URL, "mmst:", "mmsu:", 1)+"/c.wma", transport.Config{})
 		if err := s.Play(context.Background(), 0); err != nil {
@@ -359,12 +389,12 @@ func TestUDPHostile(t *testing.T) {
 		got := readAll(t, s)
 		want := demux(t, "c_wmav2.wma", nil, 0)
 		if len(got) == 0 || len(got) >= len(want) {
-			t.Fatalf("%d objects of %d with 3 packets lost", len(got), len(want))
+			t.Fatalf("%d objects of %d with 4 packets lost", len(got), len(want))
 		}
-		if st := s.Stats(); st.PacketsLost != 3 || st.NACKsSent != 3 || st.PacketsRecoveredResent != 0 {
-			t.Fatalf("lost %d, asked again %d, recovered %d; want 3, 3, 0", st.PacketsLost, st.NACKsSent, st.PacketsRecoveredResent)
+		if st := s.Stats(); st.PacketsLost != 4 || st.NACKsSent != 4 || st.PacketsRecoveredResent != 0 {
+			t.Fatalf("lost %d, asked again %d, recovered %d; want 4, 4, 0", st.PacketsLost, st.NACKsSent, st.PacketsRecoveredResent)
 		}
-		if l := logsOf(t, srv, 1); len(l) != 1 || l[0].PacketsLostNet != 3 || l[0].PacketsLostContNet != 2 || l[0].ResendRequests != 3 {
+		if l := logsOf(t, srv, 1); len(l) != 1 || l[0].PacketsLostNet != 4 || l[0].PacketsLostContNet != 2 || l[0].ResendRequests != 4 {
 			t.Fatalf("log %+v", l)
 		}
 	})

@@ -1,7 +1,6 @@
 package rtsp
 
 import (
-	"errors"
 	"net"
 	"slices"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/eddyplayer/eddy/asf"
+	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/asftrack"
 	"github.com/eddyplayer/eddy/transport/jitter"
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
@@ -125,44 +125,25 @@ func newMediaPath(o *owner, tcp bool) *mediaPath {
 
 // listen opens the UDP socket pairs: the media RTP port and the next one
 // for RTCP, and the same for the retransmission stream when rtx is set.
-// The ports are any free pair the system gives.
+// The ports are an even port and the next within the user's range
+// (Config.UDPPorts, Windows Media Player's Network tab), else any free
+// pair the system gives; none free is an error wrapping
+// transport.ErrNoFreeUDPPort that names the range.
 func (m *mediaPath) listen(local net.IP, rtx bool) error {
+	ports := m.o.s.cfg.UDPPorts
 	pairs := 1
 	if rtx {
 		pairs = 2
 	}
 	for p := 0; p < pairs; p++ {
-		var err error
-		for try := 0; try < 20; try++ {
-			var a, b net.PacketConn
-			a, err = net.ListenPacket("udp", net.JoinHostPort(local.String(), "0"))
-			if err != nil {
-				break
-			}
-			port := a.LocalAddr().(*net.UDPAddr).Port
-			if port%2 != 0 || port == 65535 {
-				a.Close()
-				continue
-			}
-			b, err = net.ListenPacket("udp", net.JoinHostPort(local.String(), itoa(port+1)))
-			if err != nil {
-				a.Close()
-				continue
-			}
-			m.socks[2*p], m.socks[2*p+1] = a, b
-			// Room for a fast-start burst: the default buffer of a
-			// few hundred kB drops packets the server sends at once.
-			if u, ok := a.(*net.UDPConn); ok {
-				u.SetReadBuffer(4 << 20)
-			}
-			break
-		}
-		if m.socks[2*p] == nil {
-			if err == nil {
-				err = errors.New("no free even port pair")
-			}
+		a, b, err := transport.ListenUDPPair(local, ports)
+		if err != nil {
 			return err
 		}
+		m.socks[2*p], m.socks[2*p+1] = a, b
+		// Room for a fast-start burst: the default buffer of a few
+		// hundred kB drops packets the server sends at once.
+		a.SetReadBuffer(4 << 20)
 	}
 	for i, c := range m.socks {
 		if c != nil {
@@ -663,20 +644,6 @@ func (o *owner) emit(obj asf.Object) {
 	}
 	o.period.Sample(smp.PTS)
 	o.push(item{sample: smp})
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // fromServer reports whether a datagram comes from the server: its

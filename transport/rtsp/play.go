@@ -2,6 +2,7 @@ package rtsp
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pion/rtp"
 
+	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/jitter"
 	"github.com/eddyplayer/eddy/transport/rtsp/asfrtp"
 	"github.com/eddyplayer/eddy/transport/rtsp/rtx"
@@ -495,6 +497,15 @@ func (o *owner) newMedia() error {
 	if err := o.media.listen(local, o.pres.rtx != nil); err != nil {
 		o.media.close()
 		o.media = nil
+		if errors.Is(err, transport.ErrNoFreeUDPPort) && o.s.lower == LowerAuto {
+			// Every port of the user's range is taken: rtsp:// goes
+			// on over TCP, as Windows Media Player does (rtspu://
+			// fails, and the mms:// rollover's RTSP step is rtsp://).
+			o.fellBack = true
+			o.s.stats.fellBack.Store(true)
+			o.media = newMediaPath(o, true)
+			return nil
+		}
 		return fmt.Errorf("rtsp: opening UDP ports: %w", err)
 	}
 	o.media.server = o.ctrl.nc.RemoteAddr().(*net.TCPAddr).IP
@@ -524,6 +535,14 @@ func (o *owner) probeUDP() {
 	}
 	if err := o.newMedia(); err != nil {
 		o.openDone(err)
+		return
+	}
+	if o.media.tcp {
+		// No UDP port was free (newMedia went over to TCP): measure
+		// over TCP instead.
+		o.media.close()
+		o.media = nil
+		o.probeTCP()
 		return
 	}
 	o.setupRtx(func(err error) {

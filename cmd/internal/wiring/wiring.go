@@ -27,7 +27,8 @@ const DemoScheme = "demo"
 
 // Options tune the protocol clients.
 type Options struct {
-	// NoFastStart turns MS-WMSP fast start (AccelBW, startup profile) off.
+	// NoFastStart turns MS-WMSP fast start (AccelBW, startup profile) and
+	// MS-MMSP's (dwAccelBandwidth) off.
 	NoFastStart bool
 }
 
@@ -51,7 +52,7 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	r.Register("http", progressive.MatchHTTP, progressive.HTTPDialer{})
 	md := &mmsh.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	rd := &rtsp.Dialer{Language: Language()}
-	pd := &mmsp.Dialer{PlayerVersion: Version, Language: Language()}
+	pd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	r.Register("rtsp", rtsp.Match, rd)
 	mmsp.Register(r, pd)
 	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3).

@@ -98,6 +98,18 @@ type Options struct {
 	// StripPadding removes the ASF padding from the data packets, as
 	// 2.2.2 says a server SHOULD.
 	StripPadding bool
+
+	// DisablePacketPair answers a client asking for packet pairs with
+	// MMS_DISABLE_PACKET_PAIR (ReportConnectedEX, 3.2.5.3): none is sent.
+	DisablePacketPair bool
+	// DropUDPPair sends the two packet-pair Data packets of a UDP
+	// packet pair (3.2.5.8) nowhere, the rest of the UDP data as usual.
+	DropUDPPair bool
+	// PairGap spaces the first two packets of a packet pair (over TCP
+	// the first two ReportFunnelInfo, 3.2.5.4; over UDP the two Data
+	// packets, 3.2.5.8) by this much, as a bottleneck link of
+	// size×8/PairGap bit/s would; 0 sends them back to back.
+	PairGap time.Duration
 }
 
 // Content is what a path serves.
@@ -113,6 +125,28 @@ type Content struct {
 	// RedirectTo answers OpenFile with ReportRedirect to this URL and
 	// closes the connection (3.2.5.6).
 	RedirectTo string
+	// RedirectType is the ReportRedirect's RedirectType (2.2.4.9):
+	// default 1 (another URL); 2 (mmsp.RedirectProxy) names an MMS proxy
+	// in RedirectTo, or with RedirectTo "" tells the client to stop
+	// using one.
+	RedirectType uint16
+	// RedirectFirst, when > 0, redirects only the first RedirectFirst
+	// OpenFile of this path; the later ones are served the Entries.
+	RedirectFirst int
+
+	redirected int // OpenFile redirected so far (under Server.mu)
+}
+
+// paced is when media at ahead (from the first packet sent) goes out: in
+// real time divided by speed, and the first accelDur of it faster still,
+// at accelBps over the content's bitrate (3.2.5.11) when that is above 1.
+func paced(ahead time.Duration, speed float64, accelBps, bitrate uint32, accelDur time.Duration) time.Duration {
+	k := 1.0
+	if accelBps > 0 && bitrate > 0 && accelBps > bitrate {
+		k = float64(accelBps) / float64(bitrate)
+	}
+	fast := min(ahead, accelDur)
+	return time.Duration(float64(fast)/(speed*k) + float64(ahead-fast)/speed)
 }
 
 // Entry is one ASF file.
@@ -364,6 +398,10 @@ type conn struct {
 	authed      bool
 	ntlmState   authtest.Conn
 	readBlocks  int
+	// accelBps and accelDur are the fast start of the last
+	// StartPlaying (dwAccelBandwidth, dwAccelDuration; 0: none).
+	accelBps uint32
+	accelDur time.Duration
 }
 
 func (c *conn) record(seq uint16, m mmsp.Message) {
@@ -511,7 +549,7 @@ func (c *conn) handle(m mmsp.Message) bool {
 	switch m := m.(type) {
 	case *mmsp.Connect:
 		pi := mmsp.PacketPairDisabled
-		if m.PlayIncarnation == mmsp.PacketPairUse {
+		if m.PlayIncarnation == mmsp.PacketPairUse && !c.s.opts.DisablePacketPair {
 			pi = mmsp.PacketPairUse
 		}
 		c.mu.Lock()
@@ -544,9 +582,12 @@ func (c *conn) handle(m mmsp.Message) bool {
 		case pi == mmsp.PacketPairUse || pi == mmsp.PacketPairTCP:
 			// Three messages, the packets 512, 512 and 1056 bytes long.
 			fi.PlayIncarnation = mmsp.PacketPairTCP
-			for _, total := range []int{512, 512, 1056} {
+			for i, total := range []int{512, 512, 1056} {
 				fi.PacketPair = make([]byte, total-mmsp.HeaderSize-48)
 				rand.Read(fi.PacketPair)
+				if i == 1 && c.s.opts.PairGap > 0 {
+					time.Sleep(c.s.opts.PairGap) // the bottleneck link's spacing
+				}
 				if c.send(fi) != nil {
 					return false
 				}
@@ -591,10 +632,16 @@ func (c *conn) handle(m mmsp.Message) bool {
 		if !ok {
 			return c.send(&mmsp.ReportReadBlock{HR: 0x80070006, PlayIncarnation: m.PlayIncarnation}) == nil
 		}
-		if port != 0 && pair {
+		if port != 0 && pair && !c.s.opts.DropUDPPair {
+			// 3.2.5.8: two Data packets of 1464 random bytes
+			// (1472-byte datagrams, 4.4.1), LocationId 0xF0F0F000
+			// and 0xF0F0F001, playIncarnation 0xFF, AFFlags 0x10.
 			for i := uint32(0); i < 2; i++ {
 				p := make([]byte, 1464)
 				rand.Read(p)
+				if i == 1 && c.s.opts.PairGap > 0 {
+					time.Sleep(c.s.opts.PairGap) // the bottleneck link's spacing
+				}
 				c.sendData(mmsp.Data{LocationID: mmsp.PacketPairLocation + i, Incarnation: 0xFF, Flags: mmsp.FlagPacketPair, Payload: p}, port)
 			}
 		}
@@ -639,6 +686,12 @@ func (c *conn) handle(m mmsp.Message) bool {
 		c.incarnation = m.PlayIncarnation
 		c.streaming = true
 		fid := c.fileID
+		c.accelBps, c.accelDur = 0, 0
+		if m.HasAccel {
+			// 3.2.5.11: the first dwAccelDuration of media at
+			// dwAccelBandwidth (with Pace).
+			c.accelBps, c.accelDur = m.AccelBandwidth, time.Duration(m.AccelDuration)*time.Millisecond
+		}
 		c.mu.Unlock()
 		if c.send(&mmsp.ReportStartedPlaying{PlayIncarnation: m.PlayIncarnation, TigerFileID: fid}) != nil {
 			return false
@@ -664,6 +717,11 @@ func (c *conn) handle(m mmsp.Message) bool {
 func (c *conn) open(pi uint32, name string, token []byte) bool {
 	c.s.mu.Lock()
 	content := c.s.paths[strings.TrimPrefix(name, "/")]
+	redirect := content != nil && (content.RedirectTo != "" || content.RedirectType == mmsp.RedirectProxy) &&
+		(content.RedirectFirst <= 0 || content.redirected < content.RedirectFirst)
+	if redirect {
+		content.redirected++
+	}
 	c.s.mu.Unlock()
 	c.mu.Lock()
 	c.path = name
@@ -684,8 +742,12 @@ func (c *conn) open(pi uint32, name string, token []byte) bool {
 			return false
 		}
 	}
-	if content != nil && content.RedirectTo != "" {
-		c.send(&mmsp.ReportRedirect{Type: mmsp.RedirectURL, Location: content.RedirectTo})
+	if redirect {
+		typ := content.RedirectType
+		if typ == 0 {
+			typ = mmsp.RedirectURL
+		}
+		c.send(&mmsp.ReportRedirect{Type: typ, Location: content.RedirectTo})
 		return false
 	}
 	if content == nil || len(content.Entries) == 0 {
@@ -866,7 +928,10 @@ func (c *conn) stream(start uint64, stop, done chan struct{}) {
 				if sp <= 0 {
 					sp = 1
 				}
-				if wait := time.Until(began.Add(time.Duration(float64(t-base) / sp))); wait > 0 {
+				c.mu.Lock()
+				accel, accelDur := c.accelBps, c.accelDur
+				c.mu.Unlock()
+				if wait := time.Until(began.Add(paced(t-base, sp, accel, max(e.file.Header().MaxBitrate, 8000), accelDur))); wait > 0 {
 					select {
 					case <-stop:
 						return
