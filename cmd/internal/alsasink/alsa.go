@@ -1,3 +1,5 @@
+//go:build cgo
+
 package alsasink
 
 // #cgo pkg-config: alsa
@@ -143,10 +145,6 @@ func listHints() ([]Device, error) {
 	}
 	return out, nil
 }
-
-// outputHint reports whether a hint with IOID ioid (has: set at all) can
-// play: an absent IOID means both directions.
-func outputHint(ioid string, has bool) bool { return !has || ioid == "Output" }
 
 // pcm is an open playback PCM. Only the sink's device goroutine uses it
 // after openPCM returns.

@@ -35,6 +35,10 @@ func Devices() ([]Device, error) {
 	return d, nil
 }
 
+// outputHint reports whether a hint with IOID ioid (has: set at all) can
+// play: an absent IOID means both directions.
+func outputHint(ioid string, has bool) bool { return !has || ioid == "Output" }
+
 // Config configures a Sink. The zero value is usable.
 type Config struct {
 	// Buffer is the ring between Write and the device (DefaultBuffer).
