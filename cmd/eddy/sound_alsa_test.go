@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,30 +14,11 @@ import (
 
 	"github.com/eddyplayer/eddy/asf/asftest"
 	"github.com/eddyplayer/eddy/cmd/internal/alsasink"
+	"github.com/eddyplayer/eddy/cmd/internal/alsasink/alsatest"
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/ui"
 )
-
-// alsaTestConfig writes an ALSA configuration with two test devices,
-// eddy_a and eddy_b (ALSA's file PCM: the raw PCM they are given goes to
-// a.raw and b.raw in dir), and a default that plays nothing, and points
-// alsa-lib at it.
-func alsaTestConfig(t *testing.T) (a, b string) {
-	t.Helper()
-	dir := t.TempDir()
-	a, b = filepath.Join(dir, "a.raw"), filepath.Join(dir, "b.raw")
-	conf := filepath.Join(dir, "asound.conf")
-	text := "</usr/share/alsa/alsa.conf>\npcm.!default { type null }\n"
-	for _, d := range []struct{ name, file, desc string }{{"eddy_a", a, "Eddy test A"}, {"eddy_b", b, "Eddy test B"}} {
-		text += fmt.Sprintf("pcm.%s {\n\ttype file\n\tslave.pcm \"null\"\n\tfile %q\n\tformat \"raw\"\n\thint { show on description %q }\n}\n", d.name, d.file, d.desc)
-	}
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ALSA_CONFIG_PATH", conf)
-	return a, b
-}
 
 // unsubscribed is the window's controller without the player's events:
 // Fyne's test driver runs fyne.Do at once on the caller's goroutine, so a
@@ -48,13 +28,18 @@ type unsubscribed struct{ controller }
 func (unsubscribed) Subscribe(func(player.Event)) func() { return func() {} }
 
 // TestPreferredAudioDevice: the audio device kept in the app's
-// preferences is the one the window's player plays on (an ALSA file PCM:
-// what it was given is FFmpeg's decode of the file, byte for byte); File ▸
+// preferences is the one the window's player plays on (an ALSA file PCM,
+// see alsatest: what it was given is FFmpeg's decode of the file, byte
+// for byte); File ▸
 // Preferences lists the ALSA devices (not "default" nor "null", which are
 // "Default (system)" and silence), and choosing another there and saving
 // moves the next stream opened to it.
 func TestPreferredAudioDevice(t *testing.T) {
-	rawA, rawB := alsaTestConfig(t)
+	conf, devs, err := alsatest.Write(t.TempDir(), "eddy_a", "eddy_b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ALSA_CONFIG_PATH", conf)
 	files, err := asftest.NewFiles("eddy-sound-", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +108,7 @@ func TestPreferredAudioDevice(t *testing.T) {
 	if devices == nil || save == nil {
 		t.Fatal("Preferences has no Audio device list or no Save")
 	}
-	want := []string{"Default (system)", "Eddy test A (eddy_a)", "Eddy test B (eddy_b)"}
+	want := []string{"Default (system)", "Eddy test eddy_a (eddy_a)", "Eddy test eddy_b (eddy_b)"}
 	if fmt.Sprint(devices.Options) != fmt.Sprint(want) {
 		t.Errorf("devices %q, want %q", devices.Options, want)
 	}
@@ -142,13 +127,13 @@ func TestPreferredAudioDevice(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{rawA, rawB} {
-		got, err := os.ReadFile(f)
+	for _, d := range devs {
+		got, err := os.ReadFile(d.Output)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, ref) {
-			t.Errorf("%s: %d bytes, FFmpeg's decode %d; equal: %v", filepath.Base(f), len(got), len(ref), bytes.Equal(got, ref))
+			t.Errorf("%s got %d bytes, not FFmpeg's decode (%d bytes)", d.Name, len(got), len(ref))
 		}
 	}
 }

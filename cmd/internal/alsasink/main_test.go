@@ -3,10 +3,11 @@ package alsasink
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/eddyplayer/eddy/cmd/internal/alsasink/alsatest"
 )
 
 // testDevice is the ALSA PCM the tests play on: ALSA's file plugin, which
@@ -18,8 +19,8 @@ const testDevice = "eddytest"
 var testOutput string
 
 // TestMain points alsa-lib at a configuration of its own before any ALSA
-// call (alsa-lib reads it once): the system's alsa.conf, then the test
-// device with a hint, so that Devices lists it as `aplay -L` would.
+// call: the system's alsa.conf, then the test device with a hint, so that
+// Devices lists it as `aplay -L` would.
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "alsasink-")
@@ -28,21 +29,12 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		testOutput = filepath.Join(dir, "out.raw")
-		conf := filepath.Join(dir, "asound.conf")
-		text := fmt.Sprintf(`</usr/share/alsa/alsa.conf>
-pcm.%s {
-	type file
-	slave.pcm "null"
-	file %q
-	format "raw"
-	hint { show on description "Eddy test output" }
-}
-`, testDevice, testOutput)
-		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		conf, devs, err := alsatest.Write(dir, testDevice)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
+		testOutput = devs[0].Output
 		os.Setenv("ALSA_CONFIG_PATH", conf)
 		code := m.Run()
 		if code == 0 {

@@ -48,7 +48,7 @@ func TestDevices(t *testing.T) {
 	for _, d := range devs {
 		if d.Name == testDevice {
 			found = true
-			if d.Description != "Eddy test output" {
+			if d.Description != "Eddy test "+testDevice {
 				t.Errorf("the test device's description is %q", d.Description)
 			}
 		}
