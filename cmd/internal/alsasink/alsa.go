@@ -146,27 +146,24 @@ func listHints() ([]Device, error) {
 	return out, nil
 }
 
-// pcm is an open playback PCM. Only the sink's device goroutine uses it
-// after openPCM returns.
+// pcm is an open alsa-lib playback PCM. Only the sink's device
+// goroutine uses it after openPCM returns.
 type pcm struct {
-	h        *C.snd_pcm_t
-	format   audio.Format // S16 at the device's rate and channels
-	buffer   int          // frames
-	period   int          // frames
-	canPause bool
+	h *C.snd_pcm_t
+	params
 }
 
 // openPCM opens name for playback without blocking (a device another
 // program holds fails with "Device or resource busy" at once) and sets it
 // up for S16 at the first of the formats in want it accepts, with about
 // latency of buffer.
-func openPCM(name string, want []audio.Format, latency time.Duration) (*pcm, error) {
+func openPCM(name string, want []audio.Format, latency time.Duration) (device, params, error) {
 	silenceALSA()
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var h *C.snd_pcm_t
 	if rc := C.eddyAlsaOpen(&h, cname); rc < 0 {
-		return nil, &alsaError{"snd_pcm_open", rc}
+		return nil, params{}, &alsaError{"snd_pcm_open", rc}
 	}
 	var last error = errors.New("no format to try")
 	for _, f := range want {
@@ -187,10 +184,11 @@ func openPCM(name string, want []audio.Format, latency time.Duration) (*pcm, err
 			last = fmt.Errorf("the device set %v with a buffer of %d frames, periods of %d", got, buffer, period)
 			continue
 		}
-		return &pcm{h: h, format: got, buffer: int(buffer), period: int(period), canPause: canPause != 0}, nil
+		pr := params{format: got, buffer: int(buffer), period: int(period), canPause: canPause != 0}
+		return &pcm{h: h, params: pr}, pr, nil
 	}
 	C.snd_pcm_close(h)
-	return nil, last
+	return nil, params{}, last
 }
 
 // write writes whole frames from b; it returns the frames taken (0 when

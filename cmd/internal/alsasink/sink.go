@@ -39,6 +39,41 @@ func Devices() ([]Device, error) {
 // play: an absent IOID means both directions.
 func outputHint(ioid string, has bool) bool { return !has || ioid == "Output" }
 
+// device is an open playback PCM as the device goroutine drives it:
+// alsa-lib's (alsa.go), or a simulated one in tests.
+type device interface {
+	// write writes whole frames of b without blocking: the frames taken
+	// (0: no room, wait), and xrun when an underrun (EPIPE) or a suspend
+	// (ESTRPIPE) was recovered instead.
+	write(b []byte) (frames int, xrun bool, err error)
+	// wait waits at most d for room.
+	wait(d time.Duration) error
+	// delay is the frames written and not played yet.
+	delay() (int, error)
+	// start starts a prepared device holding less than its start
+	// threshold.
+	start() error
+	// running reports whether the device is playing.
+	running() bool
+	// pause pauses or resumes a device that can (params.canPause).
+	pause(on bool) error
+	// drop discards what the device holds and prepares it again.
+	drop() error
+	close()
+}
+
+// params are an open device's settings.
+type params struct {
+	format   audio.Format // S16 at the device's rate and channels
+	buffer   int          // frames
+	period   int          // frames
+	canPause bool
+}
+
+// opener opens the device name for playback at the first format of want
+// it takes, with about latency of buffer.
+type opener func(name string, want []audio.Format, latency time.Duration) (device, params, error)
+
 // Config configures a Sink. The zero value is usable.
 type Config struct {
 	// Buffer is the ring between Write and the device (DefaultBuffer).
@@ -56,6 +91,7 @@ type Config struct {
 type Sink struct {
 	name string
 	cfg  Config
+	open opener
 
 	wmu sync.Mutex // the writer: Open, Write, Drain
 	out []byte
@@ -63,7 +99,7 @@ type Sink struct {
 	mu     sync.Mutex
 	cond   *sync.Cond    // writers: room in the ring, drained, failed, closed
 	wake   chan struct{} // the device goroutine: something to do (cap 1)
-	dev    *pcm          // owned by the device goroutine
+	dev    device        // owned by the device goroutine
 	quit   chan struct{} // stops the device goroutine
 	done   chan struct{} // closed when it has stopped
 	devFmt audio.Format
@@ -95,6 +131,11 @@ type Sink struct {
 // otherwise). The device is opened again at the first Sink.Open, at the
 // stream's format.
 func Open(name string, cfg Config) (*Sink, error) {
+	return newSink(name, cfg, openPCM)
+}
+
+// newSink is Open on the devices of open.
+func newSink(name string, cfg Config, open opener) (*Sink, error) {
 	if cfg.Buffer <= 0 {
 		cfg.Buffer = DefaultBuffer
 	}
@@ -104,12 +145,12 @@ func Open(name string, cfg Config) (*Sink, error) {
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = DefaultStallTimeout
 	}
-	p, err := openPCM(name, []audio.Format{{SampleRate: 48000, Channels: 2, Sample: audio.S16}, {SampleRate: 44100, Channels: 2, Sample: audio.S16}}, cfg.Latency)
+	p, _, err := open(name, []audio.Format{{SampleRate: 48000, Channels: 2, Sample: audio.S16}, {SampleRate: 44100, Channels: 2, Sample: audio.S16}}, cfg.Latency)
 	if err != nil {
 		return nil, &DeviceError{Name: name, Err: err}
 	}
 	p.close()
-	s := &Sink{name: name, cfg: cfg, volume: 1, wake: make(chan struct{}, 1)}
+	s := &Sink{name: name, cfg: cfg, open: open, volume: 1, wake: make(chan struct{}, 1)}
 	s.cond = sync.NewCond(&s.mu)
 	return s, nil
 }
@@ -169,7 +210,7 @@ func (s *Sink) Open(f audio.Format) error {
 	s.mu.Unlock()
 	if reopen {
 		s.stopDevice()
-		p, err := openPCM(s.name, want, s.cfg.Latency)
+		p, pr, err := s.open(s.name, want, s.cfg.Latency)
 		if err != nil {
 			return &DeviceError{Name: s.name, Err: err}
 		}
@@ -179,10 +220,10 @@ func (s *Sink) Open(f audio.Format) error {
 			p.close()
 			return audio.ErrClosed
 		}
-		s.dev, s.devFmt, s.asked, s.err = p, p.format, want[0], nil
-		s.ring = make([]byte, max(p.format.Bytes(s.cfg.Buffer)/p.format.FrameSize(), p.period)*p.format.FrameSize())
+		s.dev, s.devFmt, s.asked, s.err = p, pr.format, want[0], nil
+		s.ring = make([]byte, max(pr.format.Bytes(s.cfg.Buffer)/pr.format.FrameSize(), pr.period)*pr.format.FrameSize())
 		s.quit, s.done = make(chan struct{}), make(chan struct{})
-		go s.run(p, s.quit, s.done)
+		go s.run(p, pr, s.quit, s.done)
 		s.mu.Unlock()
 	}
 	conv, err := audio.NewConverter(f, s.DeviceFormat())
@@ -438,12 +479,12 @@ func (s *Sink) Close() error {
 var errStall = errors.New("the device took no audio")
 
 // run is the device goroutine: it alone uses p, and closes it on quit.
-func (s *Sink) run(p *pcm, quit, done chan struct{}) {
+func (s *Sink) run(p device, pr params, quit, done chan struct{}) {
 	defer close(done)
 	defer p.close()
-	fs := p.format.FrameSize()
-	periodTime := time.Duration(p.period) * time.Second / time.Duration(p.format.SampleRate)
-	chunk := make([]byte, p.period*fs)
+	fs := pr.format.FrameSize()
+	periodTime := time.Duration(pr.period) * time.Second / time.Duration(pr.format.SampleRate)
+	chunk := make([]byte, pr.period*fs)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	sleep := func(d time.Duration) bool {
@@ -506,7 +547,7 @@ func (s *Sink) run(p *pcm, quit, done chan struct{}) {
 		case s.paused != paused:
 			paused = s.paused
 			s.mu.Unlock()
-			if err := s.pauseDevice(p, paused, &hwPaused, gen); err != nil {
+			if err := s.pauseDevice(p, pr.canPause, paused, &hwPaused, gen); err != nil {
 				fail(err)
 				return
 			}
@@ -572,31 +613,36 @@ func (s *Sink) run(p *pcm, quit, done chan struct{}) {
 		c := copy(chunk[:k], s.ring[s.r:])
 		copy(chunk[c:k], s.ring)
 		s.mu.Unlock()
-		frames, err := s.writeAll(p, chunk[:k], gen, periodTime, quit)
+		frames, err := s.writeAll(p, fs, chunk[:k], gen, periodTime, quit)
 		if err != nil {
 			fail(err)
 			return
 		}
+		// The frames written and the device's delay change together, so
+		// that the clock never counts what was just written as heard.
+		d, err := p.delay()
+		if err != nil {
+			fail(err)
+			return
+		}
+		ticking := p.running()
 		s.mu.Lock()
 		if s.gen == gen {
 			b := frames * fs
 			s.r = (s.r + b) % len(s.ring)
 			s.n -= b
 			s.written += int64(frames)
+			s.delay, s.stamp, s.ticking = min(int64(d), s.written), time.Now(), ticking
 			s.cond.Broadcast()
 		}
 		s.mu.Unlock()
-		if !note(gen) {
-			return
-		}
 	}
 }
 
 // writeAll writes b to the device, waiting for room; it stops early (with
 // what it wrote) on a Flush, a Pause or quit, and fails when the device
 // takes nothing for StallTimeout.
-func (s *Sink) writeAll(p *pcm, b []byte, gen uint64, periodTime time.Duration, quit chan struct{}) (int, error) {
-	fs := p.format.FrameSize()
+func (s *Sink) writeAll(p device, fs int, b []byte, gen uint64, periodTime time.Duration, quit chan struct{}) (int, error) {
 	total := 0
 	idle := time.Now()
 	for len(b) >= fs {
@@ -643,7 +689,7 @@ func (s *Sink) writeAll(p *pcm, b []byte, gen uint64, periodTime time.Duration, 
 // pauseDevice pauses or resumes the device: snd_pcm_pause where the
 // device can and is playing; otherwise pausing drops what the device
 // holds (counted as heard) and resuming starts it with the next write.
-func (s *Sink) pauseDevice(p *pcm, on bool, hwPaused *bool, gen uint64) error {
+func (s *Sink) pauseDevice(p device, canPause, on bool, hwPaused *bool, gen uint64) error {
 	if !on {
 		if *hwPaused {
 			*hwPaused = false
@@ -651,7 +697,7 @@ func (s *Sink) pauseDevice(p *pcm, on bool, hwPaused *bool, gen uint64) error {
 		}
 		return nil
 	}
-	if p.canPause && p.running() {
+	if canPause && p.running() {
 		if err := p.pause(true); err != nil {
 			return err
 		}
