@@ -273,3 +273,25 @@ func TestPreferencesAudioDevice(t *testing.T) {
 		t.Error("the listing's error is not shown")
 	}
 }
+
+// FuzzParseUDPPorts: whatever is typed, a range accepted is within
+// 1024..65535, in order, and holds an even port and the next.
+func FuzzParseUDPPorts(f *testing.F) {
+	for _, s := range [][2]string{{"7000", "7001"}, {" 7001 ", "7003"}, {"1024", "65535"}, {"1023", "2000"},
+		{"7000", "65536"}, {"x", "7001"}, {"", ""}, {"7002", "7001"}, {"7001", "7002"}, {"65535", "65535"}, {"-1", "+7001"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, from, to string) {
+		r, err := parseUDPPorts(from, to)
+		if err != nil {
+			if !r.IsZero() {
+				t.Fatalf("%q-%q: %+v with the error %v", from, to, r, err)
+			}
+			return
+		}
+		even := int(r.First) + int(r.First)%2
+		if r.First < minUDPPort || r.First > r.Last || even+1 > int(r.Last) {
+			t.Fatalf("%q-%q accepted as %+v", from, to, r)
+		}
+	})
+}

@@ -180,7 +180,7 @@ func openPCM(name string, want []audio.Format, latency time.Duration) (device, p
 			continue
 		}
 		got := audio.Format{SampleRate: int(rate), Channels: int(channels), Sample: audio.S16}
-		if !got.Valid() || buffer == 0 || period == 0 || period > buffer {
+		if !got.Valid() || buffer == 0 || period == 0 || period > buffer || buffer > C.snd_pcm_uframes_t(maxBufferSeconds*got.SampleRate) {
 			last = fmt.Errorf("the device set %v with a buffer of %d frames, periods of %d", got, buffer, period)
 			continue
 		}

@@ -62,6 +62,10 @@ type device interface {
 	close()
 }
 
+// maxBufferSeconds bounds the device buffer a device may set (the ring
+// and the write chunk are sized from it).
+const maxBufferSeconds = 10
+
 // params are an open device's settings.
 type params struct {
 	format   audio.Format // S16 at the device's rate and channels
