@@ -52,7 +52,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("eddy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.audio, "audio", "auto", "sound output: auto (the sound device, else silent real-time playback), device, none")
+	fs.StringVar(&o.audio, "audio", "auto", "sound output: auto (the audio device chosen in Preferences or the system default, else silent real-time playback), device (no silent fall back), none")
 	fs.Int64Var(&o.bandwidth, "bandwidth", 0, "bandwidth cap in bits per second for the automatic stream choice (0: none)")
 	fs.StringVar(&o.events, "events", "", "append the player's events to `FILE` as JSON lines")
 	fs.BoolVar(&o.verbose, "v", false, "log debug messages on stderr")
