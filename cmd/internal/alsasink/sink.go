@@ -275,6 +275,16 @@ func (s *Sink) poke() {
 	}
 }
 
+// converter is the opened stream's converter, nil before Open.
+func (s *Sink) converter() *audio.Converter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.opened {
+		return nil
+	}
+	return s.conv
+}
+
 // Write converts pcm to the device format and queues it, blocking while
 // the ring is full. A Flush meanwhile makes it return len(pcm), nil;
 // Close makes it return audio.ErrClosed; a failed device its
@@ -282,10 +292,8 @@ func (s *Sink) poke() {
 func (s *Sink) Write(pcm []byte) (int, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.mu.Lock()
-	conv := s.conv
-	s.mu.Unlock()
-	if !s.opened || conv == nil {
+	conv := s.converter()
+	if conv == nil {
 		return 0, audio.ErrNotOpen
 	}
 	s.out = conv.Convert(s.out[:0], pcm)
@@ -332,10 +340,8 @@ func (s *Sink) queue(b []byte) error {
 func (s *Sink) Drain() error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.mu.Lock()
-	conv := s.conv
-	s.mu.Unlock()
-	if !s.opened || conv == nil {
+	conv := s.converter()
+	if conv == nil {
 		return nil
 	}
 	if err := s.queue(conv.Flush(s.out[:0])); err != nil {

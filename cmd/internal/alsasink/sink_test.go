@@ -37,6 +37,20 @@ func output(t *testing.T) []byte {
 	return b
 }
 
+// openTest opens the test device for f.
+func openTest(t *testing.T, f audio.Format, cfg Config) *Sink {
+	t.Helper()
+	s, err := Open(testDevice, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Open(f); err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestDevices: the PCMs of alsa-lib's name hints are listed with their
 // descriptions, the test device among them.
 func TestDevices(t *testing.T) {
@@ -80,14 +94,8 @@ func TestOutputHint(t *testing.T) {
 func TestPlay(t *testing.T) {
 	pcm := reference(t)
 	f := audio.Format{SampleRate: 44100, Channels: 2, Sample: audio.S16}
-	s, err := Open(testDevice, Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t, f, Config{})
 	defer s.Close()
-	if err := s.Open(f); err != nil {
-		t.Fatal(err)
-	}
 	if got := s.DeviceFormat(); got != f {
 		t.Errorf("the device plays %v, want the stream's %v", got, f)
 	}
@@ -134,14 +142,8 @@ func TestPlay(t *testing.T) {
 // that format; the samples keep their values.
 func TestConvert(t *testing.T) {
 	f := audio.Format{SampleRate: 22050, Channels: 1, Sample: audio.F32}
-	s, err := Open(testDevice, Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t, f, Config{})
 	defer s.Close()
-	if err := s.Open(f); err != nil {
-		t.Fatal(err)
-	}
 	if got := s.DeviceFormat(); got != (audio.Format{SampleRate: 22050, Channels: 1, Sample: audio.S16}) {
 		t.Errorf("the device plays %v", got)
 	}
@@ -177,14 +179,8 @@ func TestConvert(t *testing.T) {
 // clock keeps what was heard before.
 func TestFlushReleasesWrite(t *testing.T) {
 	f := audio.Format{SampleRate: 44100, Channels: 2, Sample: audio.S16}
-	s, err := Open(testDevice, Config{Buffer: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t, f, Config{Buffer: 100 * time.Millisecond})
 	defer func() { s.Close(); os.Remove(testOutput) }()
-	if err := s.Open(f); err != nil {
-		t.Fatal(err)
-	}
 	s.Pause()
 	big := make([]byte, f.Bytes(time.Second))
 	type result struct {
