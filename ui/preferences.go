@@ -51,7 +51,7 @@ type AudioOutputs interface {
 	// AudioDevices lists the devices (the system default not among them).
 	AudioDevices() ([]AudioDevice, error)
 	// SetAudioDevice plays on the device named name ("" the system
-	// default) from the next stream opened or seek on.
+	// default): at once, the audio of a stream playing moving over.
 	SetAudioDevice(name string)
 }
 
@@ -296,12 +296,16 @@ func (v *View) ShowPreferences() {
 			}
 		}
 		v.applySettings(s)
+		msg := "Preferences saved: from the next stream opened"
 		if audioSel != nil {
 			name := audioNames[audioSel.Selected]
+			if name != v.app.Preferences().String(PrefAudioDevice) {
+				msg = "Preferences saved: sound on " + audioSel.Selected + " now, the rest from the next stream opened"
+			}
 			v.app.Preferences().SetString(PrefAudioDevice, name)
 			outputs.SetAudioDevice(name)
 		}
-		v.osd.show("Preferences saved: from the next stream opened")
+		v.osd.show(msg)
 	}, v.win)
 	d.Resize(fyne.NewSize(460, 0))
 	v.prefsDialog = d

@@ -247,6 +247,9 @@ func TestPreferencesAudioDevice(t *testing.T) {
 	if s := a.Preferences().String(PrefAudioDevice); s != "front:CARD=PCH,DEV=0" {
 		t.Errorf("stored %q", s)
 	}
+	if msg := v.osd.Text(); msg != "Preferences saved: sound on "+wantOpts[2]+" now, the rest from the next stream opened" {
+		t.Errorf("the message %q", msg)
+	}
 	f = openPrefs(t, v, win)
 	if f.audio.Selected != wantOpts[2] {
 		t.Errorf("shown again: %q", f.audio.Selected)
