@@ -267,6 +267,11 @@ func (p *Player) handle(c command) {
 		p.cfg.Bandwidth, p.cfg.Transport.Bandwidth = max(s.Bandwidth, 0), max(s.Bandwidth, 0)
 		p.cfg.Transport.NoPlayLogs = s.NoPlayLogs
 		p.cfg.Transport.NoUDP, p.cfg.Transport.NoTCP, p.cfg.Transport.NoHTTP = s.NoUDP, s.NoTCP, s.NoHTTP
+		p.cfg.Transport.UDPPorts = s.UDPPorts
+		if r := s.UDPPorts; !r.IsZero() && (r.First == 0 || r.First > r.Last) {
+			p.cfg.Transport.UDPPorts = transport.PortRange{}
+			p.warn(fmt.Errorf("UDP ports %d-%d are not a range: receiving on any port", r.First, r.Last))
+		}
 		if s.Proxy != nil {
 			// A client of its own: the proxy for every HTTP request.
 			p.cfg.Transport.HTTPClient = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(s.Proxy)}}

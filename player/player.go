@@ -388,6 +388,12 @@ type Settings struct {
 	// NoUDP, NoTCP and NoHTTP turn streaming protocols off
 	// (transport.Config's, Windows Media Player's Network tab).
 	NoUDP, NoTCP, NoHTTP bool
+	// UDPPorts is the range of local UDP ports data is received on
+	// (transport.Config.UDPPorts, Windows Media Player's "Use ports
+	// from-to to receive data"); the zero value is any port. A range the
+	// transports cannot use (First 0, or First > Last) is refused with a
+	// Warning and any port is used.
+	UDPPorts transport.PortRange
 	// Proxy, when set, is the HTTP proxy of the HTTP-based protocols
 	// (MMS over HTTP, Smooth Streaming, HTTP downloads, playlists), as
 	// "http://host:port"; empty: the environment's (HTTP_PROXY).

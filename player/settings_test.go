@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,4 +51,45 @@ func TestConfigure(t *testing.T) {
 		t.Errorf("after the defaults again, the dial got %+v", cfg)
 	}
 	h.waitState(Ended)
+}
+
+// TestConfigureUDPPorts: the UDP port range of the preferences reaches the
+// next Open's dial as transport.Config.UDPPorts, the zero range (any port)
+// too; a range the transports cannot use (First > Last, First 0) is
+// refused with a Warning, and the dial gets any port.
+func TestConfigureUDPPorts(t *testing.T) {
+	dialed := make(chan transport.Config, 4)
+	h := newHarness(t, newFakeSession(1), func(c *Config) {
+		c.Transports.Register("cfg", transport.MatchSchemes("cfg"), transport.DialerFunc(
+			func(_ context.Context, _ string, cfg transport.Config) (transport.Session, error) {
+				dialed <- cfg
+				return newFakeSession(1), nil
+			}))
+	})
+	open := func(s Settings, warned bool) transport.Config {
+		t.Helper()
+		h.p.Configure(s)
+		if warned {
+			// Configure's Warning comes before the Open's events.
+			ev := h.waitFor("the warning", func(ev Event) bool { return ev.Kind == Warning })
+			if ev.Err == nil || !strings.Contains(ev.Err.Error(), "UDP ports") {
+				t.Errorf("the warning for %+v: %v", s.UDPPorts, ev.Err)
+			}
+		}
+		h.p.Open("cfg://a")
+		cfg := <-dialed
+		h.waitState(Ended)
+		return cfg
+	}
+	if got := open(Settings{UDPPorts: transport.PortRange{First: 7000, Last: 7009}}, false); got.UDPPorts != (transport.PortRange{First: 7000, Last: 7009}) {
+		t.Errorf("the dial got UDP ports %+v, want 7000-7009", got.UDPPorts)
+	}
+	if got := open(Settings{}, false); !got.UDPPorts.IsZero() {
+		t.Errorf("after any port again, the dial got %+v", got.UDPPorts)
+	}
+	for _, bad := range []transport.PortRange{{First: 7009, Last: 7000}, {First: 0, Last: 7000}} {
+		if got := open(Settings{UDPPorts: bad}, true); !got.UDPPorts.IsZero() {
+			t.Errorf("the range %+v reached the dial as %+v", bad, got.UDPPorts)
+		}
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/eddyplayer/eddy/assets"
+	"github.com/eddyplayer/eddy/cmd/internal/alsasink"
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
@@ -52,7 +53,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("eddy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.audio, "audio", "auto", "sound output: auto (the sound device, else silent real-time playback), device, none")
+	fs.StringVar(&o.audio, "audio", "auto", "sound output: auto (the audio device chosen in Preferences or the system default, else silent real-time playback), device (no silent fall back), none")
 	fs.Int64Var(&o.bandwidth, "bandwidth", 0, "bandwidth cap in bits per second for the automatic stream choice (0: none)")
 	fs.StringVar(&o.events, "events", "", "append the player's events to `FILE` as JSON lines")
 	fs.BoolVar(&o.verbose, "v", false, "log debug messages on stderr")
@@ -116,7 +117,10 @@ func run(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	sink, notice, err := openSink(opts.audio, logger)
+	a := app.NewWithID(appID)
+	// The sound output: the audio device chosen in File ▸ Preferences,
+	// else the system default.
+	sink, out, notice, err := openSink(opts.audio, a.Preferences().String(ui.PrefAudioDevice), logger)
 	if err != nil {
 		return err
 	}
@@ -124,7 +128,6 @@ func run(args []string) error {
 	// it at their time against the audio clock.
 	video := ui.NewVideoView()
 	trace := ui.NewTraceLog()
-	a := app.NewWithID(appID)
 	p, err := player.New(player.Config{
 		Transports: wiring.Transports(assets.DemoASF),
 		Decoders:   wiring.Decoders(),
@@ -161,11 +164,22 @@ func run(args []string) error {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
-	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
+	var ctl ui.Controller = p
+	if out != nil {
+		ctl = controller{Player: p, out: out, devices: alsasink.Devices}
+	}
+	v := ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: ui.AboutInfo{Version: wiring.Version, Libraries: []string{lavc.Version()}}})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
 		v.SetNotice(notice)
+	}
+	if out != nil {
+		// A device that fails or cannot be opened later is said in the
+		// status bar.
+		for _, n := range out.SetNotify(func(n string) { fyne.Do(func() { v.SetNotice(n) }) }) {
+			v.SetNotice(n)
+		}
 	}
 	if opts.location != "" {
 		v.Open(opts.location)

@@ -22,6 +22,10 @@
 //	--timeout DURATION  network timeout (default 15s)
 //	--udp-ports FIRST-LAST  receive UDP media only on these local ports
 //	--log-level LEVEL   debug, info, warn (default) or error, on stderr
+//	--audio-device NAME play on ALSA device NAME instead of the system default
+//	                    (a device that does not open is an error)
+//	--list-audio-devices print the ALSA devices that can play (NAME, a tab, the
+//	                    description) and exit
 //
 // Errors exit with status 1 and one line "eddyplay: <what failed and why>".
 package main

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eddyplayer/eddy/cmd/internal/alsasink"
 	"github.com/eddyplayer/eddy/cmd/internal/wiring"
 	"github.com/eddyplayer/eddy/player"
 	"github.com/eddyplayer/eddy/transport"
@@ -58,6 +59,10 @@ type options struct {
 	noLogs    bool
 	record    string
 	udpPorts  transport.PortRange
+	// audioDevice is the ALSA PCM to play on ("": the system default);
+	// listDevices prints the devices and exits.
+	audioDevice string
+	listDevices bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -80,6 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.noLogs, "no-play-logs", false, "send no play log (to the server, an ASX LOGURL or a station's Log URL)")
 	fs.Float64Var(&o.speed, "speed", 1, "playback speed, 0.5 to 2, the pitch kept (not for live broadcasts)")
 	fs.StringVar(&o.trace, "trace", "", "write the protocol trace (requests, responses, headers, timings; credentials redacted) to this file")
+	fs.StringVar(&o.audioDevice, "audio-device", "", "play on this ALSA device (a NAME of --list-audio-devices) instead of the system default")
+	fs.BoolVar(&o.listDevices, "list-audio-devices", false, "print the ALSA devices that can play (NAME, a tab, the description) and exit")
 	fs.StringVar(&o.record, "record", "", "record the ASF stream played into this file (header as received, packets as they arrive, a Simple Index)")
 	fs.Func("udp-ports", "receive UDP media (RTSP's RTP and RTCP, MMS's mmsu data) only on these local ports, e.g. 7000-7010 (default: any free port)", func(v string) error {
 		r, err := transport.ParsePortRange(v)
@@ -92,6 +99,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if o.listDevices && fs.NArg() == 0 {
+		return o, nil
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -107,6 +117,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if !(o.speed >= 0.5 && o.speed <= 2) {
 		return nil, errors.New("--speed must be from 0.5 to 2")
 	}
+	if o.audioDevice != "" && (o.out != "" || o.probe) {
+		return nil, errors.New("--audio-device plays on a device: not with --out or --probe")
+	}
 	return o, nil
 }
 
@@ -117,6 +130,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		return err
+	}
+	if o.listDevices {
+		return listAudioDevices(stdout)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
@@ -177,6 +193,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer w.abandon()
 		out = w
 		cfg.Sink = w.sink
+	case o.audioDevice != "":
+		// The device asked for, or an error: no silent fall back.
+		sink, err := alsasink.Open(o.audioDevice, alsasink.Config{})
+		if err != nil {
+			return fmt.Errorf("--audio-device: %w", err)
+		}
+		cfg.Sink = sink
 	default:
 		sink, err := wiring.SoundOutput()
 		if err != nil {
@@ -227,6 +250,21 @@ type result struct {
 	err    error
 	// warnings are the player's warnings, oldest first.
 	warnings []error
+}
+
+// listAudioDevices prints the ALSA devices that can play, one a line:
+// the name (what --audio-device takes), a tab, the description.
+func listAudioDevices(stdout io.Writer) error {
+	devs, err := alsasink.Devices()
+	if err != nil {
+		return fmt.Errorf("--list-audio-devices: %w", err)
+	}
+	for _, d := range devs {
+		if _, err := fmt.Fprintf(stdout, "%s\t%s\n", d.Name, d.Description); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // noAudioError says why a run that ended asked for audio (--out) and got
