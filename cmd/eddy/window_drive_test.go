@@ -1,0 +1,442 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The window driven as a person would, under Xvfb with xdotool (issue 11's
+// "Tests"): every picture the window shows is checked against FFmpeg's
+// decode of the same file.
+//
+// The clip (driveClip) is made for it: 10 pictures a second, each of a
+// colour of its own (the colours of any two pictures less than 6 s apart
+// differ by at least 72 in red+green+blue, those 1 s apart by 130; the
+// colours repeat after 19.2 s, so the clip is shorter) with a white bar
+// whose place moves from picture to picture, so which picture is on
+// screen is told by its colour, and whether it is drawn right by the
+// whole picture.
+
+const (
+	clipW, clipH = 320, 180 // 16:9, square pixels
+	clipFPS      = 10
+	clipSeconds  = 19
+	clipTitle    = "Drive Clip"
+)
+
+// driveClip makes the test clip (WMV2 video, WMA2 sound, an ASF file
+// titled clipTitle) in dir.
+func driveClip(t *testing.T, ctx context.Context, dir string) string {
+	t.Helper()
+	// Picture N: background (64+19N mod 192, 64+61N mod 192, 64+67N mod
+	// 192), never dark; a 24-pixel white bar from x = 40+(13N mod 240).
+	bar := `between(X\,40+mod(13*N\,240)\,63+mod(13*N\,240))`
+	ch := func(k int) string { return fmt.Sprintf(`if(%s\,255\,64+mod(%d*N\,192))`, bar, k) }
+	src := fmt.Sprintf("color=c=black:s=%dx%d:r=%d:d=%d,format=rgb24,geq=r='%s':g='%s':b='%s'",
+		clipW, clipH, clipFPS, clipSeconds, ch(19), ch(61), ch(67))
+	path := filepath.Join(dir, "drive clip.wmv")
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", src, "-f", "lavfi", "-i", fmt.Sprintf("sine=f=440:d=%d", clipSeconds),
+		"-c:v", "wmv2", "-q:v", "2", "-g", "20", "-c:a", "wmav2", "-b:a", "64k",
+		"-metadata", "title="+clipTitle, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg (making the clip): %v\n%s", err, out)
+	}
+	return path
+}
+
+// clipRef is FFmpeg's decode of the clip: each picture at a quarter of
+// its size (80×45, averaged), which tells the pictures apart, the mean
+// colour of each one's top left corner (the background: the bar never
+// goes there), and whole pictures on demand.
+type clipRef struct {
+	t       *testing.T
+	ctx     context.Context
+	path    string
+	thumbs  []image.Image
+	corners [][3]float64
+}
+
+const thumbW, thumbH = clipW / 4, clipH / 4
+
+func newClipRef(t *testing.T, ctx context.Context, path string) *clipRef {
+	t.Helper()
+	out := ffmpegRaw(t, ctx, path, fmt.Sprintf("scale=%d:%d:flags=area", thumbW, thumbH))
+	const size = thumbW * thumbH * 3
+	if len(out) == 0 || len(out)%size != 0 {
+		t.Fatalf("ffmpeg's decode of the clip: %d bytes, not a multiple of %d", len(out), size)
+	}
+	ref := &clipRef{t: t, ctx: ctx, path: path}
+	for off := 0; off < len(out); off += size {
+		img := rgbImage(out[off:off+size], thumbW, thumbH)
+		ref.thumbs = append(ref.thumbs, img)
+		ref.corners = append(ref.corners, meanColour(img, image.Rect(0, 0, 2, 2)))
+	}
+	if n := len(ref.thumbs); n < clipSeconds*clipFPS-1 {
+		t.Fatalf("FFmpeg decoded %d pictures of the clip, want %d", n, clipSeconds*clipFPS)
+	}
+	return ref
+}
+
+// rgbImage is packed RGB as an image.
+func rgbImage(pix []byte, w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < w*h; i++ {
+		copy(img.Pix[4*i:], pix[3*i:3*i+3])
+		img.Pix[4*i+3] = 0xff
+	}
+	return img
+}
+
+// ffmpegRaw is FFmpeg's decode of the clip's video through filter as
+// packed RGB.
+func ffmpegRaw(t *testing.T, ctx context.Context, path, filter string) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-i", path,
+		"-an", "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ffmpeg -vf %s: %v\n%s", filter, err, stderr.String())
+	}
+	return out
+}
+
+// frame is FFmpeg's picture n (counted from 0) of the clip.
+func (r *clipRef) frame(n int) image.Image {
+	r.t.Helper()
+	out := ffmpegRaw(r.t, r.ctx, r.path, fmt.Sprintf(`select=eq(n\,%d)`, n))
+	if len(out) < clipW*clipH*3 {
+		r.t.Fatalf("FFmpeg gave %d bytes for picture %d", len(out), n)
+	}
+	return rgbImage(out, clipW, clipH)
+}
+
+// identify tells which picture of the clip img (a picture of the clip at
+// any size, or its place on screen) shows: the one whose quarter-size
+// picture differs least from it, by how much, and by how much the next
+// nearest one differs.
+func (r *clipRef) identify(img image.Image) (n int, dist, next float64) {
+	ds := make([]float64, len(r.thumbs))
+	for i, th := range r.thumbs {
+		ds[i] = meanAbsDiff(img, th)
+	}
+	n = 0
+	for i, d := range ds {
+		if d < ds[n] {
+			n = i
+		}
+	}
+	next = math.Inf(1)
+	for i, d := range ds {
+		if i != n && d < next {
+			next = d
+		}
+	}
+	return n, ds[n], next
+}
+
+// differingShare is the share of ref's pixels that differ from a's
+// (sampled as meanAbsDiff does) by more than 20 in the mean of the three
+// channels: a few at the bar's edges (scaled on screen) and under an
+// on-screen message for the same picture, nearly all for another one.
+func differingShare(a, ref image.Image) float64 {
+	ab, rb := a.Bounds(), ref.Bounds()
+	n := 0
+	for y := rb.Min.Y; y < rb.Max.Y; y++ {
+		ay := ab.Min.Y + int((float64(y-rb.Min.Y)+0.5)*float64(ab.Dy())/float64(rb.Dy()))
+		for x := rb.Min.X; x < rb.Max.X; x++ {
+			ax := ab.Min.X + int((float64(x-rb.Min.X)+0.5)*float64(ab.Dx())/float64(rb.Dx()))
+			r1, g1, b1, _ := a.At(ax, ay).RGBA()
+			r2, g2, b2, _ := ref.At(x, y).RGBA()
+			d := math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) +
+				math.Abs(float64(b1>>8)-float64(b2>>8))
+			if d > 60 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(rb.Dx()*rb.Dy())
+}
+
+// meanColour is the mean red, green and blue (0–255) of img in r.
+func meanColour(img image.Image, r image.Rectangle) [3]float64 {
+	var m [3]float64
+	n := 0.0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			m[0] += float64(cr >> 8)
+			m[1] += float64(cg >> 8)
+			m[2] += float64(cb >> 8)
+			n++
+		}
+	}
+	for c := range m {
+		m[c] /= max(n, 1)
+	}
+	return m
+}
+
+// meanAbsDiff compares a picture with FFmpeg's (ref, the clip's size):
+// a is sampled at the middle of each of ref's pixels (a may be larger: a
+// picture on screen), and the result is the mean over pixels and
+// channels of the absolute difference, 0–255.
+func meanAbsDiff(a, ref image.Image) float64 {
+	ab, rb := a.Bounds(), ref.Bounds()
+	var sum float64
+	for y := rb.Min.Y; y < rb.Max.Y; y++ {
+		ay := ab.Min.Y + int((float64(y-rb.Min.Y)+0.5)*float64(ab.Dy())/float64(rb.Dy()))
+		for x := rb.Min.X; x < rb.Max.X; x++ {
+			ax := ab.Min.X + int((float64(x-rb.Min.X)+0.5)*float64(ab.Dx())/float64(rb.Dx()))
+			r1, g1, b1, _ := a.At(ax, ay).RGBA()
+			r2, g2, b2, _ := ref.At(x, y).RGBA()
+			sum += math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) +
+				math.Abs(float64(b1>>8)-float64(b2>>8))
+		}
+	}
+	return sum / float64(3*rb.Dx()*rb.Dy())
+}
+
+// videoRegion is where the video area can be in the 1000×640 window:
+// under the menu and location bars, above the controls, left of the side
+// panel.
+var videoRegion = image.Rect(0, 60, screenW*72/100, screenH*80/100)
+
+// pictureRect is the picture's rectangle on screen: the bounding box, in
+// the video region, of the pixels of the background colour bg (within 30
+// per channel), and the share of the box they fill (the bar, white, and
+// an on-screen message take the rest).
+func pictureRect(img image.Image, bg [3]float64) (image.Rectangle, float64) {
+	var box image.Rectangle
+	n := 0
+	near := func(v uint32, want float64) bool { return math.Abs(float64(v>>8)-want) <= 30 }
+	for y := videoRegion.Min.Y; y < videoRegion.Max.Y; y++ {
+		for x := videoRegion.Min.X; x < videoRegion.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if near(r, bg[0]) && near(g, bg[1]) && near(b, bg[2]) {
+				p := image.Rect(x, y, x+1, y+1)
+				if n == 0 {
+					box = p
+				} else {
+					box = box.Union(p)
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return box, 0
+	}
+	return box, float64(n) / float64(box.Dx()*box.Dy())
+}
+
+// snapshots watches the pictures folder for the PNG files the window
+// writes (S).
+type snapshots struct {
+	t    *testing.T
+	dir  string
+	seen map[string]bool
+}
+
+// next waits (polling, up to 20 s) for a new, complete PNG file in the
+// folder and returns its name and picture.
+func (s *snapshots) next() (string, image.Image) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ents, err := os.ReadDir(s.dir)
+		if err != nil && !os.IsNotExist(err) {
+			s.t.Fatal(err)
+		}
+		var fresh []string
+		for _, e := range ents {
+			if !s.seen[e.Name()] && strings.HasSuffix(e.Name(), ".png") {
+				fresh = append(fresh, e.Name())
+			}
+		}
+		sort.Strings(fresh)
+		if len(fresh) > 1 {
+			s.t.Fatalf("one key press wrote %d snapshots: %v", len(fresh), fresh)
+		}
+		if len(fresh) == 1 {
+			// Complete when it decodes (the window writes it at once, but
+			// the test may look in the middle).
+			if img, err := decodePNGFile(filepath.Join(s.dir, fresh[0])); err == nil {
+				s.seen[fresh[0]] = true
+				return fresh[0], img
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no new snapshot in %s within 20 s", s.dir)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a folder, not waiting for an event
+	}
+}
+
+// shotUntil takes screenshots until ok accepts one (up to 40 tries,
+// several seconds on a loaded machine) and returns it.
+func shotUntil(t *testing.T, ctx context.Context, display, file, what string, ok func(image.Image) bool) image.Image {
+	t.Helper()
+	for i := 0; ; i++ {
+		screenshot(t, ctx, display, file)
+		img := readPNG(t, file)
+		if ok(img) {
+			return img
+		}
+		if i == 40 {
+			t.Fatalf("the window never showed %s (last screenshot %s)", what, file)
+		}
+	}
+}
+
+// TestDriveSeekStepSnapshot plays the clip in the real window and, with
+// the keyboard only:
+//   - Space pauses; S saves a snapshot: a PNG at the video's own size in
+//     the pictures folder, named "Title 00m02s.png" after the title and
+//     the position, which is FFmpeg's picture at that position;
+//   - → seeks 10 s on, paused: the window's picture (the screenshot's
+//     picture area, scaled) changes from the one before the seek and is
+//     FFmpeg's picture at the position the player reports (close), not
+//     the one 1 s before or after (far); so is the snapshot S saves;
+//   - E steps one frame: the picture is FFmpeg's next picture, on screen
+//     and in the snapshot.
+func TestDriveSeekStepSnapshot(t *testing.T) {
+	needTools(t, "Xvfb", "import", "xdotool", "ffmpeg")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	clip := driveClip(t, ctx, dir)
+	ref := newClipRef(t, ctx, clip)
+	display := startXvfb(t, ctx)
+	home := t.TempDir()
+	pictures := filepath.Join(home, "Pictures")
+	if err := os.Mkdir(pictures, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	snaps := &snapshots{t: t, dir: pictures, seen: map[string]bool{}}
+	app := startApp(t, ctx, display, home, clip)
+	shots := t.ArtifactDir()
+
+	app.waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
+	app.waitFor("position 2 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 2000 })
+	pressKey(t, ctx, display, "space")
+	paused := app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
+	t.Logf("paused at %d ms", paused.PositionMS)
+
+	// checkPicture checks a picture of the window (a snapshot, or the
+	// picture's place in a screenshot): it is FFmpeg's picture want[0]
+	// (or one of the others in want), close to it, and far from FFmpeg's
+	// pictures 1 s before and after. It returns the picture's number.
+	checkPicture := func(what string, img image.Image, want ...int) int {
+		t.Helper()
+		n, dist, next := ref.identify(img)
+		t.Logf("%s: picture %d (%.1f off, the next nearest %.1f), want %v", what, n, dist, next, want)
+		if !slices.Contains(want, n) {
+			t.Errorf("%s shows picture %d (%.1f s), not picture %d (%.1f s)", what, n, float64(n)/clipFPS, want[0], float64(want[0])/clipFPS)
+			n = want[0]
+		}
+		if dist > 10 || next < dist+10 {
+			t.Errorf("%s: no picture of the clip is clearly it (nearest %.1f off, the next %.1f)", what, dist, next)
+		}
+		frame, early, late := ref.frame(n), ref.frame(n-clipFPS), ref.frame(n+clipFPS)
+		close := differingShare(img, frame)
+		before, after := differingShare(img, early), differingShare(img, late)
+		t.Logf("%s: %.1f%% of its pixels differ from FFmpeg's picture (mean difference %.1f); %.0f%% from the one 1 s before, %.0f%% from 1 s after",
+			what, 100*close, meanAbsDiff(img, frame), 100*before, 100*after)
+		if close > 0.12 {
+			t.Errorf("%s: %.1f%% of its pixels differ from FFmpeg's picture %d", what, 100*close, n)
+		}
+		if before < 0.8 || after < 0.8 {
+			t.Errorf("%s: only %.0f%% and %.0f%% of its pixels differ from FFmpeg's pictures 1 s before and after: the comparison tells nothing", what, 100*before, 100*after)
+		}
+		return n
+	}
+	// at is the picture shown at a position: the last one that starts at
+	// or before it.
+	at := func(posMS int64) int { return int(posMS * clipFPS / 1000) }
+	// Paused while playing, the picture may be the one before the
+	// position's, when that one was due less than the player's tolerance
+	// for a late picture (player/video.go's lateFrame, 60 ms) before the
+	// pause: as with audio, the picture is presented in time, not ahead.
+	pausedPictures := []int{at(paused.PositionMS), at(paused.PositionMS - 60)}
+
+	pressKey(t, ctx, display, "s")
+	name, snap := snaps.next()
+	if b := snap.Bounds(); b.Dx() != clipW || b.Dy() != clipH {
+		t.Errorf("the snapshot is %dx%d, want the video's own size %dx%d", b.Dx(), b.Dy(), clipW, clipH)
+	}
+	if want := fmt.Sprintf("%s 00m%02ds.png", clipTitle, paused.PositionMS/1000); name != want {
+		t.Errorf("the snapshot is named %q, want %q (the title and the position)", name, want)
+	}
+	first := checkPicture("the snapshot when paused", snap, pausedPictures...)
+	bg := ref.corners[first]
+	before := shotUntil(t, ctx, display, filepath.Join(shots, "drive-paused.png"), "the paused picture", func(img image.Image) bool {
+		r, fill := pictureRect(img, bg)
+		return fill > 0.8 && r.Dx() > clipW
+	})
+	rect, _ := pictureRect(before, bg)
+	checkPicture("the window's picture when paused", subImage(before, rect), first)
+
+	// → while paused: 10 s on.
+	pressKey(t, ctx, display, "Right")
+	seeked := app.waitFor("the seek while paused", func(r eventRecord) bool {
+		return r.State == "Paused" && r.PositionMS >= paused.PositionMS+9000
+	})
+	t.Logf("after →: paused at %d ms", seeked.PositionMS)
+	if d := seeked.PositionMS - paused.PositionMS; d != 10000 {
+		t.Errorf("→ moved the position by %d ms, want 10000", d)
+	}
+	wantN := at(seeked.PositionMS)
+	after := shotUntil(t, ctx, display, filepath.Join(shots, "drive-after-seek.png"), "the picture after the seek", func(img image.Image) bool {
+		_, fill := pictureRect(img, ref.corners[wantN])
+		return fill > 0.8
+	})
+	if n, _ := diffBox(subImage(before, rect), subImage(after, rect)); n < rect.Dx()*rect.Dy()*8/10 {
+		t.Errorf("only %d of the picture's %d pixels changed with the seek", n, rect.Dx()*rect.Dy())
+	}
+	rect, _ = pictureRect(after, ref.corners[wantN])
+	checkPicture("the window's picture after the seek", subImage(after, rect), wantN)
+	pressKey(t, ctx, display, "s")
+	_, snap = snaps.next()
+	checkPicture("the snapshot after the seek", snap, wantN)
+
+	// E: the next picture.
+	pressKey(t, ctx, display, "e")
+	stepped := shotUntil(t, ctx, display, filepath.Join(shots, "drive-frame-step.png"), "a picture after E", func(img image.Image) bool {
+		n, _ := diffBox(subImage(after, rect), subImage(img, rect))
+		return n > rect.Dx()*rect.Dy()/2
+	})
+	checkPicture("the window's picture after E", subImage(stepped, rect), wantN+1)
+	pressKey(t, ctx, display, "s")
+	_, snap = snaps.next()
+	checkPicture("the snapshot after E", snap, wantN+1)
+	// Still paused, and nothing moved on by itself.
+	if app.last.State != "Paused" {
+		t.Errorf("after E the player is %s, want Paused", app.last.State)
+	}
+	app.quit()
+}
+
+// decodePNGFile decodes a PNG file, or says why not.
+func decodePNGFile(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	return img, err
+}
