@@ -213,7 +213,7 @@ func meanAbsDiff(a, ref image.Image) float64 {
 // videoRegion is where the video area can be in the 1000×640 window:
 // under the menu and location bars, above the controls, left of the side
 // panel.
-var videoRegion = image.Rect(0, 60, screenW*72/100, screenH*80/100)
+var videoRegion = image.Rect(0, 50, screenW*74/100, screenH*84/100)
 
 // pictureRect is the picture's rectangle on screen: the bounding box, in
 // the video region, of the pixels of the background colour bg (within 30
@@ -302,6 +302,36 @@ func shotUntil(t *testing.T, ctx context.Context, display, file, what string, ok
 	}
 }
 
+// drive is the clip playing in the real window on a virtual display.
+type drive struct {
+	ctx     context.Context
+	display string
+	home    string // the app's home, with a Pictures folder
+	clip    string
+	ref     *clipRef
+	app     *appUnderTest
+	shots   string // where screenshots go (the test's artifacts)
+}
+
+// startDrive makes the clip, starts the app on it under Xvfb and waits
+// until it plays.
+func startDrive(t *testing.T) *drive {
+	t.Helper()
+	needTools(t, "Xvfb", "import", "xdotool", "ffmpeg", "ffprobe")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	d := &drive{ctx: ctx, home: t.TempDir(), shots: t.ArtifactDir()}
+	d.clip = driveClip(t, ctx, t.TempDir())
+	d.ref = newClipRef(t, ctx, d.clip)
+	if err := os.Mkdir(filepath.Join(d.home, "Pictures"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d.display = startXvfb(t, ctx)
+	d.app = startApp(t, ctx, d.display, d.home, d.clip)
+	d.app.waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
+	return d
+}
+
 // TestDriveSeekStepSnapshot plays the clip in the real window and, with
 // the keyboard only:
 //   - Space pauses; S saves a snapshot: a PNG at the video's own size in
@@ -314,23 +344,11 @@ func shotUntil(t *testing.T, ctx context.Context, display, file, what string, ok
 //   - E steps one frame: the picture is FFmpeg's next picture, on screen
 //     and in the snapshot.
 func TestDriveSeekStepSnapshot(t *testing.T) {
-	needTools(t, "Xvfb", "import", "xdotool", "ffmpeg")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	clip := driveClip(t, ctx, dir)
-	ref := newClipRef(t, ctx, clip)
-	display := startXvfb(t, ctx)
-	home := t.TempDir()
-	pictures := filepath.Join(home, "Pictures")
-	if err := os.Mkdir(pictures, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	d := startDrive(t)
+	ctx, display, app, ref, shots := d.ctx, d.display, d.app, d.ref, d.shots
+	pictures := filepath.Join(d.home, "Pictures")
 	snaps := &snapshots{t: t, dir: pictures, seen: map[string]bool{}}
-	app := startApp(t, ctx, display, home, clip)
-	shots := t.ArtifactDir()
 
-	app.waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
 	app.waitFor("position 2 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 2000 })
 	pressKey(t, ctx, display, "space")
 	paused := app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
@@ -439,4 +457,212 @@ func decodePNGFile(path string) (image.Image, error) {
 	defer f.Close()
 	img, _, err := image.Decode(f)
 	return img, err
+}
+
+// pausedAt pauses the playing clip once the position has passed fromMS
+// and returns the position and the picture's background colour there:
+// the picture at the position or the one before (see pausedPictures in
+// TestDriveSeekStepSnapshot), whichever fills the picture's place in a
+// screenshot.
+func (d *drive) pausedAt(t *testing.T, fromMS int64) (eventRecord, [3]float64) {
+	t.Helper()
+	d.app.waitFor(fmt.Sprintf("position %d ms", fromMS), func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= fromMS })
+	pressKey(t, d.ctx, d.display, "space")
+	paused := d.app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
+	var bg [3]float64
+	shotUntil(t, d.ctx, d.display, filepath.Join(d.shots, "drive-paused.png"), "the paused picture", func(img image.Image) bool {
+		for _, ms := range []int64{paused.PositionMS, paused.PositionMS - 60} {
+			c := d.ref.corners[int(ms*clipFPS/1000)]
+			if _, fill := pictureRect(img, c); fill > 0.8 {
+				bg = c
+				return true
+			}
+		}
+		return false
+	})
+	return paused, bg
+}
+
+// TestDriveAspectZoom: paused on the clip (16:9, 320×180 square pixels),
+// the picture's rectangle on screen, measured in screenshots, is what
+// the keys name (ui/aspect.go):
+//   - Fit Window, at the start: 16:9, as large as the video area allows,
+//     centred (black bars on the other two sides);
+//   - Z, Original Size: 320×180 screen pixels, centred;
+//   - Z, Stretch: the whole video area, whatever its shape;
+//   - Z, Fit Window again: as at the start;
+//   - A: 4:3, A: 16:9 (as at the start), A: 16:10, A: 2.35:1, A: 1:1,
+//     each as large as fits and centred; A: Automatic, as at the start.
+func TestDriveAspectZoom(t *testing.T) {
+	d := startDrive(t)
+	ctx, display := d.ctx, d.display
+	_, bg := d.pausedAt(t, 2000)
+
+	shot := filepath.Join(d.shots, "drive-aspect.png")
+	// measure presses key (none: "") and takes screenshots until the
+	// picture's rectangle satisfies ok (which says what is wrong).
+	measure := func(key, what string, ok func(image.Rectangle) string) image.Rectangle {
+		t.Helper()
+		if key != "" {
+			pressKey(t, ctx, display, key)
+		}
+		var r image.Rectangle
+		var fill float64
+		problem := "no picture"
+		for i := 0; ; i++ {
+			screenshot(t, ctx, display, shot)
+			r, fill = pictureRect(readPNG(t, shot), bg)
+			if fill > 0.8 {
+				if problem = ok(r); problem == "" {
+					t.Logf("%s: %v (%dx%d, %.3f:1)", what, r, r.Dx(), r.Dy(), float64(r.Dx())/float64(r.Dy()))
+					return r
+				}
+			}
+			if i == 40 {
+				t.Fatalf("%s: the picture is %v (%.0f%% filled): %s", what, r, 100*fill, problem)
+			}
+		}
+	}
+	near := func(a, b, tol int) bool { return a-b <= tol && b-a <= tol }
+	shape := func(r image.Rectangle, aspect float64) string {
+		if got := float64(r.Dx()) / float64(r.Dy()); math.Abs(got/aspect-1) > 0.02 {
+			return fmt.Sprintf("%.3f:1, not %.3f:1", got, aspect)
+		}
+		return ""
+	}
+	fit := measure("", "Fit Window", func(r image.Rectangle) string { return shape(r, 16.0/9) })
+	centre := func(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }
+	centred := func(r, in image.Rectangle) string {
+		if c, w := centre(r), centre(in); !near(c.X, w.X, 2) || !near(c.Y, w.Y, 2) {
+			return fmt.Sprintf("centred at %v, not %v", c, w)
+		}
+		return ""
+	}
+	measure("z", "Original Size", func(r image.Rectangle) string {
+		if !near(r.Dx(), clipW, 1) || !near(r.Dy(), clipH, 1) {
+			return fmt.Sprintf("%dx%d, not the video's %dx%d", r.Dx(), r.Dy(), clipW, clipH)
+		}
+		return centred(r, fit)
+	})
+	area := measure("z", "Stretch", func(r image.Rectangle) string {
+		if !r.Inset(-1).In(videoRegion) || !fit.In(r.Inset(-1)) || r.Dx()*r.Dy() < fit.Dx()*fit.Dy()*21/20 {
+			return fmt.Sprintf("not a larger rectangle holding the fitted picture %v", fit)
+		}
+		return ""
+	})
+	// fills checks that r is as large as fits in the area: it reaches
+	// two opposite sides, and is centred.
+	fills := func(r image.Rectangle) string {
+		if !r.In(area.Inset(-1)) {
+			return fmt.Sprintf("not inside the video area %v", area)
+		}
+		if !(near(r.Min.X, area.Min.X, 1) && near(r.Max.X, area.Max.X, 1)) && !(near(r.Min.Y, area.Min.Y, 1) && near(r.Max.Y, area.Max.Y, 1)) {
+			return fmt.Sprintf("reaches no two opposite sides of the video area %v", area)
+		}
+		return centred(r, area)
+	}
+	if p := fills(fit); p != "" {
+		t.Errorf("Fit Window: %v %s", fit, p)
+	}
+	same := func(r image.Rectangle) string {
+		if !near(r.Min.X, fit.Min.X, 1) || !near(r.Min.Y, fit.Min.Y, 1) || !near(r.Max.X, fit.Max.X, 1) || !near(r.Max.Y, fit.Max.Y, 1) {
+			return fmt.Sprintf("not %v as at the start", fit)
+		}
+		return ""
+	}
+	measure("z", "Fit Window again", same)
+	for _, a := range []struct {
+		name   string
+		aspect float64
+	}{{"4:3", 4.0 / 3}, {"16:9", 16.0 / 9}, {"16:10", 1.6}, {"2.35:1", 2.35}, {"1:1", 1}} {
+		measure("a", "Aspect ratio "+a.name, func(r image.Rectangle) string {
+			if p := shape(r, a.aspect); p != "" {
+				return p
+			}
+			return fills(r)
+		})
+	}
+	measure("a", "Aspect ratio Automatic", same)
+	d.app.quit()
+}
+
+// TestDriveSpeed plays the clip in the real window and changes the
+// speed with the keyboard: the position (the event log's whole seconds,
+// timed as they come) advances at 1× at first, at 1.25× after ]; paused,
+// = shows an on-screen message over the picture, ] one wider by the
+// width of ".25" ("Speed 1×", then "Speed 1.25×"), [ one as wide as the
+// first; playing again, the position advances at 1×.
+func TestDriveSpeed(t *testing.T) {
+	d := startDrive(t)
+	ctx, display, app := d.ctx, d.display, d.app
+	// rate measures the speed over span seconds of the position, from
+	// the first whole second it reaches at least 0.5 s after from.
+	rate := func(what string, from time.Time, span int64) float64 {
+		t.Helper()
+		start := app.waitFor(what+": a whole second", func(r eventRecord) bool {
+			return r.Event == "position" && r.State == "Playing" && app.lastAt.After(from.Add(500*time.Millisecond))
+		})
+		t0 := app.lastAt
+		end := app.waitFor(fmt.Sprintf("%s: %d s on", what, span), func(r eventRecord) bool {
+			return r.State == "Playing" && r.PositionMS >= start.PositionMS+span*1000
+		})
+		got := float64(end.PositionMS-start.PositionMS) / float64(app.lastAt.Sub(t0).Milliseconds())
+		t.Logf("%s: %d ms of the clip in %v: %.3f×", what, end.PositionMS-start.PositionMS, app.lastAt.Sub(t0).Round(time.Millisecond), got)
+		return got
+	}
+	if r := rate("at first", time.Now(), 3); r < 0.9 || r > 1.1 {
+		t.Errorf("at first the position advanced at %.3f×, want 1×", r)
+	}
+	pressKey(t, ctx, display, "bracketright")
+	if r := rate("after ]", time.Now(), 5); r < 1.14 || r > 1.37 {
+		t.Errorf("after ] the position advanced at %.3f×, want 1.25×", r)
+	}
+
+	// The messages, paused (the picture still): each screenshot against
+	// the one before the first key, the changed pixels are the message
+	// box.
+	pressKey(t, ctx, display, "space")
+	d.app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
+	still := filepath.Join(d.shots, "drive-speed-paused.png")
+	var before image.Image
+	// Paused, and no message (the last one, ] while playing, is gone):
+	// two screenshots alike.
+	shotUntil(t, ctx, display, still, "the paused picture still", func(img image.Image) bool {
+		if before != nil {
+			if n, _ := diffBox(subImage(before, videoRegion), subImage(img, videoRegion)); n == 0 {
+				return true
+			}
+		}
+		before = img
+		return false
+	})
+	message := func(key string, not image.Rectangle) image.Rectangle {
+		t.Helper()
+		pressKey(t, ctx, display, key)
+		var box image.Rectangle
+		shotUntil(t, ctx, display, filepath.Join(d.shots, "drive-speed-"+key+".png"), "a message after "+key, func(img image.Image) bool {
+			var n int
+			n, box = diffBox(subImage(before, videoRegion), subImage(img, videoRegion))
+			return n > 0 && box != not
+		})
+		t.Logf("%s: a message in %v (%dx%d)", key, box, box.Dx(), box.Dy())
+		return box
+	}
+	one := message("equal", image.Rectangle{})
+	quarter := message("bracketright", one)
+	back := message("bracketleft", quarter)
+	if quarter.Min != one.Min || quarter.Dy() != one.Dy() || quarter.Dx()-one.Dx() < 12 || quarter.Dx()-one.Dx() > 60 {
+		t.Errorf("after ] the message is %v, after = %v: want the same place and height, wider by \".25\"", quarter, one)
+	}
+	if back != one {
+		t.Errorf("after [ the message is %v, want %v as after = (\"Speed 1×\")", back, one)
+	}
+	if one.Dx() < 60 || one.Dy() < 16 || one.Min.X > videoRegion.Min.X+40 || one.Min.Y > videoRegion.Min.Y+60 {
+		t.Errorf("the message %v is not a box with a line of text at the top left of the picture", one)
+	}
+	pressKey(t, ctx, display, "space")
+	if r := rate("after =, ] and [", time.Now(), 3); r < 0.9 || r > 1.1 {
+		t.Errorf("after =, ] and [ the position advanced at %.3f×, want 1×", r)
+	}
+	app.quit()
 }
