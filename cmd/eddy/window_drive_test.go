@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -663,6 +665,122 @@ func TestDriveSpeed(t *testing.T) {
 	pressKey(t, ctx, display, "space")
 	if r := rate("after =, ] and [", time.Now(), 3); r < 0.9 || r > 1.1 {
 		t.Errorf("after =, ] and [ the position advanced at %.3f×, want 1×", r)
+	}
+	app.quit()
+}
+
+// TestDriveRecord records the stream being played with the keyboard
+// only: Alt opens the File menu, ↓ five times reaches Save Stream As…,
+// Return opens Fyne's save dialog (in the home folder, with the title
+// as the name), Ctrl+A and a typed name replace the name, Return saves;
+// a few seconds later the same menu item, now Stop Recording, ends it.
+// ffprobe reads the file as ASF with the clip's two streams, about as
+// long as the recording ran, and its packets (stream, time, size) are a
+// run of the clip's, in order, none missing: the packets as they arrived.
+//
+// The clip is a minute long: the player reads a file ahead up to its
+// buffer (30 s), and a recording holds what arrives after it starts, so
+// a recording started in the first seconds of a shorter file would get
+// only the header.
+func TestDriveRecord(t *testing.T) {
+	needTools(t, "Xvfb", "import", "xdotool", "ffmpeg", "ffprobe")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	clip := filepath.Join(t.TempDir(), "long clip.wmv")
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", "testsrc2=s=160x90:r=10:d=60", "-f", "lavfi", "-i", "sine=f=440:d=60",
+		"-c:v", "wmv2", "-g", "20", "-c:a", "wmav2", "-b:a", "32k", "-metadata", "title=Long Clip", clip)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg (making the clip): %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	display := startXvfb(t, ctx)
+	app := startApp(t, ctx, display, home, clip)
+	app.waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
+
+	// File ▸ Save Stream As… (the fifth item: Open File…, Open File or
+	// URL…, Location Bar, Recent, then past a separator).
+	saveStreamItem := []string{"alt", "Down", "Down", "Down", "Down", "Down", "Return"}
+	pressKeys(t, ctx, display, saveStreamItem...)
+	// The dialog has the focus in its name field: replace the name.
+	pressKey(t, ctx, display, "ctrl+a")
+	const name = "kept take.asf"
+	typeText(t, ctx, display, name)
+	pressKey(t, ctx, display, "Return")
+	rec := filepath.Join(home, name)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		// Polled: the recording begins with the stream's header.
+		if st, err := os.Stat(rec); err == nil && st.Size() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			ents, _ := os.ReadDir(home)
+			t.Fatalf("no recording %s after the save dialog within 20 s (home holds %v)", rec, ents)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a file, not waiting for an event
+	}
+	from := app.waitFor("a whole second", func(r eventRecord) bool { return r.Event == "position" && r.State == "Playing" })
+	to := app.waitFor("4 s of recording", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= from.PositionMS+4000 })
+	pressKeys(t, ctx, display, saveStreamItem...) // now Stop Recording
+
+	// The recording ends with its header rewritten (sizes, duration)
+	// and an index: until then ffprobe finds no duration.
+	var probe struct {
+		Format struct {
+			FormatName string `json:"format_name"`
+			Duration   string `json:"duration"`
+			StartTime  string `json:"start_time"`
+		} `json:"format"`
+		Streams []struct {
+			CodecName string `json:"codec_name"`
+		} `json:"streams"`
+	}
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-of", "json", "-show_format", "-show_streams", rec).Output()
+		if err == nil && json.Unmarshal(out, &probe) == nil && probe.Format.Duration != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ffprobe finds no duration in %s 20 s after Stop Recording (%v): %s", rec, err, out)
+		}
+		time.Sleep(100 * time.Millisecond) // polling a file, not waiting for an event
+	}
+	dur, _ := strconv.ParseFloat(probe.Format.Duration, 64)
+	t.Logf("ffprobe: %s, %s s from %s s, streams %+v", probe.Format.FormatName, probe.Format.Duration, probe.Format.StartTime, probe.Streams)
+	if probe.Format.FormatName != "asf" {
+		t.Errorf("ffprobe reads the recording as %q, want asf", probe.Format.FormatName)
+	}
+	var codecs []string
+	for _, s := range probe.Streams {
+		codecs = append(codecs, s.CodecName)
+	}
+	if slices.Sort(codecs); !slices.Equal(codecs, []string{"wmav2", "wmv2"}) {
+		t.Errorf("the recording's streams are %v, want the clip's wmav2 and wmv2", codecs)
+	}
+	played := float64(to.PositionMS-from.PositionMS) / 1000
+	if dur < played-1 || dur > played+4 {
+		t.Errorf("the recording lasts %.2f s; it ran while %.1f s were played", dur, played)
+	}
+
+	packets := func(file string) []string {
+		t.Helper()
+		out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts,size", "-of", "csv", file).Output()
+		if err != nil {
+			t.Fatalf("ffprobe -show_packets %s: %v", file, err)
+		}
+		return strings.Fields(string(out))
+	}
+	src, got := packets(clip), packets(rec)
+	if len(got) < 40 {
+		t.Fatalf("the recording holds %d packets", len(got))
+	}
+	i := slices.Index(src, got[0])
+	if i < 0 || i+len(got) > len(src) || !slices.Equal(src[i:i+len(got)], got) {
+		t.Errorf("the recording's %d packets (first %s) are not a run of the clip's", len(got), got[0])
+	} else {
+		t.Logf("the recording holds the clip's packets %d to %d of %d, in order", i, i+len(got)-1, len(src))
 	}
 	app.quit()
 }

@@ -115,10 +115,29 @@ func pointer(t *testing.T, ctx context.Context, display string, x, y int) {
 // manager, so the window is given the focus first).
 func pressKey(t *testing.T, ctx context.Context, display, key string) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--name", "Eddy", "windowfocus", "--sync", "key", key)
+	pressKeys(t, ctx, display, key)
+}
+
+// pressKeys types keys, one after the other, into the app's window.
+func pressKeys(t *testing.T, ctx context.Context, display string, keys ...string) {
+	t.Helper()
+	xdotool(t, ctx, display, append([]string{"key"}, keys...)...)
+}
+
+// typeText types text into the app's window, as on a keyboard.
+func typeText(t *testing.T, ctx context.Context, display, text string) {
+	t.Helper()
+	xdotool(t, ctx, display, "type", "--delay", "20", text)
+}
+
+// xdotool runs an xdotool command on the app's window, given the focus
+// first (there is no window manager).
+func xdotool(t *testing.T, ctx context.Context, display string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "xdotool", append([]string{"search", "--sync", "--name", "Eddy", "windowfocus", "--sync"}, args...)...)
 	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("xdotool key %s: %v\n%s", key, err, out)
+		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
 
