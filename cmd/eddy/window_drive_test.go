@@ -68,6 +68,7 @@ type clipRef struct {
 	path    string
 	thumbs  []image.Image
 	corners [][3]float64
+	pts     []int64 // each picture's time in the file, ms
 }
 
 const thumbW, thumbH = clipW / 4, clipH / 4
@@ -88,7 +89,61 @@ func newClipRef(t *testing.T, ctx context.Context, path string) *clipRef {
 	if n := len(ref.thumbs); n < clipSeconds*clipFPS-1 {
 		t.Fatalf("FFmpeg decoded %d pictures of the clip, want %d", n, clipSeconds*clipFPS)
 	}
+	// The pictures' times: FFmpeg's ASF muxer puts them 100 ms apart
+	// from 46 ms, not from 0.
+	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-select_streams", "v",
+		"-show_entries", "frame=pts", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe -show_frames: %v", err)
+	}
+	for _, f := range strings.Fields(string(out)) {
+		ms, err := strconv.ParseInt(strings.TrimSuffix(f, ","), 10, 64)
+		if err != nil {
+			t.Fatalf("ffprobe -show_frames: %q", f)
+		}
+		ref.pts = append(ref.pts, ms)
+	}
+	if len(ref.pts) != len(ref.thumbs) {
+		t.Fatalf("ffprobe gives %d pictures' times, ffmpeg %d pictures", len(ref.pts), len(ref.thumbs))
+	}
 	return ref
+}
+
+// shownAt is the picture on screen at ms in playback: the last one whose
+// time is at or before it (the first before the first).
+func (r *clipRef) shownAt(ms int64) int {
+	n, _ := slices.BinarySearch(r.pts, ms+1)
+	return max(n-1, 0)
+}
+
+// seekTo is FFmpeg's picture for "ffmpeg -ss" ms: the first one whose
+// time is at or after it.
+func (r *clipRef) seekTo(ms int64) int {
+	n, _ := slices.BinarySearch(r.pts, ms)
+	return min(n, len(r.pts)-1)
+}
+
+// ffmpegSeek is the picture "ffmpeg -ss T -i clip -frames:v 1" gives.
+func (r *clipRef) ffmpegSeek(ms int64) image.Image {
+	r.t.Helper()
+	cmd := exec.CommandContext(r.ctx, "ffmpeg", "-hide_banner", "-loglevel", "error",
+		"-ss", fmt.Sprintf("%d.%03d", ms/1000, ms%1000), "-i", r.path,
+		"-an", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+	out, err := cmd.Output()
+	if err != nil || len(out) != clipW*clipH*3 {
+		r.t.Fatalf("ffmpeg -ss %d ms: %v (%d bytes)", ms, err, len(out))
+	}
+	return rgbImage(out, clipW, clipH)
+}
+
+// pausedRange is the pictures that may be on screen when playback is
+// paused at ms: from the one shown at ms-lag to the one due 4 ms after
+// ms (player/video.go presents a picture up to 4 ms early). The player
+// presents pictures on time while playing and does not present one
+// again on a pause, so on a loaded machine the last one drawn may lag
+// the position; lag bounds that.
+func (r *clipRef) pausedRange(ms, lag int64) (first, last int) {
+	return r.shownAt(ms - lag), r.shownAt(ms + 4)
 }
 
 // rgbImage is packed RGB as an image.
@@ -338,11 +393,13 @@ func startDrive(t *testing.T) *drive {
 // the keyboard only:
 //   - Space pauses; S saves a snapshot: a PNG at the video's own size in
 //     the pictures folder, named "Title 00m02s.png" after the title and
-//     the position, which is FFmpeg's picture at that position;
-//   - → seeks 10 s on, paused: the window's picture (the screenshot's
-//     picture area, scaled) changes from the one before the seek and is
-//     FFmpeg's picture at the position the player reports (close), not
-//     the one 1 s before or after (far); so is the snapshot S saves;
+//     the position, which is FFmpeg's picture shown at that position (the
+//     last one due, within the player's tolerances); so is the window's
+//     picture (the screenshot's picture area, scaled);
+//   - → seeks 10 s on, paused: the window's picture changes and is the
+//     one "ffmpeg -ss T" gives for the position T the player reports
+//     (close), not the one 1 s before or after (far); so is the snapshot
+//     S saves;
 //   - E steps one frame: the picture is FFmpeg's next picture, on screen
 //     and in the snapshot.
 func TestDriveSeekStepSnapshot(t *testing.T) {
@@ -351,10 +408,8 @@ func TestDriveSeekStepSnapshot(t *testing.T) {
 	pictures := filepath.Join(d.home, "Pictures")
 	snaps := &snapshots{t: t, dir: pictures, seen: map[string]bool{}}
 
-	app.waitFor("position 2 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 2000 })
-	pressKey(t, ctx, display, "space")
-	paused := app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
-	t.Logf("paused at %d ms", paused.PositionMS)
+	paused, before, shown, bg := d.pausedAt(t, 2000)
+	rect, _ := pictureRect(before, bg)
 
 	// checkPicture checks a picture of the window (a snapshot, or the
 	// picture's place in a screenshot): it is FFmpeg's picture want[0]
@@ -384,15 +439,6 @@ func TestDriveSeekStepSnapshot(t *testing.T) {
 		}
 		return n
 	}
-	// at is the picture shown at a position: the last one that starts at
-	// or before it.
-	at := func(posMS int64) int { return int(posMS * clipFPS / 1000) }
-	// Paused while playing, the picture may be the one before the
-	// position's, when that one was due less than the player's tolerance
-	// for a late picture (player/video.go's lateFrame, 60 ms) before the
-	// pause: as with audio, the picture is presented in time, not ahead.
-	pausedPictures := []int{at(paused.PositionMS), at(paused.PositionMS - 60)}
-
 	pressKey(t, ctx, display, "s")
 	name, snap := snaps.next()
 	if b := snap.Bounds(); b.Dx() != clipW || b.Dy() != clipH {
@@ -401,14 +447,8 @@ func TestDriveSeekStepSnapshot(t *testing.T) {
 	if want := fmt.Sprintf("%s 00m%02ds.png", clipTitle, paused.PositionMS/1000); name != want {
 		t.Errorf("the snapshot is named %q, want %q (the title and the position)", name, want)
 	}
-	first := checkPicture("the snapshot when paused", snap, pausedPictures...)
-	bg := ref.corners[first]
-	before := shotUntil(t, ctx, display, filepath.Join(shots, "drive-paused.png"), "the paused picture", func(img image.Image) bool {
-		r, fill := pictureRect(img, bg)
-		return fill > 0.8 && r.Dx() > clipW
-	})
-	rect, _ := pictureRect(before, bg)
-	checkPicture("the window's picture when paused", subImage(before, rect), first)
+	checkPicture("the window's picture when paused", subImage(before, rect), shown)
+	checkPicture("the snapshot when paused", snap, shown)
 
 	// → while paused: 10 s on.
 	pressKey(t, ctx, display, "Right")
@@ -419,15 +459,30 @@ func TestDriveSeekStepSnapshot(t *testing.T) {
 	if d := seeked.PositionMS - paused.PositionMS; d != 10000 {
 		t.Errorf("→ moved the position by %d ms, want 10000", d)
 	}
-	wantN := at(seeked.PositionMS)
-	after := shotUntil(t, ctx, display, filepath.Join(shots, "drive-after-seek.png"), "the picture after the seek", func(img image.Image) bool {
-		_, fill := pictureRect(img, ref.corners[wantN])
-		return fill > 0.8
-	})
-	if n, _ := diffBox(subImage(before, rect), subImage(after, rect)); n < rect.Dx()*rect.Dy()*8/10 {
-		t.Errorf("only %d of the picture's %d pixels changed with the seek", n, rect.Dx()*rect.Dy())
+	// FFmpeg's picture for -ss at the position is the one the window
+	// shows.
+	wantN := ref.seekTo(seeked.PositionMS)
+	if n, dist, _ := ref.identify(ref.ffmpegSeek(seeked.PositionMS)); n != wantN || dist > 3 {
+		t.Fatalf("ffmpeg -ss %d ms gives picture %d (%.1f off), not %d: the test's model of the clip is wrong", seeked.PositionMS, n, dist, wantN)
 	}
-	rect, _ = pictureRect(after, ref.corners[wantN])
+	// changed takes screenshots until the picture's place differs from
+	// prev's in most pixels and two screenshots in a row agree there (the
+	// new picture, settled).
+	changed := func(file, what string, prev image.Image) image.Image {
+		t.Helper()
+		var last image.Image
+		return shotUntil(t, ctx, display, file, what, func(img image.Image) bool {
+			n, _ := diffBox(subImage(prev, rect), subImage(img, rect))
+			same := false
+			if last != nil {
+				m, _ := diffBox(subImage(last, rect), subImage(img, rect))
+				same = m == 0
+			}
+			last = img
+			return n > rect.Dx()*rect.Dy()/2 && same
+		})
+	}
+	after := changed(filepath.Join(shots, "drive-after-seek.png"), "a new picture after the seek", before)
 	checkPicture("the window's picture after the seek", subImage(after, rect), wantN)
 	pressKey(t, ctx, display, "s")
 	_, snap = snaps.next()
@@ -435,10 +490,7 @@ func TestDriveSeekStepSnapshot(t *testing.T) {
 
 	// E: the next picture.
 	pressKey(t, ctx, display, "e")
-	stepped := shotUntil(t, ctx, display, filepath.Join(shots, "drive-frame-step.png"), "a picture after E", func(img image.Image) bool {
-		n, _ := diffBox(subImage(after, rect), subImage(img, rect))
-		return n > rect.Dx()*rect.Dy()/2
-	})
+	stepped := changed(filepath.Join(shots, "drive-frame-step.png"), "a new picture after E", after)
 	checkPicture("the window's picture after E", subImage(stepped, rect), wantN+1)
 	pressKey(t, ctx, display, "s")
 	_, snap = snaps.next()
@@ -462,27 +514,33 @@ func decodePNGFile(path string) (image.Image, error) {
 }
 
 // pausedAt pauses the playing clip once the position has passed fromMS
-// and returns the position and the picture's background colour there:
-// the picture at the position or the one before (see pausedPictures in
-// TestDriveSeekStepSnapshot), whichever fills the picture's place in a
-// screenshot.
-func (d *drive) pausedAt(t *testing.T, fromMS int64) (eventRecord, [3]float64) {
+// and returns the position, the picture on screen (the screenshot, and
+// which picture of the clip it is: one of clipRef.pausedRange with a
+// lag of 300 ms; the lag is logged) and its background colour.
+func (d *drive) pausedAt(t *testing.T, fromMS int64) (paused eventRecord, shot image.Image, n int, bg [3]float64) {
 	t.Helper()
 	d.app.waitFor(fmt.Sprintf("position %d ms", fromMS), func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= fromMS })
 	pressKey(t, d.ctx, d.display, "space")
-	paused := d.app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
-	var bg [3]float64
-	shotUntil(t, d.ctx, d.display, filepath.Join(d.shots, "drive-paused.png"), "the paused picture", func(img image.Image) bool {
-		for _, ms := range []int64{paused.PositionMS, paused.PositionMS - 60} {
-			c := d.ref.corners[int(ms*clipFPS/1000)]
-			if _, fill := pictureRect(img, c); fill > 0.8 {
-				bg = c
+	paused = d.app.waitFor("Paused", func(r eventRecord) bool { return r.State == "Paused" })
+	// The picture on screen: the clip's picture (from 2 s before the
+	// position to just after it) whose colour fills a large rectangle.
+	first, last := d.ref.shownAt(paused.PositionMS-2000), d.ref.shownAt(paused.PositionMS+100)
+	n = -1
+	shot = shotUntil(t, d.ctx, d.display, filepath.Join(d.shots, "drive-paused.png"), "a picture of the clip, paused", func(img image.Image) bool {
+		for i := last; i >= first; i-- {
+			if r, fill := pictureRect(img, d.ref.corners[i]); fill > 0.8 && r.Dx() > clipW {
+				n = i
 				return true
 			}
 		}
 		return false
 	})
-	return paused, bg
+	lo, hi := d.ref.pausedRange(paused.PositionMS, 300)
+	t.Logf("paused at %d ms: picture %d (due at %d ms) on screen", paused.PositionMS, n, d.ref.pts[n])
+	if n < lo || n > hi {
+		t.Errorf("paused at %d ms, the window shows picture %d (due at %d ms), want %d to %d", paused.PositionMS, n, d.ref.pts[n], lo, hi)
+	}
+	return paused, shot, n, d.ref.corners[n]
 }
 
 // TestDriveAspectZoom: paused on the clip (16:9, 320×180 square pixels),
@@ -498,7 +556,7 @@ func (d *drive) pausedAt(t *testing.T, fromMS int64) (eventRecord, [3]float64) {
 func TestDriveAspectZoom(t *testing.T) {
 	d := startDrive(t)
 	ctx, display := d.ctx, d.display
-	_, bg := d.pausedAt(t, 2000)
+	_, _, _, bg := d.pausedAt(t, 2000)
 
 	shot := filepath.Join(d.shots, "drive-aspect.png")
 	// measure presses key (none: "") and takes screenshots until the
