@@ -525,8 +525,20 @@ func (d *drive) pausedAt(t *testing.T, fromMS int64) (paused eventRecord, shot i
 	// The picture on screen: the clip's picture (from 2 s before the
 	// position to just after it) whose colour fills a large rectangle.
 	first, last := d.ref.shownAt(paused.PositionMS-2000), d.ref.shownAt(paused.PositionMS+100)
+	// The window may draw the last picture presented a moment after the
+	// pause: two screenshots in a row alike in the video region.
 	n = -1
-	shot = shotUntil(t, d.ctx, d.display, filepath.Join(d.shots, "drive-paused.png"), "a picture of the clip, paused", func(img image.Image) bool {
+	var prev image.Image
+	shot = shotUntil(t, d.ctx, d.display, filepath.Join(d.shots, "drive-paused.png"), "a picture of the clip, paused and settled", func(img image.Image) bool {
+		settled := false
+		if prev != nil {
+			k, _ := diffBox(subImage(prev, videoRegion), subImage(img, videoRegion))
+			settled = k == 0
+		}
+		prev = img
+		if !settled {
+			return false
+		}
 		for i := last; i >= first; i-- {
 			if r, fill := pictureRect(img, d.ref.corners[i]); fill > 0.8 && r.Dx() > clipW {
 				n = i
