@@ -210,22 +210,8 @@ func (r *clipRef) identify(img image.Image) (n int, dist, next float64) {
 // channels: a few at the bar's edges (scaled on screen) and under an
 // on-screen message for the same picture, nearly all for another one.
 func differingShare(a, ref image.Image) float64 {
-	ab, rb := a.Bounds(), ref.Bounds()
-	n := 0
-	for y := rb.Min.Y; y < rb.Max.Y; y++ {
-		ay := ab.Min.Y + int((float64(y-rb.Min.Y)+0.5)*float64(ab.Dy())/float64(rb.Dy()))
-		for x := rb.Min.X; x < rb.Max.X; x++ {
-			ax := ab.Min.X + int((float64(x-rb.Min.X)+0.5)*float64(ab.Dx())/float64(rb.Dx()))
-			r1, g1, b1, _ := a.At(ax, ay).RGBA()
-			r2, g2, b2, _ := ref.At(x, y).RGBA()
-			d := math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) +
-				math.Abs(float64(b1>>8)-float64(b2>>8))
-			if d > 60 {
-				n++
-			}
-		}
-	}
-	return float64(n) / float64(rb.Dx()*rb.Dy())
+	_, share := compareTo(a, ref)
+	return share
 }
 
 // meanColour is the mean red, green and blue (0–255) of img in r.
@@ -248,23 +234,36 @@ func meanColour(img image.Image, r image.Rectangle) [3]float64 {
 }
 
 // meanAbsDiff compares a picture with FFmpeg's (ref, the clip's size):
-// a is sampled at the middle of each of ref's pixels (a may be larger: a
-// picture on screen), and the result is the mean over pixels and
-// channels of the absolute difference, 0–255.
+// the mean over pixels and channels of the absolute difference, 0–255.
 func meanAbsDiff(a, ref image.Image) float64 {
+	mean, _ := compareTo(a, ref)
+	return mean
+}
+
+// compareTo samples a at the middle of each of ref's pixels (a may be
+// larger: a picture on screen) and returns the mean absolute difference
+// over pixels and channels (0–255) and the share of pixels whose three
+// channels differ by more than 60 in all.
+func compareTo(a, ref image.Image) (mean, share float64) {
 	ab, rb := a.Bounds(), ref.Bounds()
 	var sum float64
+	n := 0
 	for y := rb.Min.Y; y < rb.Max.Y; y++ {
 		ay := ab.Min.Y + int((float64(y-rb.Min.Y)+0.5)*float64(ab.Dy())/float64(rb.Dy()))
 		for x := rb.Min.X; x < rb.Max.X; x++ {
 			ax := ab.Min.X + int((float64(x-rb.Min.X)+0.5)*float64(ab.Dx())/float64(rb.Dx()))
 			r1, g1, b1, _ := a.At(ax, ay).RGBA()
 			r2, g2, b2, _ := ref.At(x, y).RGBA()
-			sum += math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) +
+			d := math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) +
 				math.Abs(float64(b1>>8)-float64(b2>>8))
+			sum += d
+			if d > 60 {
+				n++
+			}
 		}
 	}
-	return sum / float64(3*rb.Dx()*rb.Dy())
+	px := float64(rb.Dx() * rb.Dy())
+	return sum / (3 * px), float64(n) / px
 }
 
 // videoRegion is where the video area can be in the 1000×640 window:
@@ -277,23 +276,11 @@ var videoRegion = image.Rect(0, 50, screenW*74/100, screenH*84/100)
 // per channel), and the share of the box they fill (the bar, white, and
 // an on-screen message take the rest).
 func pictureRect(img image.Image, bg [3]float64) (image.Rectangle, float64) {
-	var box image.Rectangle
-	n := 0
 	near := func(v uint32, want float64) bool { return math.Abs(float64(v>>8)-want) <= 30 }
-	for y := videoRegion.Min.Y; y < videoRegion.Max.Y; y++ {
-		for x := videoRegion.Min.X; x < videoRegion.Max.X; x++ {
-			r, g, b, _ := img.At(x, y).RGBA()
-			if near(r, bg[0]) && near(g, bg[1]) && near(b, bg[2]) {
-				p := image.Rect(x, y, x+1, y+1)
-				if n == 0 {
-					box = p
-				} else {
-					box = box.Union(p)
-				}
-				n++
-			}
-		}
-	}
+	n, box := pixelBox(videoRegion, func(x, y int) bool {
+		r, g, b, _ := img.At(x, y).RGBA()
+		return near(r, bg[0]) && near(g, bg[1]) && near(b, bg[2])
+	})
 	if n == 0 {
 		return box, 0
 	}
@@ -767,6 +754,7 @@ func TestDriveRecord(t *testing.T) {
 	display := startXvfb(t, ctx)
 	app := startApp(t, ctx, display, home, clip)
 	app.waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
+	app.waitFor("position 1 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 1000 })
 
 	// File ▸ Save Stream As… (the fifth item: Open File…, Open File or
 	// URL…, Location Bar, Recent, then past a separator).

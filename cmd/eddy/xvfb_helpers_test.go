@@ -131,10 +131,12 @@ func typeText(t *testing.T, ctx context.Context, display, text string) {
 }
 
 // xdotool runs an xdotool command on the app's window, given the focus
-// first (there is no window manager).
+// first (there is no window manager). It waits for the window to be
+// visible: the player may report Playing before the window is mapped,
+// and focusing an unmapped window fails (BadMatch).
 func xdotool(t *testing.T, ctx context.Context, display string, args ...string) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, "xdotool", append([]string{"search", "--sync", "--name", "Eddy", "windowfocus", "--sync"}, args...)...)
+	cmd := exec.CommandContext(ctx, "xdotool", append([]string{"search", "--sync", "--onlyvisible", "--name", "Eddy", "windowfocus", "--sync"}, args...)...)
 	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -212,14 +214,21 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 
 // diffBox counts the pixels that differ and their bounding box.
 func diffBox(a, b image.Image) (int, image.Rectangle) {
+	return pixelBox(a.Bounds().Intersect(b.Bounds()), func(x, y int) bool {
+		r1, g1, b1, _ := a.At(x, y).RGBA()
+		r2, g2, b2, _ := b.At(x, y).RGBA()
+		return r1 != r2 || g1 != g2 || b1 != b2
+	})
+}
+
+// pixelBox counts the pixels of r that pick chooses and their bounding
+// box.
+func pixelBox(r image.Rectangle, pick func(x, y int) bool) (int, image.Rectangle) {
 	n := 0
 	var box image.Rectangle
-	r := a.Bounds().Intersect(b.Bounds())
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			r1, g1, b1, _ := a.At(x, y).RGBA()
-			r2, g2, b2, _ := b.At(x, y).RGBA()
-			if r1 != r2 || g1 != g2 || b1 != b2 {
+			if pick(x, y) {
 				p := image.Rect(x, y, x+1, y+1)
 				if n == 0 {
 					box = p
