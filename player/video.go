@@ -136,8 +136,11 @@ func (pb *playback) video(seg *segment) {
 		switch {
 		case seg.rate < 0:
 			before = f.PTS > addDur(seg.from, lateFrame)
-		case seg.step:
-			before = f.PTS < seg.from // the picture after the one shown
+		case seg.preview:
+			// The first picture at the position (FFmpeg's -ss), not one
+			// within the tolerance for late pictures in playback; for a
+			// step, the picture after the one shown.
+			before = f.PTS < seg.from
 		}
 		if end := time.Duration(seg.end.Load()); before || (end > 0 && f.PTS >= end) {
 			// Decoded only to reach the start point after a seek.

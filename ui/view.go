@@ -193,6 +193,9 @@ type View struct {
 	unmuted  float64 // volume to restore on unmute
 	seekTo   time.Duration
 	seekTill time.Time // zero when no seek is being waited for
+	// speedAsked is the speed last asked for (0: none) and speedBase
+	// the player's reported speed then (see currentSpeed).
+	speedAsked, speedBase float64
 
 	// Video: videoHold drops frames from when the user opens something
 	// until the player reports opening it; framesShown counts the frames

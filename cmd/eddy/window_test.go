@@ -1,16 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"image"
-	"image/draw"
-	"image/png"
-	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,42 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/eddyplayer/eddy/assets"
 	"github.com/eddyplayer/eddy/cmd/eddy/internal/xdnd"
 )
-
-// The window test re-executes this test binary as the app (so the cgo/GL
-// build is not repeated for a separate binary): with envApp=1, TestMain
-// calls run with the JSON-encoded argument list in envArgs instead of
-// running tests.
-const (
-	envApp  = "EDDY_TEST_RUN_APP"
-	envArgs = "EDDY_TEST_APP_ARGS"
-)
-
-func TestMain(m *testing.M) {
-	if os.Getenv(envApp) == "1" {
-		var args []string
-		if err := json.Unmarshal([]byte(os.Getenv(envArgs)), &args); err != nil {
-			fmt.Fprintln(os.Stderr, "eddy (test app):", err)
-			os.Exit(2)
-		}
-		if err := run(args); err != nil {
-			fmt.Fprintln(os.Stderr, "eddy:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// Screen size of the virtual display: the window's size, so the
-// screenshot is the window.
-const screenW, screenH = windowWidth, windowHeight
 
 // TestWindowUnderXvfb runs the real app (GLFW, OpenGL through Mesa) on a
 // virtual X display, lets it play the built-in demo (WMV8 video with WMA
@@ -85,90 +48,16 @@ const screenW, screenH = windowWidth, windowHeight
 // The screenshot is kept in the test's artifact directory (go test
 // -artifacts) and copied to out/screenshots/eddy-playing.png.
 func TestWindowUnderXvfb(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed (apt-get install xvfb imagemagick xdotool): %v", tool, err)
-		}
-	}
+	needTools(t, "Xvfb", "import", "xdotool")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
 	display := startXvfb(t, ctx)
 	t.Logf("Xvfb on %s", display)
-
-	// The app's events come through a pipe (fd 3 in the child).
-	evR, evW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	args, _ := json.Marshal([]string{"-events", "/dev/fd/3"})
-	home := t.TempDir() // Fyne preferences go here, not into the user's home
-	app := exec.Command(os.Args[0], "-test.run=^$")
-	app.Env = append(filteredEnv("ALSA_CONFIG_PATH", "HOME", "XDG_CONFIG_HOME", "DISPLAY", "LANG", "WAYLAND_DISPLAY"),
-		envApp+"=1", envArgs+"="+string(args),
-		"DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"LANG=en_US.UTF-8")
-	app.ExtraFiles = []*os.File{evW}
-	var appLog strings.Builder
-	app.Stdout, app.Stderr = &appLog, &appLog
-	start := time.Now()
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	evW.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer func() {
-		if app.ProcessState == nil {
-			app.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("app output:\n%s", appLog.String())
-		}
-	}()
-
-	events := make(chan eventRecord, 64)
-	go func() {
-		defer close(events)
-		sc := bufio.NewScanner(evR)
-		for sc.Scan() {
-			var r eventRecord
-			if json.Unmarshal(sc.Bytes(), &r) == nil {
-				events <- r
-			}
-		}
-	}()
-	// waitFor reads events until one satisfies ok.
-	// Each wait is bounded (the demo plays in real time: every step takes
-	// seconds), so a frozen position fails the step, not the whole run.
-	var last eventRecord
-	waitFor := func(what string, ok func(eventRecord) bool) eventRecord {
-		t.Helper()
-		limit := time.NewTimer(20 * time.Second)
-		defer limit.Stop()
-		for {
-			select {
-			case r, more := <-events:
-				if !more {
-					t.Fatalf("app closed its event log before %s", what)
-				}
-				if r.Event == "error" {
-					t.Fatalf("app reported an error before %s: %s", what, r.Error)
-				}
-				last = r
-				if ok(r) {
-					return r
-				}
-			case err := <-exited:
-				t.Fatalf("app exited (%v) before %s", err, what)
-			case <-limit.C:
-				t.Fatalf("no %s within 20 s (last event: %+v)", what, last)
-			case <-ctx.Done():
-				t.Fatalf("timed out waiting for %s", what)
-			}
-		}
-	}
+	// Fyne preferences go into home, not into the user's home.
+	app := startApp(t, ctx, display, t.TempDir())
+	start := app.started
+	waitFor := app.waitFor
 	playing := waitFor("Playing", func(r eventRecord) bool { return r.State == "Playing" })
 	t.Logf("Playing after %v (title %q)", time.Since(start).Round(time.Millisecond), playing.Title)
 	waitFor("position 3 s", func(r eventRecord) bool { return r.State == "Playing" && r.PositionMS >= 3000 })
@@ -256,17 +145,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 		}
 	}
 
-	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("app exit after SIGTERM: %v", err)
-		}
-	case <-ctx.Done():
-		t.Fatal("app did not quit after SIGTERM")
-	}
+	app.quit()
 
 	img1, img2 := readPNG(t, shot1), readPNG(t, shot2)
 	if b := img1.Bounds(); b.Dx() != screenW || b.Dy() != screenH {
@@ -316,52 +195,6 @@ func TestWindowUnderXvfb(t *testing.T) {
 	} else {
 		t.Logf("copied to %s", stable)
 	}
-}
-
-// startXvfb starts a virtual X server on a free display (Xvfb chooses and
-// reports it through -displayfd) and stops it at the end of the test.
-func startXvfb(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0",
-		fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp", "-noreset")
-	x.ExtraFiles = []*os.File{w}
-	var xlog strings.Builder
-	x.Stdout, x.Stderr = &xlog, &xlog
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		x.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { x.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			x.Process.Kill()
-			<-done
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case s := <-line:
-		if _, err := strconv.Atoi(s); err != nil {
-			t.Fatalf("Xvfb did not report a display (%q); its output:\n%s", s, xlog.String())
-		}
-		return ":" + s
-	case <-ctx.Done():
-		t.Fatalf("Xvfb did not start; its output:\n%s", xlog.String())
-	}
-	return ""
 }
 
 // fullScreenRoundTrip checks full screen in the real window: F fills the
@@ -574,137 +407,4 @@ func dropOn(t *testing.T, ctx context.Context, display string, uris ...string) {
 // fileURI is the file:// URI of a path, as file managers drop it.
 func fileURI(path string) string {
 	return (&url.URL{Scheme: "file", Path: path}).String()
-}
-
-// pointer moves the pointer to (x, y) of the screen.
-func pointer(t *testing.T, ctx context.Context, display string, x, y int) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y))
-	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("xdotool mousemove: %v\n%s", err, out)
-	}
-}
-
-// pressKey types a key into the app's window (xdotool; there is no window
-// manager, so the window is given the focus first).
-func pressKey(t *testing.T, ctx context.Context, display, key string) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--name", "Eddy", "windowfocus", "--sync", "key", key)
-	cmd.Env = append(filteredEnv("DISPLAY"), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("xdotool key %s: %v\n%s", key, err, out)
-	}
-}
-
-func screenshot(t *testing.T, ctx context.Context, display, file string) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, "import", "-display", display, "-window", "root", file)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
-}
-
-// filteredEnv is the environment without the named variables.
-func filteredEnv(drop ...string) []string {
-	var env []string
-outer:
-	for _, kv := range os.Environ() {
-		for _, d := range drop {
-			if strings.HasPrefix(kv, d+"=") {
-				continue outer
-			}
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-func readPNG(t *testing.T, file string) image.Image {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	return img
-}
-
-// imageStats counts distinct colours and the standard deviation of the
-// luminance.
-func imageStats(img image.Image) (colors int, stddev float64) {
-	seen := map[uint32]bool{}
-	var sum, sum2, n float64
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			seen[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
-			l := 0.299*float64(r>>8) + 0.587*float64(g>>8) + 0.114*float64(bl>>8)
-			sum += l
-			sum2 += l * l
-			n++
-		}
-	}
-	mean := sum / n
-	return len(seen), math.Sqrt(math.Max(0, sum2/n-mean*mean))
-}
-
-// subImage is the part r of img (sharing its pixels).
-func subImage(img image.Image, r image.Rectangle) image.Image {
-	if s, ok := img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}); ok {
-		return s.SubImage(r)
-	}
-	out := image.NewRGBA(r)
-	draw.Draw(out, r, img, r.Min, draw.Src)
-	return out
-}
-
-// diffBox counts the pixels that differ and their bounding box.
-func diffBox(a, b image.Image) (int, image.Rectangle) {
-	n := 0
-	var box image.Rectangle
-	r := a.Bounds().Intersect(b.Bounds())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			r1, g1, b1, _ := a.At(x, y).RGBA()
-			r2, g2, b2, _ := b.At(x, y).RGBA()
-			if r1 != r2 || g1 != g2 || b1 != b2 {
-				p := image.Rect(x, y, x+1, y+1)
-				if n == 0 {
-					box = p
-				} else {
-					box = box.Union(p)
-				}
-				n++
-			}
-		}
-	}
-	return n, box
-}
-
-func copyFile(from, to string) error {
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return err
-	}
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
