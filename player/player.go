@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
@@ -76,6 +77,9 @@ type Config struct {
 	// starts where it was stopped or closed (event Resumed); one played
 	// to its end starts from the beginning.
 	Resume Positions
+	// Rand is the random source of client-side playlists' shuffle
+	// (SetShuffle). Default: a source seeded at random.
+	Rand rand.Source
 }
 
 // Positions stores the position each presentation was left at, by URL
@@ -228,6 +232,7 @@ const (
 	cmdRecord
 	cmdStopRecord
 	cmdOpenList
+	cmdShuffle
 )
 
 type command struct {
@@ -400,13 +405,13 @@ func (p *Player) JumpTo(index int) {
 }
 
 // SetPlaylistRepeat makes the client-side playlist start over after its
-// last entry (on), or end there (off, the default).
+// last entry (on: SetPlaylistMode(RepeatAll)), or end there (off).
 func (p *Player) SetPlaylistRepeat(on bool) {
-	v := 0.0
 	if on {
-		v = 1
+		p.SetPlaylistMode(RepeatAll)
+	} else {
+		p.SetPlaylistMode(RepeatOff)
 	}
-	p.enqueue(command{kind: cmdRepeat, v: v})
 }
 
 // SetCredentials gives the user name and password to offer servers that
