@@ -45,6 +45,8 @@ func (v *View) bindings() []*binding {
 		{id: "step", help: "Next frame (pauses first)", keys: []fyne.KeyName{fyne.KeyE}, action: v.ctl.StepFrame},
 		{id: "next", help: "Next playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyF)}, action: func() { v.ctl.SkipEntry(1) }},
 		{id: "prev", help: "Previous playlist entry", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyB)}, action: func() { v.ctl.SkipEntry(-1) }},
+		{id: "repeat", help: "Playlist repeat: off, all, one", keys: []fyne.KeyName{fyne.KeyL}, action: v.CycleRepeat},
+		{id: "shuffle", help: "Playlist shuffle on or off", keys: []fyne.KeyName{fyne.KeyR}, action: v.ToggleShuffle},
 		{id: "fullscreen", help: "Full screen on or off (or double-click the picture)", keys: []fyne.KeyName{fyne.KeyF, fyne.KeyF11}, action: v.ToggleFullScreen},
 		{id: "leavefull", help: "Leave full screen", keys: []fyne.KeyName{fyne.KeyEscape}, action: func() { v.SetFullScreen(false) }},
 		{id: "aspect", help: "Next aspect ratio (Automatic, 4:3, 16:9, 16:10, 2.35:1, 1:1)", keys: []fyne.KeyName{fyne.KeyA}, action: func() { v.setAspect((v.aspectIndex + 1) % len(aspectChoices)) }},
