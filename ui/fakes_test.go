@@ -68,7 +68,7 @@ func (f *fakeController) OpenList(title string, urls []string) {
 func (f *fakeController) SetPlaylistMode(m player.RepeatMode) {
 	f.record("SetPlaylistMode", m)
 }
-func (f *fakeController) SetShuffle(on bool) { f.record("SetShuffle", on) }
+func (f *fakeController) SetShuffle(on bool)  { f.record("SetShuffle", on) }
 func (f *fakeController) SetVolume(v float64) { f.record("SetVolume", v) }
 func (f *fakeController) SetCredentials(user, password string) {
 	f.record("SetCredentials", [2]string{user, password})
