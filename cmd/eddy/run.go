@@ -150,7 +150,7 @@ func run(args []string) error {
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
 	v := ui.New(ui.Config{App: a, Window: w, Controller: p, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
-		About: ui.AboutInfo{Version: wiring.Version, Libraries: []string{lavc.Version()}}})
+		About: aboutInfo()})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
 		v.SetNotice(notice)
@@ -200,4 +200,10 @@ func profileCPU(path string, d time.Duration) (stop func(), err error) {
 	}
 	time.AfterFunc(d, stop)
 	return stop, nil
+}
+
+// aboutInfo is what Help ▸ About says of Eddy: its version and the FFmpeg
+// libraries linked, each with the version it reports at run time.
+func aboutInfo() ui.AboutInfo {
+	return ui.AboutInfo{Version: wiring.Version, Libraries: lavc.Libraries()}
 }
