@@ -52,6 +52,7 @@ func (v *View) bindings() []*binding {
 		{id: "aspect", help: "Next aspect ratio (Automatic, 4:3, 16:9, 16:10, 2.35:1, 1:1)", keys: []fyne.KeyName{fyne.KeyA}, action: func() { v.setAspect((v.aspectIndex + 1) % len(aspectChoices)) }},
 		{id: "zoom", help: "Next zoom (Fit Window, Original Size, Stretch)", keys: []fyne.KeyName{fyne.KeyZ}, action: func() { v.setZoom((v.video.frame.zoom + 1) % 3) }},
 		{id: "snapshot", help: "Save the picture as a PNG file (in your pictures folder)", keys: []fyne.KeyName{fyne.KeyS}, action: v.Snapshot},
+		{id: "ontop", help: "Always on top on or off", keys: []fyne.KeyName{fyne.KeyT}, action: v.ToggleOnTop},
 		{id: "panel", help: "Show or hide the side panel", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyI)}, action: v.ToggleSidePanel},
 		{id: "openfile", help: "Open a file", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyO)}, action: v.ShowOpenFile},
 		{id: "openurl", help: "Open a file or URL by typing it", chords: []*desktop.CustomShortcut{ctrl(fyne.KeyU)}, action: v.ShowOpenLocation},

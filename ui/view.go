@@ -152,6 +152,7 @@ type View struct {
 	helpMenu   *fyne.Menu
 	about      AboutInfo
 	order      listOrder // the playlists' repeat mode and shuffle (listmode.go)
+	onTop      onTopState // View ▸ Always on Top (ontop.go)
 
 	// pendingRecent is the location opened last, added to the recent
 	// list once it plays (a location that fails is not remembered).
@@ -260,6 +261,7 @@ func New(cfg Config) *View {
 	v.osd = newOSD(v.video, v.doLater)
 	v.fsHide = newIdleTimer(controlsHideDelay, v.doLater, v.hideIdleControls)
 
+	v.onTop.set = platformAbove(v.win)
 	v.keys = v.bindings()
 	v.content = v.layout()
 	v.win.SetContent(v.content)
@@ -440,7 +442,9 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	v.panelItem = v.menuItem("Side Panel", "panel")
 	v.panelItem.Checked = v.panelShown
 	aspectItem, zoomItem := v.pictureMenus()
-	view := fyne.NewMenu("View", full, v.panelItem, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
+	v.onTop.item = v.menuItem("Always on Top", "ontop")
+	v.onTop.item.Disabled = v.onTop.set == nil
+	view := fyne.NewMenu("View", full, v.panelItem, v.onTop.item, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
