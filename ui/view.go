@@ -151,7 +151,7 @@ type View struct {
 	openEntry  *widget.Entry
 	helpMenu   *fyne.Menu
 	about      AboutInfo
-	order      listOrder // the playlists' repeat mode and shuffle (listmode.go)
+	order      listOrder  // the playlists' repeat mode and shuffle (listmode.go)
 	onTop      onTopState // View ▸ Always on Top (ontop.go)
 
 	// pendingRecent is the location opened last, added to the recent
