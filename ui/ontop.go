@@ -24,6 +24,7 @@ type onTopState struct {
 	set     aboveSetter // nil where the platform has no way (the item is disabled)
 	on      bool        // the window manager keeps the window on top
 	pending bool        // a request is on its way
+	again   bool        // pressed (an odd number of times) while pending
 	item    *fyne.MenuItem
 }
 
@@ -64,7 +65,8 @@ func (v *View) OnTop() bool { return v.onTop.on }
 // ToggleOnTop asks for the window to be kept above the others, or no
 // longer. The menu item is checked once the window manager has done it;
 // when it cannot (the platform, the window manager), the status bar says
-// so and nothing is checked.
+// so and nothing is checked. A press while the window manager has not
+// answered yet applies after its answer.
 func (v *View) ToggleOnTop() {
 	s := &v.onTop
 	if s.set == nil {
@@ -72,6 +74,7 @@ func (v *View) ToggleOnTop() {
 		return
 	}
 	if s.pending {
+		s.again = !s.again
 		return
 	}
 	s.pending = true
@@ -79,9 +82,14 @@ func (v *View) ToggleOnTop() {
 	s.set(want, func(err error) {
 		v.do(func() {
 			s.pending = false
+			again := s.again
+			s.again = false
 			if err != nil {
 				v.status.SetWarning(onTopErrorText(want, err))
 				return
+			}
+			if again {
+				defer v.ToggleOnTop()
 			}
 			s.on = want
 			if s.item != nil && s.item.Checked != want {

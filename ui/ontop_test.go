@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -43,8 +44,8 @@ func TestOnTopNotSupported(t *testing.T) {
 // TestOnTopToggle: T and View ▸ Always on Top ask the platform; the item
 // is checked (and the picture says so) only once the window manager has
 // done it, and a failure is said in the status bar in a user's words,
-// leaving the item as it was; a press while a request is on its way is
-// ignored.
+// leaving the item as it was; a press while a request is on its way
+// applies once it is answered.
 func TestOnTopToggle(t *testing.T) {
 	f := newFixture(t)
 	var asked []bool
@@ -59,7 +60,6 @@ func TestOnTopToggle(t *testing.T) {
 	}
 
 	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyT})
-	f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyT}) // while the first is on its way
 	if fmt.Sprint(asked) != "[true]" || item.Checked || f.v.OnTop() {
 		t.Fatalf("before the window manager answered: asked %v, checked %v", asked, item.Checked)
 	}
@@ -73,6 +73,27 @@ func TestOnTopToggle(t *testing.T) {
 	if fmt.Sprint(asked) != "[true false]" || item.Checked || f.v.OnTop() || f.v.osd.Text() != "Not on top" {
 		t.Fatalf("off: asked %v, checked %v, picture %q", asked, item.Checked, f.v.osd.Text())
 	}
+
+	// Pressed twice quickly: on, then off once the first is answered;
+	// three times: on (the two presses after the first cancel out).
+	for _, tc := range []struct {
+		presses int
+		asked   string
+		on      bool
+	}{{2, "[true false]", false}, {3, "[true]", true}} {
+		asked = nil
+		for range tc.presses {
+			f.v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyT})
+		}
+		for range len(strings.Fields(tc.asked)) {
+			finish(nil)
+		}
+		if fmt.Sprint(asked) != tc.asked || item.Checked != tc.on || f.v.OnTop() != tc.on {
+			t.Fatalf("%d quick presses: asked %v, checked %v", tc.presses, asked, item.Checked)
+		}
+	}
+	item.Action()
+	finish(nil)
 
 	for _, tc := range []struct {
 		err  error
