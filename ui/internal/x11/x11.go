@@ -65,8 +65,9 @@ static int eddy_lists(xcb_connection_t *c, xcb_window_t win, xcb_atom_t prop, xc
 	return 0;
 }
 
-// eddy_connect opens a connection and finds the root window of win's
-// screen; win 0 checks nothing but the connection.
+// eddy_connect opens a connection (*cp; closed again on failure) and
+// finds the root window of win's screen; win 0 checks nothing but the
+// connection.
 static int eddy_connect(xcb_connection_t **cp, xcb_window_t win, xcb_window_t *root) {
 	xcb_connection_t *c = xcb_connect(NULL, NULL);
 	if (xcb_connection_has_error(c)) {
@@ -82,6 +83,8 @@ static int eddy_connect(xcb_connection_t **cp, xcb_window_t win, xcb_window_t *r
 	xcb_get_geometry_reply_t *g = xcb_get_geometry_reply(c, xcb_get_geometry(c, win), &e);
 	if (g == NULL) {
 		free(e);
+		xcb_disconnect(c);
+		*cp = NULL;
 		return EDDY_BAD_WINDOW;
 	}
 	*root = g->root;
@@ -94,9 +97,6 @@ static int eddy_set_above(uint32_t win, int on) {
 	xcb_window_t root;
 	int rc = eddy_connect(&c, win, &root);
 	if (rc != EDDY_OK) {
-		if (c != NULL) {
-			xcb_disconnect(c);
-		}
 		return rc;
 	}
 	xcb_atom_t supported = eddy_atom(c, "_NET_SUPPORTED");
@@ -170,28 +170,6 @@ static int eddy_set_above(uint32_t win, int on) {
 	return rc;
 }
 
-static int eddy_is_above(uint32_t win, int *above) {
-	xcb_connection_t *c = NULL;
-	xcb_window_t root;
-	int rc = eddy_connect(&c, win, &root);
-	if (rc != EDDY_OK) {
-		if (c != NULL) {
-			xcb_disconnect(c);
-		}
-		return rc;
-	}
-	xcb_atom_t state = eddy_atom(c, "_NET_WM_STATE");
-	xcb_atom_t a = eddy_atom(c, "_NET_WM_STATE_ABOVE");
-	if (state == XCB_ATOM_NONE || a == XCB_ATOM_NONE) {
-		xcb_disconnect(c);
-		return EDDY_NO_ATOM;
-	}
-	int failed = 0;
-	*above = eddy_lists(c, win, state, XCB_ATOM_ATOM, a, &failed);
-	xcb_disconnect(c);
-	return failed ? EDDY_BAD_WINDOW : EDDY_OK;
-}
-
 static long eddy_ms_since(const struct timespec *t0) {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -209,9 +187,6 @@ static int eddy_wait_listed(uint32_t win, const char *prop_name, xcb_atom_t type
 	xcb_window_t root;
 	int rc = eddy_connect(&c, win, &root);
 	if (rc != EDDY_OK) {
-		if (c != NULL) {
-			xcb_disconnect(c);
-		}
 		return rc;
 	}
 	if (win == 0) {
@@ -341,11 +316,14 @@ func Above(win uintptr) (bool, error) {
 	if win == 0 || win > 0xffffffff {
 		return false, fmt.Errorf("always on top: %w", errBadWindow)
 	}
-	var above C.int
-	if err := result(C.eddy_is_above(C.uint32_t(win), &above)); err != nil {
+	switch err := result(C.eddy_wait_above(C.uint32_t(win), 1, 0)); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotApplied):
+		return false, nil
+	default:
 		return false, fmt.Errorf("always on top: %w", err)
 	}
-	return above != 0, nil
 }
 
 // WaitAbove waits until the window manager has put win above the others
