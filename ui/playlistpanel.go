@@ -103,7 +103,8 @@ func newPlaylistPanel() *playlistPanel {
 		Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}
 	p.orderNote.Hide()
 	header := container.NewVBox(p.title, p.byline, p.banner, p.bannerTip, p.more)
-	buttons := container.NewVBox(p.orderNote, container.NewHBox(p.prevBtn, p.nextBtn, p.repeat, p.shuffle))
+	// Two rows, so that the side panel's narrow width holds them.
+	buttons := container.NewVBox(p.orderNote, container.NewHBox(p.prevBtn, p.nextBtn), container.NewHBox(p.repeat, p.shuffle))
 	p.body = container.NewBorder(header, buttons, nil, nil, p.list)
 	p.body.Hide()
 	p.root = container.NewStack(container.NewPadded(p.empty), p.body)
