@@ -27,6 +27,9 @@ type owner struct {
 	// openedList is the playlist OpenList made, played again by Play
 	// after its end (nil when a URL was opened).
 	openedList *playlist.Playlist
+	// listMode is the user's order for client-side playlists (repeat,
+	// shuffle; listorder.go), kept for the lists opened later.
+	listMode listMode
 	// scriptNext is the index of the first header script command not yet
 	// reached (Info.Scripts).
 	scriptNext int
@@ -289,13 +292,9 @@ func (p *Player) handle(c command) {
 			p.moveInList(0, int(c.d), true)
 		}
 	case cmdRepeat:
-		if l := p.o.list; l != nil && l.repeat != (c.v != 0) {
-			l.repeat = c.v != 0
-			if !l.repeat {
-				l.dropPrefetch(p)
-			}
-			p.publishPlaylist()
-		}
+		p.setListRepeat(RepeatMode(c.v))
+	case cmdShuffle:
+		p.setListShuffle(c.v != 0)
 	case cmdCredentials:
 		p.cfg.Transport.Credentials = c.cred
 	case cmdRecord:

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
@@ -77,6 +78,9 @@ type Config struct {
 	// starts where it was stopped or closed (event Resumed); one played
 	// to its end starts from the beginning.
 	Resume Positions
+	// Rand is the random source of client-side playlists' shuffle
+	// (SetShuffle). Default: a source seeded at random.
+	Rand rand.Source
 }
 
 // Positions stores the position each presentation was left at, by URL
@@ -254,6 +258,7 @@ const (
 	cmdRecord
 	cmdStopRecord
 	cmdOpenList
+	cmdShuffle
 )
 
 type command struct {
@@ -432,13 +437,13 @@ func (p *Player) JumpTo(index int) {
 }
 
 // SetPlaylistRepeat makes the client-side playlist start over after its
-// last entry (on), or end there (off, the default).
+// last entry (on: SetPlaylistMode(RepeatAll)), or end there (off).
 func (p *Player) SetPlaylistRepeat(on bool) {
-	v := 0.0
 	if on {
-		v = 1
+		p.SetPlaylistMode(RepeatAll)
+	} else {
+		p.SetPlaylistMode(RepeatOff)
 	}
-	p.enqueue(command{kind: cmdRepeat, v: v})
 }
 
 // SetCredentials gives the user name and password to offer servers that

@@ -33,8 +33,23 @@ type Playlist struct {
 	// Current is the index in Entries of the entry playing (or opening).
 	Current int
 	// Repeat is set when the whole playlist starts over after its last
-	// entry (SetPlaylistRepeat).
+	// entry (RepeatAll, or RepeatOne where FixedOrder).
 	Repeat bool
+	// Mode and Shuffle are the user's choices (SetPlaylistMode,
+	// SetShuffle).
+	Mode    RepeatMode
+	Shuffle bool
+	// FixedOrder is set when the show does not let the user choose the
+	// order (an entry has CLIENTSKIP="NO"): it plays in its own order,
+	// without shuffle, and RepeatOne repeats the whole show.
+	FixedOrder bool
+	// Order is the shuffled order of the entries (indexes in Entries)
+	// while shuffled, nil otherwise; Entries[Order[i]] for i > the
+	// current entry's place are still to play this round.
+	Order []int
+	// CanNext and CanPrev say whether Next and Previous (SkipEntry) can
+	// move from the current entry.
+	CanNext, CanPrev bool
 	// Warnings say what the metafile's parser repaired or dropped.
 	Warnings []string
 }
@@ -74,11 +89,17 @@ const (
 
 // listState is the client-side playlist the owner plays.
 type listState struct {
-	pl     *playlist.Playlist
-	cur    *playlist.Cursor
-	view   *Playlist
-	hops   int  // metafiles followed to reach this one
-	repeat bool // start over after the last entry (the user's choice)
+	pl   *playlist.Playlist
+	cur  *playlist.Cursor
+	view *Playlist
+	hops int // metafiles followed to reach this one
+	// free is set when the user may choose the order (orderFree):
+	// shuffle and RepeatOne apply.
+	free bool
+	// order is the shuffled order of the entries (Flatten indexes), nil
+	// when not shuffled; pos is the current entry's place in it.
+	order []int
+	pos   int
 	// resumeAt is where the entry an EVENT interrupted resumes (ASX
 	// WHENDONE="RESUME"); 0 for a broadcast (the live point).
 	resumeAt time.Duration
@@ -94,9 +115,9 @@ type listState struct {
 
 // prefetch is the next entry, dialed while the current one ends.
 type prefetch struct {
-	index  int  // Flatten index of the entry
 	resume bool // the entry an EVENT interrupted, resumed
-	cursor *playlist.Cursor
+	// move is where the show is once the entry plays.
+	move   listMove
 	cancel context.CancelFunc
 	done   bool
 	res    dialResult
@@ -175,6 +196,8 @@ func (p *Player) onPlaylist(m playlistResult) {
 	}
 	l := &listState{pl: m.pl, cur: cur, hops: m.hops}
 	l.view = buildView(m.pl, cur)
+	l.free = orderFree(l.view.Entries)
+	p.startShuffled(l)
 	p.o.list = l
 	for _, w := range m.pl.Warnings {
 		p.log.Info("playlist", "url", playlist.Redact(p.o.url), "warning", w)
@@ -223,7 +246,10 @@ func (p *Player) publishPlaylist() {
 		c := *l.view
 		c.Entries = append([]PlaylistEntry(nil), l.view.Entries...)
 		c.Current = l.cur.Index()
-		c.Repeat = l.repeat
+		m := p.o.listMode
+		c.Repeat, c.Mode, c.Shuffle, c.FixedOrder = l.wrapsAll(m), m.repeat, m.shuffle, !l.free
+		c.Order = slices.Clone(l.order)
+		c.CanNext, c.CanPrev = p.navigation(l)
 		v = &c
 	}
 	p.updateStatus(func(st *Status) { st.Playlist = v })
@@ -351,19 +377,18 @@ func (p *Player) entryFailed(err error) {
 		p.fail(fmt.Errorf("opening %s: no entry of the playlist opened: %w", playlist.Redact(l.pl.URL), err))
 		return
 	}
-	if l.cur.Next().End {
+	mv := p.following(true)
+	if mv.st.End {
 		if !l.opened {
 			p.publishPlaylist()
 			p.fail(fmt.Errorf("opening %s: no entry of the playlist opened: %w", playlist.Redact(l.pl.URL), err))
 			return
 		}
-		if !l.repeat {
-			p.endList()
-			return
-		}
-		l.cur, l.opened = playlist.NewCursor(l.pl), false
+		p.endList()
+		return
 	}
-	p.openEntry()
+	l.take(mv)
+	p.openStep(mv.st)
 }
 
 // endList ends the show after its last entry.
@@ -382,7 +407,7 @@ func (p *Player) advance() bool {
 	nx := l.next
 	l.next = nil
 	if nx != nil && nx.done {
-		l.cur = nx.cursor
+		l.take(nx.move)
 		if nx.res.err != nil {
 			p.entryFailed(nx.res.err)
 			return true
@@ -397,7 +422,7 @@ func (p *Player) advance() bool {
 	}
 	if nx != nil {
 		// Still dialing: its result opens the entry.
-		l.cur = nx.cursor
+		l.take(nx.move)
 		p.teardownPlayback()
 		p.resetForOpen(OpenOptions{Paused: p.o.opts.Paused, Streams: p.o.opts.Streams})
 		p.publishPlaylist()
@@ -406,16 +431,12 @@ func (p *Player) advance() bool {
 		p.o.dialCancel = nx.cancel
 		return true
 	}
-	st := l.cur.Next()
-	if st.End {
-		if !l.repeat || !l.opened {
-			return false
-		}
-		l.cur = playlist.NewCursor(l.pl)
-		l.opened = false
-		st = l.cur.Current()
+	mv := p.following(false)
+	if mv.st.End {
+		return false
 	}
-	p.openStep(st)
+	l.take(mv)
+	p.openStep(mv.st)
 	return true
 }
 
@@ -426,20 +447,16 @@ func (p *Player) prefetchNext() {
 	if l == nil || l.next != nil || p.o.paused {
 		return
 	}
-	c := l.cur.Clone()
-	st := c.Next()
-	if st.End && l.repeat && l.opened {
-		c = playlist.NewCursor(l.pl)
-		st = c.Current()
-	}
+	mv := p.following(false)
+	st := mv.st
 	if st.End {
 		return
 	}
 	e := st.Entry
 	ctx, cancel := context.WithCancel(context.Background())
-	nx := &prefetch{index: c.Index(), cursor: c, cancel: cancel, resume: st.Resume}
+	nx := &prefetch{move: mv, cancel: cancel, resume: st.Resume}
 	l.next = nx
-	p.log.Debug("opening the next playlist entry ahead", "entry", c.Index()+1)
+	p.log.Debug("opening the next playlist entry ahead", "entry", mv.cur.Index()+1)
 	reg, cfg := p.cfg.Transports, p.cfg.Transport
 	go func() {
 		res := p.dialEntry(ctx, reg, cfg, e, l.pl.URL)
@@ -501,31 +518,19 @@ func (p *Player) closeLater(s transport.Session) {
 }
 
 // moveInList jumps to another entry of the client-side playlist: offset
-// ±1 from the current one (Next/Previous), or to index when jump.
+// ±1 from the current one (Next/Previous), or to index when jump, in the
+// shuffled order while shuffled (userMove).
 func (p *Player) moveInList(offset, index int, jump bool) {
 	l := p.o.list
-	c := l.cur.Clone()
-	var st playlist.Step
-	var err error
-	switch {
-	case jump:
-		st, err = c.Jump(index)
-	case offset > 0:
-		st, err = c.Skip()
-	default:
-		st, err = c.Prev()
-	}
-	if err == nil && st.End {
-		err = playlist.ErrNoEntry
-	}
+	mv, err := p.userMove(offset, index, jump)
 	if err != nil {
 		p.warn(err)
 		return
 	}
 	l.dropPrefetch(p)
-	l.cur = c
+	l.take(mv)
 	l.failed = 0
-	p.openEntry()
+	p.openStep(mv.st)
 }
 
 // Sentinel errors of client-side playlists.

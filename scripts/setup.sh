@@ -18,12 +18,13 @@ run_pkgs="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 # Tests: a virtual display, key presses (xdotool) and screenshots, FFmpeg/ffprobe as the reference
 # decoder and fixture maker, sox for audio statistics, VLC as an MMSH server,
 # GStreamer's asfmux (a second ASF muxer) and RTSP server, and the desktop's
-# tools that check `make install` (desktop-file-validate, xdg-mime, the MIME database).
+# tools that check `make install` (desktop-file-validate, xdg-mime, the MIME database), and an
+# EWMH window manager (Openbox) with xprop and xmessage for the always-on-top tests.
 test_pkgs="xvfb xauth xdotool imagemagick ffmpeg sox vlc-bin vlc-plugin-base
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0 python3-gi netcat-openbsd
-  desktop-file-utils xdg-utils shared-mime-info"
+  desktop-file-utils xdg-utils shared-mime-info openbox x11-utils"
 
 case "$profile" in
 run) pkgs=$run_pkgs ;;

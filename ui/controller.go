@@ -54,9 +54,11 @@ type Controller interface {
 	OpenList(title string, urls []string)
 	// JumpTo plays entry i of the client-side playlist.
 	JumpTo(i int)
-	// SetPlaylistRepeat makes the client-side playlist start over after
-	// its last entry.
-	SetPlaylistRepeat(on bool)
+	// SetPlaylistMode sets what client-side playlists do when an entry
+	// ends (off, repeat all, repeat one); SetShuffle plays them in a
+	// random order. Both stay for the playlists opened later.
+	SetPlaylistMode(m player.RepeatMode)
+	SetShuffle(on bool)
 	// Subscribe registers fn for every event until cancel is called. fn
 	// runs on a player goroutine.
 	Subscribe(fn func(player.Event)) (cancel func())

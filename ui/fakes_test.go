@@ -65,9 +65,10 @@ func (f *fakeController) JumpTo(i int)         { f.record("JumpTo", i) }
 func (f *fakeController) OpenList(title string, urls []string) {
 	f.record("OpenList", title+": "+strings.Join(urls, " | "))
 }
-func (f *fakeController) SetPlaylistRepeat(on bool) {
-	f.record("SetPlaylistRepeat", on)
+func (f *fakeController) SetPlaylistMode(m player.RepeatMode) {
+	f.record("SetPlaylistMode", m)
 }
+func (f *fakeController) SetShuffle(on bool)  { f.record("SetShuffle", on) }
 func (f *fakeController) SetVolume(v float64) { f.record("SetVolume", v) }
 func (f *fakeController) SetCredentials(user, password string) {
 	f.record("SetCredentials", [2]string{user, password})

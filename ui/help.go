@@ -17,8 +17,12 @@ import (
 // (Fyne's, Go's, read from the build): Eddy's version and the libraries
 // the program linked (cmd/eddy gives FFmpeg's).
 type AboutInfo struct {
-	Version   string   // Eddy's version, "0.1.0"
-	Libraries []string // e.g. "libavcodec 59.37.100"; empty entries are skipped
+	Version string // Eddy's version, "0.1.0"
+	// Libraries are the FFmpeg libraries linked, each with the version
+	// it reports at run time, in order ("libavcodec 59.37.100",
+	// "libavutil 57.28.100", …: lavc.Libraries); each is shown as
+	// "FFmpeg libavcodec 59.37.100". Empty entries are skipped.
+	Libraries []string
 }
 
 // ShowShortcuts shows the keyboard shortcuts: every row of the keyboard

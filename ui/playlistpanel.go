@@ -32,15 +32,18 @@ const (
 
 // playlistPanel is the Playlist tab: the client-side playlist's title,
 // banner and "more information" link, its entries (the current one
-// marked; double-click plays one), previous/next and repeat.
+// marked; double-click plays one), previous/next, the repeat mode
+// (off, all, one) and shuffle.
 type playlistPanel struct {
 	root fyne.CanvasObject
 
 	// OnJump plays entry i; OnSkip moves by one entry (±1); OnRepeat
-	// turns repeating the whole playlist on or off.
-	OnJump   func(i int)
-	OnSkip   func(offset int)
-	OnRepeat func(on bool)
+	// moves the repeat mode on (off → all → one); OnShuffle turns
+	// shuffle on or off.
+	OnJump    func(i int)
+	OnSkip    func(offset int)
+	OnRepeat  func()
+	OnShuffle func(on bool)
 	// fetchBanner loads a banner image; tests replace it.
 	fetchBanner func(ctx context.Context, rawURL string) (image.Image, error)
 	// do runs f on the Fyne goroutine (fyne.Do; tests run it at once).
@@ -54,7 +57,11 @@ type playlistPanel struct {
 	list      *widget.List
 	prevBtn   *widget.Button
 	nextBtn   *widget.Button
-	repeat    *widget.Check
+	repeat    *widget.Button
+	shuffle   *widget.Check
+	// orderNote says when the playlist keeps its own order (an entry
+	// cannot be skipped): shuffle and repeat one do not apply to it.
+	orderNote *widget.Label
 	empty     *widget.Label
 	body      *fyne.Container
 
@@ -82,13 +89,22 @@ func newPlaylistPanel() *playlistPanel {
 	p.list = widget.NewList(p.length, p.newRow, p.updateRow)
 	p.prevBtn = widget.NewButtonWithIcon("Previous", theme.MediaSkipPreviousIcon(), func() { p.skip(-1) })
 	p.nextBtn = widget.NewButtonWithIcon("Next", theme.MediaSkipNextIcon(), func() { p.skip(1) })
-	p.repeat = widget.NewCheck("Repeat", func(on bool) {
-		if !p.updating && p.OnRepeat != nil {
-			p.OnRepeat(on)
+	p.repeat = widget.NewButtonWithIcon(repeatLabel(player.RepeatOff), theme.MediaReplayIcon(), func() {
+		if p.OnRepeat != nil {
+			p.OnRepeat()
 		}
 	})
+	p.shuffle = widget.NewCheck("Shuffle", func(on bool) {
+		if !p.updating && p.OnShuffle != nil {
+			p.OnShuffle(on)
+		}
+	})
+	p.orderNote = &widget.Label{Text: "This playlist has an entry that cannot be skipped: it plays in its own order (no shuffle; Repeat: One repeats the whole playlist).",
+		Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}
+	p.orderNote.Hide()
 	header := container.NewVBox(p.title, p.byline, p.banner, p.bannerTip, p.more)
-	buttons := container.NewHBox(p.prevBtn, p.nextBtn, p.repeat)
+	// Two rows, so that the side panel's narrow width holds them.
+	buttons := container.NewVBox(p.orderNote, container.NewHBox(p.prevBtn, p.nextBtn), container.NewHBox(p.repeat, p.shuffle))
 	p.body = container.NewBorder(header, buttons, nil, nil, p.list)
 	p.body.Hide()
 	p.root = container.NewStack(container.NewPadded(p.empty), p.body)
@@ -163,15 +179,17 @@ func (p *playlistPanel) set(pl *player.Playlist) {
 	}
 	p.setBanner(banner, tip)
 
-	p.updating = true
-	p.repeat.SetChecked(pl.Repeat)
-	p.updating = false
-	if ok && pl.Current > 0 {
+	if pl.FixedOrder {
+		p.orderNote.Show()
+	} else {
+		p.orderNote.Hide()
+	}
+	if ok && pl.CanPrev {
 		p.prevBtn.Enable()
 	} else {
 		p.prevBtn.Disable()
 	}
-	if ok && cur.ClientSkip && (pl.Current+1 < len(pl.Entries) || pl.Repeat) {
+	if ok && pl.CanNext {
 		p.nextBtn.Enable()
 	} else {
 		p.nextBtn.Disable()
@@ -180,6 +198,15 @@ func (p *playlistPanel) set(pl *player.Playlist) {
 	if ok {
 		p.list.ScrollTo(pl.Current)
 	}
+}
+
+// setOrder shows the repeat mode and shuffle (the user's choice, which
+// the player keeps for every playlist).
+func (p *playlistPanel) setOrder(m player.RepeatMode, shuffle bool) {
+	p.repeat.SetText(repeatLabel(m))
+	p.updating = true
+	p.shuffle.SetChecked(shuffle)
+	p.updating = false
 }
 
 // current is the entry playing.

@@ -13,8 +13,11 @@ import (
 	"github.com/eddyplayer/eddy/player"
 )
 
+// showPlaylist is a three-entry show at entry current, its second entry
+// CLIENTSKIP="NO" (so CanNext as the player says it).
 func showPlaylist(current int) *player.Playlist {
 	return &player.Playlist{
+		CanNext: current != 1 && current+1 < 3, CanPrev: current > 0, FixedOrder: true,
 		URL: "http://example.com/show.asx", Title: "Show", Author: "Station",
 		MoreInfo: "http://example.com/about", Banner: "http://example.com/banner.png", BannerText: "Our station",
 		Current: current,
@@ -98,7 +101,7 @@ func TestPlaylistPanelShowsTheShow(t *testing.T) {
 	row.DoubleTapped(&fyne.PointEvent{})
 	test.Tap(f.v.list.prevBtn)
 	test.Tap(f.v.list.repeat)
-	f.expectCalls("JumpTo(2)", "SkipEntry(-1)", "SetPlaylistRepeat(true)")
+	f.expectCalls("JumpTo(2)", "SkipEntry(-1)", "SetPlaylistMode(all)")
 
 	// On a skippable entry, Next is offered and skips.
 	st.Playlist = showPlaylist(0)

@@ -151,6 +151,8 @@ type View struct {
 	openEntry  *widget.Entry
 	helpMenu   *fyne.Menu
 	about      AboutInfo
+	order      listOrder  // the playlists' repeat mode and shuffle (listmode.go)
+	onTop      onTopState // View ▸ Always on Top (ontop.go)
 
 	// pendingRecent is the location opened last, added to the recent
 	// list once it plays (a location that fails is not remembered).
@@ -264,7 +266,8 @@ func New(cfg Config) *View {
 	v.list = newPlaylistPanel()
 	v.list.OnJump = v.ctl.JumpTo
 	v.list.OnSkip = v.ctl.SkipEntry
-	v.list.OnRepeat = v.ctl.SetPlaylistRepeat
+	v.list.OnRepeat = v.CycleRepeat
+	v.list.OnShuffle = v.SetShuffle
 	v.status = newStatusBar()
 	if v.do == nil {
 		v.do = fyne.Do
@@ -272,6 +275,7 @@ func New(cfg Config) *View {
 	v.osd = newOSD(v.video, v.doLater)
 	v.fsHide = newIdleTimer(controlsHideDelay, v.doLater, v.hideIdleControls)
 
+	v.onTop.set = platformAbove(v.win)
 	v.keys = v.bindings()
 	v.content = v.layout()
 	v.win.SetContent(v.content)
@@ -293,6 +297,7 @@ func New(cfg Config) *View {
 	v.updateMuteIcon()
 	v.volText.SetText(volumeText(vol))
 	v.ctl.SetVolume(vol)
+	v.restoreListOrder(prefs)
 	if s := v.settings(); s != (player.Settings{}) {
 		v.ctl.Configure(s) // the preferences saved last time
 	}
@@ -429,12 +434,16 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	next := v.menuItem("Next Playlist Entry", "next")
 	prev := v.menuItem("Previous Playlist Entry", "prev")
 	v.entryItems = []*fyne.MenuItem{next, prev}
+	v.order.repeatItem = v.menuItem(repeatLabel(v.order.repeat), "repeat")
+	v.order.shuffleItem = v.menuItem("Shuffle", "shuffle")
+	v.order.shuffleItem.Checked = v.order.shuffle
 	items := []*fyne.MenuItem{playPause, stop, fyne.NewMenuItemSeparator(), back, fwd, fyne.NewMenuItemSeparator()}
 	items = append(items, v.rateItems...)
 	items = append(items, fyne.NewMenuItemSeparator(),
 		v.menuItem("Faster", "faster"), v.menuItem("Slower", "slower"), v.menuItem("Speed 1×", "speed1"),
 		v.menuItem("Next Frame", "step"), fyne.NewMenuItemSeparator())
 	items = append(items, v.entryItems...)
+	items = append(items, v.order.repeatItem, v.order.shuffleItem)
 	items = append(items, fyne.NewMenuItemSeparator(), up, down, mute)
 	v.playbackMenu = fyne.NewMenu("Playback", items...)
 	v.refreshPlaybackMenu()
@@ -448,7 +457,9 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	v.panelItem = v.menuItem("Side Panel", "panel")
 	v.panelItem.Checked = v.panelShown
 	aspectItem, zoomItem := v.pictureMenus()
-	view := fyne.NewMenu("View", full, v.panelItem, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
+	v.onTop.item = v.menuItem("Always on Top", "ontop")
+	v.onTop.item.Disabled = v.onTop.set == nil
+	view := fyne.NewMenu("View", full, v.panelItem, v.onTop.item, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
@@ -480,8 +491,8 @@ func (v *View) refreshPlaybackMenu() {
 	if pl := v.st.Playlist; pl != nil {
 		// The client-side playlist's entries (CLIENTSKIP decides forward).
 		cur := pl.Current >= 0 && pl.Current < len(pl.Entries)
-		canSkip = cur && pl.Entries[pl.Current].ClientSkip && (pl.Current+1 < len(pl.Entries) || pl.Repeat)
-		canSkipBack = cur && pl.Current > 0
+		canSkip = cur && pl.CanNext
+		canSkipBack = cur && pl.CanPrev
 	}
 	rate := v.st.Rate
 	if rate == 0 {

@@ -169,7 +169,7 @@ func run(args []string) error {
 		ctl = controller{Player: p, out: out, devices: alsasink.Devices}
 	}
 	v := ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
-		About: ui.AboutInfo{Version: wiring.Version, Libraries: []string{lavc.Version()}}})
+		About: aboutInfo()})
 	a.Lifecycle().SetOnStopped(v.Close)
 	if notice != "" {
 		v.SetNotice(notice)
@@ -226,4 +226,10 @@ func profileCPU(path string, d time.Duration) (stop func(), err error) {
 	}
 	time.AfterFunc(d, stop)
 	return stop, nil
+}
+
+// aboutInfo is what Help ▸ About says of Eddy: its version and the FFmpeg
+// libraries linked, each with the version it reports at run time.
+func aboutInfo() ui.AboutInfo {
+	return ui.AboutInfo{Version: wiring.Version, Libraries: lavc.Libraries()}
 }
