@@ -12,23 +12,9 @@ import (
 // the real window under Xvfb, cmd/eddy TestDriveSeekStepSnapshot: at
 // 12.203 s it showed the picture of 12.146 s, FFmpeg's is 12.246 s).
 func TestSeekWhilePausedBetweenPictures(t *testing.T) {
-	h, sess, frames := pausablePictures(t)
-	h.p.Open("cap://x")
-	h.waitState(Playing)
-	h.p.Pause()
-	h.waitState(Paused)
-	await(t, "the pause", sess.paused)
-	pts, _, _ := frames.frames()
-	n := len(pts)
-	select {
-	case <-frames.notify: // a picture shown before the pause
-	default:
-	}
 	// The pictures are 100 ms apart: 5.0 s is 30 ms before the target,
 	// within the 60 ms a picture may be late in playback.
-	h.p.Seek(5030 * time.Millisecond)
-	await(t, "a picture", frames.notify)
-	await(t, "the source paused again", sess.paused)
+	h, _, frames, n, _ := seekWhilePaused(t, 5030*time.Millisecond)
 	pts, _, px := frames.frames()
 	if got := pts[n:]; len(got) != 1 || got[0] != 5100*time.Millisecond || px[n] != 51 {
 		t.Fatalf("after the seek to 5.03 s while paused, pictures %v were shown, want the one at 5.1 s", got)

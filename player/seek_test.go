@@ -162,27 +162,36 @@ func pausablePictures(t *testing.T) (*harness, *capSession, *frameLog) {
 	return h, sess, frames
 }
 
-// TestSeekWhilePausedShowsThePicture: a seek while paused shows the
-// picture at the new position at once (decoded from the key point before
-// it, the earlier pictures not shown), plays no sound, releases the
-// source again as a pause does, and Play goes on from there.
-func TestSeekWhilePausedShowsThePicture(t *testing.T) {
-	h, sess, frames := pausablePictures(t)
+// seekWhilePaused opens the pausable pictures, pauses, seeks to to and
+// waits for the picture shown and the source paused again; it returns how
+// many pictures were shown and how much sound written before the seek.
+func seekWhilePaused(t *testing.T, to time.Duration) (h *harness, sess *capSession, frames *frameLog, shown, sound int) {
+	t.Helper()
+	h, sess, frames = pausablePictures(t)
 	h.p.Open("cap://x")
 	h.waitState(Playing)
 	h.p.Pause()
 	h.waitState(Paused)
 	await(t, "the pause", sess.paused)
-	before := len(h.sink.bytes())
+	sound = len(h.sink.bytes())
 	pts, _, _ := frames.frames()
-	nPictures := len(pts)
+	shown = len(pts)
 	select {
 	case <-frames.notify: // a picture shown before the pause
 	default:
 	}
-	h.p.Seek(5 * time.Second)
+	h.p.Seek(to)
 	await(t, "a picture", frames.notify)
 	await(t, "the source paused again", sess.paused)
+	return h, sess, frames, shown, sound
+}
+
+// TestSeekWhilePausedShowsThePicture: a seek while paused shows the
+// picture at the new position at once (decoded from the key point before
+// it, the earlier pictures not shown), plays no sound, releases the
+// source again as a pause does, and Play goes on from there.
+func TestSeekWhilePausedShowsThePicture(t *testing.T) {
+	h, _, frames, nPictures, before := seekWhilePaused(t, 5*time.Second)
 	pts, _, px := frames.frames()
 	if got := pts[nPictures:]; len(got) != 1 || got[0] != 5*time.Second || px[nPictures] != 50 {
 		t.Fatalf("while paused, pictures %v were shown, want the one at 5s", got)

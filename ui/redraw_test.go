@@ -124,13 +124,7 @@ func TestStatusGoesWithTheNextFrame(t *testing.T) {
 		}
 		armed = append(armed, fn)
 	}
-	run := func() {
-		for len(queue) > 0 {
-			fn := queue[0]
-			queue = queue[1:]
-			fn()
-		}
-	}
+	run := func() { runQueue(&queue) }
 	out := f.v.VideoOutput()
 	frame := func() decoder.Frame { return twoColourFrame(48, 27, red, blue) }
 	out.Present(frame())
@@ -299,13 +293,7 @@ func TestPicturesGivenBackOnce(t *testing.T) {
 	f.emit(player.MediaChanged, status(player.Playing, m, 0))
 	var queue []func()
 	f.v.do = func(fn func()) { queue = append(queue, fn) }
-	run := func() {
-		for len(queue) > 0 {
-			fn := queue[0]
-			queue = queue[1:]
-			fn()
-		}
-	}
+	run := func() { runQueue(&queue) }
 	out := f.v.VideoOutput()
 	back := map[*image.RGBA]int{}
 	out.SetFrameReturn(func(img *image.RGBA) { back[img]++ })
@@ -347,4 +335,14 @@ func TestPicturesGivenBackOnce(t *testing.T) {
 	out.Present(d) // a late frame of the stopped presentation
 	run()
 	check("a frame while stopped", d.Image)
+}
+
+// runQueue runs the Fyne goroutine's queued functions as fyne.Do would,
+// and those they queue, until none is left.
+func runQueue(queue *[]func()) {
+	for len(*queue) > 0 {
+		fn := (*queue)[0]
+		*queue = (*queue)[1:]
+		fn()
+	}
 }
