@@ -119,7 +119,12 @@ func (s *NullSink) Write(pcm []byte) (int, error) {
 		}
 		var wait time.Duration // 0: no timer, only a wake (paused)
 		if !s.paused {
-			need := min(int64(len(pcm)-done), s.capBytes/4) - free
+			// Full: wait until a quarter of the buffer has played,
+			// however small the write (the player writes a few
+			// milliseconds at a time; waking for each made a hundred
+			// timer waits a second), the device still holding three
+			// quarters of it.
+			need := max(s.capBytes/4, int64(s.fs)) - free
 			wait = s.bytesDur(need)
 		}
 		s.sleep(wait)

@@ -233,3 +233,32 @@ func TestNullSinkUnderrun(t *testing.T) {
 		}
 	})
 }
+
+// TestNullSinkSmallWritesWaitForAQuarter: the player writes a few
+// milliseconds at a time; through a full buffer each write must not wait
+// for just its own room (a timer wait every 10 ms), but for a quarter of
+// the buffer, the later small writes then going in at once. The clock
+// and the buffer's bound are unchanged, and the device never runs dry.
+func TestNullSinkSmallWritesWaitForAQuarter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newPaced(t) // 100 ms buffer
+		start, before := time.Now(), s.timerWaits()
+		for range 100 {
+			if n, err := s.Write(pcmMS(10)); n != 20 || err != nil {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+			if b := s.Buffered(); b > 100*time.Millisecond {
+				t.Fatalf("Buffered %v exceeds the device buffer", b)
+			}
+		}
+		if moved := time.Since(start); moved < 900*time.Millisecond || moved > 930*time.Millisecond {
+			t.Fatalf("1 s of audio in 10 ms writes took %v of clock time, want 900-925 ms", moved)
+		}
+		if waits := s.timerWaits() - before; waits > 40 {
+			t.Fatalf("%d timer waits for 100 writes of 10 ms, want about one per 25 ms played", waits)
+		}
+		if s.Underruns() != 0 {
+			t.Fatalf("Underruns %d", s.Underruns())
+		}
+	})
+}
