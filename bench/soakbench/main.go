@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
 	"github.com/eddyplayer/eddy/transport"
+	"github.com/eddyplayer/eddy/transport/bufpool"
 	"github.com/eddyplayer/eddy/transport/mmsh"
 	"github.com/eddyplayer/eddy/transport/mmsh/mmshtest"
 )
@@ -50,10 +52,16 @@ type options struct {
 
 // sample is one reading of the process.
 type sample struct {
-	at         time.Duration
-	rss        int64
-	goroutines int
-	files      int
+	at  time.Duration
+	rss int64
+	// goHeap is the Go heap's live and not yet collected objects, goHeld
+	// all the memory the Go runtime holds from the system (heap, free
+	// spans not yet returned, stacks, its own structures), pool the
+	// media buffers kept for reuse (part of goHeap), cHeap the C heap in
+	// use (FFmpeg's).
+	goHeap, goHeld, pool, cHeap int64
+	goroutines                  int
+	files                       int
 	// frames and audio are the current session's (an open starts them
 	// again).
 	frames int64
@@ -145,13 +153,16 @@ func soak(o options, out io.Writer) ([]sample, error) {
 	defer readings.Stop()
 	end := time.NewTimer(o.duration)
 	defer end.Stop()
-	fmt.Fprintf(out, "%8s %10s %11s %6s %8s %9s\n", "at", "RSS MB", "goroutines", "fds", "frames", "audio s")
+	fmt.Fprintf(out, "%8s %8s %10s %10s %8s %9s %11s %6s %8s %9s\n", "at", "RSS MB", "Go held MB", "Go heap MB", "pool MB", "C heap MB", "goroutines", "fds", "frames", "audio s")
 	var samples []sample
 	read := func() {
-		s := sample{at: time.Since(start).Round(time.Second), rss: rss(), goroutines: runtime.NumGoroutine(), files: openFiles(),
+		s := sample{at: time.Since(start).Round(time.Second), rss: rss(), goHeap: goHeap(), goHeld: goHeld(), pool: bufpool.Kept(), cHeap: cHeap(),
+			goroutines: runtime.NumGoroutine(), files: openFiles(),
 			frames: int64(p.Status().Stats.FramesDecoded), audio: p.Status().Stats.AudioPlayed}
 		samples = append(samples, s)
-		fmt.Fprintf(out, "%8v %10.1f %11d %6d %8d %9.0f\n", s.at, float64(s.rss)/(1<<20), s.goroutines, s.files, s.frames, s.audio.Seconds())
+		mb := func(n int64) float64 { return float64(n) / (1 << 20) }
+		fmt.Fprintf(out, "%8v %8.1f %10.1f %10.1f %8.1f %9.1f %11d %6d %8d %9.0f\n", s.at, mb(s.rss), mb(s.goHeld), mb(s.goHeap), mb(s.pool), mb(s.cHeap),
+			s.goroutines, s.files, s.frames, s.audio.Seconds())
 	}
 	read()
 	n := 0
@@ -240,6 +251,28 @@ func rss() int64 {
 		}
 	}
 	return 0
+}
+
+// goHeap is the bytes of the Go heap's objects, live or not yet
+// collected.
+func goHeap() int64 {
+	m := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(m[0].Value.Uint64())
+}
+
+// goHeld is the bytes the Go runtime holds from the system: everything it
+// mapped but what it has returned.
+func goHeld() int64 {
+	m := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 || m[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(m[0].Value.Uint64()) - int64(m[1].Value.Uint64())
 }
 
 // openFiles counts the process's open file descriptors (Linux).
