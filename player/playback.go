@@ -106,6 +106,10 @@ type playback struct {
 	// speed is the speed of normal playback (SetSpeed), as float64 bits;
 	// 0 means 1.
 	speed atomic.Uint64
+	// clockCh is closed (and cleared) when the clock's course changes (a
+	// speed change), so a picture waiting for its time measures again.
+	clockMu sync.Mutex
+	clockCh chan struct{}
 	// shown is the PTS of the picture on screen (-1: none yet).
 	shown atomic.Int64
 	// stepNext makes the next segment a frame step (owner only).
@@ -672,6 +676,23 @@ func (pb *playback) setSpeed(s float64) {
 	if seg := pb.seg; seg != nil && seg.rate == 1 {
 		seg.wall.setRate(s, pb.p.now())
 	}
+	pb.clockMu.Lock()
+	if pb.clockCh != nil {
+		close(pb.clockCh)
+		pb.clockCh = nil
+	}
+	pb.clockMu.Unlock()
+}
+
+// clockMoved returns a channel closed at the clock's next change of
+// course (setSpeed).
+func (pb *playback) clockMoved() <-chan struct{} {
+	pb.clockMu.Lock()
+	defer pb.clockMu.Unlock()
+	if pb.clockCh == nil {
+		pb.clockCh = make(chan struct{})
+	}
+	return pb.clockCh
 }
 
 func (pb *playback) rateOrOne() float64 {

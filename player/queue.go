@@ -30,9 +30,18 @@ type item struct {
 
 // sampleQueue is a bounded FIFO of samples with context-aware blocking.
 // One goroutine pushes (the reader), one pops (the output stage).
+//
+// A reader that found the queue full waits until an eighth of it has
+// drained (refill), then fills it again in one go: waking it for every
+// sample popped cost a goroutine hand-off per sample in steady playback,
+// which is most of a time-limited file's playback (issue 12).
 type sampleQueue struct {
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every change
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced when an item comes in or the reader finishes
+	// room is closed (and replaced) when a reader waiting on a full
+	// queue may go on; roomWait says one waits.
+	room     chan struct{}
+	roomWait bool
 	items    []item
 	head     int
 	bytes    int
@@ -47,13 +56,24 @@ type sampleQueue struct {
 }
 
 func newSampleQueue(maxSpan time.Duration, maxBytes int) *sampleQueue {
-	return &sampleQueue{changed: make(chan struct{}), maxSpan: maxSpan, maxBytes: maxBytes}
+	return &sampleQueue{changed: make(chan struct{}), room: make(chan struct{}), maxSpan: maxSpan, maxBytes: maxBytes}
 }
 
 // signal wakes every waiter. Called with mu held.
 func (q *sampleQueue) signal() {
 	close(q.changed)
 	q.changed = make(chan struct{})
+	q.freed()
+}
+
+// freed wakes a reader waiting for room once there is enough of it.
+// Called with mu held.
+func (q *sampleQueue) freed() {
+	if q.roomWait && (q.done != nil || q.refill()) {
+		q.roomWait = false
+		close(q.room)
+		q.room = make(chan struct{})
+	}
 }
 
 func (q *sampleQueue) len() int { return len(q.items) - q.head }
@@ -61,6 +81,14 @@ func (q *sampleQueue) len() int { return len(q.items) - q.head }
 // full reports whether the queue is at a limit. Called with mu held.
 func (q *sampleQueue) full() bool {
 	return q.len() >= maxQueueItems || q.bytes >= q.maxBytes || q.span() >= q.maxSpan
+}
+
+// refill reports whether a reader that found the queue full may go on:
+// every limit is at most seven eighths used (an empty queue always may).
+// Called with mu held.
+func (q *sampleQueue) refill() bool {
+	return q.len() <= maxQueueItems-maxQueueItems/8 && q.bytes <= q.maxBytes-q.maxBytes/8 &&
+		q.span() <= q.maxSpan-q.maxSpan/8
 }
 
 // span is the media time between the last popped and the last pushed clock
@@ -97,11 +125,15 @@ func (q *sampleQueue) setClock(track int) {
 	q.mu.Unlock()
 }
 
-// push appends it, blocking while the queue is full.
+// push appends it. When the queue is full it blocks until it has drained
+// to its refill level.
 func (q *sampleQueue) push(ctx context.Context, it item) error {
 	q.mu.Lock()
-	for q.full() && q.done == nil {
-		ch := q.changed
+	if q.full() {
+		q.roomWait = !q.refill()
+	}
+	for q.roomWait && q.done == nil {
+		ch := q.room
 		q.mu.Unlock()
 		select {
 		case <-ch:
@@ -155,7 +187,7 @@ func (q *sampleQueue) pop(ctx context.Context) (item, error) {
 	if it.change == nil && (q.clock == 0 || it.s.Track == q.clock) {
 		q.lastOut, q.haveOut = it.s.PTS, true
 	}
-	q.signal()
+	q.freed()
 	return it, nil
 }
 
@@ -245,7 +277,7 @@ func (q *sampleQueue) dropUntilChange() (again bool, wait <-chan struct{}) {
 		dropped = true
 	}
 	if dropped {
-		q.signal() // room for the reader
+		q.freed() // room for the reader
 	}
 	return q.len() == 0 && q.done == nil, q.changed
 }

@@ -19,8 +19,13 @@ const (
 	lateFrame = 60 * time.Millisecond
 	// earlyFrame: a frame this close to its time is shown now.
 	earlyFrame = 4 * time.Millisecond
-	// maxFrameWait bounds one wait so pauses and seeks are noticed.
-	maxFrameWait = 20 * time.Millisecond
+	// maxFrameWait bounds one wait for a picture's time, which is then
+	// measured again: the audio clock may stall (an underrun) or drift
+	// from the wall clock. A pause or seek ends the segment and a speed
+	// change wakes the wait (playback.clockMoved), so a picture normally
+	// waits once: waking every 20 ms cost two goroutine hand-offs per
+	// frame (issue 12).
+	maxFrameWait = 250 * time.Millisecond
 )
 
 // videoItem is a video sample, or (ts != nil) a switch to a new track set.
@@ -123,6 +128,10 @@ func (pb *playback) video(seg *segment) {
 	ts := seg.active.Load()
 	var frames []decoder.Frame
 	shown := 0
+	// timer waits for a picture's time (stopped while not waiting).
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
 	release := func(f decoder.Frame) {
 		if ts != nil && ts.vdec != nil && f.Image != nil {
 			if r, ok := ts.vdec.(decoder.FrameReleaser); ok {
@@ -166,6 +175,7 @@ func (pb *playback) video(seg *segment) {
 		}
 		if realtime || seg.rate != 1 {
 			for {
+				moved := pb.clockMoved()
 				c := pb.clock(seg)
 				ahead := subDur(f.PTS, c)
 				if dir < 0 {
@@ -180,11 +190,13 @@ func (pb *playback) video(seg *segment) {
 				} else if sp := pb.speedOrOne(); sp != 1 {
 					ahead = time.Duration(float64(ahead) / sp)
 				}
-				t := time.NewTimer(min(ahead, maxFrameWait))
+				timer.Reset(min(ahead, maxFrameWait))
 				select {
-				case <-t.C:
+				case <-timer.C:
+				case <-moved:
+					timer.Stop()
 				case <-seg.ctx.Done():
-					t.Stop()
+					timer.Stop()
 					return false
 				}
 			}
