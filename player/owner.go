@@ -46,6 +46,7 @@ type owner struct {
 	lastBytesAt time.Time
 	bitrate     int64
 	ticks       int
+	slowTick    bool // the ticker runs once a second (nothing plays)
 
 	// Play-log facts (transport.PlaybackReporter).
 	rendered       time.Duration
@@ -110,6 +111,17 @@ func (p *Player) run() {
 	tk := time.NewTicker(p.cfg.Tick)
 	defer tk.Stop()
 	for {
+		// Paused, stopped or ended, nothing moves: the owner wakes once a
+		// second (statistics) instead of every Tick (issue 12: the paused
+		// window's CPU).
+		if slow := p.o.state != Playing && p.o.state != Buffering; slow != p.o.slowTick {
+			p.o.slowTick = slow
+			if slow {
+				tk.Reset(max(p.cfg.Tick, time.Second))
+			} else {
+				tk.Reset(p.cfg.Tick)
+			}
+		}
 		select {
 		case <-p.quit:
 			p.teardown(true)
@@ -947,6 +959,7 @@ func (p *Player) tick() {
 		return
 	}
 	p.o.ticks++
+	p.ticked.Add(1)
 	if p.o.state == Playing || p.o.state == Buffering || p.o.state == Paused {
 		pos := pb.position()
 		if d := pos - p.o.lastPos; p.o.state == Playing && d > 0 && d < 2*time.Second {
@@ -979,7 +992,7 @@ func (p *Player) tick() {
 			p.showCaption("", 0, 0)
 		}
 	}
-	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.ticks%every == 0 {
+	if every := max(int(time.Second/p.cfg.Tick), 1); p.o.slowTick || p.o.ticks%every == 0 {
 		p.refreshStats()
 		p.refreshRecording()
 		p.report()

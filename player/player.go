@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eddyplayer/eddy/player/audio"
@@ -151,6 +152,8 @@ type OpenOptions struct {
 // Player is the playback engine. Its methods are safe for concurrent use.
 type Player struct {
 	cfg Config
+	// ticked counts the owner's ticks (read by tests).
+	ticked atomic.Int64
 	// httpClient is Config.Transport.HTTPClient as given, what a
 	// Settings without a proxy goes back to.
 	httpClient *http.Client

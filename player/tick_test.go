@@ -58,3 +58,49 @@ func TestPositionTicks(t *testing.T) {
 		}
 	})
 }
+
+// TestPausedTicks: paused, nothing moves, and the owner wakes once a
+// second (statistics once a second, no position events) instead of every
+// Tick; playing again, it ticks every Tick.
+func TestPausedTicks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const tick = 50 * time.Millisecond
+		h := newHarness(t, newFakeSession(100), func(c *Config) {
+			c.Tick = tick
+			c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+		})
+		h.p.Open("fake://song")
+		h.waitState(Playing)
+		h.p.Pause()
+		h.waitState(Paused)
+		synctest.Wait()
+		before := h.p.ticked.Load()
+		stats := 0
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end); {
+			select {
+			case ev := <-h.events:
+				switch ev.Kind {
+				case PositionChanged:
+					t.Fatalf("a position event while paused: %v", ev.Status.Position)
+				case StatsChanged:
+					stats++
+				}
+			case <-time.After(time.Until(end)):
+			}
+		}
+		if n := h.p.ticked.Load() - before; n > 5 {
+			t.Fatalf("%d ticks in 5 s paused, want one a second", n)
+		}
+		if stats < 4 {
+			t.Fatalf("%d statistics events in 5 s paused, want one a second", stats)
+		}
+		h.p.Play()
+		h.waitState(Playing)
+		synctest.Wait()
+		before = h.p.ticked.Load()
+		time.Sleep(time.Second)
+		if n := h.p.ticked.Load() - before; n < int64(time.Second/tick)-1 {
+			t.Fatalf("%d ticks in 1 s playing, want one every %v", n, tick)
+		}
+	})
+}
