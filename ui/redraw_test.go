@@ -346,3 +346,45 @@ func runQueue(queue *[]func()) {
 		fn()
 	}
 }
+
+// TestSeekBarRedrawsWhenTheThumbMoves: the player reports the position
+// ten times a second, and each refresh redraws the whole window; the bar
+// redraws only when its thumb moves by half a unit or more, keeping the
+// newest time for any redraw.
+func TestSeekBarRedrawsWhenTheThumbMoves(t *testing.T) {
+	a := test.NewTempApp(t)
+	ca := &countingApp{App: a, d: &countingDriver{Driver: a.Driver()}}
+	fyne.SetCurrentApp(ca)
+	s := NewSeekBar()
+	w := test.NewTempWindow(t, s)
+	w.Resize(fyne.NewSize(500, 60))
+	s.SetDuration(2000*time.Second, true)
+	units := s.Size().Width // the bar's width for 2000 s
+	if units < 400 {
+		t.Fatalf("bar %v wide", units)
+	}
+	ca.d.n.Store(0)
+	// A tenth of a second of 2000 s on a bar of ~500 units moves the
+	// thumb by a fortieth of a unit: ten reports, no redraw.
+	for i := 1; i <= 10; i++ {
+		s.SetTime(time.Duration(i) * 100 * time.Millisecond)
+	}
+	if n := ca.d.n.Load(); n != 0 {
+		t.Fatalf("%d redraws for a thumb that moved %.2f units", n, units/2000)
+	}
+	if got := s.Time(); got != time.Second {
+		t.Fatalf("bar at %v, want the newest time 1s", got)
+	}
+	// Three seconds more move it by about three quarters of a unit:
+	// redrawn.
+	s.SetTime(4 * time.Second)
+	if n := ca.d.n.Load(); n == 0 {
+		t.Fatal("the thumb moved a unit and the bar was not redrawn")
+	}
+	// A seek far away redraws at once.
+	ca.d.n.Store(0)
+	s.SetTime(500 * time.Second)
+	if n := ca.d.n.Load(); n == 0 {
+		t.Fatal("a jump of half the bar was not redrawn")
+	}
+}

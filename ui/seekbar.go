@@ -36,6 +36,8 @@ type SeekBar struct {
 	onKey func(*fyne.KeyEvent)
 
 	dragging bool
+	// drawn is the value shown at the last redraw.
+	drawn float64
 }
 
 // NewSeekBar returns a disabled seek bar; SetDuration enables it.
@@ -132,10 +134,28 @@ func (s *SeekBar) SetTime(d time.Duration) {
 	if v > s.Max {
 		v = s.Max
 	}
-	if v != s.Value {
-		s.Value = v
-		s.Refresh()
+	if v == s.Value {
+		return
 	}
+	s.Value = v
+	// Redraw only when the thumb moves by half a unit or more: the
+	// player reports the position ten times a second, and every refresh
+	// redraws the whole window (on software GL, a 1000x640 window costs
+	// milliseconds), while over a song of minutes the thumb moves a
+	// pixel every few reports (issue 12). The value is kept, so any
+	// redraw shows it.
+	if w := s.Size().Width; w > 0 && s.Max > s.Min {
+		if moved := float32((v-s.drawn)/(s.Max-s.Min)) * w; moved > -0.5 && moved < 0.5 {
+			return
+		}
+	}
+	s.Refresh()
+}
+
+// Refresh redraws the bar at its value.
+func (s *SeekBar) Refresh() {
+	s.drawn = s.Value
+	s.Slider.Refresh()
 }
 
 // Time is the media time the thumb shows.
