@@ -21,6 +21,10 @@ type progressBar struct {
 	shown bool
 }
 
+// progressEvery is how often the progress line is redrawn (the
+// player's position tick).
+const progressEvery = 250 * time.Millisecond
+
 func newProgressBar(w io.Writer) *progressBar {
 	tty := false
 	if f, ok := w.(*os.File); ok {
@@ -37,7 +41,7 @@ func (b *progressBar) update(st player.Status) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if time.Since(b.last) < 200*time.Millisecond && st.State == player.Playing {
+	if time.Since(b.last) < progressEvery-progressEvery/4 && st.State == player.Playing {
 		return
 	}
 	b.last = time.Now()

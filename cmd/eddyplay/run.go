@@ -163,6 +163,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Logger:        logger,
 		PlayerVersion: wiring.Version,
 		Language:      wiring.Language(),
+		// The progress line is redrawn five times a second at most: a
+		// position event every 100 ms (the player's default, for a
+		// window's clock) would wake the player's goroutines for
+		// nothing (issue 12).
+		Tick: progressEvery,
 	}
 	if o.trace != "" {
 		tw, err := newTraceWriter(o.trace)
