@@ -154,6 +154,7 @@ func (v *View) installKeys() {
 	c := v.win.Canvas()
 	c.SetOnTypedKey(v.TypedKey)
 	v.seek.onKey = v.TypedKey
+	v.volume.onKey = v.TypedKey
 	for _, b := range v.keys {
 		action := b.action
 		for _, ch := range b.chords {

@@ -58,7 +58,7 @@ type playlistPanel struct {
 	prevBtn   *widget.Button
 	nextBtn   *widget.Button
 	repeat    *widget.Button
-	shuffle   *widget.Check
+	shuffle   *clickCheck
 	// orderNote says when the playlist keeps its own order (an entry
 	// cannot be skipped): shuffle and repeat one do not apply to it.
 	orderNote *widget.Label
@@ -94,7 +94,7 @@ func newPlaylistPanel() *playlistPanel {
 			p.OnRepeat()
 		}
 	})
-	p.shuffle = widget.NewCheck("Shuffle", func(on bool) {
+	p.shuffle = newClickCheck("Shuffle", func(on bool) {
 		if !p.updating && p.OnShuffle != nil {
 			p.OnShuffle(on)
 		}

@@ -36,7 +36,7 @@ type streamList struct {
 	empty *widget.Label
 
 	tracks   []player.TrackInfo
-	checks   []*widget.Check
+	checks   []*clickCheck
 	key      string // identifies the track set the rows were built for
 	manual   bool
 	updating bool // set while the list itself changes check boxes
@@ -130,7 +130,7 @@ func (l *streamList) rebuild(tracks []player.TrackInfo) {
 	}
 	for i, t := range tracks {
 		i := i
-		c := widget.NewCheck(trackTitle(t), nil)
+		c := newClickCheck(trackTitle(t), nil)
 		c.Checked = t.Selected
 		c.OnChanged = func(on bool) { l.toggled(i, on) }
 		l.checks = append(l.checks, c)

@@ -102,7 +102,7 @@ type View struct {
 	total      *widget.Label
 	nowPlaying *widget.Label
 	muteBtn    *widget.Button
-	volume     *widget.Slider
+	volume     *keySlider
 	fullBtn    *widget.Button
 
 	video   *videoArea
@@ -356,7 +356,7 @@ func (v *View) layout() fyne.CanvasObject {
 	v.nowPlaying = &widget.Label{Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
 	v.muteBtn = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), v.ToggleMute)
 	v.muteBtn.Importance = widget.LowImportance
-	v.volume = widget.NewSlider(0, 1)
+	v.volume = newKeySlider(0, 1)
 	v.volume.Step = 0.01
 	v.volume.OnChanged = v.volumeChanged
 	volBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(130, v.volume.MinSize().Height)), v.volume)

@@ -885,3 +885,43 @@ func TestEndedOffersPlayAgain(t *testing.T) {
 		t.Error("the end panel stays after playing again")
 	}
 }
+
+// TestClickedControlsLeaveSpaceToPlay: a click on a stream's check box
+// toggles it without taking the keyboard focus (and takes it from the
+// location field), and the volume slider, which a click focuses, passes
+// Space on to the window: after either, Space still plays and pauses.
+func TestClickedControlsLeaveSpaceToPlay(t *testing.T) {
+	f := newFixture(t)
+	m := demoMedia()
+	m.Tracks = append(m.Tracks, player.TrackInfo{Track: transport.Track{
+		ID: 2, Type: transport.Video, Codec: transport.FourCC("WMV2"), Bitrate: 300000,
+		Video: transport.VideoParams{Width: 320, Height: 240},
+	}})
+	f.emit(player.StateChanged, status(player.Playing, m, 5*time.Second))
+	f.v.showTab(1)
+	c := f.v.streams.checks[1] // Video 2, not played
+	f.win.Canvas().Focus(f.v.location)
+	test.Tap(c)
+	if !c.Checked {
+		t.Fatal("the click did not check Video 2")
+	}
+	if foc := f.win.Canvas().Focused(); foc != nil {
+		t.Fatalf("%T has the keyboard focus after a click on a check box", foc)
+	}
+	f.ctl.take()
+
+	test.Tap(f.v.volume)
+	foc := f.win.Canvas().Focused()
+	if foc == nil {
+		t.Fatal("a click on the volume slider did not focus it")
+	}
+	f.ctl.take()
+	foc.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	f.expectCalls("Pause()")
+	// Left and Right stay the slider's.
+	before := f.v.volume.Value
+	foc.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if f.v.volume.Value <= before {
+		t.Fatalf("Right on the focused volume slider: %v, was %v", f.v.volume.Value, before)
+	}
+}
