@@ -354,6 +354,24 @@ func (pb *playback) bufferTarget() time.Duration {
 	return min(t, cfg.MaxBuffer/2)
 }
 
+// localReadAhead is the most media a local source (transport.Info.Local)
+// is read ahead of the play position: it comes as fast as it is asked
+// for, so reading MaxBuffer (30 s) ahead only held megabytes of samples
+// (10 MB for a 720p WMV, issue 12) and made a recording started later
+// miss them.
+const localReadAhead = 5 * time.Second
+
+// readAhead is the most media time a segment's queue holds: MaxBuffer,
+// or for a local source localReadAhead (at least twice the buffer
+// target, so that buffering is never cut short by a full queue).
+func (pb *playback) readAhead() time.Duration {
+	m := pb.p.cfg.MaxBuffer
+	if pb.info.Local {
+		return min(m, max(localReadAhead, 2*pb.bufferTarget()))
+	}
+	return m
+}
+
 // Start policy. Playback starts when the buffer target is reached, or
 // earlier when media arrives clearly faster than real time (a server's fast
 // start or a local file): then the buffer grows while playing.
@@ -583,7 +601,7 @@ func (pb *playback) startSegment(from, limit time.Duration, preview bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	seg := &segment{
 		id: pb.segID, ctx: ctx, cancel: cancel, from: from, limit: limit, rate: pb.rateOrOne(), preview: preview, step: preview && pb.stepNext,
-		q:          newSampleQueue(pb.p.cfg.MaxBuffer, pb.p.cfg.MaxBufferBytes),
+		q:          newSampleQueue(pb.readAhead(), pb.p.cfg.MaxBufferBytes),
 		vin:        make(chan videoItem, videoQueueLen),
 		videoDone:  make(chan struct{}),
 		firstFrame: make(chan struct{}),

@@ -104,3 +104,31 @@ func TestPausedTicks(t *testing.T) {
 		}
 	})
 }
+
+// TestLocalReadAhead: a local source (a file, memory) is read ahead by
+// localReadAhead only, a network one by MaxBuffer (issue 12: the queue's
+// samples were megabytes of the window's memory).
+func TestLocalReadAhead(t *testing.T) {
+	for _, local := range []bool{true, false} {
+		synctest.Test(t, func(t *testing.T) {
+			s := newFakeSession(120)
+			s.info.Local = local
+			h := newHarness(t, s, func(c *Config) {
+				c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+				c.Tick = 100 * time.Millisecond // statistics once a second
+			})
+			h.p.Open("fake://song")
+			h.waitState(Playing)
+			time.Sleep(5 * time.Second)
+			synctest.Wait()
+			lvl := h.p.Status().Stats.BufferLevel
+			max, min := DefaultMaxBuffer, 20*time.Second
+			if local {
+				max, min = localReadAhead+time.Second, localReadAhead*7/8-time.Second
+			}
+			if lvl > max || lvl < min {
+				t.Fatalf("local %v: %v read ahead, want %v to %v", local, lvl, min, max)
+			}
+		})
+	}
+}

@@ -153,6 +153,10 @@ type Info struct {
 	Seekable bool
 	// Broadcast reports a live source.
 	Broadcast bool
+	// Local reports media read from this machine (a file, memory): it
+	// comes as fast as it is asked for, so there is nothing to buffer
+	// against and the player reads only a few seconds ahead.
+	Local bool
 	// MaxBitrate is the presentation's maximum bit rate (0 when unknown).
 	MaxBitrate int
 	Metadata   Metadata

@@ -735,9 +735,9 @@ func TestDriveSpeed(t *testing.T) {
 // long as the recording ran, and its packets (stream, time, size) are a
 // run of the clip's, in order, none missing: the packets as they arrived.
 //
-// The clip is a minute long: the player reads a file ahead up to its
-// buffer (30 s), and a recording holds what arrives after it starts, so
-// a recording started in the first seconds of a shorter file would get
+// The clip is a minute long: the player reads a file a few seconds
+// ahead, and a recording holds what arrives after it starts, so a
+// recording started in the first seconds of a clip that short would get
 // only the header.
 func TestDriveRecord(t *testing.T) {
 	needTools(t, "Xvfb", "import", "xdotool", "ffmpeg", "ffprobe")

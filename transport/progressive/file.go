@@ -65,5 +65,6 @@ func (FileDialer) Dial(ctx context.Context, raw string, cfg transport.Config) (t
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	s.info.Local = true
 	return s, nil
 }

@@ -28,5 +28,10 @@ func (m MemoryDialer) Dial(ctx context.Context, raw string, cfg transport.Config
 	if p == "" {
 		p = "memory"
 	}
-	return NewSession(af, nil, raw, p, true, cfg)
+	s, err := NewSession(af, nil, raw, p, true, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.info.Local = true
+	return s, nil
 }

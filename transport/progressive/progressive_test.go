@@ -146,6 +146,11 @@ func TestMemoryMatchesFile(t *testing.T) {
 	if n1 != n2 || d1 != d2 || m.Info().Protocol != "demo" {
 		t.Fatalf("memory %d %s, file %d %s", n1, d1, n2, d2)
 	}
+	// Both are read from this machine: the player reads them only a few
+	// seconds ahead.
+	if !m.Info().Local || !dialFile(t, wmaFixture).Info().Local {
+		t.Fatal("a memory or file session is not Local")
+	}
 }
 
 func serveFile(t *testing.T, path string, ranges bool) *httptest.Server {
@@ -174,7 +179,7 @@ func TestHTTPMatchesFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			if s.Info().Seekable != ranges || s.Info().Protocol != "http" {
+			if s.Info().Seekable != ranges || s.Info().Protocol != "http" || s.Info().Local {
 				t.Fatalf("info %+v", s.Info())
 			}
 			n1, d1, _ := digest(t, s, []int{1, 2}, 0)
