@@ -2,7 +2,9 @@
 // of transport/mmsh/mmshtest, paced in real time) through the whole
 // player for a while, switching streams every -every (video off, video
 // on) and opening the stream again every -reopen switches, and samples the
-// process's resident memory, goroutines and open files each -sample. It
+// process's resident memory (with the Go heap, what the Go runtime holds,
+// the media buffer pool and the C heap in use beside it), goroutines and
+// open files each -sample. It
 // prints one line per sample and, at the end, the growth after the first
 // sample past -settle, and exits 1 when a growth is over its bound
 // (issue 12: no growth over hours).
