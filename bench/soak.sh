@@ -5,7 +5,8 @@
 # 30m), switching streams every 20 s (video off, video on; every fifth
 # switch opens the stream again), and reads the resident memory (and
 # where it is: the Go heap, what the Go runtime holds, the buffer pool,
-# the C heap in use), goroutines and open files each minute. It prints the readings and the
+# the C heap in use and what the C allocator keeps free), goroutines and
+# open files each minute. It prints the readings and the
 # growth after the first minute, and exits 1 when memory grew by more than
 # 32 MB, goroutines by more than 8 or files by more than 4 (goal: flat).
 # `make test` runs a two-minute version (TestSoakShort).

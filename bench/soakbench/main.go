@@ -60,10 +60,10 @@ type sample struct {
 	// all the memory the Go runtime holds from the system (heap, free
 	// spans not yet returned, stacks, its own structures), pool the
 	// media buffers kept for reuse (part of goHeap), cHeap the C heap in
-	// use (FFmpeg's).
-	goHeap, goHeld, pool, cHeap int64
-	goroutines                  int
-	files                       int
+	// use (FFmpeg's) and cFree what the C allocator keeps free.
+	goHeap, goHeld, pool, cHeap, cFree int64
+	goroutines                         int
+	files                              int
 	// frames and audio are the current session's (an open starts them
 	// again).
 	frames int64
@@ -155,15 +155,16 @@ func soak(o options, out io.Writer) ([]sample, error) {
 	defer readings.Stop()
 	end := time.NewTimer(o.duration)
 	defer end.Stop()
-	fmt.Fprintf(out, "%8s %8s %10s %10s %8s %9s %11s %6s %8s %9s\n", "at", "RSS MB", "Go held MB", "Go heap MB", "pool MB", "C heap MB", "goroutines", "fds", "frames", "audio s")
+	fmt.Fprintf(out, "%8s %8s %10s %10s %8s %9s %9s %11s %6s %8s %9s\n", "at", "RSS MB", "Go held MB", "Go heap MB", "pool MB", "C heap MB", "C free MB", "goroutines", "fds", "frames", "audio s")
 	var samples []sample
 	read := func() {
-		s := sample{at: time.Since(start).Round(time.Second), rss: rss(), goHeap: goHeap(), goHeld: goHeld(), pool: bufpool.Kept(), cHeap: cHeap(),
+		s := sample{at: time.Since(start).Round(time.Second), rss: rss(), goHeap: goHeap(), goHeld: goHeld(), pool: bufpool.Kept(),
 			goroutines: runtime.NumGoroutine(), files: openFiles(),
 			frames: int64(p.Status().Stats.FramesDecoded), audio: p.Status().Stats.AudioPlayed}
+		s.cHeap, s.cFree = cHeap()
 		samples = append(samples, s)
 		mb := func(n int64) float64 { return float64(n) / (1 << 20) }
-		fmt.Fprintf(out, "%8v %8.1f %10.1f %10.1f %8.1f %9.1f %11d %6d %8d %9.0f\n", s.at, mb(s.rss), mb(s.goHeld), mb(s.goHeap), mb(s.pool), mb(s.cHeap),
+		fmt.Fprintf(out, "%8v %8.1f %10.1f %10.1f %8.1f %9.1f %9.1f %11d %6d %8d %9.0f\n", s.at, mb(s.rss), mb(s.goHeld), mb(s.goHeap), mb(s.pool), mb(s.cHeap), mb(s.cFree),
 			s.goroutines, s.files, s.frames, s.audio.Seconds())
 	}
 	read()

@@ -5,9 +5,10 @@ package main
 */
 import "C"
 
-// cHeap is the C heap's bytes in use (glibc's mallinfo2: FFmpeg's
-// decoders and buffers live there).
-func cHeap() int64 {
+// cHeap is the C heap's bytes in use and the bytes glibc keeps free in
+// its arenas (mallinfo2: FFmpeg's decoders and buffers live there; what
+// they free stays with the allocator until it is trimmed).
+func cHeap() (inUse, free int64) {
 	m := C.mallinfo2()
-	return int64(m.uordblks) + int64(m.hblkhd)
+	return int64(m.uordblks) + int64(m.hblkhd), int64(m.fordblks)
 }
