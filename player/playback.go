@@ -572,12 +572,31 @@ func (pb *playback) position() time.Duration {
 	if !seg.haveCursor.Load() {
 		return seg.from
 	}
-	// The sink's buffered audio is output time: media time at the speed.
+	// The cursor is read before the sink's buffered audio: a chunk the
+	// output goroutine writes in between is then counted as buffered but
+	// not yet in the cursor, which puts the position behind (by what of
+	// the chunk the sink took), never ahead of what is heard. Read the
+	// other way round, a write completing in between put it ahead. A
+	// cursor that moved during the read (a whole chunk written, and part
+	// of the next) is read again, so the position is at most one
+	// writeChunk behind. A sink with room takes several chunks in a row
+	// (a quarter of its buffer), each moving the cursor; the reads are
+	// bounded for a writer that never waits (a file).
+	cursor := seg.cursor.Load()
 	buffered := pb.p.cfg.Sink.Buffered()
+	for range 32 {
+		again := seg.cursor.Load()
+		if again == cursor {
+			break
+		}
+		cursor = again
+		buffered = pb.p.cfg.Sink.Buffered()
+	}
+	// The sink's buffered audio is output time: media time at the speed.
 	if s := pb.speedOrOne(); s != 1 {
 		buffered = time.Duration(float64(buffered) * s)
 	}
-	pos := subDur(time.Duration(seg.cursor.Load()), buffered)
+	pos := subDur(time.Duration(cursor), buffered)
 	return max(pos, seg.from)
 }
 
@@ -718,14 +737,6 @@ func (pb *playback) rateOrOne() float64 {
 		return 1
 	}
 	return pb.rate
-}
-
-// setPaused tells the playback (its wall clock) about pause and resume.
-func (pb *playback) setPaused(p bool) {
-	pb.paused.Store(p)
-	if seg := pb.seg; seg != nil {
-		seg.wall.setPaused(p, pb.p.now())
-	}
 }
 
 // resetDecoders drops decoder state before a new segment.

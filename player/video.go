@@ -69,18 +69,6 @@ func (w *wallClock) start(now time.Time) {
 	}
 }
 
-func (w *wallClock) setPaused(p bool, now time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if p == w.paused {
-		return
-	}
-	if p && w.running {
-		w.base += w.elapsed(now.Sub(w.at))
-	}
-	w.paused, w.at = p, now
-}
-
 // setRate changes the clock's rate from now on.
 func (w *wallClock) setRate(r float64, now time.Time) {
 	w.mu.Lock()
