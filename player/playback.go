@@ -580,7 +580,7 @@ func (pb *playback) position() time.Duration {
 	// cursor that moved during the read (a whole chunk written, and part
 	// of the next) is read again, so the position is at most one
 	// writeChunk behind. A sink with room takes several chunks in a row
-	// (a quarter of its buffer), each moving the cursor; the reads are
+	// (half its buffer), each moving the cursor; the reads are
 	// bounded for a writer that never waits (a file).
 	cursor := seg.cursor.Load()
 	buffered := pb.p.cfg.Sink.Buffered()
