@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
@@ -20,6 +21,10 @@
 #include <libswscale/swscale.h>
 
 #include "lavc.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 // Limits on what one frame may make the C side allocate. The Go side has
 // the same numbers (limits.go).
@@ -80,6 +85,26 @@ static void log_cb(void *avcl, int level, const char *fmt, va_list vl) {
 
 void eddy_init_log(void) { av_log_set_callback(log_cb); }
 
+// eddy_limit_arenas caps glibc's malloc arenas at two, unless the user set
+// MALLOC_ARENA_MAX. It runs as the program loads, before the Go runtime
+// starts its threads: glibc gives a thread that finds the arenas busy an
+// arena of its own (up to eight per core), and a cap set later does not
+// undo the arenas made before it. Go runs a decoder's cgo calls on
+// whichever thread holds its goroutine, so each decoder's frames and
+// buffers were spread over many arenas, and what a closed decoder left
+// free in one was not reused by the next decoder allocating in another:
+// in bench/soak.sh, which opens decoders at every stream switch, resident
+// memory kept growing. With two arenas and a trim after each decoder
+// closes (eddy_close) it levels off (issue 12; the README has the
+// figures).
+__attribute__((constructor)) static void eddy_limit_arenas(void) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	if (getenv("MALLOC_ARENA_MAX") == NULL) {
+		mallopt(M_ARENA_MAX, 2);
+	}
+#endif
+}
+
 static void clear_log(void) { tls_log[0] = 0; }
 
 static int set_err(EddyDec *d, int ret, const char *what) {
@@ -133,6 +158,14 @@ void eddy_close(EddyDec *d) {
 	av_freep(&d->abuf);
 	sws_freeContext(d->sws);
 	av_free(d);
+#ifdef __GLIBC__
+	// A decoder's frame pools, threads' contexts and scaler leave
+	// megabytes free inside glibc's arenas (one per decoding thread),
+	// which it keeps mapped; a player that opens a decoder at each stream
+	// switch and each entry grew by them over a long session (issue 12).
+	// Hand the free pages back now, once per decoder closed.
+	malloc_trim(0);
+#endif
 }
 
 int eddy_open(EddyDec **out, const EddyParams *p, const uint8_t *extra, int extra_len) {
