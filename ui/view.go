@@ -117,6 +117,9 @@ type View struct {
 	videoHost  *fyne.Container   // holds the video area outside full screen
 	fullscreen bool
 	padded     bool // the window's padding, restored when leaving full screen
+	// windowed is the window's size before full screen, given back when
+	// leaving it.
+	windowed fyne.Size
 
 	// The side panel: split holds the video and the tabs; centerHost
 	// shows the split, or the video alone when the panel is hidden.
@@ -557,6 +560,7 @@ func (v *View) SetFullScreen(on bool) {
 		v.win.Canvas().Unfocus()
 		v.tip.hide()
 		v.padded = v.win.Padded()
+		v.windowed = v.win.Canvas().Size()
 		v.videoHost.Objects = nil
 		v.videoHost.Refresh()
 		v.controlsHost.Objects = nil
@@ -587,6 +591,11 @@ func (v *View) SetFullScreen(on bool) {
 		v.fullBtn.SetIcon(theme.ViewFullScreenIcon())
 	}
 	v.win.SetFullScreen(on)
+	if !on && !v.windowed.IsZero() {
+		// Fyne 2.7's GLFW driver gives the window back at the screen's
+		// size, with or without a window manager.
+		v.win.Resize(v.windowed)
+	}
 	v.updateStatsShown()
 }
 

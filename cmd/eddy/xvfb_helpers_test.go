@@ -59,13 +59,19 @@ const screenW, screenH = windowWidth, windowHeight
 // reports it through -displayfd) and stops it at the end of the test.
 func startXvfb(t *testing.T, ctx context.Context) string {
 	t.Helper()
+	return startXvfbSized(t, ctx, screenW, screenH)
+}
+
+// startXvfbSized is startXvfb with a screen of w×h.
+func startXvfbSized(t *testing.T, ctx context.Context, width, height int) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0",
-		fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp", "-noreset")
+		fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
 	var xlog strings.Builder
 	x.Stdout, x.Stderr = &xlog, &xlog
