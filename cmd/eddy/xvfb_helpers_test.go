@@ -416,7 +416,7 @@ func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed (apt-get install xvfb imagemagick xdotool ffmpeg): %v", tool, err)
+			t.Fatalf("%s is needed (apt-get install xvfb imagemagick xdotool ffmpeg x11-utils openbox): %v", tool, err)
 		}
 	}
 }
