@@ -15,7 +15,8 @@ import (
 // screen (_NET_WM_STATE_FULLSCREEN, the screen's size) and Escape gives it
 // back the size it had: Fyne 2.7 left it at the screen's size, larger
 // than the screen once the window manager's frame is added. (Its
-// position is not checked: Fyne puts the window back at the top left.)
+// position is not checked: under a window manager, Fyne puts the window
+// back at the top left.)
 func TestFullScreenUnderOpenbox(t *testing.T) {
 	needTools(t, "Xvfb", "xdotool", "xprop", "openbox")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
