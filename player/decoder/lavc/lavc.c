@@ -160,10 +160,11 @@ void eddy_close(EddyDec *d) {
 	av_free(d);
 #ifdef __GLIBC__
 	// A decoder's frame pools, threads' contexts and scaler leave
-	// megabytes free inside glibc's arenas (one per decoding thread),
-	// which it keeps mapped; a player that opens a decoder at each stream
-	// switch and each entry grew by them over a long session (issue 12).
-	// Hand the free pages back now, once per decoder closed.
+	// megabytes free inside glibc's arenas, which it keeps mapped; a
+	// player that opens a decoder at each stream switch and each entry
+	// grew by them over a long session (issue 12). Hand the free pages
+	// back now, once per decoder closed (a few milliseconds at most, at
+	// a switch or an open, never while a decoder runs).
 	malloc_trim(0);
 #endif
 }
