@@ -36,14 +36,9 @@ func TestFullScreenUnderOpenbox(t *testing.T) {
 		pollX(t, ctx, app, wmLog, what, read, ok)
 	}
 
-	out := x("xdotool", "search", "--sync", "--onlyvisible", "--name", "Eddy")
-	win, err := strconv.ParseUint(strings.Fields(out + " ")[0], 10, 32)
-	if err != nil {
-		t.Fatalf("xdotool search printed %q", out)
-	}
+	win := appWindow(t, ctx, display)
+	waitManaged(t, ctx, app, wmLog, display, win)
 	id, hexWin := strconv.FormatUint(win, 10), fmt.Sprintf("%#x", win)
-	until("Openbox to manage the window", func() string { return x("xprop", "-root", "_NET_CLIENT_LIST") },
-		func(s string) bool { return strings.Contains(s+",", " "+hexWin+",") })
 	state := func() string { return x("xprop", "-id", hexWin, "_NET_WM_STATE") }
 	// geometry is the window's position and size, as xdotool reads them;
 	// size only its size.

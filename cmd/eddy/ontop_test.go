@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,20 +22,15 @@ func TestAlwaysOnTopUnderOpenbox(t *testing.T) {
 
 	// The app's window first, then the window manager, which takes up
 	// the windows there when it starts.
-	out := xCommand(t, ctx, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "Eddy")
-	win, err := strconv.ParseUint(strings.Fields(out + " ")[0], 10, 32)
-	if err != nil {
-		t.Fatalf("xdotool search printed %q", out)
-	}
+	win := appWindow(t, ctx, display)
 	wmLog := startOpenbox(t, display)
 	xprop := func(args ...string) string { return xCommand(t, ctx, display, "xprop", args...) }
 	until := func(what string, read func() string, ok func(string) bool) {
 		t.Helper()
 		pollX(t, ctx, app, wmLog, what, read, ok)
 	}
+	waitManaged(t, ctx, app, wmLog, display, win)
 	hexWin := fmt.Sprintf("%#x", win)
-	until("Openbox to manage the window", func() string { return xprop("-root", "_NET_CLIENT_LIST") },
-		func(s string) bool { return strings.Contains(s+",", " "+hexWin+",") })
 	state := func() string { return xprop("-id", hexWin, "_NET_WM_STATE") }
 	if s := state(); strings.Contains(s, "_NET_WM_STATE_ABOVE") {
 		t.Fatalf("the window is on top before T: %s", s)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -71,4 +73,26 @@ func pollX(t *testing.T, ctx context.Context, app *appUnderTest, wmLog *strings.
 		wm = wmLog.String()
 	}
 	t.Fatalf("timed out waiting for %s (last: %s; openbox: %s)", what, last, wm)
+}
+
+// appWindow waits for the app's window to show on display and returns
+// its X id.
+func appWindow(t *testing.T, ctx context.Context, display string) uint64 {
+	t.Helper()
+	out := xCommand(t, ctx, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "Eddy")
+	win, err := strconv.ParseUint(strings.Fields(out + " ")[0], 10, 32)
+	if err != nil {
+		t.Fatalf("xdotool search printed %q", out)
+	}
+	return win
+}
+
+// waitManaged waits until the window manager lists win among the
+// windows it manages (_NET_CLIENT_LIST).
+func waitManaged(t *testing.T, ctx context.Context, app *appUnderTest, wmLog *strings.Builder, display string, win uint64) {
+	t.Helper()
+	hexWin := fmt.Sprintf("%#x", win)
+	pollX(t, ctx, app, wmLog, "the window manager to manage the window",
+		func() string { return xCommand(t, ctx, display, "xprop", "-root", "_NET_CLIENT_LIST") },
+		func(s string) bool { return strings.Contains(s+",", " "+hexWin+",") })
 }
