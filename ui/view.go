@@ -574,7 +574,19 @@ func (v *View) SetFullScreen(on bool) {
 		v.win.SetPadded(false)
 		v.win.SetContent(v.fsRoot)
 		v.fullBtn.SetIcon(theme.ViewRestoreIcon())
+		v.win.SetFullScreen(true)
 	} else {
+		// Out of full screen, and the size from before it, first; the
+		// window's content after. Fyne 2.7's GLFW driver gives the
+		// window back at the screen's size, and, given content while
+		// full screen, at the screen's top left. Given content after
+		// the resize, the side panel is laid out once at its own width
+		// (laid out at the screen's width and narrowed at once, its
+		// wrapped text kept the rows' old heights and overlapped).
+		v.win.SetFullScreen(false)
+		if !v.windowed.IsZero() {
+			v.win.Resize(v.windowed)
+		}
 		v.fsHide.stop()
 		v.pointerOnBar = false
 		v.fsBar.Hide()
@@ -589,12 +601,6 @@ func (v *View) SetFullScreen(on bool) {
 		v.win.SetPadded(v.padded)
 		v.win.SetMainMenu(v.mainMenu)
 		v.fullBtn.SetIcon(theme.ViewFullScreenIcon())
-	}
-	v.win.SetFullScreen(on)
-	if !on && !v.windowed.IsZero() {
-		// Fyne 2.7's GLFW driver gives the window back at the screen's
-		// size, with or without a window manager.
-		v.win.Resize(v.windowed)
 	}
 	v.updateStatsShown()
 }
