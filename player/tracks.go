@@ -121,10 +121,13 @@ func (ts *trackSet) addAlternatives(playable func(transport.Track) bool, limit i
 // isAudio reports a sample of the audio stream: its track or one of its
 // qualities.
 func (ts *trackSet) isAudio(id int) bool {
-	if ts.audio == nil {
+	ts.mu.Lock()
+	cur := ts.audio
+	ts.mu.Unlock()
+	if cur == nil {
 		return false
 	}
-	if id == ts.audioID() {
+	if id == cur.ID {
 		return true
 	}
 	t, ok := ts.alt[id]
@@ -134,10 +137,15 @@ func (ts *trackSet) isAudio(id int) bool {
 // isVideo reports a sample of the video stream: its track or one of its
 // qualities.
 func (ts *trackSet) isVideo(id int) bool {
-	if ts.video == nil {
+	// The video goroutine replaces ts.video (switchVideo) while the
+	// output goroutine asks: read it under the lock.
+	ts.mu.Lock()
+	cur := ts.video
+	ts.mu.Unlock()
+	if cur == nil {
 		return false
 	}
-	if id == ts.videoID() {
+	if id == cur.ID {
 		return true
 	}
 	t, ok := ts.alt[id]
