@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"io"
 	"sync"
@@ -378,14 +379,26 @@ type fakeVideo struct {
 	mu       sync.Mutex
 	resets   int
 	released int
+	decoded  int // samples given to Decode
+	// failAt, when > 0, is the sample (counted from 1) whose Decode
+	// returns its frame together with an error.
+	failAt int
 }
 
 func (d *fakeVideo) Decode(dst []decoder.Frame, s transport.Sample) ([]decoder.Frame, error) {
+	d.mu.Lock()
+	d.decoded++
+	fail := d.decoded == d.failAt
+	d.mu.Unlock()
 	img := image.NewRGBA(image.Rect(0, 0, 4, 2))
 	if len(s.Data) > 0 {
 		img.Pix[0] = s.Data[0]
 	}
-	return append(dst, decoder.Frame{PTS: s.PTS, Image: img, Key: s.Key}), nil
+	dst = append(dst, decoder.Frame{PTS: s.PTS, Image: img, Key: s.Key})
+	if fail {
+		return dst, fmt.Errorf("fake: %w", decoder.ErrCorrupt)
+	}
+	return dst, nil
 }
 func (d *fakeVideo) Flush(dst []decoder.Frame) ([]decoder.Frame, error) { return dst, nil }
 func (d *fakeVideo) Reset()                                             { d.mu.Lock(); d.resets++; d.mu.Unlock() }

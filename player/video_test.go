@@ -182,3 +182,85 @@ func TestReturnedPicturesGoBackToTheDecoder(t *testing.T) {
 		t.Errorf("the decoder got back %d pictures, want %d or one or two fewer", released, returned)
 	}
 }
+
+// decodeLog is a video output that records, for each frame it is given,
+// how many samples the decoder had decoded by then. wants is what it
+// answers to PictureWanter.
+type decodeLog struct {
+	frameLog
+	vd      *fakeVideo
+	wants   bool
+	decoded []int
+}
+
+func (o *decodeLog) WantsPictures() bool { return o.wants }
+
+func (o *decodeLog) Present(f decoder.Frame) {
+	o.vd.mu.Lock()
+	n := o.vd.decoded
+	o.vd.mu.Unlock()
+	o.frameLog.Present(f)
+	o.mu.Lock()
+	o.decoded = append(o.decoded, n)
+	o.mu.Unlock()
+}
+
+// TestVideoDecodesAheadWithoutPictures: for an output that takes no
+// pictures, the samples already queued are decoded in bursts of up to
+// decodeAhead frames before the first of them is presented, and each
+// frame is still presented at its time. An output that takes pictures
+// gets each sample decoded just before its frame is presented, so that no
+// more than one picture is held (the window's memory).
+func TestVideoDecodesAheadWithoutPictures(t *testing.T) {
+	for _, wants := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			vd := &fakeVideo{}
+			out := &decodeLog{vd: vd, wants: wants}
+			h := newHarness(t, newFakeSession(2).withVideo(true), func(c *Config) {
+				c.Video = out
+				c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
+			})
+			h.sink.realtime = true
+			h.p.Open("fake://v")
+			h.waitState(Ended)
+			pts, at, _ := out.frames()
+			out.mu.Lock()
+			decoded := append([]int(nil), out.decoded...)
+			out.mu.Unlock()
+			if len(pts) != 20 {
+				t.Fatalf("wants pictures %v: %d frames", wants, len(pts))
+			}
+			most := 0 // the most samples decoded ahead of the frame shown
+			for i := range pts {
+				if d := at[i].Sub(at[0]); d != pts[i]-pts[0] {
+					t.Errorf("wants pictures %v: frame %d (%v) shown %v after the first", wants, i, pts[i], d)
+				}
+				most = max(most, decoded[i]-(i+1))
+			}
+			want := decodeAhead - 1
+			if wants {
+				want = 0
+			}
+			if most != want {
+				t.Errorf("wants pictures %v: up to %d samples decoded ahead of the frame shown, want %d (decoded counts %v)", wants, most, want, decoded)
+			}
+		})
+	}
+}
+
+// TestVideoKeepsFramesDecodedBeforeAnError: a sample the decoder fails on
+// is counted as a decode error, and the frame it completed before failing
+// (decoder.Video.Decode appends those) is still shown.
+func TestVideoKeepsFramesDecodedBeforeAnError(t *testing.T) {
+	h, log, vd := videoHarness(t, newFakeSession(3).withVideo(false))
+	vd.failAt = 5
+	h.p.Open("fake://av")
+	end := h.waitState(Ended)
+	pts, _, _ := log.frames()
+	if len(pts) != 30 || pts[4] != 400*time.Millisecond {
+		t.Fatalf("%d frames presented: %v", len(pts), pts)
+	}
+	if end.Status.Stats.DecodeErrors != 1 || end.Status.Stats.FramesDecoded != 30 {
+		t.Fatalf("stats %+v", end.Status.Stats)
+	}
+}
