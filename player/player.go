@@ -176,10 +176,12 @@ type Player struct {
 	evWake  chan struct{}
 	dropped int
 
-	quit    chan struct{}
-	done    chan struct{}
-	evDone  chan struct{}
-	closers sync.WaitGroup // sessions being closed in the background
+	quit      chan struct{}
+	done      chan struct{}
+	evDone    chan struct{}
+	closers   sync.WaitGroup // sessions being closed in the background
+	closeOnce sync.Once
+	closeErr  error // Close's result
 
 	// rec routes the sessions' raw ASF to a recording (StartRecording).
 	rec *recHub
@@ -564,27 +566,37 @@ func (p *Player) dispatch() {
 	}
 }
 
+// Halt stops playback and the player's command loop, as Close does first,
+// and returns once the presentation is left: its position remembered
+// (Config.Resume), its play log handed over. It does not wait for the
+// session to close or for the sink; Close does. An app calls it while its
+// window closes, so that the position is stored before the app saves its
+// preferences for the last time. Commands after Halt are ignored.
+func (p *Player) Halt() {
+	p.cmdMu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.quit)
+	}
+	p.cmdMu.Unlock()
+	<-p.done
+}
+
 // Close stops playback, closes the session and the sink, and waits for the
 // player's goroutines. Events published while closing are delivered first.
 // Status keeps the closed session's final counters (e.g. the play log
-// sent on closing).
+// sent on closing). Calls after the first wait for it and return its
+// error.
 func (p *Player) Close() error {
-	p.cmdMu.Lock()
-	if p.closed {
-		p.cmdMu.Unlock()
+	p.Halt()
+	p.closeOnce.Do(func() {
+		p.closers.Wait()
 		<-p.evDone
-		return nil
-	}
-	p.closed = true
-	p.cmdMu.Unlock()
-	close(p.quit)
-	<-p.done
-	p.closers.Wait()
-	<-p.evDone
-	if err := p.cfg.Sink.Close(); err != nil {
-		return fmt.Errorf("player: closing audio sink: %w", err)
-	}
-	return nil
+		if err := p.cfg.Sink.Close(); err != nil {
+			p.closeErr = fmt.Errorf("player: closing audio sink: %w", err)
+		}
+	})
+	return p.closeErr
 }
 
 // updateStatus changes the status under its lock.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/eddyplayer/eddy/transport"
@@ -94,4 +95,70 @@ func TestResumeNotLiveNorNearEnds(t *testing.T) {
 		t.Errorf("a broadcast was remembered: %v", pos.m)
 	}
 	close(h.sink.block)
+}
+
+// slowClose is a session whose Close waits for release: a server slow to
+// answer the teardown.
+type slowClose struct {
+	*fakeSession
+	release chan struct{}
+}
+
+func (s *slowClose) Close() error {
+	<-s.release
+	return s.fakeSession.Close()
+}
+
+// TestHaltRemembersWithoutWaitingForTheSession: Halt returns with the
+// position remembered while the session is still closing, and leaves the
+// sink open; Close then waits for the session and closes the sink, and a
+// second Close returns the same. (The app halts the player as its window
+// closes, before its preferences are saved for the last time.)
+func TestHaltRemembersWithoutWaitingForTheSession(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pos := &memPositions{m: map[string]time.Duration{}}
+		sess := &slowClose{fakeSession: newFakeSession(20), release: make(chan struct{})}
+		h := newHarness(t, sess.fakeSession, func(c *Config) {
+			c.Resume = pos
+			c.Transports.Register("slow", transport.MatchSchemes("slow"), transport.DialerFunc(
+				func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+		})
+		h.p.Open("slow://film")
+		h.waitState(Playing)
+		h.p.Pause()
+		h.waitState(Paused)
+		h.p.Seek(7 * time.Second)
+		h.p.Halt()
+		if at, ok := pos.Position("slow://film"); !ok || at != 7*time.Second {
+			t.Fatalf("halted at 7s, remembered %v %v", at, ok)
+		}
+		closed := make(chan error, 1)
+		go func() { closed <- h.p.Close() }()
+		synctest.Wait()
+		select {
+		case err := <-closed:
+			t.Fatalf("Close returned (%v) before the session closed", err)
+		default:
+		}
+		h.sink.mu.Lock()
+		sinkClosed := h.sink.closed
+		h.sink.mu.Unlock()
+		if sinkClosed {
+			t.Fatal("the sink was closed before the session")
+		}
+		h.p.Play() // ignored after Halt
+		close(sess.release)
+		if err := <-closed; err != nil {
+			t.Fatal(err)
+		}
+		h.sink.mu.Lock()
+		sinkClosed = h.sink.closed
+		h.sink.mu.Unlock()
+		if !sinkClosed {
+			t.Fatal("Close left the sink open")
+		}
+		if err := h.p.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+	})
 }

@@ -170,7 +170,15 @@ func run(args []string) error {
 	}
 	v := ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: aboutInfo()})
-	a.Lifecycle().SetOnStopped(v.Close)
+	// As the window closes: the player leaves the presentation, so that
+	// its position is remembered in the preferences before Fyne saves them
+	// for the last time (after this hook). Left to p.Close below, the
+	// change would come within Fyne's 100 ms debounce of that save and
+	// never reach the disk.
+	a.Lifecycle().SetOnStopped(func() {
+		v.Close()
+		p.Halt()
+	})
 	if notice != "" {
 		v.SetNotice(notice)
 	}
