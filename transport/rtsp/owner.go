@@ -526,6 +526,31 @@ func (o *owner) finishEnd() {
 	}
 }
 
+// settleEnd ends the wait of an end still waiting for packets (beginEnd)
+// when the player sends the next PLAY, or the streams of the next entry:
+// what did not come by then is lost, and the period must be logged
+// before a PLAY starts the next one (else the end would log that one and
+// leave nothing for its own end). An entry's end is finished as on its
+// timer (what is held handed on, the LogPlay sent); a final end only
+// logs, as the PLAY starts the stream again (its EOF never queued).
+func (o *owner) settleEnd() {
+	e := o.ending
+	if e == nil {
+		return
+	}
+	if !e.final {
+		o.finishEnd()
+		return
+	}
+	o.ending = nil
+	o.endTimer.Stop()
+	if e.noLog {
+		o.period.Active = false
+	} else {
+		o.sendLogPlay()
+	}
+}
+
 // announce takes the next playlist entry (3.1.5.15).
 func (o *owner) announce(req *Request) error {
 	base, _ := url.Parse(o.pres.aggregate)
@@ -657,6 +682,7 @@ func slotOf(in RTPInfo, kind string, old []*channel, claimed map[*channel]bool, 
 // not predict (SETUP), pipelined; then PLAY in PLAYING names the
 // predicted streams left untouched. The Select is answered with the PLAY.
 func (o *owner) selectEntry(c command) {
+	o.settleEnd()
 	o.announced = false
 	need := map[int]bool{}
 	for _, i := range o.needed() {

@@ -292,6 +292,7 @@ func (o *owner) deadline(ch *channel) func(*rtp.Packet, time.Time) time.Time {
 // sendPlay sends PLAY and, the first time, LogConnect right after it
 // (3.1.5.9.1).
 func (o *owner) sendPlay() {
+	o.settleEnd()
 	from := o.playFrom
 	pre := time.Duration(0)
 	bitrate := int64(0)

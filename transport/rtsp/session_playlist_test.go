@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/rtsp"
@@ -174,4 +175,120 @@ func playFirstEntry(t *testing.T, s transport.Session) []sampleKey {
 		t.Fatal("no samples of the first entry")
 	}
 	return first
+}
+
+// TestPlaylistEntryEndWaitingForALostPacket: over UDP the last packet of
+// the first entry is lost, so the entry's end waits for it (3.1.5.13:
+// packets the RTP-Info shows not yet received SHOULD be waited for).
+// The player chooses the next entry's streams meanwhile: the end is
+// settled when that choice goes out, so the first entry is logged then
+// (its LogPlay before the next entry's PLAY), and the second entry's own
+// end is logged too: two LogPlays. The end used to stay pending across
+// the PLAY, then logged the period that PLAY had started, leaving the
+// second entry's end nothing to log (seen in CI as a loopback UDP packet
+// lost).
+func TestPlaylistEntryEndWaitingForALostPacket(t *testing.T) {
+	audio := fixture(t, "c_wmav2.wma")
+	n := rtpPackets(t, audio)
+
+	const firstSeq = 1000
+	last := uint16(firstSeq + n - 1)
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{audio, audio}, Speed: 20, FirstSeq: firstSeq,
+		Faults: rtsptest.Faults{DropSeqs: []uint16{last}}})
+	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspu"), transport.Config{})
+	playFirstEntry(t, s)
+	if d := srv.DroppedSeqs(); len(d) == 0 || d[0] != last {
+		t.Fatalf("dropped %v, want the first entry's last packet %d", d, last)
+	}
+	selectAll(t, s)
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var order []string
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == "PLAY":
+			order = append(order, "PLAY")
+		case r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats"):
+			order = append(order, "LogPlay")
+		}
+	}
+	if strings.Join(order, " ") != "PLAY LogPlay PLAY LogPlay" {
+		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", order)
+	}
+}
+
+// TestSeekWhileTheEndWaitsForALostPacket: over UDP the stream's last
+// packet is lost, so its end waits for it; a Play (a seek to the start)
+// meanwhile settles the end: the period played is logged before the
+// PLAY, no io.EOF of the old end follows the seek, and the stream plays
+// again to its own end and LogPlay. The pending end used to fire after
+// the seek: io.EOF at once, and the log of the new period instead.
+func TestSeekWhileTheEndWaitsForALostPacket(t *testing.T) {
+	audio := fixture(t, "c_wmav2.wma")
+	ref := reference(t, audio)
+	n := rtpPackets(t, audio)
+
+	const firstSeq = 1000
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{audio}, Speed: 20, FirstSeq: firstSeq,
+		Faults: rtsptest.Faults{DropSeqs: []uint16{uint16(firstSeq + n - 1)}}})
+	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspu"), transport.Config{})
+	selectAll(t, s)
+	ctx := testCtx(t)
+	if err := s.Play(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	// The client has answered the EndOfStream: its end waits (at least
+	// 300 ms) for the packet that never comes.
+	for len(srv.Responses()) == 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatal("no answer to the EndOfStream")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	if err := s.Play(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	again, err := readAll(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) < len(ref)/2 {
+		t.Errorf("after the seek %d samples of %d, then io.EOF", len(again), len(ref))
+	}
+	s.Close()
+	var order []string
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == "PLAY":
+			order = append(order, "PLAY")
+		case r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats"):
+			order = append(order, "LogPlay")
+		}
+	}
+	if strings.Join(order, " ") != "PLAY LogPlay PLAY LogPlay" {
+		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", order)
+	}
+}
+
+// rtpPackets is the number of media RTP packets the server sends for
+// file (one stream), from a run without loss.
+func rtpPackets(t *testing.T, file []byte) int {
+	t.Helper()
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file}, Speed: 20})
+	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspt"), transport.Config{})
+	selectAll(t, s)
+	if err := s.Play(testCtx(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAll(t, s); err != nil {
+		t.Fatal(err)
+	}
+	n := srv.Stats().Sent
+	if n < 2 {
+		t.Fatalf("the server sent %d packets", n)
+	}
+	return n
 }
