@@ -496,9 +496,11 @@ func (p *Player) onDial(m dialResult) {
 	if s := p.o.speed; s != 0 && s != 1 && !pb.info.Broadcast {
 		pb.setSpeed(s)
 	}
-	if err := pb.selectNow(ts.selected); err != nil {
+	if cut, err := pb.selectNow(ts.selected); err != nil {
 		ts.close()
-		p.fail(fmt.Errorf("selecting streams %v: %w", ts.selected, err))
+		if !cut {
+			p.fail(fmt.Errorf("selecting streams %v: %w", ts.selected, err))
+		}
 		return
 	}
 	pb.adopt(ts)
@@ -784,8 +786,11 @@ func (p *Player) reselect() {
 		// Restart where the listener is: nothing replays from zero.
 		pos := pb.position()
 		pb.stopSegment()
-		if err := pb.selectNow(ts.selected); err != nil {
+		if cut, err := pb.selectNow(ts.selected); err != nil {
 			ts.close()
+			if cut {
+				return // the command queued (Stop, Open) goes on
+			}
 			p.warn(fmt.Errorf("switching streams: %w", err))
 			p.startSegment(pos)
 			return

@@ -486,10 +486,13 @@ func (pb *playback) setUserSel(ids []int) {
 // selectNow has the session apply a choice from the owner goroutine
 // (before the first Play, or between segments), within the network
 // timeout: a session may send requests for it (MS-RTSP SETUP).
-func (pb *playback) selectNow(ids []int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), pb.p.cfg.Transport.TimeoutOrDefault())
-	defer cancel()
-	return pb.sess.Select(ctx, ids)
+// interrupted: a command that leaves the presentation (or Halt) cut it
+// short (Player.ownerCall), and the caller leaves it to that command.
+func (pb *playback) selectNow(ids []int) (interrupted bool, err error) {
+	ctx, cut, finish := pb.p.ownerCall()
+	defer finish()
+	err = pb.sess.Select(ctx, ids)
+	return err != nil && cut(), err
 }
 
 // canRate reports that the content may be played fast forward and

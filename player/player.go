@@ -14,6 +14,7 @@
 package player
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -21,6 +22,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -176,12 +178,15 @@ type Player struct {
 	evWake  chan struct{}
 	dropped int
 
-	quit      chan struct{}
-	done      chan struct{}
-	evDone    chan struct{}
-	closers   sync.WaitGroup // sessions being closed in the background
-	closeOnce sync.Once
-	closeErr  error // Close's result
+	quit    chan struct{}
+	done    chan struct{}
+	evDone  chan struct{}
+	closers sync.WaitGroup // sessions being closed in the background
+	// callCancel interrupts the network call the owner goroutine is
+	// waiting for (ownerCall), if any; under cmdMu.
+	callCancel context.CancelCauseFunc
+	closeOnce  sync.Once
+	closeErr   error // Close's result
 
 	// rec routes the sessions' raw ASF to a recording (StartRecording).
 	rec *recHub
@@ -301,11 +306,50 @@ func (p *Player) enqueue(c command) {
 		p.cmds = p.cmds[1:]
 	}
 	p.cmds = append(p.cmds, c)
+	if c.leaves() && p.callCancel != nil {
+		p.callCancel(errInterrupted)
+	}
 	p.cmdMu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+// leaves reports that c leaves the presentation playing (Open, Stop): a
+// network call of the owner for it is then of no use (ownerCall).
+func (c command) leaves() bool {
+	return c.kind == cmdOpen || c.kind == cmdOpenList || c.kind == cmdStop
+}
+
+// errInterrupted is the cause of an owner's network call cut short by a
+// command that leaves the presentation, or by Halt.
+var errInterrupted = errors.New("player: interrupted by a new command")
+
+// ownerCall returns the context of a network call the owner goroutine
+// waits for: it ends at the network timeout, or earlier when the player
+// halts or a command that leaves the presentation (Open, Stop) is queued,
+// so that a stalled server holds up neither (a server that never answers
+// a SETUP held Stop for the whole timeout). interrupted, after the call,
+// reports that it was cut short so; finish releases the context.
+func (p *Player) ownerCall() (ctx context.Context, interrupted func() bool, finish func()) {
+	base, cancel := context.WithCancelCause(context.Background())
+	ctx, stop := context.WithTimeout(base, p.cfg.Transport.TimeoutOrDefault())
+	p.cmdMu.Lock()
+	p.callCancel = cancel
+	if p.closed || slices.ContainsFunc(p.cmds, command.leaves) {
+		cancel(errInterrupted)
+	}
+	p.cmdMu.Unlock()
+	interrupted = func() bool { return errors.Is(context.Cause(base), errInterrupted) }
+	finish = func() {
+		p.cmdMu.Lock()
+		p.callCancel = nil
+		p.cmdMu.Unlock()
+		stop()
+		cancel(nil)
+	}
+	return ctx, interrupted, finish
 }
 
 // Open opens url and starts playing it, replacing what was playing.
@@ -577,6 +621,9 @@ func (p *Player) Halt() {
 	if !p.closed {
 		p.closed = true
 		close(p.quit)
+		if p.callCancel != nil {
+			p.callCancel(errInterrupted)
+		}
 	}
 	p.cmdMu.Unlock()
 	<-p.done

@@ -162,3 +162,57 @@ func TestHaltRemembersWithoutWaitingForTheSession(t *testing.T) {
 		}
 	})
 }
+
+// stalledSelect is a session whose Select waits for its context: a
+// server that never answers the SETUP.
+type stalledSelect struct {
+	*fakeSession
+	entered chan struct{}
+}
+
+func (s *stalledSelect) Select(ctx context.Context, ids []int) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestStalledServerDoesNotHoldUpStopOrHalt: while the owner waits for a
+// server that does not answer the stream choice, Stop takes effect at
+// once (not after the 15 s network timeout) and reports no error, an
+// Open plays the next location, and Halt returns at once.
+func TestStalledServerDoesNotHoldUpStopOrHalt(t *testing.T) {
+	for _, then := range []string{"stop", "open", "halt"} {
+		synctest.Test(t, func(t *testing.T) {
+			sess := &stalledSelect{fakeSession: newFakeSession(2), entered: make(chan struct{}, 1)}
+			h := newHarness(t, newFakeSession(2), func(c *Config) {
+				c.Transports.Register("stall", transport.MatchSchemes("stall"), transport.DialerFunc(
+					func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+			})
+			h.p.Open("stall://server")
+			<-sess.entered
+			start := time.Now()
+			switch then {
+			case "stop":
+				h.p.Stop()
+				h.waitState(Stopped)
+			case "open":
+				h.p.Open("fake://next")
+				h.waitState(Playing)
+			case "halt":
+				h.p.Halt()
+			}
+			if d := time.Since(start); d >= time.Second {
+				t.Errorf("%s took %v behind the stalled Select", then, d)
+			}
+			synctest.Wait()
+			for len(h.events) > 0 {
+				if ev := <-h.events; ev.Kind == ErrorOccurred {
+					t.Errorf("%s: error event %v", then, ev.Err)
+				}
+			}
+		})
+	}
+}
