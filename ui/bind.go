@@ -261,7 +261,11 @@ func (v *View) applyStatus(s player.Status) {
 		}
 	}
 	if !v.seek.Dragging() {
-		v.seek.SetTime(pos)
+		if s.State == player.Playing {
+			v.seek.Follow(pos, time.Now())
+		} else {
+			v.seek.SetTime(pos)
+		}
 		setText(v.elapsed, formatClock(pos))
 	}
 	total := "--:--"

@@ -388,3 +388,93 @@ func TestSeekBarRedrawsWhenTheThumbMoves(t *testing.T) {
 		t.Fatal("a jump of half the bar was not redrawn")
 	}
 }
+
+// TestSeekBarFollowsAtMostFourTimesASecond: over a short clip the thumb
+// moves a unit or more with each of the player's ten reports a second,
+// and each redraw repaints the whole window. While playing (Follow) the
+// bar redraws at most every 250 ms, keeping the newest time; SetTime
+// (paused, stopped, a seek) redraws at once.
+func TestSeekBarFollowsAtMostFourTimesASecond(t *testing.T) {
+	a := test.NewTempApp(t)
+	ca := &countingApp{App: a, d: &countingDriver{Driver: a.Driver()}}
+	fyne.SetCurrentApp(ca)
+	s := NewSeekBar()
+	w := test.NewTempWindow(t, s)
+	w.Resize(fyne.NewSize(500, 60))
+	s.SetDuration(65*time.Second, true)
+	if units := s.Size().Width; units < 400 {
+		t.Fatalf("bar %v wide", units)
+	}
+	// A redraw of the bar refreshes several of its objects: count them.
+	ca.d.n.Store(0)
+	s.SetTime(30 * time.Second)
+	per := ca.d.n.Load()
+	s.SetTime(0)
+	if per == 0 {
+		t.Fatal("a jump of half the bar was not redrawn")
+	}
+	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	ca.d.n.Store(0)
+	// Two seconds of reports, one every 100 ms: each moves the thumb
+	// about 0.7 units.
+	for i := 1; i <= 20; i++ {
+		s.Follow(time.Duration(i)*100*time.Millisecond, t0.Add(time.Duration(i)*100*time.Millisecond))
+	}
+	if n := ca.d.n.Load() / per; n < 7 || n > 8 {
+		t.Errorf("%d redraws in 2 s of reports, want 7 or 8 (every 250 ms)", n)
+	}
+	if got := s.Time(); got != 2*time.Second {
+		t.Fatalf("bar at %v, want the newest time 2s", got)
+	}
+	// Paused 50 ms after the last report: the exact position, at once.
+	ca.d.n.Store(0)
+	s.Follow(2100*time.Millisecond, t0.Add(2100*time.Millisecond))
+	drawnBefore := ca.d.n.Load()
+	s.SetTime(2150 * time.Millisecond)
+	if ca.d.n.Load() == drawnBefore {
+		t.Error("SetTime did not redraw within 250 ms of a Follow")
+	}
+	// The same reports through SetTime redraw each time.
+	ca.d.n.Store(0)
+	for i := 1; i <= 20; i++ {
+		s.SetTime(3*time.Second + time.Duration(i)*100*time.Millisecond)
+	}
+	if n := ca.d.n.Load() / per; n < 18 {
+		t.Errorf("SetTime: %d redraws for 20 moves of 0.7 units", n)
+	}
+}
+
+// TestPlayingPositionRedrawsTheBarAtAHumanRate: the player's position
+// reports while playing a short clip move the thumb a unit each; the view
+// has the bar follow them (Follow), so a burst of reports redraws it once,
+// and a pause shows the exact position at once.
+func TestPlayingPositionRedrawsTheBarAtAHumanRate(t *testing.T) {
+	f, d := newCountingFixture(t)
+	m := demoMedia() // 20 s: a report every 100 ms moves the thumb
+	s := status(player.Playing, m, 0)
+	f.emit(player.StateChanged, s)
+	d.n.Store(0)
+	f.v.seek.SetTime(10 * time.Second)
+	per := d.n.Load() // the refreshes of one redraw of the bar
+	if per == 0 {
+		t.Fatal("a jump of half the bar was not redrawn")
+	}
+	f.v.seek.SetTime(0)
+	d.n.Store(0)
+	for i := 1; i <= 9; i++ { // within one second: the clock label stays
+		s.Position = time.Duration(i) * 100 * time.Millisecond
+		f.emit(player.PositionChanged, s)
+	}
+	if n := d.n.Load(); n > 2*per {
+		t.Errorf("9 position reports in a burst: %d refreshes (%d for one redraw of the bar), want one redraw", n, per)
+	}
+	if got := f.v.seek.Time(); got != 900*time.Millisecond {
+		t.Errorf("bar at %v, want the newest position", got)
+	}
+	d.n.Store(0)
+	s.State, s.Position = player.Paused, 950*time.Millisecond
+	f.emit(player.StateChanged, s)
+	if d.n.Load() == 0 || f.v.seek.Time() != 950*time.Millisecond {
+		t.Errorf("paused: bar at %v after %d refreshes, want 950ms redrawn", f.v.seek.Time(), d.n.Load())
+	}
+}

@@ -36,9 +36,19 @@ type SeekBar struct {
 	onKey func(*fyne.KeyEvent)
 
 	dragging bool
-	// drawn is the value shown at the last redraw.
-	drawn float64
+	// drawn is the value shown at the last redraw; followed when Follow
+	// last redrew (zero after any other redraw).
+	drawn    float64
+	followed time.Time
 }
+
+// followEvery is how often at most the player's position redraws the
+// thumb while it plays (Follow): a redraw repaints the whole window (on
+// software GL, a 1000x640 window costs milliseconds), and over a short
+// clip the thumb moves a unit every report (ten a second; a 65 s clip on
+// an 850-unit bar moves it 13 units a second). Four times a second still
+// moves it smoothly (issue 12: the audio-only window).
+const followEvery = 250 * time.Millisecond
 
 // NewSeekBar returns a disabled seek bar; SetDuration enables it.
 func NewSeekBar() *SeekBar {
@@ -123,7 +133,15 @@ func (s *SeekBar) hover(x float32) {
 
 // SetTime moves the thumb without calling OnSeek. It is ignored while
 // the user drags.
-func (s *SeekBar) SetTime(d time.Duration) {
+func (s *SeekBar) SetTime(d time.Duration) { s.move(d, time.Time{}) }
+
+// Follow is SetTime for the player's position while it plays, now being
+// the time of the report: the thumb is redrawn at most every
+// followEvery, the newest time kept for the next redraw. When playback
+// stops or pauses, SetTime shows the exact position.
+func (s *SeekBar) Follow(d time.Duration, now time.Time) { s.move(d, now) }
+
+func (s *SeekBar) move(d time.Duration, now time.Time) {
 	if s.dragging {
 		return
 	}
@@ -149,12 +167,19 @@ func (s *SeekBar) SetTime(d time.Duration) {
 			return
 		}
 	}
+	if !now.IsZero() && !s.followed.IsZero() {
+		if since := now.Sub(s.followed); since >= 0 && since < followEvery {
+			return
+		}
+	}
 	s.Refresh()
+	s.followed = now
 }
 
 // Refresh redraws the bar at its value.
 func (s *SeekBar) Refresh() {
 	s.drawn = s.Value
+	s.followed = time.Time{}
 	s.Slider.Refresh()
 }
 
