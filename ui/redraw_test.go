@@ -352,24 +352,18 @@ func runQueue(queue *[]func()) {
 // redraws only when its thumb moves by half a unit or more, keeping the
 // newest time for any redraw.
 func TestSeekBarRedrawsWhenTheThumbMoves(t *testing.T) {
-	a := test.NewTempApp(t)
-	ca := &countingApp{App: a, d: &countingDriver{Driver: a.Driver()}}
-	fyne.SetCurrentApp(ca)
-	s := NewSeekBar()
-	w := test.NewTempWindow(t, s)
-	w.Resize(fyne.NewSize(500, 60))
-	s.SetDuration(2000*time.Second, true)
+	s, d := countingSeekBar(t, 2000*time.Second)
 	units := s.Size().Width // the bar's width for 2000 s
 	if units < 400 {
 		t.Fatalf("bar %v wide", units)
 	}
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	// A tenth of a second of 2000 s on a bar of ~500 units moves the
 	// thumb by a fortieth of a unit: ten reports, no redraw.
 	for i := 1; i <= 10; i++ {
 		s.SetTime(time.Duration(i) * 100 * time.Millisecond)
 	}
-	if n := ca.d.n.Load(); n != 0 {
+	if n := d.n.Load(); n != 0 {
 		t.Fatalf("%d redraws for a thumb that moved %.2f units", n, units/2000)
 	}
 	if got := s.Time(); got != time.Second {
@@ -378,13 +372,13 @@ func TestSeekBarRedrawsWhenTheThumbMoves(t *testing.T) {
 	// Three seconds more move it by about three quarters of a unit:
 	// redrawn.
 	s.SetTime(4 * time.Second)
-	if n := ca.d.n.Load(); n == 0 {
+	if n := d.n.Load(); n == 0 {
 		t.Fatal("the thumb moved a unit and the bar was not redrawn")
 	}
 	// A seek far away redraws at once.
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	s.SetTime(500 * time.Second)
-	if n := ca.d.n.Load(); n == 0 {
+	if n := d.n.Load(); n == 0 {
 		t.Fatal("a jump of half the bar was not redrawn")
 	}
 }
@@ -395,51 +389,45 @@ func TestSeekBarRedrawsWhenTheThumbMoves(t *testing.T) {
 // bar redraws at most every 250 ms, keeping the newest time; SetTime
 // (paused, stopped, a seek) redraws at once.
 func TestSeekBarFollowsAtMostFourTimesASecond(t *testing.T) {
-	a := test.NewTempApp(t)
-	ca := &countingApp{App: a, d: &countingDriver{Driver: a.Driver()}}
-	fyne.SetCurrentApp(ca)
-	s := NewSeekBar()
-	w := test.NewTempWindow(t, s)
-	w.Resize(fyne.NewSize(500, 60))
-	s.SetDuration(65*time.Second, true)
+	s, d := countingSeekBar(t, 65*time.Second)
 	if units := s.Size().Width; units < 400 {
 		t.Fatalf("bar %v wide", units)
 	}
 	// A redraw of the bar refreshes several of its objects: count them.
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	s.SetTime(30 * time.Second)
-	per := ca.d.n.Load()
+	per := d.n.Load()
 	s.SetTime(0)
 	if per == 0 {
 		t.Fatal("a jump of half the bar was not redrawn")
 	}
 	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	// Two seconds of reports, one every 100 ms: each moves the thumb
 	// about 0.7 units.
 	for i := 1; i <= 20; i++ {
 		s.Follow(time.Duration(i)*100*time.Millisecond, t0.Add(time.Duration(i)*100*time.Millisecond))
 	}
-	if n := ca.d.n.Load() / per; n < 7 || n > 8 {
+	if n := d.n.Load() / per; n < 7 || n > 8 {
 		t.Errorf("%d redraws in 2 s of reports, want 7 or 8 (every 250 ms)", n)
 	}
 	if got := s.Time(); got != 2*time.Second {
 		t.Fatalf("bar at %v, want the newest time 2s", got)
 	}
 	// Paused 50 ms after the last report: the exact position, at once.
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	s.Follow(2100*time.Millisecond, t0.Add(2100*time.Millisecond))
-	drawnBefore := ca.d.n.Load()
+	drawnBefore := d.n.Load()
 	s.SetTime(2150 * time.Millisecond)
-	if ca.d.n.Load() == drawnBefore {
+	if d.n.Load() == drawnBefore {
 		t.Error("SetTime did not redraw within 250 ms of a Follow")
 	}
 	// The same reports through SetTime redraw each time.
-	ca.d.n.Store(0)
+	d.n.Store(0)
 	for i := 1; i <= 20; i++ {
 		s.SetTime(3*time.Second + time.Duration(i)*100*time.Millisecond)
 	}
-	if n := ca.d.n.Load() / per; n < 18 {
+	if n := d.n.Load() / per; n < 18 {
 		t.Errorf("SetTime: %d redraws for 20 moves of 0.7 units", n)
 	}
 }
@@ -477,4 +465,18 @@ func TestPlayingPositionRedrawsTheBarAtAHumanRate(t *testing.T) {
 	if d.n.Load() == 0 || f.v.seek.Time() != 950*time.Millisecond {
 		t.Errorf("paused: bar at %v after %d refreshes, want 950ms redrawn", f.v.seek.Time(), d.n.Load())
 	}
+}
+
+// countingSeekBar is a seek bar over dur, 500 units wide in a window,
+// with the refreshes reaching its canvas counted.
+func countingSeekBar(t *testing.T, dur time.Duration) (*SeekBar, *countingDriver) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	ca := &countingApp{App: a, d: &countingDriver{Driver: a.Driver()}}
+	fyne.SetCurrentApp(ca)
+	s := NewSeekBar()
+	w := test.NewTempWindow(t, s)
+	w.Resize(fyne.NewSize(500, 60))
+	s.SetDuration(dur, true)
+	return s, ca.d
 }

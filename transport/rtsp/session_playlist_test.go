@@ -205,17 +205,8 @@ func TestPlaylistEntryEndWaitingForALostPacket(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	var order []string
-	for _, r := range srv.Requests() {
-		switch {
-		case r.Method == "PLAY":
-			order = append(order, "PLAY")
-		case r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats"):
-			order = append(order, "LogPlay")
-		}
-	}
-	if strings.Join(order, " ") != "PLAY LogPlay PLAY LogPlay" {
-		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", order)
+	if got := playsAndLogPlays(srv); got != "PLAY LogPlay PLAY LogPlay" {
+		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", got)
 	}
 }
 
@@ -259,17 +250,8 @@ func TestSeekWhileTheEndWaitsForALostPacket(t *testing.T) {
 		t.Errorf("after the seek %d samples of %d, then io.EOF", len(again), len(ref))
 	}
 	s.Close()
-	var order []string
-	for _, r := range srv.Requests() {
-		switch {
-		case r.Method == "PLAY":
-			order = append(order, "PLAY")
-		case r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats"):
-			order = append(order, "LogPlay")
-		}
-	}
-	if strings.Join(order, " ") != "PLAY LogPlay PLAY LogPlay" {
-		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", order)
+	if got := playsAndLogPlays(srv); got != "PLAY LogPlay PLAY LogPlay" {
+		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", got)
 	}
 }
 
@@ -291,4 +273,19 @@ func rtpPackets(t *testing.T, file []byte) int {
 		t.Fatalf("the server sent %d packets", n)
 	}
 	return n
+}
+
+// playsAndLogPlays lists the PLAY and LogPlay requests srv received, in
+// order, separated by spaces.
+func playsAndLogPlays(srv *rtsptest.Server) string {
+	var order []string
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == "PLAY":
+			order = append(order, "PLAY")
+		case r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats"):
+			order = append(order, "LogPlay")
+		}
+	}
+	return strings.Join(order, " ")
 }
