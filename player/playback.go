@@ -517,17 +517,18 @@ func (pb *playback) canSkip(offset int) bool {
 }
 
 // control runs a session call that must not block the owner (a network
-// request) in the background; the next segment waits for it.
+// request) in the background; the next segment, and the next control
+// call, wait for it. Like the owner's own calls it ends early when a
+// command leaves the presentation (Player.ownerCall).
 func (pb *playback) control(f func(ctx context.Context, s transport.Session) error) {
 	pb.waitControl()
 	done := make(chan struct{})
 	pb.controlDone = done
 	sess, log := pb.sess, pb.p.log
-	timeout := pb.p.cfg.Transport.TimeoutOrDefault()
+	ctx, _, finish := pb.p.ownerCall()
 	go func() {
 		defer close(done)
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+		defer finish()
 		if err := f(ctx, sess); err != nil {
 			log.Info("session control call failed", "err", err)
 		}

@@ -182,11 +182,12 @@ type Player struct {
 	done    chan struct{}
 	evDone  chan struct{}
 	closers sync.WaitGroup // sessions being closed in the background
-	// callCancel interrupts the network call the owner goroutine is
-	// waiting for (ownerCall), if any; under cmdMu.
-	callCancel context.CancelCauseFunc
-	closeOnce  sync.Once
-	closeErr   error // Close's result
+	// calls interrupt the network calls made for the owner goroutine
+	// (ownerCall) still running, by number; under cmdMu.
+	calls     map[uint64]context.CancelCauseFunc
+	lastCall  uint64
+	closeOnce sync.Once
+	closeErr  error // Close's result
 
 	// rec routes the sessions' raw ASF to a recording (StartRecording).
 	rec *recHub
@@ -306,8 +307,8 @@ func (p *Player) enqueue(c command) {
 		p.cmds = p.cmds[1:]
 	}
 	p.cmds = append(p.cmds, c)
-	if c.leaves() && p.callCancel != nil {
-		p.callCancel(errInterrupted)
+	if c.leaves() {
+		p.interruptCalls()
 	}
 	p.cmdMu.Unlock()
 	select {
@@ -326,17 +327,24 @@ func (c command) leaves() bool {
 // command that leaves the presentation, or by Halt.
 var errInterrupted = errors.New("player: interrupted by a new command")
 
-// ownerCall returns the context of a network call the owner goroutine
-// waits for: it ends at the network timeout, or earlier when the player
-// halts or a command that leaves the presentation (Open, Stop) is queued,
-// so that a stalled server holds up neither (a server that never answers
-// a SETUP held Stop for the whole timeout). interrupted, after the call,
-// reports that it was cut short so; finish releases the context.
+// ownerCall returns the context of a network call made for the owner
+// goroutine, which waits for it (selectNow) or for the next one (the
+// background calls of control): it ends at the network timeout, or
+// earlier when the player halts or a command that leaves the presentation
+// (Open, Stop) is queued, so that a stalled server holds up neither (a
+// server that never answered a SETUP held Stop for the whole timeout).
+// interrupted, after the call, reports that it was cut short so; finish
+// releases the context.
 func (p *Player) ownerCall() (ctx context.Context, interrupted func() bool, finish func()) {
 	base, cancel := context.WithCancelCause(context.Background())
 	ctx, stop := context.WithTimeout(base, p.cfg.Transport.TimeoutOrDefault())
 	p.cmdMu.Lock()
-	p.callCancel = cancel
+	p.lastCall++
+	id := p.lastCall
+	if p.calls == nil {
+		p.calls = map[uint64]context.CancelCauseFunc{}
+	}
+	p.calls[id] = cancel
 	if p.closed || slices.ContainsFunc(p.cmds, command.leaves) {
 		cancel(errInterrupted)
 	}
@@ -344,12 +352,20 @@ func (p *Player) ownerCall() (ctx context.Context, interrupted func() bool, fini
 	interrupted = func() bool { return errors.Is(context.Cause(base), errInterrupted) }
 	finish = func() {
 		p.cmdMu.Lock()
-		p.callCancel = nil
+		delete(p.calls, id)
 		p.cmdMu.Unlock()
 		stop()
 		cancel(nil)
 	}
 	return ctx, interrupted, finish
+}
+
+// interruptCalls cuts short the calls of ownerCall still running; cmdMu
+// is held.
+func (p *Player) interruptCalls() {
+	for _, cancel := range p.calls {
+		cancel(errInterrupted)
+	}
 }
 
 // Open opens url and starts playing it, replacing what was playing.
@@ -621,9 +637,7 @@ func (p *Player) Halt() {
 	if !p.closed {
 		p.closed = true
 		close(p.quit)
-		if p.callCancel != nil {
-			p.callCancel(errInterrupted)
-		}
+		p.interruptCalls()
 	}
 	p.cmdMu.Unlock()
 	<-p.done

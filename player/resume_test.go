@@ -216,3 +216,44 @@ func TestStalledServerDoesNotHoldUpStopOrHalt(t *testing.T) {
 		})
 	}
 }
+
+// stalledPause is a session whose Pause waits for its context: a server
+// that never answers it.
+type stalledPause struct {
+	*fakeSession
+	entered chan struct{}
+}
+
+func (s *stalledPause) Pause(ctx context.Context) error {
+	s.entered <- struct{}{}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestStalledPauseDoesNotHoldUpStop: a Pause the server never answers
+// runs in the background, but a second Pause waits for it on the owner;
+// Stop queued then takes effect at once, not after the 15 s timeout.
+func TestStalledPauseDoesNotHoldUpStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sess := &stalledPause{fakeSession: newFakeSession(20), entered: make(chan struct{}, 2)}
+		h := newHarness(t, newFakeSession(2), func(c *Config) {
+			c.Transports.Register("stall", transport.MatchSchemes("stall"), transport.DialerFunc(
+				func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
+		})
+		h.sink.realtime = true
+		h.p.Open("stall://server")
+		h.waitState(Playing)
+		h.p.Pause()
+		<-sess.entered
+		h.waitState(Paused)
+		h.p.Play()  // its segment waits for the first Pause
+		h.p.Pause() // waits on the owner for the first Pause
+		synctest.Wait()
+		start := time.Now()
+		h.p.Stop()
+		h.waitState(Stopped)
+		if d := time.Since(start); d >= time.Second {
+			t.Errorf("Stop took %v behind the stalled Pause", d)
+		}
+	})
+}
