@@ -123,11 +123,21 @@ func TestHaltRemembersWithoutWaitingForTheSession(t *testing.T) {
 			c.Transports.Register("slow", transport.MatchSchemes("slow"), transport.DialerFunc(
 				func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
 		})
+		// The sink takes nothing until the end: the file does not play
+		// out before the pause.
+		h.sink.block = make(chan struct{})
+		// Runs before the harness's Close (cleanups run last first), so a
+		// failure below does not leave that Close waiting for ever.
+		release := sync.OnceFunc(func() { close(sess.release) })
+		t.Cleanup(release)
+		t.Cleanup(func() { close(h.sink.block) })
 		h.p.Open("slow://film")
 		h.waitState(Playing)
 		h.p.Pause()
 		h.waitState(Paused)
 		h.p.Seek(7 * time.Second)
+		// Halt does not wait for commands still queued: the seek first.
+		h.waitFor("the seek", func(ev Event) bool { return ev.Kind == PositionChanged && ev.Status.Position == 7*time.Second })
 		h.p.Halt()
 		if at, ok := pos.Position("slow://film"); !ok || at != 7*time.Second {
 			t.Fatalf("halted at 7s, remembered %v %v", at, ok)
@@ -147,7 +157,7 @@ func TestHaltRemembersWithoutWaitingForTheSession(t *testing.T) {
 			t.Fatal("the sink was closed before the session")
 		}
 		h.p.Play() // ignored after Halt
-		close(sess.release)
+		release()
 		if err := <-closed; err != nil {
 			t.Fatal(err)
 		}
