@@ -104,7 +104,16 @@ func readAll(t *testing.T, s transport.Session) ([]sampleKey, error) {
 // other transport must deliver.
 func reference(t *testing.T, file []byte) []sampleKey {
 	t.Helper()
-	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file}})
+	got, _ := playReference(t, rtsptest.Config{Entries: [][]byte{file}})
+	return got
+}
+
+// playReference plays cfg's presentation over TCP from the start to its
+// end: the samples read and the number of media RTP packets the server
+// sent (one stream: the packets of the file).
+func playReference(t *testing.T, cfg rtsptest.Config) ([]sampleKey, int) {
+	t.Helper()
+	srv := rtsptest.New(t, cfg)
 	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspt"), transport.Config{})
 	selectAll(t, s)
 	if err := s.Play(testCtx(t), 0); err != nil {
@@ -118,7 +127,7 @@ func reference(t *testing.T, file []byte) []sampleKey {
 		t.Fatal("reference: no samples")
 	}
 	s.Close()
-	return got
+	return got, srv.Stats().Sent
 }
 
 // sameSamples fails unless got equals want sample for sample.

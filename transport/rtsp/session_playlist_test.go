@@ -189,7 +189,7 @@ func playFirstEntry(t *testing.T, s transport.Session) []sampleKey {
 // lost).
 func TestPlaylistEntryEndWaitingForALostPacket(t *testing.T) {
 	audio := fixture(t, "c_wmav2.wma")
-	n := rtpPackets(t, audio)
+	_, n := playReference(t, rtsptest.Config{Entries: [][]byte{audio}, Speed: 20})
 
 	const firstSeq = 1000
 	last := uint16(firstSeq + n - 1)
@@ -218,8 +218,7 @@ func TestPlaylistEntryEndWaitingForALostPacket(t *testing.T) {
 // the seek: io.EOF at once, and the log of the new period instead.
 func TestSeekWhileTheEndWaitsForALostPacket(t *testing.T) {
 	audio := fixture(t, "c_wmav2.wma")
-	ref := reference(t, audio)
-	n := rtpPackets(t, audio)
+	ref, n := playReference(t, rtsptest.Config{Entries: [][]byte{audio}, Speed: 20})
 
 	const firstSeq = 1000
 	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{audio}, Speed: 20, FirstSeq: firstSeq,
@@ -253,26 +252,6 @@ func TestSeekWhileTheEndWaitsForALostPacket(t *testing.T) {
 	if got := playsAndLogPlays(srv); got != "PLAY LogPlay PLAY LogPlay" {
 		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", got)
 	}
-}
-
-// rtpPackets is the number of media RTP packets the server sends for
-// file (one stream), from a run without loss.
-func rtpPackets(t *testing.T, file []byte) int {
-	t.Helper()
-	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{file}, Speed: 20})
-	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspt"), transport.Config{})
-	selectAll(t, s)
-	if err := s.Play(testCtx(t), 0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := readAll(t, s); err != nil {
-		t.Fatal(err)
-	}
-	n := srv.Stats().Sent
-	if n < 2 {
-		t.Fatalf("the server sent %d packets", n)
-	}
-	return n
 }
 
 // playsAndLogPlays lists the PLAY and LogPlay requests srv received, in
