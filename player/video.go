@@ -125,10 +125,8 @@ func (pb *playback) video(seg *segment) {
 	if r, ok := out.(FrameRecycler); ok {
 		recycle = r.Recycles()
 	}
-	burst := false
-	if w, ok := out.(PictureWanter); ok && !w.WantsPictures() {
-		burst = true
-	}
+	w, ok := out.(PictureWanter)
+	burst := ok && !w.WantsPictures() // decodeAhead
 	ts := seg.active.Load()
 	var frames []decoder.Frame
 	// held is an item decodeAhead took from the queue but left for the
