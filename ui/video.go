@@ -153,9 +153,12 @@ func showsVideo(s player.State) bool {
 // showFrame puts f on screen (Fyne goroutine), unless the window is not
 // showing video now: after the user opened something else and before the
 // player reports it opening (frames of the old presentation may still
-// arrive), and when opening, stopped, idle or failed.
+// arrive), when opening, stopped, idle or failed, and while the
+// presentation's video streams are all turned off (a live stream plays
+// out what it has buffered of the old choice before the switch takes
+// effect: those pictures would stay on screen, frozen at the last).
 func (v *View) showFrame(f decoder.Frame) {
-	if v.videoHold || !showsVideo(v.st.State) {
+	if v.videoHold || !showsVideo(v.st.State) || videoTurnedOff(v.media) {
 		v.giveBack(f.Image)
 		return
 	}
@@ -185,6 +188,20 @@ func (v *View) clearVideo() {
 		v.giveBack(old)
 	}
 	v.setFrameFlow(false)
+}
+
+// videoTurnedOff reports whether m has video streams and none of them is
+// chosen.
+func videoTurnedOff(m *player.Media) bool {
+	if m == nil || selectedVideo(m) != nil {
+		return false
+	}
+	for _, t := range m.Tracks {
+		if t.Type == transport.Video {
+			return true
+		}
+	}
+	return false
 }
 
 // selectedVideo returns the video track being played, or nil.

@@ -406,6 +406,19 @@ func TestVideoFollowsPlaybackState(t *testing.T) {
 	if got := dimText(f.v.video.detail); got != "Video WMV8 · 180 kb/s · 480×270: not playing (choose it under Streams); playing the sound." {
 		t.Errorf("placeholder says %q", got)
 	}
+	// A live stream plays out the pictures it buffered before the switch
+	// takes effect: they stay away, or the last would stay frozen.
+	out.Present(twoColourFrame(48, 27, green, green))
+	f.emit(player.MediaChanged, status(player.Playing, m3, 2*time.Second))
+	if f.v.video.showingPicture() || !f.v.video.placeholder.Visible() {
+		t.Error("a picture buffered before the video was turned off shows")
+	}
+	// Turned on again, the pictures show.
+	f.emit(player.MediaChanged, status(player.Playing, m2, 3*time.Second))
+	out.Present(twoColourFrame(48, 27, blue, blue))
+	if !f.v.video.showingPicture() {
+		t.Error("the video turned on again shows no picture")
+	}
 
 	// Failure clears it too.
 	f.emit(player.MediaChanged, status(player.Playing, m2, 0))
