@@ -89,6 +89,12 @@ func TestDisplayName(t *testing.T) {
 		"demo:demo.asf":                      "demo:demo.asf",
 		"http://example.com/":                "http://example.com/",
 		"file:///music/x.asf":                "x.asf",
+		// Smooth Streaming: the presentation's name, not "Manifest".
+		"http://example.com/vod/Big%20Buck.ism/Manifest":   "Big Buck",
+		"http://example.com/live/Channel1.isml/manifest":   "Channel1",
+		"http://example.com/ss/Manifest(format=m3u8-aapl)": "ss",
+		"http://example.com/Manifest":                      "Manifest",
+		"http://example.com/docs/manifesto.wma":            "manifesto.wma",
 	} {
 		if got := displayName(in); got != want {
 			t.Errorf("displayName(%q) = %q, want %q", in, got, want)

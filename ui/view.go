@@ -1045,7 +1045,9 @@ func (v *View) duration() time.Duration {
 }
 
 // displayName is a short name for a location: the file name of a path or
-// URL, or the location itself.
+// URL, or the location itself. A Smooth Streaming manifest's URL
+// (".../Name.ism/Manifest", MS-SSTR 2.2.2) is named after its
+// presentation, Name.
 func displayName(location string) string {
 	if location == "" {
 		return ""
@@ -1056,7 +1058,18 @@ func displayName(location string) string {
 			p = u.Path // decoded
 		}
 	}
-	if b := path.Base(p); b != "." && b != "/" && b != "" {
+	b := path.Base(p)
+	if l := strings.ToLower(b); l == "manifest" || strings.HasPrefix(l, "manifest(") {
+		dir := path.Base(path.Dir(p))
+		switch ext := path.Ext(dir); strings.ToLower(ext) {
+		case ".ism", ".isml":
+			dir = strings.TrimSuffix(dir, ext)
+		}
+		if dir != "." && dir != "/" && dir != "" {
+			return dir
+		}
+	}
+	if b != "." && b != "/" && b != "" {
 		return b
 	}
 	return location
