@@ -48,6 +48,15 @@ type Dialer struct {
 	// dwAccelDuration and dwLinkBandwidth (2.2.4.25); by default a server
 	// of version 9 or later is asked for fast start (3.1.4.2.1).
 	DisableFastStart bool
+	// ConnectTimeout bounds the wait for the answer to the first message
+	// (LinkMacToViewerReportConnectedEX to LinkViewerToMacConnect,
+	// 3.1.4.1.1), which a working server sends at once; 0 means
+	// Config.Timeout. The mms:// rollover sets it short: a server on an
+	// HTTP port (mms://host:8080/ to a VLC or Windows Media Encoder
+	// stream) takes the message for the start of an HTTP request line
+	// and waits for the rest, which would hold the rollover's next step,
+	// MMS over HTTP, for the whole network timeout.
+	ConnectTimeout time.Duration
 	// DialContext opens the TCP connection; nil uses net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
@@ -306,11 +315,15 @@ func (s *session) handshake() error {
 	if err := s.send(&Connect{PlayIncarnation: connectPI, MacToViewerRevision: MacToViewerRevision, ViewerToMacRevision: ViewerToMacRevision, SubscriberName: sub}); err != nil {
 		return err
 	}
-	m, err := s.expect(MIDReportConnectedEX)
+	wait := s.timeout
+	if t := s.d.ConnectTimeout; t > 0 && t < wait {
+		wait = t
+	}
+	f, err := s.expectFrameWithin(wait, MIDReportConnectedEX)
 	if err != nil {
 		return err
 	}
-	ex := m.(*ReportConnectedEX)
+	ex := f.Packet.Messages[len(f.Packet.Messages)-1].(*ReportConnectedEX)
 	if Failed(ex.HR) {
 		return &HRError{MID: ex.MID(), HR: ex.HR}
 	}
@@ -763,19 +776,24 @@ func (s *session) expect(mids ...uint32) (Message, error) {
 // expectFrame is expect returning the whole packet: the wanted message is
 // its last.
 func (s *session) expectFrame(mids ...uint32) (Frame, error) {
-	deadline := time.Now().Add(s.timeout)
+	return s.expectFrameWithin(s.timeout, mids...)
+}
+
+// expectFrameWithin is expectFrame waiting at most wait.
+func (s *session) expectFrameWithin(wait time.Duration, mids ...uint32) (Frame, error) {
+	deadline := time.Now().Add(wait)
 	for {
 		s.nc.SetReadDeadline(deadline)
 		at, head, err := s.r.AtMessage()
 		if err != nil {
-			return Frame{}, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErrWithin(err, Name(mids[0]), wait)
 		}
 		if !at {
 			return Frame{}, fmt.Errorf("%w: %s answered %q, not an MMS message (no MMS server there?)", ErrProtocol, s.u.Host, head)
 		}
 		f, err := s.next()
 		if err != nil {
-			return Frame{}, s.readErr(err, Name(mids[0]))
+			return Frame{}, s.readErrWithin(err, Name(mids[0]), wait)
 		}
 		if f.Data != nil {
 			return Frame{}, fmt.Errorf("%w: a Data packet while waiting for %s", ErrProtocol, Name(mids[0]))
@@ -804,9 +822,14 @@ func (s *session) expectFrame(mids ...uint32) (Frame, error) {
 
 // readErr describes a failed read of what.
 func (s *session) readErr(err error, what string) error {
+	return s.readErrWithin(err, what, s.timeout)
+}
+
+// readErrWithin is readErr for a read that waited at most wait.
+func (s *session) readErrWithin(err error, what string, wait time.Duration) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return fmt.Errorf("%w: no %s from %s within %v", ErrTimeout, what, s.u.Host, s.timeout)
+		return fmt.Errorf("%w: no %s from %s within %v", ErrTimeout, what, s.u.Host, wait)
 	}
 	if errors.Is(err, io.EOF) {
 		// The server closed the connection where a packet was due: the

@@ -413,21 +413,37 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("silent server", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		go func() {
-			c, err := ln.Accept()
-			if err == nil {
-				defer c.Close()
-				io.Copy(io.Discard, c)
+		// The network timeout, or the Dialer's shorter ConnectTimeout
+		// (the mms:// rollover's), bounds the wait for the first answer.
+		for _, tc := range []struct {
+			d    *mmsp.Dialer
+			cfg  transport.Config
+			wait string
+		}{
+			{&mmsp.Dialer{}, transport.Config{Timeout: 200 * time.Millisecond}, "200ms"},
+			{&mmsp.Dialer{ConnectTimeout: 100 * time.Millisecond}, transport.Config{Timeout: time.Minute}, "100ms"},
+			{&mmsp.Dialer{ConnectTimeout: time.Minute}, transport.Config{Timeout: 150 * time.Millisecond}, "150ms"},
+		} {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
 			}
-		}()
-		_, err = (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", transport.Config{Timeout: 200 * time.Millisecond})
-		if !errors.Is(err, mmsp.ErrTimeout) || !strings.Contains(err.Error(), "LinkMacToViewerReportConnectedEX") {
-			t.Fatalf("err %v", err)
+			defer ln.Close()
+			go func() {
+				c, err := ln.Accept()
+				if err == nil {
+					defer c.Close()
+					io.Copy(io.Discard, c)
+				}
+			}()
+			start := time.Now()
+			_, err = tc.d.Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", tc.cfg)
+			if !errors.Is(err, mmsp.ErrTimeout) || !strings.Contains(err.Error(), "LinkMacToViewerReportConnectedEX") || !strings.Contains(err.Error(), "within "+tc.wait) {
+				t.Errorf("ConnectTimeout %v, Timeout %v: err %v", tc.d.ConnectTimeout, tc.cfg.Timeout, err)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("ConnectTimeout %v, Timeout %v: gave up after %v", tc.d.ConnectTimeout, tc.cfg.Timeout, d)
+			}
 		}
 	})
 	t.Run("not an MMS server", func(t *testing.T) {

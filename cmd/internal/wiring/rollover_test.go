@@ -43,8 +43,18 @@ func TestMMSSchemes(t *testing.T) {
 	if strings.Join(got, " ") != "rtsp mmsu mmsh" {
 		t.Fatalf("rollover %q", got)
 	}
-	if u, ok := ro.Steps[1].Dialer.(*mmsp.Dialer); !ok || u.UDPOnly {
+	u, ok := ro.Steps[1].Dialer.(*mmsp.Dialer)
+	if !ok || u.UDPOnly {
 		t.Fatalf("the MMS step %#v does not fall back to TCP", ro.Steps[1].Dialer)
+	}
+	// A silent server (HTTP on the URL's port) holds the rollover for
+	// less than the network timeout; mmst:// and mmsu:// wait it all.
+	if u.ConnectTimeout != RolloverConnectTimeout || RolloverConnectTimeout >= (transport.Config{}).TimeoutOrDefault() {
+		t.Errorf("the MMS step waits %v for the first answer", u.ConnectTimeout)
+	}
+	_, d, _, _ = r.Lookup("mmst://h/a.wma")
+	if p, ok := d.(*mmsp.Dialer); !ok || p.ConnectTimeout != 0 {
+		t.Errorf("mmst:// dialer %#v", d)
 	}
 }
 
@@ -64,9 +74,10 @@ func fixture(t *testing.T) []byte {
 }
 
 // rollover is the wiring's rollover with the MMS client's Header timer
-// shortened, so that a host blocking UDP costs milliseconds.
+// shortened, so that a host blocking UDP costs milliseconds, and its wait
+// for a first answer shortened as RolloverConnectTimeout shortens it.
 func rollover() *transport.Rollover {
-	return MMSRollover(&rtsp.Dialer{}, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond}, &mmsh.Dialer{})
+	return MMSRollover(&rtsp.Dialer{}, &mmsp.Dialer{HeaderTimeout: 20 * time.Millisecond, ConnectTimeout: 200 * time.Millisecond}, &mmsh.Dialer{})
 }
 
 func mmsURL(t *testing.T, base, path string) string {
@@ -168,9 +179,45 @@ func TestRolloverHosts(t *testing.T) {
 			t.Fatalf("protocol %q", p)
 		}
 		// RTSP answered with an error, MMS waited for its answer once
-		// (Config.Timeout, 3 s here); not once more for MMST.
-		if d := time.Since(start); d > 5*time.Second {
+		// (its ConnectTimeout, 200 ms here, not Config.Timeout's 3 s);
+		// not once more for MMST.
+		if d := time.Since(start); d > 2*time.Second {
 			t.Fatalf("reaching HTTP took %v", d)
 		}
 	})
+}
+
+// TestRolloverToVLC: mms:// to VLC's MMSH output, a real HTTP server on
+// the URL's port, which answers RTSP with 404 and reads MMS's first
+// message as the start of an HTTP request line it waits to complete. The
+// rollover reaches MMS over HTTP after the MMS step's RolloverConnectTimeout,
+// not after the network timeout (the whole 15 s it took before).
+func TestRolloverToVLC(t *testing.T) {
+	files, err := asftest.NewFiles("wiring-vlc-", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(files.Remove)
+	// A minute long: VLC drops its connections when an input loops.
+	vlc := mmshtest.VLC(t, files.Path(t, "long_wmav2_60s.wma"))
+	_, d, _, err := Transports(nil).Lookup("mms://h/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	s, err := d.Dial(ctx, mmsURL(t, vlc, "/"), transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	took := time.Since(start)
+	if p := s.Info().Protocol; p != "mmsh" {
+		t.Fatalf("protocol %q", p)
+	}
+	if limit := (transport.Config{}).TimeoutOrDefault(); took >= limit {
+		t.Fatalf("reaching HTTP took %v: the MMS step waited the network timeout", took)
+	}
+	t.Logf("reached MMS over HTTP in %v", took)
 }

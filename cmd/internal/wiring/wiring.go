@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/player/decoder/lavc"
@@ -55,8 +56,10 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	pd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	r.Register("rtsp", rtsp.Match, rd)
 	mmsp.Register(r, pd)
-	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3).
-	r.Register("mms", transport.MatchSchemes("mms"), MMSRollover(rd, pd, md))
+	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3), with an MMS
+	// client of its own that gives up on a silent server sooner.
+	rpd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart, ConnectTimeout: RolloverConnectTimeout}
+	r.Register("mms", transport.MatchSchemes("mms"), MMSRollover(rd, rpd, md))
 	mmsh.Register(r, md)
 	return r
 }
@@ -74,6 +77,15 @@ func MMSRollover(rd, pd, md transport.Dialer) *transport.Rollover {
 		{Scheme: "rtsp", Dialer: rd}, {Scheme: "mmsu", Dialer: pd}, {Scheme: "mmsh", Dialer: md},
 	}}
 }
+
+// RolloverConnectTimeout is how long the mms:// rollover's MMS step waits
+// for the server's answer to its first message (mmsp.Dialer.ConnectTimeout)
+// before it moves on to MMS over HTTP. A working MMS server answers at
+// once; an HTTP server on the URL's port (VLC's MMSH output, Windows Media
+// Encoder's HTTP port) never does, and without this bound mms:// to it
+// took the whole network timeout (15 s) to reach HTTP. Four seconds leave
+// room for a congested link's round trip.
+const RolloverConnectTimeout = 4 * time.Second
 
 // Version is Eddy's version, reported in play logs and the User-Agent.
 const Version = "0.1.0"
