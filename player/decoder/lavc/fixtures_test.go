@@ -44,6 +44,10 @@ var extraFixtures = map[string]asftest.Recipe{
 		"-g", "25", "-bf", "2"),
 	"h264.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=176x144:rate=25:duration=2", "-c:v", "libx264", "-preset", "veryfast",
 		"-pix_fmt", "yuv420p", "-bf", "2", "-x264-params", "b-adapt=0", "-g", "25", "-vtag", "H264"),
+	// A width that is no multiple of 8: the scaler cannot write into
+	// the picture itself (eddy_video_convert) and converts into its own
+	// frame, copied row by row.
+	"mpeg4_172x128.asf": asftest.FFmpeg("-f", "lavfi", "-i", "testsrc=size=172x128:rate=25:duration=1", "-c:v", "mpeg4", "-vtag", "M4S2", "-b:v", "300k"),
 	// Raw MP3 streams at two rates, for a mid-stream format change.
 	"a44100.mp3": asftest.FFmpeg("-f", "lavfi", "-i", sine+":duration=2", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0"),
 	"b22050.mp3": asftest.FFmpeg("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=22050:duration=2", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "64k",

@@ -58,7 +58,8 @@ struct EddyDec {
 	uint8_t *abuf;
 	size_t abuf_cap, abuf_len;
 
-	// Video output: scaler and an RGBA frame it writes into.
+	// Video output: scaler, and an RGBA frame it writes into when the
+	// caller's picture does not suit it (eddy_video_convert).
 	struct SwsContext *sws;
 	int sws_w, sws_h, sws_fmt, sws_cs, sws_range;
 	AVFrame *rgba;
@@ -563,10 +564,11 @@ void eddy_audio_format(EddyDec *d, EddyAudioFormat *f) {
 	f->is_float = d->out_float;
 }
 
-// eddy_video_convert converts the received frame to RGBA of the same size
-// into d->rgba, with the scaler flags FFmpeg's command line uses by
-// default (bicubic).
-int eddy_video_convert(EddyDec *d) {
+// eddy_video_prepare checks the received frame's size and makes the
+// scaler that converts it to RGBA of the same size, with the flags
+// FFmpeg's command line uses by default (bicubic). The caller then
+// provides the picture eddy_video_convert writes.
+int eddy_video_prepare(EddyDec *d) {
 	clear_log();
 	AVFrame *f = d->frame;
 	if (f->width <= 0 || f->height <= 0 || f->format < 0 ||
@@ -586,31 +588,52 @@ int eddy_video_convert(EddyDec *d) {
 		d->sws_fmt = f->format;
 		d->sws_cs = f->colorspace;
 		d->sws_range = f->color_range;
+	}
+	return 0;
+}
+
+// eddy_video_convert converts the received frame (after eddy_video_prepare)
+// into dst, a width x height RGBA picture with rows dst_stride bytes apart
+// (Go memory, used only during this call). The scaler writes into dst
+// itself, with no copy and no picture of its own, when dst suits its
+// vector code: rows aligned to 32 bytes and a width a multiple of 8 (its
+// x86 YUV to RGB converters work 8 pixels at a time, and how they end a
+// row with room for fewer has changed between FFmpeg versions). Otherwise
+// it converts into a frame of its own, which FFmpeg pads, copied row by
+// row.
+int eddy_video_convert(EddyDec *d, uint8_t *dst, int dst_stride) {
+	clear_log();
+	AVFrame *f = d->frame;
+	if (!d->sws || f->width != d->sws_w || f->height != d->sws_h || dst_stride < f->width * 4) {
+		return set_err(d, AVERROR(EINVAL), "eddy_video_convert before eddy_video_prepare");
+	}
+	if ((uintptr_t)dst % 32 == 0 && dst_stride % 32 == 0 && f->width % 8 == 0) {
+		uint8_t *planes[4] = {dst, NULL, NULL, NULL};
+		int strides[4] = {dst_stride, 0, 0, 0};
+		if (sws_scale(d->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides) !=
+		    f->height) {
+			return set_err(d, AVERROR(EINVAL), "sws_scale");
+		}
+		return 0;
+	}
+	if (d->rgba->width != f->width || d->rgba->height != f->height || !d->rgba->data[0]) {
 		av_frame_unref(d->rgba);
 		d->rgba->format = AV_PIX_FMT_RGBA;
 		d->rgba->width = f->width;
 		d->rgba->height = f->height;
 		int ret = av_frame_get_buffer(d->rgba, 0);
 		if (ret < 0) {
-			sws_freeContext(d->sws);
-			d->sws = NULL;
 			return set_err(d, ret, "av_frame_get_buffer");
 		}
 	}
-	int h = sws_scale(d->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, d->rgba->data,
-	                  d->rgba->linesize);
-	if (h != f->height) {
+	if (sws_scale(d->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, d->rgba->data,
+	              d->rgba->linesize) != f->height) {
 		return set_err(d, AVERROR(EINVAL), "sws_scale");
 	}
-	return 0;
-}
-
-// eddy_video_copy copies the converted RGBA picture into dst (Go memory,
-// used only during this call), row by row.
-void eddy_video_copy(EddyDec *d, uint8_t *dst, int dst_stride) {
 	const AVFrame *r = d->rgba;
 	size_t row = (size_t)r->width * 4;
 	for (int y = 0; y < r->height; y++) {
 		memcpy(dst + (size_t)y * dst_stride, r->data[0] + (size_t)y * r->linesize[0], row);
 	}
+	return 0;
 }

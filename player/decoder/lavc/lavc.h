@@ -1,7 +1,7 @@
 // C side of package lavc: a thin layer over libavcodec's send/receive
 // decode API, libswresample and libswscale. Every FFmpeg object lives in one
 // EddyDec, allocated and freed here; Go only holds the EddyDec pointer and
-// copies data in (eddy_input) and out (eddy_audio_out, eddy_video_copy).
+// copies data in (eddy_input) and out (eddy_audio_out, eddy_video_convert).
 // No Go pointer is stored in C memory: Go buffers are passed as call
 // arguments and used only during that call.
 #ifndef EDDY_LAVC_H
@@ -73,7 +73,7 @@ int eddy_audio_convert(EddyDec *d, int flush);
 const uint8_t *eddy_audio_out(EddyDec *d);
 void eddy_audio_format(EddyDec *d, EddyAudioFormat *f);
 
-int eddy_video_convert(EddyDec *d);
-void eddy_video_copy(EddyDec *d, uint8_t *dst, int dst_stride);
+int eddy_video_prepare(EddyDec *d);
+int eddy_video_convert(EddyDec *d, uint8_t *dst, int dst_stride);
 
 #endif

@@ -184,7 +184,7 @@ func TestCompareWithFFmpeg(t *testing.T) {
 		"c_wmav2.wma", "d_wmv2_wmav2.wmv", "e_mbr_2audio.wma", "gst_asfmux_wmv2_wmav2.wmv", "b_mp3.asf",
 		"wmav1.wma", "wmav2_mono.wma", "aac.asf", "mp2.asf", "ac3.asf", "adpcm_ms.asf", "adpcm_ima.asf",
 		"gsm_ms.asf", "dts.asf", "mp3_22050_mono.asf", "mp3_48000_vbr.asf",
-		"wmv1.wmv", "msmpeg4v3.asf", "msmpeg4v2.asf", "mpeg4.asf", "h264.asf",
+		"wmv1.wmv", "msmpeg4v3.asf", "msmpeg4v2.asf", "mpeg4.asf", "h264.asf", "mpeg4_172x128.asf",
 	} {
 		t.Run(name, func(t *testing.T) { compareFile(t, fixture(t, name)) })
 	}

@@ -140,11 +140,14 @@ func (v *Video) run(dst []decoder.Frame, data []byte, s transport.Sample, drain 
 	err := v.feed(data, ts, ts, s.Key, drain, func() error {
 		var img *image.RGBA
 		if !v.skipPictures {
-			if C.eddy_video_convert(v.c) < 0 {
+			if C.eddy_video_prepare(v.c) < 0 {
 				return v.corrupt()
 			}
 			img = v.newImage(int(v.info.width), int(v.info.height))
-			C.eddy_video_copy(v.c, cbytes(img.Pix), C.int(img.Stride))
+			if C.eddy_video_convert(v.c, cbytes(img.Pix), C.int(img.Stride)) < 0 {
+				v.Release(img)
+				return v.corrupt()
+			}
 		}
 		// The frame's own sample time when sample times are presentation
 		// times; else the time of the sample that released it.
