@@ -6,6 +6,7 @@ package wiring
 import (
 	"crypto/rand"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,10 +57,14 @@ func TransportsWith(demo []byte, o Options) *transport.Registry {
 	pd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart}
 	r.Register("rtsp", rtsp.Match, rd)
 	mmsp.Register(r, pd)
-	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3), with an MMS
-	// client of its own that gives up on a silent server sooner.
-	rpd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart, ConnectTimeout: RolloverConnectTimeout}
-	r.Register("mms", transport.MatchSchemes("mms"), MMSRollover(rd, rpd, md))
+	// mms:// as Windows Media Player opens it (MS-MSSOD 2.3), with RTSP
+	// and MMS clients of its own that give up on a port that drops the
+	// connection and on a silent MMS server sooner.
+	connect := (&net.Dialer{Timeout: RolloverConnectTimeout}).DialContext
+	rrd := &rtsp.Dialer{Language: Language(), DialContext: connect}
+	rpd := &mmsp.Dialer{PlayerVersion: Version, Language: Language(), DisableFastStart: o.NoFastStart,
+		ConnectTimeout: RolloverConnectTimeout, DialContext: connect}
+	r.Register("mms", transport.MatchSchemes("mms"), MMSRollover(rrd, rpd, md))
 	mmsh.Register(r, md)
 	return r
 }
@@ -78,13 +83,15 @@ func MMSRollover(rd, pd, md transport.Dialer) *transport.Rollover {
 	}}
 }
 
-// RolloverConnectTimeout is how long the mms:// rollover's MMS step waits
-// for the server's answer to its first message (mmsp.Dialer.ConnectTimeout)
-// before it moves on to MMS over HTTP. A working MMS server answers at
-// once; an HTTP server on the URL's port (VLC's MMSH output, Windows Media
-// Encoder's HTTP port) never does, and without this bound mms:// to it
-// took the whole network timeout (15 s) to reach HTTP. Four seconds leave
-// room for a congested link's round trip.
+// RolloverConnectTimeout bounds, in the mms:// rollover, the RTSP and MMS
+// steps' TCP connections (a firewall that drops rather than refuses
+// connections to ports 554 and 1755 is common) and the MMS step's wait for
+// the server's answer to its first message (mmsp.Dialer.ConnectTimeout): a
+// working MMS server answers at once, but an HTTP server on the URL's port
+// (VLC's MMSH output, Windows Media Encoder's HTTP port) never does.
+// Without it, each cost the whole network timeout (15 s) before MMS over
+// HTTP was tried. Four seconds leave room for a lost SYN's retransmission
+// (after 1 s and 3 s) and a congested link's round trip.
 const RolloverConnectTimeout = 4 * time.Second
 
 // Version is Eddy's version, reported in play logs and the User-Agent.
