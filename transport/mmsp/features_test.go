@@ -424,20 +424,9 @@ func TestFaults(t *testing.T) {
 			{&mmsp.Dialer{ConnectTimeout: 100 * time.Millisecond}, transport.Config{Timeout: time.Minute}, "100ms"},
 			{&mmsp.Dialer{ConnectTimeout: time.Minute}, transport.Config{Timeout: 150 * time.Millisecond}, "150ms"},
 		} {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			go func() {
-				c, err := ln.Accept()
-				if err == nil {
-					defer c.Close()
-					io.Copy(io.Discard, c)
-				}
-			}()
+			addr := answeringServer(t, nil)
 			start := time.Now()
-			_, err = tc.d.Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", tc.cfg)
+			_, err := tc.d.Dial(context.Background(), "mmst://"+addr+"/a.wma", tc.cfg)
 			if !errors.Is(err, mmsp.ErrTimeout) || !strings.Contains(err.Error(), "LinkMacToViewerReportConnectedEX") || !strings.Contains(err.Error(), "within "+tc.wait) {
 				t.Errorf("ConnectTimeout %v, Timeout %v: err %v", tc.d.ConnectTimeout, tc.cfg.Timeout, err)
 			}
@@ -447,45 +436,42 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("not an MMS server", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		go func() {
-			c, err := ln.Accept()
-			if err == nil {
-				defer c.Close()
-				c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
-				io.Copy(io.Discard, c)
-			}
-		}()
+		addr := answeringServer(t, []byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
 		start := time.Now()
-		_, err = (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", transport.Config{Timeout: 10 * time.Second})
+		_, err := (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+addr+"/a.wma", transport.Config{Timeout: 10 * time.Second})
 		if !errors.Is(err, mmsp.ErrProtocol) || !strings.Contains(err.Error(), "HTTP/1.1") || time.Since(start) > 5*time.Second {
 			t.Fatalf("err %v after %v", err, time.Since(start))
 		}
 	})
 	t.Run("garbage", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		go func() {
-			c, err := ln.Accept()
-			if err == nil {
-				defer c.Close()
-				// A TcpMessageHeader whose messageLength says 1 GB.
-				c.Write([]byte{1, 0, 0, 0, 0xCE, 0xFA, 0x0B, 0xB0, 0, 0, 0, 0x40, 'M', 'M', 'S', ' '})
-				io.Copy(io.Discard, c)
-			}
-		}()
-		_, err = (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+ln.Addr().String()+"/a.wma", transport.Config{Timeout: 2 * time.Second})
+		// A TcpMessageHeader whose messageLength says 1 GB.
+		addr := answeringServer(t, []byte{1, 0, 0, 0, 0xCE, 0xFA, 0x0B, 0xB0, 0, 0, 0, 0x40, 'M', 'M', 'S', ' '})
+		_, err := (&mmsp.Dialer{}).Dial(context.Background(), "mmst://"+addr+"/a.wma", transport.Config{Timeout: 2 * time.Second})
 		if !errors.Is(err, mmsp.ErrMalformed) {
 			t.Fatalf("err %v", err)
 		}
 	})
+}
+
+// answeringServer listens on a loopback port, for the test, and answers the
+// first connection with reply (nothing when nil), then reads what comes
+// until the client closes; it returns the port's address.
+func answeringServer(t *testing.T, reply []byte) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			c.Write(reply)
+			io.Copy(io.Discard, c)
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // TestBasicAuth: a server asking for Basic authentication (4.6.1) gets
