@@ -861,6 +861,12 @@ func (pb *playback) reader(seg *segment) {
 			}
 			last = ts
 		case errors.Is(err, io.EOF):
+			if err != io.EOF {
+				// Not the bare io.EOF of a plain end but an end the
+				// session explains (a broadcast whose server went away
+				// and did not come back): the user sees why it ended.
+				pb.send(seg, pbMsg{kind: msgWarning, err: err})
+			}
 			seg.q.finish(io.EOF)
 			// The next playlist entry may open while this one plays out.
 			pb.send(seg, pbMsg{kind: msgDelivered})

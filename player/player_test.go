@@ -368,6 +368,26 @@ func TestReadErrorFails(t *testing.T) {
 	}
 }
 
+// TestExplainedEnd: a session that ends with an explanation wrapping
+// io.EOF (a broadcast whose server went away and did not come back) ends
+// playback normally, after everything read has played, and the
+// explanation reaches the user as a warning.
+func TestExplainedEnd(t *testing.T) {
+	sess := newFakeSession(3)
+	sess.readErrAt = 12
+	sess.readErr = fmt.Errorf("stream fake://x ended: the server closed the connection; then it refused the connection: %w", io.EOF)
+	h := newHarness(t, sess, nil)
+	h.p.Open("fake://x")
+	ev := h.waitFor("warning", func(ev Event) bool { return ev.Kind == Warning || ev.Kind == ErrorOccurred })
+	if ev.Kind != Warning || ev.Err == nil || ev.Err.Error() != sess.readErr.Error() {
+		t.Fatalf("%v: %v", ev.Kind, ev.Err)
+	}
+	h.waitState(Ended)
+	if got, want := len(samplesIn(h.sink.bytes())), 12*fakeRate/10; got != want {
+		t.Errorf("%d frames played, want the %d read", got, want)
+	}
+}
+
 func TestCloseWhileOpening(t *testing.T) {
 	sess := newFakeSession(3)
 	sess.gate = make(chan struct{})
