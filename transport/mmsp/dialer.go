@@ -319,11 +319,11 @@ func (s *session) handshake() error {
 	if t := s.d.ConnectTimeout; t > 0 && t < wait {
 		wait = t
 	}
-	f, err := s.expectFrameWithin(wait, MIDReportConnectedEX)
+	m, err := s.expectWithin(wait, MIDReportConnectedEX)
 	if err != nil {
 		return err
 	}
-	ex := f.Packet.Messages[len(f.Packet.Messages)-1].(*ReportConnectedEX)
+	ex := m.(*ReportConnectedEX)
 	if Failed(ex.HR) {
 		return &HRError{MID: ex.MID(), HR: ex.HR}
 	}
@@ -766,7 +766,12 @@ func (s *session) headerTimer() time.Duration {
 // skipping unknown messages; data packets before it are a protocol
 // error during the handshake.
 func (s *session) expect(mids ...uint32) (Message, error) {
-	f, err := s.expectFrame(mids...)
+	return s.expectWithin(s.timeout, mids...)
+}
+
+// expectWithin is expect waiting at most wait.
+func (s *session) expectWithin(wait time.Duration, mids ...uint32) (Message, error) {
+	f, err := s.expectFrameWithin(wait, mids...)
 	if err != nil {
 		return nil, err
 	}
