@@ -63,6 +63,9 @@ type Config struct {
 	Video *VideoView
 	// About is what Help ▸ About says of the program's parts.
 	About AboutInfo
+	// Quit, when set, is what File ▸ Quit does (in place of Fyne's own
+	// item, which stops the driver at once).
+	Quit func()
 	// SnapshotDir is where View ▸ Snapshot saves pictures. Default: the
 	// user's pictures folder.
 	SnapshotDir string
@@ -81,6 +84,7 @@ type View struct {
 	win  fyne.Window
 	ctl  Controller
 	demo string
+	quit func() // File ▸ Quit; nil: Fyne's own item
 
 	recent *recentList
 	seeks  *coalescer[time.Duration]
@@ -241,6 +245,7 @@ func New(cfg Config) *View {
 		snapshotDir: cfg.SnapshotDir,
 		trace:       cfg.Trace,
 		about:       cfg.About,
+		quit:        cfg.Quit,
 	}
 	var prefs fyne.Preferences
 	if v.app != nil {
@@ -414,6 +419,12 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	if v.demo != "" {
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Play Demo", func() { v.OpenTransient(v.demo) }))
+	}
+	if v.quit != nil {
+		// The last item: Fyne adds its own Quit only when there is none.
+		q := fyne.NewMenuItem("Quit", v.quit)
+		q.IsQuit = true
+		file.Items = append(file.Items, fyne.NewMenuItemSeparator(), q)
 	}
 
 	// Each item shows its key from the keyboard table: Space for Play /

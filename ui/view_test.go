@@ -925,3 +925,30 @@ func TestClickedControlsLeaveSpaceToPlay(t *testing.T) {
 		t.Fatalf("Right on the focused volume slider: %v, was %v", f.v.volume.Value, before)
 	}
 }
+
+// TestFileQuit: with Config.Quit, File ▸ Quit is the menu's last item,
+// marked as the quit item (so Fyne adds none that would stop the driver
+// at once), and runs Quit; without it the menu has no Quit of Eddy's.
+func TestFileQuit(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	quits := 0
+	v := New(Config{App: a, Window: w, Controller: newFakeController(), Quit: func() { quits++ }})
+	t.Cleanup(v.Close)
+	file := v.mainMenu.Items[0]
+	last := file.Items[len(file.Items)-1]
+	if file.Label != "File" || last.Label != "Quit" || !last.IsQuit || last.Action == nil {
+		t.Fatalf("File menu ends with %q (quit item %v)", last.Label, last.IsQuit)
+	}
+	last.Action()
+	if quits != 1 {
+		t.Errorf("File ▸ Quit ran Config.Quit %d times", quits)
+	}
+
+	f := newFixture(t)
+	for _, it := range f.v.mainMenu.Items[0].Items {
+		if it.IsQuit || it.Label == "Quit" {
+			t.Errorf("without Config.Quit the File menu has %q", it.Label)
+		}
+	}
+}

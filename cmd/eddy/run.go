@@ -168,13 +168,27 @@ func run(args []string) error {
 	if out != nil {
 		ctl = controller{Player: p, out: out, devices: alsasink.Devices}
 	}
-	v := ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
-		About: aboutInfo()})
-	// As the window closes: the player leaves the presentation, so that
-	// its position is remembered in the preferences before Fyne saves them
-	// for the last time (after this hook). Left to p.Close below, the
-	// change would come within Fyne's 100 ms debounce of that save and
-	// never reach the disk.
+	var v *ui.View
+	// Quitting (the window's close button, File ▸ Quit, SIGINT, SIGTERM):
+	// the view lets go of the player and the player leaves the
+	// presentation first, while Fyne's event loop still runs. So the
+	// position is remembered in the preferences before Fyne saves them for
+	// the last time (left to p.Close below, the change would come within
+	// Fyne's 100 ms debounce of that save and never reach the disk), and
+	// no frame or event of Eddy's is queued on the loop as Fyne drains and
+	// closes its queue: Fyne 2.7 panics on a call queued just as it closes
+	// it ("send on closed channel"), and the more calls are waiting, the
+	// wider that window.
+	quit := func() {
+		v.Close()
+		p.Halt()
+		a.Quit()
+	}
+	v = ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
+		About: aboutInfo(), Quit: quit})
+	w.SetCloseIntercept(quit)
+	// Should Fyne stop another way, the same as it stops (both calls do
+	// nothing the second time).
 	a.Lifecycle().SetOnStopped(func() {
 		v.Close()
 		p.Halt()
@@ -205,7 +219,7 @@ func run(args []string) error {
 		select {
 		case s := <-sig:
 			logger.Info("quitting", "signal", s.String())
-			fyne.Do(a.Quit)
+			fyne.Do(quit)
 		case <-stopped:
 		}
 	}()
