@@ -179,20 +179,20 @@ func run(args []string) error {
 	// closes its queue: Fyne 2.7 panics on a call queued just as it closes
 	// it ("send on closed channel"), and the more calls are waiting, the
 	// wider that window.
-	quit := func() {
+	leave := func() {
 		v.Close()
 		p.Halt()
+	}
+	quit := func() {
+		leave()
 		a.Quit()
 	}
 	v = ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: aboutInfo(), Quit: quit})
 	w.SetCloseIntercept(quit)
-	// Should Fyne stop another way, the same as it stops (both calls do
+	// Should Fyne stop another way, the same as it stops (leave does
 	// nothing the second time).
-	a.Lifecycle().SetOnStopped(func() {
-		v.Close()
-		p.Halt()
-	})
+	a.Lifecycle().SetOnStopped(leave)
 	if notice != "" {
 		v.SetNotice(notice)
 	}
