@@ -140,6 +140,7 @@ func (v *View) handle(e player.Event) {
 		// below may already be a later one).
 		v.pendingOpened = true
 	}
+	v.ageWarning(e)
 	switch e.Kind {
 	case player.MediaChanged:
 		// The player has moved on to the presentation the user opened:
@@ -166,7 +167,16 @@ func (v *View) handle(e player.Event) {
 		v.showError("Playback failed", loc, e.Err)
 	case player.Warning:
 		if e.Err != nil {
-			v.status.SetWarning(oneLine(e.Err.Error()))
+			v.warning = oneLine(e.Err.Error())
+			v.status.SetWarning(v.warning)
+			// A warning that comes while a presentation plays is
+			// about it; one that comes while the player opens (a
+			// playlist entry that failed, a stream of the one opening
+			// that cannot be played) goes with the next one shown.
+			v.warnAbout = ""
+			if m := e.Status.Media; m != nil && e.Status.State != player.Opening {
+				v.warnAbout = m.URL
+			}
 		}
 	case player.RecordingChanged:
 		v.recordingChanged(e.Status.Recording, e.Err)
@@ -174,6 +184,36 @@ func (v *View) handle(e player.Event) {
 		v.osd.show("Resumed at " + formatClock(e.Status.Position))
 	}
 	v.applyStatus(st)
+}
+
+// ageWarning takes the player's warning out of the status bar once it is
+// stale: when another presentation shows, or another opening begins,
+// after the one the warning goes with (Fyne goroutine). So a playlist
+// entry that failed is told while the next entry plays, and not for the
+// rest of the list. The status bar keeps anything the window itself put
+// there since.
+func (v *View) ageWarning(e player.Event) {
+	if v.warning == "" {
+		return
+	}
+	m := e.Status.Media
+	stale := false
+	switch {
+	case e.Kind == player.StateChanged && e.Status.State == player.Opening:
+		stale = v.warnAbout != ""
+	case m == nil || e.Status.State == player.Opening:
+	case v.warnAbout == "":
+		v.warnAbout = m.URL
+	default:
+		stale = m.URL != v.warnAbout
+	}
+	if !stale {
+		return
+	}
+	if v.status.warning == v.warning {
+		v.status.SetWarning("")
+	}
+	v.warning, v.warnAbout = "", ""
 }
 
 // applyStatus makes the widgets show s (Fyne goroutine).
@@ -288,6 +328,9 @@ func (v *View) applyStatus(s player.Status) {
 		}
 		v.list.Set(s.Playlist)
 		v.setTitles()
+	}
+	if s.State != player.Opening {
+		v.list.noteKind(s.Playlist, s.Media)
 	}
 
 	v.status.SetStatus(s)

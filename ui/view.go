@@ -195,13 +195,17 @@ type View struct {
 	loginUsers           map[string]string // user names typed per host, this session only
 
 	// Applied player state.
-	st       player.Status
-	media    *player.Media // a copy of the last applied media description
-	loc      string        // the location last opened
-	lastErr  error
-	unmuted  float64 // volume to restore on unmute
-	seekTo   time.Duration
-	seekTill time.Time // zero when no seek is being waited for
+	st      player.Status
+	media   *player.Media // a copy of the last applied media description
+	loc     string        // the location last opened
+	lastErr error
+	// warning is the player's last warning while the status bar shows
+	// it, and warnAbout the URL of the presentation it goes with ("":
+	// the next one shown); see ageWarning.
+	warning, warnAbout string
+	unmuted            float64 // volume to restore on unmute
+	seekTo             time.Duration
+	seekTill           time.Time // zero when no seek is being waited for
 	// speedAsked is the speed last asked for (0: none) and speedBase
 	// the player's reported speed then (see currentSpeed).
 	speedAsked, speedBase float64
@@ -738,6 +742,7 @@ func (v *View) open(location string, remember bool) {
 	v.lastErr = nil
 	v.status.SetError("")
 	v.status.SetWarning("")
+	v.warning, v.warnAbout = "", ""
 	v.seekTill = time.Time{}
 	v.videoHold = true
 	v.clearVideo()

@@ -582,6 +582,54 @@ func TestWarningGoesToStatusBarNotDialog(t *testing.T) {
 	}
 }
 
+// TestWarningAges: the player's warning leaves the status bar once it is
+// stale. A playlist entry that failed as it opened is told while the next
+// entry plays and gone when the one after opens; a warning about the
+// playing presentation outlives its stream switches but not the next
+// presentation, shown with or without an opening first (an entry opened
+// ahead); what the window itself said since stays.
+func TestWarningAges(t *testing.T) {
+	f := newFixture(t)
+	entry := func(url string) *player.Media {
+		m := demoMedia()
+		m.URL = url
+		return m
+	}
+	warn := func(s player.Status, text string) {
+		f.ctl.emit(player.Event{Kind: player.Warning, Status: s, Err: errors.New(text)})
+	}
+	want := func(step, msg string) {
+		t.Helper()
+		if got := f.v.status.Message(); got != msg {
+			t.Errorf("%s: status message %q, want %q", step, got, msg)
+		}
+	}
+	one, three, four := entry("http://example.com/1.wma"), entry("http://example.com/3.wma"), entry("http://example.com/4.wma")
+	f.emit(player.MediaChanged, status(player.Playing, one, 0))
+	f.emit(player.StateChanged, status(player.Opening, nil, 0))
+	failed := "playlist entry 2: 404 Not Found"
+	warn(status(player.Opening, nil, 0), failed)
+	want("entry 2 failed", failed)
+	f.emit(player.MediaChanged, status(player.Buffering, three, 0))
+	f.emit(player.StateChanged, status(player.Playing, three, time.Second))
+	want("entry 3 plays", failed)
+	f.emit(player.StateChanged, status(player.Opening, nil, 0))
+	want("entry 4 opens", "")
+
+	f.emit(player.MediaChanged, status(player.Playing, four, 0))
+	switched := "switching streams: refused"
+	warn(status(player.Playing, four, time.Second), switched)
+	f.emit(player.MediaChanged, status(player.Playing, entry(four.URL), 2*time.Second))
+	want("after a stream switch", switched)
+	f.emit(player.MediaChanged, status(player.Buffering, one, 0))
+	want("the next entry, opened ahead", "")
+
+	warn(status(player.Playing, one, time.Second), switched)
+	f.v.status.SetWarning("Recording to x.asf")
+	f.emit(player.StateChanged, status(player.Opening, nil, 0))
+	want("the window's own message", "Recording to x.asf")
+}
+
 func TestStreamSelection(t *testing.T) {
 	f := newFixture(t)
 	m := demoMedia()
