@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/eddyplayer/eddy/player"
+	"github.com/eddyplayer/eddy/transport"
 )
 
 // Banner images: Windows Media Player shows a 194×32 banner; bigger ones
@@ -65,7 +67,11 @@ type playlistPanel struct {
 	empty     *widget.Label
 	body      *fyne.Container
 
-	pl         *player.Playlist
+	pl *player.Playlist
+	// kinds holds, for the entries of the playlist at kindsOf that have
+	// played, whether each has video (noteKind).
+	kinds      map[int]bool
+	kindsOf    string
 	bannerURL  string
 	bannerStop context.CancelFunc
 	updating   bool
@@ -314,14 +320,65 @@ func (p *playlistPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		detail = strings.TrimSpace(detail + " no skip")
 	}
 	r.detail.SetText(detail)
-	switch {
+	switch video, known := p.kindOf(id); {
 	case current:
 		r.icon.SetResource(theme.MediaPlayIcon())
 	case e.Failed != "":
 		r.icon.SetResource(theme.ErrorIcon())
-	default:
+	case known && video:
+		r.icon.SetResource(theme.MediaVideoIcon())
+	case known:
 		r.icon.SetResource(theme.MediaMusicIcon())
+	default:
+		r.icon.SetResource(theme.FileIcon())
 	}
+}
+
+// noteKind records whether the entry of pl that plays, m, has video, for
+// its row's icon once another entry plays.
+func (p *playlistPanel) noteKind(pl *player.Playlist, m *player.Media) {
+	if pl == nil || m == nil || pl.Current < 0 || pl.Current >= len(pl.Entries) {
+		return
+	}
+	if p.kinds == nil || p.kindsOf != pl.URL {
+		p.kinds, p.kindsOf = map[int]bool{}, pl.URL
+	}
+	video := false
+	for _, t := range m.Tracks {
+		video = video || t.Type == transport.Video
+	}
+	if was, ok := p.kinds[pl.Current]; !ok || was != video {
+		p.kinds[pl.Current] = video
+		p.list.RefreshItem(pl.Current)
+	}
+}
+
+// kindOf tells whether entry i has video: as seen when it played, else
+// as its first reference's name says (".wma": audio; ".wmv", a Smooth
+// manifest: video); known is false when neither tells.
+func (p *playlistPanel) kindOf(i int) (video, known bool) {
+	if p.pl != nil && p.kindsOf == p.pl.URL {
+		if v, ok := p.kinds[i]; ok {
+			return v, true
+		}
+	}
+	if p.pl == nil || i < 0 || i >= len(p.pl.Entries) || len(p.pl.Entries[i].Refs) == 0 {
+		return false, false
+	}
+	ref := p.pl.Entries[i].Refs[0]
+	if u, err := url.Parse(ref); err == nil {
+		ref = u.Path
+	}
+	if strings.EqualFold(path.Base(ref), "Manifest") {
+		ref = path.Dir(ref) // MS-SSTR 2.2.2: .../Name.ism/Manifest
+	}
+	switch strings.ToLower(path.Ext(ref)) {
+	case ".wma", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus":
+		return false, true
+	case ".wmv", ".ism", ".isml", ".mp4", ".m4v", ".avi", ".mkv", ".webm", ".mov", ".mpg", ".mpeg":
+		return true, true
+	}
+	return false, false
 }
 
 // playlistRow is one entry in the list: a tap selects it, a double tap
@@ -336,7 +393,7 @@ type playlistRow struct {
 }
 
 func newPlaylistRow(p *playlistPanel) *playlistRow {
-	r := &playlistRow{panel: p, icon: widget.NewIcon(theme.MediaMusicIcon()),
+	r := &playlistRow{panel: p, icon: widget.NewIcon(theme.FileIcon()),
 		name:   &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		detail: &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}}}
 	r.ExtendBaseWidget(r)

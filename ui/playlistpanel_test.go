@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/eddyplayer/eddy/player"
 )
@@ -121,4 +122,55 @@ func TestPlaylistPanelShowsTheShow(t *testing.T) {
 	if f.v.list.body.Visible() || !f.v.list.empty.Visible() {
 		t.Error("the panel still shows a playlist")
 	}
+}
+
+// TestPlaylistRowIcons: a row's icon says what its entry is: the play
+// icon for the current one, an error sign for one that failed, video or
+// audio as seen when it played, else as its name says, and a plain file
+// when nothing tells (an MMS stream's URL has no extension).
+func TestPlaylistRowIcons(t *testing.T) {
+	f := newFixture(t)
+	f.v.list.do = func(fn func()) { fn() }
+	f.v.list.fetchBanner = func(context.Context, string) (image.Image, error) { return nil, context.Canceled }
+	show := func(current int) *player.Playlist {
+		return &player.Playlist{URL: "http://example.com/show.asx", Current: current, Entries: []player.PlaylistEntry{
+			{Refs: []string{"mms://example.com/song.WMA"}, ClientSkip: true},
+			{Refs: []string{"http://example.com/clip.wmv?x=1"}, ClientSkip: true},
+			{Refs: []string{"http://example.com/Big.ism/Manifest"}, ClientSkip: true},
+			{Refs: []string{"mms://example.com/live"}, ClientSkip: true},
+			{Refs: []string{"mms://example.com/gone.wmv"}, ClientSkip: true, Failed: "404"},
+		}}
+	}
+	icons := func(step string, want ...fyne.Resource) {
+		t.Helper()
+		row := newPlaylistRow(f.v.list)
+		for i, w := range want {
+			f.v.list.updateRow(i, row)
+			if row.icon.Resource == nil || row.icon.Resource.Name() != w.Name() {
+				t.Errorf("%s: row %d shows %v, want %s", step, i+1, row.icon.Resource, w.Name())
+			}
+		}
+	}
+	audio, video, file := theme.MediaMusicIcon(), theme.MediaVideoIcon(), theme.FileIcon()
+	play, failed := theme.MediaPlayIcon(), theme.ErrorIcon()
+
+	st := status(player.Opening, nil, 0)
+	st.Playlist = show(3)
+	f.emit(player.PlaylistChanged, st)
+	icons("entry 4 opening", audio, video, video, play, failed)
+
+	// Entry 4 turns out to be a video; when entry 1 plays, its row says so.
+	st = status(player.Playing, clipMedia(true), time.Second)
+	st.Playlist = show(3)
+	f.emit(player.MediaChanged, st)
+	st = status(player.Playing, demoMedia(), time.Second)
+	st.Playlist = show(0)
+	f.emit(player.MediaChanged, st)
+	icons("entry 1 playing", play, video, video, video, failed)
+
+	// Another playlist forgets what was seen of this one.
+	st.Playlist = show(0)
+	st.Playlist.URL = "http://example.com/other.asx"
+	f.emit(player.PlaylistChanged, st)
+	icons("another playlist", play, video, video, file, failed)
 }
