@@ -80,14 +80,16 @@ func clipCaption(s string) string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	s = strings.TrimSpace(strings.Join(lines, "\n"))
+	// Invalid bytes become U+FFFD first, three bytes each, and then the
+	// text is cut to maxCaption at the start of a character: cut first,
+	// the replacements could take it past the bound again.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) > maxCaption {
-		s = s[:maxCaption]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
+		n := maxCaption
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
 		}
-	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+		s = strings.TrimSpace(s[:n])
 	}
 	return s
 }

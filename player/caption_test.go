@@ -19,9 +19,13 @@ func TestCaptionText(t *testing.T) {
 			t.Errorf("captionText(%q) = %q, want %q", in, got, want)
 		}
 	}
-	long := captionText([]byte(strings.Repeat("é", 2000)))
-	if len(long) > maxCaption || !utf8.ValidString(long) {
-		t.Errorf("a long caption: %d bytes, valid %v", len(long), utf8.ValidString(long))
+	for _, in := range []string{strings.Repeat("é", 2000), strings.Repeat("a\xff", 600)} {
+		// A run of invalid bytes becomes U+FFFD, three bytes: the 1024
+		// bytes of 512 "a\xff" would be 2048.
+		long := captionText([]byte(in))
+		if len(long) > maxCaption || len(long) < maxCaption-3 || !utf8.ValidString(long) {
+			t.Errorf("a long caption (%.12q…): %d bytes, valid %v", in, len(long), utf8.ValidString(long))
+		}
 	}
 }
 
