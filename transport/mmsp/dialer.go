@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -209,7 +210,27 @@ func parseProxy(loc string) (string, error) {
 			return "", fmt.Errorf("%w: a proxy redirect to %q: port %q", ErrProtocol, loc, p)
 		}
 	}
-	return hostPort(u), nil
+	hp := hostPort(u)
+	if host, _, err := net.SplitHostPort(hp); err != nil || !validHost(host) {
+		return "", fmt.Errorf("%w: a proxy redirect to %q: no host to connect to", ErrProtocol, loc)
+	}
+	return hp, nil
+}
+
+// validHost reports whether host, from a server's message, can be a host
+// to connect to: an IP address (IPv6 the only kind with a colon), or a
+// name without spaces, controls or URL delimiters.
+func validHost(host string) bool {
+	if strings.Contains(host, ":") {
+		_, err := netip.ParseAddr(host)
+		return err == nil
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c <= ' ' || c == 0x7f || strings.IndexByte("[]/\\@?#%", c) >= 0 {
+			return false
+		}
+	}
+	return host != ""
 }
 
 // open runs the sequence of 3.1 up to the ASF file header (state READY),

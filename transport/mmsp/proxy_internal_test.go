@@ -25,6 +25,9 @@ func TestParseProxy(t *testing.T) {
 		{"mms://proxy:0", "", false},
 		{"mms://proxy:65536", "", false},
 		{"mms://proxy:x", "", false},
+		{"mms://[fe80::1%25eth0]:8080", "[fe80::1%eth0]:8080", true},
+		{"mms://a::1]:1", "", false}, // not a host: url.Parse takes it
+		{"mms://bad%20host", "", false},
 	} {
 		got, err := parseProxy(c.in)
 		if (err == nil) != c.ok || got != c.want || (err != nil && !errors.Is(err, ErrProtocol)) {
