@@ -226,6 +226,13 @@ func (p *parser) property(line int, key, val string) error {
 		if !a.IsMulticast() {
 			return fmt.Errorf("%w: IP Address %s is not a multicast group", ErrSyntax, a)
 		}
+		if a.Zone() != "" {
+			// The file names an interface ("ff15::e%eth0"), which is the
+			// Multicast Adapter's business and means nothing on another
+			// machine: the group is joined on the usual interface.
+			p.warn("IP Address %q: the zone is left out", s)
+			a = a.WithZone("")
+		}
 		st.Group = a
 	case "ip port":
 		v, err := integer(val)

@@ -151,6 +151,7 @@ func parseCases(t testing.TB) []struct {
 		{"minimal", "[Address]\r\nIP Address=239.1.2.3\r\nIP Port=0x00001234\r\n[Formats]\r\n" + good, nil, ""},
 		{"LF, spaces, any order, any case", "[formats]\n  format1 = " + EncodeBlock(5, hdr) + "\n[ADDRESS]\nip port\t=  0x1234 \nIP ADDRESS = 239.1.2.3\n", nil, ""},
 		{"IPv6 group", "[Address]\r\nIP Address=ff15::efc0:1\r\nIP Port=0x00001234\r\n[Formats]\r\n" + good, nil, ""},
+		{"IPv6 group with a zone", "[Address]\r\nIP Address=ff15::efc0:1%eth9\r\nIP Port=0x00001234\r\n[Formats]\r\n" + good, nil, "the zone is left out"},
 		{"bad Format CRC warns", "[Address]\r\nIP Address=239.1.2.3\r\nIP Port=0x00001234\r\n[Formats]\r\nFormat1=" + string(badCRC) + "\r\n", nil, "Format1: CRC"},
 		{"duplicate Format ID", "[Address]\r\nIP Address=239.1.2.3\r\nIP Port=4660\r\n[Formats]\r\n" + good + "Format2=" + EncodeBlock(5, hdr) + "\r\n", nil, "Format ID 5"},
 		{"malformed TTL warns", "[Address]\r\nIP Address=239.1.2.3\r\nIP Port=4660\r\nTime To Live=0xZZ\r\n[Formats]\r\n" + good, nil, "Time To Live"},
