@@ -31,6 +31,15 @@ func TestParseTransport(t *testing.T) {
 	if g := ts[0]; g.FecSpan != 24 || g.FecPerSpan != 10 || g.FecBurstMargin != 12 || g.ServerPort != [2]int{5004, 5005} || g.Source != "10.0.0.1" || g.SSRC != 0xb58db0de {
 		t.Errorf("%+v", g)
 	}
+	// A quote left open takes in the rest of the header as one value; a
+	// mode or source that cannot stand unquoted is ignored, and the spec
+	// renders as a header that parses to it.
+	ts, err = ParseTransport(`RTP/AVP/UDP;unicast;mode="PLAY, RTP/AVP/TCP;source=a b;interleaved=0-1`)
+	if err != nil || len(ts) != 1 || ts[0].Mode != "" || ts[0].Source != "" || ts[0].TCP {
+		t.Errorf("open quote: %+v %v", ts, err)
+	} else if back, err := ParseTransport(ts[0].String()); err != nil || len(back) != 1 || back[0] != ts[0] {
+		t.Errorf("open quote: %q parses as %+v %v", ts[0].String(), back, err)
+	}
 	for _, bad := range []string{"", "RTP/SAVP;unicast", "RTP/AVP;client_port=70000", "RTP/AVP;ssrc=xyz", "RTP/AVP;FecSpan=100"} {
 		if _, err := ParseTransport(bad); !errors.Is(err, ErrProtocol) {
 			t.Errorf("%q: %v", bad, err)

@@ -127,9 +127,13 @@ func parseTransportSpec(s string) (TransportSpec, error) {
 			v, err = strconv.ParseUint(val, 16, 32)
 			t.SSRC, t.HasSSRC = uint32(v), err == nil
 		case "source":
-			t.Source = val
+			if plainValue(val) {
+				t.Source = val
+			}
 		case "mode":
-			t.Mode = val
+			if plainValue(val) {
+				t.Mode = val
+			}
 		case "fecspan":
 			t.FecSpan, err = parseHexSmall(val)
 			t.HasFEC = err == nil
@@ -143,6 +147,21 @@ func parseTransportSpec(s string) (TransportSpec, error) {
 		}
 	}
 	return t, nil
+}
+
+// plainValue reports whether a parameter's value can stand in a
+// Transport header unquoted: no white space, controls, commas, semicolons
+// or quotes. A source or mode that is not is ignored, as an unknown
+// parameter would be (a quote left open takes in the rest of the header,
+// commas and all, as one value), and so String gives back a header that
+// parses to the same spec.
+func plainValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c == 0x7f || c == ',' || c == ';' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // parsePair parses "n" or "n-m", each in 0..max.
