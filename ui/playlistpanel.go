@@ -21,7 +21,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/eddyplayer/eddy/player"
-	"github.com/eddyplayer/eddy/transport"
 )
 
 // Banner images: Windows Media Player shows a 194×32 banner; bigger ones
@@ -343,10 +342,7 @@ func (p *playlistPanel) noteKind(pl *player.Playlist, m *player.Media) {
 	if p.kinds == nil || p.kindsOf != pl.URL {
 		p.kinds, p.kindsOf = map[int]bool{}, pl.URL
 	}
-	video := false
-	for _, t := range m.Tracks {
-		video = video || t.Type == transport.Video
-	}
+	video := hasVideo(m)
 	if was, ok := p.kinds[pl.Current]; !ok || was != video {
 		p.kinds[pl.Current] = video
 		p.list.RefreshItem(pl.Current)
@@ -365,13 +361,7 @@ func (p *playlistPanel) kindOf(i int) (video, known bool) {
 	if p.pl == nil || i < 0 || i >= len(p.pl.Entries) || len(p.pl.Entries[i].Refs) == 0 {
 		return false, false
 	}
-	ref := p.pl.Entries[i].Refs[0]
-	if u, err := url.Parse(ref); err == nil {
-		ref = u.Path
-	}
-	if strings.EqualFold(path.Base(ref), "Manifest") {
-		ref = path.Dir(ref) // MS-SSTR 2.2.2: .../Name.ism/Manifest
-	}
+	ref, _ := mediaPath(p.pl.Entries[i].Refs[0])
 	switch strings.ToLower(path.Ext(ref)) {
 	case ".wma", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus":
 		return false, true

@@ -193,7 +193,12 @@ func (v *View) clearVideo() {
 // videoTurnedOff reports whether m has video streams and none of them is
 // chosen.
 func videoTurnedOff(m *player.Media) bool {
-	if m == nil || selectedVideo(m) != nil {
+	return hasVideo(m) && selectedVideo(m) == nil
+}
+
+// hasVideo reports whether m has a video stream, chosen or not.
+func hasVideo(m *player.Media) bool {
+	if m == nil {
 		return false
 	}
 	for _, t := range m.Tracks {

@@ -1068,25 +1068,42 @@ func displayName(location string) string {
 	if location == "" {
 		return ""
 	}
-	p := location // a bare path: shown as written
-	if strings.Contains(location, "://") {
-		if u, err := url.Parse(location); err == nil && u.Scheme != "" {
-			p = u.Path // decoded
-		}
-	}
+	p, smooth := mediaPath(location)
 	b := path.Base(p)
-	if l := strings.ToLower(b); l == "manifest" || strings.HasPrefix(l, "manifest(") {
-		dir := path.Base(path.Dir(p))
-		switch ext := path.Ext(dir); strings.ToLower(ext) {
-		case ".ism", ".isml":
-			dir = strings.TrimSuffix(dir, ext)
-		}
-		if dir != "." && dir != "/" && dir != "" {
-			return dir
-		}
+	if smooth {
+		return trimISM(b)
 	}
 	if b != "." && b != "/" && b != "" {
 		return b
 	}
 	return location
+}
+
+// mediaPath is the path that names the media at location: a URL's path
+// (decoded), or a bare path as written; for a Smooth Streaming manifest
+// (…/Name.ism/Manifest, any case, or Manifest(…), MS-SSTR 2.2.2) the
+// presentation's directory, with smooth set.
+func mediaPath(location string) (p string, smooth bool) {
+	p = location
+	if strings.Contains(location, "://") {
+		if u, err := url.Parse(location); err == nil && u.Scheme != "" {
+			p = u.Path
+		}
+	}
+	if l := strings.ToLower(path.Base(p)); l == "manifest" || strings.HasPrefix(l, "manifest(") {
+		dir := path.Dir(p)
+		if name := trimISM(path.Base(dir)); name != "." && name != "/" && name != "" {
+			return dir, true
+		}
+	}
+	return p, false
+}
+
+// trimISM drops a Smooth presentation's .ism or .isml (any case).
+func trimISM(name string) string {
+	switch ext := path.Ext(name); strings.ToLower(ext) {
+	case ".ism", ".isml":
+		return strings.TrimSuffix(name, ext)
+	}
+	return name
 }
