@@ -95,6 +95,10 @@ type mediaPath struct {
 	// holding: a PLAY is unanswered; held are the packets meanwhile.
 	holding bool
 	held    []heldPacket
+	// next holds the packets of the next playlist entry that come while
+	// the end of this one waits for its last packets, the next entry's
+	// ANNOUNCE having come first (owner.announce).
+	next []heldPacket
 	// server is the address UDP media must come from, serverPorts the
 	// ports its SETUP answers named (server_port; none named: any).
 	server      net.IP
@@ -367,6 +371,14 @@ func (m *mediaPath) rtp(ch *channel, p *rtp.Packet, at time.Time) {
 
 func (m *mediaPath) push(ch *channel, p *rtp.Packet, at time.Time, origin jitter.Origin) {
 	st := &m.o.s.stats
+	if m.ofNextEntry(ch, p) {
+		if len(m.next) >= maxHeld {
+			st.overrun.Add(1)
+			return
+		}
+		m.next = append(m.next, heldPacket{ch: ch, p: p, at: at, origin: origin})
+		return
+	}
 	switch ch.jb.Push(p, at, origin) {
 	case jitter.Duplicate:
 		st.dup.Add(1)
@@ -412,12 +424,54 @@ func (m *mediaPath) resent(d datagram) {
 // maxHeld bounds the packets held while a PLAY is answered.
 const maxHeld = 4096
 
-// heldPacket is an RTP packet that came while a PLAY was unanswered.
+// heldPacket is an RTP packet that came while a PLAY was unanswered, or
+// one of the next playlist entry (origin) while the end of this one
+// waited.
 type heldPacket struct {
 	ch     *channel
 	p      *rtp.Packet
 	at     time.Time
 	resent bool
+	origin jitter.Origin
+}
+
+// ofNextEntry reports whether p, come on channel ch, is of the next
+// playlist entry while the end of this one still waits for packets and
+// the next entry's ANNOUNCE has come: over UDP, the last packets of an
+// entry can arrive after its EndOfStream and the ANNOUNCE that follows
+// it on the control connection (3.1.5.13), and the next entry's packets
+// can follow the ANNOUNCE at once (3.1.5.15). Its sequence number is past
+// the last one RTP-Info gave for the channel.
+func (m *mediaPath) ofNextEntry(ch *channel, p *rtp.Packet) bool {
+	e := m.o.ending
+	if e == nil || e.announce == nil {
+		return false
+	}
+	last, ok := e.last[ch]
+	return ok && int16(p.SequenceNumber-last) > 0
+}
+
+// releaseNext hands the packets held by ofNextEntry to the channels of
+// the next entry, now set up (owner.predicted); a packet of a stream the
+// entry does not have is dropped.
+func (m *mediaPath) releaseNext() {
+	next := m.next
+	m.next = nil
+	for _, h := range next {
+		ch := m.bySSRC(h.p)
+		if ch == nil || h.p.PayloadType != ch.pt {
+			m.unknown++
+			continue
+		}
+		if !ch.haveT {
+			ch.t0, ch.ts0, ch.haveT = h.at, h.p.Timestamp, true
+		}
+		if !ch.ssrcK {
+			ch.ssrc, ch.ssrcK = h.p.SSRC, true
+		}
+		m.push(ch, h.p, h.at, h.origin)
+	}
+	m.drain()
 }
 
 // holdUntilPlayed holds the packets that arrive until the PLAY answer

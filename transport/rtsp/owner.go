@@ -484,6 +484,9 @@ type ending struct {
 	// noLog: X-Playlist-Change-Notice-Variable was true, so no LogPlay
 	// (3.1.5.13): the entry was skipped from.
 	noLog bool
+	// announce applies the next entry's ANNOUNCE, come while the end
+	// waited (owner.announce); nil when none came.
+	announce func()
 }
 
 // beginEnd starts the end of the stream (3.1.5.13: packets the RTP-Info
@@ -493,6 +496,9 @@ type ending struct {
 // channel has handed on its last packet, or for the longest a gap is
 // held.
 func (o *owner) beginEnd(last map[*channel]uint16, final, noLog bool) {
+	// An end still waiting is over (a server that sends two EndOfStreams
+	// in a row): what it held and the ANNOUNCE it deferred go first.
+	o.finishEnd()
 	o.ending = &ending{last: last, final: final, noLog: noLog}
 	if o.media == nil || o.media.tcp || (len(last) > 0 && o.media.allIn(last)) {
 		o.finishEnd()
@@ -523,6 +529,12 @@ func (o *owner) finishEnd() {
 		o.ended = true
 		o.stall.Stop()
 		o.push(item{err: io.EOF, sticky: true})
+	}
+	if e.announce != nil {
+		e.announce()
+		if o.media != nil {
+			o.media.releaseNext()
+		}
 	}
 }
 
@@ -563,24 +575,40 @@ func (o *owner) announce(req *Request) error {
 	if err := o.reply(answer(req, 200, "OK")); err != nil {
 		return err
 	}
-	if v := req.Header.Get("X-Playlist-Gen-Id"); v != "" {
-		if n, err := parseUint32(v); err == nil {
-			o.genID = n
-		}
-	}
-	if cc := req.Header.Values("Cache-Control"); len(cc) > 0 {
-		o.remoteLog = remoteLogSubscribed(cc)
-	}
-	o.announcedAt = o.cseq
 	o.announceTime = o.s.now()
-	if p.aggregate == "" {
-		p.aggregate = o.pres.aggregate
+	apply := func() {
+		if v := req.Header.Get("X-Playlist-Gen-Id"); v != "" {
+			if n, err := parseUint32(v); err == nil {
+				o.genID = n
+			}
+		}
+		if cc := req.Header.Values("Cache-Control"); len(cc) > 0 {
+			o.remoteLog = remoteLogSubscribed(cc)
+		}
+		o.announcedAt = o.cseq
+		if p.aggregate == "" {
+			p.aggregate = o.pres.aggregate
+		}
+		o.pres = p
+		o.install(h)
+		o.predicted(req.Header.Get("X-RTP-Info"))
+		in := o.s.infoFor(o)
+		o.push(item{err: transport.ErrInfoChanged, info: &in})
 	}
-	o.pres = p
-	o.install(h)
-	o.predicted(req.Header.Get("X-RTP-Info"))
-	in := o.s.infoFor(o)
-	o.push(item{err: transport.ErrInfoChanged, info: &in})
+	if e := o.ending; e != nil && !e.final {
+		// The end of the entry before still waits for its last packets
+		// (3.1.5.13): the next entry begins once it is over, its
+		// LogPlay sent with its own Playlist-gen-id and its packets
+		// handed on; the next entry's packets are held meanwhile
+		// (mediaPath.ofNextEntry).
+		if prev := e.announce; prev != nil {
+			e.announce = func() { prev(); apply() }
+		} else {
+			e.announce = apply
+		}
+		return nil
+	}
+	apply()
 	return nil
 }
 

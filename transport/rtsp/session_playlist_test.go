@@ -2,6 +2,9 @@ package rtsp_test
 
 import (
 	"errors"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +210,48 @@ func TestPlaylistEntryEndWaitingForALostPacket(t *testing.T) {
 	s.Close()
 	if got := playsAndLogPlays(srv); got != "PLAY LogPlay PLAY LogPlay" {
 		t.Errorf("PLAYs and LogPlays %q, want PLAY LogPlay PLAY LogPlay", got)
+	}
+}
+
+// TestPlaylistEntryTailAfterAnnounce: over UDP the last packets of each
+// entry arrive after the client has answered the next entry's ANNOUNCE
+// (the path delays them past the control connection's EndOfStream and
+// ANNOUNCE). The entry's end waits for them (3.1.5.13) and they belong to
+// it: each entry plays every sample of its file, with nothing lost or
+// late, and each LogPlay describes the entry it logs (its filesize, from
+// its own header). The ANNOUNCE used to move the streams to the next
+// entry at once: the late packets went to it and were dropped as late
+// (seen in CI: one sample short, one packet late), and the LogPlay sent
+// at the end of the wait described the next entry.
+func TestPlaylistEntryTailAfterAnnounce(t *testing.T) {
+	both := fixture(t, "d_wmv2_wmav2.wmv")
+	audio := fixture(t, "c_wmav2.wma")
+	srv := rtsptest.New(t, rtsptest.Config{Entries: [][]byte{both, audio}, Speed: 20,
+		Faults: rtsptest.Faults{TailAfterAnnounce: 6}})
+	s := dial(t, &rtsp.Dialer{}, withScheme(srv.URL(), "rtspu"), transport.Config{})
+	first := playFirstEntry(t, s)
+	sameByTrack(t, first, reference(t, both))
+	selectAll(t, s)
+	second, err := readAll(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameByTrack(t, second, reference(t, audio))
+	if st := s.Stats(); st.PacketsLost != 0 || st.PacketsLate != 0 {
+		t.Errorf("%d packets lost and %d late, want none", st.PacketsLost, st.PacketsLate)
+	}
+	s.Close()
+	var sizes []string
+	size := regexp.MustCompile(`<filesize>([^<]*)</filesize>`)
+	for _, r := range srv.Requests() {
+		if r.Method == "SET_PARAMETER" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-wms-Logplaystats") {
+			if m := size.FindSubmatch(r.Body); m != nil {
+				sizes = append(sizes, string(m[1]))
+			}
+		}
+	}
+	if want := []string{strconv.Itoa(len(both)), strconv.Itoa(len(audio))}; !slices.Equal(sizes, want) {
+		t.Errorf("LogPlays with filesize %q, want %q (the first entry's, then the second's)", sizes, want)
 	}
 }
 

@@ -198,4 +198,10 @@ type Faults struct {
 	DescribeStatus, SetupStatus, PlayStatus int
 	// NoEndOfStream ends the stream without the EndOfStream request.
 	NoEndOfStream bool
+	// TailAfterAnnounce, when > 0, holds back the last that many RTP
+	// packets an entry sends over UDP and sends them once the client has
+	// answered the next entry's ANNOUNCE (or the EndOfStream, when no
+	// entry follows): a path that delays them past the requests on the
+	// control connection (MS-RTSP 3.1.5.13).
+	TailAfterAnnounce int
 }

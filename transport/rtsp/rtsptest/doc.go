@@ -36,7 +36,8 @@
 //   - Faults (Config.Faults): loss by pattern and by seeded random rate,
 //     reordering and duplication on the wire after FEC, a stall, a closed
 //     connection, garbage interleaved frames, UDP from a wrong source
-//     port, a lying Content-Length, 461 for UDP, error statuses.
+//     port, a lying Content-Length, 461 for UDP, error statuses, an
+//     entry's last UDP packets sent after the next entry's ANNOUNCE.
 //
 // Every request is recorded as it came (header lines in order, body),
 // and so are the client's answers to the server's requests:

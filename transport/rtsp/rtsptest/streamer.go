@@ -23,6 +23,20 @@ type streamer struct {
 	done chan struct{}
 	// pos is the next ASF packet; read after done.
 	pos uint64
+	// tail is what Faults.TailAfterAnnounce held back of the entry, sent
+	// by sendTail.
+	tail  []outPkt
+	tailU *udpSet
+}
+
+// sendTail sends the packets Faults.TailAfterAnnounce held back.
+func (st *streamer) sendTail() {
+	for _, p := range st.tail {
+		if st.tailU != nil && p.addr != nil {
+			st.tailU.mediaRTP.WriteToUDP(p.b, p.addr)
+		}
+	}
+	st.tail = nil
 }
 
 // job is what a streamer sends: copies of the slots (the originals get
@@ -232,6 +246,7 @@ func (st *streamer) run(j job) {
 		save()
 		return
 	}
+	st.tail, st.tailU = w.tail, w.u
 	save()
 	st.end(j)
 }
@@ -331,10 +346,11 @@ func (st *streamer) finish(j job, next int) {
 		}
 	}
 	if !more {
+		st.sendTail()
 		return
 	}
 	c.mu.Lock()
-	ann := c.moveTo(next)
+	ann, annAck := c.moveTo(next)
 	// The entry is over once its ANNOUNCE goes: a SelectStream the
 	// client sends on it must not restart this streamer (stopForChange)
 	// and stream the new entry before its PLAY.
@@ -343,7 +359,18 @@ func (st *streamer) finish(j job, next int) {
 	}
 	c.mu.Unlock()
 	s.count(func(x *Stats) { x.Announces++ })
-	c.write(ann.Marshal())
+	if c.write(ann.Marshal()) != nil || len(st.tail) == 0 {
+		return
+	}
+	t := time.NewTimer(writeTimeout)
+	select {
+	case <-annAck:
+		st.sendTail()
+	case <-st.stop:
+	case <-c.done:
+	case <-t.C:
+	}
+	t.Stop()
 }
 
 // bye ends each RTP session with an RTCP BYE (RFC 3550 §6.6), as
@@ -384,8 +411,9 @@ func (c *conn) expect(method string) chan struct{} {
 // a skip names) and returns its ANNOUNCE (MS-RTSP 3.2.4.2, 2.2.7.1): a
 // new Playlist-gen-id, the slots whose control name the new entry has
 // kept (predictive stream selection) and listed in X-RTP-Info, PLAYING
-// when any is. c.mu is held.
-func (c *conn) moveTo(i int) *rtsp.Request {
+// when any is, and a channel closed when the client answers it. c.mu is
+// held.
+func (c *conn) moveTo(i int) (*rtsp.Request, chan struct{}) {
 	s := c.s
 	cfg := &s.cfg
 	c.entry = i
@@ -446,11 +474,11 @@ func (c *conn) moveTo(i int) *rtsp.Request {
 		a.Header.Add("X-RTP-Info", strings.Join(info, ", "))
 	}
 	a.Header.Add("Cache-Control", "no-cache"+s.eventSubscription())
-	c.expect("ANNOUNCE")
+	ack := c.expect("ANNOUNCE")
 	a.Header.Add("CSeq", itoa(c.serverCSeq))
 	a.Header.Add("User-Agent", cfg.Server)
 	a.Body = s.describeSDP(c.entry, c.base())
-	return a
+	return a, ack
 }
 
 // transportOf is the transport parameters of X-RTP-Info for a slot

@@ -22,6 +22,9 @@ type wire struct {
 	// packet that reached out.
 	offered, n int
 	held       *outPkt
+	// tail is the last packets sent over UDP, held back for
+	// Faults.TailAfterAnnounce.
+	tail []outPkt
 }
 
 // media sends one x-asf-pf packet of slot sl; false ends the streamer.
@@ -130,6 +133,14 @@ func (w *wire) send(p outPkt) bool {
 	}
 	if w.u == nil || p.addr == nil {
 		return false
+	}
+	if n := w.c.s.cfg.Faults.TailAfterAnnounce; n > 0 {
+		w.tail = append(w.tail, p)
+		if len(w.tail) <= n {
+			return true
+		}
+		p = w.tail[0]
+		w.tail = w.tail[1:]
 	}
 	// A datagram the kernel refuses (nobody listening yet) is lost, as on
 	// a network.
