@@ -600,12 +600,9 @@ func (o *owner) announce(req *Request) error {
 		// (3.1.5.13): the next entry begins once it is over, its
 		// LogPlay sent with its own Playlist-gen-id and its packets
 		// handed on; the next entry's packets are held meanwhile
-		// (mediaPath.ofNextEntry).
-		if prev := e.announce; prev != nil {
-			e.announce = func() { prev(); apply() }
-		} else {
-			e.announce = apply
-		}
+		// (mediaPath.ofNextEntry). A later ANNOUNCE replaces it: the
+		// server moved on again, and only its entry will play.
+		e.announce = apply
 		return nil
 	}
 	apply()
