@@ -451,6 +451,18 @@ func (m *mediaPath) ofNextEntry(ch *channel, p *rtp.Packet) bool {
 	return ok && int16(p.SequenceNumber-last) > 0
 }
 
+// knowsLast reports whether last (an end's, from RTP-Info) has the last
+// sequence number of every channel, so that ofNextEntry can tell each
+// packet's entry.
+func (m *mediaPath) knowsLast(last map[*channel]uint16) bool {
+	for _, ch := range m.chans {
+		if _, ok := last[ch]; !ok {
+			return false
+		}
+	}
+	return len(m.chans) > 0
+}
+
 // releaseNext hands the packets held by ofNextEntry to the channels of
 // the next entry, now set up (owner.predicted); a packet of a stream the
 // entry does not have is dropped.

@@ -596,14 +596,21 @@ func (o *owner) announce(req *Request) error {
 		o.push(item{err: transport.ErrInfoChanged, info: &in})
 	}
 	if e := o.ending; e != nil && !e.final {
-		// The end of the entry before still waits for its last packets
-		// (3.1.5.13): the next entry begins once it is over, its
-		// LogPlay sent with its own Playlist-gen-id and its packets
-		// handed on; the next entry's packets are held meanwhile
-		// (mediaPath.ofNextEntry). A later ANNOUNCE replaces it: the
-		// server moved on again, and only its entry will play.
-		e.announce = apply
-		return nil
+		if o.media != nil && o.media.knowsLast(e.last) {
+			// The end of the entry before still waits for its last
+			// packets (3.1.5.13): the next entry begins once it is
+			// over, its LogPlay sent with its own Playlist-gen-id and
+			// its packets handed on; the next entry's packets are held
+			// meanwhile (mediaPath.ofNextEntry). A later ANNOUNCE
+			// replaces it: the server moved on again, and only its
+			// entry will play.
+			e.announce = apply
+			return nil
+		}
+		// Without the last sequence number of every stream (RTP-Info)
+		// the next entry's packets cannot be told from this one's:
+		// the end is over now.
+		o.finishEnd()
 	}
 	apply()
 	return nil

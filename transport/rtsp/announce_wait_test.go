@@ -16,13 +16,15 @@ import (
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 )
 
-// TestLaterAnnounceReplacesDeferred: while the end of an entry waits for
+// TestAnnounceWhileAnEndWaits: while the end of an entry waits for
 // its last UDP packets (3.1.5.13), the next entry's ANNOUNCE is answered
 // but applied only when the wait is over; a second ANNOUNCE meanwhile
 // replaces the first (the server moved on again), so what a server can
 // make the client keep stays one entry, and the player is told of one
-// entry, the last: its Playlist-gen-id, one ErrInfoChanged.
-func TestLaterAnnounceReplacesDeferred(t *testing.T) {
+// entry, the last: its Playlist-gen-id, one ErrInfoChanged. Without the
+// last sequence number of every stream there is no waiting: the
+// ANNOUNCE ends the wait.
+func TestAnnounceWhileAnEndWaits(t *testing.T) {
 	b, err := os.ReadFile("../../testdata/asf/d_wmv2_wmav2.wmv")
 	if err != nil {
 		t.Fatal(err)
@@ -92,5 +94,25 @@ func TestLaterAnnounceReplacesDeferred(t *testing.T) {
 	o.finishEnd()
 	if o.genID != 8 || infoChanges() != 1 {
 		t.Errorf("after the end: Playlist-gen-id %d and %d ErrInfoChanged, want 8 and one", o.genID, infoChanges())
+	}
+
+	// An EndOfStream whose RTP-Info gives no sequence number: nothing
+	// tells the next entry's packets from this one's, so the ANNOUNCE
+	// ends the wait and applies at once.
+	ch2 := &channel{media: 0, url: "rtsp://h/a/video", pt: 96, fecPT: -1, rtpCh: -1, fecCh: -1}
+	if err := o.newChannel(ch2, wmfec.Params{}); err != nil {
+		t.Fatal(err)
+	}
+	m.chans = []*channel{ch2}
+	o.beginEnd(map[*channel]uint16{}, false, false)
+	if o.ending == nil {
+		t.Fatal("the end does not wait for the packets of an RTP-Info without seq")
+	}
+	if err := o.announce(announce(9)); err != nil {
+		t.Fatal(err)
+	}
+	if o.ending != nil || o.genID != 9 || infoChanges() != 2 {
+		t.Errorf("an ANNOUNCE after an end without seq: still waiting %v, Playlist-gen-id %d, %d ErrInfoChanged; want the end over, 9 and two",
+			o.ending != nil, o.genID, infoChanges())
 	}
 }
