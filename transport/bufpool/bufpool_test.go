@@ -5,8 +5,17 @@ import (
 	"testing"
 )
 
+// empty takes every buffer out of class c, so that a test starts from an
+// empty pool whatever ran before it (TestConcurrent, -count).
+func empty(c int) {
+	for len(classes[c]) > 0 {
+		<-classes[c]
+	}
+}
+
 func TestGetPut(t *testing.T) {
 	for _, n := range []int{0, 1, 63, 64, 65, 1000, 1 << 20, 16 << 20} {
+		empty(class(n))
 		b := Get(n)
 		if len(b) != n || cap(b) < n || cap(b)&(cap(b)-1) != 0 {
 			t.Fatalf("Get(%d): len %d cap %d", n, len(b), cap(b))
@@ -21,6 +30,7 @@ func TestGetPut(t *testing.T) {
 		t.Fatal("a large Get")
 	}
 	// Foreign buffers are not kept.
+	empty(class(100))
 	Put(make([]byte, 100))
 	Put(make([]byte, 0, 100))
 	if b := Get(100); cap(b) != 128 {
