@@ -1,8 +1,10 @@
 package mmsptest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -61,17 +63,21 @@ func TestFFmpegPlays(t *testing.T) {
 			srv, file := serve(t, Options{StripPadding: strip}, "/c.wma", "c_wmav2.wma")
 			want := asftest.ReferencePCM(t, file, 0, 0)
 			// FFmpeg's client has no end of stream: at the
-			// ReportEndOfStream it reports a corrupt stream and its
-			// demuxer reads on for ever. So its output is flushed
-			// packet by packet and read until it is as long as the
-			// reference (or the time runs out), then FFmpeg is
-			// stopped.
+			// ReportEndOfStream it reports a corrupt stream ("unexpected
+			// packet type 0x1e") and its demuxer reads on for ever. So
+			// its output is flushed packet by packet and read until it
+			// is as long as the reference and that report has come (or
+			// the time runs out), then FFmpeg is stopped. Stopping it as
+			// soon as the output was complete could come before the
+			// report (seen on a loaded machine).
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-i", srv.URL+"/c.wma", "-map", "0:a:0", "-flush_packets", "1", "-f", "s16le", "-")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
 			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stderrPipe, err := cmd.StderrPipe()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,15 +85,54 @@ func TestFFmpegPlays(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []byte
-			buf := make([]byte, 64<<10)
-			for len(got) < len(want) {
-				n, err := stdout.Read(buf)
-				got = append(got, buf[:n]...)
-				if err != nil {
-					break
+			enough := make(chan struct{})
+			outDone := make(chan struct{})
+			go func() {
+				defer close(outDone)
+				buf := make([]byte, 64<<10)
+				closed := false
+				for {
+					n, err := stdout.Read(buf)
+					got = append(got, buf[:n]...)
+					if len(got) >= len(want) && !closed {
+						close(enough)
+						closed = true
+					}
+					if err != nil {
+						return
+					}
 				}
+			}()
+			var stderr strings.Builder
+			sawEOS := make(chan struct{})
+			errDone := make(chan struct{})
+			go func() {
+				defer close(errDone)
+				sc := bufio.NewScanner(stderrPipe)
+				closed := false
+				for sc.Scan() {
+					stderr.WriteString(sc.Text() + "\n")
+					if !closed && strings.Contains(sc.Text(), "unexpected packet type 0x1e") {
+						close(sawEOS)
+						closed = true
+					}
+				}
+				io.Copy(io.Discard, stderrPipe)
+			}()
+			// Each wait also ends when FFmpeg's output ends (it exited).
+			select {
+			case <-enough:
+			case <-outDone:
+			case <-ctx.Done():
+			}
+			select {
+			case <-sawEOS:
+			case <-errDone:
+			case <-ctx.Done():
 			}
 			cancel()
+			<-outDone
+			<-errDone
 			cmd.Wait()
 			if len(want) == 0 || !bytes.Equal(got, want) {
 				t.Fatalf("FFmpeg decoded %d bytes from the server, %d from the file (equal: %v)\n%s", len(got), len(want), bytes.Equal(got, want), stderr.String())
