@@ -182,6 +182,17 @@ func TestCaptionsFailing(t *testing.T) {
 	if last < 9*time.Second {
 		t.Errorf("the audio ended at %v", last)
 	}
+	// The caption stream's fetcher counts its loss as it gives up, which
+	// can come after the media's end (nothing orders the two): wait for
+	// it, within the test's time.
+	ctx := ctxT(t)
+	for s.Stats().PacketsLost == 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatal("PacketsLost 0, want the caption fragment")
+		case <-time.After(time.Millisecond):
+		}
+	}
 	if n := s.Stats().PacketsLost; n != 1 {
 		t.Errorf("PacketsLost %d, want the caption fragment", n)
 	}

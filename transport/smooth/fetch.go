@@ -212,9 +212,9 @@ func (pb *playback) next(ctx context.Context) (transport.Sample, error) {
 				case errors.Is(fr.err, errEnd):
 					f.ended = true
 				case fr.err != nil && f.st.typ == transport.Text:
-					// Captions that fail end; the media go on.
+					// Captions that fail end; the media go on (the loss
+					// is counted as the fetcher gives up, send).
 					f.ended = true
-					pb.s.stats.lost.Add(1)
 				case fr.err != nil:
 					return transport.Sample{}, fr.err
 				default:
@@ -400,8 +400,13 @@ func (f *fetcher) currentBitrate() int64 {
 	return f.lastRate.Load()
 }
 
-// send hands fr to the reader; false when the playback stopped.
+// send hands fr to the reader; false when the playback stopped. A
+// caption stream's failure is counted lost here, not when the reader
+// takes it: the media may have ended by then, and the reader with them.
 func (f *fetcher) send(fr fragment) bool {
+	if fr.err != nil && !errors.Is(fr.err, errEnd) && f.st.typ == transport.Text {
+		f.pb.s.stats.lost.Add(1)
+	}
 	select {
 	case f.out <- fr:
 		return true
