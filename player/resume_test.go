@@ -251,10 +251,20 @@ func TestStalledPauseDoesNotHoldUpStop(t *testing.T) {
 				func(context.Context, string, transport.Config) (transport.Session, error) { return sess, nil }))
 		})
 		h.sink.realtime = true
+		// The sink takes no audio until the end of the test: the memory
+		// sink plays in no time, so the 20 s could otherwise end before
+		// the Pause is handled (1 run in 25), and an ended presentation
+		// has nothing to pause.
+		h.sink.block = make(chan struct{})
+		t.Cleanup(func() { close(h.sink.block) })
 		h.p.Open("stall://server")
 		h.waitState(Playing)
 		h.p.Pause()
-		<-sess.entered
+		select {
+		case <-sess.entered:
+		case <-time.After(time.Minute): // the bubble's clock: no wait
+			t.Fatalf("the Pause did not reach the session (status %v at %v)", h.p.Status().State, h.p.Status().Position)
+		}
 		h.waitState(Paused)
 		h.p.Play()  // its segment waits for the first Pause
 		h.p.Pause() // waits on the owner for the first Pause
