@@ -6,14 +6,12 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/pion/rtp"
 
-	"github.com/eddyplayer/eddy/asf"
 	"github.com/eddyplayer/eddy/transport"
 	"github.com/eddyplayer/eddy/transport/rtsp/wmfec"
 )
@@ -23,14 +21,7 @@ import (
 // but a discarder, and announce makes the server's ANNOUNCE of the next
 // entry: the same file, with X-RTP-Info xrtp when not empty.
 func endWaitOwner(t *testing.T) (o *owner, m *mediaPath, ch *channel, announce func(gen int, xrtp string) *Request) {
-	b, err := os.ReadFile("../../testdata/asf/d_wmv2_wmav2.wmv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := asf.ParseHeader(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, h := fixtureFile(t)
 	sdp := "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n" +
 		"a=control:rtsp://h/a\r\n" +
 		"a=pgmpu:data:application/vnd.ms.wms-hdr.asfv1;base64," + base64.StdEncoding.EncodeToString(b[:h.Size]) + "\r\n" +

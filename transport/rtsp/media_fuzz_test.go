@@ -60,9 +60,8 @@ func fixtureHeader(t testing.TB) *asf.Header {
 	return fixtureHdr
 }
 
-// fixturePackets packetizes the fixture's first data packets as a server
-// does, for the fuzz seeds.
-func fixturePackets(t testing.TB, n int) [][]byte {
+// fixtureFile is the WMV fixture's bytes and its parsed header.
+func fixtureFile(t testing.TB) ([]byte, *asf.Header) {
 	b, err := os.ReadFile("../../testdata/asf/d_wmv2_wmav2.wmv")
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +70,13 @@ func fixturePackets(t testing.TB, n int) [][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b, h
+}
+
+// fixturePackets packetizes the fixture's first data packets as a server
+// does, for the fuzz seeds.
+func fixturePackets(t testing.TB, n int) [][]byte {
+	b, h := fixtureFile(t)
 	data := b[h.Size+50:]
 	var pkts []asfrtp.Packet
 	for i := 0; i < n && (i+1)*int(h.PacketSize) <= len(data); i++ {
