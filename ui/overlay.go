@@ -188,7 +188,6 @@ type seekTip struct {
 func newSeekTip(bar *SeekBar) *seekTip {
 	t := &seekTip{bar: bar}
 	t.text = canvas.NewText("", color.White)
-	t.text.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(color.NRGBA{0x10, 0x14, 0x20, 0xe8})
 	bg.CornerRadius = 4
 	t.box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(2, 2, 6, 6), t.text))

@@ -385,7 +385,7 @@ type playlistRow struct {
 func newPlaylistRow(p *playlistPanel) *playlistRow {
 	r := &playlistRow{panel: p, icon: widget.NewIcon(theme.FileIcon()),
 		name:   &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		detail: &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}}}
+		detail: &widget.Label{}}
 	r.ExtendBaseWidget(r)
 	return r
 }

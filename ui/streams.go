@@ -44,7 +44,7 @@ type streamList struct {
 
 func newStreamList() *streamList {
 	l := &streamList{
-		mode:  &widget.Label{Text: "Automatic selection", TextStyle: fyne.TextStyle{Italic: true}},
+		mode:  &widget.Label{Text: "Automatic selection"},
 		rows:  container.NewVBox(),
 		empty: &widget.Label{Text: "No presentation open."},
 	}

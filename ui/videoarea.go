@@ -24,15 +24,19 @@ const artSize = 148
 // stream's description while its first picture is on its way (or why it
 // cannot be shown), the app icon and a hint when idle, and an error sign
 // after a failure. It always uses the dark theme variant, like the screen
-// of a media player.
+// of a media player: through a theme override while the app's variant is
+// not dark (setAppDark).
 //
 // The layers, bottom to top: the background gradient, the video layer
 // (black bars and the picture, scaled to fit with its aspect ratio; hidden
 // until a frame arrives), the placeholder (hidden while a picture shows),
 // and a transparent surface that takes double clicks (full screen).
 type videoArea struct {
-	root   *container.ThemeOverride
+	// root holds screen, or dark (holding screen) while the app's theme
+	// variant is not dark (setAppDark).
+	root   *refreshStop
 	screen *fyne.Container // the layers
+	dark   *container.ThemeOverride
 
 	bg         *canvas.LinearGradient
 	videoLayer *fyne.Container // black bars and the framed picture
@@ -64,7 +68,7 @@ type videoArea struct {
 	tileIcon *widget.Icon
 	logo     *canvas.Image
 	tileArt  *fyne.Container // tile with its icon
-	art      *fyne.Container // holds tileArt or logo
+	art      *fyne.Container // holds tileArt and logo, one of them shown
 	title    *widget.Label
 	subtitle *widget.Label
 	detail   *widget.RichText
@@ -89,7 +93,12 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 		a.logo.SetMinSize(fyne.NewSquareSize(artSize))
 	}
 	a.tileArt = container.NewStack(a.tile, container.New(layout.NewCustomPaddedLayout(34, 34, 34, 34), a.tileIcon))
-	a.art = container.NewGridWrap(fyne.NewSquareSize(artSize), a.tileArt)
+	art := container.NewStack(a.tileArt)
+	if a.logo != nil {
+		a.logo.Hide()
+		art.Add(a.logo)
+	}
+	a.art = container.NewGridWrap(fyne.NewSquareSize(artSize), art)
 
 	text := container.NewVBox(a.title, a.subtitle, a.detail)
 	center := container.NewVBox(
@@ -131,26 +140,49 @@ func newVideoArea(logo fyne.Resource) *videoArea {
 	a.osd, a.osdText = newOSDBox()
 
 	a.screen = container.NewStack(a.bg, a.videoLayer, a.placeholder, a.caption, a.osd, a.surface, a.ended)
-	a.root = container.NewThemeOverride(a.screen, darkTheme{})
+	a.root = newRefreshStop(a.screen)
 	a.showIdle()
 	return a
 }
 
+// setAppDark shows the area through a dark theme override while the app's
+// own variant is not dark, and without one while it is. An override is a
+// theme scope of its own, for which Fyne parses every font face the
+// area's text uses once more (2.9 MB of the window's heap for the regular
+// and bold faces) even when its colours are the app's (issue 12). The
+// override is made the first time it is needed; Fyne keeps its scope on
+// the objects it was applied to, so an area that was once shown light
+// keeps the dark theme's colours, which are then the app's.
+func (a *videoArea) setAppDark(dark bool) {
+	want := fyne.CanvasObject(a.screen)
+	if !dark {
+		if a.dark == nil {
+			a.dark = container.NewThemeOverride(a.screen, darkTheme{})
+		}
+		want = a.dark
+	}
+	a.root.set(want)
+}
+
 // setArt shows the coloured tile with an icon, or the logo when icon is nil.
+// Both stay in the area, one of them hidden, so that a theme override made
+// for the area covers both.
 func (a *videoArea) setArt(icon fyne.Resource, fill color.Color) {
 	if icon == nil && a.logo != nil {
-		a.art.Objects = []fyne.CanvasObject{a.logo}
-		a.art.Refresh()
+		a.tileArt.Hide()
+		a.logo.Show()
 		return
 	}
 	if icon == nil {
 		icon = theme.MediaMusicIcon()
 	}
+	if a.logo != nil {
+		a.logo.Hide()
+	}
 	a.tile.FillColor = fill
 	a.tileIcon.SetResource(icon)
-	a.art.Objects = []fyne.CanvasObject{a.tileArt}
-	a.art.Refresh()
 	a.tile.Refresh()
+	a.tileArt.Show()
 }
 
 func (a *videoArea) showIdle() {
