@@ -149,6 +149,11 @@ func (v *View) ShowOpenLocation() {
 	v.openDialog, v.openEntry = d, entry
 	d.Show()
 	v.win.Canvas().Focus(entry)
+	// The location offered is selected, as in Windows Media Player's Open
+	// URL: typing replaces it, an arrow key keeps it to correct.
+	if entry.Text != "" {
+		entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
 }
 
 // Drop opens what was dropped on the window: one file or URL plays; several

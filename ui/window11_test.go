@@ -614,7 +614,8 @@ func TestAboutDialog(t *testing.T) {
 }
 
 // TestOpenFileOrURL: File ▸ Open File or URL… (Ctrl+U) takes a typed path
-// or URL, Enter opening it; Cancel opens nothing; what fails to open is
+// or URL, Enter opening it; the location offered again is selected, so
+// typing replaces it; Cancel opens nothing; what fails to open is
 // not remembered in Recent, what plays is.
 func TestOpenFileOrURL(t *testing.T) {
 	f := newFixture(t)
@@ -639,8 +640,10 @@ func TestOpenFileOrURL(t *testing.T) {
 	if f.v.openEntry.Text != "/music/missing.wma" {
 		t.Errorf("the dialog offers %q, not the location that failed, to correct", f.v.openEntry.Text)
 	}
-	f.v.openEntry.SetText("")
-	test.Type(f.v.openEntry, "  mms://example.com/live ")
+	if got := f.v.openEntry.SelectedText(); got != "/music/missing.wma" {
+		t.Errorf("the location offered is not selected (selection %q): typing would add to it", got)
+	}
+	test.Type(f.v.openEntry, "  mms://example.com/live ") // replaces it
 	test.Tap(findButton(t, f.win.Canvas().Overlays().Top(), "Open"))
 	f.expectCalls("Open(mms://example.com/live)")
 	f.plays()
