@@ -38,6 +38,10 @@ const (
 	// full RGBA picture, and the window showed no gain, so it decodes one
 	// sample at a time.
 	decodeAhead = 4
+	// maxReturnWait bounds the wait, before a picture is decoded, for the
+	// picture the output (a window) gives back when it draws the one just
+	// presented (awaitReturn).
+	maxReturnWait = 10 * time.Millisecond
 )
 
 // videoItem is a video sample, or (ts != nil) a switch to a new track set.
@@ -127,6 +131,11 @@ func (pb *playback) video(seg *segment) {
 	}
 	w, ok := out.(PictureWanter)
 	burst := ok && !w.WantsPictures() // decodeAhead
+	// awaits: the output keeps pictures and gives them back later
+	// (FrameReturner); expect: one was presented and none came back since.
+	_, awaits := out.(FrameReturner)
+	awaits = awaits && !recycle && !burst
+	expect := false
 	ts := seg.active.Load()
 	var frames []decoder.Frame
 	// held is an item decodeAhead took from the queue but left for the
@@ -167,6 +176,7 @@ func (pb *playback) video(seg *segment) {
 			// preview is done.
 			shown++
 			out.Present(f)
+			expect = awaits
 			pb.shown.Store(int64(f.PTS))
 			if recycle {
 				release(f)
@@ -223,6 +233,7 @@ func (pb *playback) video(seg *segment) {
 		}
 		shown++
 		out.Present(f)
+		expect = awaits
 		pb.shown.Store(int64(f.PTS))
 		if shown == 1 {
 			pb.send(seg, pbMsg{kind: msgFirstFrame, at: pb.p.now()})
@@ -275,7 +286,13 @@ func (pb *playback) video(seg *segment) {
 			}
 			pb.send(seg, pbMsg{kind: msgMediaChanged})
 		}
-		pb.reusePictures(ts)
+		if pb.reusePictures(ts) > 0 {
+			expect = false
+		}
+		if expect && seg.rate > 0 {
+			expect = false
+			pb.awaitReturn(seg, ts, it.s.PTS, timer)
+		}
 		var err error
 		if seg.rate < 0 {
 			// Rewinding, pictures come latest first: a frame that needs
@@ -387,17 +404,42 @@ func (pb *playback) switchVideo(ts *trackSet, id int, frames []decoder.Frame, pr
 
 // reusePictures gives the pictures the video output returned
 // (FrameReturner) to the decoder about to decode, which reuses them for
-// its next frames (video goroutine).
-func (pb *playback) reusePictures(ts *trackSet) {
+// its next frames (video goroutine). It returns how many there were.
+func (pb *playback) reusePictures(ts *trackSet) int {
 	r, ok := ts.vdec.(decoder.FrameReleaser)
-	for {
+	for n := 0; ; n++ {
 		select {
 		case img := <-pb.p.returned:
 			if ok {
 				r.Release(img)
 			}
 		default:
-			return
+			return n
 		}
+	}
+}
+
+// awaitReturn waits, before the sample at pts is decoded, for the output
+// to give back the picture it showed before the one just presented, and
+// hands it to the decoder. A window gives it back when it draws the new
+// one, a moment after Present: decoding at once needed a third picture
+// (one on screen, one presented and not yet drawn, one being decoded),
+// 3.7 MB more for 720p (issue 12). The wait is bounded by maxReturnWait
+// and by half the time left until pts is due, so a slow window costs a
+// picture, never a late frame.
+func (pb *playback) awaitReturn(seg *segment, ts *trackSet, pts time.Duration, timer *time.Timer) {
+	wait := min(maxReturnWait, subDur(pts, pb.clock(seg))/2)
+	if wait <= 0 {
+		return
+	}
+	timer.Reset(wait)
+	defer timer.Stop()
+	select {
+	case img := <-pb.p.returned:
+		if r, ok := ts.vdec.(decoder.FrameReleaser); ok {
+			r.Release(img)
+		}
+	case <-timer.C:
+	case <-seg.ctx.Done():
 	}
 }
