@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eddyplayer/eddy/player/decoder"
 	"github.com/eddyplayer/eddy/transport"
 )
 
@@ -115,10 +114,7 @@ func TestPlayAgainAfterTheEnd(t *testing.T) {
 // and a stopped player shows nothing buffered.
 func TestPlayAgainCountsAfresh(t *testing.T) {
 	sess := newFakeSession(1).withVideo(false)
-	h := newHarness(t, sess, func(c *Config) {
-		c.Video = &frameLog{}
-		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return &fakeVideo{}, nil })
-	})
+	h := outputHarness(t, sess, &frameLog{}, &fakeVideo{})
 	h.p.Open("fake://x")
 	first := h.waitState(Ended).Status.Stats
 	if first.FramesDecoded == 0 || first.AudioPlayed == 0 {

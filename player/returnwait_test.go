@@ -58,32 +58,35 @@ func (o *drawingOutput) SetFrameReturn(ret func(*image.RGBA)) { o.ret = ret }
 
 func (o *drawingOutput) Present(f decoder.Frame) {
 	o.frameLog.Present(f)
-	o.mu.Lock()
-	old := o.slot
-	o.slot = f.Image
-	o.mu.Unlock()
-	if old != nil {
-		o.ret(old)
-	}
+	o.giveBack(o.put(&o.slot, f.Image)) // replaced before it was drawn
 	select {
 	case o.kick <- struct{}{}:
 	default:
 	}
 }
 
+// put sets *p to img (under the lock) and returns what it held.
+func (o *drawingOutput) put(p **image.RGBA, img *image.RGBA) *image.RGBA {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	old := *p
+	*p = img
+	return old
+}
+
+func (o *drawingOutput) giveBack(img *image.RGBA) {
+	if img != nil {
+		o.ret(img)
+	}
+}
+
 // draw is the window's thread: each kick, after the latency, the picture
-// in the slot goes on screen.
+// in the slot goes on screen and the one it replaces goes back.
 func (o *drawingOutput) draw() {
 	for range o.kick {
 		time.Sleep(o.latency) // the window's own work, on the virtual clock
-		o.mu.Lock()
-		img, old := o.slot, o.screen
-		if img != nil {
-			o.slot, o.screen = nil, img
-		}
-		o.mu.Unlock()
-		if img != nil && old != nil {
-			o.ret(old)
+		if img := o.put(&o.slot, nil); img != nil {
+			o.giveBack(o.put(&o.screen, img))
 		}
 	}
 }
@@ -112,22 +115,11 @@ func TestTwoPicturesForAWindow(t *testing.T) {
 				go func() { out.draw(); close(drawn) }()
 				defer func() { close(out.kick); <-drawn }()
 				vd := &poolVideo{}
-				h := newHarness(t, newFakeSession(2).withVideo(true), func(c *Config) {
-					c.Video = out
-					c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
-				})
+				h := outputHarness(t, newFakeSession(2).withVideo(true), out, vd)
 				h.sink.realtime = true
 				h.p.Open("fake://v")
 				h.waitState(Ended)
-				pts, at, _ := out.frames()
-				if len(pts) != 20 {
-					t.Fatalf("%d frames shown, want 20", len(pts))
-				}
-				for i := range pts {
-					if d := at[i].Sub(at[0]); d != pts[i]-pts[0] {
-						t.Errorf("frame %d (%v) shown %v after the first", i, pts[i], d)
-					}
-				}
+				checkFramesOnTime(t, &out.frameLog, 20)
 				if st := h.p.Status().Stats; st.FramesDropped != 0 {
 					t.Errorf("%d frames dropped", st.FramesDropped)
 				}

@@ -14,11 +14,17 @@ import (
 func videoHarness(t *testing.T, sess *fakeSession) (*harness, *frameLog, *fakeVideo) {
 	log := &frameLog{}
 	vd := &fakeVideo{}
-	h := newHarness(t, sess, func(c *Config) {
-		c.Video = log
+	return outputHarness(t, sess, log, vd), log, vd
+}
+
+// outputHarness is a harness whose video goes to out, decoded by vd (the
+// fake sessions' FAKE codec).
+func outputHarness(t *testing.T, sess *fakeSession, out VideoOutput, vd decoder.Video) *harness {
+	t.Helper()
+	return newHarness(t, sess, func(c *Config) {
+		c.Video = out
 		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
 	})
-	return h, log, vd
 }
 
 func TestVideoFramesInOrderAlongsideAudio(t *testing.T) {
@@ -79,20 +85,26 @@ func TestVideoOnlyRunsOnWallClock(t *testing.T) {
 		start := time.Now()
 		h.p.Open("fake://v")
 		h.waitState(Ended)
-		pts, at, _ := log.frames()
-		if len(pts) != 10 {
-			t.Fatalf("%d frames", len(pts))
-		}
-		// Each frame is shown at its time after the first.
-		for i := range pts {
-			if d := at[i].Sub(at[0]); d != pts[i]-pts[0] {
-				t.Errorf("frame %d (%v) shown %v after the first", i, pts[i], d)
-			}
-		}
+		checkFramesOnTime(t, log, 10)
 		if time.Since(start) < 900*time.Millisecond {
 			t.Fatal("video-only playback did not keep real time")
 		}
 	})
+}
+
+// checkFramesOnTime checks that log holds n frames, each shown at its
+// time after the first (on a synctest bubble's exact clock).
+func checkFramesOnTime(t *testing.T, log *frameLog, n int) {
+	t.Helper()
+	pts, at, _ := log.frames()
+	if len(pts) != n {
+		t.Fatalf("%d frames shown, want %d", len(pts), n)
+	}
+	for i := range pts {
+		if d := at[i].Sub(at[0]); d != pts[i]-pts[0] {
+			t.Errorf("frame %d (%v) shown %v after the first", i, pts[i], d)
+		}
+	}
 }
 
 // TestVideoOnlyAtSpeed: at SetSpeed(2) the pictures come twice as fast.
@@ -162,10 +174,7 @@ func (o *returningOutput) Present(f decoder.Frame) {
 func TestReturnedPicturesGoBackToTheDecoder(t *testing.T) {
 	out := &returningOutput{}
 	vd := &fakeVideo{}
-	h := newHarness(t, newFakeSession(3).withVideo(false), func(c *Config) {
-		c.Video = out
-		c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
-	})
+	h := outputHarness(t, newFakeSession(3).withVideo(false), out, vd)
 	h.p.Open("fake://av")
 	h.waitState(Ended)
 	out.mu.Lock()
@@ -216,10 +225,7 @@ func TestVideoDecodesAheadWithoutPictures(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			vd := &fakeVideo{}
 			out := &decodeLog{vd: vd, wants: wants}
-			h := newHarness(t, newFakeSession(2).withVideo(true), func(c *Config) {
-				c.Video = out
-				c.Decoders.RegisterVideo(transport.FourCC("FAKE"), "fake", func(transport.Track) (decoder.Video, error) { return vd, nil })
-			})
+			h := outputHarness(t, newFakeSession(2).withVideo(true), out, vd)
 			h.sink.realtime = true
 			h.p.Open("fake://v")
 			h.waitState(Ended)
