@@ -1,6 +1,7 @@
 package player
 
 import (
+	"image"
 	"sync"
 	"time"
 
@@ -406,16 +407,20 @@ func (pb *playback) switchVideo(ts *trackSet, id int, frames []decoder.Frame, pr
 // (FrameReturner) to the decoder about to decode, which reuses them for
 // its next frames (video goroutine). It returns how many there were.
 func (pb *playback) reusePictures(ts *trackSet) int {
-	r, ok := ts.vdec.(decoder.FrameReleaser)
 	for n := 0; ; n++ {
 		select {
 		case img := <-pb.p.returned:
-			if ok {
-				r.Release(img)
-			}
+			reusePicture(ts, img)
 		default:
 			return n
 		}
+	}
+}
+
+// reusePicture gives img to the decoder of ts, when it takes pictures back.
+func reusePicture(ts *trackSet, img *image.RGBA) {
+	if r, ok := ts.vdec.(decoder.FrameReleaser); ok {
+		r.Release(img)
 	}
 }
 
@@ -436,9 +441,7 @@ func (pb *playback) awaitReturn(seg *segment, ts *trackSet, pts time.Duration, t
 	defer timer.Stop()
 	select {
 	case img := <-pb.p.returned:
-		if r, ok := ts.vdec.(decoder.FrameReleaser); ok {
-			r.Release(img)
-		}
+		reusePicture(ts, img)
 	case <-timer.C:
 	case <-seg.ctx.Done():
 	}
