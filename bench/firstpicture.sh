@@ -6,12 +6,15 @@
 # same file and reads the screen until the clip's picture shows (a solid
 # yellow 320x240 WMV2+WMA2 clip made with FFmpeg, a colour neither
 # player's own interface has): the milliseconds from the launch to the
-# first screen read that shows it. Both play silently (eddy -audio none,
+# first screen read that shows it. The reader reads through MIT-SHM,
+# sparsely, every 3 ms, so that it takes a fifth of a core, not the one
+# and a fifth that reading as fast as it could took from the players.
+# Both play silently (eddy -audio none,
 # ffplay with SDL's dummy audio driver). One unmeasured run each warms the
 # page cache, then RUNS runs (default 5) alternate between the players;
 # prints the medians, the longest gap between two screen reads (the
 # resolution), and the ratio Eddy/ffplay.
-# Needs Xvfb, ffmpeg, ffplay, libx11-dev, Go with cgo and the FFmpeg and
+# Needs Xvfb, ffmpeg, ffplay, libx11-dev and libxext-dev, Go with cgo and the FFmpeg and
 # Fyne build packages (make setup).
 set -eu
 cd "$(dirname "$0")/.."
