@@ -85,18 +85,11 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// gcPercent is the window's garbage-collection target (GOGC) unless the
-// environment sets one: the heap may grow by a quarter of its live size
-// between collections, not by all of it. Shown pictures go back to the
-// decoder, so little is garbage: 0.8 MB a second while playing the
-// 320x240 or the 1280x720 WMV, one collection every 6 to 14 s at the
-// default of 100. A quarter against a half: 2 MB less resident for the
-// 320x240 window and 4 MB for the 720p one, the CPU the same (issue 12).
-const gcPercent = 25
-
 func run(args []string) error {
+	var gc *startGC
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		gc = newStartGC(debug.SetGCPercent)
+		defer time.AfterFunc(startGCFor, gc.end).Stop()
 	}
 	tuneMalloc()
 	opts, err := parseArgs(args, os.Stderr)
@@ -120,6 +113,7 @@ func run(args []string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	a := app.NewWithID(appID)
+	fontsLoaded := warmFonts(a)
 	// The sound output: the audio device chosen in File ▸ Preferences,
 	// else the system default.
 	sink, out, notice, err := openSink(opts.audio, a.Preferences().String(ui.PrefAudioDevice), logger)
@@ -150,6 +144,10 @@ func run(args []string) error {
 		return err
 	}
 	defer p.Close()
+	if gc != nil {
+		cancel := p.Subscribe(gc.watch)
+		defer cancel()
+	}
 
 	if opts.events != "" {
 		f, err := os.OpenFile(opts.events, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
@@ -189,6 +187,7 @@ func run(args []string) error {
 		leave()
 		a.Quit()
 	}
+	<-fontsLoaded
 	v = ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: aboutInfo(), Quit: quit})
 	w.SetCloseIntercept(quit)
