@@ -39,6 +39,13 @@ func TestIconIsSquarePNG(t *testing.T) {
 	if cfg.Width != cfg.Height || (cfg.Width != 256 && cfg.Width != 512) {
 		t.Errorf("icon is %d×%d, want 256 or 512 square", cfg.Width, cfg.Height)
 	}
+	cfg, err = png.DecodeConfig(bytes.NewReader(WindowIcon.Content()))
+	if err != nil {
+		t.Fatalf("window icon is not a PNG: %v", err)
+	}
+	if cfg.Width != 256 || cfg.Height != 256 {
+		t.Errorf("window icon is %d×%d, want 256×256", cfg.Width, cfg.Height)
+	}
 }
 
 // TestDemoWithFFprobe checks the embedded demo with a third-party reader:

@@ -2,11 +2,14 @@
 
 // make_icon draws Eddy's application icon, a play triangle inside a
 // whirlpool ("eddy") spiral on a rounded water-blue square, and writes it as
-// a 512×512 PNG. It uses only the standard library; the drawing is
-// analytic, anti-aliased by 4×4 supersampling, so the output is the same on
-// every machine.
+// a PNG, 512×512 unless -size says otherwise. It uses only the standard
+// library; the drawing is analytic, anti-aliased by 4×4 supersampling, so
+// the output is the same on every machine.
 //
-// Usage: go run assets/make_icon.go [-o assets/icon.png]
+// Usage: go run assets/make_icon.go [-o assets/icon.png] [-size 512]
+//
+// Both committed icons: go run assets/make_icon.go && go run
+// assets/make_icon.go -size 256 -o assets/icon256.png
 package main
 
 import (
@@ -20,7 +23,7 @@ import (
 )
 
 const (
-	size   = 512
+	size   = 512   // the drawing's own coordinates
 	radius = 104.0 // corner radius of the rounded square
 	margin = 16.0
 	ss     = 4 // supersampling per axis
@@ -28,22 +31,29 @@ const (
 
 func main() {
 	out := flag.String("o", "assets/icon.png", "output PNG file")
+	n := flag.Int("size", size, "width and height of the PNG in pixels")
 	flag.Parse()
-	if err := write(*out); err != nil {
+	if *n < 16 || *n > 4096 {
+		fmt.Fprintln(os.Stderr, "make_icon: -size wants 16 to 4096")
+		os.Exit(2)
+	}
+	if err := write(*out, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "make_icon:", err)
 		os.Exit(1)
 	}
 }
 
-func write(path string) error {
-	img := image.NewNRGBA(image.Rect(0, 0, size, size))
-	for y := 0; y < size; y++ {
-		for x := 0; x < size; x++ {
+// write draws the icon n pixels square into path.
+func write(path string, n int) error {
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	scale := float64(size) / float64(n) // drawing units per pixel
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
 			var r, g, b, a float64
 			for sy := 0; sy < ss; sy++ {
 				for sx := 0; sx < ss; sx++ {
-					px := float64(x) + (float64(sx)+0.5)/ss
-					py := float64(y) + (float64(sy)+0.5)/ss
+					px := (float64(x) + (float64(sx)+0.5)/ss) * scale
+					py := (float64(y) + (float64(sy)+0.5)/ss) * scale
 					cr, cg, cb, ca := shade(px, py)
 					r += cr * ca
 					g += cg * ca
@@ -51,12 +61,12 @@ func write(path string) error {
 					a += ca
 				}
 			}
-			n := float64(ss * ss)
+			samples := float64(ss * ss)
 			if a == 0 {
 				continue
 			}
 			img.SetNRGBA(x, y, color.NRGBA{
-				R: to8(r / a), G: to8(g / a), B: to8(b / a), A: to8(a / n),
+				R: to8(r / a), G: to8(g / a), B: to8(b / a), A: to8(a / samples),
 			})
 		}
 	}

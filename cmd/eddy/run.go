@@ -159,7 +159,7 @@ func run(args []string) error {
 		defer cancel()
 	}
 
-	a.SetIcon(assets.Icon)
+	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Eddy")
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
