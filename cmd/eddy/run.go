@@ -161,6 +161,7 @@ func run(args []string) error {
 
 	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Eddy")
+	noDepthBuffer()
 	w.SetMaster()
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.CenterOnScreen()
