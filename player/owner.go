@@ -730,7 +730,9 @@ func (p *Player) pauseSession() {
 	pb.stopSegment()
 	pb.seg = nil
 	pb.pausedAt = pos
-	p.updateStatus(func(st *Status) { st.Position = pos; st.Buffering = 0 })
+	// What was read ahead went with the segment: said now, with the
+	// Paused state, not by the next statistics a second later.
+	p.updateStatus(func(st *Status) { st.Position = pos; st.Buffering = 0; st.Stats.BufferLevel = 0 })
 	pb.control(func(ctx context.Context, s transport.Session) error { return s.Pause(ctx) })
 }
 

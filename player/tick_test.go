@@ -132,3 +132,27 @@ func TestLocalReadAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestPausedShowsNothingBuffered: pausing drops what was read ahead, and
+// the Paused state says so at once (Stats.BufferLevel 0), not with the
+// next statistics a second later: a window showing the buffer level then
+// changed its status bar, and redrew, twice (issue 12, the paused window).
+func TestPausedShowsNothingBuffered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, newFakeSession(120), func(c *Config) {
+			c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+			c.Tick = 100 * time.Millisecond // statistics once a second
+		})
+		h.p.Open("fake://song")
+		h.waitState(Playing)
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		if lvl := h.p.Status().Stats.BufferLevel; lvl <= 0 {
+			t.Fatalf("%v buffered while playing", lvl)
+		}
+		h.p.Pause()
+		if lvl := h.waitState(Paused).Status.Stats.BufferLevel; lvl != 0 {
+			t.Errorf("paused with %v buffered", lvl)
+		}
+	})
+}
