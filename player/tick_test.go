@@ -113,14 +113,7 @@ func TestLocalReadAhead(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			s := newFakeSession(120)
 			s.info.Local = local
-			h := newHarness(t, s, func(c *Config) {
-				c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
-				c.Tick = 100 * time.Millisecond // statistics once a second
-			})
-			h.p.Open("fake://song")
-			h.waitState(Playing)
-			time.Sleep(5 * time.Second)
-			synctest.Wait()
+			h := playedFor(t, s, 5*time.Second)
 			lvl := h.p.Status().Stats.BufferLevel
 			max, min := DefaultMaxBuffer+time.Second, 20*time.Second // the sink holds a little more
 			if local {
@@ -139,14 +132,7 @@ func TestLocalReadAhead(t *testing.T) {
 // changed its status bar, and redrew, twice (issue 12, the paused window).
 func TestPausedShowsNothingBuffered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := newHarness(t, newFakeSession(120), func(c *Config) {
-			c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
-			c.Tick = 100 * time.Millisecond // statistics once a second
-		})
-		h.p.Open("fake://song")
-		h.waitState(Playing)
-		time.Sleep(3 * time.Second)
-		synctest.Wait()
+		h := playedFor(t, newFakeSession(120), 3*time.Second)
 		if lvl := h.p.Status().Stats.BufferLevel; lvl <= 0 {
 			t.Fatalf("%v buffered while playing", lvl)
 		}
@@ -155,4 +141,20 @@ func TestPausedShowsNothingBuffered(t *testing.T) {
 			t.Errorf("paused with %v buffered", lvl)
 		}
 	})
+}
+
+// playedFor opens s on the paced silent output with statistics once a
+// second and returns the harness after d of playing (inside a synctest
+// bubble, whose clock the sleep moves).
+func playedFor(t *testing.T, s *fakeSession, d time.Duration) *harness {
+	t.Helper()
+	h := newHarness(t, s, func(c *Config) {
+		c.Sink = audio.NewNullSink(audio.NullSinkConfig{Paced: true})
+		c.Tick = 100 * time.Millisecond // statistics once a second
+	})
+	h.p.Open("fake://song")
+	h.waitState(Playing)
+	time.Sleep(d)
+	synctest.Wait()
+	return h
 }
