@@ -2,7 +2,6 @@ package main
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/eddyplayer/eddy/player"
@@ -33,9 +32,8 @@ const startGCFor = 5 * time.Second
 // startGC holds the garbage collector's target at startGCPercent until
 // the first presentation settles, then puts gcPercent back, once.
 type startGC struct {
-	set   func(int) int // debug.SetGCPercent
-	once  sync.Once
-	ended atomic.Bool
+	set  func(int) int // debug.SetGCPercent
+	once sync.Once
 }
 
 func newStartGC(set func(int) int) *startGC {
@@ -46,10 +44,7 @@ func newStartGC(set func(int) int) *startGC {
 
 // end puts gcPercent back (any goroutine; only the first call does).
 func (g *startGC) end() {
-	g.once.Do(func() {
-		g.ended.Store(true)
-		g.set(gcPercent)
-	})
+	g.once.Do(func() { g.set(gcPercent) })
 }
 
 // settled reports whether the player's first presentation has settled:
@@ -65,7 +60,7 @@ func settled(s player.State) bool {
 // watch is a player event handler that ends the start when the first
 // presentation settles.
 func (g *startGC) watch(e player.Event) {
-	if !g.ended.Load() && settled(e.Status.State) {
+	if settled(e.Status.State) {
 		g.end()
 	}
 }
