@@ -370,7 +370,12 @@ func (s *Server) Close() {
 		}
 		nc.Close()
 	}
-	sessions := s.sessions
+	// A copy: a connection still being served may add a session while
+	// they are stopped.
+	sessions := make([]*srvSession, 0, len(s.sessions))
+	for _, ss := range s.sessions {
+		sessions = append(sessions, ss)
+	}
 	s.mu.Unlock()
 	for _, ss := range sessions {
 		ss.stopStreaming()
