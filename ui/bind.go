@@ -146,6 +146,7 @@ func (v *View) handle(e player.Event) {
 		// The player has moved on to the presentation the user opened:
 		// its frames are welcome.
 		v.videoHold = false
+		v.fit.done = false
 	case player.ErrorOccurred:
 		v.lastErr = e.Err
 		loc := v.loc

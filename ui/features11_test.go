@@ -210,6 +210,7 @@ func TestSnapshot(t *testing.T) {
 // area); each is said on the picture and ticked in the View menu.
 func TestAspectAndZoom(t *testing.T) {
 	f := newFixture(t)
+	f.keepWindowSize()
 	m := clipMedia(true)
 	f.emit(player.MediaChanged, status(player.Buffering, m, 0))
 	f.emit(player.StateChanged, status(player.Playing, m, 0))

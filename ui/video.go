@@ -174,6 +174,7 @@ func (v *View) showFrame(f decoder.Frame) {
 		// more (its texture is the GL driver's copy).
 		v.giveBack(old)
 	}
+	v.fitFirstPicture()
 	v.framesShown++
 	if v.st.State == player.Playing {
 		v.setFrameFlow(true)

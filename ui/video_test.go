@@ -156,6 +156,7 @@ func colourNear(c color.Color, want color.RGBA) bool {
 
 func TestPresentedFrameAppearsInCanvas(t *testing.T) {
 	f := newFixture(t)
+	f.keepWindowSize()
 	m := clipMedia(true)
 	f.emit(player.MediaChanged, status(player.Buffering, m, 0))
 	f.emit(player.StateChanged, status(player.Playing, m, 0))
@@ -210,6 +211,7 @@ func TestPresentedFrameAppearsInCanvas(t *testing.T) {
 
 func TestPixelAspectRatioAndPillarbox(t *testing.T) {
 	f := newFixture(t)
+	f.keepWindowSize()
 	m := clipMedia(false)
 	// A 4:3 frame with pixels twice as wide as high: shown at 8:3.
 	m.Tracks[0].Video = transport.VideoParams{Width: 320, Height: 240, AspectX: 2, AspectY: 1}

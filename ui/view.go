@@ -160,6 +160,7 @@ type View struct {
 	about      AboutInfo
 	order      listOrder  // the playlists' repeat mode and shuffle (listmode.go)
 	onTop      onTopState // View ▸ Always on Top (ontop.go)
+	fit        windowFit  // View ▸ Fit Window to Video (fitwindow.go)
 
 	// pendingRecent is the location opened last, added to the recent
 	// list once it plays (a location that fails is not remembered).
@@ -252,8 +253,10 @@ func New(cfg Config) *View {
 		quit:        cfg.Quit,
 	}
 	var prefs fyne.Preferences
+	v.fit.on = true
 	if v.app != nil {
 		prefs = v.app.Preferences()
+		v.fit.on = prefs.BoolWithFallback(PrefFitWindow, true)
 		if _, ok := v.app.Settings().Theme().(menuTheme); !ok {
 			v.app.Settings().SetTheme(menuTheme{v.app.Settings().Theme()})
 		}
@@ -414,7 +417,16 @@ func (v *View) layout() fyne.CanvasObject {
 	main := container.NewBorder(
 		container.NewVBox(top, widget.NewSeparator()), bottom, nil, nil, v.centerHost)
 	v.tip = newSeekTip(v.seek)
-	return container.NewStack(main, v.tip.layer)
+	return container.New(&sizeWatch{onSize: v.contentSized}, main, v.tip.layer)
+}
+
+// contentSized is told the size of the window's content each time it is
+// laid out (Fyne goroutine).
+func (v *View) contentSized(size fyne.Size) {
+	if !v.fullscreen {
+		c := v.win.Canvas().Size()
+		v.fit.sized(c, c.Subtract(size).Add(v.content.MinSize()))
+	}
 }
 
 func (v *View) buildMenu() *fyne.MainMenu {
@@ -487,9 +499,11 @@ func (v *View) buildMenu() *fyne.MainMenu {
 	v.panelItem = v.menuItem("Side Panel", "panel")
 	v.panelItem.Checked = v.panelShown
 	aspectItem, zoomItem := v.pictureMenus()
+	v.fit.item = fyne.NewMenuItem("Fit Window to Video", v.ToggleFitWindow)
+	v.fit.item.Checked = v.fit.on
 	v.onTop.item = v.menuItem("Always on Top", "ontop")
 	v.onTop.item.Disabled = v.onTop.set == nil
-	view := fyne.NewMenu("View", full, v.panelItem, v.onTop.item, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
+	view := fyne.NewMenu("View", full, v.panelItem, v.fit.item, v.onTop.item, aspectItem, zoomItem, v.menuItem("Snapshot", "snapshot"),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show Information", func() { v.showTab(0) }),
 		fyne.NewMenuItem("Show Streams", func() { v.showTab(1) }),
@@ -711,10 +725,18 @@ func (v *View) SetSidePanel(on bool) {
 	v.updateStatsShown()
 	if v.panelItem != nil {
 		v.panelItem.Checked = on
-		for _, m := range v.mainMenu.Items {
-			if m.Label == "View" {
-				m.Refresh()
-			}
+		v.refreshMenu("View")
+	}
+}
+
+// refreshMenu shows the main menu's menu label as its items now are.
+func (v *View) refreshMenu(label string) {
+	if v.mainMenu == nil {
+		return
+	}
+	for _, m := range v.mainMenu.Items {
+		if m.Label == label {
+			m.Refresh()
 		}
 	}
 }

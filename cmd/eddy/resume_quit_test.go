@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +31,7 @@ func TestQuitRemembersPosition(t *testing.T) {
 	})
 	app.quit()
 
-	b, err := os.ReadFile(filepath.Join(home, ".config", "fyne", appID, "preferences.json"))
+	b, err := os.ReadFile(prefsFile(home))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eddyplayer/eddy/ui"
 )
 
 // The helpers of the tests that run the real window under Xvfb
@@ -315,8 +317,15 @@ func (l *lockedBuffer) String() string {
 // (Fyne's preferences, the pictures folder, the file dialogs' first
 // folder) in home, in English. At the end of the test it is killed if it
 // still runs, and its output logged if the test failed.
+//
+// The window keeps the size these tests lay out, read and click on (View
+// ▸ Fit Window to Video off) unless the test wrote preferences of its own
+// into home first (writePrefs).
 func startApp(t *testing.T, ctx context.Context, display, home string, args ...string) *appUnderTest {
 	t.Helper()
+	if _, err := os.Stat(prefsFile(home)); os.IsNotExist(err) {
+		writePrefs(t, home, map[string]any{ui.PrefFitWindow: false})
+	}
 	evR, evW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -361,6 +370,27 @@ func startApp(t *testing.T, ctx context.Context, display, home string, args ...s
 		}
 	}()
 	return a
+}
+
+// prefsFile is where the app keeps its preferences under home (Fyne's
+// XDG_CONFIG_HOME/fyne/<app ID>).
+func prefsFile(home string) string {
+	return filepath.Join(home, ".config", "fyne", appID, "preferences.json")
+}
+
+// writePrefs gives the app started with home these preferences.
+func writePrefs(t *testing.T, home string, prefs map[string]any) {
+	t.Helper()
+	b, err := json.Marshal(prefs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(prefsFile(home)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prefsFile(home), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // waitFor reads events until one satisfies ok, and returns it (its time
