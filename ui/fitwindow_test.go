@@ -49,6 +49,9 @@ func TestFitSize(t *testing.T) {
 		{"side panel hidden", noPanel, fyne.NewSize(320, 240), home, fyne.NewSize(8+320, 204+240)},
 		{"side panel hidden, larger than home", noPanel, fyne.NewSize(1984, 872), home, fyne.NewSize(8+992, 204+436)},
 		{"no picture size: the window as it is", split, fyne.Size{}, home, fyne.NewSize(1000, 640)},
+		// A stream's pixel aspect ratio of 65535:1 on a 320x240 picture:
+		// a sliver within home (Fyne keeps the window at its least size).
+		{"hostile pixel aspect ratio", split, fyne.NewSize(320*65535, 240), home, fyne.NewSize(1000, 204)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := fitSize(c.l, c.video, c.home); got != c.want {
