@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/layout"
 )
 
 // PrefFitWindow is the preference that holds View ▸ Fit Window to Video
@@ -40,11 +41,11 @@ type windowFit struct {
 }
 
 // sized is told the window's size each time the window's content is laid
-// out outside full screen, with the least size the content allows. A
+// out outside full screen; least gives the least size the content allows. A
 // change that is neither to a size a fit asked for nor Fyne's growing of
 // the window to its content's least size (a placeholder larger than the
 // picture was, while opening) is the user's: it becomes the home size.
-func (f *windowFit) sized(s, least fyne.Size) {
+func (f *windowFit) sized(s fyne.Size, least func() fyne.Size) {
 	if s == f.seen {
 		return
 	}
@@ -55,10 +56,11 @@ func (f *windowFit) sized(s, least fyne.Size) {
 			return
 		}
 	}
-	grew := !old.IsZero() && s.Width >= old.Width && s.Height >= old.Height
-	if grew && (unitNear(s.Width, least.Width) && s.Width > old.Width || unitNear(s.Height, least.Height) && s.Height > old.Height) {
-		f.remember(s)
-		return
+	if grew := !old.IsZero() && s.Width >= old.Width && s.Height >= old.Height; grew {
+		if l := least(); unitNear(s.Width, l.Width) && s.Width > old.Width || unitNear(s.Height, l.Height) && s.Height > old.Height {
+			f.remember(s)
+			return
+		}
 	}
 	f.home = s
 }
@@ -171,9 +173,7 @@ func (v *View) fitWindow() bool {
 	}
 	// Fyne keeps the window at least as large as its content's least
 	// size: the size the window will take.
-	content := v.win.Content()
-	least := l.window.Subtract(content.Size()).Add(content.MinSize())
-	f.remember(want.Max(least))
+	f.remember(want.Max(v.leastWindowSize()))
 	if !v.win.FixedSize() {
 		// Fyne gives the window manager the window's least size when it
 		// next finds the content's least size changed, after the next
@@ -193,6 +193,13 @@ func (v *View) fitFirstPicture() {
 	if !v.fit.done {
 		v.fit.done = v.fitWindow()
 	}
+}
+
+// leastWindowSize is the least size Fyne allows the window: its content's
+// least size with the menu bar and the padding around the content.
+func (v *View) leastWindowSize() fyne.Size {
+	content := v.win.Content()
+	return v.win.Canvas().Size().Subtract(content.Size()).Add(content.MinSize())
 }
 
 // ToggleFitWindow turns View ▸ Fit Window to Video on or off (remembered
@@ -216,28 +223,20 @@ func (v *View) ToggleFitWindow() {
 // FitsWindow reports whether View ▸ Fit Window to Video is ticked.
 func (v *View) FitsWindow() bool { return v.fit.on }
 
-// sizeWatch lays its objects out like a stack and tells onSize each size
+// sizeWatch lays its objects out as a stack and tells onSize each size
 // it is given.
 type sizeWatch struct {
+	stack  fyne.Layout
 	onSize func(fyne.Size)
 }
 
-func (w *sizeWatch) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-	if w.onSize != nil {
-		w.onSize(size)
-	}
+func newSizeWatch(onSize func(fyne.Size)) *sizeWatch {
+	return &sizeWatch{stack: layout.NewStackLayout(), onSize: onSize}
 }
 
-func (w *sizeWatch) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var m fyne.Size
-	for _, o := range objs {
-		if o.Visible() {
-			m = m.Max(o.MinSize())
-		}
-	}
-	return m
+func (w *sizeWatch) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w.stack.Layout(objs, size)
+	w.onSize(size)
 }
+
+func (w *sizeWatch) MinSize(objs []fyne.CanvasObject) fyne.Size { return w.stack.MinSize(objs) }

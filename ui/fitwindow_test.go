@@ -66,7 +66,7 @@ func TestWindowFitHome(t *testing.T) {
 	var f windowFit
 	step := func(s, least, wantHome fyne.Size, what string) {
 		t.Helper()
-		f.sized(s, least)
+		f.sized(s, func() fyne.Size { return least })
 		if f.home != wantHome {
 			t.Errorf("%s: home %v, want %v", what, f.home, wantHome)
 		}

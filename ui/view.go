@@ -417,15 +417,14 @@ func (v *View) layout() fyne.CanvasObject {
 	main := container.NewBorder(
 		container.NewVBox(top, widget.NewSeparator()), bottom, nil, nil, v.centerHost)
 	v.tip = newSeekTip(v.seek)
-	return container.New(&sizeWatch{onSize: v.contentSized}, main, v.tip.layer)
+	return container.New(newSizeWatch(v.contentSized), main, v.tip.layer)
 }
 
-// contentSized is told the size of the window's content each time it is
-// laid out (Fyne goroutine).
-func (v *View) contentSized(size fyne.Size) {
+// contentSized is told each time the window's content is laid out (Fyne
+// goroutine).
+func (v *View) contentSized(fyne.Size) {
 	if !v.fullscreen {
-		c := v.win.Canvas().Size()
-		v.fit.sized(c, c.Subtract(size).Add(v.content.MinSize()))
+		v.fit.sized(v.win.Canvas().Size(), v.leastWindowSize)
 	}
 }
 
