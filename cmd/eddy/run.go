@@ -173,28 +173,32 @@ func run(args []string) error {
 	// Quitting (the window's close button, File ▸ Quit, SIGINT, SIGTERM):
 	// the view lets go of the player and the player leaves the
 	// presentation first, while Fyne's event loop still runs. So the
-	// position is remembered in the preferences before Fyne saves them for
+	// position is remembered in the preferences before they are saved for
 	// the last time (left to p.Close below, the change would come within
-	// Fyne's 100 ms debounce of that save and never reach the disk), and
-	// no frame or event of Eddy's is queued on the loop as Fyne drains and
-	// closes its queue: Fyne 2.7 panics on a call queued just as it closes
-	// it ("send on closed channel"), and the more calls are waiting, the
-	// wider that window.
-	leave := func() {
-		v.Close()
-		p.Halt()
+	// Fyne's 100 ms debounce of an earlier save and never reach the disk),
+	// and no frame or event of Eddy's is queued on the loop as Fyne drains
+	// and closes its queue: Fyne 2.7 panics on a call queued just as it
+	// closes it ("send on closed channel"), and the more calls are
+	// waiting, the wider that window. Fyne's own stop hook, the last save
+	// of the preferences, is taken out of its lifecycle and run here too
+	// (takeStopHooks: run by Fyne, it can hang the exit).
+	fyneStop := takeStopHooks(a.Lifecycle())
+	var stopOnce sync.Once
+	stop := func() {
+		stopOnce.Do(func() {
+			v.Close()
+			p.Halt()
+			fyneStop()
+		})
 	}
 	quit := func() {
-		leave()
+		stop()
 		a.Quit()
 	}
 	<-fontsLoaded
 	v = ui.New(ui.Config{App: a, Window: w, Controller: ctl, Logo: assets.Icon, DemoURL: demoURL, Video: video, Trace: trace,
 		About: aboutInfo(), Quit: quit})
 	w.SetCloseIntercept(quit)
-	// Should Fyne stop another way, the same as it stops (leave does
-	// nothing the second time).
-	a.Lifecycle().SetOnStopped(leave)
 	if notice != "" {
 		v.SetNotice(notice)
 	}
@@ -227,7 +231,9 @@ func run(args []string) error {
 	}()
 
 	w.ShowAndRun()
-	v.Close()
+	// Fyne also stops on its own (its handler of SIGINT and SIGTERM may
+	// come before Eddy's): the same steps, once.
+	stop()
 	return p.Close()
 }
 
