@@ -215,7 +215,14 @@ func run(args []string) error {
 		v.OpenTransient(demoURL)
 	}
 
-	// SIGINT/SIGTERM close the window like the window manager would.
+	// SIGINT/SIGTERM quit. Fyne's own handler of them stops its loop too,
+	// and may come first, so that a quit queued on the loop would not run
+	// there, or would run after the loop, on this goroutine, closing a
+	// window GLFW has already let go of (a panic). So the steps of
+	// stopping are taken at once, here (each is safe on any goroutine):
+	// nothing of Eddy's is queued on the loop as it stops. Then the loop
+	// is stopped as Fyne's handler does, which does nothing when that
+	// came first.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
@@ -225,7 +232,8 @@ func run(args []string) error {
 		select {
 		case s := <-sig:
 			logger.Info("quitting", "signal", s.String())
-			fyne.Do(quit)
+			stop()
+			fyne.Do(a.Driver().Quit)
 		case <-stopped:
 		}
 	}()
