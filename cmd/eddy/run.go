@@ -182,15 +182,7 @@ func run(args []string) error {
 	// waiting, the wider that window. Fyne's own stop hook, the last save
 	// of the preferences, is taken out of its lifecycle and run here too
 	// (takeStopHooks: run by Fyne, it can hang the exit).
-	fyneStop := takeStopHooks(a.Lifecycle())
-	var stopOnce sync.Once
-	stop := func() {
-		stopOnce.Do(func() {
-			v.Close()
-			p.Halt()
-			fyneStop()
-		})
-	}
+	stop := stopSteps(a.Lifecycle(), func() { v.Close() }, p.Halt)
 	quit := func() {
 		stop()
 		a.Quit()

@@ -1,6 +1,10 @@
 package main
 
-import "fyne.io/fyne/v2"
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+)
 
 // stopHooks is what Fyne's app lifecycle offers beyond fyne.Lifecycle
 // for the hooks it runs as the app stops: the app's own
@@ -42,4 +46,21 @@ func takeStopHooks(lc fyne.Lifecycle) func() {
 		return func() {}
 	}
 	return hooks
+}
+
+// stopSteps returns the one way Eddy stops, for every path that stops it
+// (its quit, a signal, Fyne's loop ending on its own): steps in order,
+// then Fyne's stop hooks, taken out of lc (takeStopHooks). Only the first
+// call runs them; a call while they run waits for them.
+func stopSteps(lc fyne.Lifecycle, steps ...func()) (stop func()) {
+	hooks := takeStopHooks(lc)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			for _, step := range steps {
+				step()
+			}
+			hooks()
+		})
+	}
 }

@@ -74,3 +74,24 @@ func TestStopHooksSavePreferences(t *testing.T) {
 		t.Fatalf("after the stop hook the file holds %v, want both values", m)
 	}
 }
+
+// TestStopSteps: making the stop takes Fyne's hooks out of its lifecycle
+// at once; the stop runs the steps in order, then Fyne's hooks, and only
+// the first time.
+func TestStopSteps(t *testing.T) {
+	lc := test.NewTempApp(t).Lifecycle()
+	h := lc.(stopHooks)
+	var ran []string
+	note := func(s string) func() { return func() { ran = append(ran, s) } }
+	h.SetOnStoppedHookExecuted(note("fyne"))
+
+	stop := stopSteps(lc, note("view"), note("player"))
+	if h.OnStopped() != nil {
+		t.Fatal("a stop hook is left in Fyne's lifecycle")
+	}
+	stop()
+	stop()
+	if want := []string{"view", "player", "fyne"}; !slices.Equal(ran, want) {
+		t.Fatalf("stopping twice ran %v, want %v", ran, want)
+	}
+}
