@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -31,14 +29,7 @@ func TestQuitRemembersPosition(t *testing.T) {
 	})
 	app.quit()
 
-	b, err := os.ReadFile(prefsFile(home))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prefs map[string]any
-	if err := json.Unmarshal(b, &prefs); err != nil {
-		t.Fatalf("preferences: %v: %s", err, b)
-	}
+	prefs := readPrefs(t, home)
 	var stored []float64
 	for k, v := range prefs {
 		if ms, ok := v.(float64); ok && strings.HasPrefix(k, "resume.") {
@@ -46,7 +37,7 @@ func TestQuitRemembersPosition(t *testing.T) {
 		}
 	}
 	if len(stored) != 1 || stored[0] < float64(left.PositionMS) || stored[0] > float64(left.PositionMS)+3000 {
-		t.Fatalf("left at %d ms, the preferences hold positions %v: %s", left.PositionMS, stored, b)
+		t.Fatalf("left at %d ms, the preferences hold positions %v: %v", left.PositionMS, stored, prefs)
 	}
 
 	app = startApp(t, ctx, display, home, clip)

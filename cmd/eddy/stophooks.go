@@ -19,8 +19,8 @@ type stopHooks interface {
 }
 
 // takeStopHooks takes the stop hooks out of Fyne's lifecycle and returns
-// them as one function, for the caller to run on the main goroutine: in
-// its own quit, while Fyne's loop still runs, or after Run returns.
+// them as one function, for the caller to run itself: in its own quit,
+// while Fyne's loop still runs, or after Run returns.
 //
 // Fyne 2.7 runs the stop hooks on its lifecycle goroutine through its
 // main-thread queue, at the moment its loop drains that queue and closes

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"slices"
 	"testing"
 
@@ -52,25 +50,13 @@ func TestStopHooksSavePreferences(t *testing.T) {
 	a := app.NewWithID(appID)
 	stop := takeStopHooks(a.Lifecycle())
 
-	read := func() map[string]any {
-		t.Helper()
-		b, err := os.ReadFile(prefsFile(home))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("preferences: %v: %s", err, b)
-		}
-		return m
-	}
 	a.Preferences().SetString("first", "1")
 	a.Preferences().SetString("second", "2")
-	if m := read(); m["first"] != "1" || m["second"] != nil {
+	if m := readPrefs(t, home); m["first"] != "1" || m["second"] != nil {
 		t.Fatalf("before the stop hook the file holds %v, want first alone (Fyne's debounce)", m)
 	}
 	stop()
-	if m := read(); m["first"] != "1" || m["second"] != "2" {
+	if m := readPrefs(t, home); m["first"] != "1" || m["second"] != "2" {
 		t.Fatalf("after the stop hook the file holds %v, want both values", m)
 	}
 }

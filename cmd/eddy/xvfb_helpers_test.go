@@ -378,6 +378,20 @@ func prefsFile(home string) string {
 	return filepath.Join(home, ".config", "fyne", appID, "preferences.json")
 }
 
+// readPrefs returns the preferences the app started with home has saved.
+func readPrefs(t *testing.T, home string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(prefsFile(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prefs map[string]any
+	if err := json.Unmarshal(b, &prefs); err != nil {
+		t.Fatalf("preferences: %v: %s", err, b)
+	}
+	return prefs
+}
+
 // writePrefs gives the app started with home these preferences.
 func writePrefs(t *testing.T, home string, prefs map[string]any) {
 	t.Helper()
